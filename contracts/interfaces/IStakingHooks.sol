@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+/// @title IStakingHooks
+/// @notice What the other protocol contracts call on, or read from, the Staking contract (the Dynamic TAO
+/// issue): pools, stake and emission live there, in one ledger. `Staking` implements it; its full interface,
+/// `IStaking`, extends this one.
+interface IStakingHooks {
+    /// @notice Registry: subnet `netuid` was created; `lockTao` rao of TAO were just transferred to Staking and
+    /// seed the pool (tao reserve = lock, alpha reserve = lock / median price, 1 by default).
+    function onSubnetCreated(uint16 netuid, uint256 lockTao) external;
+
+    /// @notice Registry: subnet `netuid` is being dissolved; its pool TAO becomes claimable pro rata by its
+    /// stakers and the netuid may be reused afterwards.
+    function onSubnetDissolved(uint16 netuid) external;
+
+    /// @notice Registry: `tao` rao of registration burn were transferred to Staking for subnet `netuid`;
+    /// they buy alpha that is destroyed (subtensor §7.1), raising the price, and count as TAO inflow.
+    function onRegistrationBurn(uint16 netuid, uint256 tao) external;
+
+    /// @notice Settlement: credit `amount` alpha of epoch emission to `hotkey` on `netuid`; the hotkey's
+    /// delegate take goes to its coldkey's shares, the rest raises the value of all its nominators' shares.
+    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external;
+
+    /// @notice Alpha emission accrued for epoch `epoch` of `netuid`: the owner cut and the part Yuma divides
+    /// among miners and validators.
+    function epochEmission(uint16 netuid, uint64 epoch) external view returns (uint256 ownerCut, uint256 distributable);
+
+    /// @notice Stake weight of `hotkey` on `netuid` now: alpha stake + tao_weight x root stake (rao).
+    function stakeWeight(uint16 netuid, address hotkey) external view returns (uint256);
+
+    /// @notice Stake weight of `hotkey` on `netuid` as of the end of `slot` (checkpointed).
+    function stakeWeightAt(uint16 netuid, address hotkey, uint64 slot) external view returns (uint256);
+
+    /// @notice EMA price of `netuid` (TAO per alpha, 1e18 fixed point); used to choose a subnet to dissolve.
+    function emaPrice(uint16 netuid) external view returns (uint256);
+}
