@@ -14,8 +14,8 @@ interface IStakingHooks {
     /// stakers and the netuid may be reused afterwards.
     function onSubnetDissolved(uint16 netuid) external;
 
-    /// @notice Registry: `tao` rao of registration burn were transferred to Staking for subnet `netuid`;
-    /// they buy alpha that is destroyed (subtensor §7.1), raising the price, and count as TAO inflow.
+    /// @notice Registry: `tao` rao were just recycled (burned) as a registration burn on `netuid`. No TAO
+    /// moves; Staking counts it as TAO inflow of the subnet for the net-TAO-flow emission share.
     function onRegistrationBurn(uint16 netuid, uint256 tao) external;
 
     /// @notice Settlement: credit `amount` alpha of epoch emission to `hotkey` on `netuid`; the hotkey's
