@@ -118,7 +118,7 @@ describe("Emission.coinbase and TAO minting", async () => {
     await viem.assertions.revertWithCustomError(tao.write.burn([0n]), tao, "ZeroAmount");
   });
 
-  it("only governance sets the receiver, once, and only the receiver draws the reserve", async () => {
+  it("only governance sets the receiver or grants from the reserve; only the receiver draws it", async () => {
     const { emission } = await deploy();
     await networkHelpers.time.increase(12 * 5);
     await emission.write.coinbase();
@@ -127,6 +127,20 @@ describe("Emission.coinbase and TAO minting", async () => {
       emission,
       "NotReceiver",
     );
+    await viem.assertions.revertWithCustomError(
+      emission.write.grantReserve([alice.account.address, 1n], { account: alice.account }),
+      emission,
+      "OwnableUnauthorizedAccount",
+    );
+    const reserve = await emission.read.reserve();
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      emission.write.grantReserve([alice.account.address, reserve + 1n]),
+      emission,
+      "ReserveExceeded",
+      [reserve + 1n, reserve],
+    );
+    await emission.write.grantReserve([alice.account.address, 2n * TAO]);
+    assert.equal(await emission.read.reserve(), reserve - 2n * TAO);
     await viem.assertions.revertWithCustomError(
       emission.write.setReceiver([alice.account.address], { account: alice.account }),
       emission,
