@@ -12,7 +12,7 @@ import {
   fromInt32,
   type I32F32,
 } from "./fixed.js";
-import { liquidAlphaSigmoid, peekWalkValues, type LiquidAlphaParams } from "./liquidAlpha.js";
+import { liquidAlphaSigmoid, memoizedExpSafe, peekWalkValues, type LiquidAlphaParams } from "./liquidAlpha.js";
 import {
   colMaxUpscale,
   colNormalize,
@@ -88,10 +88,11 @@ export function yuma3Bonds(inputs: BondsInputs): BondsResult {
     };
     const seenWeights = weightsForBonds.map(peekWalkValues);
     const seenBonds = bonds.map(peekWalkValues);
+    const exp = memoizedExpSafe();
     ema = matEmaAlpha(
       weightsForBonds,
       bonds,
-      (i, j) => liquidAlphaSigmoid(consensus[j]!, seenWeights[i]!.get(j) ?? 0n, seenBonds[i]!.get(j) ?? 0n, p),
+      (i, j) => liquidAlphaSigmoid(consensus[j]!, seenWeights[i]!.get(j) ?? 0n, seenBonds[i]!.get(j) ?? 0n, p, exp),
       n,
     );
   } else {

@@ -34,14 +34,36 @@ export interface LiquidAlphaParams {
  * alpha = clamp(low + σ·(high − low), low, high) with σ = 1 / (1 + exp_safe((k / −100)·(d − 0.5))),
  * d = clamp(w − c, 0, 1) when w ≥ b (buying) else clamp(b − w, 0, 1) (selling).
  */
-export function liquidAlphaSigmoid(consensus: I32F32, weight: I32F32, bond: I32F32, p: LiquidAlphaParams): I32F32 {
+export function liquidAlphaSigmoid(
+  consensus: I32F32,
+  weight: I32F32,
+  bond: I32F32,
+  p: LiquidAlphaParams,
+  exp: (x: I32F32) => I32F32 = expSafe,
+): I32F32 {
   const diffBuy = clamp32(satSub32(weight, consensus), ZERO, ONE);
   const diffSell = clamp32(satSub32(bond, weight), ZERO, ONE);
   const combined = weight >= bond ? diffBuy : diffSell;
   const exponent = satMul32(satDiv32(p.steepness, MINUS_HUNDRED), satSub32(combined, HALF));
-  const sigmoid = satDiv32(ONE, satAdd32(ONE, expSafe(exponent)));
+  const sigmoid = satDiv32(ONE, satAdd32(ONE, exp(exponent)));
   const alpha = satAdd32(p.low, satMul32(sigmoid, satSub32(p.high, p.low)));
   return clamp32(alpha, p.low, p.high);
+}
+
+/**
+ * exp_safe memoised by its exact input: pure, so a cache cannot change a result. Many cells share an
+ * exponent (every weight at or below consensus has d = 0), and each exp is a 30-step BigInt series.
+ */
+export function memoizedExpSafe(): (x: I32F32) => I32F32 {
+  const cache = new Map<I32F32, I32F32>();
+  return (x) => {
+    let y = cache.get(x);
+    if (y === undefined) {
+      y = expSafe(x);
+      cache.set(x, y);
+    }
+    return y;
+  };
 }
 
 /**

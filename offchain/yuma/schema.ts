@@ -131,9 +131,21 @@ function formatIssue(issue: z.ZodIssue): string {
   return `${path}: ${issue.message}`;
 }
 
+/** Names a missing field "is required" and a wrong JSON type by the type found. */
+const errorMap: z.ZodErrorMap = (issue, ctx) => {
+  if (issue.code === z.ZodIssueCode.invalid_type) {
+    if (issue.received === "undefined") return { message: "is required" };
+    return { message: `must be ${issue.expected}, got ${issue.received}` };
+  }
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    return { message: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` };
+  }
+  return { message: ctx.defaultError };
+};
+
 /** Validate a parsed JSON value and convert it to a YumaInput. Throws YumaInputError. */
 export function parseYumaInput(json: unknown): YumaInput {
-  const result = yumaInputSchema.safeParse(json);
+  const result = yumaInputSchema.safeParse(json, { errorMap });
   if (!result.success) {
     const issues = result.error.issues;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
