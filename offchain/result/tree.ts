@@ -8,7 +8,7 @@
  * incentiveEmission/dividendEmission in rao. Verify with OpenZeppelin MerkleProof.verify.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { StandardMerkleTree, type StandardMerkleTreeData } from "@openzeppelin/merkle-tree";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import type { YumaOutput } from "../yuma/types.js";
 import { bondsHash, permitsBitmap } from "./encoding.js";
@@ -43,6 +43,9 @@ export interface EpochResult {
 }
 
 const U64_MAX = (1n << 64n) - 1n;
+
+/** What StandardMerkleTree.dump() returns (the package does not export the type from its entry point). */
+type TreeDump = ReturnType<StandardMerkleTree<EpochLeaf>["dump"]>;
 
 /** The leaves in uid order (leaf index = uid). */
 export function epochLeaves(input: EpochResultInput): EpochLeaf[] {
@@ -94,7 +97,7 @@ export function saveTree(tree: StandardMerkleTree<EpochLeaf>, file: string): voi
 
 /** Load a dump written by saveTree; StandardMerkleTree.load re-validates every node and leaf hash. */
 export function loadTree(file: string): StandardMerkleTree<EpochLeaf> {
-  const data = JSON.parse(readFileSync(file, "utf8")) as StandardMerkleTreeData<EpochLeaf>;
+  const data = JSON.parse(readFileSync(file, "utf8")) as TreeDump;
   const encoding = data.leafEncoding;
   if (!Array.isArray(encoding) || encoding.join(",") !== LEAF_ENCODING.join(",")) {
     throw new Error(`${file}: leaf encoding ${JSON.stringify(encoding)} is not ${JSON.stringify(LEAF_ENCODING)}`);

@@ -19,7 +19,7 @@ const blockNumber = z
   .min(0, "must be ≥ 0")
   .max(Number.MAX_SAFE_INTEGER, "must be ≤ 2^53 - 1");
 const u64String = z
-  .string({ invalid_type_error: 'must be a decimal string such as "1000000000"' })
+  .string()
   .regex(/^(0|[1-9][0-9]*)$/, 'must be a decimal string of digits such as "1000000000"')
   .transform((s) => BigInt(s))
   .refine((v) => v <= U64_MAX, "must fit in u64 (≤ 18446744073709551615)");
@@ -131,10 +131,15 @@ function formatIssue(issue: z.ZodIssue): string {
   return `${path}: ${issue.message}`;
 }
 
-/** Names a missing field "is required" and a wrong JSON type by the type found. */
+/**
+ * Names a missing field "is required" and a wrong JSON type by the type found. A contextual error map
+ * outranks schema-bound messages in zod 3, so the type messages live here.
+ */
 const errorMap: z.ZodErrorMap = (issue, ctx) => {
   if (issue.code === z.ZodIssueCode.invalid_type) {
     if (issue.received === "undefined") return { message: "is required" };
+    // Every string in the schema is a u64 amount.
+    if (issue.expected === "string") return { message: `must be a decimal string such as "1000000000", got ${issue.received}` };
     return { message: `must be ${issue.expected}, got ${issue.received}` };
   }
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
