@@ -2,7 +2,7 @@
  * Canonical on-chain encodings of parts of an epoch result: the bonds hash and the permits bitmap.
  * Pure functions of the Yuma output; see docs/yuma.md for the byte layout.
  */
-import { encodePacked, keccak256, type Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 import type { U16Pairs } from "../yuma/types.js";
 
 /** uids a single uint256 bitmap can hold. */
@@ -14,11 +14,18 @@ export const BITMAP_UIDS = 256;
  * (sorted, no zeros, as runEpoch returns them); this is checked.
  */
 export function bondsHash(bonds: readonly U16Pairs[]): Hex {
-  const types: ("uint16")[] = [];
-  const values: number[] = [];
+  let size = 0;
   bonds.forEach((row, uid) => {
-    types.push("uint16");
-    values.push(row.length);
+    if (row.length > 65535) throw new RangeError(`bonds[${uid}]: ${row.length} entries do not fit a uint16 count`);
+    size += 2 + 4 * row.length;
+  });
+  // abi.encodePacked of uint16 values is their 2-byte big-endian forms back to back.
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  bonds.forEach((row, uid) => {
+    view.setUint16(at, row.length);
+    at += 2;
     let prev = -1;
     for (const [j, v] of row) {
       if (!Number.isInteger(j) || j <= prev || j > 65535) {
@@ -28,12 +35,12 @@ export function bondsHash(bonds: readonly U16Pairs[]): Hex {
         throw new RangeError(`bonds[${uid}] uid ${j}: value ${v} must be a non-zero u16`);
       }
       prev = j;
-      types.push("uint16", "uint16");
-      values.push(j, v);
+      view.setUint16(at, j);
+      view.setUint16(at + 2, v);
+      at += 4;
     }
-    if (row.length > 65535) throw new RangeError(`bonds[${uid}]: ${row.length} entries do not fit a uint16 count`);
   });
-  return keccak256(encodePacked(types, values));
+  return keccak256(bytes);
 }
 
 /** uint256 with bit `uid` set for every permitted uid (OpenZeppelin BitMaps bucket 0 layout). */

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { concat, encodeAbiParameters, keccak256, parseAbiParameters, type Hex } from "viem";
+import { concat, encodeAbiParameters, encodePacked, keccak256, parseAbiParameters, type Hex } from "viem";
 import { bondsHash, permitsBitmap } from "../../offchain/result/encoding.js";
 import { LEAF_ENCODING, buildEpochResult, loadTree, proofFor, saveTree } from "../../offchain/result/tree.js";
 import { runEpoch } from "../../offchain/yuma/epoch.js";
@@ -99,6 +99,20 @@ describe("bonds hash", () => {
     const bonds: Array<Array<[number, number]>> = [[[1, 5], [3, 65535]], [], [[0, 2]]];
     const bytes: Hex = concat(["0x0002", "0x0001", "0x0005", "0x0003", "0xffff", "0x0000", "0x0001", "0x0000", "0x0002"]);
     assert.equal(bondsHash(bonds), keccak256(bytes));
+  });
+
+  it("equals viem's abi.encodePacked of the same uint16 sequence", () => {
+    const types: "uint16"[] = [];
+    const values: number[] = [];
+    for (const row of output.bonds) {
+      types.push("uint16");
+      values.push(row.length);
+      for (const [j, v] of row) {
+        types.push("uint16", "uint16");
+        values.push(j, v);
+      }
+    }
+    assert.equal(result.bondsHash, keccak256(encodePacked(types, values)));
   });
 
   it("is deterministic and changes with any bond value", () => {
