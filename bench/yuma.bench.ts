@@ -46,10 +46,10 @@ export default async function bench(): Promise<BenchResult> {
   return {
     timeMs,
     notes: {
-      state: "seeded mulberry32; validators weight every other uid (dense), bonds on ~75% of cells",
-      params: "kappa 32767, bondsPenalty 65535, bondsMovingAverage 900000, tempo 360",
-      targets: "256/64 ≤ 100 ms, 1024/256 ≤ 2000 ms (one core)",
-      arithmetic: "BigInt fixed point throughout (I32F32/I64F64/I96F32), no floats on the path",
+      "yuma state": "seeded mulberry32; validators weight every other uid (dense), bonds on ~75% of cells",
+      "yuma params": "kappa 32767, bondsPenalty 65535, bondsMovingAverage 900000, tempo 360",
+      "yuma targets": "256/64 ≤ 100 ms, 1024/256 ≤ 2000 ms (one core)",
+      "yuma arithmetic": "BigInt fixed point throughout (I32F32/I64F64/I96F32), no floats on the path",
     },
   };
 }

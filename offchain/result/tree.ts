@@ -54,7 +54,8 @@ export function epochLeaves(input: EpochResultInput): EpochLeaf[] {
   if (!Number.isInteger(netuid) || netuid < 0 || netuid > 65535) throw new RangeError(`netuid ${netuid} must be a u16`);
   if (epoch < 0n || epoch > U64_MAX) throw new RangeError(`epoch ${epoch} must be a u64`);
   if (hotkeys.length !== n) throw new RangeError(`${hotkeys.length} hotkeys for ${n} uids: pass one hotkey per uid`);
-  if (output.dividendEmission.length !== n) throw new RangeError("incentiveEmission and dividendEmission lengths differ");
+  if (output.dividendEmission.length !== n)
+    throw new RangeError("incentiveEmission and dividendEmission lengths differ");
   return hotkeys.map((hotkey, uid) => {
     if (!isAddress(hotkey, { strict: false })) throw new RangeError(`hotkeys[${uid}] = ${hotkey} is not an address`);
     return [
@@ -86,7 +87,8 @@ export function buildEpochResult(input: EpochResultInput): EpochResult {
 
 /** Proof of uid's leaf (its index in the value list is the uid). */
 export function proofFor(tree: StandardMerkleTree<EpochLeaf>, uid: number): { leaf: EpochLeaf; proof: Hex[] } {
-  if (!Number.isInteger(uid) || uid < 0 || uid >= tree.length) throw new RangeError(`uid ${uid} is not in the tree (${tree.length} leaves)`);
+  if (!Number.isInteger(uid) || uid < 0 || uid >= tree.length)
+    throw new RangeError(`uid ${uid} is not in the tree (${tree.length} leaves)`);
   return { leaf: tree.at(uid)!, proof: tree.getProof(uid) as Hex[] };
 }
 

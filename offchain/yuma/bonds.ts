@@ -121,4 +121,3 @@ export function originalBonds(inputs: BondsInputs): BondsResult {
   colMaxUpscale(ema, n);
   return { dividends, bonds: ema };
 }
-

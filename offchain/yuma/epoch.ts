@@ -43,7 +43,10 @@ function assertUidsInRange(input: YumaInput): void {
   const owner = input.params.ownerUid;
   if (owner !== null && (owner < 0 || owner >= n)) throw new RangeError(`ownerUid ${owner} is not a uid (n = ${n})`);
   input.neurons.forEach((x, i) => {
-    for (const [field, pairs] of [["weights", x.weights], ["bonds", x.bonds]] as const) {
+    for (const [field, pairs] of [
+      ["weights", x.weights],
+      ["bonds", x.bonds],
+    ] as const) {
       for (const [j] of pairs) {
         if (!(j >= 0 && j < n)) throw new RangeError(`neurons[${i}].${field}: uid ${j} is not a uid (n = ${n})`);
       }

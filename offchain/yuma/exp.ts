@@ -36,6 +36,8 @@ export function expFixed(input: I32F32): I32F32 | undefined {
   if (result === undefined) return undefined;
   let term: I32F32 = x;
   for (let i = 2n; i < 32n; i++) {
+    // Once a term floors to 0 every later term is 0 (0 · x = 0) and adds nothing: stopping is exact.
+    if (term === 0n) break;
     const product = checkedMul32(term, x);
     if (product === undefined) return undefined;
     const quotient = checkedDiv32(product, i << 32n);

@@ -4,18 +4,7 @@
  * `liquid_alpha_matrix_sparse`, bit-exact on I32F32.
  */
 import { expSafe } from "./exp.js";
-import {
-  HALF,
-  ONE,
-  ZERO,
-  clamp32,
-  fromInt32,
-  satAdd32,
-  satDiv32,
-  satMul32,
-  satSub32,
-  type I32F32,
-} from "./fixed.js";
+import { HALF, ONE, ZERO, clamp32, fromInt32, satAdd32, satDiv32, satMul32, satSub32, type I32F32 } from "./fixed.js";
 import type { SparseRow } from "./sparse.js";
 
 /** `I32F32::from_num(-100)`: the steepness divisor. */

@@ -12,7 +12,11 @@ const U64_MAX = (1n << 64n) - 1n;
 const I64F64_INT_LIMIT = 1n << 63n;
 
 const u16 = z.number().int("must be an integer").min(0, "must be ≥ 0 (u16)").max(65535, "must be ≤ 65535 (u16)");
-const i16 = z.number().int("must be an integer").min(-32768, "must be ≥ -32768 (i16)").max(32767, "must be ≤ 32767 (i16)");
+const i16 = z
+  .number()
+  .int("must be an integer")
+  .min(-32768, "must be ≥ -32768 (i16)")
+  .max(32767, "must be ≤ 32767 (i16)");
 const blockNumber = z
   .number()
   .int("must be an integer")
@@ -127,7 +131,13 @@ export class YumaInputError extends Error {
 }
 
 function formatIssue(issue: z.ZodIssue): string {
-  const path = issue.path.length === 0 ? "input" : issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "");
+  const path =
+    issue.path.length === 0
+      ? "input"
+      : issue.path
+          .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+          .join("")
+          .replace(/^\./, "");
   return `${path}: ${issue.message}`;
 }
 
@@ -139,7 +149,8 @@ const errorMap: z.ZodErrorMap = (issue, ctx) => {
   if (issue.code === z.ZodIssueCode.invalid_type) {
     if (issue.received === "undefined") return { message: "is required" };
     // Every string in the schema is a u64 amount.
-    if (issue.expected === "string") return { message: `must be a decimal string such as "1000000000", got ${issue.received}` };
+    if (issue.expected === "string")
+      return { message: `must be a decimal string such as "1000000000", got ${issue.received}` };
     return { message: `must be ${issue.expected}, got ${issue.received}` };
   }
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {

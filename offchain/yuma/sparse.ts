@@ -4,16 +4,7 @@
  * stored in); the helpers that densify a row on chain (`mat_ema_sparse`, `interpolate_sparse`) emit
  * entries in ascending column order, exactly as the chain does.
  */
-import {
-  ONE,
-  ZERO,
-  safeDiv32,
-  satAdd32,
-  satMul32,
-  satSub32,
-  checkedMul32,
-  type I32F32,
-} from "./fixed.js";
+import { ONE, ZERO, safeDiv32, satAdd32, satMul32, satSub32, checkedMul32, type I32F32 } from "./fixed.js";
 
 /** One sparse row: parallel arrays of column indices and I32F32 values, in stored order. */
 export interface SparseRow {

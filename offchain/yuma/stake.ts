@@ -15,4 +15,3 @@ export function stakeVector(stakes: readonly bigint[], threshold: bigint, ownerU
   const normalized = sum === 0n ? filtered : filtered.map((s) => safeDiv64(s, sum));
   return normalized.map(fixed64ToFixed32);
 }
-

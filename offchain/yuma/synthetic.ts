@@ -57,9 +57,7 @@ export function syntheticEpoch(opts: SyntheticOptions): YumaInput {
   const neurons: NeuronInput[] = [];
   for (let uid = 0; uid < opts.uids; uid++) {
     const isValidator = uid < opts.validators;
-    const stake = isValidator
-      ? (BigInt(rand()) << 20n) + 1_000_000_000_000n
-      : BigInt(rand() % 1_000_000_000);
+    const stake = isValidator ? (BigInt(rand()) << 20n) + 1_000_000_000_000n : BigInt(rand() % 1_000_000_000);
     const weights: U16Pairs = [];
     const bonds: U16Pairs = [];
     if (isValidator) {

@@ -47,7 +47,11 @@ describe("yuma CLI", () => {
     const good = JSON.stringify(picked[0]!.input);
     const run = await runCli(`\n${good}\n   \n{"block": "ten"}\n${good}\n`);
     assert.equal(run.code, 1);
-    assert.equal(run.stdout.split("\n").filter((l) => l !== "").length, 1, "only the line before the error is answered");
+    assert.equal(
+      run.stdout.split("\n").filter((l) => l !== "").length,
+      1,
+      "only the line before the error is answered",
+    );
     const err = run.stderr.trimEnd().split("\n");
     assert.equal(err.length, 1, "one-line error");
     assert.match(err[0]!, /^yuma: line 4: /);

@@ -69,7 +69,10 @@ describe("I32F32", () => {
 describe("I64F64 / I96F32", () => {
   it("stake is normalised in I64F64, then narrowed by dropping 32 bits", () => {
     const s = stakeVector([1n, 2n, 3n, 4n, 0n], 0n, null);
-    assert.deepEqual(s, [1n, 2n, 3n, 4n, 0n].map((k) => ((k << 64n) / 10n) >> 32n));
+    assert.deepEqual(
+      s,
+      [1n, 2n, 3n, 4n, 0n].map((k) => ((k << 64n) / 10n) >> 32n),
+    );
     assert.equal(safeDiv64(1n << 64n, 0n), 0n);
     assert.equal(fixed64ToFixed32(-1n), -1n, "narrowing floors");
   });

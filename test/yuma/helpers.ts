@@ -23,7 +23,11 @@ export function neuron(spec: NeuronSpec = {}): NeuronInput {
   };
 }
 
-export function epochInput(neurons: NeuronInput[], params: Partial<YumaParams> = {}, extra: Partial<YumaInput> = {}): YumaInput {
+export function epochInput(
+  neurons: NeuronInput[],
+  params: Partial<YumaParams> = {},
+  extra: Partial<YumaInput> = {},
+): YumaInput {
   return {
     block: 101n,
     tempo: 10n,

@@ -35,7 +35,10 @@ describe("liquid alpha sigmoid", () => {
   it("memoised exp returns the same values", () => {
     const exp = memoizedExpSafe();
     for (const w of [0n, ONE / 3n, ONE / 3n, ONE]) {
-      assert.equal(liquidAlphaSigmoid(ONE / 5n, w, ONE / 7n, params, exp), liquidAlphaSigmoid(ONE / 5n, w, ONE / 7n, params));
+      assert.equal(
+        liquidAlphaSigmoid(ONE / 5n, w, ONE / 7n, params, exp),
+        liquidAlphaSigmoid(ONE / 5n, w, ONE / 7n, params),
+      );
     }
   });
 });
@@ -43,11 +46,25 @@ describe("liquid alpha sigmoid", () => {
 describe("peekable walk over a stored row", () => {
   it("sees every entry of a sorted row", () => {
     const seen = peekWalkValues({ cols: [1, 4, 9], vals: [10n, 40n, 90n] });
-    assert.deepEqual([...seen.entries()], [[1, 10n], [4, 40n], [9, 90n]]);
+    assert.deepEqual(
+      [...seen.entries()],
+      [
+        [1, 10n],
+        [4, 40n],
+        [9, 90n],
+      ],
+    );
   });
 
   it("loses entries that come after a larger column in an unsorted row, as the chain does", () => {
     const seen = peekWalkValues({ cols: [5, 2, 7, 6, 8], vals: [50n, 20n, 70n, 60n, 80n] });
-    assert.deepEqual([...seen.entries()], [[5, 50n], [7, 70n], [8, 80n]]);
+    assert.deepEqual(
+      [...seen.entries()],
+      [
+        [5, 50n],
+        [7, 70n],
+        [8, 80n],
+      ],
+    );
   });
 });

@@ -31,7 +31,11 @@ describe("weighted median", () => {
       const kappa = [0, 1, 32767, 40000, 65535][trial % 5]!;
       const minority = satSub32(stakeSum, u16ProportionToFixed(kappa));
       const idx = Array.from({ length: m }, (_, k) => k);
-      assert.equal(weightedMedian(stake, score, idx, minority, ZERO, stakeSum), byDefinition(stake, score, minority), `trial ${trial}`);
+      assert.equal(
+        weightedMedian(stake, score, idx, minority, ZERO, stakeSum),
+        byDefinition(stake, score, minority),
+        `trial ${trial}`,
+      );
     }
   });
 

@@ -11,8 +11,24 @@ const V = 1_000_000_000_000n; // a validator-sized stake
 /** Two validators weighting two miners; uids 0,1 validators, 2,3 miners. */
 function twoValidatorsTwoMiners(overrides: { v0?: object; v1?: object } = {}) {
   return [
-    neuron({ stake: V, validatorPermit: true, weights: [[2, 65535], [3, 32767]], ...overrides.v0 }),
-    neuron({ stake: 3n * V, validatorPermit: true, weights: [[2, 65535], [3, 32767]], ...overrides.v1 }),
+    neuron({
+      stake: V,
+      validatorPermit: true,
+      weights: [
+        [2, 65535],
+        [3, 32767],
+      ],
+      ...overrides.v0,
+    }),
+    neuron({
+      stake: 3n * V,
+      validatorPermit: true,
+      weights: [
+        [2, 65535],
+        [3, 32767],
+      ],
+      ...overrides.v1,
+    }),
     neuron({ stake: 1n }),
     neuron({ stake: 1n }),
   ];
@@ -58,19 +74,39 @@ describe("emission", () => {
 
 describe("validator permits", () => {
   it("top-k by stake; a tie at the cut-off goes to the higher uid", () => {
-    const out = runEpoch(epochInput([5n, 5n, 5n, 1n].map((stake) => neuron({ stake })), { maxAllowedValidators: 2 }));
+    const out = runEpoch(
+      epochInput(
+        [5n, 5n, 5n, 1n].map((stake) => neuron({ stake })),
+        { maxAllowedValidators: 2 },
+      ),
+    );
     assert.deepEqual(out.validatorPermit, [false, true, true, false]);
-    const equal = runEpoch(epochInput([7n, 7n, 7n, 7n].map((stake) => neuron({ stake })), { maxAllowedValidators: 3 }));
+    const equal = runEpoch(
+      epochInput(
+        [7n, 7n, 7n, 7n].map((stake) => neuron({ stake })),
+        { maxAllowedValidators: 3 },
+      ),
+    );
     assert.deepEqual(equal.validatorPermit, [false, true, true, true]);
   });
 
   it("fewer uids than k: every non-zero stake gets a permit, zero stake never", () => {
-    const out = runEpoch(epochInput([3n, 0n, 1n].map((stake) => neuron({ stake })), { maxAllowedValidators: 64 }));
+    const out = runEpoch(
+      epochInput(
+        [3n, 0n, 1n].map((stake) => neuron({ stake })),
+        { maxAllowedValidators: 64 },
+      ),
+    );
     assert.deepEqual(out.validatorPermit, [true, false, true]);
   });
 
   it("the owner's uid always holds a permit, even with no stake", () => {
-    const out = runEpoch(epochInput([5n, 0n, 9n].map((stake) => neuron({ stake })), { maxAllowedValidators: 1, ownerUid: 1 }));
+    const out = runEpoch(
+      epochInput(
+        [5n, 0n, 9n].map((stake) => neuron({ stake })),
+        { maxAllowedValidators: 1, ownerUid: 1 },
+      ),
+    );
     assert.deepEqual(out.validatorPermit, [false, true, true]);
   });
 });
@@ -101,7 +137,14 @@ describe("activity and weights", () => {
 
   it("self-weights are dropped, except the owner's", () => {
     const selfish = [
-      neuron({ stake: V, validatorPermit: true, weights: [[0, 65535], [1, 65535]] }),
+      neuron({
+        stake: V,
+        validatorPermit: true,
+        weights: [
+          [0, 65535],
+          [1, 65535],
+        ],
+      }),
       neuron({ stake: 1n }),
     ];
     assert.deepEqual(runEpoch(epochInput(selfish)).consensus, [0, 65535]);
@@ -138,7 +181,13 @@ describe("bonds", () => {
     const neurons = [
       neuron({ stake: V, validatorPermit: true, weights: [[2, 65535]], bonds: [[2, 40000]] }),
       neuron({ stake: 1n, validatorPermit: true, weights: [[2, 65535]], bonds: [[2, 30000]] }),
-      neuron({ stake: 0n, bonds: [[0, 7], [1, 0]] }),
+      neuron({
+        stake: 0n,
+        bonds: [
+          [0, 7],
+          [1, 0],
+        ],
+      }),
     ];
     const out = runEpoch(epochInput(neurons, { maxAllowedValidators: 1 }));
     assert.deepEqual(out.validatorPermit, [true, false, false]);
@@ -166,16 +215,46 @@ describe("bonds", () => {
 
   it("Yuma 3 with liquid alpha keeps bonds only for miners in the current weights", () => {
     const neurons = [
-      neuron({ stake: V, validatorPermit: true, weights: [[2, 65535]], bonds: [[2, 30000], [3, 30000]] }),
-      neuron({ stake: V, validatorPermit: true, weights: [[2, 65535], [3, 65535]], bonds: [[2, 30000], [3, 30000]] }),
+      neuron({
+        stake: V,
+        validatorPermit: true,
+        weights: [[2, 65535]],
+        bonds: [
+          [2, 30000],
+          [3, 30000],
+        ],
+      }),
+      neuron({
+        stake: V,
+        validatorPermit: true,
+        weights: [
+          [2, 65535],
+          [3, 65535],
+        ],
+        bonds: [
+          [2, 30000],
+          [3, 30000],
+        ],
+      }),
       neuron({ stake: 1n }),
       neuron({ stake: 1n }),
     ];
     const out = runEpoch(epochInput(neurons, { yuma3: true, liquidAlpha: true }));
-    assert.deepEqual(out.bonds[0]!.map(([j]) => j), [2], "uid 3 left the row, so its bond is gone");
-    assert.deepEqual(out.bonds[1]!.map(([j]) => j), [2, 3]);
+    assert.deepEqual(
+      out.bonds[0]!.map(([j]) => j),
+      [2],
+      "uid 3 left the row, so its bond is gone",
+    );
+    assert.deepEqual(
+      out.bonds[1]!.map(([j]) => j),
+      [2, 3],
+    );
     const plain = runEpoch(epochInput(neurons, { yuma3: true, liquidAlpha: false }));
-    assert.deepEqual(plain.bonds[0]!.map(([j]) => j), [2, 3], "the plain EMA keeps the decayed bond");
+    assert.deepEqual(
+      plain.bonds[0]!.map(([j]) => j),
+      [2, 3],
+      "the plain EMA keeps the decayed bond",
+    );
   });
 
   it("original Yuma stores column-max-upscaled bonds", () => {

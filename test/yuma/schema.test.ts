@@ -13,11 +13,14 @@ function mutate(edit: (x: Record<string, any>) => void): Record<string, unknown>
 }
 
 function rejects(json: unknown, pattern: RegExp): void {
-  assert.throws(() => parseYumaInput(json), (err: unknown) => {
-    assert.ok(err instanceof YumaInputError, String(err));
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => parseYumaInput(json),
+    (err: unknown) => {
+      assert.ok(err instanceof YumaInputError, String(err));
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 }
 
 describe("yuma input schema", () => {
@@ -30,26 +33,59 @@ describe("yuma input schema", () => {
   });
 
   it("names the path of a value outside its u16 range", () => {
-    rejects(mutate((x) => (x["params"].kappa = 65536)), /^params\.kappa: must be ≤ 65535 \(u16\)/);
-    rejects(mutate((x) => (x["neurons"][2].weights[0][1] = -1)), /^neurons\[2\]\.weights\[0\]\[1\]: must be ≥ 0/);
-    rejects(mutate((x) => (x["params"].alphaSigmoidSteepness = 40000)), /alphaSigmoidSteepness: must be ≤ 32767 \(i16\)/);
+    rejects(
+      mutate((x) => (x["params"].kappa = 65536)),
+      /^params\.kappa: must be ≤ 65535 \(u16\)/,
+    );
+    rejects(
+      mutate((x) => (x["neurons"][2].weights[0][1] = -1)),
+      /^neurons\[2\]\.weights\[0\]\[1\]: must be ≥ 0/,
+    );
+    rejects(
+      mutate((x) => (x["params"].alphaSigmoidSteepness = 40000)),
+      /alphaSigmoidSteepness: must be ≤ 32767 \(i16\)/,
+    );
   });
 
   it("requires decimal strings for big integers", () => {
-    rejects(mutate((x) => (x["emission"] = 1000)), /^emission: must be a decimal string/);
-    rejects(mutate((x) => (x["neurons"][0].stake = "1e9")), /^neurons\[0\]\.stake: must be a decimal string/);
-    rejects(mutate((x) => (x["emission"] = "18446744073709551616")), /^emission: must fit in u64/);
+    rejects(
+      mutate((x) => (x["emission"] = 1000)),
+      /^emission: must be a decimal string/,
+    );
+    rejects(
+      mutate((x) => (x["neurons"][0].stake = "1e9")),
+      /^neurons\[0\]\.stake: must be a decimal string/,
+    );
+    rejects(
+      mutate((x) => (x["emission"] = "18446744073709551616")),
+      /^emission: must fit in u64/,
+    );
   });
 
   it("rejects duplicate and out-of-subnet uids, and an owner outside the subnet", () => {
-    rejects(mutate((x) => x["neurons"][0].weights.push(x["neurons"][0].weights[0])), /uid \d+ appears twice in the row/);
-    rejects(mutate((x) => (x["neurons"][1].bonds = [[16, 1]])), /^neurons\[1\]\.bonds\[0\]\[0\]: uid 16 is not in the subnet \(n = 16\)/);
-    rejects(mutate((x) => (x["params"].ownerUid = 16)), /^params\.ownerUid: uid 16 is not in the subnet/);
+    rejects(
+      mutate((x) => x["neurons"][0].weights.push(x["neurons"][0].weights[0])),
+      /uid \d+ appears twice in the row/,
+    );
+    rejects(
+      mutate((x) => (x["neurons"][1].bonds = [[16, 1]])),
+      /^neurons\[1\]\.bonds\[0\]\[0\]: uid 16 is not in the subnet \(n = 16\)/,
+    );
+    rejects(
+      mutate((x) => (x["params"].ownerUid = 16)),
+      /^params\.ownerUid: uid 16 is not in the subnet/,
+    );
   });
 
   it("rejects missing and unknown fields", () => {
-    rejects(mutate((x) => delete x["tempo"]), /^tempo: is required/);
-    rejects(mutate((x) => (x["params"].kapa = 1)), /^params: unknown field\(s\) "kapa"/);
+    rejects(
+      mutate((x) => delete x["tempo"]),
+      /^tempo: is required/,
+    );
+    rejects(
+      mutate((x) => (x["params"].kapa = 1)),
+      /^params: unknown field\(s\) "kapa"/,
+    );
   });
 
   it("rejects a total stake beyond the I64F64 integer range", () => {

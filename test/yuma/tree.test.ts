@@ -71,10 +71,16 @@ describe("epoch result tree", () => {
   });
 
   it("refuses a hotkey list that does not match the uids", () => {
-    assert.throws(() => buildEpochResult({ netuid: 7, epoch: 1n, hotkeys: hotkeys.slice(1), output }), /39 hotkeys for 40 uids/);
+    assert.throws(
+      () => buildEpochResult({ netuid: 7, epoch: 1n, hotkeys: hotkeys.slice(1), output }),
+      /39 hotkeys for 40 uids/,
+    );
     const bad = [...hotkeys];
     bad[2] = "0x1234";
-    assert.throws(() => buildEpochResult({ netuid: 7, epoch: 1n, hotkeys: bad, output }), /hotkeys\[2\] = 0x1234 is not an address/);
+    assert.throws(
+      () => buildEpochResult({ netuid: 7, epoch: 1n, hotkeys: bad, output }),
+      /hotkeys\[2\] = 0x1234 is not an address/,
+    );
   });
 });
 
@@ -96,8 +102,25 @@ describe("permits bitmap", () => {
 
 describe("bonds hash", () => {
   it("is keccak256 over, per uid, abi.encodePacked(uint16 count, (uint16 uid, uint16 value)…)", () => {
-    const bonds: Array<Array<[number, number]>> = [[[1, 5], [3, 65535]], [], [[0, 2]]];
-    const bytes: Hex = concat(["0x0002", "0x0001", "0x0005", "0x0003", "0xffff", "0x0000", "0x0001", "0x0000", "0x0002"]);
+    const bonds: Array<Array<[number, number]>> = [
+      [
+        [1, 5],
+        [3, 65535],
+      ],
+      [],
+      [[0, 2]],
+    ];
+    const bytes: Hex = concat([
+      "0x0002",
+      "0x0001",
+      "0x0005",
+      "0x0003",
+      "0xffff",
+      "0x0000",
+      "0x0001",
+      "0x0000",
+      "0x0002",
+    ]);
     assert.equal(bondsHash(bonds), keccak256(bytes));
   });
 
@@ -124,7 +147,16 @@ describe("bonds hash", () => {
   });
 
   it("refuses rows that are not canonical", () => {
-    assert.throws(() => bondsHash([[[3, 1], [2, 1]]]), /strictly ascending/);
+    assert.throws(
+      () =>
+        bondsHash([
+          [
+            [3, 1],
+            [2, 1],
+          ],
+        ]),
+      /strictly ascending/,
+    );
     assert.throws(() => bondsHash([[[3, 0]]]), /must be a non-zero u16/);
   });
 });
