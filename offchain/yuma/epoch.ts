@@ -95,7 +95,7 @@ export function runEpoch(input: YumaInput): YumaOutput {
   const activeStake = normalize32(stake.map((s, i) => (inactive[i] || !permitOld[i] ? ZERO : s)));
 
   // == Weights (§5.5) ==
-  let weights: SparseMatrix = neurons.map((x, i) => {
+  const weights: SparseMatrix = neurons.map((x, i) => {
     const row = emptyRow();
     if (!permitOld[i]) return row; // mask_rows_sparse
     for (const [j, w] of x.weights) {
@@ -118,7 +118,6 @@ export function runEpoch(input: YumaInput): YumaOutput {
   // == Bonds and dividends (§5.8, §5.9) ==
   const bondsPenalty = u16ProportionToFixed(params.bondsPenalty);
   const weightsForBonds = interpolate(weights, clipped, n, bondsPenalty);
-  weights = []; // no longer needed; release the rows early on large subnets
   const bondsInputs = {
     n,
     params,
