@@ -33,11 +33,13 @@ const address = z
 
 /** Non-negative integers, written as JSON numbers (or decimal strings past 2^53), read as bigint. */
 const uint = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)], {
-    errorMap: (issue, ctx) =>
-      issue.code === "invalid_union" || issue.code === "invalid_type"
-        ? { message: ctx.data === undefined ? "is missing" : "must be a non-negative integer" }
-        : { message: ctx.defaultError },
+  .union([z.number(), z.string(), z.bigint()], {
+    errorMap: (_issue, ctx) => ({ message: ctx.data === undefined ? "is missing" : "must be a non-negative integer" }),
+  })
+  .superRefine((v, ctx) => {
+    const ok =
+      typeof v === "bigint" ? v >= 0n : typeof v === "number" ? Number.isSafeInteger(v) && v >= 0 : /^\d+$/.test(v);
+    if (!ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a non-negative integer" });
   })
   .transform((v) => BigInt(v));
 
@@ -158,10 +160,7 @@ export async function writeDeployment(
   options: { dir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string> {
   const file = deploymentPath(String(input.network), options.dir, options.env);
-  const { file: _ignored, ...plain } = input as DeploymentInput & { file?: string };
-  const normalized = { ...plain, genesisTime: toJsonUint(plain.genesisTime), deploymentBlock: toJsonUint(plain.deploymentBlock) };
-  const checked = parseDeployment(normalized, String(input.network), file);
-  const { file: _file, ...data } = checked;
+  const { file: _file, ...data } = parseDeployment(withoutFile(input), String(input.network), file);
   const text = `${JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? toJsonUint(v) : v), 2)}\n`;
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -170,7 +169,12 @@ export async function writeDeployment(
   return file;
 }
 
-function toJsonUint(v: unknown): unknown {
-  if (typeof v !== "bigint") return v;
+function withoutFile(input: DeploymentInput | Deployment): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...input };
+  delete copy.file;
+  return copy;
+}
+
+function toJsonUint(v: bigint): number | string {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
 }
