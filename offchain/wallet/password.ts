@@ -12,6 +12,8 @@ export interface PromptInput {
   off(event: "data", listener: (chunk: string | Buffer) => void): unknown;
   resume(): unknown;
   pause(): unknown;
+  /** Puts type-ahead back so the next prompt reads it (present on Node's TTY streams). */
+  unshift?(chunk: Buffer): unknown;
 }
 
 export interface PromptOutput {
@@ -68,18 +70,24 @@ export function readHidden(prompt: string, input: PromptInput = process.stdin, o
   return new Promise<string>((resolve, reject) => {
     const wasRaw = input.isRaw ?? false;
     let value = "";
-    const finish = (result: { ok: true; value: string } | { ok: false; error: WalletError }): void => {
+    const finish = (result: { ok: true; value: string } | { ok: false; error: WalletError }, rest = ""): void => {
       input.off("data", onData);
       setRawMode(wasRaw);
       input.pause();
+      if (rest !== "" && input.unshift) input.unshift(Buffer.from(rest, "utf8"));
       output.write("\n");
       if (result.ok) resolve(result.value);
       else reject(result.error);
     };
     const onData = (chunk: string | Buffer): void => {
       const text = (typeof chunk === "string" ? chunk : chunk.toString("utf8")).replace(ESCAPE_SEQUENCE, "");
-      for (const ch of text) {
-        if (ch === "\r" || ch === "\n") return finish({ ok: true, value });
+      const chars = Array.from(text);
+      for (const [i, ch] of chars.entries()) {
+        if (ch === "\r" || ch === "\n") {
+          // Type-ahead after Enter (e.g. both passwords pasted at once) belongs to the next prompt.
+          const rest = chars.slice(i + 1).join("").replace(/^\n/, "");
+          return finish({ ok: true, value }, rest);
+        }
         if (ch === "\u0003" || (ch === "\u0004" && value === "")) {
           return finish({ ok: false, error: new WalletError("cancelled at the prompt") });
         }

@@ -21,8 +21,25 @@ class FakeTty extends EventEmitter {
   pause(): this {
     return this;
   }
+  private readonly queued: Buffer[] = [];
+  private listening = false;
   type(text: string): void {
     this.emit("data", Buffer.from(text, "utf8"));
+  }
+  unshift(chunk: Buffer): void {
+    this.queued.unshift(chunk);
+  }
+  override on(event: string, listener: (chunk: Buffer) => void): this {
+    super.on(event, listener);
+    // Like a paused stream, deliver what was pushed back once someone reads again.
+    if (event === "data" && !this.listening) {
+      this.listening = true;
+      setImmediate(() => {
+        this.listening = false;
+        for (const chunk of this.queued.splice(0)) this.emit("data", chunk);
+      });
+    }
+    return this;
   }
 }
 
@@ -72,6 +89,14 @@ describe("password input", () => {
     tty.type("other-pass\r");
     await assert.rejects(pending, /the two passwords for wallet bob differ/);
     assert.match(out.text, /New password for wallet bob \(coldkey\): \nRetype the password: \n/);
+  });
+
+  it("keeps type-ahead after Enter for the next prompt", async () => {
+    const tty = new FakeTty();
+    const out = new Sink();
+    const pending = readPassword({ wallet: "bob", purpose: "create", interactive: true, env: {}, input: tty, output: out });
+    tty.type("same-pass\r\nsame-pass\r");
+    assert.equal(await pending, "same-pass");
   });
 
   it("cancels on Ctrl-C", async () => {
