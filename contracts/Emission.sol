@@ -68,6 +68,15 @@ contract Emission is IEmission, Ownable2Step {
         emit ReserveDrawn(msg.sender, amount);
     }
 
+    /// @notice Governance: pay `amount` rao of the protocol reserve to `to` (faucets on test networks, grants).
+    function grantReserve(address to, uint256 amount) external onlyOwner {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 held = reserve();
+        if (amount > held) revert ReserveExceeded(amount, held);
+        IERC20(address(tao)).transfer(to, amount);
+        emit ReserveGranted(to, amount);
+    }
+
     /// @inheritdoc IEmission
     function currentSlot() external view returns (uint64) {
         return SlotClock.current(genesisTime);

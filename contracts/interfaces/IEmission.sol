@@ -31,6 +31,8 @@ interface IEmission {
     event ReceiverSet(address indexed receiver);
     /// @notice The receiver drew `amount` rao of the protocol reserve.
     event ReserveDrawn(address indexed receiver, uint256 amount);
+    /// @notice Governance paid `amount` rao of the protocol reserve to `to`.
+    event ReserveGranted(address indexed to, uint256 amount);
 
     /// @notice Mints the emission of every slot since the last call. A second call in the same slot mints
     /// nothing and does not revert. Returns the rao minted.

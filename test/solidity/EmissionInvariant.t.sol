@@ -34,7 +34,7 @@ contract EmissionHandler {
     function recycle(uint256 amount) external {
         uint256 held = IERC20(address(emission.tao())).balanceOf(address(this));
         if (held == 0) return;
-        amount = amount % held + 1;
+        amount = (amount % held) + 1;
         emission.tao().burn(amount);
         modelIssuance -= amount;
     }
