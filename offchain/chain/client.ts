@@ -158,7 +158,12 @@ export function getWalletClient(network: ResolvedNetwork, account: Account): Wal
  * Checks that the node at the RPC URL is the chain the deployments file was written for; a mismatch means a
  * wrong URL or a stale file, and every address read from it would be wrong.
  */
-export async function assertChainId(client: PublicClient, network: ResolvedNetwork, expected: number, file: string): Promise<void> {
+export async function assertChainId(
+  client: PublicClient,
+  network: ResolvedNetwork,
+  expected: number,
+  file: string,
+): Promise<void> {
   let actual: number;
   try {
     actual = await client.getChainId();

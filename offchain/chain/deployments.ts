@@ -14,7 +14,12 @@ import { z } from "zod";
 export const DEPLOYMENTS_DIR_ENV = "TAO_DEPLOYMENTS_DIR";
 
 /** The repository's `deployments/` folder (this file is offchain/chain/deployments.ts). */
-export const DEFAULT_DEPLOYMENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "deployments");
+export const DEFAULT_DEPLOYMENTS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "deployments",
+);
 
 /** Contracts every deployment has, and those later milestones add. */
 export const REQUIRED_CONTRACTS = ["TAO", "Emission"] as const;

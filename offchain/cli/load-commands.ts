@@ -27,11 +27,15 @@ export async function loadCommandGroups(dir: string = COMMANDS_DIR): Promise<Com
     const mod: { default?: unknown } = await import(pathToFileURL(path.join(dir, file)).href);
     const group = mod.default;
     if (!isCommandGroup(group)) {
-      throw new Error(`${path.join(dir, file)} must \`export default defineCommandGroup({ name, summary, register })\``);
+      throw new Error(
+        `${path.join(dir, file)} must \`export default defineCommandGroup({ name, summary, register })\``,
+      );
     }
     const expected = path.basename(file, ext);
     if (group.name !== expected) {
-      throw new Error(`${path.join(dir, file)} defines group ${JSON.stringify(group.name)}: name it ${JSON.stringify(expected)} like its file`);
+      throw new Error(
+        `${path.join(dir, file)} defines group ${JSON.stringify(group.name)}: name it ${JSON.stringify(expected)} like its file`,
+      );
     }
     groups.push(group);
   }

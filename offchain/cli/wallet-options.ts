@@ -11,7 +11,8 @@ export const WALLET_HOTKEY_ENV = "TAO_WALLET_HOTKEY";
  */
 export function addWalletOptions(cmd: Command, options: { hotkey: boolean }): Command {
   cmd.option("--wallet-name <name>", `wallet (default: $${WALLET_NAME_ENV} or "default")`);
-  if (options.hotkey) cmd.option("--wallet-hotkey <name>", `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`);
+  if (options.hotkey)
+    cmd.option("--wallet-hotkey <name>", `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`);
   return cmd;
 }
 

@@ -61,7 +61,9 @@ export async function decryptKey(json: string, password: string, label: string):
       );
     }
     const reason = isError(e, "INVALID_ARGUMENT") ? e.shortMessage : e instanceof Error ? e.message : String(e);
-    throw new WalletError(`${label} is not a readable JSON keystore (${reason}): restore it from a backup or re-import the key`);
+    throw new WalletError(
+      `${label} is not a readable JSON keystore (${reason}): restore it from a backup or re-import the key`,
+    );
   }
   const mnemonic =
     signer instanceof HDNodeWallet && signer.mnemonic !== null

@@ -51,7 +51,8 @@ export async function readPassword(request: PasswordRequest): Promise<string> {
   }
   const first = await readHidden(`New password for wallet ${request.wallet} (coldkey): `, input, output);
   const second = await readHidden("Retype the password: ", input, output);
-  if (first !== second) throw new WalletError(`the two passwords for wallet ${request.wallet} differ: run the command again`);
+  if (first !== second)
+    throw new WalletError(`the two passwords for wallet ${request.wallet} differ: run the command again`);
   return first;
 }
 
@@ -62,9 +63,15 @@ const ESCAPE_SEQUENCE = /\u001b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g;
  * Reads one line from a TTY without echoing it: raw mode, Backspace edits, Enter ends, Ctrl-C / Ctrl-D (on an
  * empty line) cancel. The prompt and the final newline go to `output` (stderr), so stdout stays clean.
  */
-export function readHidden(prompt: string, input: PromptInput = process.stdin, output: PromptOutput = process.stderr): Promise<string> {
+export function readHidden(
+  prompt: string,
+  input: PromptInput = process.stdin,
+  output: PromptOutput = process.stderr,
+): Promise<string> {
   if (!input.isTTY || !input.setRawMode) {
-    return Promise.reject(new WalletError("cannot prompt without a terminal: pass the value through the environment instead"));
+    return Promise.reject(
+      new WalletError("cannot prompt without a terminal: pass the value through the environment instead"),
+    );
   }
   const setRawMode = input.setRawMode.bind(input);
   return new Promise<string>((resolve, reject) => {
@@ -85,7 +92,10 @@ export function readHidden(prompt: string, input: PromptInput = process.stdin, o
       for (const [i, ch] of chars.entries()) {
         if (ch === "\r" || ch === "\n") {
           // Type-ahead after Enter (e.g. both passwords pasted at once) belongs to the next prompt.
-          const rest = chars.slice(i + 1).join("").replace(/^\n/, "");
+          const rest = chars
+            .slice(i + 1)
+            .join("")
+            .replace(/^\n/, "");
           return finish({ ok: true, value }, rest);
         }
         if (ch === "\u0003" || (ch === "\u0004" && value === "")) {

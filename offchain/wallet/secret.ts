@@ -27,7 +27,9 @@ export function parseSecret(input: string): ImportSecret {
 export function signerFromSecret(secret: ImportSecret): Wallet | HDNodeWallet {
   if (secret.kind === "privateKey") {
     if (!PRIVATE_KEY_PATTERN.test(secret.privateKey)) {
-      throw new WalletError("the private key is not 64 hex digits (optionally 0x-prefixed): check the value you pasted");
+      throw new WalletError(
+        "the private key is not 64 hex digits (optionally 0x-prefixed): check the value you pasted",
+      );
     }
     try {
       return new Wallet(secret.privateKey);

@@ -9,13 +9,7 @@ import { hotkeyFileSchema, type HotkeyFile } from "./hotkey-file.js";
 import { decryptKey, encryptKey } from "./keystore.js";
 import { checkName } from "./names.js";
 import { hotkeyPath, walletPaths } from "./paths.js";
-import {
-  fileExists,
-  isErrno,
-  PUBLIC_FILE_MODE,
-  SECRET_FILE_MODE,
-  writeFileAtomic,
-} from "./secure-file.js";
+import { fileExists, isErrno, PUBLIC_FILE_MODE, SECRET_FILE_MODE, writeFileAtomic } from "./secure-file.js";
 import { DEFAULT_DERIVATION_PATH, signerFromSecret, type ImportSecret } from "./secret.js";
 
 /** Shortest password accepted for a new coldkey. */
@@ -107,7 +101,12 @@ export class WalletStore {
     const paths = walletPaths(this.walletsDir, options.name);
     await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
     if (hotkey !== null) {
-      await this.refuseExisting(options.name, hotkeyPath(this.walletsDir, options.name, hotkey), `hotkey ${hotkey}`, options.overwrite);
+      await this.refuseExisting(
+        options.name,
+        hotkeyPath(this.walletsDir, options.name, hotkey),
+        `hotkey ${hotkey}`,
+        options.overwrite,
+      );
     }
     const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false);
     const hot =
@@ -177,7 +176,10 @@ export class WalletStore {
   /** The coldkey address from coldkeypub.txt, without the password. */
   async coldkeyAddress(name: string): Promise<Address> {
     const paths = walletPaths(this.walletsDir, name);
-    const text = await readText(paths.coldkeypub, `wallet ${name} has no coldkeypub.txt at ${paths.coldkeypub}: create or import the wallet, or check --wallets-dir`);
+    const text = await readText(
+      paths.coldkeypub,
+      `wallet ${name} has no coldkeypub.txt at ${paths.coldkeypub}: create or import the wallet, or check --wallets-dir`,
+    );
     return parseAddress(text.trim(), `${paths.coldkeypub}`);
   }
 
@@ -242,7 +244,8 @@ export class WalletStore {
       }
     }
     const hasColdkey = await fileExists(paths.coldkey);
-    if (hasColdkey && coldkey === null && problems.length === 0) problems.push(`coldkeypub.txt is missing from ${paths.dir}`);
+    if (hasColdkey && coldkey === null && problems.length === 0)
+      problems.push(`coldkeypub.txt is missing from ${paths.dir}`);
     if (!hasColdkey && coldkey !== null) problems.push(`coldkey.json is missing from ${paths.dir} (watch-only wallet)`);
     const hotkeys: HotkeySummary[] = [];
     let files: string[] = [];
@@ -265,7 +268,12 @@ export class WalletStore {
     return { name, dir: paths.dir, coldkey, hasColdkey, hotkeys, problems };
   }
 
-  private async refuseExisting(wallet: string, file: string, what: string, overwrite: boolean | undefined): Promise<void> {
+  private async refuseExisting(
+    wallet: string,
+    file: string,
+    what: string,
+    overwrite: boolean | undefined,
+  ): Promise<void> {
     if (!overwrite && (await fileExists(file))) {
       throw new WalletError(
         `wallet ${wallet} already has ${what} at ${file}: choose another name, or pass --overwrite (the old file is kept as ${path.basename(file)}.replaced-<time>)`,
@@ -325,7 +333,9 @@ function checkNewPassword(password: string): void {
 
 function randomSigner(words: MnemonicWords): HDNodeWallet {
   if (!MNEMONIC_WORD_COUNTS.includes(words)) {
-    throw new WalletError(`--words ${String(words)} is not a BIP-39 length: use one of ${MNEMONIC_WORD_COUNTS.join(", ")}`);
+    throw new WalletError(
+      `--words ${String(words)} is not a BIP-39 length: use one of ${MNEMONIC_WORD_COUNTS.join(", ")}`,
+    );
   }
   // 12 words = 128 bits of entropy; every 3 more words add 32 bits.
   const mnemonic = Mnemonic.fromEntropy(randomBytes((words / 3) * 4));

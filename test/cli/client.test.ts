@@ -16,7 +16,10 @@ describe("network resolution", () => {
     const fromFile = resolveNetwork("localhost", { env: {}, deploymentRpcUrl: "http://127.0.0.1:9999" });
     assert.equal(fromFile.rpcUrl, "http://127.0.0.1:9999");
     assert.equal(fromFile.rpcSource, "deployments");
-    const fromEnv = resolveNetwork("localhost", { env: { ANVIL_URL: "http://x:1" }, deploymentRpcUrl: "http://127.0.0.1:9999" });
+    const fromEnv = resolveNetwork("localhost", {
+      env: { ANVIL_URL: "http://x:1" },
+      deploymentRpcUrl: "http://127.0.0.1:9999",
+    });
     assert.equal(fromEnv.rpcUrl, "http://x:1");
   });
 
@@ -24,13 +27,18 @@ describe("network resolution", () => {
     assert.throws(() => resolveNetwork("sepolia", { env: {} }), /network sepolia has no RPC URL: set SEPOLIA_RPC_URL/);
     assert.throws(() => resolveNetwork("baseSepolia", { env: {} }), /set BASE_SEPOLIA_RPC_URL/);
     assert.throws(() => resolveNetwork("bittensorTestnet", { env: {} }), /set BITTENSOR_TESTNET_RPC_URL/);
-    const bt = resolveNetwork("bittensorTestnet", { env: { BITTENSOR_TESTNET_RPC_URL: "https://test.chain.opentensor.ai" } });
+    const bt = resolveNetwork("bittensorTestnet", {
+      env: { BITTENSOR_TESTNET_RPC_URL: "https://test.chain.opentensor.ai" },
+    });
     assert.equal(bt.chain.id, 945);
     assert.equal(resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "wss://s.example" } }).chain.id, 11155111);
   });
 
   it("rejects unknown networks and malformed URLs", () => {
-    assert.throws(() => parseNetworkName("mainnet"), /unknown network "mainnet": use one of localhost, anvil, sepolia, baseSepolia, bittensorTestnet/);
+    assert.throws(
+      () => parseNetworkName("mainnet"),
+      /unknown network "mainnet": use one of localhost, anvil, sepolia, baseSepolia, bittensorTestnet/,
+    );
     assert.throws(
       () => resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "ftp://x" } }),
       /RPC URL "ftp:\/\/x" for network sepolia \(from SEPOLIA_RPC_URL\) must start with http/,
@@ -44,6 +52,9 @@ describe("network resolution", () => {
   it("reuses one PublicClient per network and URL", () => {
     const net = resolveNetwork("localhost", { env: {} });
     assert.equal(getPublicClient(net), getPublicClient(resolveNetwork("localhost", { env: {} })));
-    assert.notEqual(getPublicClient(net), getPublicClient(resolveNetwork("localhost", { env: { ANVIL_URL: "http://127.0.0.1:1" } })));
+    assert.notEqual(
+      getPublicClient(net),
+      getPublicClient(resolveNetwork("localhost", { env: { ANVIL_URL: "http://127.0.0.1:1" } })),
+    );
   });
 });

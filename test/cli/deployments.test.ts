@@ -42,7 +42,9 @@ describe("deployments/<network>.json", () => {
   }
 
   it("round-trips: checksummed addresses, bigint block and time, extra fields kept", async () => {
-    const file = await writeDeployment({ ...sample({ deploymentBlock: 12n }), deployer: "ops" } as DeploymentInput, { dir });
+    const file = await writeDeployment({ ...sample({ deploymentBlock: 12n }), deployer: "ops" } as DeploymentInput, {
+      dir,
+    });
     assert.equal(file, path.join(dir, "localhost.json"));
     const raw = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>;
     assert.equal(raw.deploymentBlock, 12, "written as a JSON number");
@@ -75,11 +77,16 @@ describe("deployments/<network>.json", () => {
     const file = await writeRaw("localhost", { ...sample(), contracts: noEmission });
     await assert.rejects(
       readDeployment("localhost", { dir }),
-      new RegExp(`^DeploymentError: ${escape(file)}: contracts\\.Emission is missing: run \`npm run deploy -- --network localhost\`$`),
+      new RegExp(
+        `^DeploymentError: ${escape(file)}: contracts\\.Emission is missing: run \`npm run deploy -- --network localhost\`$`,
+      ),
     );
     const { genesisTime: _g, ...noGenesis } = sample();
     await writeRaw("localhost", noGenesis);
-    await assert.rejects(readDeployment("localhost", { dir }), /: genesisTime is missing: run `npm run deploy -- --network localhost`/);
+    await assert.rejects(
+      readDeployment("localhost", { dir }),
+      /: genesisTime is missing: run `npm run deploy -- --network localhost`/,
+    );
     const { contracts: _c, ...noContracts } = sample();
     await writeRaw("localhost", noContracts);
     await assert.rejects(readDeployment("localhost", { dir }), /: contracts is missing: /);
@@ -87,11 +94,17 @@ describe("deployments/<network>.json", () => {
 
   it("rejects bad values with the field name", async () => {
     await writeRaw("localhost", sample({ contracts: { TAO: "0x1234", Emission: EMISSION } }));
-    await assert.rejects(readDeployment("localhost", { dir }), /: contracts\.TAO is not a 0x-prefixed 20-byte address: /);
+    await assert.rejects(
+      readDeployment("localhost", { dir }),
+      /: contracts\.TAO is not a 0x-prefixed 20-byte address: /,
+    );
     await writeRaw("localhost", sample({ deploymentBlock: -1 }));
     await assert.rejects(readDeployment("localhost", { dir }), /: deploymentBlock must be a non-negative integer: /);
     await writeRaw("localhost", sample({ contracts: { TAO, Emission: EMISSION, Staking: "nope" } }));
-    await assert.rejects(readDeployment("localhost", { dir }), /: contracts\.Staking is not a 0x-prefixed 20-byte address/);
+    await assert.rejects(
+      readDeployment("localhost", { dir }),
+      /: contracts\.Staking is not a 0x-prefixed 20-byte address/,
+    );
     await writeRaw("localhost", "{ nope");
     await assert.rejects(readDeployment("localhost", { dir }), /localhost\.json is not valid JSON .*npm run deploy/);
     await writeRaw("localhost", sample({ network: "sepolia" }));

@@ -5,10 +5,22 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, createTestClient, createWalletClient, getAddress, http, type Abi, type Address, type Hex } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  getAddress,
+  http,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
+import { emissionAbi } from "../../offchain/abi/index.js";
 import { writeDeployment } from "../../offchain/chain/deployments.js";
+import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
+import { writeDeployment as writeDeploymentFile } from "../../offchain/deploy/writeDeployment.js";
 import { anvilExecutable, childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
 
 const ARTIFACT = path.join(REPO_ROOT, "artifacts", "contracts", "Emission.sol", "Emission.json");
@@ -57,7 +69,10 @@ describe("tao emission (against a real Anvil)", () => {
 
   before(async () => {
     if (!existsSync(ARTIFACT)) {
-      const build = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["compile"], { cwd: REPO_ROOT, stdio: "inherit" });
+      const build = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["compile"], {
+        cwd: REPO_ROOT,
+        stdio: "inherit",
+      });
       assert.equal(build.status, 0, "npx hardhat compile failed");
     }
     const port = await freePort();
@@ -69,34 +84,22 @@ describe("tao emission (against a real Anvil)", () => {
     process.once("exit", () => anvil.kill("SIGKILL"));
     await waitForRpc(rpcUrl, anvil);
 
-    const artifact = JSON.parse(await fs.readFile(ARTIFACT, "utf8")) as { abi: Abi; bytecode: Hex };
+    // Deploy the way `npm run deploy` does, and write the file with the deploy script's writer: the CLI must
+    // read what the deploy path writes.
     const transport = http(rpcUrl);
     const pub = createPublicClient({ chain: foundry, transport });
     const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
-    const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: [DEPLOYER.address, 0n] });
-    const receipt = await pub.waitForTransactionReceipt({ hash });
-    assert.ok(receipt.contractAddress);
-    emission = getAddress(receipt.contractAddress);
-    taoToken = (await pub.readContract({ address: emission, abi: artifact.abi, functionName: "tao" })) as Address;
-    genesisTime = (await pub.readContract({ address: emission, abi: artifact.abi, functionName: "genesisTime" })) as bigint;
+    const deployment = await deployProtocol(pub, wallet, { network: "localhost", rpcUrl });
+    emission = deployment.contracts.Emission;
+    taoToken = deployment.contracts.TAO;
+    genesisTime = BigInt(deployment.genesisTime);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-emission-"));
+    writeDeploymentFile(deployment, dir);
 
     // Exactly 10 slots (120 s) after genesis, nothing minted yet.
     const test = createTestClient({ mode: "anvil", chain: foundry, transport });
     await test.setNextBlockTimestamp({ timestamp: genesisTime + 120n });
     await test.mine({ blocks: 1 });
-
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-emission-"));
-    await writeDeployment(
-      {
-        network: "localhost",
-        chainId: foundry.id,
-        rpcUrl,
-        genesisTime,
-        deploymentBlock: receipt.blockNumber,
-        contracts: { TAO: taoToken, Emission: emission },
-      },
-      { dir },
-    );
   });
 
   after(async () => {
@@ -110,7 +113,10 @@ describe("tao emission (against a real Anvil)", () => {
 
   it("`tao --json emission` reports slot, emission, issuance, halving and pending emission", async () => {
     // The RPC URL comes from the deployments file: no ANVIL_URL/RPC_URL in the child's environment.
-    const r = await taoProcess(["--json", "--network", "localhost", "emission"], childEnv({ TAO_DEPLOYMENTS_DIR: dir }));
+    const r = await taoProcess(
+      ["--json", "--network", "localhost", "emission"],
+      childEnv({ TAO_DEPLOYMENTS_DIR: dir }),
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
     const out = JSON.parse(r.stdout) as EmissionJson;
@@ -135,8 +141,7 @@ describe("tao emission (against a real Anvil)", () => {
     const transport = http(rpcUrl);
     const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
     const pub = createPublicClient({ chain: foundry, transport });
-    const artifact = JSON.parse(await fs.readFile(ARTIFACT, "utf8")) as { abi: Abi };
-    const hash = await wallet.writeContract({ address: emission, abi: artifact.abi, functionName: "coinbase" });
+    const hash = await wallet.writeContract({ address: emission, abi: emissionAbi, functionName: "coinbase" });
     await pub.waitForTransactionReceipt({ hash });
 
     const r = await tao(["emission"], { TAO_DEPLOYMENTS_DIR: dir });
@@ -153,30 +158,55 @@ describe("tao emission (against a real Anvil)", () => {
   it("refuses a deployments file written for another chain", async () => {
     const other = path.join(dir, "wrongchain");
     await writeDeployment(
-      { network: "localhost", chainId: 1, rpcUrl, genesisTime, deploymentBlock: 1, contracts: { TAO: taoToken, Emission: emission } },
+      {
+        network: "localhost",
+        chainId: 1,
+        rpcUrl,
+        genesisTime,
+        deploymentBlock: 1,
+        contracts: { TAO: taoToken, Emission: emission },
+      },
       { dir: other },
     );
     const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: other });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: .*localhost\.json is for chain 1 but http:\/\/127\.0\.0\.1:\d+ is chain 31337: point ANVIL_URL at the right node/);
+    assert.match(
+      r.stderr,
+      /^error: .*localhost\.json is for chain 1 but http:\/\/127\.0\.0\.1:\d+ is chain 31337: point ANVIL_URL at the right node/,
+    );
   });
 
   it("says when the Emission address holds no contract", async () => {
     const stale = path.join(dir, "stale");
     await writeDeployment(
-      { network: "localhost", chainId: 31337, rpcUrl, genesisTime, deploymentBlock: 1, contracts: { TAO: taoToken, Emission: DEPLOYER.address } },
+      {
+        network: "localhost",
+        chainId: 31337,
+        rpcUrl,
+        genesisTime,
+        deploymentBlock: 1,
+        contracts: { TAO: taoToken, Emission: DEPLOYER.address },
+      },
       { dir: stale },
     );
     const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: stale });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.split("\n").filter(Boolean).length, 1);
-    assert.match(r.stderr, /^error: no contract at Emission 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 on localhost .*npm run deploy -- --network localhost/);
+    assert.match(
+      r.stderr,
+      /^error: no contract at Emission 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 on localhost .*npm run deploy -- --network localhost/,
+    );
   });
 
   it("says when the node is not reachable, naming the URL and the variable", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: dir, ANVIL_URL: closed });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`^error: cannot reach network localhost at ${closed.replace(/\./g, "\\.")} .*: start the node or set ANVIL_URL\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^error: cannot reach network localhost at ${closed.replace(/\./g, "\\.")} .*: start the node or set ANVIL_URL\\n$`,
+      ),
+    );
   });
 });

@@ -17,7 +17,10 @@ describe("CLI output helpers", () => {
   });
 
   it("writes bigints in JSON as decimal strings", () => {
-    assert.equal(toJson({ a: 2n ** 70n, b: [1n], c: "x" }), '{\n  "a": "1180591620717411303424",\n  "b": [\n    "1"\n  ],\n  "c": "x"\n}');
+    assert.equal(
+      toJson({ a: 2n ** 70n, b: [1n], c: "x" }),
+      '{\n  "a": "1180591620717411303424",\n  "b": [\n    "1"\n  ],\n  "c": "x"\n}',
+    );
   });
 
   it("renders plain tables without colour codes", () => {
@@ -28,10 +31,19 @@ describe("CLI output helpers", () => {
 
   it("prints every error as one line; unexpected ones point at DEBUG=1", () => {
     assert.equal(formatError(new CliError("bad\n  thing")), "error: bad thing");
-    assert.equal(formatError(new WalletError("wrong password for wallet a (coldkey.json): x")), "error: wrong password for wallet a (coldkey.json): x");
-    assert.equal(formatError(new TypeError("boom\nmore")), "error: boom more (unexpected; rerun with DEBUG=1 for the stack trace)");
+    assert.equal(
+      formatError(new WalletError("wrong password for wallet a (coldkey.json): x")),
+      "error: wrong password for wallet a (coldkey.json): x",
+    );
+    assert.equal(
+      formatError(new TypeError("boom\nmore")),
+      "error: boom more (unexpected; rerun with DEBUG=1 for the stack trace)",
+    );
     const viemLike = Object.assign(new Error("long\ndump\nof details"), { shortMessage: "HTTP request failed." });
-    assert.equal(formatError(viemLike), "error: HTTP request failed. (unexpected; rerun with DEBUG=1 for the stack trace)");
+    assert.equal(
+      formatError(viemLike),
+      "error: HTTP request failed. (unexpected; rerun with DEBUG=1 for the stack trace)",
+    );
     assert.equal(oneLine("a\n\n b \n"), "a b");
   });
 

@@ -60,7 +60,10 @@ describe("tao wallet", () => {
   });
 
   it("import takes TAO_IMPORT_SECRET and derives anvil's first account", async () => {
-    const r = await tao(["--json", "wallet", "import", "--wallet-name", "dev"], { ...env, TAO_IMPORT_SECRET: ANVIL_MNEMONIC });
+    const r = await tao(["--json", "wallet", "import", "--wallet-name", "dev"], {
+      ...env,
+      TAO_IMPORT_SECRET: ANVIL_MNEMONIC,
+    });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { coldkey: KeyJson; hotkey: null };
     assert.equal(out.coldkey.address, ANVIL_ADDRESS);
@@ -69,11 +72,18 @@ describe("tao wallet", () => {
   });
 
   it("new-hotkey adds a hotkey; show and list report it", async () => {
-    const r = await tao(["--json", "wallet", "new-hotkey", "--wallet-name", "alice", "--wallet-hotkey", "validator"], env);
+    const r = await tao(
+      ["--json", "wallet", "new-hotkey", "--wallet-name", "alice", "--wallet-hotkey", "validator"],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const added = (JSON.parse(r.stdout) as { hotkey: KeyJson }).hotkey;
     const shown = await tao(["--json", "wallet", "show", "--wallet-name", "alice"], env);
-    const w = JSON.parse(shown.stdout) as { coldkey: string; encrypted: boolean; hotkeys: { name: string; address: string }[] };
+    const w = JSON.parse(shown.stdout) as {
+      coldkey: string;
+      encrypted: boolean;
+      hotkeys: { name: string; address: string }[];
+    };
     assert.equal(w.encrypted, true);
     assert.deepEqual(
       w.hotkeys.map((h) => [h.name, h.address]),
@@ -90,10 +100,13 @@ describe("tao wallet", () => {
   });
 
   it("new-hotkey --import regenerates a hotkey from TAO_IMPORT_SECRET", async () => {
-    const r = await tao(["--json", "wallet", "new-hotkey", "--import", "--wallet-name", "bob", "--wallet-hotkey", "dev"], {
-      ...env,
-      TAO_IMPORT_SECRET: ANVIL_MNEMONIC,
-    });
+    const r = await tao(
+      ["--json", "wallet", "new-hotkey", "--import", "--wallet-name", "bob", "--wallet-hotkey", "dev"],
+      {
+        ...env,
+        TAO_IMPORT_SECRET: ANVIL_MNEMONIC,
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { hotkey: KeyJson }).hotkey.address, ANVIL_ADDRESS);
   });
@@ -107,7 +120,10 @@ describe("tao wallet", () => {
     assert.equal(unconfirmed.code, 1);
     assert.match(oneErrorLine(unconfirmed.stderr), /not confirmed .*pass --yes to proceed/);
     const before = (await fs.readFile(path.join(dir, "alice", "coldkeypub.txt"), "utf8")).trim();
-    const confirmed = await tao(["--json", "--yes", "wallet", "create", "--wallet-name", "alice", "--overwrite", "--no-hotkey"], env);
+    const confirmed = await tao(
+      ["--json", "--yes", "wallet", "create", "--wallet-name", "alice", "--overwrite", "--no-hotkey"],
+      env,
+    );
     assert.equal(confirmed.code, 0, confirmed.stderr);
     const out = JSON.parse(confirmed.stdout) as { coldkey: KeyJson; hotkey: null };
     assert.notEqual(out.coldkey.address, before);
@@ -119,7 +135,10 @@ describe("tao wallet", () => {
     const { TAO_PASSWORD: _p, ...noPassword } = env;
     const r = await tao(["--json", "wallet", "create", "--wallet-name", "carol"], noPassword);
     assert.equal(r.code, 1);
-    assert.equal(oneErrorLine(r.stderr), "error: no password for wallet carol: set TAO_PASSWORD (prompts are off with --json or without a terminal)");
+    assert.equal(
+      oneErrorLine(r.stderr),
+      "error: no password for wallet carol: set TAO_PASSWORD (prompts are off with --json or without a terminal)",
+    );
     await assert.rejects(fs.stat(path.join(dir, "carol")), /ENOENT/);
   });
 

@@ -54,7 +54,13 @@ class Sink {
 describe("password input", () => {
   it("takes TAO_PASSWORD without prompting, even when not interactive", async () => {
     const out = new Sink();
-    const pw = await readPassword({ wallet: "a", purpose: "unlock", interactive: false, env: { TAO_PASSWORD: "from env" }, output: out });
+    const pw = await readPassword({
+      wallet: "a",
+      purpose: "unlock",
+      interactive: false,
+      env: { TAO_PASSWORD: "from env" },
+      output: out,
+    });
     assert.equal(pw, "from env");
     assert.equal(out.text, "");
   });
@@ -83,7 +89,14 @@ describe("password input", () => {
   it("asks twice for a new password and refuses a mismatch", async () => {
     const tty = new FakeTty();
     const out = new Sink();
-    const pending = readPassword({ wallet: "bob", purpose: "create", interactive: true, env: {}, input: tty, output: out });
+    const pending = readPassword({
+      wallet: "bob",
+      purpose: "create",
+      interactive: true,
+      env: {},
+      input: tty,
+      output: out,
+    });
     tty.type("first-pass\r");
     await new Promise((r) => setImmediate(r));
     tty.type("other-pass\r");
@@ -94,7 +107,14 @@ describe("password input", () => {
   it("keeps type-ahead after Enter for the next prompt", async () => {
     const tty = new FakeTty();
     const out = new Sink();
-    const pending = readPassword({ wallet: "bob", purpose: "create", interactive: true, env: {}, input: tty, output: out });
+    const pending = readPassword({
+      wallet: "bob",
+      purpose: "create",
+      interactive: true,
+      env: {},
+      input: tty,
+      output: out,
+    });
     tty.type("same-pass\r\nsame-pass\r");
     assert.equal(await pending, "same-pass");
   });
@@ -119,7 +139,10 @@ describe("import secrets and the test-only scrypt override", () => {
   it("accepts only powers of two for TAO_KEYSTORE_SCRYPT_N", () => {
     assert.equal(scryptOverride({}), undefined);
     assert.equal(scryptOverride({ TAO_KEYSTORE_SCRYPT_N: "1024" }), 1024);
-    assert.throws(() => scryptOverride({ TAO_KEYSTORE_SCRYPT_N: "1000" }), /TAO_KEYSTORE_SCRYPT_N="1000" is not a power of two/);
+    assert.throws(
+      () => scryptOverride({ TAO_KEYSTORE_SCRYPT_N: "1000" }),
+      /TAO_KEYSTORE_SCRYPT_N="1000" is not a power of two/,
+    );
     assert.throws(() => scryptOverride({ TAO_KEYSTORE_SCRYPT_N: "abc" }), /not a power of two/);
   });
 });

@@ -47,7 +47,10 @@ describe("WalletStore", () => {
     assert.equal(HDNodeWallet.fromPhrase(created.coldkey.mnemonic ?? "").address, created.coldkey.address);
     assert.notEqual(created.hotkey?.address, created.coldkey.address);
     // The hotkey file is plain JSON whose key matches its address.
-    const hot = JSON.parse(await fs.readFile(path.join(wdir, "hotkeys", "default.json"), "utf8")) as Record<string, string>;
+    const hot = JSON.parse(await fs.readFile(path.join(wdir, "hotkeys", "default.json"), "utf8")) as Record<
+      string,
+      string
+    >;
     assert.equal(new Wallet(hot.privateKey ?? "").address, created.hotkey?.address);
   });
 
@@ -64,7 +67,9 @@ describe("WalletStore", () => {
   it("uses the full-strength scrypt N = 2^17 unless the test-only variable is set", async () => {
     const strong = new WalletStore(path.join(dir, "strong"), {});
     const created = await strong.createWallet({ name: "s", password: PASSWORD, hotkey: null });
-    const parsed = JSON.parse(await fs.readFile(created.coldkey.file, "utf8")) as { Crypto: { kdfparams: { n: number } } };
+    const parsed = JSON.parse(await fs.readFile(created.coldkey.file, "utf8")) as {
+      Crypto: { kdfparams: { n: number } };
+    };
     assert.equal(parsed.Crypto.kdfparams.n, 131072);
   });
 
@@ -85,7 +90,9 @@ describe("WalletStore", () => {
   });
 
   it("reads a keystore written by ethers itself", async () => {
-    const json = await encryptKeystoreJson({ address: ANVIL_ADDRESS, privateKey: ANVIL_KEY }, PASSWORD, { scrypt: { N: 1024 } });
+    const json = await encryptKeystoreJson({ address: ANVIL_ADDRESS, privateKey: ANVIL_KEY }, PASSWORD, {
+      scrypt: { N: 1024 },
+    });
     const wdir = path.join(dir, "wallets", "external");
     await fs.mkdir(wdir, { recursive: true });
     await fs.writeFile(path.join(wdir, "coldkey.json"), json, { mode: 0o600 });
@@ -96,13 +103,24 @@ describe("WalletStore", () => {
   it("refuses a coldkey.json that does not match coldkeypub.txt", async () => {
     const wdir = path.join(dir, "wallets", "external");
     await fs.writeFile(path.join(wdir, "coldkeypub.txt"), `${await store.coldkeyAddress("alice")}\n`);
-    await assert.rejects(store.loadColdkey("external", PASSWORD), /coldkey\.json holds 0xf39F.* but coldkeypub\.txt says/);
+    await assert.rejects(
+      store.loadColdkey("external", PASSWORD),
+      /coldkey\.json holds 0xf39F.* but coldkeypub\.txt says/,
+    );
     await fs.rm(wdir, { recursive: true });
   });
 
   it("imports the same account from a private key and from its mnemonic", async () => {
-    const fromKey = await store.importWallet({ name: "bykey", password: PASSWORD, secret: { kind: "privateKey", privateKey: ANVIL_KEY } });
-    const fromWords = await store.importWallet({ name: "bywords", password: PASSWORD, secret: { kind: "mnemonic", phrase: ANVIL_MNEMONIC } });
+    const fromKey = await store.importWallet({
+      name: "bykey",
+      password: PASSWORD,
+      secret: { kind: "privateKey", privateKey: ANVIL_KEY },
+    });
+    const fromWords = await store.importWallet({
+      name: "bywords",
+      password: PASSWORD,
+      secret: { kind: "mnemonic", phrase: ANVIL_MNEMONIC },
+    });
     assert.equal(fromKey.coldkey.address, ANVIL_ADDRESS);
     assert.equal(fromWords.coldkey.address, ANVIL_ADDRESS);
     assert.equal(fromKey.coldkey.mnemonic, null, "an import never echoes the secret back");
@@ -120,15 +138,25 @@ describe("WalletStore", () => {
       /the mnemonic has 3 words/,
     );
     await assert.rejects(
-      store.importWallet({ name: "bad", password: PASSWORD, secret: { kind: "privateKey", privateKey: `0x${"00".repeat(32)}` } }),
+      store.importWallet({
+        name: "bad",
+        password: PASSWORD,
+        secret: { kind: "privateKey", privateKey: `0x${"00".repeat(32)}` },
+      }),
       /outside the secp256k1 range/,
     );
   });
 
   it("refuses short passwords, unsafe names and silent overwrites", async () => {
     await assert.rejects(store.createWallet({ name: "weak", password: "short" }), /at least 8/);
-    await assert.rejects(store.createWallet({ name: "../escape", password: PASSWORD }), /invalid wallet name "\.\.\/escape"/);
-    await assert.rejects(store.createWallet({ name: "alice", password: PASSWORD }), /already has a coldkey at .*pass --overwrite/);
+    await assert.rejects(
+      store.createWallet({ name: "../escape", password: PASSWORD }),
+      /invalid wallet name "\.\.\/escape"/,
+    );
+    await assert.rejects(
+      store.createWallet({ name: "alice", password: PASSWORD }),
+      /already has a coldkey at .*pass --overwrite/,
+    );
   });
 
   it("overwrites only when asked and keeps the old keystore beside the new one", async () => {
@@ -144,7 +172,10 @@ describe("WalletStore", () => {
   it("adds, regenerates and loads hotkeys", async () => {
     const miner = await store.createHotkey({ name: "alice", hotkey: "miner1" });
     assert.equal((await store.loadHotkey("alice", "miner1")).address, miner.address);
-    await assert.rejects(store.createHotkey({ name: "alice", hotkey: "miner1" }), /already has hotkey miner1 .*--overwrite/);
+    await assert.rejects(
+      store.createHotkey({ name: "alice", hotkey: "miner1" }),
+      /already has hotkey miner1 .*--overwrite/,
+    );
     const regen = await store.createHotkey({
       name: "alice",
       hotkey: "miner1",
@@ -153,14 +184,23 @@ describe("WalletStore", () => {
     });
     assert.equal(regen.address, ANVIL_ADDRESS);
     assert.equal((await store.loadHotkey("alice", "miner1")).address, ANVIL_ADDRESS);
-    await assert.rejects(store.createHotkey({ name: "nobody", hotkey: "x" }), /no wallet nobody in .*tao wallet create/);
-    await assert.rejects(store.loadHotkey("alice", "absent"), /no hotkey absent .*tao wallet new-hotkey --wallet-name alice --wallet-hotkey absent/);
+    await assert.rejects(
+      store.createHotkey({ name: "nobody", hotkey: "x" }),
+      /no wallet nobody in .*tao wallet create/,
+    );
+    await assert.rejects(
+      store.loadHotkey("alice", "absent"),
+      /no hotkey absent .*tao wallet new-hotkey --wallet-name alice --wallet-hotkey absent/,
+    );
   });
 
   it("refuses a hotkey file other users can read", async () => {
     const file = path.join(dir, "wallets", "alice", "hotkeys", "default.json");
     await fs.chmod(file, 0o644);
-    await assert.rejects(store.loadHotkey("alice", "default"), /readable by other users \(mode 0644\): run `chmod 600 /);
+    await assert.rejects(
+      store.loadHotkey("alice", "default"),
+      /readable by other users \(mode 0644\): run `chmod 600 /,
+    );
     await fs.chmod(file, 0o600);
     await store.loadHotkey("alice", "default");
   });

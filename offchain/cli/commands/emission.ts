@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Address } from "viem";
 import { z } from "zod";
 import { requireContract, displayPath } from "../../chain/deployments.js";
-import { loadAbi } from "../abi.js";
+import { emissionAbi } from "../../abi/index.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import { fail } from "../errors.js";
 import { formatInt, renderFields, taoCell } from "../output.js";
@@ -24,7 +24,6 @@ function register(group: Command, app: CliApp): void {
     app.action(z.object({}), async (ctx) => {
       const { deployment, network, client } = await ctx.connect();
       const emission = requireContract(deployment, "Emission");
-      const abi = await loadAbi("contracts/interfaces/IEmission.sol:IEmission", ctx.io.env);
       const code = await client.getCode({ address: emission });
       if (code === undefined || code === "0x") {
         fail(
@@ -33,7 +32,7 @@ function register(group: Command, app: CliApp): void {
       }
       // Every read at one block, so the numbers are one consistent snapshot.
       const blockNumber = await client.getBlockNumber();
-      const read = { address: emission, abi, blockNumber } as const;
+      const read = { address: emission, abi: emissionAbi, blockNumber } as const;
       const [
         currentSlot,
         lastMintedSlot,
@@ -60,7 +59,9 @@ function register(group: Command, app: CliApp): void {
         client.readContract({ ...read, functionName: "genesisTime" }),
       ]);
       if (tao.toLowerCase() !== deployment.contracts.TAO.toLowerCase()) {
-        ctx.out.warn(`Emission mints TAO at ${tao} but ${displayPath(deployment.file)} says contracts.TAO is ${deployment.contracts.TAO}`);
+        ctx.out.warn(
+          `Emission mints TAO at ${tao} but ${displayPath(deployment.file)} says contracts.TAO is ${deployment.contracts.TAO}`,
+        );
       }
       const zero: Address = "0x0000000000000000000000000000000000000000";
       const data = {

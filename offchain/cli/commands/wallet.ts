@@ -46,8 +46,14 @@ const newHotkeySchema = walletOptionsSchema.merge(secretFlags).extend({
 
 function addSecretOptions(cmd: Command): Command {
   return cmd
-    .option("--mnemonic <words>", `BIP-39 mnemonic to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`)
-    .option("--private-key <hex>", `private key to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`);
+    .option(
+      "--mnemonic <words>",
+      `BIP-39 mnemonic to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`,
+    )
+    .option(
+      "--private-key <hex>",
+      `private key to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`,
+    );
 }
 
 /** The key to import: a flag, else TAO_IMPORT_SECRET, else a hidden prompt on a terminal. */
@@ -56,7 +62,9 @@ async function readImportSecret(ctx: CliContext, opts: z.output<typeof secretFla
     fail("both --mnemonic and --private-key were given: pass only one");
   }
   if (opts.privateKey !== undefined || opts.mnemonic !== undefined) {
-    ctx.out.warn(`a key on the command line can end up in shell history and the process list; prefer ${IMPORT_SECRET_ENV} or the prompt`);
+    ctx.out.warn(
+      `a key on the command line can end up in shell history and the process list; prefer ${IMPORT_SECRET_ENV} or the prompt`,
+    );
     return opts.privateKey !== undefined
       ? { kind: "privateKey", privateKey: opts.privateKey }
       : { kind: "mnemonic", phrase: opts.mnemonic ?? "" };
@@ -64,7 +72,9 @@ async function readImportSecret(ctx: CliContext, opts: z.output<typeof secretFla
   const fromEnv = ctx.io.env[IMPORT_SECRET_ENV];
   if (fromEnv) return parseSecret(fromEnv);
   if (!ctx.interactive) {
-    fail(`no key to import: set ${IMPORT_SECRET_ENV} to the mnemonic or private key, or pass --mnemonic / --private-key`);
+    fail(
+      `no key to import: set ${IMPORT_SECRET_ENV} to the mnemonic or private key, or pass --mnemonic / --private-key`,
+    );
   }
   return parseSecret(await readHidden("Mnemonic or private key (hidden): ", ctx.io.stdin, ctx.io.stderr));
 }
@@ -83,7 +93,8 @@ function checkedNames(
 
 function warnWeakKdf(ctx: CliContext): void {
   const n = scryptOverride(ctx.io.env);
-  if (n !== undefined) ctx.out.warn(`${SCRYPT_N_ENV}=${n} weakens the keystore's scrypt (default 131072): for tests only`);
+  if (n !== undefined)
+    ctx.out.warn(`${SCRYPT_N_ENV}=${n} weakens the keystore's scrypt (default 131072): for tests only`);
 }
 
 async function newPassword(ctx: CliContext, wallet: string): Promise<string> {
@@ -109,7 +120,11 @@ function createdJson(created: WalletCreated): Record<string, unknown> {
 
 function mnemonicLines(label: string, mnemonic: string | null): string[] {
   if (mnemonic === null) return [];
-  return ["", `${label} mnemonic — write it down and keep it offline; anyone with it controls the key:`, `  ${mnemonic}`];
+  return [
+    "",
+    `${label} mnemonic — write it down and keep it offline; anyone with it controls the key:`,
+    `  ${mnemonic}`,
+  ];
 }
 
 function renderCreated(verb: string, created: WalletCreated): string {
@@ -175,7 +190,9 @@ function register(group: Command, app: CliApp): void {
     addWalletOptions(
       group
         .command("import")
-        .description(`import a coldkey from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`)
+        .description(
+          `import a coldkey from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`,
+        )
         .option("--overwrite", "replace an existing coldkey (the old file is kept as coldkey.json.replaced-<time>)"),
       { hotkey: false },
     ),
@@ -198,7 +215,8 @@ function register(group: Command, app: CliApp): void {
       app.action(z.object({}), async (ctx) => {
         const wallets = await ctx.wallets().listWallets();
         ctx.out.result({ walletsDir: ctx.walletsDir, wallets: wallets.map(summaryJson) }, () => {
-          if (wallets.length === 0) return `No wallets in ${ctx.walletsDir}: create one with \`tao wallet create --wallet-name <name>\``;
+          if (wallets.length === 0)
+            return `No wallets in ${ctx.walletsDir}: create one with \`tao wallet create --wallet-name <name>\``;
           const rows: string[][] = [];
           for (const w of wallets) {
             const hotkeys = w.hotkeys.length > 0 ? w.hotkeys : [null];
@@ -212,7 +230,11 @@ function register(group: Command, app: CliApp): void {
             });
           }
           const problems = wallets.flatMap((w) => w.problems.map((p) => `${w.name}: ${p}`));
-          return [`Wallets in ${ctx.walletsDir}`, renderTable(["Wallet", "Coldkey", "Hotkey", "Hotkey address"], rows), ...problems].join("\n");
+          return [
+            `Wallets in ${ctx.walletsDir}`,
+            renderTable(["Wallet", "Coldkey", "Hotkey", "Hotkey address"], rows),
+            ...problems,
+          ].join("\n");
         });
       }),
     );
@@ -242,7 +264,10 @@ function register(group: Command, app: CliApp): void {
       group
         .command("new-hotkey")
         .description("add a hotkey to a wallet, or regenerate one from its key with --import")
-        .option("--import", `regenerate from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`)
+        .option(
+          "--import",
+          `regenerate from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`,
+        )
         .option("--words <n>", `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(", ")} (default 12)`)
         .option("--overwrite", "replace an existing hotkey (the old file is kept as <hotkey>.json.replaced-<time>)"),
       { hotkey: true },
@@ -253,7 +278,9 @@ function register(group: Command, app: CliApp): void {
       const regenerate = opts.import || opts.mnemonic !== undefined || opts.privateKey !== undefined;
       const secret = regenerate ? await readImportSecret(ctx, opts) : undefined;
       if (opts.overwrite) await ctx.confirm(`Replace hotkey ${hotkey} of wallet ${wallet}?`);
-      const key = await ctx.wallets().createHotkey({ name: wallet, hotkey, secret, words: opts.words, overwrite: opts.overwrite });
+      const key = await ctx
+        .wallets()
+        .createHotkey({ name: wallet, hotkey, secret, words: opts.words, overwrite: opts.overwrite });
       ctx.out.result({ wallet, hotkey: keyJson(key) }, () =>
         [
           `${regenerate ? "Imported" : "Created"} hotkey ${hotkey} of wallet ${wallet}`,
