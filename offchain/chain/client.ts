@@ -1,0 +1,182 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  webSocket,
+  type Account,
+  type Chain,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { baseSepolia, foundry, sepolia } from "viem/chains";
+import { z } from "zod";
+
+/** Bittensor's EVM testnet (docs.learnbittensor.org: chain id 945, native TAO with 18 decimals on the EVM side). */
+export const bittensorTestnet = defineChain({
+  id: 945,
+  name: "Bittensor EVM Testnet",
+  nativeCurrency: { name: "TAO", symbol: "TAO", decimals: 18 },
+  rpcUrls: { default: { http: ["https://test.chain.opentensor.ai"] } },
+  testnet: true,
+});
+
+/** A network the CLI and workers can talk to: its chain and where its RPC URL comes from. */
+export interface NetworkDefinition {
+  readonly chain: Chain;
+  /** Environment variables read for the RPC URL, first set wins. */
+  readonly rpcEnv: readonly string[];
+  /** Used when no variable is set and the deployments file has no rpcUrl (local nodes only). */
+  readonly defaultRpcUrl?: string;
+}
+
+const LOCAL_RPC = "http://127.0.0.1:8545";
+
+/** The known networks, named as in hardhat.config.ts. */
+export const NETWORKS = {
+  localhost: { chain: foundry, rpcEnv: ["ANVIL_URL", "RPC_URL"], defaultRpcUrl: LOCAL_RPC },
+  anvil: { chain: foundry, rpcEnv: ["ANVIL_URL", "RPC_URL"], defaultRpcUrl: LOCAL_RPC },
+  sepolia: { chain: sepolia, rpcEnv: ["SEPOLIA_RPC_URL"] },
+  baseSepolia: { chain: baseSepolia, rpcEnv: ["BASE_SEPOLIA_RPC_URL"] },
+  bittensorTestnet: { chain: bittensorTestnet, rpcEnv: ["BITTENSOR_TESTNET_RPC_URL"] },
+} as const satisfies Record<string, NetworkDefinition>;
+
+export type NetworkName = keyof typeof NETWORKS;
+export const NETWORK_NAMES = Object.keys(NETWORKS) as NetworkName[];
+
+/** A failure resolving a network; the message names the value and the variable or flag that fixes it. */
+export class NetworkError extends Error {
+  override readonly name = "NetworkError";
+}
+
+const networkNameSchema = z.enum(NETWORK_NAMES as [NetworkName, ...NetworkName[]]);
+
+const rpcUrlSchema = z
+  .string()
+  .url()
+  .refine((u) => /^(https?|wss?):\/\//i.test(u), "must start with http://, https://, ws:// or wss://");
+
+export function parseNetworkName(name: string): NetworkName {
+  const parsed = networkNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new NetworkError(`unknown network ${JSON.stringify(name)}: use one of ${NETWORK_NAMES.join(", ")}`);
+  }
+  return parsed.data;
+}
+
+/** A network resolved to its chain (id from the deployments file when given) and RPC URL. */
+export interface ResolvedNetwork {
+  readonly name: NetworkName;
+  readonly chain: Chain;
+  readonly rpcUrl: string;
+  /** Where the URL came from: an env var name, `deployments` or `default`. */
+  readonly rpcSource: string;
+}
+
+export interface ResolveOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** `rpcUrl` from deployments/<network>.json, used when no environment variable is set. */
+  readonly deploymentRpcUrl?: string;
+  /** `chainId` from deployments/<network>.json (a local node may run with another id than 31337). */
+  readonly chainId?: number;
+}
+
+/** RPC URL precedence: the network's environment variables, then the deployments file, then the local default. */
+export function resolveNetwork(name: string, options: ResolveOptions = {}): ResolvedNetwork {
+  const network = parseNetworkName(name);
+  const def: NetworkDefinition = NETWORKS[network];
+  const env = options.env ?? process.env;
+  let rpcUrl: string | undefined;
+  let rpcSource = "";
+  for (const variable of def.rpcEnv) {
+    const value = env[variable];
+    if (value) {
+      rpcUrl = value;
+      rpcSource = variable;
+      break;
+    }
+  }
+  if (rpcUrl === undefined && options.deploymentRpcUrl) {
+    rpcUrl = options.deploymentRpcUrl;
+    rpcSource = "deployments";
+  }
+  if (rpcUrl === undefined && def.defaultRpcUrl) {
+    rpcUrl = def.defaultRpcUrl;
+    rpcSource = "default";
+  }
+  if (rpcUrl === undefined) {
+    throw new NetworkError(`network ${network} has no RPC URL: set ${def.rpcEnv.join(" or ")}`);
+  }
+  const checked = rpcUrlSchema.safeParse(rpcUrl);
+  if (!checked.success) {
+    throw new NetworkError(
+      `RPC URL ${JSON.stringify(rpcUrl)} for network ${network} (from ${rpcSource}) ${checked.error.issues[0]?.message ?? "is invalid"}: fix ${rpcSource === "deployments" || rpcSource === "default" ? def.rpcEnv[0] : rpcSource}`,
+    );
+  }
+  const chain =
+    options.chainId !== undefined && options.chainId !== def.chain.id
+      ? defineChain({ ...def.chain, id: options.chainId })
+      : def.chain;
+  return { name: network, chain, rpcUrl, rpcSource };
+}
+
+function transportFor(rpcUrl: string): Transport {
+  return /^wss?:/i.test(rpcUrl) ? webSocket(rpcUrl) : http(rpcUrl);
+}
+
+const publicClients = new Map<string, PublicClient>();
+const walletClients = new Map<string, WalletClient<Transport, Chain, Account>>();
+
+function clientKey(network: ResolvedNetwork): string {
+  return `${network.name}|${network.chain.id}|${network.rpcUrl}`;
+}
+
+/** The process's one PublicClient for `network` (created on first use, then reused). */
+export function getPublicClient(network: ResolvedNetwork): PublicClient {
+  const key = clientKey(network);
+  let client = publicClients.get(key);
+  if (client === undefined) {
+    client = createPublicClient({ chain: network.chain, transport: transportFor(network.rpcUrl) });
+    publicClients.set(key, client);
+  }
+  return client;
+}
+
+/** The process's one WalletClient for `network` and `account` (a local account: it signs, the node only relays). */
+export function getWalletClient(network: ResolvedNetwork, account: Account): WalletClient<Transport, Chain, Account> {
+  const key = `${clientKey(network)}|${account.address}`;
+  let client = walletClients.get(key);
+  if (client === undefined) {
+    client = createWalletClient({ account, chain: network.chain, transport: transportFor(network.rpcUrl) });
+    walletClients.set(key, client);
+  }
+  return client;
+}
+
+/**
+ * Checks that the node at the RPC URL is the chain the deployments file was written for; a mismatch means a
+ * wrong URL or a stale file, and every address read from it would be wrong.
+ */
+export async function assertChainId(
+  client: PublicClient,
+  network: ResolvedNetwork,
+  expected: number,
+  file: string,
+): Promise<void> {
+  let actual: number;
+  try {
+    actual = await client.getChainId();
+  } catch (e) {
+    const reason = e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e);
+    const def: NetworkDefinition = NETWORKS[network.name];
+    throw new NetworkError(
+      `cannot reach network ${network.name} at ${network.rpcUrl} (${reason.split("\n")[0]}): start the node or set ${def.rpcEnv[0]}`,
+    );
+  }
+  if (actual !== expected) {
+    throw new NetworkError(
+      `${file} is for chain ${expected} but ${network.rpcUrl} is chain ${actual}: point ${NETWORKS[network.name].rpcEnv[0]} at the right node or redeploy with \`npm run deploy -- --network ${network.name}\``,
+    );
+  }
+}

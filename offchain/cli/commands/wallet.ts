@@ -1,0 +1,304 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
+import { checkName } from "../../wallet/names.js";
+import { readHidden } from "../../wallet/password.js";
+import { IMPORT_SECRET_ENV, parseSecret, type ImportSecret } from "../../wallet/secret.js";
+import {
+  MIN_PASSWORD_LENGTH,
+  MNEMONIC_WORD_COUNTS,
+  type MnemonicWords,
+  type WalletCreated,
+  type WalletSummary,
+  type WrittenKey,
+} from "../../wallet/wallet-store.js";
+import { defineCommandGroup, type CliApp } from "../command-group.js";
+import type { CliContext } from "../context.js";
+import { fail } from "../errors.js";
+import { renderFields, renderTable } from "../output.js";
+import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
+
+const wordsSchema = z.coerce
+  .number()
+  .refine((n): n is MnemonicWords => (MNEMONIC_WORD_COUNTS as readonly number[]).includes(n), {
+    message: `must be one of ${MNEMONIC_WORD_COUNTS.join(", ")}`,
+  })
+  .optional();
+
+const createSchema = walletOptionsSchema.extend({
+  hotkey: z.boolean().default(true),
+  words: wordsSchema,
+  overwrite: z.boolean().default(false),
+});
+
+const secretFlags = z.object({
+  mnemonic: z.string().optional(),
+  privateKey: z.string().optional(),
+});
+
+const importSchema = walletOptionsSchema.merge(secretFlags).extend({ overwrite: z.boolean().default(false) });
+
+const newHotkeySchema = walletOptionsSchema.merge(secretFlags).extend({
+  import: z.boolean().default(false),
+  words: wordsSchema,
+  overwrite: z.boolean().default(false),
+});
+
+function addSecretOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--mnemonic <words>",
+      `BIP-39 mnemonic to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`,
+    )
+    .option(
+      "--private-key <hex>",
+      `private key to import (visible in shell history: prefer $${IMPORT_SECRET_ENV} or the prompt)`,
+    );
+}
+
+/** The key to import: a flag, else TAO_IMPORT_SECRET, else a hidden prompt on a terminal. */
+async function readImportSecret(ctx: CliContext, opts: z.output<typeof secretFlags>): Promise<ImportSecret> {
+  if (opts.mnemonic !== undefined && opts.privateKey !== undefined) {
+    fail("both --mnemonic and --private-key were given: pass only one");
+  }
+  if (opts.privateKey !== undefined || opts.mnemonic !== undefined) {
+    ctx.out.warn(
+      `a key on the command line can end up in shell history and the process list; prefer ${IMPORT_SECRET_ENV} or the prompt`,
+    );
+    return opts.privateKey !== undefined
+      ? { kind: "privateKey", privateKey: opts.privateKey }
+      : { kind: "mnemonic", phrase: opts.mnemonic ?? "" };
+  }
+  const fromEnv = ctx.io.env[IMPORT_SECRET_ENV];
+  if (fromEnv) return parseSecret(fromEnv);
+  if (!ctx.interactive) {
+    fail(
+      `no key to import: set ${IMPORT_SECRET_ENV} to the mnemonic or private key, or pass --mnemonic / --private-key`,
+    );
+  }
+  return parseSecret(await readHidden("Mnemonic or private key (hidden): ", ctx.io.stdin, ctx.io.stderr));
+}
+
+/** Wallet and hotkey names from flags/env, checked before any prompt so a typo fails first. */
+function checkedNames(
+  opts: z.output<typeof walletOptionsSchema>,
+  ctx: CliContext,
+  withHotkey: boolean,
+): { wallet: string; hotkey: string } {
+  const names = resolveWalletNames(opts, ctx.io.env);
+  checkName("wallet", names.wallet);
+  if (withHotkey) checkName("hotkey", names.hotkey);
+  return names;
+}
+
+function warnWeakKdf(ctx: CliContext): void {
+  const n = scryptOverride(ctx.io.env);
+  if (n !== undefined)
+    ctx.out.warn(`${SCRYPT_N_ENV}=${n} weakens the keystore's scrypt (default 131072): for tests only`);
+}
+
+async function newPassword(ctx: CliContext, wallet: string): Promise<string> {
+  const password = await ctx.password(wallet, "create");
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    fail(`the password for wallet ${wallet} is ${password.length} characters; use at least ${MIN_PASSWORD_LENGTH}`);
+  }
+  return password;
+}
+
+function keyJson(key: WrittenKey): Record<string, unknown> {
+  return { name: key.name, address: key.address, file: key.file, mnemonic: key.mnemonic, replaced: key.replaced };
+}
+
+function createdJson(created: WalletCreated): Record<string, unknown> {
+  return {
+    wallet: created.wallet,
+    dir: created.dir,
+    coldkey: keyJson(created.coldkey),
+    hotkey: created.hotkey ? keyJson(created.hotkey) : null,
+  };
+}
+
+function mnemonicLines(label: string, mnemonic: string | null): string[] {
+  if (mnemonic === null) return [];
+  return [
+    "",
+    `${label} mnemonic — write it down and keep it offline; anyone with it controls the key:`,
+    `  ${mnemonic}`,
+  ];
+}
+
+function renderCreated(verb: string, created: WalletCreated): string {
+  const rows: [string, string][] = [
+    ["wallet", created.wallet],
+    ["directory", created.dir],
+    ["coldkey", created.coldkey.address],
+    ["coldkey file", `${created.coldkey.file} (encrypted keystore)`],
+  ];
+  if (created.hotkey) {
+    rows.push([`hotkey ${created.hotkey.name}`, created.hotkey.address]);
+    rows.push(["hotkey file", `${created.hotkey.file} (NOT encrypted, mode 0600)`]);
+  }
+  const replaced = [created.coldkey.replaced, created.hotkey?.replaced].filter((r): r is string => !!r);
+  return [
+    `${verb} wallet ${created.wallet}`,
+    renderFields(rows),
+    ...replaced.map((r) => `previous key kept as ${r}`),
+    ...mnemonicLines("Coldkey", created.coldkey.mnemonic),
+    ...mnemonicLines(`Hotkey ${created.hotkey?.name ?? ""}`, created.hotkey?.mnemonic ?? null),
+  ].join("\n");
+}
+
+function summaryJson(w: WalletSummary): Record<string, unknown> {
+  return {
+    name: w.name,
+    dir: w.dir,
+    coldkey: w.coldkey,
+    encrypted: w.hasColdkey,
+    hotkeys: w.hotkeys.map((h) => ({ name: h.name, address: h.address, file: h.file, problem: h.problem })),
+    problems: w.problems,
+  };
+}
+
+function register(group: Command, app: CliApp): void {
+  addWalletOptions(
+    group
+      .command("create")
+      .description("create a wallet: an encrypted coldkey and (unless --no-hotkey) a hotkey")
+      .option("--no-hotkey", "create the coldkey only")
+      .option("--words <n>", `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(", ")} (default 12)`)
+      .option("--overwrite", "replace existing keys (the old files are kept as *.replaced-<time>)"),
+    { hotkey: true },
+  ).action(
+    app.action(createSchema, async (ctx, opts) => {
+      const { wallet, hotkey } = checkedNames(opts, ctx, opts.hotkey);
+      const store = ctx.wallets();
+      if (opts.overwrite) await ctx.confirm(`Replace the existing keys of wallet ${wallet}?`);
+      const password = await newPassword(ctx, wallet);
+      const created = await store.createWallet({
+        name: wallet,
+        password,
+        hotkey: opts.hotkey ? hotkey : null,
+        words: opts.words,
+        overwrite: opts.overwrite,
+      });
+      warnWeakKdf(ctx);
+      ctx.out.result(createdJson(created), () => renderCreated("Created", created));
+    }),
+  );
+
+  addSecretOptions(
+    addWalletOptions(
+      group
+        .command("import")
+        .description(
+          `import a coldkey from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`,
+        )
+        .option("--overwrite", "replace an existing coldkey (the old file is kept as coldkey.json.replaced-<time>)"),
+      { hotkey: false },
+    ),
+  ).action(
+    app.action(importSchema, async (ctx, opts) => {
+      const { wallet } = checkedNames(opts, ctx, false);
+      const secret = await readImportSecret(ctx, opts);
+      if (opts.overwrite) await ctx.confirm(`Replace the existing coldkey of wallet ${wallet}?`);
+      const password = await newPassword(ctx, wallet);
+      const created = await ctx.wallets().importWallet({ name: wallet, password, secret, overwrite: opts.overwrite });
+      warnWeakKdf(ctx);
+      ctx.out.result(createdJson(created), () => renderCreated("Imported", created));
+    }),
+  );
+
+  group
+    .command("list")
+    .description("list the wallets and their hotkeys (no password needed)")
+    .action(
+      app.action(z.object({}), async (ctx) => {
+        const wallets = await ctx.wallets().listWallets();
+        ctx.out.result({ walletsDir: ctx.walletsDir, wallets: wallets.map(summaryJson) }, () => {
+          if (wallets.length === 0)
+            return `No wallets in ${ctx.walletsDir}: create one with \`tao wallet create --wallet-name <name>\``;
+          const rows: string[][] = [];
+          for (const w of wallets) {
+            const hotkeys = w.hotkeys.length > 0 ? w.hotkeys : [null];
+            hotkeys.forEach((h, i) => {
+              rows.push([
+                i === 0 ? w.name : "",
+                i === 0 ? (w.coldkey ?? "(unknown)") : "",
+                h?.name ?? "(none)",
+                h === null ? "" : (h.address ?? `(unreadable: ${h.problem ?? ""})`),
+              ]);
+            });
+          }
+          const problems = wallets.flatMap((w) => w.problems.map((p) => `${w.name}: ${p}`));
+          return [
+            `Wallets in ${ctx.walletsDir}`,
+            renderTable(["Wallet", "Coldkey", "Hotkey", "Hotkey address"], rows),
+            ...problems,
+          ].join("\n");
+        });
+      }),
+    );
+
+  addWalletOptions(group.command("show").description("show one wallet's coldkey and hotkeys (no password needed)"), {
+    hotkey: false,
+  }).action(
+    app.action(walletOptionsSchema, async (ctx, opts) => {
+      const { wallet } = resolveWalletNames(opts, ctx.io.env);
+      const w = await ctx.wallets().showWallet(wallet);
+      ctx.out.result(summaryJson(w), () => {
+        const rows: [string, string][] = [
+          ["wallet", w.name],
+          ["directory", w.dir],
+          ["coldkey", w.coldkey ?? "(unknown: coldkeypub.txt missing)"],
+          ["encrypted coldkey", w.hasColdkey ? "coldkey.json" : "none (watch-only)"],
+        ];
+        for (const h of w.hotkeys) rows.push([`hotkey ${h.name}`, h.address ?? `(unreadable: ${h.problem ?? ""})`]);
+        if (w.hotkeys.length === 0) rows.push(["hotkeys", "none: add one with `tao wallet new-hotkey`"]);
+        return [renderFields(rows), ...w.problems.map((p) => `problem: ${p}`)].join("\n");
+      });
+    }),
+  );
+
+  addSecretOptions(
+    addWalletOptions(
+      group
+        .command("new-hotkey")
+        .description("add a hotkey to a wallet, or regenerate one from its key with --import")
+        .option(
+          "--import",
+          `regenerate from a mnemonic or private key ($${IMPORT_SECRET_ENV}, a flag, or a hidden prompt)`,
+        )
+        .option("--words <n>", `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(", ")} (default 12)`)
+        .option("--overwrite", "replace an existing hotkey (the old file is kept as <hotkey>.json.replaced-<time>)"),
+      { hotkey: true },
+    ),
+  ).action(
+    app.action(newHotkeySchema, async (ctx, opts) => {
+      const { wallet, hotkey } = checkedNames(opts, ctx, true);
+      const regenerate = opts.import || opts.mnemonic !== undefined || opts.privateKey !== undefined;
+      const secret = regenerate ? await readImportSecret(ctx, opts) : undefined;
+      if (opts.overwrite) await ctx.confirm(`Replace hotkey ${hotkey} of wallet ${wallet}?`);
+      const key = await ctx
+        .wallets()
+        .createHotkey({ name: wallet, hotkey, secret, words: opts.words, overwrite: opts.overwrite });
+      ctx.out.result({ wallet, hotkey: keyJson(key) }, () =>
+        [
+          `${regenerate ? "Imported" : "Created"} hotkey ${hotkey} of wallet ${wallet}`,
+          renderFields([
+            ["address", key.address],
+            ["file", `${key.file} (NOT encrypted, mode 0600)`],
+          ]),
+          ...(key.replaced ? [`previous hotkey kept as ${key.replaced}`] : []),
+          ...mnemonicLines(`Hotkey ${hotkey}`, key.mnemonic),
+        ].join("\n"),
+      );
+    }),
+  );
+}
+
+export default defineCommandGroup({
+  name: "wallet",
+  summary: "create, import and inspect wallets (coldkey + hotkeys)",
+  order: 10,
+  register,
+});

@@ -1,0 +1,16 @@
+export { WalletError } from "./errors.js";
+export { SCRYPT_N_ENV } from "./keystore.js";
+export { checkName } from "./names.js";
+export { DEFAULT_WALLETS_DIR, WALLETS_DIR_ENV, resolveWalletsDir, walletPaths, hotkeyPath } from "./paths.js";
+export { PASSWORD_ENV, readPassword, type PasswordRequest } from "./password.js";
+export { DEFAULT_DERIVATION_PATH, IMPORT_SECRET_ENV, parseSecret, type ImportSecret } from "./secret.js";
+export {
+  MIN_PASSWORD_LENGTH,
+  MNEMONIC_WORD_COUNTS,
+  WalletStore,
+  type HotkeySummary,
+  type MnemonicWords,
+  type WalletCreated,
+  type WalletSummary,
+  type WrittenKey,
+} from "./wallet-store.js";

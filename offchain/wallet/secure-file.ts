@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { WalletError } from "./errors.js";
+
+/** Owner-only modes: key files 0600, their directories 0700. */
+export const SECRET_FILE_MODE = 0o600;
+export const PUBLIC_FILE_MODE = 0o644;
+export const SECRET_DIR_MODE = 0o700;
+
+export async function fileExists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) return false;
+    throw e;
+  }
+}
+
+export function isErrno(e: unknown, code: string): boolean {
+  return e instanceof Error && (e as NodeJS.ErrnoException).code === code;
+}
+
+/** Creates `dir` (and parents) with mode 0700 where it does not exist yet. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: SECRET_DIR_MODE });
+}
+
+/**
+ * Writes `data` to `file` with `mode`, atomically: a temporary file in the same directory, created with the
+ * final mode (never briefly world-readable), flushed, then renamed over the target. When `replace` is false an
+ * existing file is an error; when true the old file is kept beside it as `<file>.replaced-<time>` so a key
+ * overwritten by mistake can still be recovered.
+ * @returns the backup path when an existing file was replaced.
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string,
+  mode: number,
+  replace: boolean,
+): Promise<string | undefined> {
+  const exists = await fileExists(file);
+  if (exists && !replace) throw new WalletError(`${file} already exists: pass --overwrite to replace it`);
+  await ensurePrivateDir(path.dirname(file));
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const handle = await fs.open(tmp, "wx", mode);
+  try {
+    await handle.writeFile(data, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  // An existing umask cannot widen the mode, but chmod makes it exact where the umask narrowed it.
+  await fs.chmod(tmp, mode);
+  let backup: string | undefined;
+  if (exists) {
+    backup = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    await fs.link(file, backup); // the target never goes missing: the rename below swaps it atomically
+  }
+  await fs.rename(tmp, file);
+  return backup;
+}

@@ -1,0 +1,393 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { HDNodeWallet, Mnemonic, type Wallet } from "ethers";
+import { getAddress, isAddress, type Address, type PrivateKeyAccount } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { WalletError } from "./errors.js";
+import { hotkeyFileSchema, type HotkeyFile } from "./hotkey-file.js";
+import { decryptKey, encryptKey } from "./keystore.js";
+import { checkName } from "./names.js";
+import { hotkeyPath, walletPaths } from "./paths.js";
+import { fileExists, isErrno, PUBLIC_FILE_MODE, SECRET_FILE_MODE, writeFileAtomic } from "./secure-file.js";
+import { DEFAULT_DERIVATION_PATH, signerFromSecret, type ImportSecret } from "./secret.js";
+
+/** Shortest password accepted for a new coldkey. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Word counts a new mnemonic may have (BIP-39). */
+export const MNEMONIC_WORD_COUNTS = [12, 15, 18, 21, 24] as const;
+export type MnemonicWords = (typeof MNEMONIC_WORD_COUNTS)[number];
+
+/** A key just written: its address, where it lives and, when generated from one, its mnemonic (shown once). */
+export interface WrittenKey {
+  readonly name: string;
+  readonly address: Address;
+  readonly file: string;
+  readonly mnemonic: string | null;
+  /** Where the key it replaced was kept (only with `overwrite`). */
+  readonly replaced: string | null;
+}
+
+export interface WalletCreated {
+  readonly wallet: string;
+  readonly dir: string;
+  readonly coldkey: WrittenKey;
+  readonly hotkey: WrittenKey | null;
+}
+
+export interface HotkeySummary {
+  readonly name: string;
+  readonly address: Address | null;
+  readonly file: string;
+  /** Why the address could not be read, when it could not. */
+  readonly problem: string | null;
+}
+
+export interface WalletSummary {
+  readonly name: string;
+  readonly dir: string;
+  /** From coldkeypub.txt (readable without the password); null when missing or damaged. */
+  readonly coldkey: Address | null;
+  /** Whether coldkey.json (the encrypted key) is present. */
+  readonly hasColdkey: boolean;
+  readonly hotkeys: readonly HotkeySummary[];
+  readonly problems: readonly string[];
+}
+
+export interface CreateWalletOptions {
+  readonly name: string;
+  readonly password: string;
+  /** Also create this hotkey (btcli's `wallet create` makes both); null for a coldkey only. */
+  readonly hotkey?: string | null;
+  readonly words?: MnemonicWords;
+  readonly overwrite?: boolean;
+}
+
+export interface ImportWalletOptions {
+  readonly name: string;
+  readonly password: string;
+  readonly secret: ImportSecret;
+  readonly overwrite?: boolean;
+}
+
+export interface CreateHotkeyOptions {
+  readonly name: string;
+  readonly hotkey: string;
+  /** Regenerate an existing hotkey from its key material instead of generating a new one. */
+  readonly secret?: ImportSecret;
+  readonly words?: MnemonicWords;
+  readonly overwrite?: boolean;
+}
+
+/**
+ * Wallets on disk, in btcli's layout:
+ *   <walletsDir>/<name>/coldkey.json        encrypted JSON keystore (scrypt), mode 0600
+ *   <walletsDir>/<name>/coldkeypub.txt      the coldkey address, mode 0644
+ *   <walletsDir>/<name>/hotkeys/<hk>.json   unencrypted hotkey (address, key, mnemonic), mode 0600
+ */
+export class WalletStore {
+  constructor(
+    readonly walletsDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Generates a coldkey (and by default a `default` hotkey) for a new wallet. */
+  async createWallet(options: CreateWalletOptions): Promise<WalletCreated> {
+    const hotkey = options.hotkey === undefined ? "default" : options.hotkey;
+    checkNewPassword(options.password);
+    const signer = randomSigner(options.words ?? 12);
+    const hotSigner = hotkey === null ? null : randomSigner(options.words ?? 12);
+    const paths = walletPaths(this.walletsDir, options.name);
+    await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
+    if (hotkey !== null) {
+      await this.refuseExisting(
+        options.name,
+        hotkeyPath(this.walletsDir, options.name, hotkey),
+        `hotkey ${hotkey}`,
+        options.overwrite,
+      );
+    }
+    const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false);
+    const hot =
+      hotSigner === null || hotkey === null
+        ? null
+        : await this.writeHotkey(options.name, hotkey, hotSigner, options.overwrite ?? false);
+    return { wallet: options.name, dir: paths.dir, coldkey, hotkey: hot };
+  }
+
+  /** Imports an existing coldkey from a private key or mnemonic (btcli's `regen_coldkey`). */
+  async importWallet(options: ImportWalletOptions): Promise<WalletCreated> {
+    checkNewPassword(options.password);
+    const signer = signerFromSecret(options.secret);
+    const paths = walletPaths(this.walletsDir, options.name);
+    await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
+    const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false);
+    return { wallet: options.name, dir: paths.dir, coldkey: { ...coldkey, mnemonic: null }, hotkey: null };
+  }
+
+  /** Adds a hotkey to a wallet: generated, or regenerated from `secret` (btcli's `new_hotkey` / `regen_hotkey`). */
+  async createHotkey(options: CreateHotkeyOptions): Promise<WrittenKey> {
+    const paths = walletPaths(this.walletsDir, options.name);
+    if (!(await fileExists(paths.dir))) {
+      throw new WalletError(
+        `no wallet ${options.name} in ${this.walletsDir}: create it first with \`tao wallet create --wallet-name ${options.name}\` or check --wallets-dir`,
+      );
+    }
+    const file = hotkeyPath(this.walletsDir, options.name, options.hotkey);
+    await this.refuseExisting(options.name, file, `hotkey ${options.hotkey}`, options.overwrite);
+    const signer = options.secret ? signerFromSecret(options.secret) : randomSigner(options.words ?? 12);
+    const written = await this.writeHotkey(options.name, options.hotkey, signer, options.overwrite ?? false);
+    return options.secret ? { ...written, mnemonic: null } : written;
+  }
+
+  /** Every wallet in the directory, sorted by name; an absent directory has none. */
+  async listWallets(): Promise<WalletSummary[]> {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await fs.readdir(this.walletsDir, { withFileTypes: true });
+    } catch (e) {
+      if (isErrno(e, "ENOENT")) return [];
+      throw new WalletError(`cannot read wallets directory ${this.walletsDir}: ${errorText(e)}`);
+    }
+    const names = entries
+      .filter((d) => d.isDirectory() && isSafeName(d.name))
+      .map((d) => d.name)
+      .sort();
+    const out: WalletSummary[] = [];
+    for (const name of names) {
+      const summary = await this.summarize(name);
+      if (summary.hasColdkey || summary.coldkey !== null || summary.hotkeys.length > 0) out.push(summary);
+    }
+    return out;
+  }
+
+  /** One wallet's addresses (no password needed). */
+  async showWallet(name: string): Promise<WalletSummary> {
+    const paths = walletPaths(this.walletsDir, name);
+    if (!(await fileExists(paths.dir))) {
+      throw new WalletError(
+        `no wallet ${name} in ${this.walletsDir}: run \`tao wallet list\` to see the wallets, or check --wallets-dir / TAO_WALLETS_DIR`,
+      );
+    }
+    return this.summarize(name);
+  }
+
+  /** The coldkey address from coldkeypub.txt, without the password. */
+  async coldkeyAddress(name: string): Promise<Address> {
+    const paths = walletPaths(this.walletsDir, name);
+    const text = await readText(
+      paths.coldkeypub,
+      `wallet ${name} has no coldkeypub.txt at ${paths.coldkeypub}: create or import the wallet, or check --wallets-dir`,
+    );
+    return parseAddress(text.trim(), `${paths.coldkeypub}`);
+  }
+
+  /** Decrypts the coldkey. A wrong password is a one-line `wrong password for wallet <name> (coldkey.json): ...`. */
+  async loadColdkey(name: string, password: string): Promise<PrivateKeyAccount> {
+    const paths = walletPaths(this.walletsDir, name);
+    const json = await readText(
+      paths.coldkey,
+      `wallet ${name} has no coldkey at ${paths.coldkey}: create it with \`tao wallet create --wallet-name ${name}\` or check --wallets-dir`,
+    );
+    const key = await decryptKey(json, password, `wallet ${name} (coldkey.json)`);
+    const account = privateKeyToAccount(key.privateKey);
+    if (await fileExists(paths.coldkeypub)) {
+      const pub = await this.coldkeyAddress(name);
+      if (pub !== account.address) {
+        throw new WalletError(
+          `wallet ${name}: coldkey.json holds ${account.address} but coldkeypub.txt says ${pub}: restore the matching pair from a backup`,
+        );
+      }
+    }
+    return account;
+  }
+
+  /** Reads a hotkey (unencrypted). Refuses a file that group or others can read, like ssh does. */
+  async loadHotkey(name: string, hotkey: string): Promise<PrivateKeyAccount> {
+    const hot = await this.readHotkeyFile(name, hotkey);
+    const account = privateKeyToAccount(hot.privateKey);
+    if (account.address !== hot.address) {
+      throw new WalletError(
+        `hotkey ${hotkey} of wallet ${name}: its privateKey belongs to ${account.address}, not the recorded ${hot.address}: the file is corrupt; regenerate it`,
+      );
+    }
+    return account;
+  }
+
+  private async readHotkeyFile(name: string, hotkey: string): Promise<HotkeyFile> {
+    const file = hotkeyPath(this.walletsDir, name, hotkey);
+    const text = await readText(
+      file,
+      `wallet ${name} has no hotkey ${hotkey} at ${file}: create it with \`tao wallet new-hotkey --wallet-name ${name} --wallet-hotkey ${hotkey}\``,
+    );
+    if (process.platform !== "win32") {
+      const mode = (await fs.stat(file)).mode & 0o777;
+      if ((mode & 0o077) !== 0) {
+        throw new WalletError(
+          `hotkey file ${file} is readable by other users (mode ${mode.toString(8).padStart(4, "0")}): run \`chmod 600 ${file}\``,
+        );
+      }
+    }
+    return parseHotkeyFile(text, file);
+  }
+
+  private async summarize(name: string): Promise<WalletSummary> {
+    const paths = walletPaths(this.walletsDir, name);
+    const problems: string[] = [];
+    let coldkey: Address | null = null;
+    if (await fileExists(paths.coldkeypub)) {
+      try {
+        coldkey = await this.coldkeyAddress(name);
+      } catch (e) {
+        problems.push(errorText(e));
+      }
+    }
+    const hasColdkey = await fileExists(paths.coldkey);
+    if (hasColdkey && coldkey === null && problems.length === 0)
+      problems.push(`coldkeypub.txt is missing from ${paths.dir}`);
+    if (!hasColdkey && coldkey !== null) problems.push(`coldkey.json is missing from ${paths.dir} (watch-only wallet)`);
+    const hotkeys: HotkeySummary[] = [];
+    let files: string[] = [];
+    try {
+      files = (await fs.readdir(paths.hotkeysDir)).filter((f) => f.endsWith(".json")).sort();
+    } catch (e) {
+      if (!isErrno(e, "ENOENT")) problems.push(`cannot read ${paths.hotkeysDir}: ${errorText(e)}`);
+    }
+    for (const f of files) {
+      const hk = f.slice(0, -".json".length);
+      if (!isSafeName(hk)) continue;
+      const file = path.join(paths.hotkeysDir, f);
+      try {
+        const parsed = parseHotkeyFile(await fs.readFile(file, "utf8"), file);
+        hotkeys.push({ name: hk, address: parsed.address, file, problem: null });
+      } catch (e) {
+        hotkeys.push({ name: hk, address: null, file, problem: errorText(e) });
+      }
+    }
+    return { name, dir: paths.dir, coldkey, hasColdkey, hotkeys, problems };
+  }
+
+  private async refuseExisting(
+    wallet: string,
+    file: string,
+    what: string,
+    overwrite: boolean | undefined,
+  ): Promise<void> {
+    if (!overwrite && (await fileExists(file))) {
+      throw new WalletError(
+        `wallet ${wallet} already has ${what} at ${file}: choose another name, or pass --overwrite (the old file is kept as ${path.basename(file)}.replaced-<time>)`,
+      );
+    }
+  }
+
+  private async writeColdkey(
+    name: string,
+    signer: Wallet | HDNodeWallet,
+    password: string,
+    overwrite: boolean,
+  ): Promise<WrittenKey> {
+    const paths = walletPaths(this.walletsDir, name);
+    const json = await encryptKey(signer, password, this.env);
+    const replaced = await writeFileAtomic(paths.coldkey, json, SECRET_FILE_MODE, overwrite);
+    await writeFileAtomic(paths.coldkeypub, `${signer.address}\n`, PUBLIC_FILE_MODE, true).then(async (backup) => {
+      // The public file's previous copy is worthless once the coldkey it described is replaced.
+      if (backup) await fs.rm(backup, { force: true });
+    });
+    return {
+      name: "coldkey",
+      address: getAddress(signer.address),
+      file: paths.coldkey,
+      mnemonic: mnemonicOf(signer),
+      replaced: replaced ?? null,
+    };
+  }
+
+  private async writeHotkey(
+    name: string,
+    hotkey: string,
+    signer: Wallet | HDNodeWallet,
+    overwrite: boolean,
+  ): Promise<WrittenKey> {
+    const file = hotkeyPath(this.walletsDir, name, hotkey);
+    const body: HotkeyFile = {
+      version: 1,
+      address: getAddress(signer.address),
+      privateKey: signer.privateKey as `0x${string}`,
+      mnemonic: mnemonicOf(signer),
+      derivationPath: signer instanceof HDNodeWallet ? signer.path : null,
+      createdAt: new Date().toISOString(),
+    };
+    const replaced = await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, SECRET_FILE_MODE, overwrite);
+    return { name: hotkey, address: body.address, file, mnemonic: body.mnemonic, replaced: replaced ?? null };
+  }
+}
+
+function checkNewPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new WalletError(
+      `the coldkey password is ${password.length} characters; use at least ${MIN_PASSWORD_LENGTH} (it is the only protection of coldkey.json)`,
+    );
+  }
+}
+
+function randomSigner(words: MnemonicWords): HDNodeWallet {
+  if (!MNEMONIC_WORD_COUNTS.includes(words)) {
+    throw new WalletError(
+      `--words ${String(words)} is not a BIP-39 length: use one of ${MNEMONIC_WORD_COUNTS.join(", ")}`,
+    );
+  }
+  // 12 words = 128 bits of entropy; every 3 more words add 32 bits.
+  const mnemonic = Mnemonic.fromEntropy(randomBytes((words / 3) * 4));
+  return HDNodeWallet.fromMnemonic(mnemonic, DEFAULT_DERIVATION_PATH);
+}
+
+function mnemonicOf(signer: Wallet | HDNodeWallet): string | null {
+  return signer instanceof HDNodeWallet && signer.mnemonic !== null ? signer.mnemonic.phrase : null;
+}
+
+function isSafeName(name: string): boolean {
+  try {
+    checkName("wallet", name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseAddress(text: string, file: string): Address {
+  if (!isAddress(text, { strict: false })) {
+    throw new WalletError(`${file} does not hold a 0x address: recreate it from the coldkey (tao wallet import)`);
+  }
+  return getAddress(text);
+}
+
+function parseHotkeyFile(text: string, file: string): HotkeyFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WalletError(`hotkey file ${file} is not valid JSON: restore it or regenerate the hotkey`);
+  }
+  const parsed = hotkeyFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WalletError(
+      `hotkey file ${file}: field ${issue?.path.join(".") || "(root)"} ${issue?.message ?? "is invalid"}: restore it or regenerate the hotkey`,
+    );
+  }
+  return parsed.data;
+}
+
+async function readText(file: string, missing: string): Promise<string> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) throw new WalletError(missing);
+    throw new WalletError(`cannot read ${file}: ${errorText(e)}`);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { loadCommandGroups } from "../../offchain/cli/load-commands.js";
+import { tao } from "./support.js";
+
+describe("command groups", () => {
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-groups-"));
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("registers every file in offchain/cli/commands/ as `tao <file>`", async () => {
+    const groups = await loadCommandGroups();
+    assert.deepEqual(
+      groups.map((g) => g.name),
+      ["wallet", "emission"],
+    );
+    const help = await tao(["--help"], {});
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /\n  wallet +create, import and inspect wallets/);
+    assert.match(help.stdout, /\n  emission +show TAO emission/);
+    assert.match(help.stdout, /--network <name>/);
+    assert.match(help.stdout, /--wallets-dir <dir>/);
+  });
+
+  it("rejects a group file without a default export or with a name unlike its file", async () => {
+    const bad = path.join(dir, "bad");
+    await fs.mkdir(bad);
+    await fs.writeFile(path.join(bad, "stake.ts"), "export const x = 1;\n");
+    await assert.rejects(loadCommandGroups(bad), /stake\.ts must `export default defineCommandGroup/);
+    const misnamed = path.join(dir, "misnamed");
+    await fs.mkdir(misnamed);
+    await fs.writeFile(
+      path.join(misnamed, "stake.ts"),
+      'export default { name: "staking", summary: "s", register() {} };\n',
+    );
+    await assert.rejects(loadCommandGroups(misnamed), /defines group "staking": name it "stake" like its file/);
+    const good = path.join(dir, "good"); // a fresh path: ES modules are cached by URL
+    await fs.mkdir(good);
+    await fs.writeFile(path.join(good, "_helpers.ts"), "throw new Error('never imported');\n");
+    await fs.writeFile(path.join(good, "stake.ts"), 'export default { name: "stake", summary: "s", register() {} };\n');
+    assert.deepEqual(
+      (await loadCommandGroups(good)).map((g) => g.name),
+      ["stake"],
+    );
+  });
+
+  it("prints the stack only with DEBUG=1", async () => {
+    const notADir = path.join(dir, "file");
+    await fs.writeFile(notADir, "");
+    const plain = await tao(["wallet", "list"], { TAO_WALLETS_DIR: notADir });
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^error: cannot read wallets directory .*ENOTDIR.*\n$/);
+    const debug = await tao(["wallet", "list"], { TAO_WALLETS_DIR: notADir, DEBUG: "1" });
+    assert.equal(debug.code, 1);
+    assert.match(debug.stderr, /^error: cannot read wallets directory .*\n.*WalletError.*\n\s+at /);
+  });
+});

@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  getAddress,
+  http,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { emissionAbi } from "../../offchain/abi/index.js";
+import { writeDeployment } from "../../offchain/chain/deployments.js";
+import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
+import { writeDeployment as writeDeploymentFile } from "../../offchain/deploy/writeDeployment.js";
+import { anvilExecutable, childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
+
+const ARTIFACT = path.join(REPO_ROOT, "artifacts", "contracts", "Emission.sol", "Emission.json");
+const DEPLOYER = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+interface EmissionJson {
+  network: string;
+  chainId: number;
+  blockNumber: string;
+  emission: Address;
+  tao: Address;
+  genesisTime: string;
+  currentSlot: string;
+  lastMintedSlot: string;
+  slotEmission: string;
+  issuance: string;
+  nextHalvingThreshold: string;
+  slotsUntilHalving: string;
+  pendingEmission: string;
+  reserve: string;
+  receiver: Address;
+}
+
+async function waitForRpc(url: string, child: ChildProcess): Promise<void> {
+  const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`);
+    try {
+      await client.getChainId();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`anvil did not answer at ${url} within 20 s`);
+}
+
+describe("tao emission (against a real Anvil)", () => {
+  let anvil: ChildProcess;
+  let rpcUrl: string;
+  let dir: string;
+  let emission: Address;
+  let taoToken: Address;
+  let genesisTime: bigint;
+
+  before(async () => {
+    if (!existsSync(ARTIFACT)) {
+      const build = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["compile"], {
+        cwd: REPO_ROOT,
+        stdio: "inherit",
+      });
+      assert.equal(build.status, 0, "npx hardhat compile failed");
+    }
+    const port = await freePort();
+    rpcUrl = `http://127.0.0.1:${port}`;
+    anvil = spawn(anvilExecutable(), ["--port", String(port), "--host", "127.0.0.1", "--silent"], {
+      stdio: "ignore",
+    });
+    // Should this process die before `after` runs, do not leave the node behind.
+    process.once("exit", () => anvil.kill("SIGKILL"));
+    await waitForRpc(rpcUrl, anvil);
+
+    // Deploy the way `npm run deploy` does, and write the file with the deploy script's writer: the CLI must
+    // read what the deploy path writes.
+    const transport = http(rpcUrl);
+    const pub = createPublicClient({ chain: foundry, transport });
+    const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
+    const deployment = await deployProtocol(pub, wallet, { network: "localhost", rpcUrl });
+    emission = deployment.contracts.Emission;
+    taoToken = deployment.contracts.TAO;
+    genesisTime = BigInt(deployment.genesisTime);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-emission-"));
+    writeDeploymentFile(deployment, dir);
+
+    // Exactly 10 slots (120 s) after genesis, nothing minted yet.
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
+    await test.setNextBlockTimestamp({ timestamp: genesisTime + 120n });
+    await test.mine({ blocks: 1 });
+  });
+
+  after(async () => {
+    if (anvil && anvil.exitCode === null) {
+      const exited = new Promise((r) => anvil.once("exit", r));
+      anvil.kill("SIGTERM");
+      await exited;
+    }
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("`tao --json emission` reports slot, emission, issuance, halving and pending emission", async () => {
+    // The RPC URL comes from the deployments file: no ANVIL_URL/RPC_URL in the child's environment.
+    const r = await taoProcess(
+      ["--json", "--network", "localhost", "emission"],
+      childEnv({ TAO_DEPLOYMENTS_DIR: dir }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    const out = JSON.parse(r.stdout) as EmissionJson;
+    assert.equal(out.network, "localhost");
+    assert.equal(out.chainId, 31337);
+    assert.equal(out.emission, emission);
+    assert.equal(out.tao, taoToken);
+    assert.equal(out.genesisTime, genesisTime.toString());
+    assert.equal(out.currentSlot, "10");
+    assert.equal(out.lastMintedSlot, "0");
+    assert.equal(out.slotEmission, "1000000000", "1 TAO per slot before the first halving");
+    assert.equal(out.issuance, "0");
+    assert.equal(out.nextHalvingThreshold, "10500000000000000", "half of 21M TAO, in rao");
+    assert.equal(out.slotsUntilHalving, "10500000");
+    assert.equal(out.pendingEmission, "10000000000", "10 slots x 1 TAO");
+    assert.equal(out.reserve, "0");
+    assert.equal(out.receiver, ZERO);
+    assert.match(out.blockNumber, /^\d+$/);
+  });
+
+  it("shows minted issuance in TAO with 9 decimals after a coinbase", async () => {
+    const transport = http(rpcUrl);
+    const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
+    const pub = createPublicClient({ chain: foundry, transport });
+    const hash = await wallet.writeContract({ address: emission, abi: emissionAbi, functionName: "coinbase" });
+    await pub.waitForTransactionReceipt({ hash });
+
+    const r = await tao(["emission"], { TAO_DEPLOYMENTS_DIR: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Emission on localhost \(chain 31337, block \d+\)/);
+    assert.match(r.stdout, /│ issuance +│ 10\.000000000 TAO +│/);
+    assert.match(r.stdout, /│ reserve +│ 10\.000000000 TAO +│/);
+    assert.match(r.stdout, /│ pending emission +│ 0\.000000000 TAO +│/);
+    assert.match(r.stdout, /│ next halving at issuance +│ 10,500,000\.000000000 TAO +│/);
+    assert.match(r.stdout, /│ slots until halving +│ 10,499,990 \(≈ 1,458\.3 days\) +│/);
+    assert.match(r.stdout, /│ receiver +│ none \(minted TAO stays in the reserve\) +│/);
+  });
+
+  it("refuses a deployments file written for another chain", async () => {
+    const other = path.join(dir, "wrongchain");
+    await writeDeployment(
+      {
+        network: "localhost",
+        chainId: 1,
+        rpcUrl,
+        genesisTime,
+        deploymentBlock: 1,
+        contracts: { TAO: taoToken, Emission: emission },
+      },
+      { dir: other },
+    );
+    const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: other });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^error: .*localhost\.json is for chain 1 but http:\/\/127\.0\.0\.1:\d+ is chain 31337: point ANVIL_URL at the right node/,
+    );
+  });
+
+  it("says when the Emission address holds no contract", async () => {
+    const stale = path.join(dir, "stale");
+    await writeDeployment(
+      {
+        network: "localhost",
+        chainId: 31337,
+        rpcUrl,
+        genesisTime,
+        deploymentBlock: 1,
+        contracts: { TAO: taoToken, Emission: DEPLOYER.address },
+      },
+      { dir: stale },
+    );
+    const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: stale });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split("\n").filter(Boolean).length, 1);
+    assert.match(
+      r.stderr,
+      /^error: no contract at Emission 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 on localhost .*npm run deploy -- --network localhost/,
+    );
+  });
+
+  it("says when the node is not reachable, naming the URL and the variable", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const r = await tao(["--json", "emission"], { TAO_DEPLOYMENTS_DIR: dir, ANVIL_URL: closed });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^error: cannot reach network localhost at ${closed.replace(/\./g, "\\.")} .*: start the node or set ANVIL_URL\\n$`,
+      ),
+    );
+  });
+});
