@@ -1,6 +1,6 @@
 /**
  * Open prompts: seeded combinations of an instruction form, a subject, an audience and a length constraint
- * (about 9 forms × 90 subjects × 8 audiences × 6 lengths, plus paired subjects for comparisons). No exact
+ * (9 forms × 90 subjects × 8 audiences × 6 lengths × 7 styles, with subject pairs for comparisons). No exact
  * answer: the round scores a reply by embedding similarity to the validator's own reference answer
  * (scoring/similarity.ts).
  */
@@ -66,7 +66,18 @@ const FORMS: readonly ((rng: Rng) => string)[] = [
     `Answer as a teacher would: what question about ${rng.pick(SUBJECTS)} do students ask most, and how would you answer it ${rng.pick(LENGTHS)}?`,
 ];
 
+const STYLES = [
+  "",
+  " Avoid jargon.",
+  " Use one concrete example.",
+  " Do not use lists.",
+  " Mention one number or date that matters.",
+  " Keep a neutral, factual tone.",
+  " End with a one-line takeaway.",
+] as const;
+
 export function openTask(rng: Rng, id: string): OpenTask {
   const i = rng.int(0, FORMS.length - 1);
-  return { id, kind: "open", template: `open.${i}`, prompt: (FORMS[i] as (rng: Rng) => string)(rng) };
+  const prompt = (FORMS[i] as (rng: Rng) => string)(rng) + rng.pick(STYLES);
+  return { id, kind: "open", template: `open.${i}`, prompt };
 }
