@@ -50,7 +50,8 @@ export interface SettlementRow {
 const COMMIT_FROM: Record<CommitStatus, readonly CommitStatus[]> = {
   intent: [],
   sent: ["intent", "sent"],
-  committed: ["intent", "sent", "committed"],
+  // From revealing: the reveal tx reverted or was dropped while the commit is still pending on chain.
+  committed: ["intent", "sent", "committed", "revealing"],
   revealing: ["committed", "revealing"],
   revealed: ["committed", "revealing", "revealed"],
   expired: ["intent", "sent", "committed", "revealing", "expired"],
@@ -393,8 +394,9 @@ export class ValidatorStore {
   markSettlementFinalised(netuid: number, epoch: number): SettlementRow {
     return this.moveSettlement(netuid, epoch, "finalised");
   }
-  markSettlementClaimed(netuid: number, epoch: number, tx: string): SettlementRow {
-    return this.moveSettlement(netuid, epoch, "claimed", { claim_tx: hex("claim tx", tx, 32) });
+  /** Claimed (`tx` undefined when there was nothing of ours to claim). */
+  markSettlementClaimed(netuid: number, epoch: number, tx?: string): SettlementRow {
+    return this.moveSettlement(netuid, epoch, "claimed", tx ? { claim_tx: hex("claim tx", tx, 32) } : {});
   }
 
   // ------------------------------------------------------------------ progress

@@ -36,7 +36,9 @@ describe("schedule: weights", () => {
 
   it("waits for commitAfterSlots and avoids the end of the epoch", () => {
     const early = decide(input({ slot: 3610, options: { commitAfterSlots: 60, maxBacklog: 0 } }));
-    assert.deepEqual([early.due, early.waiting[0]?.action, early.waiting[0]?.fromSlot], [[], "commit", 3660]);
+    const w = early.waiting[0];
+    assert.ok(w && w.action === "commit");
+    assert.deepEqual([early.due, w.fromSlot], [[], 3660]);
     const late = decide(input({ slot: 3955 }));
     assert.deepEqual(late.due, []);
     assert.match(
