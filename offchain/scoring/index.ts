@@ -1,0 +1,17 @@
+/** Scoring: response → score, latency curve, open-prompt similarity, EMA per uid, task mix, weight input. */
+export { isDendriteResult, type DendriteResult } from "./dendriteResult.js";
+export { DEFAULT_LATENCY_CURVE, latencyFactor, type LatencyCurve } from "./latency.js";
+export {
+  DEFAULT_MAX_ANSWER_CHARS,
+  readAnswer,
+  scoreOpen,
+  scoreVerifiable,
+  zero,
+  type Outcome,
+  type ScoredResponse,
+  type ScoringOptions,
+} from "./score.js";
+export { DEFAULT_SIMILARITY_FLOOR, cosine, similarityScore, similarityScores, type Embed } from "./similarity.js";
+export { DEFAULT_EMA_ALPHA, assertAlpha, sameHotkey, updateEma, type EmaRecord } from "./ema.js";
+export { kindWeights, type TaskMix } from "./mix.js";
+export { weightInput, type WeightInput } from "./weights.js";

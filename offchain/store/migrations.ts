@@ -1,0 +1,85 @@
+/**
+ * Schema migrations, applied in order, each in its own transaction with its row in `schema_version`. Never edit
+ * a released migration: add the next one. Opening a store applies the missing ones; a store already at the
+ * latest version is left untouched (idempotent).
+ *
+ * Conventions: slots, epochs, netuids and uids are INTEGER; u64 values that can exceed 2^53 (version keys) are
+ * TEXT in decimal; hashes, salts and tx hashes are 0x-prefixed lowercase hex TEXT; packed weights and bonds are
+ * BLOBs exactly as the codec / epoch worker produce them; timestamps are unix milliseconds.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+      -- Weight commits, written BEFORE the commit transaction is sent (write-ahead): the salt must survive a
+      -- crash, or the commit can never be revealed.
+      -- status: intent (recorded, maybe sent) -> sent (commit tx hash known) -> committed (confirmed)
+      --         -> revealing (reveal tx hash known) -> revealed (confirmed); or expired (window missed,
+      --         or never landed).
+      CREATE TABLE commits (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        netuid      INTEGER NOT NULL,
+        epoch       INTEGER NOT NULL,
+        hotkey      TEXT    NOT NULL,
+        hash        TEXT    NOT NULL,
+        salt        TEXT    NOT NULL,
+        weights     BLOB    NOT NULL,
+        version_key TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('intent', 'sent', 'committed', 'revealing', 'revealed', 'expired')),
+        commit_tx   TEXT,
+        reveal_tx   TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        UNIQUE (netuid, hotkey, epoch)
+      );
+      CREATE INDEX commits_open ON commits (netuid, status);
+
+      -- EMA score per uid, tied to the hotkey it was earned by.
+      CREATE TABLE scores (
+        netuid       INTEGER NOT NULL,
+        uid          INTEGER NOT NULL,
+        hotkey       TEXT    NOT NULL,
+        ema          REAL    NOT NULL,
+        samples      INTEGER NOT NULL,
+        updated_slot INTEGER NOT NULL,
+        PRIMARY KEY (netuid, uid)
+      );
+
+      -- Bonds after each epoch (not on-chain: the root commits to their hash).
+      CREATE TABLE bonds (
+        netuid     INTEGER NOT NULL,
+        epoch      INTEGER NOT NULL,
+        blob       BLOB    NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (netuid, epoch)
+      );
+
+      -- Epoch settlement: computed (root recorded before submitting) -> submitted -> finalised -> claimed.
+      CREATE TABLE settlements (
+        netuid     INTEGER NOT NULL,
+        epoch      INTEGER NOT NULL,
+        root       TEXT    NOT NULL,
+        status     TEXT    NOT NULL CHECK (status IN ('computed', 'submitted', 'finalised', 'claimed')),
+        submit_tx  TEXT,
+        claim_tx   TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (netuid, epoch)
+      );
+
+      -- Last slot the validator fully processed per subnet (resume point).
+      CREATE TABLE progress (
+        netuid    INTEGER PRIMARY KEY,
+        last_slot INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,179 @@
+/**
+ * Opening the validator's SQLite file: create it if missing, refuse anything that is not a healthy validator
+ * store (with an error naming the file and the way out — never a silent reset, since the file holds the salts
+ * of pending commits), then apply missing migrations.
+ */
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations.js";
+import { sqlite, type DatabaseSync } from "./sqlite.js";
+
+/** SQLite header `application_id` of a validator store: "TAOV". */
+export const APPLICATION_ID = 0x54414f56;
+
+const NOTHING_CHANGED = "Nothing was changed or deleted.";
+const WAY_OUT =
+  "Move the file aside and restore a backup, or point the validator's db path at a new file " +
+  "(a new store starts empty: salts of pending commits are lost, so those reveals will be missed).";
+
+export class StoreError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "StoreError";
+  }
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function pragma(db: DatabaseSync, name: string): unknown {
+  const row = db.prepare(`PRAGMA ${name}`).get();
+  return row ? Object.values(row)[0] : undefined;
+}
+
+/** Runs `fn` in BEGIN IMMEDIATE … COMMIT, rolling back if it throws. */
+export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const out = fn();
+    db.exec("COMMIT");
+    return out;
+  } catch (e) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // the failed statement may already have rolled back
+    }
+    throw e;
+  }
+}
+
+export interface OpenOptions {
+  /** The migrations to apply (tests pass longer lists); default MIGRATIONS. */
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync {
+  const migrations = opts.migrations ?? MIGRATIONS;
+  const latest = migrations[migrations.length - 1]?.version ?? LATEST_SCHEMA_VERSION;
+  const memory = file === ":memory:";
+  if (!memory) {
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new StoreError(file, `Validator store ${file} is a directory; the db path must name a file.`);
+    }
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
+
+  let db: DatabaseSync;
+  try {
+    db = new sqlite.DatabaseSync(file);
+  } catch (e) {
+    throw new StoreError(file, `Cannot open validator store ${file}: ${errText(e)}.`, { cause: e });
+  }
+
+  const fail = (message: string, cause?: unknown, untouched = true): never => {
+    try {
+      db.close();
+    } catch {
+      // already unusable
+    }
+    throw new StoreError(file, untouched ? `${message} ${NOTHING_CHANGED}` : message, { cause });
+  };
+
+  let tables: string[] = [];
+  let appId = 0;
+  try {
+    const check = pragma(db, "quick_check");
+    if (check !== "ok") fail(`Validator store ${file} is corrupted (SQLite quick_check: ${String(check)}). ${WAY_OUT}`);
+    appId = Number(pragma(db, "application_id"));
+    tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all()
+      .map((r) => String(r.name));
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    fail(
+      `Validator store ${file} is not a readable SQLite database (${errText(e)}). It is corrupted or not a store. ${WAY_OUT}`,
+      e,
+    );
+  }
+
+  const fresh = tables.length === 0 && appId === 0;
+  if (!fresh && appId !== APPLICATION_ID) {
+    fail(
+      `${file} is a SQLite database but not a validator store (application_id ${appId}, tables: ${tables.join(", ") || "none"}). ` +
+        `Point the validator's db path at its own file.`,
+    );
+  }
+  if (!fresh && !tables.includes("schema_version")) {
+    fail(`Validator store ${file} has no schema_version table: it is damaged. ${WAY_OUT}`);
+  }
+
+  // Read-only checks first: a store we refuse is left byte-for-byte as it was.
+  const applied = fresh
+    ? []
+    : db
+        .prepare("SELECT version FROM schema_version ORDER BY version")
+        .all()
+        .map((r) => Number(r.version));
+  const current = applied.length > 0 ? (applied[applied.length - 1] as number) : 0;
+  if (current > latest) {
+    fail(
+      `Validator store ${file} has schema version ${current}, newer than this validator knows (${latest}): ` +
+        `it was written by a newer release. Upgrade the validator, or point its db path at another file.`,
+    );
+  }
+  if (applied.some((v, i) => v !== i + 1)) {
+    fail(
+      `Validator store ${file} has schema versions [${applied.join(", ")}], not 1..${current}: it is damaged. ${WAY_OUT}`,
+    );
+  }
+
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (fresh) {
+      inTransaction(db, () => {
+        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+        db.exec(
+          "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        );
+      });
+    }
+  } catch (e) {
+    fail(`Cannot prepare validator store ${file}: ${errText(e)}.`, e);
+  }
+
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    try {
+      inTransaction(db, () => {
+        db.exec(m.sql);
+        db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)").run(
+          m.version,
+          m.name,
+          Date.now(),
+        );
+      });
+    } catch (e) {
+      fail(
+        `Migration ${m.version} (${m.name}) of validator store ${file} failed: ${errText(e)}. ` +
+          `That migration was rolled back; the store stays at version ${schemaVersion(db)}.`,
+        e,
+        false,
+      );
+    }
+  }
+  return db;
+}
+
+/** The schema version of an open store. */
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_version").get();
+  return Number(row?.v ?? 0);
+}

@@ -1,0 +1,418 @@
+/**
+ * The validator's persistent state (SQLite via node:sqlite): weight commits with their salts, EMA scores, bonds,
+ * epoch settlements and the last processed slot per subnet.
+ *
+ * Write-ahead rule: whatever a chain action needs to be finished later is written (and fsynced: WAL,
+ * synchronous=FULL) before the action is sent. For a commit: `recordCommitIntent` (salt, hash, weights) →
+ * send the commit tx → `markCommitSent(tx)`. After a crash the intent is still there, so the validator can
+ * look the hash up on chain and resend or reveal it with the same salt, never with a new one.
+ */
+import type { EmaRecord } from "../scoring/ema.js";
+import { inTransaction, openDatabase, schemaVersion, StoreError, type OpenOptions } from "./openDatabase.js";
+import type { DatabaseSync, SQLInputValue } from "./sqlite.js";
+
+export type CommitStatus = "intent" | "sent" | "committed" | "revealing" | "revealed" | "expired";
+export type SettlementStatus = "computed" | "submitted" | "finalised" | "claimed";
+
+export interface NewCommit {
+  netuid: number;
+  epoch: number;
+  hotkey: string;
+  /** Commit hash, 0x hex (32 bytes). */
+  hash: string;
+  /** Salt, 0x hex. */
+  salt: string;
+  /** Packed weights exactly as the reveal sends them. */
+  weights: Uint8Array;
+  versionKey: bigint;
+}
+
+export interface CommitRow extends NewCommit {
+  id: number;
+  status: CommitStatus;
+  commitTx: string | null;
+  revealTx: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SettlementRow {
+  netuid: number;
+  epoch: number;
+  root: string;
+  status: SettlementStatus;
+  submitTx: string | null;
+  claimTx: string | null;
+  updatedAt: number;
+}
+
+/** Which statuses each status may be reached from. */
+const COMMIT_FROM: Record<CommitStatus, readonly CommitStatus[]> = {
+  intent: [],
+  sent: ["intent", "sent"],
+  // From revealing: the reveal tx reverted or was dropped while the commit is still pending on chain.
+  committed: ["intent", "sent", "committed", "revealing"],
+  revealing: ["committed", "revealing"],
+  revealed: ["committed", "revealing", "revealed"],
+  expired: ["intent", "sent", "committed", "revealing", "expired"],
+};
+const SETTLEMENT_FROM: Record<SettlementStatus, readonly SettlementStatus[]> = {
+  computed: [],
+  submitted: ["computed", "submitted"],
+  finalised: ["computed", "submitted", "finalised"],
+  claimed: ["finalised", "claimed"],
+};
+export const OPEN_COMMIT_STATUSES: readonly CommitStatus[] = ["intent", "sent", "committed", "revealing"];
+
+const HEX = /^0x[0-9a-fA-F]*$/;
+
+function hex(label: string, value: string, bytes?: number): string {
+  if (!HEX.test(value) || value.length % 2 !== 0 || (bytes !== undefined && value.length !== 2 + 2 * bytes)) {
+    throw new RangeError(
+      `${label} ${JSON.stringify(value)} must be 0x-prefixed hex${bytes ? ` of ${bytes} bytes` : ""}`,
+    );
+  }
+  return value.toLowerCase();
+}
+
+function nonNegInt(label: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${label} ${v} must be a non-negative integer`);
+  return v;
+}
+
+type Row = Record<string, unknown>;
+
+function toCommit(r: Row): CommitRow {
+  return {
+    id: Number(r.id),
+    netuid: Number(r.netuid),
+    epoch: Number(r.epoch),
+    hotkey: String(r.hotkey),
+    hash: String(r.hash),
+    salt: String(r.salt),
+    weights: new Uint8Array(r.weights as Uint8Array),
+    versionKey: BigInt(String(r.version_key)),
+    status: String(r.status) as CommitStatus,
+    commitTx: r.commit_tx === null ? null : String(r.commit_tx),
+    revealTx: r.reveal_tx === null ? null : String(r.reveal_tx),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function toSettlement(r: Row): SettlementRow {
+  return {
+    netuid: Number(r.netuid),
+    epoch: Number(r.epoch),
+    root: String(r.root),
+    status: String(r.status) as SettlementStatus,
+    submitTx: r.submit_tx === null ? null : String(r.submit_tx),
+    claimTx: r.claim_tx === null ? null : String(r.claim_tx),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export class ValidatorStore {
+  private depth = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly db: DatabaseSync,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens (creating and migrating if needed) the store at `file`; throws StoreError on a bad file. */
+  static open(file: string, opts: OpenOptions & { now?: () => number } = {}): ValidatorStore {
+    return new ValidatorStore(file, openDatabase(file, opts), opts.now ?? Date.now);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  /** Runs `fn` atomically; nested calls join the outer transaction. */
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.depth++;
+    try {
+      return inTransaction(this.db, fn);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.db.prepare(sql).run(...params).changes);
+  }
+  private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.db.prepare(sql).get(...params) as Row | undefined;
+  }
+  private all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  // ------------------------------------------------------------------ commits
+
+  /**
+   * Records a commit before it is sent. Idempotent for the same (netuid, hotkey, epoch, hash): returns the
+   * existing row. A different hash for an epoch that already has a commit is refused: one salt per epoch.
+   */
+  recordCommitIntent(c: NewCommit): CommitRow {
+    const hotkey = hex("hotkey", c.hotkey, 20);
+    const hash = hex("commit hash", c.hash, 32);
+    const salt = hex("salt", c.salt);
+    nonNegInt("netuid", c.netuid);
+    nonNegInt("epoch", c.epoch);
+    if (c.versionKey < 0n || c.versionKey >= 1n << 64n) throw new RangeError(`versionKey ${c.versionKey} is not a u64`);
+    return this.transaction(() => {
+      const existing = this.commitFor(c.netuid, hotkey, c.epoch);
+      if (existing) {
+        if (existing.hash === hash) return existing;
+        throw new StoreError(
+          this.file,
+          `A commit for netuid ${c.netuid}, epoch ${c.epoch} by ${hotkey} is already recorded (hash ${existing.hash}, ` +
+            `status ${existing.status}); refusing a second one with hash ${hash}.`,
+        );
+      }
+      const t = this.now();
+      this.run(
+        `INSERT INTO commits (netuid, epoch, hotkey, hash, salt, weights, version_key, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'intent', ?, ?)`,
+        c.netuid,
+        c.epoch,
+        hotkey,
+        hash,
+        salt,
+        c.weights,
+        c.versionKey.toString(),
+        t,
+        t,
+      );
+      return this.commitFor(c.netuid, hotkey, c.epoch) as CommitRow;
+    });
+  }
+
+  commit(id: number): CommitRow | undefined {
+    const r = this.get("SELECT * FROM commits WHERE id = ?", id);
+    return r ? toCommit(r) : undefined;
+  }
+
+  commitFor(netuid: number, hotkey: string, epoch: number): CommitRow | undefined {
+    const r = this.get(
+      "SELECT * FROM commits WHERE netuid = ? AND hotkey = ? AND epoch = ?",
+      netuid,
+      hotkey.toLowerCase(),
+      epoch,
+    );
+    return r ? toCommit(r) : undefined;
+  }
+
+  /** Commits of `netuid` (all, or those with one of `statuses`), oldest epoch first. */
+  commits(netuid: number, statuses?: readonly CommitStatus[]): CommitRow[] {
+    const rows = this.all("SELECT * FROM commits WHERE netuid = ? ORDER BY epoch, id", netuid).map(toCommit);
+    return statuses ? rows.filter((r) => statuses.includes(r.status)) : rows;
+  }
+
+  /** Commits not yet revealed or expired. */
+  openCommits(netuid: number): CommitRow[] {
+    return this.commits(netuid, OPEN_COMMIT_STATUSES);
+  }
+
+  private moveCommit(id: number, to: CommitStatus, set: Record<string, SQLInputValue> = {}): CommitRow {
+    return this.transaction(() => {
+      const c = this.commit(id);
+      if (!c) throw new StoreError(this.file, `No commit with id ${id}.`);
+      if (!COMMIT_FROM[to].includes(c.status)) {
+        throw new StoreError(
+          this.file,
+          `Commit ${id} (netuid ${c.netuid}, epoch ${c.epoch}) is ${c.status}; it cannot become ${to}.`,
+        );
+      }
+      const cols = Object.keys(set);
+      this.run(
+        `UPDATE commits SET status = ?, updated_at = ?${cols.map((k) => `, ${k} = ?`).join("")} WHERE id = ?`,
+        to,
+        this.now(),
+        ...cols.map((k) => set[k] as SQLInputValue),
+        id,
+      );
+      return this.commit(id) as CommitRow;
+    });
+  }
+
+  /** The commit tx was sent (hash known; not yet confirmed). */
+  markCommitSent(id: number, tx: string): CommitRow {
+    return this.moveCommit(id, "sent", { commit_tx: hex("commit tx", tx, 32) });
+  }
+  /** The commit is on chain (confirmed, or found there after a crash: `tx` may then be unknown). */
+  markCommitted(id: number, tx?: string): CommitRow {
+    return this.moveCommit(id, "committed", tx ? { commit_tx: hex("commit tx", tx, 32) } : {});
+  }
+  markRevealing(id: number, tx: string): CommitRow {
+    return this.moveCommit(id, "revealing", { reveal_tx: hex("reveal tx", tx, 32) });
+  }
+  markRevealed(id: number, tx?: string): CommitRow {
+    return this.moveCommit(id, "revealed", tx ? { reveal_tx: hex("reveal tx", tx, 32) } : {});
+  }
+  markExpired(id: number): CommitRow {
+    return this.moveCommit(id, "expired");
+  }
+
+  // ------------------------------------------------------------------ scores
+
+  scores(netuid: number): EmaRecord[] {
+    return this.all("SELECT * FROM scores WHERE netuid = ? ORDER BY uid", netuid).map((r) => ({
+      uid: Number(r.uid),
+      hotkey: String(r.hotkey),
+      ema: Number(r.ema),
+      samples: Number(r.samples),
+      updatedSlot: Number(r.updated_slot),
+    }));
+  }
+
+  score(netuid: number, uid: number): EmaRecord | undefined {
+    return this.scores(netuid).find((s) => s.uid === uid);
+  }
+
+  /** Replaces the records of these uids, atomically. */
+  putScores(netuid: number, records: readonly EmaRecord[]): void {
+    this.transaction(() => {
+      for (const r of records) {
+        if (!Number.isFinite(r.ema)) throw new RangeError(`ema ${r.ema} for uid ${r.uid} is not finite`);
+        this.run(
+          `INSERT INTO scores (netuid, uid, hotkey, ema, samples, updated_slot) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (netuid, uid) DO UPDATE SET hotkey = excluded.hotkey, ema = excluded.ema,
+             samples = excluded.samples, updated_slot = excluded.updated_slot`,
+          netuid,
+          nonNegInt("uid", r.uid),
+          r.hotkey.toLowerCase(),
+          r.ema,
+          r.samples,
+          nonNegInt("slot", r.updatedSlot),
+        );
+      }
+    });
+  }
+
+  deleteScore(netuid: number, uid: number): void {
+    this.run("DELETE FROM scores WHERE netuid = ? AND uid = ?", netuid, uid);
+  }
+
+  // ------------------------------------------------------------------ bonds
+
+  putBonds(netuid: number, epoch: number, blob: Uint8Array): void {
+    this.run(
+      `INSERT INTO bonds (netuid, epoch, blob, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (netuid, epoch) DO UPDATE SET blob = excluded.blob`,
+      netuid,
+      nonNegInt("epoch", epoch),
+      blob,
+      this.now(),
+    );
+  }
+
+  bonds(netuid: number, epoch: number): Uint8Array | undefined {
+    const r = this.get("SELECT blob FROM bonds WHERE netuid = ? AND epoch = ?", netuid, epoch);
+    return r ? new Uint8Array(r.blob as Uint8Array) : undefined;
+  }
+
+  /** The newest stored bonds of `netuid`. */
+  latestBonds(netuid: number): { epoch: number; blob: Uint8Array } | undefined {
+    const r = this.get("SELECT epoch, blob FROM bonds WHERE netuid = ? ORDER BY epoch DESC LIMIT 1", netuid);
+    return r ? { epoch: Number(r.epoch), blob: new Uint8Array(r.blob as Uint8Array) } : undefined;
+  }
+
+  // ------------------------------------------------------------------ settlements
+
+  /** Records the computed root of an epoch before submitting it (idempotent for the same root). */
+  recordSettlement(netuid: number, epoch: number, root: string): SettlementRow {
+    const r = hex("result root", root, 32);
+    return this.transaction(() => {
+      const existing = this.settlement(netuid, epoch);
+      if (existing) {
+        if (existing.root === r) return existing;
+        throw new StoreError(
+          this.file,
+          `Epoch ${epoch} of netuid ${netuid} already has root ${existing.root} (${existing.status}); refusing ${r}.`,
+        );
+      }
+      this.run(
+        "INSERT INTO settlements (netuid, epoch, root, status, updated_at) VALUES (?, ?, ?, 'computed', ?)",
+        netuid,
+        nonNegInt("epoch", epoch),
+        r,
+        this.now(),
+      );
+      return this.settlement(netuid, epoch) as SettlementRow;
+    });
+  }
+
+  settlement(netuid: number, epoch: number): SettlementRow | undefined {
+    const r = this.get("SELECT * FROM settlements WHERE netuid = ? AND epoch = ?", netuid, epoch);
+    return r ? toSettlement(r) : undefined;
+  }
+
+  settlements(netuid: number): SettlementRow[] {
+    return this.all("SELECT * FROM settlements WHERE netuid = ? ORDER BY epoch", netuid).map(toSettlement);
+  }
+
+  private moveSettlement(
+    netuid: number,
+    epoch: number,
+    to: SettlementStatus,
+    set: Record<string, SQLInputValue> = {},
+  ): SettlementRow {
+    return this.transaction(() => {
+      const s = this.settlement(netuid, epoch);
+      if (!s) throw new StoreError(this.file, `No settlement recorded for netuid ${netuid}, epoch ${epoch}.`);
+      if (!SETTLEMENT_FROM[to].includes(s.status)) {
+        throw new StoreError(
+          this.file,
+          `Settlement of netuid ${netuid}, epoch ${epoch} is ${s.status}; it cannot become ${to}.`,
+        );
+      }
+      const cols = Object.keys(set);
+      this.run(
+        `UPDATE settlements SET status = ?, updated_at = ?${cols.map((k) => `, ${k} = ?`).join("")} WHERE netuid = ? AND epoch = ?`,
+        to,
+        this.now(),
+        ...cols.map((k) => set[k] as SQLInputValue),
+        netuid,
+        epoch,
+      );
+      return this.settlement(netuid, epoch) as SettlementRow;
+    });
+  }
+
+  markSettlementSubmitted(netuid: number, epoch: number, tx: string): SettlementRow {
+    return this.moveSettlement(netuid, epoch, "submitted", { submit_tx: hex("submit tx", tx, 32) });
+  }
+  markSettlementFinalised(netuid: number, epoch: number): SettlementRow {
+    return this.moveSettlement(netuid, epoch, "finalised");
+  }
+  /** Claimed (`tx` undefined when there was nothing of ours to claim). */
+  markSettlementClaimed(netuid: number, epoch: number, tx?: string): SettlementRow {
+    return this.moveSettlement(netuid, epoch, "claimed", tx ? { claim_tx: hex("claim tx", tx, 32) } : {});
+  }
+
+  // ------------------------------------------------------------------ progress
+
+  lastSlot(netuid: number): number | undefined {
+    const r = this.get("SELECT last_slot FROM progress WHERE netuid = ?", netuid);
+    return r ? Number(r.last_slot) : undefined;
+  }
+
+  /** Records the last fully processed slot; never moves backwards. */
+  setLastSlot(netuid: number, slot: number): void {
+    this.run(
+      `INSERT INTO progress (netuid, last_slot) VALUES (?, ?)
+       ON CONFLICT (netuid) DO UPDATE SET last_slot = MAX(last_slot, excluded.last_slot)`,
+      netuid,
+      nonNegInt("slot", slot),
+    );
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Validator configuration, validated with zod at the edge. `parseConfig` returns a fully defaulted config or
+ * throws ConfigError listing every problem as `path: what is wrong (got value)`, with the source named.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { TaskMix } from "../scoring/mix.js";
+
+const netuid = z.number().int().min(1, "netuid 0 is the root subnet: it has no miners to validate").max(65535);
+
+const taskMix = z
+  .object({
+    verifiable: z.number().min(0),
+    open: z.number().min(0),
+    kinds: z
+      .object({
+        arithmetic: z.number().min(0),
+        units: z.number().min(0),
+        string: z.number().min(0),
+        date: z.number().min(0),
+      })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((m) => m.verifiable + m.open > 0, { message: "verifiable + open must be > 0" });
+
+const sample = z.union([z.literal("all"), z.object({ count: z.number().int().min(1).max(256) }).strict()]);
+
+const subnetOverrides = z
+  .object({
+    sample: sample.optional(),
+    timeoutMs: z.number().int().min(100).max(300_000).optional(),
+    taskMix: taskMix.optional(),
+    emaAlpha: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Hardhat network name (localhost, anvil, sepolia, ...). */
+    network: z.string().min(1),
+    /** RPC URL overriding the network's. */
+    rpcUrl: z.string().url().optional(),
+    /** Subnets to validate. */
+    netuids: z
+      .array(netuid)
+      .min(1, "give at least one netuid")
+      .refine((a) => new Set(a).size === a.length, { message: "netuids must not repeat" }),
+    /** Wallet whose hotkey signs weights and dendrite requests. */
+    wallet: z
+      .object({ name: z.string().min(1), hotkey: z.string().min(1), path: z.string().min(1).optional() })
+      .strict(),
+    sample: sample.default("all"),
+    /** Per-request timeout for miners, milliseconds. */
+    timeoutMs: z.number().int().min(100).max(300_000).default(12_000),
+    /** Requests in flight per round. */
+    concurrency: z.number().int().min(1).max(256).default(32),
+    /** Pause between rounds, milliseconds. */
+    roundIntervalMs: z.number().int().min(0).default(60_000),
+    taskMix: taskMix.default({ verifiable: 1, open: 0 }),
+    emaAlpha: z.number().gt(0).max(1).default(0.1),
+    dbPath: z.string().min(1).default(".validator/validator.db"),
+    /** Ollama model for open prompts: reference answers with `name`, similarity with `embedModel`. */
+    model: z
+      .object({
+        name: z.string().min(1),
+        embedModel: z.string().min(1).default("nomic-embed-text"),
+        host: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
+    similarityFloor: z.number().min(-1).lt(1).default(0.5),
+    /** Blocks to wait before treating chain data (and our own transactions) as final. */
+    confirmations: z.number().int().min(0).max(128).default(2),
+    commitAfterSlots: z.number().int().min(0).default(0),
+    commitGuardSlots: z.number().int().min(0).default(10),
+    coinbaseIntervalSlots: z.number().int().min(0).default(25),
+    maxSettleBacklog: z.number().int().min(0).max(1000).default(8),
+    /** Per-subnet overrides, keyed by netuid. */
+    subnets: z.record(z.string().regex(/^\d+$/, "keys must be netuids"), subnetOverrides).default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const mixes: [string[], { open: number }][] = [[["taskMix", "open"], c.taskMix]];
+    for (const [k, o] of Object.entries(c.subnets)) {
+      if (!c.netuids.includes(Number(k))) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["subnets", k],
+          message: `netuid ${k} is not in netuids [${c.netuids.join(", ")}]`,
+        });
+      }
+      if (o.taskMix) mixes.push([["subnets", k, "taskMix", "open"], o.taskMix]);
+    }
+    for (const [path, mix] of mixes) {
+      if (mix.open > 0 && !c.model) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `open is ${mix.open} but no model is configured; set model.name (an Ollama model) or set open to 0`,
+        });
+      }
+    }
+  });
+
+export type ValidatorConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`Invalid validator config (${source}):\n  - ${issues.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+export function parseConfig(input: unknown, source = "config"): ValidatorConfig {
+  const res = configSchema.safeParse(input);
+  if (res.success) return res.data;
+  const issues = res.error.issues.map((i) => {
+    const where = i.path.length > 0 ? i.path.join(".") : "(top level)";
+    const got = valueAt(input, i.path);
+    const shown =
+      got === undefined
+        ? ""
+        : ` (got ${JSON.stringify(got, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))})`;
+    const extra = i.code === "unrecognized_keys" ? `: ${i.keys.join(", ")}` : "";
+    return `${where}: ${i.message}${extra}${i.code === "unrecognized_keys" ? "" : shown}`;
+  });
+  throw new ConfigError(source, issues);
+}
+
+/** Reads and validates a JSON config file. */
+export function loadConfig(file: string): ValidatorConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, [`not valid JSON: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  return parseConfig(json, file);
+}
+
+export interface SubnetSettings {
+  netuid: number;
+  sample: "all" | { count: number };
+  timeoutMs: number;
+  taskMix: TaskMix;
+  emaAlpha: number;
+  /** Whether open prompts can be scored (a model is configured). */
+  openEnabled: boolean;
+}
+
+/** The settings for one subnet: the defaults with that subnet's overrides applied. */
+export function subnetSettings(c: ValidatorConfig, netuid: number): SubnetSettings {
+  if (!c.netuids.includes(netuid))
+    throw new RangeError(`netuid ${netuid} is not configured (netuids: ${c.netuids.join(", ")})`);
+  const o = c.subnets[String(netuid)] ?? {};
+  return {
+    netuid,
+    sample: o.sample ?? c.sample,
+    timeoutMs: o.timeoutMs ?? c.timeoutMs,
+    taskMix: o.taskMix ?? c.taskMix,
+    emaAlpha: o.emaAlpha ?? c.emaAlpha,
+    openEnabled: c.model !== undefined,
+  };
+}

@@ -1,0 +1,239 @@
+/**
+ * One scoring round on one subnet: sample miners, send each a task through the dendrite (`query`, injected),
+ * score the answers, fold the scores into the per-uid EMAs in the store.
+ *
+ * - Sampling: every neuron but the validator itself (`'all'`), or a seeded random subset (`{count}`).
+ *   Neurons without an axon are sampled too and score 0 ("unreachable") without a request.
+ * - Tasks: per miner, seeded by (round seed, netuid, uid), kinds drawn with `kindWeights`. Verifiable tasks
+ *   differ per miner (no answer sharing); miners that draw "open" all get the round's one open prompt, so
+ *   the validator computes a single reference answer (started concurrently with the queries).
+ * - Time: each query gets `timeoutMs` (passed to `query`) and is abandoned at `timeoutMs + graceMs` whatever
+ *   it does (its AbortSignal fires), so hung miners never hold the round. With n miners and concurrency c
+ *   the round takes at most ceil(n / c) × (timeout + grace), plus the open-prompt reference and embedding
+ *   (each bounded by `referenceTimeoutMs`).
+ * - Every failure mode scores 0 with a label (scoring/score.ts); nothing a miner does stops the round.
+ *   Open answers that cannot be scored (reference or embedding failed) are "unscored" and leave the EMA as is.
+ */
+import type { Logger } from "pino";
+import { assertAlpha, DEFAULT_EMA_ALPHA, updateEma, type EmaRecord } from "../scoring/ema.js";
+import type { DendriteResult } from "../scoring/dendriteResult.js";
+import type { LatencyCurve } from "../scoring/latency.js";
+import { readAnswer, scoreOpen, scoreVerifiable, zero, type ScoredResponse } from "../scoring/score.js";
+import { DEFAULT_SIMILARITY_FLOOR, similarityScores, type Embed } from "../scoring/similarity.js";
+import { DEFAULT_VERIFIABLE_WEIGHTS, generateTask, generateTaskOfKind, type KindWeights } from "../tasks/generate.js";
+import { Rng, type Seed } from "../tasks/prng.js";
+import type { OpenTask, Task } from "../tasks/task.js";
+import type { ValidatorStore } from "../store/validatorStore.js";
+import { assertMetagraph, type Axon, type Metagraph, type Neuron } from "./metagraph.js";
+import { mapPool, withTimeout } from "./pool.js";
+
+export type QueryFn = (axon: Axon, task: Task, timeoutMs: number, signal: AbortSignal) => Promise<DendriteResult>;
+
+export interface OpenModel {
+  /** The validator's own answer to an open prompt (its Ollama model). */
+  reference: (prompt: string, signal: AbortSignal) => Promise<string>;
+  embed: Embed;
+  similarityFloor?: number;
+}
+
+export interface RoundOptions {
+  metagraph: Metagraph;
+  sample: "all" | { count: number };
+  seed: Seed;
+  query: QueryFn;
+  timeoutMs: number;
+  store: ValidatorStore;
+  /** Slot recorded with the EMA updates. */
+  slot: number;
+  /** The validator's hotkey: never sampled. */
+  selfHotkey?: string;
+  kindWeights?: KindWeights;
+  open?: OpenModel;
+  concurrency?: number;
+  graceMs?: number;
+  referenceTimeoutMs?: number;
+  alpha?: number;
+  curve?: LatencyCurve;
+  logger?: Pick<Logger, "info" | "warn" | "debug">;
+}
+
+export interface MinerResult extends ScoredResponse {
+  uid: number;
+  hotkey: string;
+  taskId: string;
+  kind: Task["kind"];
+  template: string;
+}
+
+export interface RoundResult {
+  netuid: number;
+  /** Results, best score first (ties: lower uid first). */
+  results: MinerResult[];
+  /** EMA records after the round, for the uids that were scored. */
+  emas: EmaRecord[];
+  durationMs: number;
+}
+
+export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_GRACE_MS = 250;
+
+/** The sampled neurons, sorted by uid. */
+export function sampleNeurons(
+  metagraph: Metagraph,
+  sample: RoundOptions["sample"],
+  seed: Seed,
+  selfHotkey?: string,
+): Neuron[] {
+  const self = selfHotkey?.toLowerCase();
+  const pool = metagraph.neurons.filter((n) => n.hotkey.toLowerCase() !== self).sort((a, b) => a.uid - b.uid);
+  if (sample === "all") return pool;
+  if (!(Number.isInteger(sample.count) && sample.count > 0))
+    throw new RangeError(`sample count ${sample.count} must be a positive integer`);
+  if (sample.count >= pool.length) return pool;
+  return new Rng(`sample:${String(seed)}:${metagraph.netuid}`)
+    .shuffle(pool)
+    .slice(0, sample.count)
+    .sort((a, b) => a.uid - b.uid);
+}
+
+/** The task each sampled miner gets this round. */
+export function assignTasks(
+  netuid: number,
+  neurons: readonly Neuron[],
+  seed: Seed,
+  weights: KindWeights,
+): Map<number, Task> {
+  let shared: OpenTask | undefined;
+  const out = new Map<number, Task>();
+  for (const n of neurons) {
+    let t = generateTask(`${String(seed)}:${netuid}:${n.uid}`, weights);
+    if (t.kind === "open") t = shared ??= generateTaskOfKind(`${String(seed)}:${netuid}:open`, "open");
+    out.set(n.uid, t);
+  }
+  return out;
+}
+
+export async function runRound(opts: RoundOptions): Promise<RoundResult> {
+  const started = performance.now();
+  const { metagraph, timeoutMs, store } = opts;
+  const netuid = metagraph.netuid;
+  assertMetagraph(metagraph);
+  if (!(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    throw new RangeError(`timeoutMs ${timeoutMs} must be a positive integer`);
+  const alpha = opts.alpha ?? DEFAULT_EMA_ALPHA;
+  assertAlpha(alpha);
+  const weights: KindWeights = opts.kindWeights ?? DEFAULT_VERIFIABLE_WEIGHTS;
+  if ((weights.open ?? 0) > 0 && !opts.open) {
+    throw new RangeError("round: the task mix includes open prompts but no model is configured for reference answers");
+  }
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const scoring = { timeoutMs, ...(opts.curve ? { curve: opts.curve } : {}) };
+
+  const neurons = sampleNeurons(metagraph, opts.sample, opts.seed, opts.selfHotkey);
+  const tasks = assignTasks(netuid, neurons, opts.seed, weights);
+  const openTask = [...tasks.values()].find((t): t is OpenTask => t.kind === "open");
+
+  // The reference answer is computed while the miners work.
+  const refAbort = new AbortController();
+  const referenceTimeoutMs = opts.referenceTimeoutMs ?? timeoutMs * 3;
+  const reference =
+    openTask && opts.open
+      ? withTimeout(
+          Promise.resolve().then(() => (opts.open as OpenModel).reference(openTask.prompt, refAbort.signal)),
+          referenceTimeoutMs,
+          () => refAbort.abort(),
+        )
+      : undefined;
+
+  type Raw = {
+    neuron: Neuron;
+    task: Task;
+    scored?: ScoredResponse;
+    openText?: { text: string; latencyMs: number; factor: number };
+  };
+  const raws = await mapPool(neurons, opts.concurrency ?? DEFAULT_CONCURRENCY, async (neuron): Promise<Raw> => {
+    const task = tasks.get(neuron.uid) as Task;
+    if (!neuron.axon) return { neuron, task, scored: zero("unreachable", 0) };
+    const abort = new AbortController();
+    const t0 = performance.now();
+    const outcome = await withTimeout(
+      Promise.resolve().then(() => opts.query(neuron.axon as Axon, task, timeoutMs, abort.signal)),
+      timeoutMs + graceMs,
+      () => abort.abort(),
+    );
+    if ("timedOut" in outcome) return { neuron, task, scored: zero("timeout", Math.round(performance.now() - t0)) };
+    if ("error" in outcome) {
+      const msg = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      return { neuron, task, scored: zero("error", Math.round(performance.now() - t0), { error: msg.slice(0, 200) }) };
+    }
+    if (task.kind !== "open") return { neuron, task, scored: scoreVerifiable(task, outcome.value, scoring) };
+    const answer = readAnswer(outcome.value, scoring);
+    return "rejected" in answer ? { neuron, task, scored: answer.rejected } : { neuron, task, openText: answer };
+  });
+
+  // Open answers: one embedding call against the reference.
+  const pendingOpen = raws.filter((r) => r.openText);
+  if (pendingOpen.length > 0 && reference && opts.open) {
+    const ref = await reference;
+    const unscored = (why: string) => {
+      opts.logger?.warn({ netuid, why }, "open answers left unscored this round");
+      for (const r of pendingOpen) r.scored = zero("unscored", r.openText?.latencyMs ?? 0, { error: why });
+    };
+    if (!("value" in ref) || typeof ref.value !== "string" || ref.value.trim() === "") {
+      unscored("timedOut" in ref ? "reference answer timed out" : "reference answer failed");
+    } else {
+      const embedAbort = new AbortController();
+      const sims = await withTimeout(
+        similarityScores(
+          opts.open.embed,
+          ref.value,
+          pendingOpen.map((r) => r.openText?.text ?? ""),
+          opts.open.similarityFloor ?? DEFAULT_SIMILARITY_FLOOR,
+        ),
+        referenceTimeoutMs,
+        () => embedAbort.abort(),
+      );
+      if (!("value" in sims))
+        unscored("timedOut" in sims ? "embedding timed out" : `embedding failed: ${String(sims.error)}`);
+      else
+        pendingOpen.forEach(
+          (r, i) =>
+            (r.scored = scoreOpen(sims.value[i] as number, r.openText?.latencyMs ?? 0, r.openText?.factor ?? 0)),
+        );
+    }
+  } else if (reference) {
+    refAbort.abort();
+  }
+
+  const results: MinerResult[] = raws.map((r) => ({
+    uid: r.neuron.uid,
+    hotkey: r.neuron.hotkey,
+    taskId: r.task.id,
+    kind: r.task.kind,
+    template: r.task.template,
+    ...(r.scored as ScoredResponse),
+  }));
+
+  const emas = store.transaction(() => {
+    const prev = new Map(store.scores(netuid).map((e) => [e.uid, e]));
+    const next = results
+      .filter((r) => r.outcome !== "unscored")
+      .map((r) => updateEma(prev.get(r.uid), { uid: r.uid, hotkey: r.hotkey, score: r.score, slot: opts.slot }, alpha));
+    store.putScores(netuid, next);
+    return next;
+  });
+
+  results.sort((a, b) => b.score - a.score || a.uid - b.uid);
+  const durationMs = Math.round(performance.now() - started);
+  opts.logger?.info(
+    { netuid, miners: results.length, durationMs, outcomes: countBy(results.map((r) => r.outcome)) },
+    "round finished",
+  );
+  return { netuid, results, emas, durationMs };
+}
+
+function countBy(xs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,293 @@
+/**
+ * What the validator should do now, as pure functions of (current slot, epoch bounds, reveal period, rate
+ * limit, permit, store state). No I/O: the service reads the inputs, calls `decide`, and executes `due`.
+ *
+ * Rules (SYSTEM.md §2.4–2.5, subtensor-reference.md §6.2):
+ * - commit: once per epoch e, once `commitAfterSlots` slots of it have passed and not within the last
+ *   `commitGuardSlots` slots (a commit that lands in epoch e+1 would shift its reveal window);
+ *   refused while rate-limited (next allowed slot = lastUpdate + rateLimit), without a permit (stake
+ *   needed), with `maxPending` commits outstanding, or with no positive scores.
+ *   With commit-reveal off the same timing gives `setWeights`.
+ * - a commit recorded as `intent` (crash between recording and sending): `recoverCommit` (look the hash up on
+ *   chain; resend with the same salt while still in its epoch, else expire); `sent`: `confirmCommit`;
+ *   `revealing`: `confirmReveal`.
+ * - reveal: a committed commit of epoch c is revealed in epoch c + revealPeriod; after that it is expired.
+ * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back;
+ *   `claim` once finalised, `checkSettlement` while submitted.
+ * - coinbase: when `coinbaseInterval` slots have passed since the last minted slot.
+ */
+import type { CommitStatus, SettlementStatus } from "../store/validatorStore.js";
+
+export interface EpochInfo {
+  /** The epoch containing the current slot. */
+  epoch: number;
+  /** Its first slot. */
+  start: number;
+  /** Its closing slot (first slot of the next epoch): start + tempo. */
+  close: number;
+}
+
+export interface Permit {
+  has: boolean;
+  /** The validator's stake weight (rao). */
+  stake: bigint;
+  /** Stake weight needed for a permit (see stakeNeededForPermit). */
+  needed: bigint;
+}
+
+export interface ScheduleInput {
+  netuid: number;
+  slot: number;
+  epoch: EpochInfo;
+  commitReveal: boolean;
+  /** Epochs between commit and reveal (1..100). */
+  revealPeriod: number;
+  /** Weights rate limit in slots (applies to commits under commit-reveal). */
+  rateLimit: number;
+  /** Slot of the validator's last commit / setWeights on chain; undefined or 0 if never. */
+  lastUpdate?: number;
+  permit: Permit;
+  /** Whether the validator has positive scores to commit. */
+  hasWeights: boolean;
+  /** The validator's commits on this subnet from the store (any status). */
+  commits: readonly { id: number; epoch: number; status: CommitStatus }[];
+  /** Settlements from the store. */
+  settlements: readonly { epoch: number; status: SettlementStatus }[];
+  /** The first epoch worth settling (e.g. the epoch containing the subnet's emission start). */
+  firstEpoch: number;
+  /** Slot up to which emission is minted (IEmission.lastMintedSlot). */
+  lastMintedSlot: number;
+  options?: Partial<ScheduleOptions>;
+}
+
+export interface ScheduleOptions {
+  commitAfterSlots: number;
+  commitGuardSlots: number;
+  maxPending: number;
+  maxBacklog: number;
+  coinbaseInterval: number;
+}
+
+export const DEFAULT_SCHEDULE_OPTIONS: Readonly<ScheduleOptions> = {
+  commitAfterSlots: 0,
+  commitGuardSlots: 10,
+  maxPending: 10,
+  maxBacklog: 8,
+  coinbaseInterval: 25,
+};
+
+export type Action =
+  | { kind: "commit"; netuid: number; epoch: number }
+  | { kind: "setWeights"; netuid: number; epoch: number }
+  | { kind: "recoverCommit"; netuid: number; commitId: number; epoch: number; resendable: boolean }
+  | { kind: "confirmCommit"; netuid: number; commitId: number }
+  | { kind: "reveal"; netuid: number; commitId: number; epoch: number }
+  | { kind: "confirmReveal"; netuid: number; commitId: number }
+  | { kind: "expire"; netuid: number; commitId: number; epoch: number; reason: string }
+  | { kind: "settle"; netuid: number; epoch: number }
+  | { kind: "checkSettlement"; netuid: number; epoch: number }
+  | { kind: "claim"; netuid: number; epoch: number }
+  | { kind: "coinbase" };
+
+export type Refusal = { action: "commit" | "setWeights" | "settle"; netuid: number; message: string } & (
+  | { reason: "rate-limited"; nextAllowedSlot: number }
+  | { reason: "no-permit"; stake: bigint; stakeNeeded: bigint }
+  | { reason: "too-many-pending"; pending: number; max: number }
+  | { reason: "no-scores" }
+);
+
+export type Waiting =
+  | { action: "commit" | "setWeights"; netuid: number; epoch: number; fromSlot: number; message: string }
+  | { action: "reveal"; netuid: number; commitId: number; opensAtSlot: number; message: string };
+
+export interface Schedule {
+  due: Action[];
+  refused: Refusal[];
+  waiting: Waiting[];
+}
+
+const SETTLED: readonly SettlementStatus[] = ["submitted", "finalised", "claimed"];
+
+export function decide(input: ScheduleInput): Schedule {
+  const o = { ...DEFAULT_SCHEDULE_OPTIONS, ...(input.options ?? {}) };
+  const { netuid, slot, epoch } = input;
+  const tempo = epoch.close - epoch.start;
+  if (!(tempo > 0) || slot < epoch.start || slot >= epoch.close) {
+    throw new RangeError(`schedule: slot ${slot} is not inside epoch ${epoch.epoch} [${epoch.start}, ${epoch.close})`);
+  }
+  if (!(input.revealPeriod >= 1)) throw new RangeError(`schedule: revealPeriod ${input.revealPeriod} must be ≥ 1`);
+  const due: Action[] = [];
+  const refused: Refusal[] = [];
+  const waiting: Waiting[] = [];
+
+  // ---- commits already recorded
+  let outstanding = 0;
+  for (const c of input.commits) {
+    const revealEpoch = c.epoch + input.revealPeriod;
+    const expired = epoch.epoch > revealEpoch;
+    switch (c.status) {
+      case "intent":
+        // A commit must land in its own epoch; past it, the intent can only be checked and expired.
+        due.push({
+          kind: "recoverCommit",
+          netuid,
+          commitId: c.id,
+          epoch: c.epoch,
+          resendable: epoch.epoch === c.epoch,
+        });
+        outstanding++;
+        break;
+      case "sent":
+        due.push({ kind: "confirmCommit", netuid, commitId: c.id });
+        outstanding++;
+        break;
+      case "committed":
+        if (expired) {
+          due.push({
+            kind: "expire",
+            netuid,
+            commitId: c.id,
+            epoch: c.epoch,
+            reason: `reveal window (epoch ${revealEpoch}) passed`,
+          });
+        } else if (epoch.epoch === revealEpoch) {
+          due.push({ kind: "reveal", netuid, commitId: c.id, epoch: c.epoch });
+          outstanding++;
+        } else {
+          const opensAtSlot = epoch.start + (revealEpoch - epoch.epoch) * tempo;
+          waiting.push({
+            action: "reveal",
+            netuid,
+            commitId: c.id,
+            opensAtSlot,
+            message: `commit of epoch ${c.epoch} reveals in epoch ${revealEpoch} (from slot ${opensAtSlot})`,
+          });
+          outstanding++;
+        }
+        break;
+      case "revealing":
+        due.push({ kind: "confirmReveal", netuid, commitId: c.id });
+        outstanding++;
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---- this epoch's weights
+  const action = input.commitReveal ? "commit" : "setWeights";
+  const doneThisEpoch = input.commitReveal
+    ? input.commits.some((c) => c.epoch === epoch.epoch)
+    : input.lastUpdate !== undefined && input.lastUpdate > 0 && input.lastUpdate >= epoch.start;
+  if (!doneThisEpoch) {
+    const from = epoch.start + o.commitAfterSlots;
+    const until = epoch.close - o.commitGuardSlots;
+    const nextAllowed = input.lastUpdate ? input.lastUpdate + input.rateLimit : 0;
+    if (slot < from) {
+      waiting.push({
+        action,
+        netuid,
+        epoch: epoch.epoch,
+        fromSlot: from,
+        message: `${action} for epoch ${epoch.epoch} from slot ${from}`,
+      });
+    } else if (slot >= until) {
+      waiting.push({
+        action,
+        netuid,
+        epoch: epoch.epoch + 1,
+        fromSlot: epoch.close + o.commitAfterSlots,
+        message: `too close to the end of epoch ${epoch.epoch} (closes at slot ${epoch.close}); ${action} in epoch ${epoch.epoch + 1}`,
+      });
+    } else if (!input.permit.has) {
+      refused.push(noPermit(action, netuid, input.permit));
+    } else if (slot < nextAllowed) {
+      refused.push({
+        action,
+        netuid,
+        reason: "rate-limited",
+        nextAllowedSlot: nextAllowed,
+        message: `weights rate limit: last update at slot ${input.lastUpdate}, limit ${input.rateLimit} slots; next allowed at slot ${nextAllowed}`,
+      });
+    } else if (input.commitReveal && outstanding >= o.maxPending) {
+      refused.push({
+        action,
+        netuid,
+        reason: "too-many-pending",
+        pending: outstanding,
+        max: o.maxPending,
+        message: `${outstanding} commits outstanding (max ${o.maxPending}); waiting for reveals or expiry`,
+      });
+    } else if (!input.hasWeights) {
+      refused.push({
+        action,
+        netuid,
+        reason: "no-scores",
+        message: "no miner has a positive score yet; nothing to commit",
+      });
+    } else {
+      due.push({ kind: action, netuid, epoch: epoch.epoch });
+    }
+  }
+
+  // ---- settlement of closed epochs
+  const status = new Map(input.settlements.map((s) => [s.epoch, s.status]));
+  const firstOpen = Math.max(input.firstEpoch, epoch.epoch - o.maxBacklog);
+  let settleRefused = false;
+  for (let e = firstOpen; e < epoch.epoch; e++) {
+    const st = status.get(e);
+    if (st === undefined || st === "computed") {
+      if (!input.permit.has) {
+        if (!settleRefused) refused.push(noPermit("settle", netuid, input.permit));
+        settleRefused = true;
+        continue;
+      }
+      due.push({ kind: "settle", netuid, epoch: e });
+    } else if (st === "submitted") {
+      due.push({ kind: "checkSettlement", netuid, epoch: e });
+    } else if (st === "finalised") {
+      due.push({ kind: "claim", netuid, epoch: e });
+    }
+  }
+  // Epochs older than the backlog window that were submitted but never finalised are still followed.
+  for (const s of input.settlements) {
+    if (s.epoch >= firstOpen || !SETTLED.includes(s.status)) continue;
+    if (s.status === "submitted") due.push({ kind: "checkSettlement", netuid, epoch: s.epoch });
+    if (s.status === "finalised") due.push({ kind: "claim", netuid, epoch: s.epoch });
+  }
+
+  // ---- coinbase
+  const interval = o.coinbaseInterval;
+  if (interval > 0 && slot - input.lastMintedSlot >= interval) due.push({ kind: "coinbase" });
+
+  return { due, refused, waiting };
+}
+
+function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal {
+  const missing = p.needed > p.stake ? p.needed - p.stake : 0n;
+  return {
+    action,
+    netuid,
+    reason: "no-permit",
+    stake: p.stake,
+    stakeNeeded: p.needed,
+    message:
+      `no validator permit on netuid ${netuid}: stake weight ${p.stake} rao, a permit needs ${p.needed} rao` +
+      (missing > 0n
+        ? ` (${missing} more); permits are recomputed at each epoch`
+        : "; permits are recomputed at each epoch"),
+  };
+}
+
+/**
+ * Stake weight needed for a permit: permits go to the top `maxValidators` uids by stake weight (ties: higher
+ * uid wins, subtensor's stable sort). With fewer than `maxValidators` other uids any stake > 0 qualifies;
+ * otherwise it takes one more than the `maxValidators`-th largest stake among the other uids.
+ */
+export function stakeNeededForPermit(otherStakes: readonly bigint[], maxValidators: number): bigint {
+  if (!(Number.isInteger(maxValidators) && maxValidators > 0))
+    throw new RangeError(`maxValidators ${maxValidators} must be > 0`);
+  if (otherStakes.length < maxValidators) return 1n;
+  const sorted = [...otherStakes].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  return (sorted[maxValidators - 1] as bigint) + 1n;
+}

@@ -1,0 +1,327 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import {
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  StoreError,
+  ValidatorStore,
+  type Migration,
+} from "../../offchain/store/index.js";
+import { sqlite } from "../../offchain/store/sqlite.js";
+import { HOTKEY, hex32, newCommit, tempFile } from "./helpers.js";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const nodeBin = path.join(root, "node_modules", ".bin", "node");
+const storeUrl = pathToFileURL(path.join(root, "offchain/store/index.ts")).href;
+
+/** Runs an ES module snippet in a fresh Node (with tsx), returning its exit code and output. */
+async function child(
+  code: string,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(nodeBin, ["--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: root,
+    });
+    return { code: 0, signal: null, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number | null; signal: string | null; stdout: string; stderr: string };
+    return { code: err.code, signal: err.signal, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("validator store: schema and migrations", () => {
+  it("creates the schema at the latest version, and reopening applies nothing twice", () => {
+    const file = tempFile();
+    const a = ValidatorStore.open(file);
+    assert.equal(a.schemaVersion(), LATEST_SCHEMA_VERSION);
+    a.close();
+    const raw = () => {
+      const db = new sqlite.DatabaseSync(file);
+      const rows = db.prepare("SELECT version, applied_at FROM schema_version ORDER BY version").all();
+      db.close();
+      return rows.map((r) => ({ ...r }));
+    };
+    const before = raw();
+    for (let i = 0; i < 3; i++) ValidatorStore.open(file).close();
+    assert.deepEqual(raw(), before);
+    assert.equal(before.length, MIGRATIONS.length);
+  });
+
+  it("applies a new migration exactly once on the next open", () => {
+    const file = tempFile();
+    ValidatorStore.open(file).close();
+    const v2: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: "add notes", sql: "CREATE TABLE notes (t TEXT)" };
+    const migrations = [...MIGRATIONS, v2];
+    const s = ValidatorStore.open(file, { migrations });
+    assert.equal(s.schemaVersion(), v2.version);
+    s.close();
+    // Re-running would fail (table exists) if it were applied again.
+    const again = ValidatorStore.open(file, { migrations });
+    assert.equal(again.schemaVersion(), v2.version);
+    again.close();
+  });
+
+  it("rolls back a failing migration and says so", () => {
+    const file = tempFile();
+    ValidatorStore.open(file).close();
+    const bad: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: "broken",
+      sql: "CREATE TABLE half (x INTEGER); INSERT INTO no_such_table VALUES (1);",
+    };
+    assert.throws(
+      () => ValidatorStore.open(file, { migrations: [...MIGRATIONS, bad] }),
+      (e: unknown) =>
+        e instanceof StoreError &&
+        e.message.includes(`Migration ${bad.version} (broken)`) &&
+        e.message.includes(`stays at version ${LATEST_SCHEMA_VERSION}`),
+    );
+    const s = ValidatorStore.open(file);
+    assert.equal(s.schemaVersion(), LATEST_SCHEMA_VERSION);
+    s.close();
+    const db = new sqlite.DatabaseSync(file);
+    assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
+    db.close();
+  });
+});
+
+describe("validator store: refusing bad files", () => {
+  it("refuses a file that is not SQLite, naming it, and leaves it untouched", () => {
+    const file = tempFile();
+    const junk = Buffer.from("this is not a database, just some text that happens to be here\n".repeat(100));
+    writeFileSync(file, junk);
+    assert.throws(
+      () => ValidatorStore.open(file),
+      (e: unknown) =>
+        e instanceof StoreError &&
+        e.file === file &&
+        e.message.includes(file) &&
+        /not a readable SQLite database/.test(e.message) &&
+        /Nothing was changed/.test(e.message) &&
+        /restore a backup/.test(e.message),
+    );
+    assert.deepEqual(readFileSync(file), junk);
+  });
+
+  it("refuses a store written by a newer schema version, leaving it untouched", () => {
+    const file = tempFile();
+    ValidatorStore.open(file).close();
+    const db = new sqlite.DatabaseSync(file);
+    db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', 0)").run(
+      LATEST_SCHEMA_VERSION + 1,
+    );
+    db.close();
+    const bytes = readFileSync(file);
+    assert.throws(
+      () => ValidatorStore.open(file),
+      (e: unknown) =>
+        e instanceof StoreError &&
+        e.message.includes(file) &&
+        e.message.includes(
+          `schema version ${LATEST_SCHEMA_VERSION + 1}, newer than this validator knows (${LATEST_SCHEMA_VERSION})`,
+        ) &&
+        /Upgrade the validator/.test(e.message),
+    );
+    assert.deepEqual(readFileSync(file), bytes);
+  });
+
+  it("refuses another application's SQLite database", () => {
+    const file = tempFile();
+    const db = new sqlite.DatabaseSync(file);
+    db.exec("CREATE TABLE accounts (id INTEGER)");
+    db.close();
+    assert.throws(
+      () => ValidatorStore.open(file),
+      /is a SQLite database but not a validator store \(application_id 0, tables: accounts\)/,
+    );
+  });
+
+  it("refuses a store whose pages were damaged", () => {
+    const file = tempFile();
+    const s = ValidatorStore.open(file);
+    for (let i = 0; i < 200; i++)
+      s.recordCommitIntent(newCommit({ epoch: i, hash: `0x${i.toString(16).padStart(64, "0")}` }));
+    s.close();
+    const bytes = readFileSync(file);
+    assert.ok(bytes.length > 8192);
+    // Overwrite the second page (the first table's b-tree) with garbage.
+    bytes.fill(0xa5, 4096, 8192);
+    writeFileSync(file, bytes);
+    assert.throws(
+      () => {
+        const t = ValidatorStore.open(file);
+        t.commits(1);
+        t.close();
+      },
+      (e: unknown) =>
+        e instanceof StoreError && e.message.includes(file) && /is corrupted \(SQLite quick_check/.test(e.message),
+    );
+  });
+
+  it("refuses a directory as the db path", () => {
+    const file = tempFile();
+    assert.throws(() => ValidatorStore.open(path.dirname(file)), /is a directory/);
+  });
+});
+
+describe("validator store: write-ahead commits", () => {
+  it("keeps a commit intent (salt, weights, version key) across close and reopen", () => {
+    const file = tempFile();
+    const a = ValidatorStore.open(file);
+    const row = a.recordCommitIntent(newCommit());
+    assert.equal(row.status, "intent");
+    a.close();
+    const b = ValidatorStore.open(file);
+    const back = b.openCommits(1);
+    assert.equal(back.length, 1);
+    assert.deepEqual(back[0], row);
+    assert.equal(back[0]?.versionKey, 18446744073709551615n);
+    b.close();
+  });
+
+  it("keeps the intent when the process is killed right after recording it (SIGKILL, no close)", async () => {
+    const file = tempFile();
+    const code = `
+      const { ValidatorStore } = await import(${JSON.stringify(storeUrl)});
+      const s = ValidatorStore.open(${JSON.stringify(file)});
+      s.recordCommitIntent({ netuid: 3, epoch: 41, hotkey: ${JSON.stringify(HOTKEY)}, hash: ${JSON.stringify(hex32("cd"))},
+        salt: ${JSON.stringify(hex32("01"))}, weights: new Uint8Array([0, 4, 255, 255]), versionKey: 2n });
+      process.kill(process.pid, "SIGKILL");
+    `;
+    const res = await child(code);
+    assert.equal(res.signal, "SIGKILL", res.stderr);
+    const s = ValidatorStore.open(file);
+    const [c] = s.openCommits(3);
+    assert.ok(c, "intent lost in the crash");
+    assert.deepEqual(
+      [c.epoch, c.hash, c.salt, c.status, [...c.weights], c.versionKey],
+      [41, hex32("cd"), hex32("01"), "intent", [0, 4, 255, 255], 2n],
+    );
+    s.close();
+  });
+
+  it("walks a commit through sent, committed, revealing, revealed, and refuses going back", () => {
+    const s = ValidatorStore.open(tempFile());
+    const c = s.recordCommitIntent(newCommit());
+    assert.equal(s.markCommitSent(c.id, hex32("11")).commitTx, hex32("11"));
+    assert.equal(s.markCommitted(c.id).status, "committed");
+    assert.equal(s.markRevealing(c.id, hex32("22")).revealTx, hex32("22"));
+    const done = s.markRevealed(c.id);
+    assert.deepEqual([done.status, done.commitTx, done.revealTx], ["revealed", hex32("11"), hex32("22")]);
+    assert.equal(s.openCommits(1).length, 0);
+    assert.throws(() => s.markCommitSent(c.id, hex32("33")), /is revealed; it cannot become sent/);
+    assert.throws(() => s.markExpired(c.id), /cannot become expired/);
+    assert.throws(() => s.markCommitted(999), /No commit with id 999/);
+    s.close();
+  });
+
+  it("records one commit per epoch: the same hash is idempotent, another hash is refused", () => {
+    const s = ValidatorStore.open(tempFile());
+    const a = s.recordCommitIntent(newCommit());
+    const again = s.recordCommitIntent(newCommit({ hotkey: HOTKEY.toUpperCase().replace("0X", "0x") }));
+    assert.equal(again.id, a.id);
+    assert.throws(
+      () => s.recordCommitIntent(newCommit({ hash: hex32("ee") })),
+      /already recorded .* refusing a second one/,
+    );
+    assert.equal(s.recordCommitIntent(newCommit({ epoch: 8, hash: hex32("ee") })).epoch, 8);
+    assert.throws(
+      () => s.recordCommitIntent(newCommit({ epoch: 9, hash: "0x1234" })),
+      /commit hash "0x1234" must be 0x-prefixed hex of 32 bytes/,
+    );
+    assert.throws(() => s.recordCommitIntent(newCommit({ epoch: 9, versionKey: 1n << 64n })), /not a u64/);
+    s.close();
+  });
+
+  it("rolls back everything in a failed transaction", () => {
+    const s = ValidatorStore.open(tempFile());
+    assert.throws(() =>
+      s.transaction(() => {
+        s.recordCommitIntent(newCommit());
+        throw new Error("crash between writes");
+      }),
+    );
+    assert.equal(s.commits(1).length, 0);
+    s.close();
+  });
+});
+
+describe("validator store: scores, bonds, settlements, progress", () => {
+  it("stores EMA scores per (netuid, uid) with their hotkey", () => {
+    const s = ValidatorStore.open(tempFile());
+    s.putScores(1, [
+      { uid: 0, hotkey: "0xAA", ema: 0.5, samples: 3, updatedSlot: 100 },
+      { uid: 2, hotkey: "0xbb", ema: 0.25, samples: 1, updatedSlot: 101 },
+    ]);
+    s.putScores(1, [{ uid: 0, hotkey: "0xcc", ema: 0.1, samples: 1, updatedSlot: 102 }]);
+    s.putScores(2, [{ uid: 0, hotkey: "0xdd", ema: 0.9, samples: 9, updatedSlot: 5 }]);
+    assert.deepEqual(s.scores(1), [
+      { uid: 0, hotkey: "0xcc", ema: 0.1, samples: 1, updatedSlot: 102 },
+      { uid: 2, hotkey: "0xbb", ema: 0.25, samples: 1, updatedSlot: 101 },
+    ]);
+    assert.throws(
+      () => s.putScores(1, [{ uid: 1, hotkey: "0x", ema: Number.NaN, samples: 1, updatedSlot: 1 }]),
+      /not finite/,
+    );
+    s.deleteScore(1, 2);
+    assert.equal(s.score(1, 2), undefined);
+    s.close();
+  });
+
+  it("stores bonds blobs per epoch and returns the latest", () => {
+    const s = ValidatorStore.open(tempFile());
+    s.putBonds(1, 4, new Uint8Array([4]));
+    s.putBonds(1, 6, new Uint8Array([6, 6]));
+    s.putBonds(1, 5, new Uint8Array([5]));
+    assert.deepEqual(s.latestBonds(1), { epoch: 6, blob: new Uint8Array([6, 6]) });
+    assert.deepEqual(s.bonds(1, 5), new Uint8Array([5]));
+    assert.equal(s.bonds(2, 5), undefined);
+    s.close();
+  });
+
+  it("walks a settlement from computed to claimed", () => {
+    const s = ValidatorStore.open(tempFile());
+    s.recordSettlement(1, 3, hex32("77"));
+    assert.equal(s.recordSettlement(1, 3, hex32("77")).status, "computed");
+    assert.throws(() => s.recordSettlement(1, 3, hex32("78")), /already has root/);
+    assert.throws(() => s.markSettlementClaimed(1, 3, hex32("01")), /is computed; it cannot become claimed/);
+    s.markSettlementSubmitted(1, 3, hex32("01"));
+    s.markSettlementFinalised(1, 3);
+    const done = s.markSettlementClaimed(1, 3, hex32("02"));
+    assert.deepEqual([done.status, done.submitTx, done.claimTx], ["claimed", hex32("01"), hex32("02")]);
+    assert.throws(() => s.markSettlementFinalised(1, 9), /No settlement recorded for netuid 1, epoch 9/);
+    s.close();
+  });
+
+  it("keeps the last processed slot per subnet, never moving it backwards", () => {
+    const file = tempFile();
+    const s = ValidatorStore.open(file);
+    assert.equal(s.lastSlot(1), undefined);
+    s.setLastSlot(1, 500);
+    s.setLastSlot(1, 400);
+    s.setLastSlot(2, 7);
+    s.close();
+    const t = ValidatorStore.open(file);
+    assert.deepEqual([t.lastSlot(1), t.lastSlot(2)], [500, 7]);
+    t.close();
+  });
+});
+
+describe("node:sqlite experimental warning", () => {
+  it("is silenced when the store loads, while other warnings still print", async () => {
+    const res = await child(`
+      await import(${JSON.stringify(storeUrl)});
+      process.emitWarning("something else", "ExperimentalWarning");
+      await new Promise((r) => setTimeout(r, 20));
+    `);
+    assert.equal(res.code, 0, res.stderr);
+    assert.doesNotMatch(res.stderr, /SQLite is an experimental feature/);
+    assert.match(res.stderr, /ExperimentalWarning: something else/);
+  });
+});

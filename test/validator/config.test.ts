@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { ConfigError, loadConfig, parseConfig, subnetSettings } from "../../offchain/validator/config.js";
+import { tempFile } from "../store/helpers.js";
+
+const minimal = { network: "localhost", netuids: [1], wallet: { name: "default", hotkey: "default" } };
+
+function issues(input: unknown): string[] {
+  try {
+    parseConfig(input, "test.json");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /^Invalid validator config \(test\.json\)/);
+    return e.issues;
+  }
+  assert.fail("config was accepted");
+}
+
+describe("validator config", () => {
+  it("fills defaults", () => {
+    const c = parseConfig(minimal);
+    assert.deepEqual(
+      [c.sample, c.timeoutMs, c.emaAlpha, c.taskMix, c.dbPath, c.confirmations, c.model],
+      ["all", 12_000, 0.1, { verifiable: 1, open: 0 }, ".validator/validator.db", 2, undefined],
+    );
+  });
+
+  it("names each bad value, its path and the fix", () => {
+    const got = issues({
+      ...minimal,
+      netuids: [0, 1, 1],
+      timeoutMs: 5,
+      emaAlpha: 0,
+      sample: { count: 0 },
+      bogus: true,
+    });
+    const text = got.join("\n");
+    assert.match(text, /netuids\.0: netuid 0 is the root subnet.*\(got 0\)/);
+    assert.match(text, /netuids: netuids must not repeat \(got \[0,1,1\]\)/);
+    assert.match(text, /timeoutMs: .*100.*\(got 5\)/);
+    assert.match(text, /emaAlpha: .*\(got 0\)/);
+    assert.match(text, /\(top level\): Unrecognized key\(s\) in object: 'bogus'/);
+    assert.match(issues({ network: "x" }).join("\n"), /netuids: Required/);
+  });
+
+  it("requires a model for open prompts, including per-subnet mixes", () => {
+    assert.match(
+      issues({ ...minimal, taskMix: { verifiable: 0.8, open: 0.2 } }).join("\n"),
+      /taskMix\.open: open is 0\.2 but no model is configured; set model\.name/,
+    );
+    assert.match(
+      issues({ ...minimal, subnets: { "1": { taskMix: { verifiable: 0, open: 1 } } } }).join("\n"),
+      /subnets\.1\.taskMix\.open: open is 1 but no model/,
+    );
+    const ok = parseConfig({ ...minimal, taskMix: { verifiable: 0.8, open: 0.2 }, model: { name: "llama3.2:1b" } });
+    assert.equal(ok.model?.embedModel, "nomic-embed-text");
+    assert.match(
+      issues({ ...minimal, taskMix: { verifiable: 0, open: 0 } }).join("\n"),
+      /verifiable \+ open must be > 0/,
+    );
+  });
+
+  it("applies per-subnet overrides and rejects unknown subnets", () => {
+    const c = parseConfig({ ...minimal, netuids: [1, 2], subnets: { "2": { sample: { count: 8 }, timeoutMs: 3000 } } });
+    assert.deepEqual(subnetSettings(c, 1).sample, "all");
+    assert.deepEqual([subnetSettings(c, 2).sample, subnetSettings(c, 2).timeoutMs], [{ count: 8 }, 3000]);
+    assert.throws(() => subnetSettings(c, 3), /netuid 3 is not configured/);
+    assert.match(
+      issues({ ...minimal, subnets: { "9": {} } }).join("\n"),
+      /subnets\.9: netuid 9 is not in netuids \[1\]/,
+    );
+  });
+
+  it("loads a JSON file, naming it in errors", () => {
+    const file = tempFile("validator.json");
+    writeFileSync(file, JSON.stringify(minimal));
+    assert.equal(loadConfig(file).network, "localhost");
+    writeFileSync(file, "{ not json");
+    assert.throws(
+      () => loadConfig(file),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(file) && /not valid JSON/.test(e.message),
+    );
+    assert.throws(() => loadConfig(`${file}.missing`), /cannot read the file/);
+  });
+});

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decide, stakeNeededForPermit, type ScheduleInput } from "../../offchain/validator/schedule.js";
+
+const TEMPO = 360;
+/** Epoch 10 = slots [3600, 3960). */
+function input(over: Partial<ScheduleInput> = {}): ScheduleInput {
+  const slot = over.slot ?? 3700;
+  const epoch = Math.floor(slot / TEMPO);
+  return {
+    netuid: 1,
+    slot,
+    epoch: { epoch, start: epoch * TEMPO, close: (epoch + 1) * TEMPO },
+    commitReveal: true,
+    revealPeriod: 1,
+    rateLimit: 100,
+    lastUpdate: undefined,
+    permit: { has: true, stake: 5_000n, needed: 1_000n },
+    hasWeights: true,
+    commits: [],
+    settlements: [],
+    firstEpoch: 0,
+    lastMintedSlot: slot,
+    options: { maxBacklog: 0 },
+    ...over,
+  };
+}
+const kinds = (s: ReturnType<typeof decide>) => s.due.map((a) => a.kind);
+
+describe("schedule: weights", () => {
+  it("commits once per epoch", () => {
+    assert.deepEqual(decide(input()).due, [{ kind: "commit", netuid: 1, epoch: 10 }]);
+    const done = decide(input({ commits: [{ id: 1, epoch: 10, status: "sent" }] }));
+    assert.deepEqual(kinds(done), ["confirmCommit"]);
+  });
+
+  it("waits for commitAfterSlots and avoids the end of the epoch", () => {
+    const early = decide(input({ slot: 3610, options: { commitAfterSlots: 60, maxBacklog: 0 } }));
+    const w = early.waiting[0];
+    assert.ok(w && w.action === "commit");
+    assert.deepEqual([early.due, w.fromSlot], [[], 3660]);
+    const late = decide(input({ slot: 3955 }));
+    assert.deepEqual(late.due, []);
+    assert.match(
+      late.waiting[0]?.message ?? "",
+      /too close to the end of epoch 10 \(closes at slot 3960\); commit in epoch 11/,
+    );
+  });
+
+  it("explains a rate limit with the slot when it is allowed", () => {
+    const s = decide(input({ lastUpdate: 3650 }));
+    assert.deepEqual(s.due, []);
+    assert.equal(s.refused[0]?.reason, "rate-limited");
+    assert.equal(s.refused[0]?.reason === "rate-limited" && s.refused[0].nextAllowedSlot, 3750);
+    assert.match(s.refused[0]?.message ?? "", /next allowed at slot 3750/);
+    assert.deepEqual(kinds(decide(input({ slot: 3750, lastUpdate: 3650 }))), ["commit"]);
+  });
+
+  it("explains a missing permit with the stake needed", () => {
+    const s = decide(
+      input({ permit: { has: false, stake: 400n, needed: 1_000n }, options: { maxBacklog: 2 }, firstEpoch: 0 }),
+    );
+    assert.deepEqual(s.due, []);
+    const r = s.refused.find((x) => x.action === "commit");
+    assert.ok(r && r.reason === "no-permit");
+    assert.deepEqual([r.stake, r.stakeNeeded], [400n, 1_000n]);
+    assert.match(r.message, /stake weight 400 rao, a permit needs 1000 rao \(600 more\)/);
+    assert.equal(s.refused.filter((x) => x.action === "settle").length, 1, "one settle refusal, not one per epoch");
+  });
+
+  it("refuses with 10 commits outstanding, and with nothing to commit", () => {
+    const commits = Array.from({ length: 10 }, (_, i) => ({ id: i, epoch: 0, status: "intent" as const }));
+    const s = decide(input({ commits }));
+    assert.equal(s.refused[0]?.reason, "too-many-pending");
+    assert.equal(decide(input({ hasWeights: false })).refused[0]?.reason, "no-scores");
+  });
+
+  it("uses setWeights when commit-reveal is off, once per epoch", () => {
+    assert.deepEqual(decide(input({ commitReveal: false })).due, [{ kind: "setWeights", netuid: 1, epoch: 10 }]);
+    assert.deepEqual(decide(input({ commitReveal: false, lastUpdate: 3601, slot: 3900 })).due, []);
+    assert.equal(
+      decide(input({ commitReveal: false, lastUpdate: 3590, slot: 3650 })).refused[0]?.reason,
+      "rate-limited",
+    );
+  });
+});
+
+describe("schedule: reveals and recovery", () => {
+  it("reveals a commit of epoch e in epoch e + revealPeriod, expires it after", () => {
+    const commits = [{ id: 7, epoch: 9, status: "committed" as const }];
+    assert.deepEqual(decide(input({ commits })).due.slice(0, 1), [
+      { kind: "reveal", netuid: 1, commitId: 7, epoch: 9 },
+    ]);
+    const waiting = decide(input({ commits, revealPeriod: 2 }));
+    assert.deepEqual(
+      waiting.waiting.find((w) => w.action === "reveal"),
+      {
+        action: "reveal",
+        netuid: 1,
+        commitId: 7,
+        opensAtSlot: 3960,
+        message: "commit of epoch 9 reveals in epoch 11 (from slot 3960)",
+      },
+    );
+    const expired = decide(input({ commits: [{ id: 7, epoch: 8, status: "committed" }] }));
+    assert.equal(expired.due[0]?.kind, "expire");
+  });
+
+  it("recovers an intent left by a crash: resendable in its own epoch only", () => {
+    const now = decide(input({ commits: [{ id: 3, epoch: 10, status: "intent" }] }));
+    assert.deepEqual(now.due, [{ kind: "recoverCommit", netuid: 1, commitId: 3, epoch: 10, resendable: true }]);
+    const later = decide(input({ commits: [{ id: 3, epoch: 9, status: "intent" }] }));
+    assert.deepEqual(later.due[0], { kind: "recoverCommit", netuid: 1, commitId: 3, epoch: 9, resendable: false });
+    assert.equal(later.due[1]?.kind, "commit");
+    assert.deepEqual(kinds(decide(input({ commits: [{ id: 4, epoch: 9, status: "revealing" }] }))).slice(0, 1), [
+      "confirmReveal",
+    ]);
+  });
+
+  it("ignores revealed and expired commits", () => {
+    const s = decide(
+      input({
+        commits: [
+          { id: 1, epoch: 9, status: "revealed" },
+          { id: 2, epoch: 8, status: "expired" },
+        ],
+      }),
+    );
+    assert.deepEqual(kinds(s), ["commit"]);
+  });
+});
+
+describe("schedule: settlement and coinbase", () => {
+  it("settles closed epochs not yet submitted, within the backlog, and follows submitted ones", () => {
+    const s = decide(
+      input({
+        firstEpoch: 5,
+        options: { maxBacklog: 4 },
+        settlements: [
+          { epoch: 6, status: "submitted" },
+          { epoch: 7, status: "computed" },
+          { epoch: 8, status: "finalised" },
+          { epoch: 2, status: "submitted" },
+          { epoch: 3, status: "claimed" },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      s.due.filter((a) => a.kind !== "commit"),
+      [
+        { kind: "checkSettlement", netuid: 1, epoch: 6 },
+        { kind: "settle", netuid: 1, epoch: 7 },
+        { kind: "claim", netuid: 1, epoch: 8 },
+        { kind: "settle", netuid: 1, epoch: 9 },
+        { kind: "checkSettlement", netuid: 1, epoch: 2 },
+      ],
+    );
+  });
+
+  it("calls coinbase when the interval has passed", () => {
+    assert.ok(!kinds(decide(input({ lastMintedSlot: 3690 }))).includes("coinbase"));
+    assert.ok(kinds(decide(input({ lastMintedSlot: 3675 }))).includes("coinbase"));
+    assert.ok(!kinds(decide(input({ lastMintedSlot: 0, options: { coinbaseInterval: 0 } }))).includes("coinbase"));
+  });
+
+  it("rejects a slot outside the given epoch", () => {
+    assert.throws(() => decide({ ...input(), slot: 4000 }), /slot 4000 is not inside epoch 10 \[3600, 3960\)/);
+  });
+});
+
+describe("stake needed for a permit", () => {
+  it("is 1 rao below the validator limit, else one more than the k-th largest other stake", () => {
+    assert.equal(stakeNeededForPermit([5n, 9n], 64), 1n);
+    assert.equal(stakeNeededForPermit([5n, 9n, 7n, 1n], 2), 8n);
+    assert.throws(() => stakeNeededForPermit([], 0), /maxValidators 0/);
+  });
+});
