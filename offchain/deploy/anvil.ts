@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { repoRoot } from "./artifacts.js";
@@ -33,15 +34,35 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The real Anvil binary shipped in the platform package. `node_modules/.bin/anvil` is a Node wrapper that can
+ * exit before the binary it spawned, leaving an orphan; we start the binary itself.
+ */
+export function anvilExecutable(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const binary = path.join(
+    repoRoot,
+    "node_modules",
+    "@foundry-rs",
+    `anvil-${process.platform}-${arch}`,
+    "bin",
+    process.platform === "win32" ? "anvil.exe" : "anvil",
+  );
+  return existsSync(binary) ? binary : path.join(repoRoot, "node_modules", ".bin", "anvil");
+}
+
 /** Starts Anvil and resolves once it answers JSON-RPC. */
 export async function startAnvil(
   options: { port?: number; args?: string[]; timeoutMs?: number } = {},
 ): Promise<AnvilProcess> {
   const port = options.port ?? (await freePort());
-  const bin = path.join(repoRoot, "node_modules", ".bin", "anvil");
-  const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--silent", ...(options.args ?? [])], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    anvilExecutable(),
+    ["--host", "127.0.0.1", "--port", String(port), "--silent", ...(options.args ?? [])],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;

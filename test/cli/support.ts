@@ -80,15 +80,4 @@ export function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * binary has exited, orphaning it; spawning the platform binary the shim would run lets the test reap it.
  * Falls back to the shim where the platform package is not installed.
  */
-export function anvilExecutable(): string {
-  const arch = process.arch === "x64" ? "amd64" : process.arch;
-  const binary = path.join(
-    REPO_ROOT,
-    "node_modules",
-    "@foundry-rs",
-    `anvil-${process.platform}-${arch}`,
-    "bin",
-    process.platform === "win32" ? "anvil.exe" : "anvil",
-  );
-  return existsSync(binary) ? binary : path.join(REPO_ROOT, "node_modules", ".bin", "anvil");
-}
+export { anvilExecutable } from "../../offchain/deploy/anvil.js";
