@@ -111,6 +111,14 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsUpdateSink {
         _place(netuid, uid, hotkey);
     }
 
+    /// @notice Appends `count` filler neurons with deterministic hotkeys `address(keccak256(netuid, i))`.
+    function fill(uint16 netuid, uint16 count) external {
+        for (uint256 i; i < count; ++i) {
+            uint16 uid = _count[netuid]++;
+            _place(netuid, uid, address(uint160(uint256(keccak256(abi.encode(netuid, uid))))));
+        }
+    }
+
     /// @notice Replaces the occupant of `uid` with `hotkey`, registered now (pruning).
     function replace(uint16 netuid, uint16 uid, address hotkey) external {
         delete _neurons[netuid][_keys[netuid][uid]];

@@ -37,15 +37,15 @@ library WeightsCodec {
 
     /// @notice One pass over `packed`, whose length the caller has checked is a multiple of 4 and at most
     /// `MAX_ENTRIES * 4` bytes.
-    /// @dev Per word `w` (bytes past the end masked to zero): `u` = uids and `v` = values in the low half of each
-    /// lane; `p + 1` = each entry's predecessor uid plus one, aligned on its lane (the predecessor of entry 0 comes
-    /// from the previous word; the vector's first entry has none, so its subtrahend is 0). In each lane
-    /// `(u | 2^16) - (p + 1)` is in [0, 2^17), so no borrow crosses lanes, and its bit 16 is set iff `u > p`.
-    /// `v + 1` carries into bit 16 iff `v == 65535`. Lanes accumulate values without overflow: at most 32 words
-    /// of at most 65535 each stay below 2^21 per lane.
+    /// @dev Per word `w`: `u` = uids and `v` = values in the low half of each lane; `p` = each entry's predecessor
+    /// uid plus one, aligned on its lane (entry 0 of a word takes the previous word's last uid plus one; the
+    /// vector's first entry has no predecessor, so 0). In each lane `(u | 2^16) - p` is in [0, 2^17): no borrow
+    /// crosses lanes, and bit 16 is set iff `u >= p`, i.e. `u > predecessor`. `v + 1` carries into bit 16 iff
+    /// `v == 65535`, and never past it, so OR-ing it over words and masking with GUARD at the end finds a 65535.
+    /// Lane sums cannot overflow: at most 32 words of at most 65535 each stay below 2^21 per lane. A last, partial
+    /// word has its bytes past the end masked to zero and only its real lanes checked.
     function scan(bytes calldata packed) internal pure returns (Summary memory s) {
         uint256 bad;
-        uint256 orAcc;
         uint256 maxAcc;
         uint256 sumAcc;
         uint256 first;
@@ -53,25 +53,33 @@ library WeightsCodec {
         assembly ("memory-safe") {
             let ptr := packed.offset
             let end := add(ptr, packed.length)
-            let prevPlusOne := 0
+            let endFull := add(ptr, and(packed.length, not(31)))
+            let prev := 0 // predecessor uid + 1, shifted to the top lane
             if lt(ptr, end) { first := shr(240, calldataload(ptr)) }
-            for {} lt(ptr, end) { ptr := add(ptr, 32) } {
-                let rem := sub(end, ptr)
-                // Bits past the vector's end in this word: 0 for a full word, else 8 * (32 - rem).
-                let tail := mul(lt(rem, 32), shl(3, sub(32, rem)))
+            for {} lt(ptr, endFull) { ptr := add(ptr, 32) } {
+                let w := calldataload(ptr)
+                let u := and(shr(16, w), LO16)
+                let v := and(w, LO16)
+                bad := or(bad, xor(and(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), GUARD), GUARD))
+                maxAcc := or(maxAcc, add(v, ONES))
+                sumAcc := add(sumAcc, v)
+                prev := shl(224, add(and(u, 0xffff), 1))
+            }
+            let rem := sub(end, ptr)
+            if rem {
+                // Bits past the end of the vector in this word: 8 * (32 - rem).
+                let tail := shl(3, sub(32, rem))
                 let lanes := shl(tail, not(0))
                 let w := and(calldataload(ptr), lanes)
                 let u := and(shr(16, w), LO16)
                 let v := and(w, LO16)
-                let d := sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), shl(224, prevPlusOne)))
                 let g := and(GUARD, lanes)
-                bad := or(bad, xor(and(d, g), g))
-                orAcc := or(orAcc, v)
-                maxAcc := or(maxAcc, and(add(v, ONES), GUARD))
+                bad := or(bad, xor(and(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), g), g))
+                maxAcc := or(maxAcc, and(add(v, ONES), lanes))
                 sumAcc := add(sumAcc, v)
-                last := and(shr(tail, u), 0xffff)
-                prevPlusOne := add(last, 1)
+                prev := shl(224, add(and(shr(tail, u), 0xffff), 1))
             }
+            if prev { last := sub(shr(224, prev), 1) }
             // Fold the eight lane sums into one: 8 -> 4 -> 2 -> 1 lanes; each partial sum < 2^24.
             sumAcc := add(shr(128, sumAcc), and(sumAcc, 0xffffffffffffffffffffffffffffffff))
             sumAcc := add(shr(64, sumAcc), and(sumAcc, 0xffffffffffffffff))
@@ -81,8 +89,8 @@ library WeightsCodec {
         s.firstUid = uint16(first);
         s.lastUid = uint16(last);
         s.ascending = bad == 0;
-        s.hasU16Max = maxAcc != 0;
-        s.anyNonZero = orAcc != 0;
+        s.hasU16Max = maxAcc & GUARD != 0;
+        s.anyNonZero = sumAcc != 0;
         s.sum = sumAcc;
     }
 

@@ -148,8 +148,8 @@ library WeightsState {
                 (rebased << SHIFT_OFFSETS);
         }
         r = ringIndex(w, l);
-        uint256 at = SHIFT_OFFSETS + 8 * r;
-        w = (w & ~(uint256(0xff) << at)) | (offset << at);
+        uint256 bit = SHIFT_OFFSETS + 8 * r;
+        w = (w & ~(uint256(0xff) << bit)) | (offset << bit);
         w = (w & ~(uint256(0xff) << SHIFT_LEN)) | ((l + 1) << SHIFT_LEN);
         return (w, r);
     }
