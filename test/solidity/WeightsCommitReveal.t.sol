@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {WeightsFixture} from "./WeightsFixture.sol";
+import {WeightsFixture} from "./WeightsFixture.t.sol";
 import {VmExtraWeights} from "./VmExtraWeights.sol";
 import {IWeights} from "../../contracts/interfaces/IWeights.sol";
 import {ISubnetRegistryView} from "../../contracts/interfaces/ISubnetRegistryView.sol";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {WeightsFixture} from "./WeightsFixture.sol";
+import {WeightsFixture} from "./WeightsFixture.t.sol";
 import {IWeights} from "../../contracts/interfaces/IWeights.sol";
 
 /// @notice The vector checks, through setWeights on the commit-reveal-off subnet (reveal runs the same checks).
