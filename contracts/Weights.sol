@@ -197,10 +197,7 @@ contract Weights is IWeights {
         uint256 w = v.word;
         weightsHash = v.weightsHash;
         slot = w.weightsSlot();
-        current =
-            weightsHash != bytes32(0) &&
-            w.weightsUid() == uid &&
-            slot >= registry.registrationSlot(netuid, uid);
+        current = weightsHash != bytes32(0) && w.weightsUid() == uid && slot >= registry.registrationSlot(netuid, uid);
     }
 
     /// @inheritdoc IWeights

@@ -6,6 +6,8 @@ import {WeightsCodec} from "../libraries/WeightsCodec.sol";
 /// @title WeightsCodecHarness
 /// @notice Exposes WeightsCodec to tests (Solidity fuzz and the TypeScript round trip).
 contract WeightsCodecHarness {
+    error LengthMismatch(uint256 uids, uint256 values);
+
     function scan(bytes calldata packed) external pure returns (WeightsCodec.Summary memory) {
         return WeightsCodec.scan(packed);
     }
@@ -50,7 +52,7 @@ contract WeightsCodecHarness {
 
     /// @notice Packs uids and values (the reference encoding: abi.encodePacked of each u16 pair).
     function pack(uint16[] calldata uids, uint16[] calldata values) external pure returns (bytes memory out) {
-        require(uids.length == values.length, "length");
+        if (uids.length != values.length) revert LengthMismatch(uids.length, values.length);
         for (uint256 i; i < uids.length; ++i) {
             out = bytes.concat(out, abi.encodePacked(uids[i], values[i]));
         }

@@ -141,7 +141,10 @@ interface IWeights {
     function weightsHashOf(uint16 netuid, address hotkey) external view returns (bytes32);
 
     /// @notice `hotkey`'s latest weights on `netuid`: their hash, the uid it held when it set them, and the slot.
-    function weightsOf(uint16 netuid, address hotkey) external view returns (bytes32 weightsHash, uint16 uid, uint64 slot);
+    function weightsOf(
+        uint16 netuid,
+        address hotkey
+    ) external view returns (bytes32 weightsHash, uint16 uid, uint64 slot);
 
     /// @notice The weights that count for `uid` now: its occupant's latest weights if they were set at this uid
     /// during the occupant's current registration (`slot >= registrationSlot`); otherwise `current` is false.

@@ -48,15 +48,15 @@ library WeightsCodec {
         uint256 bad;
         uint256 maxAcc;
         uint256 sumAcc;
-        uint256 first;
         uint256 last;
         assembly ("memory-safe") {
             let ptr := packed.offset
             let end := add(ptr, packed.length)
             let endFull := add(ptr, and(packed.length, not(31)))
             let prev := 0 // predecessor uid + 1, shifted to the top lane
-            if lt(ptr, end) { first := shr(240, calldataload(ptr)) }
-            for {} lt(ptr, endFull) { ptr := add(ptr, 32) } {
+            for {} lt(ptr, endFull) {
+                ptr := add(ptr, 32)
+            } {
                 let w := calldataload(ptr)
                 let u := and(shr(16, w), LO16)
                 let v := and(w, LO16)
@@ -75,23 +75,29 @@ library WeightsCodec {
                 let v := and(w, LO16)
                 let g := and(GUARD, lanes)
                 bad := or(bad, xor(and(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), g), g))
-                maxAcc := or(maxAcc, and(add(v, ONES), lanes))
+                maxAcc := or(maxAcc, add(v, ONES)) // masked lanes: v + 1 = 1, no carry
                 sumAcc := add(sumAcc, v)
                 prev := shl(224, add(and(shr(tail, u), 0xffff), 1))
             }
-            if prev { last := sub(shr(224, prev), 1) }
-            // Fold the eight lane sums into one: 8 -> 4 -> 2 -> 1 lanes; each partial sum < 2^24.
-            sumAcc := add(shr(128, sumAcc), and(sumAcc, 0xffffffffffffffffffffffffffffffff))
-            sumAcc := add(shr(64, sumAcc), and(sumAcc, 0xffffffffffffffff))
-            sumAcc := add(shr(32, sumAcc), and(sumAcc, 0xffffffff))
+            if prev {
+                last := sub(shr(224, prev), 1)
+            }
         }
+        sumAcc = _foldLanes(sumAcc);
         s.entries = packed.length / ENTRY_BYTES;
-        s.firstUid = uint16(first);
+        if (packed.length != 0) s.firstUid = uint16(bytes2(packed[0:2]));
         s.lastUid = uint16(last);
         s.ascending = bad == 0;
         s.hasU16Max = maxAcc & GUARD != 0;
         s.anyNonZero = sumAcc != 0;
         s.sum = sumAcc;
+    }
+
+    /// @dev Adds the eight 32-bit lanes of `x`: 8 -> 4 -> 2 -> 1 lanes; every partial sum stays below 2^24.
+    function _foldLanes(uint256 x) private pure returns (uint256) {
+        x = (x >> 128) + (x & type(uint128).max);
+        x = (x >> 64) + (x & type(uint64).max);
+        return (x >> 32) + (x & type(uint32).max);
     }
 
     /// @notice Entry `i` of `packed` (no bounds check beyond calldata's own).

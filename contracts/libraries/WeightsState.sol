@@ -97,22 +97,22 @@ library WeightsState {
     /// @notice Drops the `n <= len` oldest pending commits. An emptied queue restarts at ring index 0, so a
     /// validator that reveals everything it commits keeps rewriting the same (already non-zero) hash slots.
     function pop(uint256 w, uint256 n) internal pure returns (uint256) {
-        uint256 l = len(w);
+        uint256 count = len(w);
         unchecked {
-            // Caller guarantees n <= l.
-            l -= n;
+            // Caller guarantees n <= count.
+            count -= n;
         }
-        uint256 h = l == 0 ? 0 : (head(w) + n) % MAX_PENDING;
-        return (w & ~((uint256(0xffff)) << SHIFT_HEAD)) | (h << SHIFT_HEAD) | (l << SHIFT_LEN);
+        uint256 h = count == 0 ? 0 : (head(w) + n) % MAX_PENDING;
+        return (w & ~((uint256(0xffff)) << SHIFT_HEAD)) | (h << SHIFT_HEAD) | (count << SHIFT_LEN);
     }
 
     /// @notice Number of oldest pending commits expired at `currentEpoch`: those with
     /// `currentEpoch > commitEpoch + revealPeriod`. Commits are in epoch order, so the expired ones are a prefix.
     function expiredCount(uint256 w, uint64 currentEpoch, uint8 revealPeriod) internal pure returns (uint256 n) {
-        uint256 l = len(w);
-        while (n < l && currentEpoch > uint256(epochOf(w, n)) + revealPeriod) {
+        uint256 count = len(w);
+        while (n < count && currentEpoch > uint256(epochOf(w, n)) + revealPeriod) {
             unchecked {
-                ++n; // n < l <= 10
+                ++n; // n < count <= 10
             }
         }
     }
@@ -122,9 +122,9 @@ library WeightsState {
     /// `epoch`) and checked `len < MAX_PENDING`. Reverts through the caller's check if `epoch` is below the
     /// newest pending commit's epoch (see `newestEpoch`).
     function push(uint256 w, uint64 epoch) internal pure returns (uint256, uint256 r) {
-        uint256 l = len(w);
+        uint256 count = len(w);
         uint256 base = (w >> SHIFT_BASE) & MASK40;
-        if (l == 0) {
+        if (count == 0) {
             // Fresh queue: base = this epoch, head = 0; clear the stale offsets.
             w = (w & ~QUEUE_MASK) | (uint256(1) << SHIFT_LEN) | ((uint256(epoch) & MASK40) << SHIFT_BASE);
             return (w, 0);
@@ -135,7 +135,7 @@ library WeightsState {
             uint256 shift = (w >> (SHIFT_OFFSETS + 8 * head(w))) & 0xff;
             uint256 offsets = (w >> SHIFT_OFFSETS) & ((1 << 80) - 1);
             uint256 rebased;
-            for (uint256 i; i < l; ++i) {
+            for (uint256 i; i < count; ++i) {
                 uint256 ri = ringIndex(w, i);
                 // Pending commits are in epoch order, so each offset >= the oldest one's: no underflow.
                 rebased |= (((offsets >> (8 * ri)) & 0xff) - shift) << (8 * ri);
@@ -147,10 +147,10 @@ library WeightsState {
                 (base << SHIFT_BASE) |
                 (rebased << SHIFT_OFFSETS);
         }
-        r = ringIndex(w, l);
+        r = ringIndex(w, count);
         uint256 bit = SHIFT_OFFSETS + 8 * r;
         w = (w & ~(uint256(0xff) << bit)) | (offset << bit);
-        w = (w & ~(uint256(0xff) << SHIFT_LEN)) | ((l + 1) << SHIFT_LEN);
+        w = (w & ~(uint256(0xff) << SHIFT_LEN)) | ((count + 1) << SHIFT_LEN);
         return (w, r);
     }
 

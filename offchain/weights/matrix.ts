@@ -90,7 +90,9 @@ export async function rebuildWeightMatrix(
 ): Promise<WeightMatrix> {
   const parsed = paramsSchema.safeParse(params);
   if (!parsed.success) {
-    throw new WeightsInputError(`rebuildWeightMatrix: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new WeightsInputError(
+      `rebuildWeightMatrix: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   const p = parsed.data;
   const blockNumber = p.blockNumber ?? (await client.getBlockNumber());
@@ -184,7 +186,14 @@ export async function rebuildWeightMatrix(
           return drop("set-before-registration", `set at slot ${row.slot}, occupant registered at ${registeredAt}`);
         }
       }
-      return { uid: row.uid, hotkey: row.hotkey, slot: row.slot, weightsHash: row.weightsHash, entries, blockNumber: row.blockNumber };
+      return {
+        uid: row.uid,
+        hotkey: row.hotkey,
+        slot: row.slot,
+        weightsHash: row.weightsHash,
+        entries,
+        blockNumber: row.blockNumber,
+      };
     }),
   );
 

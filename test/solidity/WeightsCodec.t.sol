@@ -111,16 +111,26 @@ contract WeightsCodecTest is TestBase {
         assertTrue(h.weightsHash(p) == keccak256(p), "weights hash");
     }
 
-    function testFuzz_commitHashIsEncodePacked(address hk, uint16 netuid, bytes memory p, bytes32 salt, uint64 ver)
-        public
-        view
-    {
-        assertTrue(h.commitHash(hk, netuid, p, salt, ver) == keccak256(abi.encodePacked(hk, netuid, p, salt, ver)), "hash");
+    function testFuzz_commitHashIsEncodePacked(
+        address hk,
+        uint16 netuid,
+        bytes memory p,
+        bytes32 salt,
+        uint64 ver
+    ) public view {
+        assertTrue(
+            h.commitHash(hk, netuid, p, salt, ver) == keccak256(abi.encodePacked(hk, netuid, p, salt, ver)),
+            "hash"
+        );
     }
 
     function test_rowMax() public view {
         assertEq(h.rowMax(""), 0, "empty");
-        assertEq(h.rowMax(abi.encodePacked(uint16(1), uint16(5), uint16(2), uint16(900), uint16(3), uint16(7))), 900, "max");
+        assertEq(
+            h.rowMax(abi.encodePacked(uint16(1), uint16(5), uint16(2), uint16(900), uint16(3), uint16(7))),
+            900,
+            "max"
+        );
     }
 
     function test_maxShareQ32() public view {

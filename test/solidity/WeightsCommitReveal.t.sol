@@ -2,8 +2,10 @@
 pragma solidity ^0.8.30;
 
 import {WeightsFixture} from "./WeightsFixture.t.sol";
-import {VmExtraWeights} from "./VmExtraWeights.sol";
-import {IWeights} from "../../contracts/interfaces/IWeights.sol";
+import {Weights} from "../../contracts/Weights.sol";
+import {IWeights, IWeightsUpdateSink} from "../../contracts/interfaces/IWeights.sol";
+import {IPermits} from "../../contracts/interfaces/IPermits.sol";
+import {IEmission} from "../../contracts/interfaces/IEmission.sol";
 import {ISubnetRegistryView} from "../../contracts/interfaces/ISubnetRegistryView.sol";
 
 contract WeightsCommitRevealTest is WeightsFixture {
@@ -447,11 +449,6 @@ contract WeightsCommitRevealTest is WeightsFixture {
         assertTrue(hp.commitRevealEnabled && hp.revealPeriodEpochs == 1, "fixture subnet uses CR, period 1");
     }
 }
-
-import {Weights} from "../../contracts/Weights.sol";
-import {IPermits} from "../../contracts/interfaces/IPermits.sol";
-import {IWeightsUpdateSink} from "../../contracts/interfaces/IWeights.sol";
-import {IEmission} from "../../contracts/interfaces/IEmission.sol";
 
 contract WeightsDeployer {
     function deploy(address registry, address permits, address sink, address emission) external returns (Weights) {

@@ -117,7 +117,12 @@ abstract contract WeightsFixture is TestBase {
         return keccak256(abi.encodePacked(hotkey, netuid, packed, salt, versionKey));
     }
 
-    function _commit(address hotkey, bytes memory packed, bytes32 salt, uint64 versionKey) internal returns (bytes32 h) {
+    function _commit(
+        address hotkey,
+        bytes memory packed,
+        bytes32 salt,
+        uint64 versionKey
+    ) internal returns (bytes32 h) {
         h = _hash(hotkey, CR, packed, salt, versionKey);
         vm.prank(hotkey);
         weights.commitWeights(CR, h);

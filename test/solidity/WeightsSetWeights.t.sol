@@ -130,7 +130,11 @@ contract WeightsSetWeightsTest is WeightsFixture {
     }
 
     function test_notMaxUpscaled() public {
-        _expectSetRevert(A, _two(1, 65534, 2, 7), abi.encodeWithSelector(IWeights.NotMaxUpscaled.selector, uint16(65534)));
+        _expectSetRevert(
+            A,
+            _two(1, 65534, 2, 7),
+            abi.encodeWithSelector(IWeights.NotMaxUpscaled.selector, uint16(65534))
+        );
         // Self-weights must be upscaled too.
         _expectSetRevert(C, _one(UID_C, 1), abi.encodeWithSelector(IWeights.NotMaxUpscaled.selector, uint16(1)));
     }
@@ -145,7 +149,11 @@ contract WeightsSetWeightsTest is WeightsFixture {
         registry.setWeightRules(DIRECT, 1, 32768, uint16(RATE_LIMIT), 0);
         uint64 share = uint64((uint256(65535) << 32) / 66535);
         uint64 limit = uint64((uint256(32768) << 32) / 65535);
-        _expectSetRevert(A, _two(1, 65535, 2, 1000), abi.encodeWithSelector(IWeights.MaxWeightExceeded.selector, share, limit));
+        _expectSetRevert(
+            A,
+            _two(1, 65535, 2, 1000),
+            abi.encodeWithSelector(IWeights.MaxWeightExceeded.selector, share, limit)
+        );
         _set(A, _two(1, 65535, 2, 65535));
         assertTrue(weights.weightsHashOf(DIRECT, A) == keccak256(_two(1, 65535, 2, 65535)), "at the limit");
     }

@@ -33,7 +33,14 @@ describe("packWeights / unpackWeights", () => {
   });
 
   it("rejects duplicates, non-u16 numbers and more than 256 entries, naming the value", () => {
-    assert.throws(() => packWeights([{ uid: 3, value: 1 }, { uid: 3, value: 2 }]), /uid 3 appears twice/);
+    assert.throws(
+      () =>
+        packWeights([
+          { uid: 3, value: 1 },
+          { uid: 3, value: 2 },
+        ]),
+      /uid 3 appears twice/,
+    );
     assert.throws(() => packWeights([{ uid: 65536, value: 1 }]), /uid 65536 at entry 0/);
     assert.throws(() => packWeights([{ uid: 1, value: 1.5 }]), /value 1.5 at entry 0/);
     assert.throws(() => packWeights([{ uid: -1, value: 1 }]), WeightsInputError);
@@ -43,7 +50,10 @@ describe("packWeights / unpackWeights", () => {
 
   it("unpack rejects partial entries and (strictly) unsorted uids", () => {
     assert.throws(() => unpackWeights("0x000100"), /3 bytes: must be a multiple of 4/);
-    assert.throws(() => unpackWeights("0x00020001" + "00010001" as `0x${string}`), /uid 1 at entry 1 is not above the previous uid 2/);
+    assert.throws(
+      () => unpackWeights(("0x00020001" + "00010001") as `0x${string}`),
+      /uid 1 at entry 1 is not above the previous uid 2/,
+    );
     assert.deepEqual(unpackWeights("0x0002000100010001", { strict: false }), [
       { uid: 2, value: 1 },
       { uid: 1, value: 1 },
@@ -56,12 +66,14 @@ describe("commitHash / weightsHash", () => {
   it("is keccak256(abi.encodePacked(hotkey, uint16 netuid, bytes, bytes32 salt, uint64 versionKey))", () => {
     const packedWeights = packWeights([{ uid: 1, value: 65535 }]);
     const expected = keccak256(
-      `0x${HOTKEY.slice(2)}0007${packedWeights.slice(2)}${SALT.slice(2)}${(9n).toString(16).padStart(16, "0")}`,
+      `0x${HOTKEY.slice(2)}0007${packedWeights.slice(2)}${SALT.slice(2)}${9n.toString(16).padStart(16, "0")}`,
     );
     assert.equal(commitHash({ hotkey: HOTKEY, netuid: 7, packedWeights, salt: SALT, versionKey: 9n }), expected);
     assert.equal(
       expected,
-      keccak256(encodePacked(["address", "uint16", "bytes", "bytes32", "uint64"], [HOTKEY, 7, packedWeights, SALT, 9n])),
+      keccak256(
+        encodePacked(["address", "uint16", "bytes", "bytes32", "uint64"], [HOTKEY, 7, packedWeights, SALT, 9n]),
+      ),
     );
     assert.equal(weightsHash(packedWeights), keccak256(packedWeights));
   });
@@ -82,8 +94,14 @@ describe("normaliseScores (exact max-upscale of floats)", () => {
       { uid: 2, value: 16384 }, // 16383.75 -> 16384
     ]);
     // Exact ties from integers: 1 * 65535 / 131070 = 0.5 -> 1; 3 * 65535 / 131070 = 1.5 -> 2.
-    assert.deepEqual(normaliseScores([131070, 1, 3]).map((e) => e.value), [65535, 1, 2]);
-    assert.deepEqual(normaliseScores([3, 1]).map((e) => e.value), [65535, 21845]);
+    assert.deepEqual(
+      normaliseScores([131070, 1, 3]).map((e) => e.value),
+      [65535, 1, 2],
+    );
+    assert.deepEqual(
+      normaliseScores([3, 1]).map((e) => e.value),
+      [65535, 21845],
+    );
   });
 
   it("uses the doubles' exact values, not float arithmetic", () => {
@@ -98,17 +116,31 @@ describe("normaliseScores (exact max-upscale of floats)", () => {
 
   it("drops zeros unless asked, accepts maps, handles subnormals and huge values", () => {
     assert.deepEqual(normaliseScores([0, 2, 0]), [{ uid: 1, value: 65535 }]);
-    assert.deepEqual(normaliseScores([0, 2, 0], { keepZeros: true }).map((e) => e.value), [0, 65535, 0]);
+    assert.deepEqual(
+      normaliseScores([0, 2, 0], { keepZeros: true }).map((e) => e.value),
+      [0, 65535, 0],
+    );
     assert.deepEqual(normaliseScores([0, 0]), []);
     assert.deepEqual(
-      normaliseScores(new Map([[9, 1], [4, 4]])),
+      normaliseScores(
+        new Map([
+          [9, 1],
+          [4, 4],
+        ]),
+      ),
       [
         { uid: 4, value: 65535 },
         { uid: 9, value: 16384 }, // 16383.75
       ],
     );
-    assert.deepEqual(normaliseScores([Number.MIN_VALUE, 2 * Number.MIN_VALUE]).map((e) => e.value), [32768, 65535]);
-    assert.deepEqual(normaliseScores([Number.MAX_VALUE, Number.MAX_VALUE / 4]).map((e) => e.value), [65535, 16384]);
+    assert.deepEqual(
+      normaliseScores([Number.MIN_VALUE, 2 * Number.MIN_VALUE]).map((e) => e.value),
+      [32768, 65535],
+    );
+    assert.deepEqual(
+      normaliseScores([Number.MAX_VALUE, Number.MAX_VALUE / 4]).map((e) => e.value),
+      [65535, 16384],
+    );
   });
 
   it("rejects NaN, infinities, negatives and bad uids", () => {
@@ -120,7 +152,7 @@ describe("normaliseScores (exact max-upscale of floats)", () => {
 
   it("always yields a vector the contract accepts (max 65535)", () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let t = 0; t < 200; t++) {
       const scores = Array.from({ length: 1 + (t % 50) }, () => rand() * 10 ** ((t % 7) - 3));
       const out = normaliseScores(scores, { keepZeros: true });
@@ -138,14 +170,29 @@ describe("maxUpscaleU16 (subtensor's vec_u16_max_upscale_to_u16)", () => {
     const cases: Array<[number[], number[]]> = [
       [[], []],
       [[0], [0]],
-      [[0, 0], [0, 0]],
+      [
+        [0, 0],
+        [0, 0],
+      ],
       [[1], [65535]],
-      [[0, 1], [0, 65535]],
+      [
+        [0, 1],
+        [0, 65535],
+      ],
       [[65534], [65535]],
       [[65535], [65535]],
-      [[65535, 65535], [65535, 65535]],
-      [[0, 1, 65534], [0, 1, 65535]],
-      [[0, 1, 2, 3, 4, 65533, 65535], [0, 1, 2, 3, 4, 65533, 65535]],
+      [
+        [65535, 65535],
+        [65535, 65535],
+      ],
+      [
+        [0, 1, 65534],
+        [0, 1, 65535],
+      ],
+      [
+        [0, 1, 2, 3, 4, 65533, 65535],
+        [0, 1, 2, 3, 4, 65533, 65535],
+      ],
     ];
     for (const [input, expected] of cases) assert.deepEqual(maxUpscaleU16(input), expected, `${input}`);
   });
@@ -166,8 +213,21 @@ describe("maxUpscaleU16 (subtensor's vec_u16_max_upscale_to_u16)", () => {
 
 describe("summarisePacked", () => {
   it("reports what the contract's scan reports", () => {
-    const s = summarisePacked(packWeights([{ uid: 2, value: 65535 }, { uid: 9, value: 3 }]));
-    assert.deepEqual(s, { entries: 2, firstUid: 2, lastUid: 9, ascending: true, hasU16Max: true, anyNonZero: true, sum: 65538n });
+    const s = summarisePacked(
+      packWeights([
+        { uid: 2, value: 65535 },
+        { uid: 9, value: 3 },
+      ]),
+    );
+    assert.deepEqual(s, {
+      entries: 2,
+      firstUid: 2,
+      lastUid: 9,
+      ascending: true,
+      hasU16Max: true,
+      anyNonZero: true,
+      sum: 65538n,
+    });
     assert.equal(summarisePacked("0x0002000000020000").ascending, false);
     assert.throws(() => summarisePacked("0x00"), /multiple of 4/);
   });

@@ -50,9 +50,8 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
   };
 
   let seed = 7;
-  const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-  const randomRow = (): WeightEntry[] =>
-    normaliseScores(Array.from({ length: N }, () => (rand() < 0.25 ? 0 : rand())));
+  const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const randomRow = (): WeightEntry[] => normaliseScores(Array.from({ length: N }, () => (rand() < 0.25 ? 0 : rand())));
 
   /** One round: every validator commits a fresh vector, and reveals it in the next epoch. */
   async function round(expected: Map<number, WeightEntry[]>): Promise<void> {
@@ -98,7 +97,11 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
   });
 
   it("as of an earlier slot, rows are those revealed by then", async () => {
-    const m = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, asOfSlot: afterFirst });
+    const m = await rebuildWeightMatrix(publicClient, {
+      weights: weights.address,
+      netuid: NETUID,
+      asOfSlot: afterFirst,
+    });
     assert.deepEqual(m.dropped, []);
     assert.deepEqual(rowsOf(m), firstRound);
     const none = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, asOfSlot: 0n });
@@ -130,14 +133,23 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     const reasons = new Map(m.dropped.map((d) => [d.uid, d.reason]));
     assert.equal(reasons.get(1), "stored-hash-mismatch");
     assert.equal(reasons.get(2), "hash-mismatch");
-    assert.deepEqual(m.rows.map((r) => r.uid), [0, 3]);
+    assert.deepEqual(
+      m.rows.map((r) => r.uid),
+      [0, 3],
+    );
   });
 
   it("drops a row once its uid changes hands (and checks nothing when asked not to)", async () => {
     await registry.write.replace([NETUID, 3, getAddress("0x000000000000000000000000000000000000d00d")]);
     const m = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID });
-    assert.deepEqual(m.dropped.map((d) => [d.uid, d.reason]), [[3, "not-occupant"]]);
-    assert.deepEqual(m.rows.map((r) => r.uid), [0, 1, 2]);
+    assert.deepEqual(
+      m.dropped.map((d) => [d.uid, d.reason]),
+      [[3, "not-occupant"]],
+    );
+    assert.deepEqual(
+      m.rows.map((r) => r.uid),
+      [0, 1, 2],
+    );
     const [hk, , , current] = await weights.read.currentWeightsOf([NETUID, 3]);
     assert.equal(current, false);
     assert.equal(getAddress(hk), getAddress("0x000000000000000000000000000000000000d00d"));

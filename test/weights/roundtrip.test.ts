@@ -104,7 +104,8 @@ describe("packed weights: Solidity and TypeScript agree", async () => {
     type Param = { type: string; name?: string; indexed?: boolean };
     type Item = { type: string; name?: string; inputs?: readonly Param[]; outputs?: readonly Param[] };
     const compiled = artifact.abi as readonly Item[];
-    const shape = (ps: readonly Param[] | undefined) => (ps ?? []).map((p) => `${p.type}${p.indexed ? " indexed" : ""}`);
+    const shape = (ps: readonly Param[] | undefined) =>
+      (ps ?? []).map((p) => `${p.type}${p.indexed ? " indexed" : ""}`);
     for (const item of weightsAbi as readonly Item[]) {
       const match = compiled.find((c) => c.type === item.type && c.name === item.name);
       assert.ok(match, `${item.type} ${item.name} exists in the artifact`);
