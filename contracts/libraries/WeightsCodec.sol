@@ -85,7 +85,7 @@ library WeightsCodec {
         }
         sumAcc = _foldLanes(sumAcc);
         s.entries = packed.length / ENTRY_BYTES;
-        if (packed.length != 0) s.firstUid = uint16(bytes2(packed[0:2]));
+        s.firstUid = _firstUid(packed);
         s.lastUid = uint16(last);
         s.ascending = bad == 0;
         s.hasU16Max = maxAcc & GUARD != 0;
@@ -93,11 +93,21 @@ library WeightsCodec {
         s.sum = sumAcc;
     }
 
+    /// @dev The uid of entry 0 (0 for an empty vector).
+    function _firstUid(bytes calldata packed) private pure returns (uint16 uid) {
+        assembly ("memory-safe") {
+            uid := mul(iszero(iszero(packed.length)), shr(240, calldataload(packed.offset)))
+        }
+    }
+
     /// @dev Adds the eight 32-bit lanes of `x`: 8 -> 4 -> 2 -> 1 lanes; every partial sum stays below 2^24.
     function _foldLanes(uint256 x) private pure returns (uint256) {
-        x = (x >> 128) + (x & type(uint128).max);
-        x = (x >> 64) + (x & type(uint64).max);
-        return (x >> 32) + (x & type(uint32).max);
+        unchecked {
+            // Each partial sum < 2^24 (see above): no overflow.
+            x = (x >> 128) + (x & type(uint128).max);
+            x = (x >> 64) + (x & type(uint64).max);
+            return (x >> 32) + (x & type(uint32).max);
+        }
     }
 
     /// @notice Entry `i` of `packed` (no bounds check beyond calldata's own).
