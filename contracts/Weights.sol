@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IWeights, IWeightsUpdateSink} from "./interfaces/IWeights.sol";
+import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {IPermits} from "./interfaces/IPermits.sol";
+import {IEmission} from "./interfaces/IEmission.sol";
+import {SlotClock} from "./libraries/SlotClock.sol";
+import {WeightsCodec} from "./libraries/WeightsCodec.sol";
+import {WeightsState} from "./libraries/WeightsState.sol";
+
+/// @title Weights
+/// @notice See {IWeights} and docs/weights.md. No admin: every rule comes from the registry's hyperparameters
+/// and the settlement's permits.
+///
+/// Storage: `_validators[netuid][hotkey]` is a {Validator}:
+///   slot +0      `weightsHash`  keccak256 of the current packed weights (the vector itself is only in the event)
+///   slot +1      `word`         packed state, layout in {WeightsState}
+///   slot +2..+11 `ring[10]`     commit hashes; the word says which are pending and their epochs
+/// A commit writes one ring slot and the word; a reveal reads the matching ring slot and writes the hash and the
+/// word; `setWeights` writes the hash and the word. Popped ring slots are not cleared (the word's head/len decide
+/// what is pending), so in steady state every write replaces a non-zero value.
+contract Weights is IWeights {
+    using WeightsState for uint256;
+
+    struct Validator {
+        bytes32 weightsHash;
+        uint256 word;
+        bytes32[10] ring;
+    }
+
+    /// @inheritdoc IWeights
+    ISubnetRegistryView public immutable registry;
+    /// @inheritdoc IWeights
+    IPermits public immutable permits;
+    /// @inheritdoc IWeights
+    IWeightsUpdateSink public immutable updateSink;
+    /// @inheritdoc IWeights
+    uint256 public immutable genesisTime;
+
+    mapping(uint16 netuid => mapping(address hotkey => Validator)) private _validators;
+
+    /// @param registry_ The subnet registry (uids, hyperparameters, epochs).
+    /// @param permits_ The settlement (validator permits).
+    /// @param updateSink_ The registry's last-update hook (normally the registry itself).
+    /// @param emission_ The emission contract, whose genesis time starts the slot clock.
+    constructor(ISubnetRegistryView registry_, IPermits permits_, IWeightsUpdateSink updateSink_, IEmission emission_) {
+        if (
+            address(registry_) == address(0) ||
+            address(permits_) == address(0) ||
+            address(updateSink_) == address(0) ||
+            address(emission_) == address(0)
+        ) revert ZeroAddress();
+        registry = registry_;
+        permits = permits_;
+        updateSink = updateSink_;
+        genesisTime = emission_.genesisTime();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Calls
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWeights
+    function commitWeights(uint16 netuid, bytes32 commitHash) external {
+        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
+        if (!hp.commitRevealEnabled) revert CommitRevealDisabled(netuid);
+        uint16 uid = _uidOf(netuid, msg.sender);
+        _requirePermit(netuid, uid, msg.sender);
+
+        Validator storage v = _validators[netuid][msg.sender];
+        uint256 w = v.word;
+        uint64 slot = SlotClock.current(genesisTime);
+        _requireRateLimit(w, slot, hp.weightsRateLimit);
+
+        uint64 epoch = _epochAt(netuid, slot);
+        w = w.pop(w.expiredCount(epoch, hp.revealPeriodEpochs));
+        uint256 pending = w.len();
+        if (pending == WeightsState.MAX_PENDING) {
+            revert TooManyPendingCommits(pending, w.epochOf(0) + hp.revealPeriodEpochs);
+        }
+        if (pending != 0) {
+            uint64 newest = w.newestEpoch();
+            if (epoch < newest) revert EpochWentBack(epoch, newest);
+        }
+        uint256 r;
+        (w, r) = w.push(epoch);
+        v.ring[r] = commitHash;
+        v.word = w.withLastUpdate(slot);
+        emit WeightsCommitted(netuid, uid, msg.sender, commitHash, epoch, slot);
+        updateSink.recordWeightsUpdate(netuid, uid, slot);
+    }
+
+    /// @inheritdoc IWeights
+    function revealWeights(uint16 netuid, bytes calldata packedWeights, bytes32 salt, uint64 versionKey) external {
+        _requireFormat(packedWeights);
+        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
+        if (!hp.commitRevealEnabled) revert CommitRevealDisabled(netuid);
+        uint16 uid = _uidOf(netuid, msg.sender);
+        uint64 slot = SlotClock.current(genesisTime);
+        Validator storage v = _validators[netuid][msg.sender];
+        _consumeCommit(
+            v,
+            netuid,
+            slot,
+            WeightsCodec.commitHash(msg.sender, netuid, packedWeights, salt, versionKey),
+            hp.revealPeriodEpochs
+        );
+        _checkVector(netuid, uid, msg.sender, packedWeights, versionKey, hp);
+        _storeWeights(v, netuid, uid, slot, packedWeights, false);
+    }
+
+    /// @inheritdoc IWeights
+    function setWeights(uint16 netuid, bytes calldata packedWeights, uint64 versionKey) external {
+        _requireFormat(packedWeights);
+        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
+        if (hp.commitRevealEnabled) revert CommitRevealEnabled(netuid);
+        uint16 uid = _uidOf(netuid, msg.sender);
+        uint64 slot = SlotClock.current(genesisTime);
+        Validator storage v = _validators[netuid][msg.sender];
+        _requireRateLimit(v.word, slot, hp.weightsRateLimit);
+        _checkVector(netuid, uid, msg.sender, packedWeights, versionKey, hp);
+        _storeWeights(v, netuid, uid, slot, packedWeights, true);
+        updateSink.recordWeightsUpdate(netuid, uid, slot);
+    }
+
+    /// @dev Pops the oldest live commit matching `h` and every older one; reverts unless it is revealable now.
+    function _consumeCommit(Validator storage v, uint16 netuid, uint64 slot, bytes32 h, uint8 revealPeriod) private {
+        uint256 w = v.word;
+        uint64 epoch = _epochAt(netuid, slot);
+        // Expired commits are a prefix of the queue; the oldest live commit that matches is revealed.
+        uint256 expired = w.expiredCount(epoch, revealPeriod);
+        uint256 pending = w.len();
+        uint256 i = expired;
+        while (i < pending && v.ring[w.ringIndex(i)] != h) {
+            unchecked {
+                ++i; // i < pending <= 10
+            }
+        }
+        if (i == pending) _revertNoLiveCommit(v, w, h, expired, revealPeriod);
+        uint64 commitEpoch = w.epochOf(i);
+        uint64 revealEpoch = commitEpoch + revealPeriod;
+        // A live commit has epoch <= revealEpoch; only "too early" is left.
+        if (epoch != revealEpoch) revert RevealTooEarly(revealEpoch, epoch);
+        unchecked {
+            // i < pending <= 10.
+            ++i;
+        }
+        v.word = w.pop(i);
+        emit WeightsRevealed(netuid, msg.sender, h, commitEpoch, i);
+    }
+
+    /// @dev Records `packed` as the caller's weights (hash in storage, vector in the event).
+    function _storeWeights(
+        Validator storage v,
+        uint16 netuid,
+        uint16 uid,
+        uint64 slot,
+        bytes calldata packed,
+        bool anchorRateLimit
+    ) private {
+        bytes32 wh = WeightsCodec.weightsHash(packed);
+        uint256 w = v.word.withWeights(slot, uid);
+        v.weightsHash = wh;
+        v.word = anchorRateLimit ? w.withLastUpdate(slot) : w;
+        emit WeightsSet(netuid, uid, msg.sender, slot, wh, packed);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWeights
+    function weightsHashOf(uint16 netuid, address hotkey) external view returns (bytes32) {
+        return _validators[netuid][hotkey].weightsHash;
+    }
+
+    /// @inheritdoc IWeights
+    function weightsOf(
+        uint16 netuid,
+        address hotkey
+    ) external view returns (bytes32 weightsHash, uint16 uid, uint64 slot) {
+        Validator storage v = _validators[netuid][hotkey];
+        uint256 w = v.word;
+        return (v.weightsHash, w.weightsUid(), w.weightsSlot());
+    }
+
+    /// @inheritdoc IWeights
+    function currentWeightsOf(
+        uint16 netuid,
+        uint16 uid
+    ) external view returns (address hotkey, bytes32 weightsHash, uint64 slot, bool current) {
+        hotkey = registry.hotkeyAt(netuid, uid);
+        if (hotkey == address(0)) return (hotkey, bytes32(0), 0, false);
+        Validator storage v = _validators[netuid][hotkey];
+        uint256 w = v.word;
+        weightsHash = v.weightsHash;
+        slot = w.weightsSlot();
+        current = weightsHash != bytes32(0) && w.weightsUid() == uid && slot >= registry.registrationSlot(netuid, uid);
+    }
+
+    /// @inheritdoc IWeights
+    function lastUpdateOf(uint16 netuid, address hotkey) external view returns (uint64 slot, bool updated) {
+        return _validators[netuid][hotkey].word.lastUpdate();
+    }
+
+    /// @inheritdoc IWeights
+    function nextAllowedSlot(uint16 netuid, address hotkey) external view returns (uint64) {
+        (uint64 last, bool updated) = _validators[netuid][hotkey].word.lastUpdate();
+        if (!updated) return 0;
+        return last + registry.hyperparams(netuid).weightsRateLimit;
+    }
+
+    /// @inheritdoc IWeights
+    function pendingCommits(
+        uint16 netuid,
+        address hotkey
+    ) external view returns (bytes32[] memory commitHashes, uint64[] memory commitEpochs) {
+        Validator storage v = _validators[netuid][hotkey];
+        uint256 w = v.word;
+        uint256 n = w.len();
+        commitHashes = new bytes32[](n);
+        commitEpochs = new uint64[](n);
+        for (uint256 i; i < n; ++i) {
+            commitHashes[i] = v.ring[w.ringIndex(i)];
+            commitEpochs[i] = w.epochOf(i);
+        }
+    }
+
+    /// @inheritdoc IWeights
+    function commitHashOf(
+        address hotkey,
+        uint16 netuid,
+        bytes calldata packedWeights,
+        bytes32 salt,
+        uint64 versionKey
+    ) external pure returns (bytes32) {
+        return WeightsCodec.commitHash(hotkey, netuid, packedWeights, salt, versionKey);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Checks
+    // ---------------------------------------------------------------------------------------------------------
+
+    function _uidOf(uint16 netuid, address hotkey) private view returns (uint16) {
+        (bool registered, uint16 uid) = registry.uidOf(netuid, hotkey);
+        if (!registered) revert NotRegistered(netuid, hotkey);
+        return uid;
+    }
+
+    function _epochAt(uint16 netuid, uint64 slot) private view returns (uint64) {
+        (uint64 epoch, , ) = registry.epochAt(netuid, slot);
+        // The queue stores 40-bit epochs (WeightsState); a registry cannot reach 2^40 epochs in 2^40 slots.
+        return SafeCast.toUint40(epoch);
+    }
+
+    /// @dev Permitted: the settlement's latest finalised permit bit, or the owner hotkey (always; before the
+    /// first finalised epoch it is the only permitted validator).
+    function _requirePermit(uint16 netuid, uint16 uid, address hotkey) private view {
+        (uint256 bitmap, bool finalised) = permits.permits(netuid);
+        if (finalised && (bitmap >> uid) & 1 == 1) return;
+        (, address ownerHotkey) = registry.subnetOwner(netuid);
+        if (hotkey != ownerHotkey) revert NoValidatorPermit(netuid, uid);
+    }
+
+    /// @dev subtensor: allowed if never updated, else once `slot - lastUpdate >= rateLimit`.
+    function _requireRateLimit(uint256 w, uint64 slot, uint16 rateLimit) private pure {
+        (uint64 last, bool updated) = w.lastUpdate();
+        if (!updated) return;
+        uint64 next = last + rateLimit;
+        if (slot < next) revert RateLimited(next);
+    }
+
+    /// @dev Shape checks that need no chain state: whole entries, at most 256 of them.
+    function _requireFormat(bytes calldata packed) private pure {
+        uint256 n = packed.length;
+        if (n % WeightsCodec.ENTRY_BYTES != 0) revert PackedLengthNotMultipleOf4(n);
+        unchecked {
+            // n % 4 == 0.
+            n /= WeightsCodec.ENTRY_BYTES;
+        }
+        if (n > WeightsCodec.MAX_ENTRIES) revert TooManyEntries(n, WeightsCodec.MAX_ENTRIES);
+    }
+
+    /// @dev subtensor §6.1 steps 4 and 6-9 (the caller did 1-2, and 5 where it applies).
+    function _checkVector(
+        uint16 netuid,
+        uint16 uid,
+        address hotkey,
+        bytes calldata packed,
+        uint64 versionKey,
+        ISubnetRegistryView.Hyperparams memory hp
+    ) private view {
+        if (versionKey < hp.weightsVersionKey) revert VersionKeyTooLow(versionKey, hp.weightsVersionKey);
+        WeightsCodec.Summary memory s = WeightsCodec.scan(packed);
+        bool selfWeight = s.entries == 1 && s.firstUid == uid;
+        if (!selfWeight) _requirePermit(netuid, uid, hotkey);
+        if (!s.ascending) _revertOrder(packed);
+        uint16 n = registry.neuronCount(netuid);
+        if (s.entries != 0 && s.lastUid >= n) revert UidOutOfRange(s.lastUid, n);
+        if (!selfWeight) {
+            uint256 required = hp.minAllowedWeights < n ? hp.minAllowedWeights : n;
+            if (s.entries < required) revert TooFewEntries(s.entries, required);
+        }
+        if (s.anyNonZero && !s.hasU16Max) revert NotMaxUpscaled(WeightsCodec.rowMax(packed));
+        if (!selfWeight && hp.maxWeightLimit != type(uint16).max && s.sum != 0) {
+            (uint64 share, uint64 limit) = WeightsCodec.maxShareQ32(s.sum, hp.maxWeightLimit);
+            if (share > limit) revert MaxWeightExceeded(share, limit);
+        }
+    }
+
+    function _revertOrder(bytes calldata packed) private pure {
+        (, uint256 index, uint16 bad, uint16 previous) = WeightsCodec.findOrderViolation(packed);
+        if (bad == previous) revert DuplicateUid(index, bad);
+        revert UidsNotAscending(index, bad, previous);
+    }
+
+    /// @dev No live commit matches `h`: it is expired if an expired (not yet dropped) commit matches, else unknown.
+    function _revertNoLiveCommit(
+        Validator storage v,
+        uint256 w,
+        bytes32 h,
+        uint256 expired,
+        uint8 revealPeriod
+    ) private view {
+        for (uint256 i; i < expired; ++i) {
+            if (v.ring[w.ringIndex(i)] == h) {
+                uint64 commitEpoch = w.epochOf(i);
+                revert CommitExpired(h, commitEpoch, commitEpoch + revealPeriod);
+            }
+        }
+        revert CommitNotFound(h);
+    }
+}

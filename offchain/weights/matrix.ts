@@ -1,0 +1,226 @@
+import type { Logger } from "pino";
+import { type Address, type Hex, type PublicClient, getAddress, isAddressEqual, keccak256 } from "viem";
+import { z } from "zod";
+import { registryViewAbi, weightsAbi } from "./abi.js";
+import { WeightsInputError } from "./errors.js";
+import { unpackWeights } from "./pack.js";
+import type { WeightEntry } from "./types.js";
+
+/** One validator's row of the weight matrix, from its `WeightsSet` event. */
+export interface WeightRow {
+  readonly uid: number;
+  readonly hotkey: Address;
+  /** Slot at which the row was set (revealed, or set directly). */
+  readonly slot: bigint;
+  readonly weightsHash: Hex;
+  readonly entries: readonly WeightEntry[];
+  readonly blockNumber: bigint;
+}
+
+/** Why a row was left out of the matrix. */
+export type DropReason =
+  | "malformed" // the event's bytes do not unpack as a valid vector
+  | "hash-mismatch" // keccak256(packedWeights) differs from the event's weightsHash
+  | "stored-hash-mismatch" // the hotkey's latest event does not match weightsHashOf (events incomplete or forged)
+  | "not-occupant" // the uid is now held by another hotkey (or none)
+  | "set-before-registration"; // the row predates the occupant's current registration
+
+export interface DroppedRow {
+  readonly uid: number;
+  readonly hotkey: Address;
+  readonly slot: bigint;
+  readonly reason: DropReason;
+  readonly detail: string;
+}
+
+export interface WeightMatrix {
+  readonly netuid: number;
+  /** Rows set at or before this slot (undefined: every row up to `blockNumber`). */
+  readonly asOfSlot: bigint | undefined;
+  /** Block whose state and logs were read. */
+  readonly blockNumber: bigint;
+  /** One row per uid, ascending by uid. */
+  readonly rows: readonly WeightRow[];
+  readonly dropped: readonly DroppedRow[];
+}
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((a) => getAddress(a));
+
+const paramsSchema = z.object({
+  /** The Weights contract. */
+  weights: address,
+  netuid: z.number().int().min(0).max(0xffff),
+  /** Keep only rows set at or before this slot (e.g. an epoch's closing slot). */
+  asOfSlot: z.bigint().nonnegative().optional(),
+  /** Read logs up to and state at this block (default: latest). For an epoch, the block of its closing slot. */
+  blockNumber: z.bigint().nonnegative().optional(),
+  /** First block to read logs from: at or before the Weights deployment, or rows are missed (default 0). */
+  fromBlock: z.bigint().nonnegative().default(0n),
+  /** Drop rows whose uid changed hands since they were set (default true). */
+  checkRegistry: z.boolean().default(true),
+});
+
+export type RebuildParams = z.input<typeof paramsSchema>;
+
+interface LoggedRow {
+  uid: number;
+  hotkey: Address;
+  slot: bigint;
+  weightsHash: Hex;
+  packedWeights: Hex;
+  blockNumber: bigint;
+}
+
+/**
+ * Rebuilds `netuid`'s weight matrix from `WeightsSet` events: per hotkey, its latest row set at or before
+ * `asOfSlot`. Each row is checked and dropped (with a reason) if it fails:
+ * - its bytes hash to the event's `weightsHash` and unpack as a valid vector;
+ * - the hotkey's latest event up to `blockNumber` carries the hash `weightsHashOf(netuid, hotkey)` holds at
+ *   `blockNumber` (so no later row is missing from the logs);
+ * - with `checkRegistry`, at `blockNumber` the uid is still held by that hotkey, registered no later than the
+ *   row's slot (a new occupant never inherits old weights).
+ */
+export async function rebuildWeightMatrix(
+  client: PublicClient,
+  params: RebuildParams,
+  logger?: Logger,
+): Promise<WeightMatrix> {
+  const parsed = paramsSchema.safeParse(params);
+  if (!parsed.success) {
+    throw new WeightsInputError(
+      `rebuildWeightMatrix: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  const p = parsed.data;
+  const blockNumber = p.blockNumber ?? (await client.getBlockNumber());
+
+  const logs = await client.getContractEvents({
+    address: p.weights,
+    abi: weightsAbi,
+    eventName: "WeightsSet",
+    args: { netuid: p.netuid },
+    fromBlock: p.fromBlock,
+    toBlock: blockNumber,
+    strict: true,
+  });
+  logs.sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+
+  const latest = new Map<Address, LoggedRow>();
+  const latestAsOf = new Map<Address, LoggedRow>();
+  for (const log of logs) {
+    const row: LoggedRow = {
+      uid: log.args.uid,
+      hotkey: getAddress(log.args.hotkey),
+      slot: log.args.slot,
+      weightsHash: log.args.weightsHash,
+      packedWeights: log.args.packedWeights,
+      blockNumber: log.blockNumber,
+    };
+    latest.set(row.hotkey, row);
+    if (p.asOfSlot === undefined || row.slot <= p.asOfSlot) latestAsOf.set(row.hotkey, row);
+  }
+
+  const registry = p.checkRegistry
+    ? await client.readContract({ address: p.weights, abi: weightsAbi, functionName: "registry", blockNumber })
+    : undefined;
+
+  const checked = await Promise.all(
+    [...latestAsOf.values()].map(async (row): Promise<WeightRow | DroppedRow> => {
+      const drop = (reason: DropReason, detail: string): DroppedRow => ({
+        uid: row.uid,
+        hotkey: row.hotkey,
+        slot: row.slot,
+        reason,
+        detail,
+      });
+      const computed = keccak256(row.packedWeights);
+      if (computed !== row.weightsHash) {
+        return drop("hash-mismatch", `keccak256(packedWeights) ${computed} != event weightsHash ${row.weightsHash}`);
+      }
+      let entries: WeightEntry[];
+      try {
+        entries = unpackWeights(row.packedWeights);
+      } catch (err) {
+        return drop("malformed", (err as Error).message);
+      }
+      const head = latest.get(row.hotkey)!;
+      const stored = await client.readContract({
+        address: p.weights,
+        abi: weightsAbi,
+        functionName: "weightsHashOf",
+        args: [p.netuid, row.hotkey],
+        blockNumber,
+      });
+      if (stored !== head.weightsHash) {
+        return drop(
+          "stored-hash-mismatch",
+          `latest event (block ${head.blockNumber}) has ${head.weightsHash}, weightsHashOf has ${stored}`,
+        );
+      }
+      if (registry !== undefined) {
+        const [occupant, registeredAt] = await Promise.all([
+          client.readContract({
+            address: registry,
+            abi: registryViewAbi,
+            functionName: "hotkeyAt",
+            args: [p.netuid, row.uid],
+            blockNumber,
+          }),
+          client.readContract({
+            address: registry,
+            abi: registryViewAbi,
+            functionName: "registrationSlot",
+            args: [p.netuid, row.uid],
+            blockNumber,
+          }),
+        ]);
+        if (!isAddressEqual(occupant, row.hotkey)) {
+          return drop("not-occupant", `uid ${row.uid} is held by ${occupant}`);
+        }
+        if (registeredAt > row.slot) {
+          return drop("set-before-registration", `set at slot ${row.slot}, occupant registered at ${registeredAt}`);
+        }
+      }
+      return {
+        uid: row.uid,
+        hotkey: row.hotkey,
+        slot: row.slot,
+        weightsHash: row.weightsHash,
+        entries,
+        blockNumber: row.blockNumber,
+      };
+    }),
+  );
+
+  const rows: WeightRow[] = [];
+  const dropped: DroppedRow[] = [];
+  for (const r of checked) {
+    if ("reason" in r) {
+      dropped.push(r);
+      logger?.warn({ netuid: p.netuid, ...r, slot: r.slot.toString() }, "weights row dropped");
+    } else {
+      rows.push(r);
+    }
+  }
+  rows.sort((a, b) => a.uid - b.uid);
+  logger?.info(
+    { netuid: p.netuid, rows: rows.length, dropped: dropped.length, blockNumber: blockNumber.toString() },
+    "weight matrix rebuilt",
+  );
+  return { netuid: p.netuid, asOfSlot: p.asOfSlot, blockNumber, rows, dropped };
+}
+
+/** The matrix as dense u16 rows: `out[i][j]` is uid i's weight on uid j (0 where none), for `n` uids. */
+export function toDenseMatrix(matrix: WeightMatrix, n: number): number[][] {
+  const out = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (const row of matrix.rows) {
+    if (row.uid >= n) continue;
+    for (const e of row.entries) if (e.uid < n) out[row.uid]![e.uid] = e.value;
+  }
+  return out;
+}

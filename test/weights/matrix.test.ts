@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import pino from "pino";
+import { type Address, type Hex, type PublicClient, getAddress, keccak256, toHex } from "viem";
+import {
+  type WeightEntry,
+  commitHash,
+  normaliseScores,
+  packWeights,
+  rebuildWeightMatrix,
+  toDenseMatrix,
+} from "../../offchain/weights/index.js";
+
+const SLOT = 12;
+const TEMPO = 360;
+const NETUID = 1;
+const N = 12;
+
+describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was revealed", async () => {
+  const { viem, networkHelpers } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const [owner, ownerHotkey, ...wallets] = await viem.getWalletClients();
+  const validators = wallets.slice(0, 4);
+  const logger = pino({ level: "silent" });
+
+  const emission = await viem.deployContract("MockEmissionForWeights", [0n]);
+  const genesis = await emission.read.genesisTime();
+  const registry = await viem.deployContract("MockRegistryForWeights", [genesis]);
+  const permits = await viem.deployContract("MockPermitsForWeights");
+  const weights = await viem.deployContract("Weights", [
+    registry.address,
+    permits.address,
+    registry.address,
+    emission.address,
+  ]);
+  await registry.write.setWeightsContract([weights.address]);
+  await registry.write.createSubnet([NETUID, owner.account.address, ownerHotkey.account.address]);
+  for (const v of validators) await registry.write.register([NETUID, v.account.address]); // uids 0..3
+  await registry.write.fill([NETUID, N - validators.length]);
+  await permits.write.setPermits([NETUID, 0b1111n, true]);
+
+  const currentSlot = async () => {
+    const block = await publicClient.getBlock();
+    return (block.timestamp - genesis) / BigInt(SLOT);
+  };
+  const toNextEpoch = async () => {
+    const [, , close] = await registry.read.epochAt([NETUID, await currentSlot()]);
+    await networkHelpers.time.increaseTo(genesis + close * BigInt(SLOT));
+  };
+
+  let seed = 7;
+  const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const randomRow = (): WeightEntry[] => normaliseScores(Array.from({ length: N }, () => (rand() < 0.25 ? 0 : rand())));
+
+  /** One round: every validator commits a fresh vector, and reveals it in the next epoch. */
+  async function round(expected: Map<number, WeightEntry[]>): Promise<void> {
+    const pending: Array<{ uid: number; packed: Hex; salt: Hex }> = [];
+    for (const [uid, v] of validators.entries()) {
+      const entries = randomRow();
+      const packed = packWeights(entries);
+      const salt = keccak256(toHex(`salt ${seed} ${uid}`));
+      const h = commitHash({ hotkey: v.account.address, netuid: NETUID, packedWeights: packed, salt, versionKey: 0n });
+      assert.equal(await weights.read.commitHashOf([v.account.address, NETUID, packed, salt, 0n]), h);
+      await weights.write.commitWeights([NETUID, h], { account: v.account });
+      pending.push({ uid, packed, salt });
+      expected.set(uid, entries);
+    }
+    await toNextEpoch();
+    for (const p of pending) {
+      await weights.write.revealWeights([NETUID, p.packed, p.salt, 0n], { account: validators[p.uid]!.account });
+    }
+  }
+
+  const rowsOf = (m: Awaited<ReturnType<typeof rebuildWeightMatrix>>) =>
+    new Map(m.rows.map((r) => [r.uid, [...r.entries]]));
+
+  const firstRound = new Map<number, WeightEntry[]>();
+  await round(firstRound);
+  const afterFirst = await currentSlot();
+  await networkHelpers.time.increase(TEMPO * SLOT);
+  const latest = new Map(firstRound);
+  await round(latest);
+  await networkHelpers.time.increase(TEMPO * SLOT);
+  await round(latest);
+
+  it("latest rows equal the last revealed vectors, and each is the stored hash", async () => {
+    const m = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID }, logger);
+    assert.deepEqual(m.dropped, []);
+    assert.deepEqual(rowsOf(m), latest);
+    for (const r of m.rows) {
+      assert.equal(await weights.read.weightsHashOf([NETUID, r.hotkey]), r.weightsHash);
+      assert.equal(getAddress(r.hotkey), getAddress(validators[r.uid]!.account.address));
+    }
+    const dense = toDenseMatrix(m, N);
+    for (const [uid, entries] of latest) for (const e of entries) assert.equal(dense[uid]![e.uid], e.value);
+  });
+
+  it("as of an earlier slot, rows are those revealed by then", async () => {
+    const m = await rebuildWeightMatrix(publicClient, {
+      weights: weights.address,
+      netuid: NETUID,
+      asOfSlot: afterFirst,
+    });
+    assert.deepEqual(m.dropped, []);
+    assert.deepEqual(rowsOf(m), firstRound);
+    const none = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, asOfSlot: 0n });
+    assert.equal(none.rows.length, 0);
+  });
+
+  it("drops rows whose logs are incomplete or forged", async () => {
+    const victim = getAddress(validators[1]!.account.address);
+    const forged = getAddress(validators[2]!.account.address);
+    // A node that hides the victim's latest event and corrupts another row's bytes.
+    type EventsFn = PublicClient["getContractEvents"];
+    type RowLog = { args: { hotkey: Address; packedWeights: Hex } };
+    const lyingEvents = async (args: Parameters<EventsFn>[0]) => {
+      const logs = (await publicClient.getContractEvents(args)) as unknown as RowLog[];
+      const lastOfVictim = logs.findLastIndex((l) => getAddress(l.args.hotkey) === victim);
+      return logs
+        .filter((_, i) => i !== lastOfVictim)
+        .map((l) =>
+          getAddress(l.args.hotkey) === forged
+            ? { ...l, args: { ...l.args, packedWeights: packWeights([{ uid: 5, value: 65535 }]) } }
+            : l,
+        );
+    };
+    const lying = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents" ? lyingEvents : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    const m = await rebuildWeightMatrix(lying, { weights: weights.address, netuid: NETUID });
+    const reasons = new Map(m.dropped.map((d) => [d.uid, d.reason]));
+    assert.equal(reasons.get(1), "stored-hash-mismatch");
+    assert.equal(reasons.get(2), "hash-mismatch");
+    assert.deepEqual(
+      m.rows.map((r) => r.uid),
+      [0, 3],
+    );
+  });
+
+  it("drops a row once its uid changes hands (and checks nothing when asked not to)", async () => {
+    await registry.write.replace([NETUID, 3, getAddress("0x000000000000000000000000000000000000d00d")]);
+    const m = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID });
+    assert.deepEqual(
+      m.dropped.map((d) => [d.uid, d.reason]),
+      [[3, "not-occupant"]],
+    );
+    assert.deepEqual(
+      m.rows.map((r) => r.uid),
+      [0, 1, 2],
+    );
+    const [hk, , , current] = await weights.read.currentWeightsOf([NETUID, 3]);
+    assert.equal(current, false);
+    assert.equal(getAddress(hk), getAddress("0x000000000000000000000000000000000000d00d"));
+    const unchecked = await rebuildWeightMatrix(publicClient, {
+      weights: weights.address,
+      netuid: NETUID,
+      checkRegistry: false,
+    });
+    assert.equal(unchecked.rows.length, 4);
+  });
+
+  it("rejects bad parameters with a clear error", async () => {
+    await assert.rejects(
+      rebuildWeightMatrix(publicClient, { weights: "0x1234", netuid: NETUID }),
+      /weights: expected a 0x-prefixed 20-byte address/,
+    );
+    await assert.rejects(rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: 70000 }), /netuid/);
+  });
+});
