@@ -37,9 +37,12 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @notice Longest vote window governance may set (subtensor's MAX_TEMPO: 7 days of slots).
     uint64 public constant MAX_DEADLINE_SLOTS = 50_400;
 
-    /// @dev Written into `Epoch.root` at open so that the finalising vote rewrites a non-zero word (2,900 gas)
-    /// instead of paying 20,000 for zero-to-non-zero. Never read as a root: claims require `Finalised`.
-    bytes32 private constant ROOT_PLACEHOLDER = bytes32(uint256(1));
+    /// @dev `Epoch.rootOrFirstTuple` of an open epoch nobody has voted on. Written at open so that the first vote
+    /// and the finalising vote rewrite a non-zero word (2,900 gas) instead of paying 20,000 for zero-to-non-zero.
+    bytes32 private constant NO_TUPLE_YET = bytes32(uint256(1));
+    /// @dev `Subnet.permitsBitmap` from a subnet's first open to its first finalisation, for the same reason: the
+    /// first finalisation then rewrites non-zero words only. Never read as permits: readers check `finalised`.
+    uint256 private constant PERMITS_NOT_YET = type(uint256).max;
 
     /// @notice Subnet registry (neurons, owners, epoch bounds).
     ISubnetRegistryView public immutable registry;
@@ -60,34 +63,38 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 permitsEpoch; // latest finalised epoch: the source of `permitsBitmap` and of lastEmission
         uint64 permitsClose; // its closing slot
         bool finalised; // any epoch finalised in this generation
-        // word 1
+        bool opened; // any epoch opened in this generation
+        // word 1: meaningful only once `finalised`; PERMITS_NOT_YET from the first open until then
         uint256 permitsBitmap;
         // word 2
         uint256 carry; // rolled-over emission waiting for the next opened epoch
     }
 
-    /// @dev One epoch. Word 0 is what a claim reads and writes; words 3-4 what a vote reads.
+    /// @dev One epoch. Word 0 is what a claim and a vote read (and a claim writes); words 1 and 3-4 what a vote
+    /// reads and writes; words 5-6 are for views and error paths.
     struct Epoch {
         // word 0
         uint120 budget; // 1.3e36 rao: far above the 2.1e16 rao alpha cap
         uint120 claimed; // <= budget, always
         EpochStatus status;
         bool bootstrap;
-        // word 1
-        bytes32 root; // ROOT_PLACEHOLDER while open
+        // word 1: while Open, the hash of the first tuple voted for (NO_TUPLE_YET before any vote), whose stake
+        // is `firstTupleStake` (other tuples' stake: `_tupleStake`); once Finalised, the merkle root.
+        bytes32 rootOrFirstTuple;
         // word 2
         uint256 unclaimed; // ClaimBitmap: all ones at open, bit uid cleared when claimed
         // word 3
-        uint48 close; // 2.8e14 slots: 1e8 years
-        uint48 deadline;
-        uint48 permitsClose; // a voter's uid must not have been re-registered after this slot
-        uint112 quorumStake;
+        uint40 close; // 2^40 slots of 12 s: 418,000 years
+        uint40 deadline;
+        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot
+        uint64 quorumStake; // stake weights are rao of a 21M-capped supply: 2^64 rao is 870x the cap
+        uint64 firstTupleStake; // <= permittedStake < 2^64
         // word 4
         uint256 pendingVoters; // eligible uids that have not voted
-        // word 5 (views and error paths only)
+        // word 5
         uint256 eligible;
-        // word 6 (views only)
-        uint256 permittedStake;
+        // word 6
+        uint256 permittedStake; // < 2^64 (checked at open)
     }
 
     mapping(uint16 netuid => Subnet) internal _subnets;
@@ -138,13 +145,18 @@ contract Settlement is ISettlement, Ownable2Step {
         // With no owner hotkey to pay, the owner cut goes to miners and validators with the rest.
         if (ownerHotkey == address(0)) budget += ownerCut;
 
-        s.carry = 0;
+        if (!s.opened) {
+            // First open of this subnet (generation): pay here for the words its first finalisation writes.
+            s.opened = true;
+            if (!s.finalised) s.permitsBitmap = PERMITS_NOT_YET;
+        }
+        if (s.carry != 0) s.carry = 0;
         e.budget = budget.toUint120();
         e.status = EpochStatus.Open;
-        e.root = ROOT_PLACEHOLDER;
+        e.rootOrFirstTuple = NO_TUPLE_YET;
         e.unclaimed = ClaimBitmap.ALL_UNCLAIMED;
-        e.close = uint256(close).toUint48();
-        e.deadline = uint256(deadline).toUint48();
+        e.close = uint256(close).toUint40();
+        e.deadline = uint256(deadline).toUint40();
         _freezeVoters(s, e, netuid, close);
         emit EpochOpened(
             netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap
@@ -207,8 +219,8 @@ contract Settlement is ISettlement, Ownable2Step {
         if (ownerHotkey == address(0)) distributable += ownerCut;
 
         e.status = EpochStatus.RolledOver;
-        e.close = uint256(close).toUint48();
-        e.deadline = uint256(deadline).toUint48();
+        e.close = uint256(close).toUint40();
+        e.deadline = uint256(deadline).toUint40();
         uint256 newCarry = s.carry + distributable;
         s.carry = newCarry;
         emit EpochRolledOver(netuid, epoch, distributable, newCarry);
@@ -236,7 +248,7 @@ contract Settlement is ISettlement, Ownable2Step {
         if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
 
         uint256 unclaimed =
-            _verifyLeaf(e.root, e.unclaimed, netuid, epoch, uid, hotkey, incentive, dividend, proof);
+            _verifyLeaf(e.rootOrFirstTuple, e.unclaimed, netuid, epoch, uid, hotkey, incentive, dividend, proof);
         uint256 amount = incentive + dividend;
         uint256 claimed = e.claimed;
         uint256 budget = e.budget;
@@ -261,7 +273,7 @@ contract Settlement is ISettlement, Ownable2Step {
         Epoch storage e = _epochs[(sub << 64) | epoch];
         if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
 
-        bytes32 root = e.root;
+        bytes32 root = e.rootOrFirstTuple;
         uint256 unclaimed = e.unclaimed;
         uint256 claimed = e.claimed;
         uint256 budget = e.budget;
@@ -325,7 +337,8 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @inheritdoc IPermits
     function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {
         Subnet storage s = _subnets[netuid];
-        return (s.permitsBitmap, s.finalised);
+        if (!s.finalised) return (0, false);
+        return (s.permitsBitmap, true);
     }
 
     /// @inheritdoc IPermits
@@ -369,7 +382,7 @@ contract Settlement is ISettlement, Ownable2Step {
         info.quorumStake = e.quorumStake;
         info.eligible = e.eligible;
         info.pendingVoters = e.pendingVoters;
-        if (e.status == EpochStatus.Finalised) info.root = e.root;
+        if (e.status == EpochStatus.Finalised) info.root = e.rootOrFirstTuple;
     }
 
     /// @inheritdoc ISettlement
@@ -381,7 +394,10 @@ contract Settlement is ISettlement, Ownable2Step {
 
     /// @inheritdoc ISettlement
     function tupleStake(uint16 netuid, uint64 epoch, bytes32 tupleHash) external view returns (uint256) {
-        return _tupleStake[_epochKey(netuid, _subnets[netuid].generation, epoch)][tupleHash];
+        uint256 key = _epochKey(netuid, _subnets[netuid].generation, epoch);
+        Epoch storage e = _epochs[key];
+        if (e.status == EpochStatus.Open && tupleHash == e.rootOrFirstTuple) return e.firstTupleStake;
+        return _tupleStake[key][tupleHash];
     }
 
     /// @inheritdoc ISettlement
@@ -432,8 +448,17 @@ contract Settlement is ISettlement, Ownable2Step {
         uint256 weight = staking.stakeWeightAt(netuid, msg.sender, e.close);
 
         e.pendingVoters = pending & ~bit;
-        uint256 stake = _tupleStake[key][th] + weight;
-        _tupleStake[key][th] = stake;
+        uint256 stake;
+        bytes32 first = e.rootOrFirstTuple;
+        if (th == first || first == NO_TUPLE_YET) {
+            // The first tuple voted for (usually the only one) keeps its stake in the epoch's own words.
+            if (first == NO_TUPLE_YET) e.rootOrFirstTuple = th;
+            stake = e.firstTupleStake + weight;
+            e.firstTupleStake = stake.toUint64();
+        } else {
+            stake = _tupleStake[key][th] + weight;
+            _tupleStake[key][th] = stake;
+        }
         emit EpochResultSubmitted(netuid, epoch, msg.sender, th, weight, stake);
         return stake >= e.quorumStake;
     }
@@ -451,7 +476,7 @@ contract Settlement is ISettlement, Ownable2Step {
         EpochTotals calldata totals
     ) private {
         e.status = EpochStatus.Finalised;
-        e.root = root;
+        e.rootOrFirstTuple = root;
         if (!s.finalised || epoch > s.permitsEpoch) {
             s.finalised = true;
             s.permitsEpoch = epoch;
@@ -505,8 +530,9 @@ contract Settlement is ISettlement, Ownable2Step {
             e.bootstrap = true;
             return;
         }
-        e.permitsClose = uint48(permitsClose); // a stored `Epoch.close`: fits 48 bits
-        e.quorumStake = Math.mulDiv(permittedStake, quorumBps, BPS, Math.Rounding.Ceil).toUint112();
+        e.permitsClose = uint40(permitsClose); // a stored `Epoch.close`: fits 40 bits
+        // quorumStake <= permittedStake (quorumBps <= BPS), so both fit 64 bits once permittedStake does.
+        e.quorumStake = uint64(Math.mulDiv(permittedStake.toUint64(), quorumBps, BPS, Math.Rounding.Ceil));
         e.pendingVoters = eligible;
         e.eligible = eligible;
         e.permittedStake = permittedStake;

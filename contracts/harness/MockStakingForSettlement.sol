@@ -6,8 +6,8 @@ import {IStakingHooks} from "../interfaces/IStakingHooks.sol";
 
 /// @notice Test-only staking for the settlement tests and bench: epoch emission set by hand, stake weight
 /// checkpointed by slot (OpenZeppelin Checkpoints, as the real contract), and a credit ledger.
-/// `creditEmission` adds to a per-subnet total and emits `Credited`; with `perHotkey` it also keeps a per-hotkey
-/// ledger (one more storage write per credit: the bench measures both).
+/// `creditEmission` emits `Credited`; with `perHotkey` it also keeps a per-subnet total and a per-hotkey ledger
+/// (two storage writes per credit, which tests read; the bench measures both modes).
 contract MockStakingForSettlement is IStakingHooks {
     using Checkpoints for Checkpoints.Trace208;
 
@@ -39,8 +39,10 @@ contract MockStakingForSettlement is IStakingHooks {
     }
 
     function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
-        totalCredited[netuid] += amount;
-        if (perHotkey) credited[netuid][hotkey] += amount;
+        if (perHotkey) {
+            totalCredited[netuid] += amount;
+            credited[netuid][hotkey] += amount;
+        }
         emit Credited(netuid, hotkey, amount);
     }
 

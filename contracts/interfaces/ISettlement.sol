@@ -143,7 +143,7 @@ interface ISettlement is IPermits {
     event EpochFinalised(
         uint16 indexed netuid,
         uint64 indexed epoch,
-        bytes32 indexed root,
+        bytes32 root,
         uint256 permitsBitmap,
         bytes32 bondsHash,
         uint256 totalIncentive,
@@ -222,7 +222,8 @@ interface ISettlement is IPermits {
 
     function isClaimed(uint16 netuid, uint64 epoch, uint16 uid) external view returns (bool);
 
-    /// @notice Stake weight accumulated by a tuple on an epoch.
+    /// @notice Stake weight accumulated by a tuple on an epoch while it is open (after finalisation the votes are
+    /// in the `EpochResultSubmitted` events).
     function tupleStake(uint16 netuid, uint64 epoch, bytes32 tupleHash) external view returns (uint256);
 
     /// @notice The hash votes are counted under: keccak256(abi.encode(root, permitsBitmap, bondsHash, totals)).

@@ -12,9 +12,22 @@ library EpochResult {
     function leaf(uint16 netuid, uint64 epoch, uint16 uid, address hotkey, uint256 incentive, uint256 dividend)
         internal
         pure
-        returns (bytes32)
+        returns (bytes32 h)
     {
-        return keccak256(bytes.concat(keccak256(abi.encode(netuid, epoch, uid, hotkey, incentive, dividend))));
+        // Same bytes as keccak256(bytes.concat(keccak256(abi.encode(...)))) (checked by a fuzz test), hashed in
+        // the memory past the free-memory pointer, which is left unchanged: a batch of 256 claims does not grow
+        // memory.
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, and(netuid, 0xffff))
+            mstore(add(m, 0x20), and(epoch, 0xffffffffffffffff))
+            mstore(add(m, 0x40), and(uid, 0xffff))
+            mstore(add(m, 0x60), and(hotkey, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(m, 0x80), incentive)
+            mstore(add(m, 0xa0), dividend)
+            mstore(0x00, keccak256(m, 0xc0))
+            h := keccak256(0x00, 0x20)
+        }
     }
 
     /// @notice The hash votes are counted under: keccak256(abi.encode(root, permitsBitmap, bondsHash,
