@@ -47,7 +47,8 @@ async function measure(perHotkey: boolean): Promise<Record<string, number>> {
     await staking.write.setStakeWeight([NETUID, hotkeys[uid], 0, w]);
   }
   const permits = bitmapOf([...Array(VALIDATORS).keys()]);
-  for (const e of [0n, 1n, 2n, 3n]) await staking.write.setEpochEmission([NETUID, e, 65n * 10n ** 9n, 500n * 10n ** 9n]);
+  for (const e of [0n, 1n, 2n, 3n])
+    await staking.write.setEpochEmission([NETUID, e, 65n * 10n ** 9n, 500n * 10n ** 9n]);
 
   // Epoch 0, bootstrap: the owner hotkey opens and finalises alone.
   const t0 = treeFor(0n, hotkeys);
@@ -64,21 +65,28 @@ async function measure(perHotkey: boolean): Promise<Record<string, number>> {
     f,
     await settlement.write.claim([NETUID, 0n, c0.uid, c0.hotkey, c0.incentive, c0.dividend, c0.proof]),
   );
-  const rest0 = t0.claims.filter((c) => c.uid !== 10).map(({ uid, hotkey, incentive, dividend, proof }) => ({
-    uid,
-    hotkey,
-    incentive,
-    dividend,
-    proof,
-  }));
+  const rest0 = t0.claims
+    .filter((c) => c.uid !== 10)
+    .map(({ uid, hotkey, incentive, dividend, proof }) => ({
+      uid,
+      hotkey,
+      incentive,
+      dividend,
+      proof,
+    }));
   await gasOf(f, await settlement.write.claimBatch([NETUID, 0n, rest0]));
 
   // Epoch 1: 64 permitted validators; three votes of 30% each, the third reaches 2/3.
   const t1 = treeFor(1n, hotkeys);
   await f.warpToSlot(f.openSlot(1n));
-  gas[`openEpoch (${VALIDATORS} permitted validators)`] = await gasOf(f, await settlement.write.openEpoch([NETUID, 1n]));
+  gas[`openEpoch (${VALIDATORS} permitted validators)`] = await gasOf(
+    f,
+    await settlement.write.openEpoch([NETUID, 1n]),
+  );
   const vote = (i: number) =>
-    settlement.write.submitEpochResult([NETUID, 1n, t1.root, permits, BONDS, t1.totals], { account: voters[i].account });
+    settlement.write.submitEpochResult([NETUID, 1n, t1.root, permits, BONDS, t1.totals], {
+      account: voters[i].account,
+    });
   gas["submitEpochResult (first vote for a tuple)"] = await gasOf(f, await vote(0));
   gas["submitEpochResult (further vote)"] = await gasOf(f, await vote(1));
   gas["submitEpochResult (vote reaching quorum, finalises)"] = await gasOf(f, await vote(2));
@@ -89,13 +97,15 @@ async function measure(perHotkey: boolean): Promise<Record<string, number>> {
     f,
     await settlement.write.claim([NETUID, 1n, c1.uid, c1.hotkey, c1.incentive, c1.dividend, c1.proof]),
   );
-  const leaves = t1.claims.filter((c) => c.uid !== 10).map(({ uid, hotkey, incentive, dividend, proof }) => ({
-    uid,
-    hotkey,
-    incentive,
-    dividend,
-    proof,
-  }));
+  const leaves = t1.claims
+    .filter((c) => c.uid !== 10)
+    .map(({ uid, hotkey, incentive, dividend, proof }) => ({
+      uid,
+      hotkey,
+      incentive,
+      dividend,
+      proof,
+    }));
   const one = await gasOf(f, await settlement.write.claimBatch([NETUID, 1n, leaves.slice(0, 1)]));
   const all = await gasOf(f, await settlement.write.claimBatch([NETUID, 1n, leaves.slice(1)]));
   gas["claimBatch, 1 leaf"] = one;
@@ -115,7 +125,8 @@ export default async function bench(): Promise<BenchResult> {
   const lean = await measure(false);
   const ledger = await measure(true);
   const gas: Record<string, number> = { ...lean };
-  for (const k of ["claim, 256 leaves", "claimBatch, each further leaf"]) gas[`${k} (mock keeps per-hotkey ledger)`] = ledger[k];
+  for (const k of ["claim, 256 leaves", "claimBatch, each further leaf"])
+    gas[`${k} (mock keeps per-hotkey ledger)`] = ledger[k];
   return {
     gas,
     notes: {
@@ -124,7 +135,8 @@ export default async function bench(): Promise<BenchResult> {
         "OpenZeppelin Checkpoints lookup; creditEmission adds to one per-subnet total and emits an event (the " +
         "'per-hotkey ledger' rows add a second storage write per credit). A real Staking.creditEmission costs more.",
       baseline: "Uniswap merkle-distributor claim: 95,256 gas first, 62,332 average",
-      targets: "submitEpochResult <= 80k whatever the number of uids; claim at 256 leaves <= 60k; further batch leaf <= 35k",
+      targets:
+        "submitEpochResult <= 80k whatever the number of uids; claim at 256 leaves <= 60k; further batch leaf <= 35k",
     },
   };
 }

@@ -111,11 +111,13 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @param registry_ The subnet registry.
     /// @param staking_ The staking contract (must accept `creditEmission` from this contract).
     /// @param emission_ The emission contract, for the slot clock's genesis time.
-    constructor(address owner_, ISubnetRegistryView registry_, IStakingHooks staking_, IEmission emission_)
-        Ownable(owner_)
-    {
-        if (address(registry_) == address(0) || address(staking_) == address(0) || address(emission_) == address(0))
-        {
+    constructor(
+        address owner_,
+        ISubnetRegistryView registry_,
+        IStakingHooks staking_,
+        IEmission emission_
+    ) Ownable(owner_) {
+        if (address(registry_) == address(0) || address(staking_) == address(0) || address(emission_) == address(0)) {
             revert ZeroAddress();
         }
         registry = registry_;
@@ -158,9 +160,7 @@ contract Settlement is ISettlement, Ownable2Step {
         e.close = uint256(close).toUint40();
         e.deadline = uint256(deadline).toUint40();
         _freezeVoters(s, e, netuid, close);
-        emit EpochOpened(
-            netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap
-        );
+        emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
             staking.creditEmission(netuid, ownerHotkey, ownerCut);
@@ -247,8 +247,17 @@ contract Settlement is ISettlement, Ownable2Step {
         Epoch storage e = _epochs[(sub << 64) | epoch];
         if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
 
-        uint256 unclaimed =
-            _verifyLeaf(e.rootOrFirstTuple, e.unclaimed, netuid, epoch, uid, hotkey, incentive, dividend, proof);
+        uint256 unclaimed = _verifyLeaf(
+            e.rootOrFirstTuple,
+            e.unclaimed,
+            netuid,
+            epoch,
+            uid,
+            hotkey,
+            incentive,
+            dividend,
+            proof
+        );
         uint256 amount = incentive + dividend;
         uint256 claimed = e.claimed;
         uint256 budget = e.budget;
@@ -388,8 +397,8 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @inheritdoc ISettlement
     function isClaimed(uint16 netuid, uint64 epoch, uint16 uid) external view returns (bool) {
         Epoch storage e = _epochs[_epochKey(netuid, _subnets[netuid].generation, epoch)];
-        return e.status == EpochStatus.Finalised && uid <= type(uint8).max
-            && !ClaimBitmap.isUnclaimed(e.unclaimed, uid);
+        return
+            e.status == EpochStatus.Finalised && uid <= type(uint8).max && !ClaimBitmap.isUnclaimed(e.unclaimed, uid);
     }
 
     /// @inheritdoc ISettlement
@@ -401,20 +410,24 @@ contract Settlement is ISettlement, Ownable2Step {
     }
 
     /// @inheritdoc ISettlement
-    function tupleHashOf(bytes32 root, uint256 permitsBitmap, bytes32 bondsHash, EpochTotals calldata totals)
-        external
-        pure
-        returns (bytes32)
-    {
+    function tupleHashOf(
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external pure returns (bytes32) {
         return EpochResult.tupleHash(root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
     }
 
     /// @inheritdoc ISettlement
-    function leafHash(uint16 netuid, uint64 epoch, uint16 uid, address hotkey, uint256 incentive, uint256 dividend)
-        external
-        pure
-        returns (bytes32)
-    {
+    function leafHash(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend
+    ) external pure returns (bytes32) {
         return EpochResult.leaf(netuid, epoch, uid, hotkey, incentive, dividend);
     }
 
@@ -430,10 +443,7 @@ contract Settlement is ISettlement, Ownable2Step {
     }
 
     /// @dev Counts `msg.sender`'s stake weight at the close for tuple `th`, once; true when the tuple has quorum.
-    function _stakeVote(Epoch storage e, uint256 key, uint16 netuid, uint64 epoch, bytes32 th)
-        private
-        returns (bool)
-    {
+    function _stakeVote(Epoch storage e, uint256 key, uint16 netuid, uint64 epoch, bytes32 th) private returns (bool) {
         (bool registered, uint16 uid) = registry.uidOf(netuid, msg.sender);
         if (!registered || uid > type(uint8).max) revert NotPermitted(msg.sender);
         uint256 bit = uint256(1) << uid;
@@ -511,7 +521,7 @@ contract Settlement is ISettlement, Ownable2Step {
     function _recordEmission(uint256 sub, uint16 uid, uint64 epoch, uint256 amount) private {
         uint256 wordKey = (sub << 8) | LastEmissionRecord.wordIndex(uid);
         uint256 word = _lastEmission[wordKey];
-        (uint64 recorded,) = LastEmissionRecord.read(word, uid);
+        (uint64 recorded, ) = LastEmissionRecord.read(word, uid);
         if (epoch >= recorded) _lastEmission[wordKey] = LastEmissionRecord.write(word, uid, epoch, amount);
     }
 
@@ -541,11 +551,12 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit: a hotkey sits at
     /// the uid, it registered no later than `permitsClose`, and it has stake. O(bits set): at most 256 (in practice
     /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
-    function _tallyPermitted(uint16 netuid, uint256 bitmap, uint64 permitsClose, uint64 close)
-        private
-        view
-        returns (uint256 eligible, uint256 total)
-    {
+    function _tallyPermitted(
+        uint16 netuid,
+        uint256 bitmap,
+        uint64 permitsClose,
+        uint64 close
+    ) private view returns (uint256 eligible, uint256 total) {
         while (bitmap != 0) {
             // Highest set bit first; uid < 256 (log2 of a non-zero word).
             uint256 uid = Math.log2(bitmap);

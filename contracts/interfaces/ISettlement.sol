@@ -227,14 +227,20 @@ interface ISettlement is IPermits {
     function tupleStake(uint16 netuid, uint64 epoch, bytes32 tupleHash) external view returns (uint256);
 
     /// @notice The hash votes are counted under: keccak256(abi.encode(root, permitsBitmap, bondsHash, totals)).
-    function tupleHashOf(bytes32 root, uint256 permitsBitmap, bytes32 bondsHash, EpochTotals calldata totals)
-        external
-        pure
-        returns (bytes32);
+    function tupleHashOf(
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external pure returns (bytes32);
 
     /// @notice The standard-tree leaf hash of a result entry.
-    function leafHash(uint16 netuid, uint64 epoch, uint16 uid, address hotkey, uint256 incentive, uint256 dividend)
-        external
-        pure
-        returns (bytes32);
+    function leafHash(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend
+    ) external pure returns (bytes32);
 }

@@ -9,11 +9,14 @@ pragma solidity ^0.8.30;
 library EpochResult {
     /// @notice The standard-tree leaf: keccak256(bytes.concat(keccak256(abi.encode(...)))). Hashing twice keeps a
     /// 64-byte inner node from ever passing as a leaf (second-preimage safety).
-    function leaf(uint16 netuid, uint64 epoch, uint16 uid, address hotkey, uint256 incentive, uint256 dividend)
-        internal
-        pure
-        returns (bytes32 h)
-    {
+    function leaf(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend
+    ) internal pure returns (bytes32 h) {
         // Same bytes as keccak256(bytes.concat(keccak256(abi.encode(...)))) (checked by a fuzz test), hashed in
         // the memory past the free-memory pointer, which is left unchanged: a batch of 256 claims does not grow
         // memory.

@@ -17,7 +17,7 @@ export function addressOf(label: string): Address {
  * epoch 0 starts at slot 0 and whose owner hotkey is the second wallet.
  */
 export async function deploySettlement(opts: { perHotkey?: boolean } = {}) {
-  const connection = await network.connect();
+  const connection = await network.create(); // a fresh in-process chain per fixture
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
   const [gov, ownerHotkey] = wallets;
@@ -32,7 +32,13 @@ export async function deploySettlement(opts: { perHotkey?: boolean } = {}) {
     emission.address,
   ]);
   const genesis = await settlement.read.genesisTime();
-  await registry.write.createSubnet([NETUID, addressOf("owner-coldkey"), ownerHotkey.account.address, Number(TEMPO), 0n]);
+  await registry.write.createSubnet([
+    NETUID,
+    addressOf("owner-coldkey"),
+    ownerHotkey.account.address,
+    Number(TEMPO),
+    0n,
+  ]);
 
   const slotNow = async (): Promise<bigint> => {
     const ts = BigInt(await networkHelpers.time.latest());

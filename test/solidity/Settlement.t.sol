@@ -126,7 +126,7 @@ contract SettlementTest is SettlementFixture {
         ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
         assertEq(uint256(info.status), uint256(ISettlement.EpochStatus.Finalised), "90% finalises");
         assertTrue(info.root == r.root, "the voted root");
-        (uint256 bitmap,) = settlement.permits(NETUID);
+        (uint256 bitmap, ) = settlement.permits(NETUID);
         assertEq(bitmap, 0x6, "new permits");
     }
 
@@ -327,7 +327,11 @@ contract SettlementTest is SettlementFixture {
         ISettlement.ClaimLeaf[] memory ls = new ISettlement.ClaimLeaf[](4);
         for (uint16 uid; uid < 4; uid++) {
             ls[uid] = ISettlement.ClaimLeaf(
-                uid, _hotkeyOf(uid), r.incentive[uid], r.dividend[uid], SettlementMerkle.proof(r.leaves, uid)
+                uid,
+                _hotkeyOf(uid),
+                r.incentive[uid],
+                r.dividend[uid],
+                SettlementMerkle.proof(r.leaves, uid)
             );
         }
         settlement.claimBatch(NETUID, 0, ls);
@@ -405,7 +409,9 @@ contract SettlementTest is SettlementFixture {
     function test_rollOver_beforeTheDeadlineReverts() public {
         _openEpoch1();
         _warpSlot(_deadlineOf(1));
-        vm.expectRevert(abi.encodeWithSelector(ISettlement.DeadlineNotReached.selector, _deadlineOf(1), _deadlineOf(1)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.DeadlineNotReached.selector, _deadlineOf(1), _deadlineOf(1))
+        );
         settlement.rollOver(NETUID, 1);
     }
 
@@ -437,18 +443,30 @@ contract SettlementTest is SettlementFixture {
         assertEq(staking.credited(NETUID, ownerHotkey), OWNER_CUT, "owner cut still credited");
         assertEq(settlement.carry(NETUID), DISTRIBUTABLE, "distributable carried");
         vm.expectRevert(
-            abi.encodeWithSelector(ISettlement.EpochAlreadyResolved.selector, NETUID, 0, ISettlement.EpochStatus.RolledOver)
+            abi.encodeWithSelector(
+                ISettlement.EpochAlreadyResolved.selector,
+                NETUID,
+                0,
+                ISettlement.EpochStatus.RolledOver
+            )
         );
         settlement.rollOver(NETUID, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(ISettlement.EpochAlreadyOpened.selector, NETUID, 0, ISettlement.EpochStatus.RolledOver)
+            abi.encodeWithSelector(
+                ISettlement.EpochAlreadyOpened.selector,
+                NETUID,
+                0,
+                ISettlement.EpochStatus.RolledOver
+            )
         );
         settlement.openEpoch(NETUID, 0);
     }
 
     function test_rollOver_unopenedBeforeTheDeadlineReverts() public {
         _warpSlot(_closeOf(0) + 1);
-        vm.expectRevert(abi.encodeWithSelector(ISettlement.DeadlineNotReached.selector, _deadlineOf(0), _closeOf(0) + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.DeadlineNotReached.selector, _deadlineOf(0), _closeOf(0) + 1)
+        );
         settlement.rollOver(NETUID, 0);
     }
 
@@ -456,7 +474,12 @@ contract SettlementTest is SettlementFixture {
         _bootstrap();
         _warpSlot(_deadlineOf(0) + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(ISettlement.EpochAlreadyResolved.selector, NETUID, 0, ISettlement.EpochStatus.Finalised)
+            abi.encodeWithSelector(
+                ISettlement.EpochAlreadyResolved.selector,
+                NETUID,
+                0,
+                ISettlement.EpochStatus.Finalised
+            )
         );
         settlement.rollOver(NETUID, 0);
     }
@@ -476,7 +499,7 @@ contract SettlementTest is SettlementFixture {
         _warpSlot(_closeOf(2) + 1);
         settlement.openEpoch(NETUID, 2);
         assertEq(settlement.epochInfo(NETUID, 2).budget, 2 * DISTRIBUTABLE, "epoch 2 absorbs epoch 0");
-        (, uint64 latest,) = settlement.latestFinalised(NETUID);
+        (, uint64 latest, ) = settlement.latestFinalised(NETUID);
         assertEq(latest, 1, "epoch 1 is the latest finalised");
     }
 
@@ -487,9 +510,9 @@ contract SettlementTest is SettlementFixture {
         settlement.openEpoch(NETUID, 1);
         _submit(ownerHotkey, 1, _defaultResult(1), 0x6);
         _submit(ownerHotkey, 0, _defaultResult(0), 0xF);
-        (uint256 bitmap,) = settlement.permits(NETUID);
+        (uint256 bitmap, ) = settlement.permits(NETUID);
         assertEq(bitmap, 0x6, "permits of epoch 1, the newest");
-        (, uint64 latest,) = settlement.latestFinalised(NETUID);
+        (, uint64 latest, ) = settlement.latestFinalised(NETUID);
         assertEq(latest, 1, "latest stays 1");
     }
 
@@ -508,7 +531,9 @@ contract SettlementTest is SettlementFixture {
     }
 
     function test_governance_deadlineSlots() public {
-        vm.expectRevert(abi.encodeWithSelector(ISettlement.DeadlineOutOfRange.selector, uint64(50_401), uint64(50_400)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.DeadlineOutOfRange.selector, uint64(50_401), uint64(50_400))
+        );
         settlement.setDeadlineSlots(50_401);
         settlement.setDeadlineSlots(10);
         _warpSlot(_closeOf(0) + 1);
@@ -549,7 +574,9 @@ contract SettlementTest is SettlementFixture {
         uint256 incentive,
         uint256 dividend
     ) public view {
-        bytes32 expected = keccak256(bytes.concat(keccak256(abi.encode(netuid, epoch, uid, hotkey, incentive, dividend))));
+        bytes32 expected = keccak256(
+            bytes.concat(keccak256(abi.encode(netuid, epoch, uid, hotkey, incentive, dividend)))
+        );
         assertTrue(EpochResult.leaf(netuid, epoch, uid, hotkey, incentive, dividend) == expected, "leaf");
         assertTrue(settlement.leafHash(netuid, epoch, uid, hotkey, incentive, dividend) == expected, "view");
     }

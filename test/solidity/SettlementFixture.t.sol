@@ -103,15 +103,22 @@ abstract contract SettlementFixture is TestBase {
     // ------------------------------------------------------------------ results
 
     function _hotkeyOf(uint16 uid) internal view returns (address) {
-        return uid == 0 ? ownerHotkey : uid == 1 ? v1 : uid == 2 ? v2 : v3;
+        return
+            uid == 0
+                ? ownerHotkey
+                : uid == 1
+                    ? v1
+                    : uid == 2
+                        ? v2
+                        : v3;
     }
 
     /// @notice A result paying each of uids 0..3 `incentive[i] + dividend[i]`.
-    function _result(uint64 epoch, uint256[4] memory incentive, uint256[4] memory dividend)
-        internal
-        view
-        returns (Result memory r)
-    {
+    function _result(
+        uint64 epoch,
+        uint256[4] memory incentive,
+        uint256[4] memory dividend
+    ) internal view returns (Result memory r) {
         r.leaves = new bytes32[](4);
         r.incentive = incentive;
         r.dividend = dividend;

@@ -101,10 +101,12 @@ contract SettlementHandler {
         seed = seed % 4 == 0 ? 1 : 0;
         ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, epoch);
         if (info.status != ISettlement.EpochStatus.Open) return;
-        (bytes32 root,,) = _tree(epoch, seed, info.budget);
+        (bytes32 root, , ) = _tree(epoch, seed, info.budget);
         uint256 declared = info.budget; // may be less than the leaves' sum: the over-allocating case
         vm.prank(hotkeys[who % 4]);
-        try settlement.submitEpochResult(NETUID, epoch, root, 0xF, bytes32(seed), ISettlement.EpochTotals(declared, 0)) {
+        try
+            settlement.submitEpochResult(NETUID, epoch, root, 0xF, bytes32(seed), ISettlement.EpochTotals(declared, 0))
+        {
             calls++;
             if (settlement.epochInfo(NETUID, epoch).status == ISettlement.EpochStatus.Finalised) {
                 finalisedSeed[epoch] = seed + 1;
@@ -127,11 +129,11 @@ contract SettlementHandler {
     }
 
     /// @dev Four leaves paying shares of up to twice `budget` (seed 1), or within it (seed 0).
-    function _tree(uint64 epoch, uint256 seed, uint256 budget)
-        internal
-        view
-        returns (bytes32 root, bytes32[] memory leaves, uint256[4] memory amounts)
-    {
+    function _tree(
+        uint64 epoch,
+        uint256 seed,
+        uint256 budget
+    ) internal view returns (bytes32 root, bytes32[] memory leaves, uint256[4] memory amounts) {
         leaves = new bytes32[](4);
         uint256 pot = seed == 1 ? 2 * budget : budget;
         for (uint16 uid; uid < 4; uid++) {
@@ -200,4 +202,3 @@ contract SettlementInvariantTest is TestBase {
         assertEq(held, handler.ghostDistributable(), "carry + budgets = distributable in");
     }
 }
-
