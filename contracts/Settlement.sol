@@ -44,9 +44,9 @@ contract Settlement is ISettlement, Ownable2Step {
     /// first finalisation then rewrites non-zero words only. Never read as permits: readers check `finalised`.
     uint256 private constant PERMITS_NOT_YET = type(uint256).max;
 
-    /// @notice Subnet registry (neurons, owners, epoch bounds).
+    /// @inheritdoc ISettlement
     ISubnetRegistryView public immutable registry;
-    /// @notice Staking: epoch emission, checkpointed stake weight, and the ledger claims credit.
+    /// @inheritdoc ISettlement
     IStakingHooks public immutable staking;
     /// @inheritdoc ISettlement
     uint256 public immutable genesisTime;
@@ -261,7 +261,8 @@ contract Settlement is ISettlement, Ownable2Step {
         uint256 amount = incentive + dividend;
         uint256 claimed = e.claimed;
         uint256 budget = e.budget;
-        if (claimed + amount > budget) revert BudgetExceeded(claimed, amount, budget);
+        // claimed <= budget always holds, so the subtraction cannot underflow.
+        if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
 
         unchecked {
             // claimed + amount <= budget < 2^120, checked just above.
@@ -292,7 +293,8 @@ contract Settlement is ISettlement, Ownable2Step {
             ClaimLeaf calldata l = leaves[i];
             unclaimed = _verifyLeaf(root, unclaimed, netuid, epoch, l.uid, l.hotkey, l.incentive, l.dividend, l.proof);
             uint256 amount = l.incentive + l.dividend;
-            if (claimed + amount > budget) revert BudgetExceeded(claimed, amount, budget);
+            // claimed <= budget holds before each leaf, so the subtraction cannot underflow.
+            if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
             unchecked {
                 // claimed + amount <= budget, checked just above.
                 claimed += amount;

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.30;
 
 import {IPermits} from "./IPermits.sol";
+import {IStakingHooks} from "./IStakingHooks.sol";
+import {ISubnetRegistryView} from "./ISubnetRegistryView.sol";
 
 /// @title ISettlement
 /// @notice On-chain settlement of each subnet epoch (SYSTEM.md §2.5, docs/settlement.md). Validators compute
@@ -205,6 +207,10 @@ interface ISettlement is IPermits {
 
     // ------------------------------------------------------------------ views
 
+    /// @notice The subnet registry read for epochs, owners and neurons.
+    function registry() external view returns (ISubnetRegistryView);
+    /// @notice The staking contract read for emission and stake, and credited by claims.
+    function staking() external view returns (IStakingHooks);
     function quorumBps() external view returns (uint16);
     function deadlineSlots() external view returns (uint64);
     function genesisTime() external view returns (uint256);

@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {SettlementFixture, SettlementMerkle} from "./SettlementFixture.t.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {EpochResult} from "../../contracts/libraries/EpochResult.sol";
+import {LastEmissionRecord} from "../../contracts/libraries/LastEmissionRecord.sol";
 
 contract SettlementTest is SettlementFixture {
     // ================================================================ opening
@@ -341,6 +342,72 @@ contract SettlementTest is SettlementFixture {
         assertEq(staking.credited(NETUID, ownerHotkey), OWNER_CUT + 20e9, "owner: cut + its leaf");
         vm.expectRevert(abi.encodeWithSelector(ISettlement.AlreadyClaimed.selector, uint16(0)));
         settlement.claimBatch(NETUID, 0, ls);
+    }
+
+    function _batchOf(Result memory r) internal view returns (ISettlement.ClaimLeaf[] memory ls) {
+        ls = new ISettlement.ClaimLeaf[](4);
+        for (uint16 uid; uid < 4; uid++) {
+            ls[uid] = ISettlement.ClaimLeaf(
+                uid,
+                _hotkeyOf(uid),
+                r.incentive[uid],
+                r.dividend[uid],
+                SettlementMerkle.proof(r.leaves, uid)
+            );
+        }
+    }
+
+    function test_claimBatch_overAllocatingBatchRevertsWhole() public {
+        _warpSlot(_closeOf(0) + 1);
+        settlement.openEpoch(NETUID, 0);
+        Result memory r = _result(0, [uint256(30e9), 30e9, 30e9, 30e9], [uint256(0), 0, 0, 0]);
+        vm.prank(ownerHotkey);
+        settlement.submitEpochResult(NETUID, 0, r.root, _permits(), BONDS, ISettlement.EpochTotals(82e9, 0));
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.BudgetExceeded.selector, 60e9, 30e9, 82e9));
+        settlement.claimBatch(NETUID, 0, _batchOf(r));
+        assertEq(settlement.epochInfo(NETUID, 0).claimed, 0, "all or nothing");
+        assertTrue(!settlement.isClaimed(NETUID, 0, 0), "first leaf not marked");
+    }
+
+    /// @notice Whatever the leaves of a finalised root pay, the claims of an epoch never pass its budget, and
+    /// every leaf that fits is paid in full.
+    function testFuzz_claimsNeverExceedTheBudget(uint256[4] memory amounts, uint8 order) public {
+        _warpSlot(_closeOf(0) + 1);
+        settlement.openEpoch(NETUID, 0);
+        uint256[4] memory zero;
+        for (uint256 i; i < 4; i++) amounts[i] = bound(amounts[i], 0, 3 * DISTRIBUTABLE);
+        Result memory r = _result(0, amounts, zero);
+        vm.prank(ownerHotkey);
+        settlement.submitEpochResult(NETUID, 0, r.root, _permits(), BONDS, ISettlement.EpochTotals(0, 0));
+        uint256 paid;
+        for (uint256 k; k < 4; k++) {
+            uint16 uid = uint16((k + order) % 4);
+            if (paid + amounts[uid] > DISTRIBUTABLE) {
+                vm.expectRevert(
+                    abi.encodeWithSelector(ISettlement.BudgetExceeded.selector, paid, amounts[uid], DISTRIBUTABLE)
+                );
+                _claim(0, r, uid);
+            } else {
+                _claim(0, r, uid);
+                paid += amounts[uid];
+            }
+            assertEq(settlement.epochInfo(NETUID, 0).claimed, paid, "claimed");
+            assertLe(paid, DISTRIBUTABLE, "claimed <= budget");
+        }
+        assertEq(staking.totalCredited(NETUID), OWNER_CUT + paid, "credited = owner cut + paid leaves");
+    }
+
+    function testFuzz_lastEmissionRecordRoundTrip(uint256 word, uint16 uid, uint64 epoch, uint256 amount) public pure {
+        uid = uint16(bound(uid, 0, 255));
+        uint256 next = LastEmissionRecord.write(word, uid, epoch, amount);
+        (uint64 e, uint64 a) = LastEmissionRecord.read(next, uid);
+        assertEq(e, epoch, "epoch");
+        assertEq(a, amount > type(uint64).max ? type(uint64).max : amount, "amount (saturated)");
+        // The other uid of the word is untouched.
+        uint16 other = uid ^ 1;
+        (uint64 e0, uint64 a0) = LastEmissionRecord.read(word, other);
+        (uint64 e1, uint64 a1) = LastEmissionRecord.read(next, other);
+        assertTrue(e0 == e1 && a0 == a1, "neighbour untouched");
     }
 
     function test_claimBatch_duplicateLeafInOneBatchReverts() public {
