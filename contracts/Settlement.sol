@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IEmission} from "./interfaces/IEmission.sol";
+import {IPermits} from "./interfaces/IPermits.sol";
+import {ISettlement} from "./interfaces/ISettlement.sol";
+import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
+import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {ClaimBitmap} from "./libraries/ClaimBitmap.sol";
+import {EpochResult} from "./libraries/EpochResult.sol";
+import {LastEmissionRecord} from "./libraries/LastEmissionRecord.sol";
+import {SlotClock} from "./libraries/SlotClock.sol";
+
+/// @title Settlement
+/// @notice See {ISettlement} and docs/settlement.md.
+///
+/// Storage (after Ownable2Step's `_owner` in slot 0 and `_pendingOwner` in slot 1):
+///   slot 2  `quorumBps` (uint16) | `deadlineSlots` (uint64)
+///   slot 3  `_subnets[netuid]`         Subnet (3 words, see below), keyed by netuid, reset on dissolution
+///   slot 4  `_epochs[epochKey]`        Epoch (7 words, see below)
+///   slot 5  `_tupleStake[epochKey][tupleHash]`  stake weight voted for a tuple
+///   slot 6  `_lastEmission[sub << 8 | uid >> 1]`  two LastEmissionRecord halves per word
+/// Keys: `sub = generation << 16 | netuid` (80 bits) names one life of a netuid; `epochKey = sub << 64 | epoch`
+/// (144 bits). A dissolved netuid gets a new generation, so nothing of the old subnet (epochs, claims, votes,
+/// pruning scores) is visible to the new one.
+contract Settlement is ISettlement, Ownable2Step {
+    using SafeCast for uint256;
+
+    /// @notice Basis points of the whole.
+    uint16 public constant BPS = 10_000;
+    /// @notice Default quorum: 66.67% of the permitted stake (>= 2/3).
+    uint16 public constant DEFAULT_QUORUM_BPS = 6667;
+    /// @notice Longest vote window governance may set (subtensor's MAX_TEMPO: 7 days of slots).
+    uint64 public constant MAX_DEADLINE_SLOTS = 50_400;
+
+    /// @dev `Epoch.rootOrFirstTuple` of an open epoch nobody has voted on. Written at open so that the first vote
+    /// and the finalising vote rewrite a non-zero word (2,900 gas) instead of paying 20,000 for zero-to-non-zero.
+    bytes32 private constant NO_TUPLE_YET = bytes32(uint256(1));
+    /// @dev `Subnet.permitsBitmap` from a subnet's first open to its first finalisation, for the same reason: the
+    /// first finalisation then rewrites non-zero words only. Never read as permits: readers check `finalised`.
+    uint256 private constant PERMITS_NOT_YET = type(uint256).max;
+
+    /// @inheritdoc ISettlement
+    ISubnetRegistryView public immutable registry;
+    /// @inheritdoc ISettlement
+    IStakingHooks public immutable staking;
+    /// @inheritdoc ISettlement
+    uint256 public immutable genesisTime;
+
+    /// @inheritdoc ISettlement
+    uint16 public quorumBps;
+    /// @inheritdoc ISettlement
+    uint64 public deadlineSlots;
+
+    /// @dev One life of a netuid.
+    struct Subnet {
+        // word 0
+        uint64 generation; // bumped on dissolution (survives the reset)
+        uint64 permitsEpoch; // latest finalised epoch: the source of `permitsBitmap` and of lastEmission
+        uint64 permitsClose; // its closing slot
+        bool finalised; // any epoch finalised in this generation
+        bool opened; // any epoch opened in this generation
+        // word 1: meaningful only once `finalised`; PERMITS_NOT_YET from the first open until then
+        uint256 permitsBitmap;
+        // word 2
+        uint256 carry; // rolled-over emission waiting for the next opened epoch
+    }
+
+    /// @dev One epoch. Word 0 is what a claim and a vote read (and a claim writes); words 1 and 3-4 what a vote
+    /// reads and writes; words 5-6 are for views and error paths.
+    struct Epoch {
+        // word 0
+        uint120 budget; // 1.3e36 rao: far above the 2.1e16 rao alpha cap
+        uint120 claimed; // <= budget, always
+        EpochStatus status;
+        bool bootstrap;
+        // word 1: while Open, the hash of the first tuple voted for (NO_TUPLE_YET before any vote), whose stake
+        // is `firstTupleStake` (other tuples' stake: `_tupleStake`); once Finalised, the merkle root.
+        bytes32 rootOrFirstTuple;
+        // word 2
+        uint256 unclaimed; // ClaimBitmap: all ones at open, bit uid cleared when claimed
+        // word 3
+        uint40 close; // 2^40 slots of 12 s: 418,000 years
+        uint40 deadline;
+        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot
+        uint64 quorumStake; // stake weights are rao of a 21M-capped supply: 2^64 rao is 870x the cap
+        uint64 firstTupleStake; // <= permittedStake < 2^64
+        // word 4
+        uint256 pendingVoters; // eligible uids that have not voted
+        // word 5
+        uint256 eligible;
+        // word 6
+        uint256 permittedStake; // < 2^64 (checked at open)
+    }
+
+    mapping(uint16 netuid => Subnet) internal _subnets;
+    mapping(uint256 epochKey => Epoch) internal _epochs;
+    mapping(uint256 epochKey => mapping(bytes32 tupleHash => uint256 stake)) internal _tupleStake;
+    mapping(uint256 wordKey => uint256 word) internal _lastEmission;
+
+    modifier onlyRegistry() {
+        if (msg.sender != address(registry)) revert NotRegistry(msg.sender, address(registry));
+        _;
+    }
+
+    /// @param owner_ Governance (two-step transferable).
+    /// @param registry_ The subnet registry.
+    /// @param staking_ The staking contract (must accept `creditEmission` from this contract).
+    /// @param emission_ The emission contract, for the slot clock's genesis time.
+    constructor(
+        address owner_,
+        ISubnetRegistryView registry_,
+        IStakingHooks staking_,
+        IEmission emission_
+    ) Ownable(owner_) {
+        if (address(registry_) == address(0) || address(staking_) == address(0) || address(emission_) == address(0)) {
+            revert ZeroAddress();
+        }
+        registry = registry_;
+        staking = staking_;
+        genesisTime = emission_.genesisTime();
+        quorumBps = DEFAULT_QUORUM_BPS;
+        emit QuorumSet(DEFAULT_QUORUM_BPS);
+    }
+
+    // =================================================================== epoch life
+
+    /// @inheritdoc ISettlement
+    function openEpoch(uint16 netuid, uint64 epoch) external {
+        _requireSubnet(netuid);
+        Subnet storage s = _subnets[netuid];
+        Epoch storage e = _epochs[_epochKey(netuid, s.generation, epoch)];
+        if (e.status != EpochStatus.None) revert EpochAlreadyOpened(netuid, epoch, e.status);
+
+        (uint64 close, uint64 deadline) = _window(netuid, epoch);
+        uint64 nowSlot = _now();
+        if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
+        if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
+
+        (uint256 ownerCut, uint256 distributable) = staking.epochEmission(netuid, epoch);
+        (, address ownerHotkey) = registry.subnetOwner(netuid);
+        uint256 budget = distributable + s.carry;
+        // With no owner hotkey to pay, the owner cut goes to miners and validators with the rest.
+        if (ownerHotkey == address(0)) budget += ownerCut;
+
+        if (!s.opened) {
+            // First open of this subnet (generation): pay here for the words its first finalisation writes.
+            s.opened = true;
+            if (!s.finalised) s.permitsBitmap = PERMITS_NOT_YET;
+        }
+        if (s.carry != 0) s.carry = 0;
+        e.budget = budget.toUint120();
+        e.status = EpochStatus.Open;
+        e.rootOrFirstTuple = NO_TUPLE_YET;
+        e.unclaimed = ClaimBitmap.ALL_UNCLAIMED;
+        e.close = uint256(close).toUint40();
+        e.deadline = uint256(deadline).toUint40();
+        _freezeVoters(s, e, netuid, close);
+        emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
+
+        if (ownerHotkey != address(0) && ownerCut != 0) {
+            staking.creditEmission(netuid, ownerHotkey, ownerCut);
+            emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
+        }
+    }
+
+    /// @inheritdoc ISettlement
+    function submitEpochResult(
+        uint16 netuid,
+        uint64 epoch,
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external {
+        Subnet storage s = _subnets[netuid];
+        uint256 key = _epochKey(netuid, s.generation, epoch);
+        Epoch storage e = _epochs[key];
+        if (e.status != EpochStatus.Open) revert EpochNotOpen(netuid, epoch, e.status);
+        {
+            uint64 nowSlot = _now();
+            if (nowSlot > e.deadline) revert EpochExpired(e.deadline, nowSlot);
+            uint256 total = totals.incentive + totals.dividend;
+            if (total > e.budget) revert TotalsExceedBudget(total, e.budget);
+        }
+        bytes32 th = EpochResult.tupleHash(root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
+        bool reached = e.bootstrap ? _ownerVote(netuid, epoch, th) : _stakeVote(e, key, netuid, epoch, th);
+        if (reached) _finalise(s, e, netuid, epoch, root, permitsBitmap, bondsHash, totals);
+    }
+
+    /// @inheritdoc ISettlement
+    function rollOver(uint16 netuid, uint64 epoch) external {
+        Subnet storage s = _subnets[netuid];
+        Epoch storage e = _epochs[_epochKey(netuid, s.generation, epoch)];
+        EpochStatus status = e.status;
+        uint64 nowSlot = _now();
+
+        if (status == EpochStatus.Open) {
+            if (nowSlot <= e.deadline) revert DeadlineNotReached(e.deadline, nowSlot);
+            uint256 amount = e.budget;
+            e.status = EpochStatus.RolledOver;
+            uint256 carried = s.carry + amount;
+            s.carry = carried;
+            emit EpochRolledOver(netuid, epoch, amount, carried);
+            return;
+        }
+        if (status != EpochStatus.None) revert EpochAlreadyResolved(netuid, epoch, status);
+
+        // Never opened: its owner cut is still due and its distributable emission was never absorbed.
+        _requireSubnet(netuid);
+        (uint64 close, uint64 deadline) = _window(netuid, epoch);
+        if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
+        (uint256 ownerCut, uint256 distributable) = staking.epochEmission(netuid, epoch);
+        (, address ownerHotkey) = registry.subnetOwner(netuid);
+        if (ownerHotkey == address(0)) distributable += ownerCut;
+
+        e.status = EpochStatus.RolledOver;
+        e.close = uint256(close).toUint40();
+        e.deadline = uint256(deadline).toUint40();
+        uint256 newCarry = s.carry + distributable;
+        s.carry = newCarry;
+        emit EpochRolledOver(netuid, epoch, distributable, newCarry);
+
+        if (ownerHotkey != address(0) && ownerCut != 0) {
+            staking.creditEmission(netuid, ownerHotkey, ownerCut);
+            emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
+        }
+    }
+
+    // =================================================================== claims
+
+    /// @inheritdoc ISettlement
+    function claim(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend,
+        bytes32[] calldata proof
+    ) external {
+        uint256 sub = _subKey(netuid, _subnets[netuid].generation);
+        Epoch storage e = _epochs[(sub << 64) | epoch];
+        if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
+
+        uint256 unclaimed = _verifyLeaf(
+            e.rootOrFirstTuple,
+            e.unclaimed,
+            netuid,
+            epoch,
+            uid,
+            hotkey,
+            incentive,
+            dividend,
+            proof
+        );
+        uint256 amount = incentive + dividend;
+        uint256 claimed = e.claimed;
+        uint256 budget = e.budget;
+        // claimed <= budget always holds, so the subtraction cannot underflow.
+        if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
+
+        unchecked {
+            // claimed + amount <= budget < 2^120, checked just above.
+            e.claimed = uint120(claimed + amount);
+        }
+        e.unclaimed = unclaimed;
+        _recordEmission(sub, uid, epoch, amount);
+        emit Claimed(netuid, epoch, hotkey, uid, amount);
+
+        if (amount != 0) staking.creditEmission(netuid, hotkey, amount);
+    }
+
+    /// @inheritdoc ISettlement
+    function claimBatch(uint16 netuid, uint64 epoch, ClaimLeaf[] calldata leaves) external {
+        uint256 n = leaves.length;
+        if (n == 0) revert EmptyBatch();
+        uint256 sub = _subKey(netuid, _subnets[netuid].generation);
+        Epoch storage e = _epochs[(sub << 64) | epoch];
+        if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
+
+        bytes32 root = e.rootOrFirstTuple;
+        uint256 unclaimed = e.unclaimed;
+        uint256 claimed = e.claimed;
+        uint256 budget = e.budget;
+
+        // Effects first, for every leaf, on the budget and bitmap held in memory...
+        for (uint256 i; i < n; ++i) {
+            ClaimLeaf calldata l = leaves[i];
+            unclaimed = _verifyLeaf(root, unclaimed, netuid, epoch, l.uid, l.hotkey, l.incentive, l.dividend, l.proof);
+            uint256 amount = l.incentive + l.dividend;
+            // claimed <= budget holds before each leaf, so the subtraction cannot underflow.
+            if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
+            unchecked {
+                // claimed + amount <= budget, checked just above.
+                claimed += amount;
+            }
+            _recordEmission(sub, l.uid, epoch, amount);
+            emit Claimed(netuid, epoch, l.hotkey, l.uid, amount);
+        }
+        // claimed <= budget < 2^120 (checked in the loop).
+        e.claimed = uint120(claimed);
+        e.unclaimed = unclaimed;
+
+        // ... then the interactions, once the epoch's state is final.
+        for (uint256 i; i < n; ++i) {
+            ClaimLeaf calldata l = leaves[i];
+            uint256 amount;
+            unchecked {
+                // Summed without overflow in the first loop.
+                amount = l.incentive + l.dividend;
+            }
+            if (amount != 0) staking.creditEmission(netuid, l.hotkey, amount);
+        }
+    }
+
+    // =================================================================== registry hook, governance
+
+    /// @inheritdoc ISettlement
+    function onSubnetDissolved(uint16 netuid) external onlyRegistry {
+        Subnet storage s = _subnets[netuid];
+        uint64 next = s.generation + 1;
+        delete _subnets[netuid];
+        s.generation = next;
+        emit SubnetReset(netuid, next);
+    }
+
+    /// @inheritdoc ISettlement
+    function setQuorumBps(uint16 bps) external onlyOwner {
+        if (bps <= BPS / 2 || bps > BPS) revert QuorumOutOfRange(bps);
+        quorumBps = bps;
+        emit QuorumSet(bps);
+    }
+
+    /// @inheritdoc ISettlement
+    function setDeadlineSlots(uint64 slots) external onlyOwner {
+        if (slots > MAX_DEADLINE_SLOTS) revert DeadlineOutOfRange(slots, MAX_DEADLINE_SLOTS);
+        deadlineSlots = slots;
+        emit DeadlineSet(slots);
+    }
+
+    // =================================================================== views
+
+    /// @inheritdoc IPermits
+    function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {
+        Subnet storage s = _subnets[netuid];
+        if (!s.finalised) return (0, false);
+        return (s.permitsBitmap, true);
+    }
+
+    /// @inheritdoc IPermits
+    /// @dev The amount recorded when `uid`'s leaf of the latest finalised epoch was claimed; 0 if it has not been
+    /// claimed (yet) or the uid's last claim is for an older epoch.
+    function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256) {
+        Subnet storage s = _subnets[netuid];
+        if (!s.finalised || uid > type(uint8).max) return 0;
+        uint256 word = _lastEmission[(_subKey(netuid, s.generation) << 8) | LastEmissionRecord.wordIndex(uid)];
+        (uint64 epoch, uint64 amount) = LastEmissionRecord.read(word, uid);
+        return epoch == s.permitsEpoch ? amount : 0;
+    }
+
+    /// @inheritdoc ISettlement
+    function generation(uint16 netuid) external view returns (uint64) {
+        return _subnets[netuid].generation;
+    }
+
+    /// @inheritdoc ISettlement
+    function carry(uint16 netuid) external view returns (uint256) {
+        return _subnets[netuid].carry;
+    }
+
+    /// @inheritdoc ISettlement
+    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot) {
+        Subnet storage s = _subnets[netuid];
+        return (s.finalised, s.permitsEpoch, s.permitsClose);
+    }
+
+    /// @inheritdoc ISettlement
+    function epochInfo(uint16 netuid, uint64 epoch) external view returns (EpochInfo memory info) {
+        Epoch storage e = _epochs[_epochKey(netuid, _subnets[netuid].generation, epoch)];
+        info.status = e.status;
+        info.bootstrap = e.bootstrap;
+        info.closeSlot = e.close;
+        info.deadline = e.deadline;
+        info.permitsClose = e.permitsClose;
+        info.budget = e.budget;
+        info.claimed = e.claimed;
+        info.permittedStake = e.permittedStake;
+        info.quorumStake = e.quorumStake;
+        info.eligible = e.eligible;
+        info.pendingVoters = e.pendingVoters;
+        if (e.status == EpochStatus.Finalised) info.root = e.rootOrFirstTuple;
+    }
+
+    /// @inheritdoc ISettlement
+    function isClaimed(uint16 netuid, uint64 epoch, uint16 uid) external view returns (bool) {
+        Epoch storage e = _epochs[_epochKey(netuid, _subnets[netuid].generation, epoch)];
+        return
+            e.status == EpochStatus.Finalised && uid <= type(uint8).max && !ClaimBitmap.isUnclaimed(e.unclaimed, uid);
+    }
+
+    /// @inheritdoc ISettlement
+    function tupleStake(uint16 netuid, uint64 epoch, bytes32 tupleHash) external view returns (uint256) {
+        uint256 key = _epochKey(netuid, _subnets[netuid].generation, epoch);
+        Epoch storage e = _epochs[key];
+        if (e.status == EpochStatus.Open && tupleHash == e.rootOrFirstTuple) return e.firstTupleStake;
+        return _tupleStake[key][tupleHash];
+    }
+
+    /// @inheritdoc ISettlement
+    function tupleHashOf(
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external pure returns (bytes32) {
+        return EpochResult.tupleHash(root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
+    }
+
+    /// @inheritdoc ISettlement
+    function leafHash(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend
+    ) external pure returns (bytes32) {
+        return EpochResult.leaf(netuid, epoch, uid, hotkey, incentive, dividend);
+    }
+
+    // =================================================================== internals
+
+    /// @dev Bootstrap (SYSTEM.md §2.5): before the first finalised epoch the owner hotkey alone is the permitted
+    /// set, and its vote finalises. Its stake is not counted (reported as 0).
+    function _ownerVote(uint16 netuid, uint64 epoch, bytes32 th) private returns (bool) {
+        (, address ownerHotkey) = registry.subnetOwner(netuid);
+        if (msg.sender != ownerHotkey) revert NotPermitted(msg.sender);
+        emit EpochResultSubmitted(netuid, epoch, msg.sender, th, 0, 0);
+        return true;
+    }
+
+    /// @dev Counts `msg.sender`'s stake weight at the close for tuple `th`, once; true when the tuple has quorum.
+    function _stakeVote(Epoch storage e, uint256 key, uint16 netuid, uint64 epoch, bytes32 th) private returns (bool) {
+        (bool registered, uint16 uid) = registry.uidOf(netuid, msg.sender);
+        if (!registered || uid > type(uint8).max) revert NotPermitted(msg.sender);
+        uint256 bit = uint256(1) << uid;
+        uint256 pending = e.pendingVoters;
+        if (pending & bit == 0) {
+            if (e.eligible & bit != 0) revert AlreadySubmitted(msg.sender, uid);
+            revert NotPermitted(msg.sender);
+        }
+        // The permit belongs to the uid's occupant when the permits were granted; a hotkey that took the uid
+        // over since then was not counted in the permitted stake.
+        if (registry.registrationSlot(netuid, uid) > e.permitsClose) revert NotPermitted(msg.sender);
+        uint256 weight = staking.stakeWeightAt(netuid, msg.sender, e.close);
+
+        e.pendingVoters = pending & ~bit;
+        uint256 stake;
+        bytes32 first = e.rootOrFirstTuple;
+        if (th == first || first == NO_TUPLE_YET) {
+            // The first tuple voted for (usually the only one) keeps its stake in the epoch's own words.
+            if (first == NO_TUPLE_YET) e.rootOrFirstTuple = th;
+            stake = e.firstTupleStake + weight;
+            e.firstTupleStake = stake.toUint64();
+        } else {
+            stake = _tupleStake[key][th] + weight;
+            _tupleStake[key][th] = stake;
+        }
+        emit EpochResultSubmitted(netuid, epoch, msg.sender, th, weight, stake);
+        return stake >= e.quorumStake;
+    }
+
+    /// @dev Marks `e` final with the tuple just voted and, if it is the subnet's newest finalised epoch, makes its
+    /// permits the subnet's permits.
+    function _finalise(
+        Subnet storage s,
+        Epoch storage e,
+        uint16 netuid,
+        uint64 epoch,
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) private {
+        e.status = EpochStatus.Finalised;
+        e.rootOrFirstTuple = root;
+        if (!s.finalised || epoch > s.permitsEpoch) {
+            s.finalised = true;
+            s.permitsEpoch = epoch;
+            s.permitsClose = e.close;
+            s.permitsBitmap = permitsBitmap;
+        }
+        emit EpochFinalised(netuid, epoch, root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
+    }
+
+    /// @dev Checks that `uid`'s leaf is unclaimed in `unclaimed` and proven under `root`; returns the bitmap with
+    /// the leaf marked claimed.
+    function _verifyLeaf(
+        bytes32 root,
+        uint256 unclaimed,
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend,
+        bytes32[] calldata proof
+    ) private pure returns (uint256) {
+        if (uid > type(uint8).max) revert UidOutOfRange(uid);
+        if (!ClaimBitmap.isUnclaimed(unclaimed, uid)) revert AlreadyClaimed(uid);
+        bytes32 leaf = EpochResult.leaf(netuid, epoch, uid, hotkey, incentive, dividend);
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof(uid);
+        return ClaimBitmap.markClaimed(unclaimed, uid);
+    }
+
+    /// @dev Records `amount` as `uid`'s emission for `epoch`, unless the uid already holds a newer epoch's record
+    /// (a late claim of an older epoch).
+    function _recordEmission(uint256 sub, uint16 uid, uint64 epoch, uint256 amount) private {
+        uint256 wordKey = (sub << 8) | LastEmissionRecord.wordIndex(uid);
+        uint256 word = _lastEmission[wordKey];
+        (uint64 recorded, ) = LastEmissionRecord.read(word, uid);
+        if (epoch >= recorded) _lastEmission[wordKey] = LastEmissionRecord.write(word, uid, epoch, amount);
+    }
+
+    /// @dev Freezes who may vote on `e` and the stake a tuple needs: the uids of the subnet's latest finalised
+    /// permits that still hold them, or (bootstrap) the owner hotkey alone.
+    function _freezeVoters(Subnet storage s, Epoch storage e, uint16 netuid, uint64 close) private {
+        if (!s.finalised) {
+            e.bootstrap = true;
+            return;
+        }
+        uint64 permitsClose = s.permitsClose;
+        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, s.permitsBitmap, permitsClose, close);
+        // No permitted stake left (all deregistered, or zero stake): nobody could ever finalise, and permits
+        // would never change again. Fall back to the bootstrap rule: the owner hotkey is the permitted set.
+        if (permittedStake == 0) {
+            e.bootstrap = true;
+            return;
+        }
+        e.permitsClose = uint40(permitsClose); // a stored `Epoch.close`: fits 40 bits
+        // quorumStake <= permittedStake (quorumBps <= BPS), so both fit 64 bits once permittedStake does.
+        e.quorumStake = uint64(Math.mulDiv(permittedStake.toUint64(), quorumBps, BPS, Math.Rounding.Ceil));
+        e.pendingVoters = eligible;
+        e.eligible = eligible;
+        e.permittedStake = permittedStake;
+    }
+
+    /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit: a hotkey sits at
+    /// the uid, it registered no later than `permitsClose`, and it has stake. O(bits set): at most 256 (in practice
+    /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
+    function _tallyPermitted(
+        uint16 netuid,
+        uint256 bitmap,
+        uint64 permitsClose,
+        uint64 close
+    ) private view returns (uint256 eligible, uint256 total) {
+        while (bitmap != 0) {
+            // Highest set bit first; uid < 256 (log2 of a non-zero word).
+            uint256 uid = Math.log2(bitmap);
+            bitmap ^= uint256(1) << uid;
+            address hotkey = registry.hotkeyAt(netuid, uint16(uid));
+            if (hotkey == address(0)) continue;
+            if (registry.registrationSlot(netuid, uint16(uid)) > permitsClose) continue;
+            uint256 weight = staking.stakeWeightAt(netuid, hotkey, close);
+            if (weight == 0) continue;
+            eligible |= uint256(1) << uid;
+            total += weight;
+        }
+    }
+
+    /// @dev The epoch's closing slot (from the registry) and its deadline: close + deadlineSlots, or one tempo.
+    function _window(uint16 netuid, uint64 epoch) private view returns (uint64 close, uint64 deadline) {
+        uint64 start;
+        (start, close) = registry.epochBounds(netuid, epoch);
+        uint64 slots = deadlineSlots;
+        deadline = close + (slots == 0 ? close - start : slots);
+    }
+
+    function _requireSubnet(uint16 netuid) private view {
+        if (netuid == 0) revert RootSubnetHasNoEpochs();
+        if (!registry.subnetExists(netuid)) revert SubnetNotFound(netuid);
+    }
+
+    function _now() private view returns (uint64) {
+        return SlotClock.current(genesisTime);
+    }
+
+    function _subKey(uint16 netuid, uint64 gen) private pure returns (uint256) {
+        return (uint256(gen) << 16) | netuid;
+    }
+
+    function _epochKey(uint16 netuid, uint64 gen, uint64 epoch) private pure returns (uint256) {
+        return (_subKey(netuid, gen) << 64) | epoch;
+    }
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IPermits} from "./IPermits.sol";
+import {IStakingHooks} from "./IStakingHooks.sol";
+import {ISubnetRegistryView} from "./ISubnetRegistryView.sol";
+
+/// @title ISettlement
+/// @notice On-chain settlement of each subnet epoch (SYSTEM.md §2.5, docs/settlement.md). Validators compute
+/// Yuma off-chain and vote on a result tuple `(root, permitsBitmap, bondsHash, totals)`; once validators holding
+/// the quorum of the epoch's permitted stake weight (at the epoch's closing slot) voted for one tuple, its merkle
+/// root is final and anyone may claim its leaves for anyone. A leaf is an OpenZeppelin standard-tree leaf of
+/// `(uint16 netuid, uint64 epoch, uint16 uid, address hotkey, uint256 incentive, uint256 dividend)`.
+///
+/// Life of an epoch (all amounts are alpha rao of the subnet, all times are slots):
+///  1. `openEpoch` (anyone, once the closing slot has ended, until the deadline): credits the owner cut, freezes the
+///     budget (the epoch's distributable emission + emission rolled over from earlier epochs), the permitted set
+///     (latest finalised permits; the owner hotkey before the first finalisation) and the quorum stake.
+///  2. `submitEpochResult` (each permitted validator, once, until the deadline): finalises on quorum.
+///  3. `claim` / `claimBatch` (anyone, any time after finalisation): credits stake through Staking; the sum
+///     claimed never exceeds the budget, whatever root finalised.
+///  -  `rollOver` (anyone, after the deadline, if not finalised): the epoch's budget is carried to the next epoch
+///     that opens. Nothing is lost.
+interface ISettlement is IPermits {
+    /// @notice Where an epoch stands. `None`: never touched; `Open`: accepting votes; `Finalised`: claims open;
+    /// `RolledOver`: no result by the deadline, budget carried forward.
+    enum EpochStatus {
+        None,
+        Open,
+        Finalised,
+        RolledOver
+    }
+
+    /// @notice The amounts a result allocates: the sums over all its leaves.
+    struct EpochTotals {
+        uint256 incentive;
+        uint256 dividend;
+    }
+
+    /// @notice One leaf to claim in a batch (the netuid and epoch are the batch's).
+    struct ClaimLeaf {
+        uint16 uid;
+        address hotkey;
+        uint256 incentive;
+        uint256 dividend;
+        bytes32[] proof;
+    }
+
+    /// @notice Everything stored about one epoch, for views.
+    struct EpochInfo {
+        EpochStatus status;
+        /// True when the owner hotkey alone may finalise (no finalised permits when the epoch opened).
+        bool bootstrap;
+        uint64 closeSlot;
+        /// Last slot at which the epoch may be opened or voted on; `rollOver` is allowed after it.
+        uint64 deadline;
+        /// Closing slot of the epoch whose result granted the permits used here (0 in bootstrap).
+        uint64 permitsClose;
+        uint256 budget;
+        uint256 claimed;
+        /// Sum of the permitted validators' stake weight at the closing slot.
+        uint256 permittedStake;
+        /// Stake weight a tuple needs to finalise: ceil(permittedStake x quorumBps / 10000).
+        uint256 quorumStake;
+        /// Uids allowed to vote (bit `uid`), and those of them that have not voted yet.
+        uint256 eligible;
+        uint256 pendingVoters;
+        /// The finalised merkle root (zero unless finalised).
+        bytes32 root;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /// @notice `hotkey` holds no permit for this epoch (not registered, no permit bit, its uid changed hands since
+    /// the permits were granted, zero stake weight at the close), or is not the owner hotkey in bootstrap.
+    error NotPermitted(address hotkey);
+    /// @notice The epoch's closing slot has not ended yet: stake at `closeSlot` is final from `closeSlot + 1`.
+    error EpochNotClosed(uint64 closeSlot, uint64 currentSlot);
+    /// @notice Past the epoch's deadline: it can only be rolled over.
+    error EpochExpired(uint64 deadline, uint64 currentSlot);
+    /// @notice The epoch may be rolled over only after its deadline.
+    error DeadlineNotReached(uint64 deadline, uint64 currentSlot);
+    /// @notice `openEpoch` on an epoch that was already opened or resolved.
+    error EpochAlreadyOpened(uint16 netuid, uint64 epoch, EpochStatus status);
+    /// @notice A vote on an epoch that is not open (open it first, or it is already resolved).
+    error EpochNotOpen(uint16 netuid, uint64 epoch, EpochStatus status);
+    /// @notice A claim on an epoch that is not finalised.
+    error EpochNotFinalised(uint16 netuid, uint64 epoch, EpochStatus status);
+    /// @notice `rollOver` on an epoch that is finalised or already rolled over.
+    error EpochAlreadyResolved(uint16 netuid, uint64 epoch, EpochStatus status);
+    /// @notice The validator already voted on this epoch (votes cannot be changed).
+    error AlreadySubmitted(address hotkey, uint16 uid);
+    /// @notice The tuple's totals exceed the epoch's budget.
+    error TotalsExceedBudget(uint256 total, uint256 budget);
+    /// @notice The leaf of `uid` was already claimed for this epoch.
+    error AlreadyClaimed(uint16 uid);
+    /// @notice The proof given for the leaf of `uid` does not lead to the finalised root.
+    error InvalidProof(uint16 uid);
+    /// @notice Claiming `amount` on top of `claimed` would pass the epoch's `budget`.
+    error BudgetExceeded(uint256 claimed, uint256 amount, uint256 budget);
+    /// @notice Uids are 0..255.
+    error UidOutOfRange(uint16 uid);
+    /// @notice `netuid` is not a live subnet.
+    error SubnetNotFound(uint16 netuid);
+    /// @notice The root subnet (netuid 0) has no epochs.
+    error RootSubnetHasNoEpochs();
+    /// @notice The quorum must be more than half and at most all of the permitted stake, in basis points.
+    error QuorumOutOfRange(uint16 bps);
+    /// @notice The vote window governance may set is at most `max` slots (0 = one tempo).
+    error DeadlineOutOfRange(uint64 slots, uint64 max);
+    /// @notice Only the subnet registry may call this.
+    error NotRegistry(address caller, address registry);
+    /// @notice A zero address was given where a contract is required.
+    error ZeroAddress();
+    /// @notice `claimBatch` with no leaves.
+    error EmptyBatch();
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice Epoch opened: `ownerCut` credited to the owner hotkey, `budget` frozen (own distributable emission
+    /// plus the carry absorbed), voters and quorum frozen.
+    event EpochOpened(
+        uint16 indexed netuid,
+        uint64 indexed epoch,
+        uint256 budget,
+        uint256 ownerCut,
+        uint256 permittedStake,
+        uint256 quorumStake,
+        uint256 eligible,
+        bool bootstrap
+    );
+    /// @notice The owner cut of `epoch` was credited to the owner hotkey (or carried, if the subnet has none).
+    event OwnerCutCredited(uint16 indexed netuid, uint64 indexed epoch, address indexed hotkey, uint256 amount);
+    /// @notice `validator` voted for `tupleHash` with `stakeWeight`; the tuple now holds `tupleStake`.
+    event EpochResultSubmitted(
+        uint16 indexed netuid,
+        uint64 indexed epoch,
+        address indexed validator,
+        bytes32 tupleHash,
+        uint256 stakeWeight,
+        uint256 tupleStake
+    );
+    /// @notice The epoch's result is final: claims against `root` are open; `permitsBitmap` is the subnet's permits
+    /// (if this is its latest finalised epoch); `bondsHash` commits to the bonds the next epoch starts from.
+    event EpochFinalised(
+        uint16 indexed netuid,
+        uint64 indexed epoch,
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        uint256 totalIncentive,
+        uint256 totalDividend
+    );
+    /// @notice The epoch had no result by its deadline: `amount` joined the subnet's carry, now `carry`.
+    event EpochRolledOver(uint16 indexed netuid, uint64 indexed epoch, uint256 amount, uint256 carry);
+    /// @notice The leaf of `uid` was claimed: `amount` (incentive + dividend) credited to `hotkey`.
+    event Claimed(uint16 indexed netuid, uint64 indexed epoch, address indexed hotkey, uint16 uid, uint256 amount);
+    /// @notice Governance set the quorum.
+    event QuorumSet(uint16 bps);
+    /// @notice Governance set the vote window after the close (0 = one tempo).
+    event DeadlineSet(uint64 slots);
+    /// @notice `netuid` was dissolved: its settlement state starts afresh under `generation`.
+    event SubnetReset(uint16 indexed netuid, uint64 generation);
+
+    // ------------------------------------------------------------------ actions
+
+    /// @notice Opens a closed epoch for votes (anyone; once; from `close + 1` to the deadline).
+    function openEpoch(uint16 netuid, uint64 epoch) external;
+
+    /// @notice Votes for a result tuple; `msg.sender` is a permitted validator's hotkey. Finalises on quorum.
+    function submitEpochResult(
+        uint16 netuid,
+        uint64 epoch,
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external;
+
+    /// @notice Carries the budget of an epoch that did not finalise by its deadline (anyone).
+    function rollOver(uint16 netuid, uint64 epoch) external;
+
+    /// @notice Claims one leaf (anyone, for anyone): credits `incentive + dividend` to `hotkey`'s stake.
+    function claim(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice Claims several leaves of one epoch in one transaction (all or nothing).
+    function claimBatch(uint16 netuid, uint64 epoch, ClaimLeaf[] calldata leaves) external;
+
+    /// @notice Registry: `netuid` was dissolved; a later subnet under the same netuid starts afresh.
+    function onSubnetDissolved(uint16 netuid) external;
+
+    /// @notice Governance: quorum in basis points of the permitted stake, in (5000, 10000]. Applies to epochs
+    /// opened afterwards.
+    function setQuorumBps(uint16 bps) external;
+
+    /// @notice Governance: slots after the close during which an epoch may be opened and voted on; 0 = one tempo.
+    /// Applies to epochs opened (or rolled over unopened) afterwards.
+    function setDeadlineSlots(uint64 slots) external;
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The subnet registry read for epochs, owners and neurons.
+    function registry() external view returns (ISubnetRegistryView);
+    /// @notice The staking contract read for emission and stake, and credited by claims.
+    function staking() external view returns (IStakingHooks);
+    function quorumBps() external view returns (uint16);
+    function deadlineSlots() external view returns (uint64);
+    function genesisTime() external view returns (uint256);
+
+    /// @notice Bumped each time `netuid` is dissolved.
+    function generation(uint16 netuid) external view returns (uint64);
+
+    /// @notice Emission rolled over and not yet absorbed by an opened epoch.
+    function carry(uint16 netuid) external view returns (uint256);
+
+    /// @notice The latest finalised epoch of `netuid` (the source of its permits) and its closing slot.
+    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot);
+
+    function epochInfo(uint16 netuid, uint64 epoch) external view returns (EpochInfo memory);
+
+    function isClaimed(uint16 netuid, uint64 epoch, uint16 uid) external view returns (bool);
+
+    /// @notice Stake weight accumulated by a tuple on an epoch while it is open (after finalisation the votes are
+    /// in the `EpochResultSubmitted` events).
+    function tupleStake(uint16 netuid, uint64 epoch, bytes32 tupleHash) external view returns (uint256);
+
+    /// @notice The hash votes are counted under: keccak256(abi.encode(root, permitsBitmap, bondsHash, totals)).
+    function tupleHashOf(
+        bytes32 root,
+        uint256 permitsBitmap,
+        bytes32 bondsHash,
+        EpochTotals calldata totals
+    ) external pure returns (bytes32);
+
+    /// @notice The standard-tree leaf hash of a result entry.
+    function leafHash(
+        uint16 netuid,
+        uint64 epoch,
+        uint16 uid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend
+    ) external pure returns (bytes32);
+}
