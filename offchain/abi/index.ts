@@ -2,3 +2,4 @@
 export { taoAbi } from "./TAO.js";
 export { emissionAbi } from "./Emission.js";
 export { weightsAbi } from "./Weights.js";
+export { settlementAbi } from "./Settlement.js";
