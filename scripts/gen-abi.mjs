@@ -4,13 +4,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const CONTRACTS = ["TAO", "Emission", "SubnetRegistry", "Staking", "Weights", "Settlement"];
+// Cross-contract views, for readers that only need that surface.
+const INTERFACES = ["ISubnetRegistryView", "IStakingHooks", "IPermits"];
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const outDir = path.join(root, "offchain", "abi");
 mkdirSync(outDir, { recursive: true });
 
 const exports = [];
-for (const name of CONTRACTS) {
-  const artifact = path.join(root, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
+const sources = [
+  ...CONTRACTS.map((name) => [name, path.join("contracts", `${name}.sol`)]),
+  ...INTERFACES.map((name) => [name, path.join("contracts", "interfaces", `${name}.sol`)]),
+];
+for (const [name, source] of sources) {
+  const artifact = path.join(root, "artifacts", source, `${name}.json`);
   if (!existsSync(artifact)) continue;
   const { abi } = JSON.parse(readFileSync(artifact, "utf8"));
   const ident =

@@ -3,3 +3,6 @@ export { taoAbi } from "./TAO.js";
 export { emissionAbi } from "./Emission.js";
 export { weightsAbi } from "./Weights.js";
 export { settlementAbi } from "./Settlement.js";
+export { iSubnetRegistryViewAbi } from "./ISubnetRegistryView.js";
+export { iStakingHooksAbi } from "./IStakingHooks.js";
+export { iPermitsAbi } from "./IPermits.js";
