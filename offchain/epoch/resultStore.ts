@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { Hex } from "viem";
+import type { EpochLeaf } from "../result/tree.js";
+import type { U16Pairs } from "../yuma/types.js";
+
+/** What a validator keeps of each epoch it computed: enough to vote, to claim, and to seed the next epoch. */
+export interface StoredEpoch {
+  netuid: number;
+  epoch: string;
+  root: Hex;
+  bondsHash: Hex;
+  permitsBitmap: string;
+  totals: { incentive: string; dividend: string };
+  bonds: U16Pairs[];
+  tree: ReturnType<StandardMerkleTree<EpochLeaf>["dump"]>;
+}
+
+/**
+ * Epoch results on disk, one JSON file per (netuid, epoch): `<dir>/<netuid>/<epoch>.json`. The tree dump lets
+ * anyone produce claim proofs; the bonds seed the next epoch's Yuma input.
+ */
+export class ResultStore {
+  constructor(readonly dir: string) {}
+
+  private file(netuid: number, epoch: bigint): string {
+    return path.join(this.dir, String(netuid), `${epoch}.json`);
+  }
+
+  save(result: StoredEpoch): void {
+    const file = this.file(result.netuid, BigInt(result.epoch));
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(result));
+    renameSync(tmp, file); // atomic: a crash never leaves half a file
+  }
+
+  load(netuid: number, epoch: bigint): StoredEpoch | undefined {
+    const file = this.file(netuid, epoch);
+    if (!existsSync(file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as StoredEpoch;
+    } catch (err) {
+      throw new Error(`epoch result ${file} is corrupt (${(err as Error).message}): delete it to recompute it`);
+    }
+  }
+
+  tree(stored: StoredEpoch): StandardMerkleTree<EpochLeaf> {
+    return StandardMerkleTree.load(stored.tree);
+  }
+}

@@ -1,0 +1,240 @@
+import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { getAddress } from "viem";
+import type { Logger } from "pino";
+import { emissionAbi, settlementAbi, subnetRegistryViewAbi } from "../abi/index.js";
+import { buildEpochResult } from "../result/tree.js";
+import { runEpoch } from "../yuma/epoch.js";
+import type { U16Pairs } from "../yuma/types.js";
+import { slotOf } from "./blockAtSlot.js";
+import { assembleEpochInput, type EpochContracts } from "./inputs.js";
+import type { ResultStore, StoredEpoch } from "./resultStore.js";
+
+/** `ISettlement.EpochStatus`. */
+export enum EpochStatus {
+  None = 0,
+  Open = 1,
+  Finalised = 2,
+  RolledOver = 3,
+}
+
+export type SettleOutcome =
+  | { kind: "not-closed"; closeSlot: bigint }
+  | { kind: "finalised"; root: Hex }
+  | { kind: "rolled-over" }
+  | { kind: "submitted"; root: Hex; tx: Hex }
+  | { kind: "already-voted"; root: Hex }
+  | { kind: "not-permitted"; root: Hex };
+
+export interface EpochWorkerDeps {
+  client: PublicClient;
+  /** Signs as the validator's hotkey (votes) and pays for opens and claims. */
+  wallet: WalletClient<Transport, Chain | undefined, Account>;
+  contracts: EpochContracts & { Emission: Address };
+  genesisTime: bigint;
+  deploymentBlock: bigint;
+  store: ResultStore;
+  log?: Logger;
+  /** Leaves per claimBatch transaction. */
+  claimBatchSize?: number;
+}
+
+/**
+ * Settles epochs of a subnet: opens a closed epoch, assembles its input from chain, runs Yuma, builds the
+ * tree, votes, and claims every leaf once finalised. Every step reads chain state first, so it is
+ * idempotent and safe to restart at any point.
+ */
+export class EpochWorker {
+  constructor(private readonly deps: EpochWorkerDeps) {}
+
+  private get settlement() {
+    return { address: this.deps.contracts.Settlement, abi: settlementAbi } as const;
+  }
+
+  async currentSlot(): Promise<bigint> {
+    const head = await this.deps.client.getBlock({ blockTag: "latest" });
+    return slotOf(head.timestamp, this.deps.genesisTime);
+  }
+
+  async info(netuid: number, epoch: bigint) {
+    return this.deps.client.readContract({ ...this.settlement, functionName: "epochInfo", args: [netuid, epoch] });
+  }
+
+  private async send(
+    description: string,
+    request: Parameters<WalletClient<Transport, Chain | undefined, Account>["writeContract"]>[0],
+  ): Promise<Hex> {
+    const hash = await this.deps.wallet.writeContract(request);
+    const receipt = await this.deps.client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`${description} reverted in ${hash}`);
+    this.deps.log?.debug({ tx: hash, gas: receipt.gasUsed }, description);
+    return hash;
+  }
+
+  /** Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. */
+  async ensureOpen(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
+    const info = await this.info(netuid, epoch);
+    if (info.status !== EpochStatus.None) return;
+    const lastMinted = await this.deps.client.readContract({
+      address: this.deps.contracts.Emission,
+      abi: emissionAbi,
+      functionName: "lastMintedSlot",
+    });
+    const { wallet } = this.deps;
+    if (lastMinted <= closeSlot) {
+      await this.send("coinbase", {
+        address: this.deps.contracts.Emission,
+        abi: emissionAbi,
+        functionName: "coinbase",
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    }
+    try {
+      await this.send(`openEpoch ${netuid}/${epoch}`, {
+        ...this.settlement,
+        functionName: "openEpoch",
+        args: [netuid, epoch],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    } catch (err) {
+      // Another validator opened it between our read and our transaction: fine.
+      if ((await this.info(netuid, epoch)).status === EpochStatus.None) throw err;
+    }
+  }
+
+  /** The bonds Yuma starts epoch `epoch` from: those of the latest finalised epoch before it (replayed if needed). */
+  async previousBonds(netuid: number, epoch: bigint, firstEpoch: bigint): Promise<U16Pairs[]> {
+    for (let e = epoch - 1n; e >= firstEpoch && e >= 0n; e--) {
+      const info = await this.info(netuid, e);
+      if (info.status !== EpochStatus.Finalised) continue;
+      const stored = this.deps.store.load(netuid, e) ?? (await this.compute(netuid, e, firstEpoch));
+      if (stored.root !== info.root) {
+        throw new Error(
+          `replayed epoch ${netuid}/${e} gives root ${stored.root} but ${info.root} was finalised: ` +
+            "this node's inputs differ from the quorum's (check the RPC node and the deployment block)",
+        );
+      }
+      return stored.bonds;
+    }
+    return [];
+  }
+
+  /** Computes (or loads) the result of an opened epoch. */
+  async compute(netuid: number, epoch: bigint, firstEpoch = 0n): Promise<StoredEpoch> {
+    const cached = this.deps.store.load(netuid, epoch);
+    if (cached) return cached;
+    const info = await this.info(netuid, epoch);
+    if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
+    const previousBonds = await this.previousBonds(netuid, epoch, firstEpoch);
+    const { input, hotkeys } = await assembleEpochInput({
+      client: this.deps.client,
+      contracts: this.deps.contracts,
+      genesisTime: this.deps.genesisTime,
+      fromBlock: this.deps.deploymentBlock,
+      netuid,
+      epoch,
+      previousBonds,
+      emission: info.budget,
+      permitsBitmap: info.eligible,
+    });
+    const output = runEpoch(input);
+    const result = buildEpochResult({ netuid, epoch, hotkeys, output });
+    const stored: StoredEpoch = {
+      netuid,
+      epoch: epoch.toString(),
+      root: result.root,
+      bondsHash: result.bondsHash,
+      permitsBitmap: result.permitsBitmap.toString(),
+      totals: { incentive: result.totals.incentive.toString(), dividend: result.totals.dividend.toString() },
+      bonds: output.bonds,
+      tree: result.tree.dump(),
+    };
+    this.deps.store.save(stored);
+    return stored;
+  }
+
+  /** One pass over one epoch: open, compute, vote. Safe to call repeatedly. */
+  async settle(netuid: number, epoch: bigint, closeSlot: bigint, firstEpoch = 0n): Promise<SettleOutcome> {
+    if ((await this.currentSlot()) <= closeSlot) return { kind: "not-closed", closeSlot };
+    await this.ensureOpen(netuid, epoch, closeSlot);
+    const info = await this.info(netuid, epoch);
+    if (info.status === EpochStatus.RolledOver) return { kind: "rolled-over" };
+    if (info.status === EpochStatus.Finalised) return { kind: "finalised", root: info.root };
+    const stored = await this.compute(netuid, epoch, firstEpoch);
+
+    const me = getAddress(this.deps.wallet.account.address);
+    const uid = await this.uidOf(netuid, me);
+    if (uid === undefined || ((info.eligible >> BigInt(uid)) & 1n) === 0n) {
+      return { kind: "not-permitted", root: stored.root };
+    }
+    if (((info.pendingVoters >> BigInt(uid)) & 1n) === 0n) return { kind: "already-voted", root: stored.root };
+    const { wallet } = this.deps;
+    const tx = await this.send(`submitEpochResult ${netuid}/${epoch}`, {
+      ...this.settlement,
+      functionName: "submitEpochResult",
+      args: [
+        netuid,
+        epoch,
+        stored.root,
+        BigInt(stored.permitsBitmap),
+        stored.bondsHash,
+        { incentive: BigInt(stored.totals.incentive), dividend: BigInt(stored.totals.dividend) },
+      ],
+      account: wallet.account,
+      chain: wallet.chain,
+    });
+    return { kind: "submitted", root: stored.root, tx };
+  }
+
+  private async uidOf(netuid: number, hotkey: Address): Promise<number | undefined> {
+    const info = await this.deps.client.readContract({
+      address: this.deps.contracts.SubnetRegistry,
+      abi: subnetRegistryViewAbi,
+      functionName: "uidOf",
+      args: [netuid, hotkey],
+    });
+    return info[0] ? info[1] : undefined;
+  }
+
+  /** Claims every unclaimed leaf with a non-zero amount of a finalised epoch; returns how many were claimed. */
+  async claimAll(netuid: number, epoch: bigint): Promise<number> {
+    const info = await this.info(netuid, epoch);
+    if (info.status !== EpochStatus.Finalised) return 0;
+    const stored = this.deps.store.load(netuid, epoch) ?? (await this.compute(netuid, epoch));
+    if (stored.root !== info.root) {
+      throw new Error(`our tree for ${netuid}/${epoch} has root ${stored.root}, the finalised root is ${info.root}`);
+    }
+    const tree = this.deps.store.tree(stored);
+    const pending: { uid: number; hotkey: Address; incentive: bigint; dividend: bigint; proof: Hex[] }[] = [];
+    for (const [i, leaf] of tree.entries()) {
+      const [, , uid, hotkey, incentive, dividend] = leaf;
+      if (BigInt(incentive) + BigInt(dividend) === 0n) continue;
+      const claimed = await this.deps.client.readContract({
+        ...this.settlement,
+        functionName: "isClaimed",
+        args: [netuid, epoch, uid],
+      });
+      if (claimed) continue;
+      pending.push({
+        uid,
+        hotkey,
+        incentive: BigInt(incentive),
+        dividend: BigInt(dividend),
+        proof: tree.getProof(i) as Hex[],
+      });
+    }
+    const size = this.deps.claimBatchSize ?? 64;
+    const { wallet } = this.deps;
+    for (let i = 0; i < pending.length; i += size) {
+      await this.send(`claimBatch ${netuid}/${epoch}`, {
+        ...this.settlement,
+        functionName: "claimBatch",
+        args: [netuid, epoch, pending.slice(i, i + size)],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    }
+    return pending.length;
+  }
+}
