@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {IStaking} from "./interfaces/IStaking.sol";
@@ -11,173 +11,81 @@ import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
 import {IEmission, IEmissionReceiver} from "./interfaces/IEmission.sol";
 import {ITAO} from "./interfaces/ITAO.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
-import {SlotClock} from "./libraries/SlotClock.sol";
-import {HalvingMath} from "./libraries/HalvingMath.sol";
 import {PoolMath} from "./libraries/PoolMath.sol";
 import {SharePool} from "./libraries/SharePool.sol";
-import {FlowEma} from "./libraries/FlowEma.sol";
-import {PriceEma} from "./libraries/PriceEma.sol";
 import {EmissionSplit} from "./libraries/EmissionSplit.sol";
-
-/// @dev `Emission.drawReserve` is not part of IEmission (a requested addition); declared here.
-interface IEmissionReserve {
-    function drawReserve(uint256 amount) external;
-}
+import {StakingBase} from "./StakingBase.sol";
+import {StakingEmissionModule} from "./StakingEmissionModule.sol";
 
 /// @title Staking
-/// @notice See {IStaking} and docs/staking.md. Storage layout (beside each declaration below):
-/// - per netuid, three consecutive slots: `Pool` (read and written by every swap), `SubnetEma` (written once
-///   per coinbase), `SubnetAlpha` (written per coinbase and per credit);
-/// - per (netuid, generation, hotkey) "pool key" (a packed uint256, no hashing): total shares and an OZ
-///   `Checkpoints.Trace208` of the pool's total alpha, keyed by slot, whose latest value IS the total;
-/// - per (pool key, coldkey): shares.
-/// Root (netuid 0) positions use generation 0 and hold TAO 1:1.
-contract Staking is IStaking, Ownable2Step {
+/// @notice See {IStaking} and docs/staking.md; storage layout in {StakingBase}. The coinbase split, emission
+/// credits and subnet creation/dissolution run in {StakingEmissionModule} through delegatecall (same storage,
+/// same TAO balance); everything else runs here.
+contract Staking is StakingBase, IStaking {
     using Checkpoints for Checkpoints.Trace208;
 
-    // ------------------------------------------------------------------ constants
-
-    uint16 internal constant ROOT = 0;
-    /// @notice Minimum stake: 0.002 TAO (subtensor DefaultMinStake).
-    uint256 public constant MIN_STAKE = 2_000_000;
-    /// @notice Delegate take default and maximum: 11796 / 65535 (~18 %).
-    uint16 public constant MAX_TAKE = 11_796;
-    /// @notice Take increases are allowed once per this many slots after the last change (30 days).
-    uint64 public constant TAKE_RATE_LIMIT = 216_000;
-    /// @notice Default tao_weight: 0.18 as u64 proportion (subtensor's migrate_rao value).
-    uint64 public constant DEFAULT_TAO_WEIGHT = 3_320_413_933_267_719_290;
-    /// @notice Default subnet owner cut: 11796 / 65535.
-    uint16 public constant DEFAULT_OWNER_CUT = 11_796;
-    /// @notice Median seed prices are clamped to at least 1e-9 TAO per alpha (1e9 in 1e18), so that the alpha
-    /// reserve of a new pool stays below 2^104.
-    uint256 internal constant MIN_SEED_PRICE = 1e9;
-    uint256 internal constant WAD = 1e18;
-
-    // ------------------------------------------------------------------ storage types
-
-    /// @dev One slot: 56 + 104 + 64 + 24 + 8 = 256 bits. `tao` < 2^56 because a pool never holds more TAO than
-    /// exists (2.1e16 < 7.2e16); `alpha` < 2^96 (bounded by the subnet's alpha issuance); `flow` is the net
-    /// TAO flow since the last coinbase (|flow| <= 2 x supply < 2^63). A live pool has `tao` >= 1e6 > 0.
-    struct Pool {
-        uint56 tao;
-        uint104 alpha;
-        int64 flow;
-        uint24 generation;
-        bool started;
-    }
-
-    /// @dev One slot: 64 + 128 + 64. `emaPrice` <= 1e18 (targets are capped at 1); `flowEma` is I64F64.
-    struct SubnetEma {
-        uint64 emaPrice;
-        int128 flowEma;
-        uint64 startSlot;
-    }
-
-    /// @dev One slot: 96 + 64 + 96. issuance = seed + injected + emitted alpha < 2^86; pending <= alpha emitted
-    /// by the halving curve (<= 2.1e16 < 2^64). Alpha held by stakers = issuance - reserve - pending - protocol.
-    struct SubnetAlpha {
-        uint96 issuance;
-        uint64 pending;
-        uint96 protocol;
-    }
-
-    struct Subnet {
-        Pool pool;
-        SubnetEma ema;
-        SubnetAlpha alpha;
-    }
-
-    /// @dev One slot: 160 + 64 + 16 + 8.
-    struct Config {
-        address settlement;
-        uint64 taoWeight;
-        uint16 ownerCut;
-        ShareRule rule;
-    }
-
-    /// @dev One slot: TAO outside pools (each < total supply < 2^64).
-    struct Ledger {
-        uint64 rootStake;
-        uint64 dissolvedUnclaimed;
-        uint64 protocolTao;
-    }
-
-    /// @dev One slot: 16 + 8 + 64.
-    struct Take {
-        uint16 take;
-        bool set;
-        uint64 lastChange;
-    }
-
-    /// @dev One slot: the owner cut and the distributable alpha accrued for one epoch.
-    struct EpochEmission {
-        uint128 ownerCut;
-        uint128 distributable;
-    }
-
-    /// @dev One slot: 64 + 104 + 64 + 8.
-    struct DissolvedPot {
-        uint64 taoPot;
-        uint104 alphaStaked;
-        uint64 unclaimed;
-        bool dissolved;
-    }
-
-    /// @dev Per-subnet working set of one coinbase.
-    struct Entry {
-        uint16 netuid;
-        bool eligible;
-        uint64 start;
-        uint64 span;
-        uint256 weight;
-        uint256 priceWeight;
-        Pool pool;
-    }
-
-    // ------------------------------------------------------------------ immutables and storage
-
-    IEmission public immutable emission;
-    ISubnetRegistryView public immutable registry;
-    address public immutable tao;
-    uint256 public immutable genesisTime;
-
-    Config internal _config;
-    Ledger internal _ledger;
-    /// @dev Live netuids (root excluded) and each one's index + 1.
-    uint16[] internal _live;
-    mapping(uint16 netuid => uint256 indexPlusOne) internal _liveIndex;
-    mapping(uint16 netuid => Subnet) internal _subnets;
-    /// @dev pool key = hotkey | netuid << 160 | generation << 176.
-    mapping(uint256 poolKey => uint256) internal _totalShares;
-    mapping(uint256 poolKey => Checkpoints.Trace208) internal _stakeTrace;
-    mapping(uint256 poolKey => mapping(address coldkey => uint256)) internal _shares;
-    mapping(address hotkey => Take) internal _takes;
-    /// @dev gen key = netuid | generation << 16.
-    mapping(uint256 genKey => mapping(uint64 epoch => EpochEmission)) internal _epochs;
-    mapping(uint256 genKey => DissolvedPot) internal _dissolved;
-    Checkpoints.Trace208 internal _taoWeightTrace;
-
-    // ------------------------------------------------------------------ construction
+    /// @notice The delegatecall module (deployed by the constructor).
+    address public immutable module;
 
     /// @param emission_ The Emission contract (this contract becomes its receiver by governance's `setReceiver`).
     /// @param registry_ The subnet registry.
     /// @param owner_ Governance (two-step transferable).
-    constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_) Ownable(owner_) {
-        if (address(emission_) == address(0) || address(registry_) == address(0)) revert ZeroAddress();
-        emission = emission_;
-        registry = registry_;
-        tao = address(emission_.tao());
-        genesisTime = emission_.genesisTime();
-        _config = Config({settlement: address(0), taoWeight: DEFAULT_TAO_WEIGHT, ownerCut: DEFAULT_OWNER_CUT, rule: ShareRule.NetFlow});
+    constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_)
+        StakingBase(emission_, registry_, owner_)
+    {
+        module = address(new StakingEmissionModule(emission_, registry_));
+        _config = Config({
+            settlement: address(0), taoWeight: DEFAULT_TAO_WEIGHT, ownerCut: DEFAULT_OWNER_CUT, rule: ShareRule.NetFlow
+        });
         _taoWeightTrace.push(_key(_now()), DEFAULT_TAO_WEIGHT);
     }
 
-    modifier onlyRegistry() {
-        if (msg.sender != address(registry)) revert NotRegistry(msg.sender);
-        _;
+    // ------------------------------------------------------------------ module entry points
+
+    /// @inheritdoc IStakingHooks
+    function onSubnetCreated(uint16, uint256) external {
+        Address.functionDelegateCall(module, msg.data);
     }
 
-    // ------------------------------------------------------------------ staking
+    /// @inheritdoc IStakingHooks
+    function onSubnetDissolved(uint16) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
+
+    /// @inheritdoc IStakingHooks
+    function creditEmission(uint16, address, uint256) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
+
+    /// @inheritdoc IEmissionReceiver
+    function onEmission(uint64, uint64, uint256) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
+
+    /// @inheritdoc IStaking
+    function setDelegateTake(address, uint16) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
+
+    /// @inheritdoc IStaking
+    function claimDissolved(uint16, address) external returns (uint256) {
+        return abi.decode(Address.functionDelegateCall(module, msg.data), (uint256));
+    }
+
+    /// @inheritdoc IStaking
+    function claimDissolved(uint16, address, uint24) external returns (uint256) {
+        return abi.decode(Address.functionDelegateCall(module, msg.data), (uint256));
+    }
+
+    /// @inheritdoc IStaking
+    function drawEmissionReserve(uint256) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
+
+    /// @inheritdoc IStaking
+    function recycleProtocolTao(uint256) external {
+        Address.functionDelegateCall(module, msg.data);
+    }
 
     /// @inheritdoc IStaking
     function stake(uint16 netuid, address hotkey, uint256 taoIn, uint256 limitPrice, bool allowPartial, uint256 deadline)
@@ -248,151 +156,14 @@ contract Staking is IStaking, Ownable2Step {
         return _move(hotkey, originNetuid, destColdkey, hotkey, destNetuid, alpha, minAlphaOut, deadline);
     }
 
-    /// @inheritdoc IStaking
-    function setDelegateTake(address hotkey, uint16 take) external {
-        address owner_ = registry.coldkeyOf(hotkey);
-        if (owner_ == address(0)) revert HotkeyNotBound(hotkey);
-        if (owner_ != msg.sender) revert NotHotkeyOwner(hotkey, msg.sender, owner_);
-        if (take > MAX_TAKE) revert TakeTooHigh(take, MAX_TAKE);
-        Take memory cur = _takes[hotkey];
-        uint16 current = cur.set ? cur.take : MAX_TAKE;
-        uint64 slot = _now();
-        if (take > current && cur.set && slot < cur.lastChange + TAKE_RATE_LIMIT) {
-            revert RateLimited(cur.lastChange + TAKE_RATE_LIMIT);
-        }
-        _takes[hotkey] = Take({take: take, set: true, lastChange: slot});
-        emit DelegateTakeSet(hotkey, take);
-    }
-
-    /// @inheritdoc IStaking
-    function claimDissolved(uint16 netuid, address hotkey) external returns (uint256) {
-        uint24 gen = _subnets[netuid].pool.generation;
-        if (gen == 0) revert NotDissolved(netuid, 0);
-        unchecked {
-            return _claimDissolved(netuid, hotkey, gen - 1); // gen >= 1
-        }
-    }
-
-    /// @inheritdoc IStaking
-    function claimDissolved(uint16 netuid, address hotkey, uint24 generation) external returns (uint256) {
-        return _claimDissolved(netuid, hotkey, generation);
-    }
-
-    // ------------------------------------------------------------------ hooks
-
     /// @inheritdoc IStakingHooks
-    function onSubnetCreated(uint16 netuid, uint256 lockTao) external onlyRegistry {
-        Subnet storage s = _subnets[netuid];
-        if (netuid == ROOT || s.pool.tao != 0) revert SubnetAlreadyExists(netuid);
-        if (lockTao < PoolMath.MIN_RESERVE) revert LockBelowMinimum(lockTao, PoolMath.MIN_RESERVE);
-        uint256 price = _medianPrice();
-        uint256 alpha = (lockTao * WAD) / price;
-        if (alpha < PoolMath.MIN_RESERVE) alpha = PoolMath.MIN_RESERVE;
-        uint24 gen = s.pool.generation;
-        s.pool = Pool({tao: SafeCast.toUint56(lockTao), alpha: uint104(alpha), flow: 0, generation: gen, started: false});
-        // alpha <= 2.1e16 * 1e18 / 1e9 < 2^85.
-        s.alpha = SubnetAlpha({issuance: uint96(alpha), pending: 0, protocol: 0});
-        _live.push(netuid);
-        _liveIndex[netuid] = _live.length;
-        emit PoolCreated(netuid, gen, lockTao, alpha);
-    }
-
-    /// @inheritdoc IStakingHooks
-    function onSubnetDissolved(uint16 netuid) external onlyRegistry {
-        Subnet storage s = _subnets[netuid];
-        Pool memory p = s.pool;
-        if (netuid == ROOT || p.tao == 0) revert SubnetNotFound(netuid);
-        SubnetAlpha memory sa = s.alpha;
-        uint256 staked = _staked(p, sa);
-        uint256 pot = p.tao;
-        if (staked == 0) {
-            _dissolved[_genKey(netuid, p.generation)] = DissolvedPot(0, 0, 0, true);
-            _ledger.protocolTao += uint64(pot);
-            emit ProtocolTaoAdded(pot, 1);
-        } else {
-            // pot < 2^56, staked <= issuance < 2^96.
-            _dissolved[_genKey(netuid, p.generation)] = DissolvedPot(uint64(pot), uint104(staked), uint64(pot), true);
-            _ledger.dissolvedUnclaimed += uint64(pot);
-        }
-        delete s.ema;
-        delete s.alpha;
-        s.pool = Pool({tao: 0, alpha: 0, flow: 0, generation: p.generation + 1, started: false});
-        _removeLive(netuid);
-        emit PoolDissolved(netuid, p.generation, pot, staked);
-    }
-
-    /// @inheritdoc IStakingHooks
-    function onRegistrationBurn(uint16 netuid, uint256 taoBurned) external onlyRegistry {
+    function onRegistrationBurn(uint16 netuid, uint256 taoBurned) external {
+        if (msg.sender != address(registry)) revert NotRegistry(msg.sender);
         Pool storage p = _subnets[netuid].pool;
         if (netuid == ROOT || p.tao == 0) revert SubnetNotFound(netuid);
         p.flow += SafeCast.toInt64(SafeCast.toInt256(taoBurned));
         emit RegistrationBurnCounted(netuid, taoBurned);
     }
-
-    /// @inheritdoc IStakingHooks
-    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
-        Config memory cfg = _config;
-        if (msg.sender != cfg.settlement || msg.sender == address(0)) revert NotSettlement(msg.sender, cfg.settlement);
-        if (amount == 0) revert ZeroAmount();
-        Subnet storage s = _subnets[netuid];
-        Pool memory p = s.pool;
-        if (netuid == ROOT || p.tao == 0) revert SubnetNotFound(netuid);
-        if (amount > s.alpha.pending) revert EmissionExceeded(amount, s.alpha.pending);
-        address coldkey = registry.coldkeyOf(hotkey);
-        if (coldkey == address(0)) revert HotkeyNotBound(hotkey);
-        unchecked {
-            s.alpha.pending -= uint64(amount); // amount <= pending checked above
-        }
-        uint64 slot = _now();
-        uint256 key = _poolKey(netuid, p.generation, hotkey);
-        uint256 take = (amount * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
-        uint256 rest = amount - take;
-
-        // The part of the dividend earned by the hotkey's root stake is sold for TAO (fee-free, as subtensor's
-        // default root claim "Swap") and raises the value of its root nominators' shares.
-        uint256 rootKey = _poolKey(ROOT, 0, hotkey);
-        uint256 rootStake = _stakeTrace[rootKey].latest();
-        uint256 toRoot = EmissionSplit.rootPart(
-            rest, _stakeTrace[key].latest(), EmissionSplit.rootWeight(rootStake, cfg.taoWeight)
-        );
-        uint256 rootTao;
-        if (toRoot != 0) {
-            (rootTao,) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
-            if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) {
-                (toRoot, rootTao) = (0, 0); // pool too shallow: the alpha nominators keep it
-            } else {
-                p.tao -= uint56(rootTao);
-                p.alpha += uint104(toRoot);
-                s.pool = p;
-                _stakeTrace[rootKey].push(_key(slot), uint208(rootStake + rootTao));
-                _ledger.rootStake += uint64(rootTao);
-            }
-        }
-        _creditShares(key, coldkey, take, rest - toRoot, slot);
-        emit EmissionCredited(netuid, hotkey, amount, take, toRoot, rootTao);
-    }
-
-    /// @inheritdoc IEmissionReceiver
-    function onEmission(uint64 fromSlot, uint64 toSlot, uint256 minted) external {
-        if (msg.sender != address(emission)) revert NotEmission(msg.sender);
-        if (toSlot <= fromSlot || minted == 0) return;
-        Config memory cfg = _config;
-        (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible) =
-            _updateEmas(fromSlot, toSlot, cfg.rule);
-        if (eligible == 0) {
-            _ledger.protocolTao += uint64(minted); // minted < 2^55 per call
-            emit ProtocolTaoAdded(minted, 0);
-            emit EmissionDistributed(fromSlot, toSlot, minted, 0);
-            return;
-        }
-        uint256[] memory amounts = EmissionSplit.byWeight(minted, weights, sum);
-        for (uint256 i; i < entries.length; ++i) {
-            if (entries[i].eligible) _emitTo(entries[i], amounts[i], toSlot, cfg.ownerCut);
-        }
-        emit EmissionDistributed(fromSlot, toSlot, minted, eligible);
-    }
-
-    // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IStaking
     function setSettlement(address settlement_) external onlyOwner {
@@ -420,26 +191,6 @@ contract Staking is IStaking, Ownable2Step {
         _config.ownerCut = cut;
         emit OwnerCutSet(cut);
     }
-
-    /// @inheritdoc IStaking
-    function drawEmissionReserve(uint256 amount) external onlyOwner {
-        IEmissionReserve(address(emission)).drawReserve(amount);
-        _ledger.protocolTao += SafeCast.toUint64(amount);
-        emit ProtocolTaoAdded(amount, 2);
-    }
-
-    /// @inheritdoc IStaking
-    function recycleProtocolTao(uint256 amount) external onlyOwner {
-        uint256 held = _ledger.protocolTao;
-        if (amount > held) revert ProtocolTaoExceeded(amount, held);
-        unchecked {
-            _ledger.protocolTao = uint64(held - amount); // amount <= held
-        }
-        ITAO(tao).burn(amount);
-        emit ProtocolTaoRecycled(amount);
-    }
-
-    // ------------------------------------------------------------------ views
 
     /// @inheritdoc IStaking
     function pool(uint16 netuid) external view returns (PoolView memory v) {
@@ -633,8 +384,6 @@ contract Staking is IStaking, Ownable2Step {
     function currentSlot() external view returns (uint64) {
         return _now();
     }
-
-    // ------------------------------------------------------------------ internal: user flows
 
     function _stake(uint16 netuid, address hotkey, uint256 taoIn, uint256 limitPrice, bool allowPartial, uint256 deadline)
         internal
@@ -865,173 +614,6 @@ contract Staking is IStaking, Ownable2Step {
         }
     }
 
-    /// @dev Credits `take` (bought as shares for the coldkey) and `rest` (raising every share's value) to pool
-    /// `key` in one checkpoint. An empty pool gives everything to the coldkey. A take too small to buy a share
-    /// raises the pool's value instead.
-    function _creditShares(uint256 key, address coldkey, uint256 take, uint256 rest, uint64 slot) internal {
-        uint256 totalShares = _totalShares[key];
-        Checkpoints.Trace208 storage trace = _stakeTrace[key];
-        uint256 total = trace.latest();
-        uint256 minted = totalShares == 0
-            ? SharePool.sharesForDeposit(take + rest, 0, 0)
-            : SharePool.sharesForDeposit(take, totalShares, total);
-        if (minted != 0) {
-            _totalShares[key] = totalShares + minted;
-            _shares[key][coldkey] += minted;
-        }
-        trace.push(_key(slot), uint208(total + take + rest));
-    }
-
-    function _claimDissolved(uint16 netuid, address hotkey, uint24 gen) internal returns (uint256 taoOut) {
-        uint256 gk = _genKey(netuid, gen);
-        DissolvedPot memory d = _dissolved[gk];
-        if (!d.dissolved) revert NotDissolved(netuid, gen);
-        uint256 key = _poolKey(netuid, gen, hotkey);
-        uint256 mine = _shares[key][msg.sender];
-        if (mine == 0 || d.alphaStaked == 0) revert NothingToClaim(netuid, gen, hotkey, msg.sender);
-        // The dissolved generation's totals are frozen: each claim values its shares against them.
-        uint256 alpha = SharePool.valueOf(mine, _totalShares[key], _stakeTrace[key].latest());
-        taoOut = (alpha * d.taoPot) / d.alphaStaked;
-        delete _shares[key][msg.sender];
-        // Sum over all positions of alpha <= alphaStaked, so the sum of payouts <= taoPot = initial unclaimed.
-        _dissolved[gk].unclaimed = d.unclaimed - uint64(taoOut);
-        _ledger.dissolvedUnclaimed -= uint64(taoOut);
-        SafeTransferLib.safeTransfer(tao, msg.sender, taoOut);
-        emit DissolvedClaimed(netuid, gen, msg.sender, hotkey, alpha, taoOut);
-    }
-
-    // ------------------------------------------------------------------ internal: emission
-
-    /// @dev Pass 1 of a coinbase: for every live subnet, discover its emission start, advance its flow and price
-    /// EMAs over the call's slots (one write of its `SubnetEma` slot), and collect its share weight.
-    function _updateEmas(uint64 fromSlot, uint64 toSlot, ShareRule rule)
-        internal
-        returns (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible)
-    {
-        uint256 n = _live.length;
-        entries = new Entry[](n);
-        weights = new uint256[](n);
-        uint256 sumPrice;
-        uint256 dFlow = FlowEma.decay(toSlot - fromSlot);
-        for (uint256 i; i < n; ++i) {
-            Entry memory e = entries[i];
-            e.netuid = _live[i];
-            if (!_updateOne(e, fromSlot, toSlot, dFlow, rule)) continue;
-            weights[i] = e.weight;
-            sum += e.weight;
-            sumPrice += e.priceWeight;
-            ++eligible;
-        }
-        if (sum == 0 && eligible != 0) {
-            // No positive flow: by EMA price; no EMA price yet either: equally.
-            for (uint256 i; i < n; ++i) {
-                if (!entries[i].eligible) continue;
-                weights[i] = sumPrice != 0 ? entries[i].priceWeight : 1;
-            }
-            sum = sumPrice != 0 ? sumPrice : eligible;
-        }
-    }
-
-    /// @dev Pass 1 for one subnet; returns whether it emits in this call. `dFlow` = FlowEma.decay(toSlot - fromSlot).
-    function _updateOne(Entry memory e, uint64 fromSlot, uint64 toSlot, uint256 dFlow, ShareRule rule)
-        internal
-        returns (bool)
-    {
-        Subnet storage s = _subnets[e.netuid];
-        e.pool = s.pool;
-        SubnetEma memory em = s.ema;
-        if (!e.pool.started) {
-            uint64 start = registry.emissionStartSlot(e.netuid);
-            if (start == 0 || start > toSlot) return false;
-            e.pool.started = true;
-            em.startSlot = start;
-        }
-        e.eligible = true;
-        e.start = em.startSlot;
-        // Slots of this call at or after the emission start: (lo, toSlot].
-        uint64 lo = e.start == 0 || e.start - 1 < fromSlot ? fromSlot : e.start - 1;
-        e.span = toSlot - lo;
-        uint256 d = lo == fromSlot ? dFlow : FlowEma.decay(e.span);
-        em.flowEma = SafeCast.toInt128(FlowEma.update(em.flowEma, e.pool.flow, e.span, d));
-        e.pool.flow = 0;
-        e.priceWeight = em.emaPrice;
-        e.weight = _weightOf(em, rule);
-        // The EMA price is used (above) before it is advanced, as subtensor does. b = slots since the emission
-        // start, inclusive (start <= toSlot).
-        uint256 spot = (uint256(e.pool.tao) * WAD) / e.pool.alpha;
-        em.emaPrice = uint64(PriceEma.update(em.emaPrice, spot, uint256(toSlot) + 1 - e.start, e.span));
-        s.ema = em;
-        return true;
-    }
-
-    /// @dev Pass 2 for one subnet: inject `taoIn` (and the matching alpha) into its pool and accrue its alpha
-    /// emission to the epoch(s) containing the slots.
-    function _emitTo(Entry memory e, uint256 taoIn, uint64 toSlot, uint16 cut) internal {
-        Subnet storage s = _subnets[e.netuid];
-        SubnetAlpha memory sa = s.alpha;
-        uint256 gk = _genKey(e.netuid, e.pool.generation);
-        uint256 alphaOut = _accrueEpochs(gk, e.netuid, sa.issuance, toSlot, e.span, cut);
-        uint256 alphaIn;
-        uint256 bought;
-        if (taoIn != 0) {
-            uint256 tNew;
-            uint256 aNew;
-            (tNew, aNew, alphaIn, bought) = PoolMath.inject(e.pool.tao, e.pool.alpha, taoIn, alphaOut);
-            // tNew <= TAO held < 2^56; aNew <= issuance + alphaIn < 2^96.
-            e.pool.tao = uint56(tNew);
-            e.pool.alpha = uint104(aNew);
-        }
-        s.pool = e.pool;
-        // alphaIn <= alphaOut <= 1e9 per slot; bought < the alpha reserve.
-        sa.issuance += uint96(alphaIn + alphaOut);
-        sa.pending += uint64(alphaOut);
-        sa.protocol += uint96(bought);
-        s.alpha = sa;
-        emit SubnetEmitted(e.netuid, taoIn, alphaIn, bought, alphaOut);
-    }
-
-    /// @dev Alpha emission of the `span` slots ending at `toSlot`, starting at alpha issuance `issuance`,
-    /// attributed to the epoch containing each slot: the epoch of `toSlot` and, if the span starts earlier, the
-    /// epoch before it (which also takes any older slots of a gap longer than one epoch: nothing is lost, and the
-    /// work per subnet stays bounded). Returns the alpha emitted.
-    function _accrueEpochs(uint256 gk, uint16 netuid, uint256 issuance, uint64 toSlot, uint64 span, uint16 cut)
-        internal
-        returns (uint256 alphaOut)
-    {
-        (uint64 epoch, uint64 start,) = registry.epochAt(netuid, toSlot);
-        uint256 recent = span;
-        if (uint256(start) + span > uint256(toSlot) + 1) {
-            // The span's first slot, toSlot - span + 1, precedes `start` (so start >= 1): slots
-            // (toSlot - span, start - 1] belong to earlier epochs.
-            recent = toSlot - start + 1;
-            uint256 older = span - recent;
-            (uint64 prevEpoch,,) = registry.epochAt(netuid, start - 1);
-            uint256 outOlder = HalvingMath.emissionOver(issuance, older);
-            _addEpoch(gk, prevEpoch, outOlder, cut);
-            issuance += outOlder;
-            alphaOut = outOlder;
-        }
-        uint256 outRecent = HalvingMath.emissionOver(issuance, recent);
-        _addEpoch(gk, epoch, outRecent, cut);
-        alphaOut += outRecent;
-    }
-
-    function _addEpoch(uint256 gk, uint64 epoch, uint256 alphaOut, uint16 cut) internal {
-        if (alphaOut == 0) return;
-        (uint256 owner_, uint256 distributable) = EmissionSplit.ownerCut(alphaOut, cut);
-        EpochEmission storage e = _epochs[gk][epoch];
-        // Per-epoch totals <= 21e15 alpha: far below 2^128.
-        e.ownerCut += uint128(owner_);
-        e.distributable += uint128(distributable);
-    }
-
-    // ------------------------------------------------------------------ internal: helpers
-
-    function _weightOf(SubnetEma memory em, ShareRule rule) internal pure returns (uint256) {
-        if (rule == ShareRule.EmaPrice) return em.emaPrice;
-        return em.flowEma > 0 ? uint256(int256(em.flowEma)) : 0;
-    }
-
     function _requireStarted(uint16 netuid, uint64 slot) internal view returns (uint64 start) {
         start = registry.emissionStartSlot(netuid);
         if (start == 0 || start > slot) revert SubnetNotStarted(netuid, start, slot);
@@ -1047,89 +629,7 @@ contract Staking is IStaking, Ownable2Step {
         alpha = SharePool.valueOf(shares, _totalShares[key], _stakeTrace[key].latest());
     }
 
-    function _livePool(uint16 netuid) internal view returns (Pool memory p) {
-        p = _subnets[netuid].pool;
-        if (p.tao == 0) revert SubnetNotFound(netuid);
-    }
-
-    function _staked(Pool memory p, SubnetAlpha memory sa) internal pure returns (uint256) {
-        return uint256(sa.issuance) - p.alpha - sa.pending - sa.protocol;
-    }
-
-    function _takeOf(address hotkey) internal view returns (uint256) {
-        Take memory t = _takes[hotkey];
-        return t.set ? t.take : MAX_TAKE;
-    }
-
-    /// @dev Median spot price (1e18) of the live subnets, 1e18 when there are none (lower median for an even
-    /// count), clamped to at least MIN_SEED_PRICE. O(n) quickselect in memory; subnet creation only.
-    function _medianPrice() internal view returns (uint256) {
-        uint256 n = _live.length;
-        if (n == 0) return WAD;
-        uint256[] memory prices = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            Pool memory p = _subnets[_live[i]].pool;
-            prices[i] = (uint256(p.tao) * WAD) / p.alpha;
-        }
-        uint256 m = _select(prices, (n - 1) / 2);
-        return m < MIN_SEED_PRICE ? MIN_SEED_PRICE : m;
-    }
-
-    /// @dev The k-th smallest element (Hoare quickselect, middle pivot; reorders `v`).
-    function _select(uint256[] memory v, uint256 k) internal pure returns (uint256) {
-        uint256 lo;
-        uint256 hi = v.length - 1;
-        while (lo < hi) {
-            uint256 pivot = v[lo + (hi - lo) / 2];
-            uint256 i = lo;
-            uint256 j = hi;
-            while (i <= j) {
-                while (v[i] < pivot) ++i;
-                while (v[j] > pivot) --j;
-                if (i <= j) {
-                    (v[i], v[j]) = (v[j], v[i]);
-                    ++i;
-                    if (j == 0) break;
-                    --j;
-                }
-            }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return v[k];
-        }
-        return v[k];
-    }
-
-    function _removeLive(uint16 netuid) internal {
-        uint256 idx = _liveIndex[netuid] - 1; // live subnets are in the list
-        uint256 last = _live.length - 1;
-        if (idx != last) {
-            uint16 moved = _live[last];
-            _live[idx] = moved;
-            _liveIndex[moved] = idx + 1;
-        }
-        _live.pop();
-        delete _liveIndex[netuid];
-    }
-
     function _checkDeadline(uint256 deadline) internal view {
         if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);
-    }
-
-    function _now() internal view returns (uint64) {
-        return SlotClock.current(genesisTime);
-    }
-
-    /// @dev Checkpoint key of a slot (uint48 holds 8.9 billion years of slots; larger values saturate).
-    function _key(uint64 slot) internal pure returns (uint48) {
-        return slot > type(uint48).max ? type(uint48).max : uint48(slot);
-    }
-
-    function _poolKey(uint16 netuid, uint24 gen, address hotkey) internal pure returns (uint256) {
-        return uint256(uint160(hotkey)) | (uint256(netuid) << 160) | (uint256(gen) << 176);
-    }
-
-    function _genKey(uint16 netuid, uint24 gen) internal pure returns (uint256) {
-        return uint256(netuid) | (uint256(gen) << 16);
     }
 }

@@ -4,16 +4,9 @@ pragma solidity ^0.8.30;
 import {IStakingHooks} from "./IStakingHooks.sol";
 import {IEmissionReceiver} from "./IEmission.sol";
 
-/// @title IStaking
-/// @notice Dynamic TAO (SYSTEM.md §2.1, §2.3): one constant-product TAO/alpha pool per subnet, stake as shares
-/// of a per-(hotkey, subnet) pool of alpha, the split of each coinbase across subnets, epoch emission
-/// accounting, and lazy payout of dissolved subnets. All protocol TAO sits in this contract (one ledger).
-///
-/// Units: TAO and alpha amounts are rao (9 decimals). Limit prices are subtensor's (reference §9.2): rao of TAO
-/// per 1 alpha (1e9 = 1 TAO per alpha); `type(uint256).max` means "no limit" for a buy and 0 for a sell.
-/// Spot and EMA prices in views are TAO per alpha in 1e18 fixed point. u16 proportions are x / 65535.
-/// Deadlines are chain timestamps (seconds); every other duration is in 12 s slots.
-interface IStaking is IStakingHooks, IEmissionReceiver {
+/// @title IStakingTypes
+/// @notice Types, errors and events of {IStaking}, shared with its delegatecall module.
+interface IStakingTypes {
     /// @notice How each coinbase's TAO is divided across subnets (SYSTEM.md §2.1).
     enum ShareRule {
         // EMA of each subnet's net TAO flow, negatives clipped to 0; falls back to EmaPrice when none is positive.
@@ -145,7 +138,18 @@ interface IStaking is IStakingHooks, IEmissionReceiver {
     event ProtocolTaoAdded(uint256 amount, uint8 reason);
     /// @notice Protocol TAO was recycled (burned), lowering issuance.
     event ProtocolTaoRecycled(uint256 amount);
+}
 
+/// @title IStaking
+/// @notice Dynamic TAO (SYSTEM.md §2.1, §2.3): one constant-product TAO/alpha pool per subnet, stake as shares
+/// of a per-(hotkey, subnet) pool of alpha, the split of each coinbase across subnets, epoch emission
+/// accounting, and lazy payout of dissolved subnets. All protocol TAO sits in this contract (one ledger).
+///
+/// Units: TAO and alpha amounts are rao (9 decimals). Limit prices are subtensor's (reference §9.2): rao of TAO
+/// per 1 alpha (1e9 = 1 TAO per alpha); `type(uint256).max` means "no limit" for a buy and 0 for a sell.
+/// Spot and EMA prices in views are TAO per alpha in 1e18 fixed point. u16 proportions are x / 65535.
+/// Deadlines are chain timestamps (seconds); every other duration is in 12 s slots.
+interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     // ------------------------------------------------------------------ staking
 
     /// @notice Stakes `taoIn` TAO (pulled with one transferFrom) to `hotkey` on `netuid`. With a binding
