@@ -393,8 +393,9 @@ contract Staking is StakingBase, IStaking {
         if (taoIn == 0) revert ZeroAmount();
         uint64 slot = _now();
         if (netuid == ROOT) {
-            taoUsed = limitPrice >= PoolMath.PRICE_UNIT ? taoIn : 0;
-            if (taoUsed < taoIn && !allowPartial) revert PriceLimitExceeded(taoIn, taoUsed, limitPrice);
+            // Root's price is 1: the limit admits all of it or none.
+            if (limitPrice < PoolMath.PRICE_UNIT) revert PriceLimitExceeded(taoIn, 0, limitPrice);
+            taoUsed = taoIn;
             if (taoUsed < MIN_STAKE) revert BelowMinimumStake(taoUsed, MIN_STAKE);
             alphaOut = taoUsed;
             _deposit(_poolKey(ROOT, 0, hotkey), hotkey, msg.sender, alphaOut, slot);
@@ -425,9 +426,8 @@ contract Staking is StakingBase, IStaking {
         if (alpha == 0) revert ZeroAmount();
         uint64 slot = _now();
         if (netuid == ROOT) {
-            alphaUsed = limitPrice <= PoolMath.PRICE_UNIT ? alpha : 0;
-            if (alphaUsed < alpha && !allowPartial) revert PriceLimitExceeded(alpha, alphaUsed, limitPrice);
-            if (alphaUsed == 0) revert ZeroAmount();
+            if (limitPrice > PoolMath.PRICE_UNIT) revert PriceLimitExceeded(alpha, 0, limitPrice);
+            alphaUsed = alpha;
             taoOut = alphaUsed;
             bool closed = _withdraw(_poolKey(ROOT, 0, hotkey), msg.sender, alphaUsed, slot);
             if (!closed && taoOut < MIN_STAKE) revert BelowMinimumStake(taoOut, MIN_STAKE);

@@ -266,7 +266,7 @@ contract StakingEmissionModule is StakingBase {
     {
         (uint64 epoch, uint64 start,) = registry.epochAt(netuid, toSlot);
         uint256 recent = span;
-        if (uint256(start) + span > uint256(toSlot) + 1) {
+        if (start <= toSlot && uint256(start) + span > uint256(toSlot) + 1) {
             // The span's first slot, toSlot - span + 1, precedes `start` (so start >= 1): slots
             // (toSlot - span, start - 1] belong to earlier epochs.
             recent = toSlot - start + 1;
