@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {ITAO} from "./interfaces/ITAO.sol";
 import {IEmission} from "./interfaces/IEmission.sol";
@@ -397,11 +398,16 @@ contract StakingEmissionModule is StakingBase {
         uint256 key = _poolKey(netuid, gen, hotkey);
         uint256 mine = _shares[key][msg.sender];
         if (mine == 0 || d.alphaStaked == 0) revert NothingToClaim(netuid, gen, hotkey, msg.sender);
-        // The dissolved generation's totals are frozen: each claim values its shares against them.
-        uint256 alpha = SharePool.valueOf(mine, _totalShares[key], _stakeTrace[key].latest());
-        taoOut = (alpha * d.taoPot) / d.alphaStaked;
+        // The dissolved generation's totals are frozen: each claim values its shares against them, with one
+        // floor: tao = shares * hotkeyAlpha * pot / (hotkeyShares * alphaStaked). shares <= hotkeyShares, so
+        // hotkeyShares > 0; hotkeyAlpha * pot < 2^160 and hotkeyShares * alphaStaked < 2^230.
+        uint256 totalShares = _totalShares[key];
+        uint256 hotkeyAlpha = _stakeTrace[key].latest();
+        uint256 alpha = SharePool.valueOf(mine, totalShares, hotkeyAlpha);
+        taoOut = Math.mulDiv(mine, hotkeyAlpha * d.taoPot, totalShares * d.alphaStaked);
         delete _shares[key][msg.sender];
-        // Sum over all positions of alpha <= alphaStaked, so the sum of payouts <= taoPot = initial unclaimed.
+        // Sum over all positions of shares * hotkeyAlpha / hotkeyShares <= sum of hotkeyAlpha = alphaStaked, so
+        // the payouts sum to at most taoPot = the initial unclaimed (dust: < 1 rao per position).
         _dissolved[gk].unclaimed = d.unclaimed - uint64(taoOut);
         _ledger.dissolvedUnclaimed -= uint64(taoOut);
         SafeTransferLib.safeTransfer(tao, msg.sender, taoOut);
