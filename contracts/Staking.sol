@@ -269,27 +269,27 @@ contract Staking is StakingBase, IStaking {
     /// @inheritdoc IStaking
     function hotkeyStake(uint16 netuid, address hotkey) external view returns (uint256 alpha, uint256 shares) {
         uint256 key = _poolKey(netuid, netuid == ROOT ? 0 : _subnets[netuid].pool.generation, hotkey);
-        return (_stakeTrace[key].latest(), _totalShares[key]);
+        return _hotkeyPool(key);
     }
 
     /// @inheritdoc IStakingHooks
     function stakeWeight(uint16 netuid, address hotkey) external view returns (uint256) {
-        uint256 rootStake = _stakeTrace[_poolKey(ROOT, 0, hotkey)].latest();
+        (uint256 rootStake,) = _hotkeyPool(_poolKey(ROOT, 0, hotkey));
         if (netuid == ROOT) return rootStake;
         Pool memory p = _subnets[netuid].pool;
         if (p.tao == 0) return 0;
-        return _stakeTrace[_poolKey(netuid, p.generation, hotkey)].latest()
-            + EmissionSplit.rootWeight(rootStake, _config.taoWeight);
+        (uint256 alpha,) = _hotkeyPool(_poolKey(netuid, p.generation, hotkey));
+        return alpha + EmissionSplit.rootWeight(rootStake, _config.taoWeight);
     }
 
     /// @inheritdoc IStakingHooks
     function stakeWeightAt(uint16 netuid, address hotkey, uint64 slot) external view returns (uint256) {
         uint48 k = _key(slot);
-        uint256 rootStake = _stakeTrace[_poolKey(ROOT, 0, hotkey)].upperLookupRecent(k);
+        uint256 rootStake = _hotkeyAlphaAt(_poolKey(ROOT, 0, hotkey), k);
         if (netuid == ROOT) return rootStake;
         Pool memory p = _subnets[netuid].pool;
         if (p.tao == 0) return 0;
-        return _stakeTrace[_poolKey(netuid, p.generation, hotkey)].upperLookupRecent(k)
+        return _hotkeyAlphaAt(_poolKey(netuid, p.generation, hotkey), k)
             + EmissionSplit.rootWeight(rootStake, _taoWeightTrace.upperLookupRecent(k));
     }
 
@@ -584,22 +584,17 @@ contract Staking is StakingBase, IStaking {
     /// @dev Buys shares of pool `key` for `coldkey` with `amount`. A pool with no shares checks that the hotkey
     /// is bound; one with shares was bound when they were bought, and bindings are permanent.
     function _deposit(uint256 key, address hotkey, address coldkey, uint256 amount, uint64 slot) internal {
-        uint256 totalShares = _totalShares[key];
+        (uint256 total, uint256 totalShares) = _hotkeyPool(key);
         if (totalShares == 0 && registry.coldkeyOf(hotkey) == address(0)) revert HotkeyNotBound(hotkey);
-        Checkpoints.Trace208 storage trace = _stakeTrace[key];
-        uint256 total = trace.latest();
         uint256 minted = SharePool.sharesForDeposit(amount, totalShares, total);
         if (minted == 0) revert SharesRoundToZero(amount);
-        _totalShares[key] = totalShares + minted;
         _shares[key][coldkey] += minted;
-        trace.push(_key(slot), uint208(total + amount)); // total + amount < 2^104
+        _writeHotkeyPool(key, slot, total + amount, totalShares + minted);
     }
 
     /// @dev Burns the shares of `coldkey` in pool `key` worth `amount`; returns whether the position closed.
     function _withdraw(uint256 key, address coldkey, uint256 amount, uint64 slot) internal returns (bool closed) {
-        uint256 totalShares = _totalShares[key];
-        Checkpoints.Trace208 storage trace = _stakeTrace[key];
-        uint256 total = trace.latest();
+        (uint256 total, uint256 totalShares) = _hotkeyPool(key);
         uint256 mine = _shares[key][coldkey];
         uint256 value = SharePool.valueOf(mine, totalShares, total);
         if (amount > value) revert InsufficientStake(amount, value);
@@ -609,8 +604,7 @@ contract Staking is StakingBase, IStaking {
             // burned <= mine <= totalShares (ceil(amount * S / T) <= mine since amount <= mine * T / S), and
             // amount <= value <= total.
             _shares[key][coldkey] = mine - burned;
-            _totalShares[key] = totalShares - burned;
-            trace.push(_key(slot), uint208(total - amount));
+            _writeHotkeyPool(key, slot, total - amount, totalShares - burned);
         }
     }
 
@@ -626,7 +620,8 @@ contract Staking is StakingBase, IStaking {
     {
         uint256 key = _poolKey(netuid, netuid == ROOT ? 0 : _subnets[netuid].pool.generation, hotkey);
         shares = _shares[key][coldkey];
-        alpha = SharePool.valueOf(shares, _totalShares[key], _stakeTrace[key].latest());
+        (uint256 total, uint256 totalShares) = _hotkeyPool(key);
+        alpha = SharePool.valueOf(shares, totalShares, total);
     }
 
     function _checkDeadline(uint256 deadline) internal view {

@@ -15,8 +15,8 @@ import {SlotClock} from "./libraries/SlotClock.sol";
 /// - slots 0-1: Ownable2Step owner and pending owner; then `_config`, `_ledger`, the live list, the mappings;
 /// - per netuid, three consecutive slots: `Pool` (read and written by every swap), `SubnetEma` (written once
 ///   per coinbase), `SubnetAlpha` (written per coinbase and per credit);
-/// - per (netuid, generation, hotkey) "pool key" (a packed uint256, no hashing): total shares and an OZ
-///   `Checkpoints.Trace208` of the pool's total alpha, keyed by slot, whose latest value IS the total;
+/// - per (netuid, generation, hotkey) "pool key" (a packed uint256, no hashing): an OZ `Checkpoints.Trace208`
+///   keyed by slot whose latest value IS the pool's (total alpha, total shares);
 /// - per (pool key, coldkey): shares.
 /// Root (netuid 0) positions use generation 0 and hold TAO 1:1.
 abstract contract StakingBase is IStakingTypes, Ownable2Step {
@@ -39,6 +39,8 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     /// reserve of a new pool stays below 2^104.
     uint256 internal constant MIN_SEED_PRICE = 1e9;
     uint256 internal constant WAD = 1e18;
+    /// @dev Low 104 bits of a stake checkpoint value: the pool's total alpha.
+    uint256 internal constant LOW104 = (1 << 104) - 1;
 
     // ------------------------------------------------------------------ storage types
 
@@ -134,8 +136,10 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     uint16[] internal _live;
     mapping(uint16 netuid => uint256 indexPlusOne) internal _liveIndex;
     mapping(uint16 netuid => Subnet) internal _subnets;
-    /// @dev pool key = hotkey | netuid << 160 | generation << 176.
-    mapping(uint256 poolKey => uint256) internal _totalShares;
+    /// @dev pool key = hotkey | netuid << 160 | generation << 176. Each checkpoint value packs the pool's total
+    /// alpha (TAO on root; low 104 bits) and its total shares (high 104 bits), so that one slot per change
+    /// holds both. Both stay below 2^104: alpha <= a subnet's issuance < 2^96 (root TAO < 2^56), and shares <=
+    /// alpha because shares start 1:1 and the share price never falls (see SharePool).
     mapping(uint256 poolKey => Checkpoints.Trace208) internal _stakeTrace;
     mapping(uint256 poolKey => mapping(address coldkey => uint256)) internal _shares;
     mapping(address hotkey => Take) internal _takes;
@@ -154,6 +158,22 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     }
 
     // ------------------------------------------------------------------ shared helpers
+
+    /// @dev The (total alpha, total shares) of hotkey pool `key` now.
+    function _hotkeyPool(uint256 key) internal view returns (uint256 total, uint256 shares) {
+        uint256 v = _stakeTrace[key].latest();
+        return (v & LOW104, v >> 104);
+    }
+
+    /// @dev Records hotkey pool `key` as (`total`, `shares`) at `slot` (both < 2^104, see `_stakeTrace`).
+    function _writeHotkeyPool(uint256 key, uint64 slot, uint256 total, uint256 shares) internal {
+        _stakeTrace[key].push(_key(slot), uint208(total | (shares << 104)));
+    }
+
+    /// @dev Total alpha of hotkey pool `key` at the end of checkpoint key `k`.
+    function _hotkeyAlphaAt(uint256 key, uint48 k) internal view returns (uint256) {
+        return uint256(_stakeTrace[key].upperLookupRecent(k)) & LOW104;
+    }
 
     function _weightOf(SubnetEma memory em, ShareRule rule) internal pure returns (uint256) {
         if (rule == ShareRule.EmaPrice) return em.emaPrice;

@@ -107,29 +107,36 @@ contract StakingEmissionModule is StakingBase {
         uint256 key = _poolKey(netuid, p.generation, hotkey);
         uint256 take = (amount * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
         uint256 rest = amount - take;
-
-        // The part of the dividend earned by the hotkey's root stake is sold for TAO (fee-free, as subtensor's
-        // default root claim "Swap") and raises the value of its root nominators' shares.
-        uint256 rootKey = _poolKey(ROOT, 0, hotkey);
-        uint256 rootStake = _stakeTrace[rootKey].latest();
-        uint256 toRoot = EmissionSplit.rootPart(
-            rest, _stakeTrace[key].latest(), EmissionSplit.rootWeight(rootStake, cfg.taoWeight)
-        );
-        uint256 rootTao;
-        if (toRoot != 0) {
-            (rootTao,) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
-            if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) {
-                (toRoot, rootTao) = (0, 0); // pool too shallow: the alpha nominators keep it
-            } else {
-                p.tao -= uint56(rootTao);
-                p.alpha += uint104(toRoot);
-                s.pool = p;
-                _stakeTrace[rootKey].push(_key(slot), uint208(rootStake + rootTao));
-                _ledger.rootStake += uint64(rootTao);
-            }
-        }
+        (uint256 toRoot, uint256 rootTao) = _sellRootPart(s, p, key, hotkey, rest, cfg.taoWeight, slot);
         _creditShares(key, coldkey, take, rest - toRoot, slot);
         emit EmissionCredited(netuid, hotkey, amount, take, toRoot, rootTao);
+    }
+
+    /// @dev The part of a dividend `rest` earned by the hotkey's root stake (§3.7: in proportion
+    /// tao_weight x root stake : alpha stake) is sold for TAO in the subnet's pool (fee-free, as subtensor's
+    /// default root claim "Swap") and raises the value of the hotkey's root nominators' shares. If the pool is
+    /// too shallow for the sale, the alpha nominators keep it.
+    function _sellRootPart(
+        Subnet storage s,
+        Pool memory p,
+        uint256 key,
+        address hotkey,
+        uint256 rest,
+        uint64 taoWeight_,
+        uint64 slot
+    ) internal returns (uint256 toRoot, uint256 rootTao) {
+        uint256 rootKey = _poolKey(ROOT, 0, hotkey);
+        (uint256 rootStake, uint256 rootShares) = _hotkeyPool(rootKey);
+        (uint256 alphaStake,) = _hotkeyPool(key);
+        toRoot = EmissionSplit.rootPart(rest, alphaStake, EmissionSplit.rootWeight(rootStake, taoWeight_));
+        if (toRoot == 0) return (0, 0);
+        (rootTao,) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
+        if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) return (0, 0);
+        p.tao -= uint56(rootTao);
+        p.alpha += uint104(toRoot); // <= issuance < 2^96
+        s.pool = p;
+        _writeHotkeyPool(rootKey, slot, rootStake + rootTao, rootShares); // rootShares > 0 as rootStake > 0
+        _ledger.rootStake += uint64(rootTao);
     }
 
     /// @notice See {IEmissionReceiver}.
@@ -156,17 +163,12 @@ contract StakingEmissionModule is StakingBase {
     /// `key` in one checkpoint. An empty pool gives everything to the coldkey. A take too small to buy a share
     /// raises the pool's value instead.
     function _creditShares(uint256 key, address coldkey, uint256 take, uint256 rest, uint64 slot) internal {
-        uint256 totalShares = _totalShares[key];
-        Checkpoints.Trace208 storage trace = _stakeTrace[key];
-        uint256 total = trace.latest();
+        (uint256 total, uint256 totalShares) = _hotkeyPool(key);
         uint256 minted = totalShares == 0
             ? SharePool.sharesForDeposit(take + rest, 0, 0)
             : SharePool.sharesForDeposit(take, totalShares, total);
-        if (minted != 0) {
-            _totalShares[key] = totalShares + minted;
-            _shares[key][coldkey] += minted;
-        }
-        trace.push(_key(slot), uint208(total + take + rest));
+        if (minted != 0) _shares[key][coldkey] += minted;
+        _writeHotkeyPool(key, slot, total + take + rest, totalShares + minted);
     }
 
     /// @dev Pass 1 of a coinbase: for every live subnet, discover its emission start, advance its flow and price
@@ -400,9 +402,8 @@ contract StakingEmissionModule is StakingBase {
         if (mine == 0 || d.alphaStaked == 0) revert NothingToClaim(netuid, gen, hotkey, msg.sender);
         // The dissolved generation's totals are frozen: each claim values its shares against them, with one
         // floor: tao = shares * hotkeyAlpha * pot / (hotkeyShares * alphaStaked). shares <= hotkeyShares, so
-        // hotkeyShares > 0; hotkeyAlpha * pot < 2^160 and hotkeyShares * alphaStaked < 2^230.
-        uint256 totalShares = _totalShares[key];
-        uint256 hotkeyAlpha = _stakeTrace[key].latest();
+        // hotkeyShares > 0; hotkeyAlpha * pot < 2^160 and hotkeyShares * alphaStaked < 2^200.
+        (uint256 hotkeyAlpha, uint256 totalShares) = _hotkeyPool(key);
         uint256 alpha = SharePool.valueOf(mine, totalShares, hotkeyAlpha);
         taoOut = Math.mulDiv(mine, hotkeyAlpha * d.taoPot, totalShares * d.alphaStaked);
         delete _shares[key][msg.sender];

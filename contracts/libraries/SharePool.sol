@@ -9,12 +9,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// dividends raise `value` without minting shares (pro rata to every nominator). Rounding favours the pool:
 /// deposits get shares rounded down, withdrawals burn shares rounded up, values round down.
 ///
-/// The first deposit into an empty pool gets `INITIAL_SHARES_PER_UNIT` shares per rao, so that the share
-/// price can rise a billion-fold through dividends before small deposits round to zero shares.
-/// Bounds (Staking): value < 2^104, shares < 2^134 (the share price only falls from its initial 1e9 shares per
-/// rao), so the products below stay far below 2^256.
+/// The first deposit into an empty pool gets one share per rao. The share price (value per share) then never
+/// falls: deposits round shares down, withdrawals round burns up, dividends add value without shares. So
+/// shares <= value always, and a deposit loses less than one share's value (a few rao) to rounding.
+/// Bounds (Staking): value < 2^104, hence shares < 2^104, and every product below stays under 2^208.
 library SharePool {
-    uint256 internal constant INITIAL_SHARES_PER_UNIT = 1e9;
+    uint256 internal constant INITIAL_SHARES_PER_UNIT = 1;
 
     /// @notice Shares bought by depositing `amount` into a pool of `totalShares` / `totalValue` (floor).
     function sharesForDeposit(uint256 amount, uint256 totalShares, uint256 totalValue) internal pure returns (uint256) {

@@ -1,10 +1,10 @@
 /**
  * Share arithmetic of one (hotkey, subnet) stake pool, BigInt only: the model of
  * contracts/libraries/SharePool.sol. Deposits get shares rounded down, withdrawals burn shares rounded up,
- * values round down; an empty pool mints 1e9 shares per rao.
+ * values round down; an empty pool mints one share per rao.
  */
 
-export const INITIAL_SHARES_PER_UNIT = 1_000_000_000n;
+export const INITIAL_SHARES_PER_UNIT = 1n;
 
 export function sharesForDeposit(amount: bigint, totalShares: bigint, totalValue: bigint): bigint {
   if (totalShares === 0n) return amount * INITIAL_SHARES_PER_UNIT;

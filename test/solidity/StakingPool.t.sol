@@ -113,7 +113,7 @@ contract StakingPoolTest is TestBase {
 
     function testFuzz_sharesNeverCreateValue(uint256 total, uint256 shares, uint256 amount) public pure {
         total = bound(total, 1, 1 << 100);
-        // The share price only falls from its initial 1e9 shares per rao: shares <= total * 1e9.
+        // Shares start 1:1 and the share price never falls: shares <= total.
         shares = bound(shares, 1, total * SharePool.INITIAL_SHARES_PER_UNIT);
         amount = bound(amount, 0, 1 << 100);
         uint256 minted = SharePool.sharesForDeposit(amount, shares, total);
