@@ -22,7 +22,7 @@ export default async function bench(): Promise<BenchResult> {
 
   async function deploy() {
     const emission = await viem.deployContract("EmissionHarness", [owner.account.address, 0n]);
-    const tao = await viem.getContractAt("TAO", await emission.read.tao());
+    const tao = await viem.getContractAt("TAO", (await emission.read.tao()) as `0x${string}`);
     const registry = await viem.deployContract("MockRegistryForStaking", [tao.address]);
     const staking = await viem.deployContract("Staking", [emission.address, registry.address, owner.account.address]);
     await registry.write.setStaking([staking.address]);
@@ -68,7 +68,8 @@ export default async function bench(): Promise<BenchResult> {
   const stakeExisting = await gasOf(await stakeTx(alice, hot1, 10n * TAO));
   const stakeExistingSameSlot = await gasOf(await stakeTx(alice, hot1, 10n * TAO));
   await networkHelpers.time.increase(SLOT);
-  const limit = ((await staking.read.spotPrice([1])) / 1_000_000_000n) * 102n / 100n; // 2 % above spot
+  const spot = (await staking.read.spotPrice([1])) as bigint;
+  const limit = ((spot / 1_000_000_000n) * 102n) / 100n; // 2 % above spot
   const stakeLimitBinding = await gasOf(
     await staking.write.stake([1, hot1, 500n * TAO, limit, true, deadline()], { account: alice.account }),
   );
@@ -83,9 +84,7 @@ export default async function bench(): Promise<BenchResult> {
     await staking.write.unstake([1, hot1, 5n * TAO, 0n, false, deadline()], { account: alice.account }),
   );
   await networkHelpers.time.increase(SLOT);
-  const unstakeAll = await gasOf(
-    await staking.write.unstakeAll([1, hot1, 0n, deadline()], { account: bob.account }),
-  );
+  const unstakeAll = await gasOf(await staking.write.unstakeAll([1, hot1, 0n, deadline()], { account: bob.account }));
   await networkHelpers.time.increase(SLOT);
   const rootStake = await gasOf(
     await staking.write.stake([0, hot1, 10n * TAO, maxUint256, false, deadline()], { account: alice.account }),
@@ -104,8 +103,8 @@ export default async function bench(): Promise<BenchResult> {
   await emission.write.coinbase();
   await networkHelpers.time.increase(SLOT);
   const coinbase1 = await gasOf(await emission.write.coinbase());
-  const genesis = await emission.read.genesisTime();
-  const now = await staking.read.currentSlot();
+  const genesis = (await emission.read.genesisTime()) as bigint;
+  const now = (await staking.read.currentSlot()) as bigint;
   const nextEpoch = (now / 360n + 1n) * 360n; // the mock's epochs: tempo 360 from slot 0
   await networkHelpers.time.setNextBlockTimestamp(genesis + (nextEpoch - 1n) * BigInt(SLOT));
   await emission.write.coinbase();
@@ -127,8 +126,8 @@ export default async function bench(): Promise<BenchResult> {
   }
   await networkHelpers.time.increase(SLOT);
   const coinbase128 = await gasOf(await big.emission.write.coinbase());
-  const g2 = await big.emission.read.genesisTime();
-  const now2 = await big.staking.read.currentSlot();
+  const g2 = (await big.emission.read.genesisTime()) as bigint;
+  const now2 = (await big.staking.read.currentSlot()) as bigint;
   const next2 = (now2 / 360n + 1n) * 360n;
   await networkHelpers.time.setNextBlockTimestamp(g2 + (next2 - 1n) * BigInt(SLOT));
   await big.emission.write.coinbase();

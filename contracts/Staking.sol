@@ -9,7 +9,6 @@ import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {IStaking} from "./interfaces/IStaking.sol";
 import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
 import {IEmission, IEmissionReceiver} from "./interfaces/IEmission.sol";
-import {ITAO} from "./interfaces/ITAO.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
 import {PoolMath} from "./libraries/PoolMath.sol";
 import {SharePool} from "./libraries/SharePool.sol";
@@ -30,12 +29,17 @@ contract Staking is StakingBase, IStaking {
     /// @param emission_ The Emission contract (this contract becomes its receiver by governance's `setReceiver`).
     /// @param registry_ The subnet registry.
     /// @param owner_ Governance (two-step transferable).
-    constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_)
-        StakingBase(emission_, registry_, owner_)
-    {
+    constructor(
+        IEmission emission_,
+        ISubnetRegistryView registry_,
+        address owner_
+    ) StakingBase(emission_, registry_, owner_) {
         module = address(new StakingEmissionModule(emission_, registry_));
         _config = Config({
-            settlement: address(0), taoWeight: DEFAULT_TAO_WEIGHT, ownerCut: DEFAULT_OWNER_CUT, rule: ShareRule.NetFlow
+            settlement: address(0),
+            taoWeight: DEFAULT_TAO_WEIGHT,
+            ownerCut: DEFAULT_OWNER_CUT,
+            rule: ShareRule.NetFlow
         });
         _taoWeightTrace.push(_key(_now()), DEFAULT_TAO_WEIGHT);
     }
@@ -88,10 +92,14 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStaking
-    function stake(uint16 netuid, address hotkey, uint256 taoIn, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        external
-        returns (uint256 alphaOut, uint256 taoUsed)
-    {
+    function stake(
+        uint16 netuid,
+        address hotkey,
+        uint256 taoIn,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) external returns (uint256 alphaOut, uint256 taoUsed) {
         return _stake(netuid, hotkey, taoIn, limitPrice, allowPartial, deadline);
     }
 
@@ -113,18 +121,24 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStaking
-    function unstake(uint16 netuid, address hotkey, uint256 alpha, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        external
-        returns (uint256 taoOut, uint256 alphaUsed)
-    {
+    function unstake(
+        uint16 netuid,
+        address hotkey,
+        uint256 alpha,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) external returns (uint256 taoOut, uint256 alphaUsed) {
         return _unstake(netuid, hotkey, alpha, limitPrice, allowPartial, deadline);
     }
 
     /// @inheritdoc IStaking
-    function unstakeAll(uint16 netuid, address hotkey, uint256 limitPrice, uint256 deadline)
-        external
-        returns (uint256 taoOut, uint256 alphaUsed)
-    {
+    function unstakeAll(
+        uint16 netuid,
+        address hotkey,
+        uint256 limitPrice,
+        uint256 deadline
+    ) external returns (uint256 taoOut, uint256 alphaUsed) {
         (, uint256 alpha) = _positionAlpha(netuid, hotkey, msg.sender);
         return _unstake(netuid, hotkey, alpha, limitPrice, false, deadline);
     }
@@ -255,11 +269,11 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStaking
-    function position(uint16 netuid, address hotkey, address coldkey)
-        external
-        view
-        returns (uint256 shares, uint256 alpha, uint256 taoValue)
-    {
+    function position(
+        uint16 netuid,
+        address hotkey,
+        address coldkey
+    ) external view returns (uint256 shares, uint256 alpha, uint256 taoValue) {
         (shares, alpha) = _positionAlpha(netuid, hotkey, coldkey);
         if (netuid == ROOT) return (shares, alpha, alpha);
         Pool memory p = _subnets[netuid].pool;
@@ -274,11 +288,11 @@ contract Staking is StakingBase, IStaking {
 
     /// @inheritdoc IStakingHooks
     function stakeWeight(uint16 netuid, address hotkey) external view returns (uint256) {
-        (uint256 rootStake,) = _hotkeyPool(_poolKey(ROOT, 0, hotkey));
+        (uint256 rootStake, ) = _hotkeyPool(_poolKey(ROOT, 0, hotkey));
         if (netuid == ROOT) return rootStake;
         Pool memory p = _subnets[netuid].pool;
         if (p.tao == 0) return 0;
-        (uint256 alpha,) = _hotkeyPool(_poolKey(netuid, p.generation, hotkey));
+        (uint256 alpha, ) = _hotkeyPool(_poolKey(netuid, p.generation, hotkey));
         return alpha + EmissionSplit.rootWeight(rootStake, _config.taoWeight);
     }
 
@@ -289,12 +303,16 @@ contract Staking is StakingBase, IStaking {
         if (netuid == ROOT) return rootStake;
         Pool memory p = _subnets[netuid].pool;
         if (p.tao == 0) return 0;
-        return _hotkeyAlphaAt(_poolKey(netuid, p.generation, hotkey), k)
-            + EmissionSplit.rootWeight(rootStake, _taoWeightTrace.upperLookupRecent(k));
+        return
+            _hotkeyAlphaAt(_poolKey(netuid, p.generation, hotkey), k) +
+            EmissionSplit.rootWeight(rootStake, _taoWeightTrace.upperLookupRecent(k));
     }
 
     /// @inheritdoc IStakingHooks
-    function epochEmission(uint16 netuid, uint64 epoch) external view returns (uint256 ownerCut_, uint256 distributable) {
+    function epochEmission(
+        uint16 netuid,
+        uint64 epoch
+    ) external view returns (uint256 ownerCut_, uint256 distributable) {
         EpochEmission memory e = _epochs[_genKey(netuid, _subnets[netuid].pool.generation)][epoch];
         return (e.ownerCut, e.distributable);
     }
@@ -335,11 +353,10 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStaking
-    function dissolved(uint16 netuid, uint24 generation)
-        external
-        view
-        returns (uint256 taoPot, uint256 alphaStaked, uint256 unclaimed)
-    {
+    function dissolved(
+        uint16 netuid,
+        uint24 generation
+    ) external view returns (uint256 taoPot, uint256 alphaStaked, uint256 unclaimed) {
         DissolvedPot memory d = _dissolved[_genKey(netuid, generation)];
         return (d.taoPot, d.alphaStaked, d.unclaimed);
     }
@@ -351,8 +368,8 @@ contract Staking is StakingBase, IStaking {
 
     /// @inheritdoc IStaking
     function ledger() external view returns (uint256 rootStake, uint256 dissolvedUnclaimed, uint256 protocolTao) {
-        Ledger memory l = _ledger;
-        return (l.rootStake, l.dissolvedUnclaimed, l.protocolTao);
+        Ledger memory ledger_ = _ledger;
+        return (ledger_.rootStake, ledger_.dissolvedUnclaimed, ledger_.protocolTao);
     }
 
     /// @inheritdoc IStaking
@@ -385,10 +402,14 @@ contract Staking is StakingBase, IStaking {
         return _now();
     }
 
-    function _stake(uint16 netuid, address hotkey, uint256 taoIn, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        internal
-        returns (uint256 alphaOut, uint256 taoUsed)
-    {
+    function _stake(
+        uint16 netuid,
+        address hotkey,
+        uint256 taoIn,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) internal returns (uint256 alphaOut, uint256 taoUsed) {
         _checkDeadline(deadline);
         if (taoIn == 0) revert ZeroAmount();
         uint64 slot = _now();
@@ -410,7 +431,7 @@ contract Staking is StakingBase, IStaking {
             }
             (taoUsed, alphaOut) = _buy(p, taoIn, limitPrice, allowPartial, true);
             if (taoUsed < MIN_STAKE) revert BelowMinimumStake(taoUsed, MIN_STAKE);
-            p.flow += int64(int256(taoUsed)); // taoUsed < 2^56 (checked by the input cap in _buy)
+            p.flow += int64(int256(taoUsed)); // taoUsed <= TAO supply < 2^56, else the pull below reverts
             s.pool = p;
             _deposit(_poolKey(netuid, p.generation, hotkey), hotkey, msg.sender, alphaOut, slot);
         }
@@ -418,10 +439,14 @@ contract Staking is StakingBase, IStaking {
         emit Staked(msg.sender, hotkey, netuid, taoUsed, alphaOut);
     }
 
-    function _unstake(uint16 netuid, address hotkey, uint256 alpha, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        internal
-        returns (uint256 taoOut, uint256 alphaUsed)
-    {
+    function _unstake(
+        uint16 netuid,
+        address hotkey,
+        uint256 alpha,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) internal returns (uint256 taoOut, uint256 alphaUsed) {
         _checkDeadline(deadline);
         if (alpha == 0) revert ZeroAmount();
         uint64 slot = _now();
@@ -473,10 +498,14 @@ contract Staking is StakingBase, IStaking {
 
     /// @dev Same subnet: shares move at value (no swap, no fee). The moved value must be worth the minimum
     /// stake at the spot price unless it closes the position.
-    function _moveShares(address fromHotkey, uint16 netuid, address toColdkey, address toHotkey, uint256 alpha, uint64 slot)
-        internal
-        returns (uint256)
-    {
+    function _moveShares(
+        address fromHotkey,
+        uint16 netuid,
+        address toColdkey,
+        address toHotkey,
+        uint256 alpha,
+        uint64 slot
+    ) internal returns (uint256) {
         uint24 gen;
         uint256 taoValue = alpha;
         if (netuid != ROOT) {
@@ -505,10 +534,14 @@ contract Staking is StakingBase, IStaking {
         s.pool = p;
     }
 
-    function _buyLeg(address coldkey, address hotkey, uint16 netuid, uint256 taoIn, bool withFee, uint64 slot)
-        internal
-        returns (uint256 alphaOut)
-    {
+    function _buyLeg(
+        address coldkey,
+        address hotkey,
+        uint16 netuid,
+        uint256 taoIn,
+        bool withFee,
+        uint64 slot
+    ) internal returns (uint256 alphaOut) {
         if (netuid == ROOT) {
             _deposit(_poolKey(ROOT, 0, hotkey), hotkey, coldkey, taoIn, slot);
             _ledger.rootStake += uint64(taoIn); // taoIn < pool TAO < 2^56
@@ -529,11 +562,13 @@ contract Staking is StakingBase, IStaking {
 
     /// @dev Buys alpha with up to `taoIn` TAO into `p` (memory; the caller stores it). Applies the input cap,
     /// the limit price and the alpha reserve floor.
-    function _buy(Pool memory p, uint256 taoIn, uint256 limitPrice, bool allowPartial, bool withFee)
-        internal
-        pure
-        returns (uint256 taoUsed, uint256 alphaOut)
-    {
+    function _buy(
+        Pool memory p,
+        uint256 taoIn,
+        uint256 limitPrice,
+        bool allowPartial,
+        bool withFee
+    ) internal pure returns (uint256 taoUsed, uint256 alphaOut) {
         uint256 t = p.tao;
         uint256 a = p.alpha;
         uint256 maxIn = t * PoolMath.MAX_INPUT_MULTIPLE;
@@ -546,7 +581,7 @@ contract Staking is StakingBase, IStaking {
                 taoUsed = fill;
             }
         }
-        (alphaOut,) = PoolMath.swapOut(t, a, taoUsed, withFee);
+        (alphaOut, ) = PoolMath.swapOut(t, a, taoUsed, withFee);
         if (alphaOut == 0) revert ZeroAmount();
         uint256 aAfter = a - alphaOut;
         if (aAfter < PoolMath.MIN_RESERVE) revert ReserveBelowMinimum(aAfter, PoolMath.MIN_RESERVE);
@@ -556,11 +591,13 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @dev Sells up to `alphaIn` alpha into `p` (memory). Applies the input cap, limit and TAO reserve floor.
-    function _sell(Pool memory p, uint256 alphaIn, uint256 limitPrice, bool allowPartial, bool withFee)
-        internal
-        pure
-        returns (uint256 alphaUsed, uint256 taoOut)
-    {
+    function _sell(
+        Pool memory p,
+        uint256 alphaIn,
+        uint256 limitPrice,
+        bool allowPartial,
+        bool withFee
+    ) internal pure returns (uint256 alphaUsed, uint256 taoOut) {
         uint256 t = p.tao;
         uint256 a = p.alpha;
         uint256 maxIn = a * PoolMath.MAX_INPUT_MULTIPLE;
@@ -573,7 +610,7 @@ contract Staking is StakingBase, IStaking {
                 alphaUsed = fill;
             }
         }
-        (taoOut,) = PoolMath.swapOut(a, t, alphaUsed, withFee);
+        (taoOut, ) = PoolMath.swapOut(a, t, alphaUsed, withFee);
         uint256 tAfter = t - taoOut;
         if (tAfter < PoolMath.MIN_RESERVE) revert ReserveBelowMinimum(tAfter, PoolMath.MIN_RESERVE);
         p.tao = uint56(tAfter);
@@ -613,11 +650,11 @@ contract Staking is StakingBase, IStaking {
         if (start == 0 || start > slot) revert SubnetNotStarted(netuid, start, slot);
     }
 
-    function _positionAlpha(uint16 netuid, address hotkey, address coldkey)
-        internal
-        view
-        returns (uint256 shares, uint256 alpha)
-    {
+    function _positionAlpha(
+        uint16 netuid,
+        address hotkey,
+        address coldkey
+    ) internal view returns (uint256 shares, uint256 alpha) {
         uint256 key = _poolKey(netuid, netuid == ROOT ? 0 : _subnets[netuid].pool.generation, hotkey);
         shares = _shares[key][coldkey];
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);

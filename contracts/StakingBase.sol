@@ -148,7 +148,6 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     mapping(uint256 genKey => DissolvedPot) internal _dissolved;
     Checkpoints.Trace208 internal _taoWeightTrace;
 
-
     constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_) Ownable(owner_) {
         if (address(emission_) == address(0) || address(registry_) == address(0)) revert ZeroAddress();
         emission = emission_;

@@ -5,6 +5,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ITAO} from "./interfaces/ITAO.sol";
 import {IEmission} from "./interfaces/IEmission.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
@@ -53,11 +54,22 @@ contract StakingEmissionModule is StakingBase {
         Subnet storage s = _subnets[netuid];
         if (netuid == ROOT || s.pool.tao != 0) revert SubnetAlreadyExists(netuid);
         if (lockTao < PoolMath.MIN_RESERVE) revert LockBelowMinimum(lockTao, PoolMath.MIN_RESERVE);
-        uint256 price = _medianPrice();
+        (uint256 price, uint256 pooled) = _medianPrice();
+        // The registry transfers the lock first: the ledger must now hold it on top of everything accounted.
+        Ledger memory ledger_ = _ledger;
+        uint256 accounted = pooled + ledger_.rootStake + ledger_.dissolvedUnclaimed + ledger_.protocolTao;
+        uint256 held = IERC20(tao).balanceOf(address(this));
+        if (held < accounted + lockTao) revert LockNotReceived(lockTao, held > accounted ? held - accounted : 0);
         uint256 alpha = (lockTao * WAD) / price;
         if (alpha < PoolMath.MIN_RESERVE) alpha = PoolMath.MIN_RESERVE;
         uint24 gen = s.pool.generation;
-        s.pool = Pool({tao: SafeCast.toUint56(lockTao), alpha: uint104(alpha), flow: 0, generation: gen, started: false});
+        s.pool = Pool({
+            tao: SafeCast.toUint56(lockTao),
+            alpha: uint104(alpha),
+            flow: 0,
+            generation: gen,
+            started: false
+        });
         // alpha <= 2.1e16 * 1e18 / 1e9 < 2^85.
         s.alpha = SubnetAlpha({issuance: uint96(alpha), pending: 0, protocol: 0});
         _live.push(netuid);
@@ -127,10 +139,10 @@ contract StakingEmissionModule is StakingBase {
     ) internal returns (uint256 toRoot, uint256 rootTao) {
         uint256 rootKey = _poolKey(ROOT, 0, hotkey);
         (uint256 rootStake, uint256 rootShares) = _hotkeyPool(rootKey);
-        (uint256 alphaStake,) = _hotkeyPool(key);
+        (uint256 alphaStake, ) = _hotkeyPool(key);
         toRoot = EmissionSplit.rootPart(rest, alphaStake, EmissionSplit.rootWeight(rootStake, taoWeight_));
         if (toRoot == 0) return (0, 0);
-        (rootTao,) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
+        (rootTao, ) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
         if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) return (0, 0);
         p.tao -= uint56(rootTao);
         p.alpha += uint104(toRoot); // <= issuance < 2^96
@@ -144,8 +156,11 @@ contract StakingEmissionModule is StakingBase {
         if (msg.sender != address(emission)) revert NotEmission(msg.sender);
         if (toSlot <= fromSlot || minted == 0) return;
         Config memory cfg = _config;
-        (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible) =
-            _updateEmas(fromSlot, toSlot, cfg.rule);
+        (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible) = _updateEmas(
+            fromSlot,
+            toSlot,
+            cfg.rule
+        );
         if (eligible == 0) {
             _ledger.protocolTao += uint64(minted); // minted < 2^55 per call
             emit ProtocolTaoAdded(minted, 0);
@@ -164,19 +179,21 @@ contract StakingEmissionModule is StakingBase {
     /// raises the pool's value instead.
     function _creditShares(uint256 key, address coldkey, uint256 take, uint256 rest, uint64 slot) internal {
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
-        uint256 minted = totalShares == 0
-            ? SharePool.sharesForDeposit(take + rest, 0, 0)
-            : SharePool.sharesForDeposit(take, totalShares, total);
+        uint256 minted =
+            totalShares == 0
+                ? SharePool.sharesForDeposit(take + rest, 0, 0)
+                : SharePool.sharesForDeposit(take, totalShares, total);
         if (minted != 0) _shares[key][coldkey] += minted;
         _writeHotkeyPool(key, slot, total + take + rest, totalShares + minted);
     }
 
     /// @dev Pass 1 of a coinbase: for every live subnet, discover its emission start, advance its flow and price
     /// EMAs over the call's slots (one write of its `SubnetEma` slot), and collect its share weight.
-    function _updateEmas(uint64 fromSlot, uint64 toSlot, ShareRule rule)
-        internal
-        returns (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible)
-    {
+    function _updateEmas(
+        uint64 fromSlot,
+        uint64 toSlot,
+        ShareRule rule
+    ) internal returns (Entry[] memory entries, uint256[] memory weights, uint256 sum, uint256 eligible) {
         uint256 n = _live.length;
         entries = new Entry[](n);
         weights = new uint256[](n);
@@ -202,10 +219,13 @@ contract StakingEmissionModule is StakingBase {
     }
 
     /// @dev Pass 1 for one subnet; returns whether it emits in this call. `dFlow` = FlowEma.decay(toSlot - fromSlot).
-    function _updateOne(Entry memory e, uint64 fromSlot, uint64 toSlot, uint256 dFlow, ShareRule rule)
-        internal
-        returns (bool)
-    {
+    function _updateOne(
+        Entry memory e,
+        uint64 fromSlot,
+        uint64 toSlot,
+        uint256 dFlow,
+        ShareRule rule
+    ) internal returns (bool) {
         Subnet storage s = _subnets[e.netuid];
         e.pool = s.pool;
         SubnetEma memory em = s.ema;
@@ -263,18 +283,22 @@ contract StakingEmissionModule is StakingBase {
     /// attributed to the epoch containing each slot: the epoch of `toSlot` and, if the span starts earlier, the
     /// epoch before it (which also takes any older slots of a gap longer than one epoch: nothing is lost, and the
     /// work per subnet stays bounded). Returns the alpha emitted.
-    function _accrueEpochs(uint256 gk, uint16 netuid, uint256 issuance, uint64 toSlot, uint64 span, uint16 cut)
-        internal
-        returns (uint256 alphaOut)
-    {
-        (uint64 epoch, uint64 start,) = registry.epochAt(netuid, toSlot);
+    function _accrueEpochs(
+        uint256 gk,
+        uint16 netuid,
+        uint256 issuance,
+        uint64 toSlot,
+        uint64 span,
+        uint16 cut
+    ) internal returns (uint256 alphaOut) {
+        (uint64 epoch, uint64 start, ) = registry.epochAt(netuid, toSlot);
         uint256 recent = span;
         if (start <= toSlot && uint256(start) + span > uint256(toSlot) + 1) {
             // The span's first slot, toSlot - span + 1, precedes `start` (so start >= 1): slots
             // (toSlot - span, start - 1] belong to earlier epochs.
             recent = toSlot - start + 1;
             uint256 older = span - recent;
-            (uint64 prevEpoch,,) = registry.epochAt(netuid, start - 1);
+            (uint64 prevEpoch, , ) = registry.epochAt(netuid, start - 1);
             uint256 outOlder = HalvingMath.emissionOver(issuance, older);
             _addEpoch(gk, prevEpoch, outOlder, cut);
             issuance += outOlder;
@@ -295,17 +319,19 @@ contract StakingEmissionModule is StakingBase {
     }
 
     /// @dev Median spot price (1e18) of the live subnets, 1e18 when there are none (lower median for an even
-    /// count), clamped to at least MIN_SEED_PRICE. O(n) quickselect in memory; subnet creation only.
-    function _medianPrice() internal view returns (uint256) {
+    /// count), clamped to at least MIN_SEED_PRICE, and the TAO in their pools. O(n) quickselect in memory;
+    /// subnet creation only.
+    function _medianPrice() internal view returns (uint256 median, uint256 pooled) {
         uint256 n = _live.length;
-        if (n == 0) return WAD;
+        if (n == 0) return (WAD, 0);
         uint256[] memory prices = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             Pool memory p = _subnets[_live[i]].pool;
             prices[i] = (uint256(p.tao) * WAD) / p.alpha;
+            pooled += p.tao;
         }
-        uint256 m = _select(prices, (n - 1) / 2);
-        return m < MIN_SEED_PRICE ? MIN_SEED_PRICE : m;
+        median = _select(prices, (n - 1) / 2);
+        if (median < MIN_SEED_PRICE) median = MIN_SEED_PRICE;
     }
 
     /// @dev The k-th smallest element (Hoare quickselect, middle pivot; reorders `v`).

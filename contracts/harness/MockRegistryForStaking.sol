@@ -47,6 +47,12 @@ contract MockRegistryForStaking is ISubnetRegistryView {
         staking.onSubnetCreated(netuid, lock);
     }
 
+    /// @notice Calls onSubnetCreated without moving the lock (a misbehaving registry, for tests).
+    function createSubnetUnfunded(uint16 netuid, uint256 lock) external {
+        _exists[netuid] = true;
+        staking.onSubnetCreated(netuid, lock);
+    }
+
     function startSubnet(uint16 netuid, uint64 startSlot) external {
         _start[netuid] = startSlot;
     }

@@ -14,11 +14,12 @@ contract StakingPoolHarness {
         return PoolMath.feeOf(amountIn);
     }
 
-    function swapOut(uint256 rIn, uint256 rOut, uint256 amountIn, bool withFee)
-        external
-        pure
-        returns (uint256 out, uint256 fee)
-    {
+    function swapOut(
+        uint256 rIn,
+        uint256 rOut,
+        uint256 amountIn,
+        bool withFee
+    ) external pure returns (uint256 out, uint256 fee) {
         return PoolMath.swapOut(rIn, rOut, amountIn, withFee);
     }
 
@@ -38,11 +39,12 @@ contract StakingPoolHarness {
         return PoolMath.maxSell(t, a, limit, cap, withFee);
     }
 
-    function inject(uint256 t, uint256 a, uint256 taoIn, uint256 alphaCap)
-        external
-        pure
-        returns (uint256 tNew, uint256 aNew, uint256 alphaIn, uint256 bought)
-    {
+    function inject(
+        uint256 t,
+        uint256 a,
+        uint256 taoIn,
+        uint256 alphaCap
+    ) external pure returns (uint256 tNew, uint256 aNew, uint256 alphaIn, uint256 bought) {
         return PoolMath.inject(t, a, taoIn, alphaCap);
     }
 
@@ -50,15 +52,15 @@ contract StakingPoolHarness {
         return SharePool.sharesForDeposit(amount, totalShares, totalValue);
     }
 
-    function sharesForWithdrawal(uint256 amount, uint256 totalShares, uint256 totalValue)
-        external
-        pure
-        returns (uint256)
-    {
+    function sharesForWithdrawal(
+        uint256 amount,
+        uint256 totalShares,
+        uint256 totalValue
+    ) external pure returns (uint256) {
         return SharePool.sharesForWithdrawal(amount, totalShares, totalValue);
     }
 
-    function valueOf(uint256 shares, uint256 totalShares, uint256 totalValue) external pure returns (uint256) {
+    function shareValue(uint256 shares, uint256 totalShares, uint256 totalValue) external pure returns (uint256) {
         return SharePool.valueOf(shares, totalShares, totalValue);
     }
 
@@ -70,11 +72,12 @@ contract StakingPoolHarness {
         return FlowEma.update(ema, flow, slots, FlowEma.decay(slots));
     }
 
-    function priceEmaUpdate(uint256 ema, uint256 spot, uint256 sinceStart, uint256 slots)
-        external
-        pure
-        returns (uint256)
-    {
+    function priceEmaUpdate(
+        uint256 ema,
+        uint256 spot,
+        uint256 sinceStart,
+        uint256 slots
+    ) external pure returns (uint256) {
         return PriceEma.update(ema, spot, sinceStart, slots);
     }
 

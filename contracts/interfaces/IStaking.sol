@@ -52,6 +52,8 @@ interface IStakingTypes {
     error SubnetNotStarted(uint16 netuid, uint64 startSlot, uint64 currentSlot);
     /// @notice The lock seeding a pool is below the reserve floor.
     error LockBelowMinimum(uint256 lock, uint256 minimum);
+    /// @notice The registry called onSubnetCreated without transferring the lock: only `received` arrived.
+    error LockNotReceived(uint256 lock, uint256 received);
     /// @notice `hotkey` is not bound to a coldkey in the registry.
     error HotkeyNotBound(address hotkey);
     /// @notice The caller is not the coldkey that owns `hotkey`.
@@ -90,10 +92,20 @@ interface IStakingTypes {
     // ------------------------------------------------------------------ events
 
     /// @notice `coldkey` staked `taoIn` TAO to `hotkey` on `netuid` and received `alphaOut` alpha.
-    event Staked(address indexed coldkey, address indexed hotkey, uint16 indexed netuid, uint256 taoIn, uint256 alphaOut);
+    event Staked(
+        address indexed coldkey,
+        address indexed hotkey,
+        uint16 indexed netuid,
+        uint256 taoIn,
+        uint256 alphaOut
+    );
     /// @notice `coldkey` unstaked `alphaIn` alpha from `hotkey` on `netuid` and received `taoOut` TAO.
     event Unstaked(
-        address indexed coldkey, address indexed hotkey, uint16 indexed netuid, uint256 alphaIn, uint256 taoOut
+        address indexed coldkey,
+        address indexed hotkey,
+        uint16 indexed netuid,
+        uint256 alphaIn,
+        uint256 taoOut
     );
     /// @notice Stake moved from (coldkey, fromHotkey, fromNetuid) to (toColdkey, toHotkey, toNetuid).
     event StakeMoved(
@@ -114,7 +126,12 @@ interface IStakingTypes {
     event PoolDissolved(uint16 indexed netuid, uint24 generation, uint256 taoPot, uint256 alphaStaked);
     /// @notice A staker claimed `tao` for `alpha` of a dissolved subnet.
     event DissolvedClaimed(
-        uint16 indexed netuid, uint24 generation, address indexed coldkey, address indexed hotkey, uint256 alpha, uint256 tao
+        uint16 indexed netuid,
+        uint24 generation,
+        address indexed coldkey,
+        address indexed hotkey,
+        uint256 alpha,
+        uint256 tao
     );
     /// @notice A registration burn of `tao` was counted as inflow of `netuid`.
     event RegistrationBurnCounted(uint16 indexed netuid, uint256 tao);
@@ -126,7 +143,12 @@ interface IStakingTypes {
     /// @notice The settlement credited `amount` alpha to `hotkey` on `netuid`: `take` to its coldkey, `toRoot`
     /// alpha sold for `rootTao` TAO added to its root nominators, the rest to its alpha nominators.
     event EmissionCredited(
-        uint16 indexed netuid, address indexed hotkey, uint256 amount, uint256 take, uint256 toRoot, uint256 rootTao
+        uint16 indexed netuid,
+        address indexed hotkey,
+        uint256 amount,
+        uint256 take,
+        uint256 toRoot,
+        uint256 rootTao
     );
     /// @notice Governance changes.
     event SettlementSet(address indexed settlement);
@@ -155,9 +177,14 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     /// @notice Stakes `taoIn` TAO (pulled with one transferFrom) to `hotkey` on `netuid`. With a binding
     /// `limitPrice`, fills at most the amount that moves the price exactly to the limit (or reverts unless
     /// `allowPartial`). Returns the alpha received and the TAO used.
-    function stake(uint16 netuid, address hotkey, uint256 taoIn, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        external
-        returns (uint256 alphaOut, uint256 taoUsed);
+    function stake(
+        uint16 netuid,
+        address hotkey,
+        uint256 taoIn,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) external returns (uint256 alphaOut, uint256 taoUsed);
 
     /// @notice `stake` after an EIP-2612 permit of `taoIn` for this contract (permit deadline = `deadline`). A
     /// permit that fails (e.g. front-run) is ignored when the allowance already suffices.
@@ -174,14 +201,22 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     ) external returns (uint256 alphaOut, uint256 taoUsed);
 
     /// @notice Sells `alpha` of the caller's stake with `hotkey` on `netuid` for TAO, paid to the caller.
-    function unstake(uint16 netuid, address hotkey, uint256 alpha, uint256 limitPrice, bool allowPartial, uint256 deadline)
-        external
-        returns (uint256 taoOut, uint256 alphaUsed);
+    function unstake(
+        uint16 netuid,
+        address hotkey,
+        uint256 alpha,
+        uint256 limitPrice,
+        bool allowPartial,
+        uint256 deadline
+    ) external returns (uint256 taoOut, uint256 alphaUsed);
 
     /// @notice Closes the caller's whole position with `hotkey` on `netuid` (all or nothing at `limitPrice`).
-    function unstakeAll(uint16 netuid, address hotkey, uint256 limitPrice, uint256 deadline)
-        external
-        returns (uint256 taoOut, uint256 alphaUsed);
+    function unstakeAll(
+        uint16 netuid,
+        address hotkey,
+        uint256 limitPrice,
+        uint256 deadline
+    ) external returns (uint256 taoOut, uint256 alphaUsed);
 
     /// @notice Moves `alpha` of the caller's stake to another hotkey and/or subnet (same coldkey). Same subnet:
     /// shares move at value, no swap, no fee. Other subnet: sold then bought, one leg paying the fee.
@@ -241,10 +276,11 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     /// @notice Largest alpha input whose sale leaves the price >= `limitPrice` (capped at the input cap).
     function maxUnstakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
     /// @notice A position: its shares, alpha, and TAO value at the spot price.
-    function position(uint16 netuid, address hotkey, address coldkey)
-        external
-        view
-        returns (uint256 shares, uint256 alpha, uint256 taoValue);
+    function position(
+        uint16 netuid,
+        address hotkey,
+        address coldkey
+    ) external view returns (uint256 shares, uint256 alpha, uint256 taoValue);
     /// @notice A hotkey's share pool on `netuid`: total alpha (TAO on root) and total shares.
     function hotkeyStake(uint16 netuid, address hotkey) external view returns (uint256 alpha, uint256 shares);
     /// @notice The emission share of `netuid` the next coinbase would use (1e18 = all), from stored EMAs.
@@ -252,10 +288,10 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     /// @notice Delegate take of `hotkey` (x / 65535) and the slot of its last change.
     function delegateTake(address hotkey) external view returns (uint16 take, uint64 lastChangeSlot);
     /// @notice A dissolved generation: TAO pot, alpha it is shared by, TAO still unclaimed.
-    function dissolved(uint16 netuid, uint24 generation)
-        external
-        view
-        returns (uint256 taoPot, uint256 alphaStaked, uint256 unclaimed);
+    function dissolved(
+        uint16 netuid,
+        uint24 generation
+    ) external view returns (uint256 taoPot, uint256 alphaStaked, uint256 unclaimed);
     /// @notice Live subnets (root excluded), in list order.
     function subnets() external view returns (uint16[] memory);
     /// @notice TAO held outside pools: root stake, unclaimed dissolved pots, protocol reserve.

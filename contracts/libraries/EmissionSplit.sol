@@ -14,11 +14,11 @@ library EmissionSplit {
     /// @notice `minted * weights[i] / sum` for every i (floor), the rounding remainder added to the entry with
     /// the largest weight (the first one on ties), so that the amounts sum to exactly `minted`. `sum` must be
     /// the sum of `weights` and non-zero. weights[i] < 2^128 and minted < 2^64 keep the products in range.
-    function byWeight(uint256 minted, uint256[] memory weights, uint256 sum)
-        internal
-        pure
-        returns (uint256[] memory amounts)
-    {
+    function byWeight(
+        uint256 minted,
+        uint256[] memory weights,
+        uint256 sum
+    ) internal pure returns (uint256[] memory amounts) {
         uint256 n = weights.length;
         amounts = new uint256[](n);
         uint256 given;

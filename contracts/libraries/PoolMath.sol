@@ -34,11 +34,12 @@ library PoolMath {
     }
 
     /// @notice Output of swapping `amountIn` into reserves (`rIn`, `rOut`); `rIn` > 0.
-    function swapOut(uint256 rIn, uint256 rOut, uint256 amountIn, bool withFee)
-        internal
-        pure
-        returns (uint256 out, uint256 fee)
-    {
+    function swapOut(
+        uint256 rIn,
+        uint256 rOut,
+        uint256 amountIn,
+        bool withFee
+    ) internal pure returns (uint256 out, uint256 fee) {
         if (withFee) fee = feeOf(amountIn);
         uint256 net;
         unchecked {
@@ -49,14 +50,14 @@ library PoolMath {
 
     /// @notice Price after buying with `taoIn`, rounded up (rao TAO per alpha). `a - out` >= 1 always.
     function priceAfterBuy(uint256 t, uint256 a, uint256 taoIn, bool withFee) internal pure returns (uint256) {
-        (uint256 out,) = swapOut(t, a, taoIn, withFee);
+        (uint256 out, ) = swapOut(t, a, taoIn, withFee);
         // out < a because t >= 1: the denominator is positive.
         return Math.ceilDiv((t + taoIn) * PRICE_UNIT, a - out);
     }
 
     /// @notice Price after selling `alphaIn`, rounded down (rao TAO per alpha).
     function priceAfterSell(uint256 t, uint256 a, uint256 alphaIn, bool withFee) internal pure returns (uint256) {
-        (uint256 out,) = swapOut(a, t, alphaIn, withFee);
+        (uint256 out, ) = swapOut(a, t, alphaIn, withFee);
         return ((t - out) * PRICE_UNIT) / (a + alphaIn);
     }
 
@@ -104,11 +105,15 @@ library PoolMath {
 
     /// @dev Exact boundary from an estimate: gallop from `est` to bracket [lo, hi] with ok(lo) and !ok(hi), then
     /// bisect. Preconditions: ok(0) and !ok(cap) (so cap >= 1). O(log(|est - boundary|)) evaluations.
-    function _search(bool isBuy, uint256 t, uint256 a, uint256 limit, uint256 cap, bool withFee, uint256 est)
-        private
-        pure
-        returns (uint256 lo)
-    {
+    function _search(
+        bool isBuy,
+        uint256 t,
+        uint256 a,
+        uint256 limit,
+        uint256 cap,
+        bool withFee,
+        uint256 est
+    ) private pure returns (uint256 lo) {
         uint256 hi;
         if (est >= cap) est = cap - 1;
         uint256 step = 1;
@@ -151,11 +156,12 @@ library PoolMath {
     /// `alphaIn = taoIn * a / t` alpha (floor), alpha capped at `alphaCap`; the TAO not matched by alpha
     /// ("excess") then buys alpha from the pool without fee, as protocol alpha. Never takes the alpha reserve
     /// below the floor. Returns the new reserves, the alpha injected and the alpha bought.
-    function inject(uint256 t, uint256 a, uint256 taoIn, uint256 alphaCap)
-        internal
-        pure
-        returns (uint256 tNew, uint256 aNew, uint256 alphaIn, uint256 bought)
-    {
+    function inject(
+        uint256 t,
+        uint256 a,
+        uint256 taoIn,
+        uint256 alphaCap
+    ) internal pure returns (uint256 tNew, uint256 aNew, uint256 alphaIn, uint256 bought) {
         alphaIn = (taoIn * a) / t;
         uint256 taoMatched = taoIn;
         if (alphaIn > alphaCap) {
@@ -168,7 +174,7 @@ library PoolMath {
         aNew = a + alphaIn;
         uint256 excess = taoIn - taoMatched;
         if (excess != 0) {
-            (bought,) = swapOut(tNew, aNew, excess, false);
+            (bought, ) = swapOut(tNew, aNew, excess, false);
             if (aNew - bought < MIN_RESERVE) bought = aNew > MIN_RESERVE ? aNew - MIN_RESERVE : 0;
             tNew += excess;
             aNew -= bought;

@@ -23,11 +23,11 @@ library SharePool {
     }
 
     /// @notice Shares burned to withdraw `amount` (ceil). `totalValue` > 0.
-    function sharesForWithdrawal(uint256 amount, uint256 totalShares, uint256 totalValue)
-        internal
-        pure
-        returns (uint256)
-    {
+    function sharesForWithdrawal(
+        uint256 amount,
+        uint256 totalShares,
+        uint256 totalValue
+    ) internal pure returns (uint256) {
         return Math.ceilDiv(amount * totalShares, totalValue);
     }
 

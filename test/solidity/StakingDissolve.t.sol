@@ -29,8 +29,8 @@ contract StakingDissolveTest is StakingFixture {
 
     function test_dissolvePaysProRataLazily() public {
         uint256 staked = _populate();
-        (uint256 h1,) = staking.hotkeyStake(1, HOT1);
-        (uint256 h2,) = staking.hotkeyStake(1, HOT2);
+        (uint256 h1, ) = staking.hotkeyStake(1, HOT1);
+        (uint256 h2, ) = staking.hotkeyStake(1, HOT2);
         assertEq(h1 + h2, staked, "hotkey totals = alpha staked");
         uint256 pot = staking.pool(1).taoReserve;
         uint256 aliceAlpha = _alphaOf(1, HOT1, ALICE);
@@ -59,12 +59,14 @@ contract StakingDissolveTest is StakingFixture {
         uint256 paid = got + gotBob + gotCarol + gotC1 + gotC2;
         assertLe(paid, pot, "never more than the pot");
         assertLe(pot - paid, 5, "at most a rao of dust per position");
-        (,, unclaimed) = staking.dissolved(1, 0);
+        (, , unclaimed) = staking.dissolved(1, 0);
         assertEq(unclaimed, pot - paid, "unclaimed tracks the rest");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance after claims");
 
         vm.prank(ALICE);
-        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.NothingToClaim.selector, uint16(1), uint24(0), HOT1, ALICE));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingTypes.NothingToClaim.selector, uint16(1), uint24(0), HOT1, ALICE)
+        );
         staking.claimDissolved(1, HOT1);
     }
 
@@ -106,15 +108,15 @@ contract StakingDissolveTest is StakingFixture {
         // Coinbase keeps working without it.
         _warpSlots(3);
         uint256 minted = emission.coinbase();
-        (,, uint256 protocol) = staking.ledger();
+        (, , uint256 protocol) = staking.ledger();
         assertGe(protocol, minted, "no emitting subnet: reserve");
     }
 
     function test_dissolveWithoutStakersGoesToProtocol() public {
         uint256 pot = staking.pool(1).taoReserve;
-        (,, uint256 p0) = staking.ledger();
+        (, , uint256 p0) = staking.ledger();
         registry.dissolve(1);
-        (,, uint256 p1) = staking.ledger();
+        (, , uint256 p1) = staking.ledger();
         assertEq(p1 - p0, pot, "nobody to pay: protocol reserve");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }

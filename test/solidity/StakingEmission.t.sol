@@ -6,7 +6,6 @@ import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
 import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
 import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
 import {Staking} from "../../contracts/Staking.sol";
-import {IStakingHooks} from "../../contracts/interfaces/IStakingHooks.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 contract StakingEmissionTest is StakingFixture {
@@ -75,12 +74,12 @@ contract StakingEmissionTest is StakingFixture {
         _coinbase();
         _warpSlots(4);
         uint256 minted = _coinbase();
-        (,, uint256 protocol) = staking.ledger();
+        (, , uint256 protocol) = staking.ledger();
         assertGe(protocol, minted, "reserve took it");
         uint256 issuance = emission.issuance();
         staking.recycleProtocolTao(protocol);
         assertEq(emission.issuance(), issuance - protocol, "recycled: issuance falls");
-        (,, protocol) = staking.ledger();
+        (, , protocol) = staking.ledger();
         assertEq(protocol, 0, "reserve spent");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
@@ -165,14 +164,14 @@ contract StakingEmissionTest is StakingFixture {
         _warpSlots(bound(gap, 1, 2000));
         uint16[] memory ids = staking.subnets();
         uint256[] memory r0 = _taoReserves(ids);
-        (,, uint256 protocol0) = staking.ledger();
+        (, , uint256 protocol0) = staking.ledger();
         uint256 minted = _coinbase();
         uint256[] memory r1 = _taoReserves(ids);
         uint256 total;
         for (uint256 i; i < ids.length; ++i) {
             total += r1[i] - r0[i];
         }
-        (,, uint256 protocol1) = staking.ledger();
+        (, , uint256 protocol1) = staking.ledger();
         assertEq(protocol1, protocol0, "no TAO parked");
         assertEq(total, minted, "split sums exactly to minted");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
@@ -243,10 +242,10 @@ contract StakingEmissionTest is StakingFixture {
         _coinbase();
         uint256 pending = staking.pool(1).alphaPending;
         assertGe(pending, 50e9, "accrued");
-        (uint256 hk0,) = staking.hotkeyStake(1, HOT1);
+        (uint256 hk0, ) = staking.hotkeyStake(1, HOT1);
         this.creditEmission(1, HOT1, 10e9);
         uint256 take = (uint256(10e9) * 11_796) / 65535;
-        (uint256 hk1,) = staking.hotkeyStake(1, HOT1);
+        (uint256 hk1, ) = staking.hotkeyStake(1, HOT1);
         assertEq(hk1 - hk0, 10e9, "hotkey total grows by the credit");
         assertEq(staking.pool(1).alphaPending, pending - 10e9, "drawn from accrued");
         uint256 coldTake = _alphaOf(1, HOT1, COLD1);
@@ -254,7 +253,7 @@ contract StakingEmissionTest is StakingFixture {
         // Alice owned everything before; she gets the rest, the hotkey's coldkey the take (+ its pro rata
         // share of the rest it had bought into).
         assertApprox(coldTake + alice, hk1, 2, "all of it is owned");
-        assertGe(alice, aliceAlpha + (10e9 - take) * aliceAlpha / (aliceAlpha + take) - 2, "nominator raised");
+        assertGe(alice, aliceAlpha + ((10e9 - take) * aliceAlpha) / (aliceAlpha + take) - 2, "nominator raised");
         assertGe(coldTake, take - 1, "take to the coldkey");
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.EmissionExceeded.selector, pending, pending - 10e9));
         this.creditEmission(1, HOT1, pending);
@@ -268,17 +267,17 @@ contract StakingEmissionTest is StakingFixture {
         staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
         _warpSlots(50);
         _coinbase();
-        (uint256 alphaStake,) = staking.hotkeyStake(1, HOT1);
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
         uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
-        (uint256 rootBefore,,) = staking.ledger();
+        (uint256 rootBefore, , ) = staking.ledger();
         this.creditEmission(1, HOT1, 10e9);
         uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
         uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
-        (uint256 rootAfter,,) = staking.ledger();
+        (uint256 rootAfter, , ) = staking.ledger();
         assertTrue(rootAfter > rootBefore, "root stake grew");
-        (, uint256 bobRoot,) = staking.position(0, HOT1, BOB);
+        (, uint256 bobRoot, ) = staking.position(0, HOT1, BOB);
         assertEq(bobRoot, rootAfter - rootBefore + 1000e9, "bob's root position holds the sold alpha's TAO");
-        (uint256 hk,) = staking.hotkeyStake(1, HOT1);
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
         assertEq(hk, alphaStake + 10e9 - toRoot, "alpha side keeps the rest");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
@@ -306,7 +305,7 @@ contract StakingEmissionTest is StakingFixture {
         uint256 minted = e2.coinbase(); // no receiver yet: the reserve keeps it
         e2.setReceiver(address(s2));
         s2.drawEmissionReserve(minted);
-        (,, uint256 protocol) = s2.ledger();
+        (, , uint256 protocol) = s2.ledger();
         assertEq(protocol, minted, "drawn into the protocol reserve");
         assertEq(IERC20(address(e2.tao())).balanceOf(address(s2)), minted, "held by staking");
     }

@@ -5,7 +5,6 @@ import {TestBase} from "./Vm.sol";
 import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
 import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
 import {Staking} from "../../contracts/Staking.sol";
-import {IStaking} from "../../contracts/interfaces/IStaking.sol";
 import {IStakingHooks} from "../../contracts/interfaces/IStakingHooks.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
@@ -61,16 +60,16 @@ abstract contract StakingFixture is TestBase {
 
     function _stake(address who, uint16 netuid, address hotkey, uint256 amount) internal returns (uint256 alphaOut) {
         vm.prank(who);
-        (alphaOut,) = staking.stake(netuid, hotkey, amount, NO_LIMIT, false, block.timestamp);
+        (alphaOut, ) = staking.stake(netuid, hotkey, amount, NO_LIMIT, false, block.timestamp);
     }
 
     function _unstake(address who, uint16 netuid, address hotkey, uint256 alpha) internal returns (uint256 taoOut) {
         vm.prank(who);
-        (taoOut,) = staking.unstake(netuid, hotkey, alpha, 0, false, block.timestamp);
+        (taoOut, ) = staking.unstake(netuid, hotkey, alpha, 0, false, block.timestamp);
     }
 
     function _alphaOf(uint16 netuid, address hotkey, address coldkey) internal view returns (uint256 alpha) {
-        (, alpha,) = staking.position(netuid, hotkey, coldkey);
+        (, alpha, ) = staking.position(netuid, hotkey, coldkey);
     }
 
     function _warpSlots(uint256 slots) internal {

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {StakingFixture} from "./StakingFixture.t.sol";
-import {IStaking, IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
+import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
 import {PoolMath} from "../../contracts/libraries/PoolMath.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
@@ -30,7 +30,7 @@ contract StakingFlowsTest is StakingFixture {
         assertEq(out, quoted, "alpha = quote");
         assertEq(before - tao.balanceOf(ALICE), 10e9, "one pull of taoIn");
         assertEq(_alphaOf(1, HOT1, ALICE), out, "position alpha");
-        (uint256 hk,) = staking.hotkeyStake(1, HOT1);
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
         assertEq(hk, out, "hotkey total");
         IStakingTypes.PoolView memory p = staking.pool(1);
         assertEq(p.taoReserve, LOCK + 10e9, "fee kept in reserve");
@@ -55,11 +55,11 @@ contract StakingFlowsTest is StakingFixture {
         (uint256 out, uint256 used) = staking.stake(0, HOT1, 7e9, 1e9, false, block.timestamp);
         assertEq(out, 7e9, "1:1");
         assertEq(used, 7e9, "all used");
-        (uint256 root,,) = staking.ledger();
+        (uint256 root, , ) = staking.ledger();
         assertEq(root, 7e9, "root ledger");
         assertEq(staking.stakeWeight(0, HOT1), 7e9, "root weight");
         // tao_weight 0.18 of root stake counts on every live subnet.
-        assertApprox(staking.stakeWeight(1, HOT1), 7e9 * 18 / 100, 1, "0.18 x root on subnet 1");
+        assertApprox(staking.stakeWeight(1, HOT1), (7e9 * 18) / 100, 1, "0.18 x root on subnet 1");
         uint256 back = _unstake(ALICE, 0, HOT1, 7e9);
         assertEq(back, 7e9, "1:1 back");
     }
@@ -153,11 +153,11 @@ contract StakingFlowsTest is StakingFixture {
         assertEq(used, maxIn, "partial = max");
         assertEq(_alphaOf(1, HOT1, ALICE), out - maxIn, "unused alpha stays staked");
         IStakingTypes.PoolView memory p = staking.pool(1);
-        assertGe(p.taoReserve * 1e9 / p.alphaReserve, limit, "price after >= limit");
+        assertGe((p.taoReserve * 1e9) / p.alphaReserve, limit, "price after >= limit");
     }
 
     function test_delegateTake() public {
-        (uint16 take,) = staking.delegateTake(HOT1);
+        (uint16 take, ) = staking.delegateTake(HOT1);
         assertEq(take, 11_796, "default 18 %");
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.NotHotkeyOwner.selector, HOT1, ALICE, COLD1));
@@ -176,7 +176,7 @@ contract StakingFlowsTest is StakingFixture {
         _warpSlots(216_000);
         vm.prank(COLD1);
         staking.setDelegateTake(HOT1, 2000);
-        (take,) = staking.delegateTake(HOT1);
+        (take, ) = staking.delegateTake(HOT1);
         assertEq(take, 2000, "increased after the rate limit");
     }
 
@@ -194,9 +194,9 @@ contract StakingFlowsTest is StakingFixture {
 
     function test_moveStakeAcrossSubnetsPaysOneFee() public {
         uint256 out = _stake(ALICE, 1, HOT1, 10e9);
-        (uint256 taoMid,) = staking.quoteUnstake(1, out);
+        (uint256 taoMid, ) = staking.quoteUnstake(1, out);
         IStakingTypes.PoolView memory p2 = staking.pool(2);
-        (uint256 expected,) = PoolMath.swapOut(p2.taoReserve, p2.alphaReserve, taoMid, false);
+        (uint256 expected, ) = PoolMath.swapOut(p2.taoReserve, p2.alphaReserve, taoMid, false);
         vm.prank(ALICE);
         uint256 moved = staking.moveStake(HOT1, HOT1, 1, 2, out, 0, block.timestamp);
         assertEq(moved, expected, "sell pays the fee, buy is fee-free");
@@ -222,7 +222,7 @@ contract StakingFlowsTest is StakingFixture {
         // Root to subnet: the buy leg pays the fee.
         vm.prank(BOB);
         staking.stake(0, HOT2, 5e9, NO_LIMIT, false, block.timestamp);
-        (uint256 q,) = staking.quoteStake(2, 5e9);
+        (uint256 q, ) = staking.quoteStake(2, 5e9);
         vm.prank(BOB);
         uint256 got = staking.transferStake(CAROL, HOT2, 0, 2, 5e9, q, block.timestamp);
         assertEq(got, q, "root -> subnet at the fee-paying quote");
@@ -241,7 +241,7 @@ contract StakingFlowsTest is StakingFixture {
         assertEq(staking.stakeWeightAt(1, HOT1, s0 - 1), 0, "before any stake");
         assertEq(staking.stakeWeightAt(1, HOT1, s0), a1, "end of first slot");
         assertEq(staking.stakeWeightAt(1, HOT1, s0 + 5), a1 + a2, "after second stake");
-        uint256 rootPart = uint256(100e9) * staking.taoWeight() / type(uint64).max;
+        uint256 rootPart = (uint256(100e9) * staking.taoWeight()) / type(uint64).max;
         assertEq(staking.stakeWeightAt(1, HOT1, s2), a1 + a2 + rootPart, "root counted with tao_weight");
         assertEq(staking.stakeWeight(1, HOT1), a1 + a2 + rootPart, "now");
         // A later tao_weight change does not rewrite history.
@@ -264,15 +264,38 @@ contract StakingFlowsTest is StakingFixture {
         assertEq(_alphaOf(1, HOT1, owner), out, "position");
     }
 
-    function _permitDigest(address owner, address spender, uint256 value, uint256 nonce, uint256 deadline)
-        internal
-        view
-        returns (bytes32)
-    {
-        bytes32 typehash =
-            keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+    function _permitDigest(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 nonce,
+        uint256 deadline
+    ) internal view returns (bytes32) {
+        bytes32 typehash = keccak256(
+            "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+        );
         bytes32 structHash = keccak256(abi.encode(typehash, owner, spender, value, nonce, deadline));
         return keccak256(abi.encodePacked("\x19\x01", IERC20Permit(address(tao)).DOMAIN_SEPARATOR(), structHash));
+    }
+
+    function test_lockMustArriveBeforeTheHook() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.LockNotReceived.selector, LOCK, 0));
+        registry.createSubnetUnfunded(7, LOCK);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SubnetAlreadyExists.selector, uint16(1)));
+        registry.createSubnet(1, LOCK, OWNER_COLD, OWNER_HOT);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.LockBelowMinimum.selector, 999_999, 1_000_000));
+        registry.createSubnet(8, 999_999, OWNER_COLD, OWNER_HOT);
+    }
+
+    function test_seedPriceIsTheMedian() public {
+        // Push subnet 2's price up; a new pool is seeded at the (lower) median of the live prices.
+        _stake(ALICE, 2, HOT1, 500e9);
+        registry.createSubnet(3, LOCK, OWNER_COLD, OWNER_HOT);
+        uint256 p1 = staking.spotPrice(1);
+        uint256 p3 = staking.spotPrice(3);
+        assertApprox(p3, p1, p1 / 1e9 + 1, "lower median of {p1, p2}");
+        registry.createSubnet(4, LOCK, OWNER_COLD, OWNER_HOT);
+        assertApprox(staking.spotPrice(4), p1, p1 / 1e9 + 1, "median of {p1, p2, p3}");
     }
 
     function test_onlyRegistryEmissionSettlement() public {

@@ -46,7 +46,8 @@ contract StakingHandler {
         amount = 2e6 + (amount % 200e9);
         vm.prank(c);
         try staking.stake(n, hotkeys[hot % 2], amount, type(uint256).max, false, block.timestamp) returns (
-            uint256, uint256 used
+            uint256,
+            uint256 used
         ) {
             netTaoIn[n] += int256(used);
         } catch {}
@@ -57,7 +58,7 @@ contract StakingHandler {
         uint16 n = 1 + uint16(net % 2);
         address c = coldkeys[who % 3];
         amount = 2e6 + (amount % 500e9);
-        uint256 limit = (staking.spotPrice(n) / 1e9) * (10_000 + (bps % 500)) / 10_000;
+        uint256 limit = ((staking.spotPrice(n) / 1e9) * (10_000 + (bps % 500))) / 10_000;
         vm.prank(c);
         try staking.stake(n, hotkeys[0], amount, limit, true, block.timestamp) returns (uint256, uint256 used) {
             netTaoIn[n] += int256(used);
@@ -72,9 +73,9 @@ contract StakingHandler {
         address c = coldkeys[who % 5];
         uint16 n = netuids[net % 3];
         address h = hotkeys[hot % 2];
-        (, uint256 alpha,) = staking.position(n, h, c);
+        (, uint256 alpha, ) = staking.position(n, h, c);
         if (alpha == 0) return;
-        uint256 amount = fraction % 4 == 0 ? alpha : (alpha * (1 + fraction % 100)) / 100;
+        uint256 amount = fraction % 4 == 0 ? alpha : (alpha * (1 + (fraction % 100))) / 100;
         if (amount == 0) return;
         vm.prank(c);
         try staking.unstake(n, h, amount, 0, false, block.timestamp) returns (uint256 out, uint256) {
@@ -88,10 +89,10 @@ contract StakingHandler {
         uint16 a = netuids[fromNet % 3];
         uint16 b = netuids[toNet % 3];
         address h = hotkeys[hot % 2];
-        (, uint256 alpha,) = staking.position(a, h, c);
-        uint256 amount = (alpha * (1 + fraction % 100)) / 100;
+        (, uint256 alpha, ) = staking.position(a, h, c);
+        uint256 amount = (alpha * (1 + (fraction % 100))) / 100;
         if (amount == 0) return;
-        (uint256 taoMid,) = a == b ? (0, 0) : staking.quoteUnstake(a, amount);
+        (uint256 taoMid, ) = a == b ? (0, 0) : staking.quoteUnstake(a, amount);
         vm.prank(c);
         try staking.moveStake(h, hotkeys[(hot + 1) % 2], a, b, amount, 0, block.timestamp) {
             if (a != b) {
@@ -105,8 +106,8 @@ contract StakingHandler {
     function transfer(uint256 who, uint256 to, uint256 hot, uint256 fraction) external {
         address c = coldkeys[who % 3];
         address h = hotkeys[hot % 2];
-        (, uint256 alpha,) = staking.position(1, h, c);
-        uint256 amount = (alpha * (1 + fraction % 100)) / 100;
+        (, uint256 alpha, ) = staking.position(1, h, c);
+        uint256 amount = (alpha * (1 + (fraction % 100))) / 100;
         if (amount == 0) return;
         vm.prank(c);
         try staking.transferStake(coldkeys[to % 5], h, 1, 1, amount, 0, block.timestamp) {} catch {}
@@ -115,7 +116,7 @@ contract StakingHandler {
 
     function coinbase(uint256 slots) external {
         if (!withEmission) return;
-        vm.warp(block.timestamp + 12 * (1 + slots % 400));
+        vm.warp(block.timestamp + 12 * (1 + (slots % 400)));
         emission.coinbase();
         _after();
     }
@@ -125,7 +126,7 @@ contract StakingHandler {
         uint16 n = 1 + uint16(net % 2);
         IStakingTypes.PoolView memory p = staking.pool(n);
         if (!p.live || p.alphaPending == 0) return;
-        staking.creditEmission(n, hotkeys[hot % 2], 1 + amount % p.alphaPending);
+        staking.creditEmission(n, hotkeys[hot % 2], 1 + (amount % p.alphaPending));
         _after();
     }
 
@@ -133,7 +134,7 @@ contract StakingHandler {
         if (!withEmission) return;
         uint16 n = 1 + uint16(net % 2);
         if (!staking.pool(n).live) return;
-        registry.registrationBurn(n, 1 + amount % 10e9);
+        registry.registrationBurn(n, 1 + (amount % 10e9));
         _after();
     }
 
@@ -225,7 +226,7 @@ abstract contract StakingInvariantBase is TestBase {
                 uint256 shareSum;
                 uint256 valueSum;
                 for (uint256 c; c < 5; ++c) {
-                    (uint256 s, uint256 v,) = staking.position(n, hk, handler.coldkeys(c));
+                    (uint256 s, uint256 v, ) = staking.position(n, hk, handler.coldkeys(c));
                     shareSum += s;
                     valueSum += v;
                 }
@@ -235,7 +236,7 @@ abstract contract StakingInvariantBase is TestBase {
                 hotkeySum += total;
             }
             if (n == 0) {
-                (uint256 root,,) = staking.ledger();
+                (uint256 root, , ) = staking.ledger();
                 assertEq(hotkeySum, root, "root hotkeys = root stake");
             } else if (staking.pool(n).live) {
                 assertEq(hotkeySum, staking.pool(n).alphaStaked, "hotkey totals = alpha staked");

@@ -24,7 +24,7 @@ contract StakingPoolTest is TestBase {
     function testFuzz_kNeverFallsOnBuy(uint256 t, uint256 a, uint256 x, bool withFee) public pure {
         (t, a) = _reserves(t, a);
         x = bound(x, 0, t * 1000);
-        (uint256 out,) = PoolMath.swapOut(t, a, x, withFee);
+        (uint256 out, ) = PoolMath.swapOut(t, a, x, withFee);
         assertLe(out, a - 1, "never drains the reserve");
         assertGe((t + x) * (a - out), t * a, "k never falls");
     }
@@ -32,7 +32,7 @@ contract StakingPoolTest is TestBase {
     function testFuzz_kNeverFallsOnSell(uint256 t, uint256 a, uint256 x, bool withFee) public pure {
         (t, a) = _reserves(t, a);
         x = bound(x, 0, a * 1000);
-        (uint256 out,) = PoolMath.swapOut(a, t, x, withFee);
+        (uint256 out, ) = PoolMath.swapOut(a, t, x, withFee);
         assertGe((a + x) * (t - out), t * a, "k never falls");
     }
 
@@ -43,8 +43,8 @@ contract StakingPoolTest is TestBase {
     function testFuzz_roundTripLosesAtLeastTheFee(uint256 t, uint256 a, uint256 x) public pure {
         (t, a) = _reserves(t, a);
         x = bound(x, 1, t * 1000);
-        (uint256 alphaOut,) = PoolMath.swapOut(t, a, x, true);
-        (uint256 back,) = PoolMath.swapOut(a - alphaOut, t + x, alphaOut, true);
+        (uint256 alphaOut, ) = PoolMath.swapOut(t, a, x, true);
+        (uint256 back, ) = PoolMath.swapOut(a - alphaOut, t + x, alphaOut, true);
         assertLe(back, x, "never a profit");
         assertGe((x - back) * (t + x), PoolMath.feeOf(x) * t, "loss >= the fee share of the rest of the pool");
         if (x <= t / 100) assertGe((x - back) * 100, PoolMath.feeOf(x) * 99, "small trades lose ~all the fees");
@@ -57,10 +57,13 @@ contract StakingPoolTest is TestBase {
         assertLe(f * 65535, x * 33 + 65534, "by less than one rao");
     }
 
-    function testFuzz_maxBuyIsExactBoundary(uint256 t, uint256 a, uint256 limit, uint256 cap, bool withFee)
-        public
-        pure
-    {
+    function testFuzz_maxBuyIsExactBoundary(
+        uint256 t,
+        uint256 a,
+        uint256 limit,
+        uint256 cap,
+        bool withFee
+    ) public pure {
         (t, a) = _reserves(t, a);
         cap = bound(cap, 1, t * 1000);
         uint256 spot = (t * 1e9) / a;
@@ -75,10 +78,13 @@ contract StakingPoolTest is TestBase {
         if (m < cap) assertTrue(PoolMath.priceAfterBuy(t, a, m + 1, withFee) > limit, "one more rao passes it");
     }
 
-    function testFuzz_maxSellIsExactBoundary(uint256 t, uint256 a, uint256 limit, uint256 cap, bool withFee)
-        public
-        pure
-    {
+    function testFuzz_maxSellIsExactBoundary(
+        uint256 t,
+        uint256 a,
+        uint256 limit,
+        uint256 cap,
+        bool withFee
+    ) public pure {
         (t, a) = _reserves(t, a);
         cap = bound(cap, 1, a * 1000);
         uint256 spot = (t * 1e9) / a;

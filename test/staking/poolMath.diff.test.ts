@@ -2,7 +2,46 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { emissionSplit, flowEma, poolMath, priceEma, sharePool } from "../../offchain/pool/index.js";
-import { Rng } from "./rng.js";
+
+/** A small seeded PRNG (xorshift64*) over BigInt, so differential runs are reproducible from their seed. */
+class Rng {
+  private state: bigint;
+
+  constructor(seed: bigint) {
+    this.state = seed === 0n ? 0x9e3779b97f4a7c15n : seed & ((1n << 64n) - 1n);
+  }
+
+  /** Next 64 random bits. */
+  next(): bigint {
+    let x = this.state;
+    x ^= x >> 12n;
+    x ^= (x << 25n) & ((1n << 64n) - 1n);
+    x ^= x >> 27n;
+    this.state = x;
+    return (x * 0x2545f4914f6cdd1dn) & ((1n << 64n) - 1n);
+  }
+
+  /** Uniform in [lo, hi] (hi - lo < 2^128). */
+  between(lo: bigint, hi: bigint): bigint {
+    if (hi < lo) throw new RangeError(`empty range [${lo}, ${hi}]`);
+    const r = (this.next() << 64n) | this.next();
+    return lo + (r % (hi - lo + 1n));
+  }
+
+  /** Log-uniform in [lo, hi], lo >= 1: covers every order of magnitude. */
+  logBetween(lo: bigint, hi: bigint): bigint {
+    const bitsLo = lo.toString(2).length;
+    const bitsHi = hi.toString(2).length;
+    const bits = Number(this.between(BigInt(bitsLo), BigInt(bitsHi)));
+    const top = 1n << BigInt(bits);
+    const v = this.between(top >> 1n, top - 1n);
+    return v < lo ? lo : v > hi ? hi : v;
+  }
+
+  bool(): boolean {
+    return (this.next() & 1n) === 1n;
+  }
+}
 
 // Differential test: the Solidity pool math (through StakingPoolHarness) against the independent TypeScript
 // BigInt model in offchain/pool/, on random inputs across every order of magnitude Staking allows.
@@ -61,7 +100,11 @@ describe(`pool math: Solidity vs TypeScript model (seed ${SEED})`, async () => {
         h.read.maxSell([t, a, sellLimit, sellCap, withFee]),
       ]);
       const ctx = `case ${i}: t=${t} a=${a} fee=${withFee}`;
-      assert.equal(mb, poolMath.maxBuy(t, a, buyLimit, buyCap, withFee), `maxBuy limit=${buyLimit} cap=${buyCap} ${ctx}`);
+      assert.equal(
+        mb,
+        poolMath.maxBuy(t, a, buyLimit, buyCap, withFee),
+        `maxBuy limit=${buyLimit} cap=${buyCap} ${ctx}`,
+      );
       assert.equal(ms, poolMath.maxSell(t, a, sellLimit, sellCap, withFee), `maxSell limit=${sellLimit} ${ctx}`);
       if (mb > 0n && mb < buyCap) binding++;
     }
@@ -87,7 +130,7 @@ describe(`pool math: Solidity vs TypeScript model (seed ${SEED})`, async () => {
       const [dep, wd, val, first] = await Promise.all([
         h.read.sharesForDeposit([amount, shares, total]),
         h.read.sharesForWithdrawal([amount, shares, total]),
-        h.read.valueOf([amount, shares, total]),
+        h.read.shareValue([amount, shares, total]),
         h.read.sharesForDeposit([amount, 0n, 0n]),
       ]);
       const ctx = `amount=${amount} shares=${shares} total=${total}`;
@@ -106,10 +149,10 @@ describe(`pool math: Solidity vs TypeScript model (seed ${SEED})`, async () => {
       const price = rng.logBetween(1n, 10n ** 18n);
       const spot = rng.logBetween(1n, 10n ** 20n);
       const since = rng.logBetween(1n, 1n << 30n);
-      const weights = Array.from({ length: 1 + Number(rng.between(0n, 7n)) }, () =>
+      const weights: bigint[] = Array.from({ length: 1 + Number(rng.between(0n, 7n)) }, () =>
         rng.bool() ? 0n : rng.logBetween(1n, 1n << 127n),
       );
-      if (weights.every((w) => w === 0n)) weights[0] = 1n;
+      if (!weights.some((w) => w !== 0n)) weights[0] = 1n;
       const minted = rng.logBetween(1n, 10n ** 16n);
       const [d, fu, pu, split] = await Promise.all([
         h.read.flowDecay([slots]),
@@ -121,7 +164,7 @@ describe(`pool math: Solidity vs TypeScript model (seed ${SEED})`, async () => {
       assert.equal(fu, flowEma.update(ema, flow, slots), `flow update ema=${ema} flow=${flow} n=${slots}`);
       assert.equal(pu, priceEma.update(price, spot, since, slots), `price ema ${price} ${spot} ${since} ${slots}`);
       const modelSplit = emissionSplit.byWeight(minted, weights);
-      assert.deepEqual([...split], modelSplit, `split ${minted} over ${weights.join(",")}`);
+      assert.deepEqual([...(split as readonly bigint[])], modelSplit, `split ${minted} over ${weights.join(",")}`);
       assert.equal(
         modelSplit.reduce((s, x) => s + x, 0n),
         minted,
