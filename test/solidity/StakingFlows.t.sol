@@ -115,7 +115,7 @@ contract StakingFlowsTest is StakingFixture {
 
     function test_unstakeBelowMinimumUnlessClosing() public {
         uint256 out = _stake(ALICE, 1, HOT1, 1e9);
-        (uint256 tiny,) = staking.quoteUnstake(1, 1000);
+        (uint256 tiny, ) = staking.quoteUnstake(1, 1000);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.BelowMinimumStake.selector, tiny, 2_000_000));
         staking.unstake(1, HOT1, 1000, 0, false, block.timestamp);
@@ -209,9 +209,9 @@ contract StakingFlowsTest is StakingFixture {
 
     function test_moveSlippageReverts() public {
         uint256 out = _stake(ALICE, 1, HOT1, 10e9);
-        (uint256 taoMid,) = staking.quoteUnstake(1, out);
+        (uint256 taoMid, ) = staking.quoteUnstake(1, out);
         IStakingTypes.PoolView memory p2 = staking.pool(2);
-        (uint256 expected,) = PoolMath.swapOut(p2.taoReserve, p2.alphaReserve, taoMid, false);
+        (uint256 expected, ) = PoolMath.swapOut(p2.taoReserve, p2.alphaReserve, taoMid, false);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SlippageExceeded.selector, expected, expected + 1));
         staking.moveStake(HOT1, HOT1, 1, 2, out, expected + 1, block.timestamp);
