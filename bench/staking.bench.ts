@@ -24,7 +24,13 @@ export default async function bench(): Promise<BenchResult> {
     const emission = await viem.deployContract("EmissionHarness", [owner.account.address, 0n]);
     const tao = await viem.getContractAt("TAO", (await emission.read.tao()) as `0x${string}`);
     const registry = await viem.deployContract("MockRegistryForStaking", [tao.address]);
-    const staking = await viem.deployContract("Staking", [emission.address, registry.address, owner.account.address]);
+    const module = await viem.deployContract("StakingEmissionModule", [emission.address, registry.address]);
+    const staking = await viem.deployContract("Staking", [
+      emission.address,
+      registry.address,
+      module.address,
+      owner.account.address,
+    ]);
     await registry.write.setStaking([staking.address]);
     await emission.write.setReceiver([staking.address]);
     await networkHelpers.time.increase(10 * SLOT);

@@ -23,18 +23,21 @@ import {StakingEmissionModule} from "./StakingEmissionModule.sol";
 contract Staking is StakingBase, IStaking {
     using Checkpoints for Checkpoints.Trace208;
 
-    /// @notice The delegatecall module (deployed by the constructor).
+    /// @notice The delegatecall module.
     address public immutable module;
 
     /// @param emission_ The Emission contract (this contract becomes its receiver by governance's `setReceiver`).
     /// @param registry_ The subnet registry.
+    /// @param module_ A `StakingEmissionModule` built for the same Emission and registry (checked).
     /// @param owner_ Governance (two-step transferable).
     constructor(
         IEmission emission_,
         ISubnetRegistryView registry_,
+        StakingEmissionModule module_,
         address owner_
     ) StakingBase(emission_, registry_, owner_) {
-        module = address(new StakingEmissionModule(emission_, registry_));
+        if (module_.emission() != emission_ || module_.registry() != registry_) revert ModuleMismatch(address(module_));
+        module = address(module_);
         _config = Config({
             settlement: address(0),
             taoWeight: DEFAULT_TAO_WEIGHT,
@@ -222,7 +225,7 @@ contract Staking is StakingBase, IStaking {
         v.protocolAlpha = sa.protocol;
         v.alphaIssuance = sa.issuance;
         v.pendingFlow = p.flow;
-        v.flowEma = em.flowEma;
+        v.flowEma = int256(em.flowEma) << 32;
         v.emaPrice = em.emaPrice;
         v.emissionStartSlot = em.startSlot;
     }
@@ -313,7 +316,8 @@ contract Staking is StakingBase, IStaking {
         uint16 netuid,
         uint64 epoch
     ) external view returns (uint256 ownerCut_, uint256 distributable) {
-        EpochEmission memory e = _epochs[_genKey(netuid, _subnets[netuid].pool.generation)][epoch];
+        (, uint64 close) = registry.epochBounds(netuid, epoch);
+        EpochEmission memory e = _epochs[_genKey(netuid, _subnets[netuid].pool.generation)][close];
         return (e.ownerCut, e.distributable);
     }
 
@@ -426,7 +430,7 @@ contract Staking is StakingBase, IStaking {
             Pool memory p = s.pool;
             if (p.tao == 0) revert SubnetNotFound(netuid);
             if (!p.started) {
-                s.ema.startSlot = _requireStarted(netuid, slot);
+                s.ema.startSlot = SafeCast.toUint48(_requireStarted(netuid, slot));
                 p.started = true;
             }
             (taoUsed, alphaOut) = _buy(p, taoIn, limitPrice, allowPartial, true);
@@ -551,7 +555,7 @@ contract Staking is StakingBase, IStaking {
         Pool memory p = s.pool;
         if (p.tao == 0) revert SubnetNotFound(netuid);
         if (!p.started) {
-            s.ema.startSlot = _requireStarted(netuid, slot);
+            s.ema.startSlot = SafeCast.toUint48(_requireStarted(netuid, slot));
             p.started = true;
         }
         (, alphaOut) = _buy(p, taoIn, type(uint256).max, false, withFee);

@@ -55,11 +55,16 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         bool started;
     }
 
-    /// @dev One slot: 64 + 128 + 64. `emaPrice` <= 1e18 (targets are capped at 1); `flowEma` is I64F64.
+    /// @dev One slot: 64 + 96 + 48 + 48. `emaPrice` <= 1e18 (targets are capped at 1). `flowEma` is stored as rao
+    /// x 2^32 (the I64F64 value >> 32; |flowEma| <= the largest |flow| x 2^32 < 2^95). `epochClose` caches the
+    /// closing slot of the epoch that contained the last coinbase (0: none yet): the registry keeps the bounds of
+    /// every past and current epoch fixed (a tempo change takes effect at the next boundary), so until a
+    /// coinbase reaches that slot no registry call is needed. Slots fit 48 bits (8.9 billion years).
     struct SubnetEma {
         uint64 emaPrice;
-        int128 flowEma;
-        uint64 startSlot;
+        int96 flowEma;
+        uint48 startSlot;
+        uint48 epochClose;
     }
 
     /// @dev One slot: 96 + 64 + 96. issuance = seed + injected + emitted alpha < 2^86; pending <= alpha emitted
@@ -112,12 +117,16 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         bool dissolved;
     }
 
-    /// @dev Per-subnet working set of one coinbase.
+    /// @dev Per-subnet working set of one coinbase: its slots (lo, toSlot] are `older` slots of the epoch closing
+    /// at `olderClose` followed by `span - older` slots of the epoch closing at `recentClose`.
     struct Entry {
         uint16 netuid;
         bool eligible;
         uint64 start;
         uint64 span;
+        uint64 older;
+        uint64 olderClose;
+        uint64 recentClose;
         uint256 weight;
         uint256 priceWeight;
         Pool pool;
@@ -143,8 +152,9 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     mapping(uint256 poolKey => Checkpoints.Trace208) internal _stakeTrace;
     mapping(uint256 poolKey => mapping(address coldkey => uint256)) internal _shares;
     mapping(address hotkey => Take) internal _takes;
-    /// @dev gen key = netuid | generation << 16.
-    mapping(uint256 genKey => mapping(uint64 epoch => EpochEmission)) internal _epochs;
+    /// @dev gen key = netuid | generation << 16. Epoch records are keyed by the epoch's closing slot (unique within
+    /// a generation, and known without asking the registry for the epoch's number).
+    mapping(uint256 genKey => mapping(uint64 closeSlot => EpochEmission)) internal _epochs;
     mapping(uint256 genKey => DissolvedPot) internal _dissolved;
     Checkpoints.Trace208 internal _taoWeightTrace;
 

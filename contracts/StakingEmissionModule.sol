@@ -169,7 +169,7 @@ contract StakingEmissionModule is StakingBase {
         }
         uint256[] memory amounts = EmissionSplit.byWeight(minted, weights, sum);
         for (uint256 i; i < entries.length; ++i) {
-            if (entries[i].eligible) _emitTo(entries[i], amounts[i], toSlot, cfg.ownerCut);
+            if (entries[i].eligible) _emitTo(entries[i], amounts[i], cfg.ownerCut);
         }
         emit EmissionDistributed(fromSlot, toSlot, minted, eligible);
     }
@@ -233,7 +233,7 @@ contract StakingEmissionModule is StakingBase {
             uint64 start = registry.emissionStartSlot(e.netuid);
             if (start == 0 || start > toSlot) return false;
             e.pool.started = true;
-            em.startSlot = start;
+            em.startSlot = SafeCast.toUint48(start);
         }
         e.eligible = true;
         e.start = em.startSlot;
@@ -241,7 +241,8 @@ contract StakingEmissionModule is StakingBase {
         uint64 lo = e.start == 0 || e.start - 1 < fromSlot ? fromSlot : e.start - 1;
         e.span = toSlot - lo;
         uint256 d = lo == fromSlot ? dFlow : FlowEma.decay(e.span);
-        em.flowEma = SafeCast.toInt128(FlowEma.update(em.flowEma, e.pool.flow, e.span, d));
+        int256 flowEma = FlowEma.update(int256(em.flowEma) << 32, e.pool.flow, e.span, d);
+        em.flowEma = SafeCast.toInt96(flowEma >> 32); // stored as rao x 2^32 (arithmetic shift: floor)
         e.pool.flow = 0;
         e.priceWeight = em.emaPrice;
         e.weight = _weightOf(em, rule);
@@ -249,17 +250,45 @@ contract StakingEmissionModule is StakingBase {
         // start, inclusive (start <= toSlot).
         uint256 spot = (uint256(e.pool.tao) * WAD) / e.pool.alpha;
         em.emaPrice = uint64(PriceEma.update(em.emaPrice, spot, uint256(toSlot) + 1 - e.start, e.span));
+        em.epochClose = _epochPieces(e, em.epochClose, toSlot);
         s.ema = em;
         return true;
     }
 
+    /// @dev Splits the slots (toSlot - span, toSlot] by epoch. Inside the cached epoch (toSlot < cachedClose) they
+    /// all belong to it. Otherwise one registry call gives the epoch of `toSlot`; earlier slots belong to the
+    /// epoch before it (closing at its start), which also takes the older slots of a gap longer than one epoch:
+    /// nothing is lost and the work per subnet stays bounded. Returns the new cached close.
+    function _epochPieces(Entry memory e, uint64 cachedClose, uint64 toSlot) internal view returns (uint48) {
+        if (toSlot < cachedClose) {
+            e.recentClose = cachedClose;
+            return uint48(cachedClose);
+        }
+        (, uint64 start, uint64 close) = registry.epochAt(e.netuid, toSlot);
+        e.recentClose = close;
+        if (start <= toSlot && uint256(start) + e.span > uint256(toSlot) + 1) {
+            // The span's first slot, toSlot - span + 1, precedes `start`.
+            e.older = e.span - (toSlot - start + 1);
+            e.olderClose = start;
+        }
+        return SafeCast.toUint48(close);
+    }
+
     /// @dev Pass 2 for one subnet: inject `taoIn` (and the matching alpha) into its pool and accrue its alpha
     /// emission to the epoch(s) containing the slots.
-    function _emitTo(Entry memory e, uint256 taoIn, uint64 toSlot, uint16 cut) internal {
+    function _emitTo(Entry memory e, uint256 taoIn, uint16 cut) internal {
         Subnet storage s = _subnets[e.netuid];
         SubnetAlpha memory sa = s.alpha;
         uint256 gk = _genKey(e.netuid, e.pool.generation);
-        uint256 alphaOut = _accrueEpochs(gk, e.netuid, sa.issuance, toSlot, e.span, cut);
+        // Older slots first: each piece continues the halving curve where the previous one left it.
+        uint256 alphaOut;
+        if (e.older != 0) {
+            alphaOut = HalvingMath.emissionOver(sa.issuance, e.older);
+            _addEpoch(gk, e.olderClose, alphaOut, cut);
+        }
+        uint256 recent = HalvingMath.emissionOver(sa.issuance + alphaOut, e.span - e.older);
+        _addEpoch(gk, e.recentClose, recent, cut);
+        alphaOut += recent;
         uint256 alphaIn;
         uint256 bought;
         if (taoIn != 0) {
@@ -279,40 +308,10 @@ contract StakingEmissionModule is StakingBase {
         emit SubnetEmitted(e.netuid, taoIn, alphaIn, bought, alphaOut);
     }
 
-    /// @dev Alpha emission of the `span` slots ending at `toSlot`, starting at alpha issuance `issuance`,
-    /// attributed to the epoch containing each slot: the epoch of `toSlot` and, if the span starts earlier, the
-    /// epoch before it (which also takes any older slots of a gap longer than one epoch: nothing is lost, and the
-    /// work per subnet stays bounded). Returns the alpha emitted.
-    function _accrueEpochs(
-        uint256 gk,
-        uint16 netuid,
-        uint256 issuance,
-        uint64 toSlot,
-        uint64 span,
-        uint16 cut
-    ) internal returns (uint256 alphaOut) {
-        (uint64 epoch, uint64 start, ) = registry.epochAt(netuid, toSlot);
-        uint256 recent = span;
-        if (start <= toSlot && uint256(start) + span > uint256(toSlot) + 1) {
-            // The span's first slot, toSlot - span + 1, precedes `start` (so start >= 1): slots
-            // (toSlot - span, start - 1] belong to earlier epochs.
-            recent = toSlot - start + 1;
-            uint256 older = span - recent;
-            (uint64 prevEpoch, , ) = registry.epochAt(netuid, start - 1);
-            uint256 outOlder = HalvingMath.emissionOver(issuance, older);
-            _addEpoch(gk, prevEpoch, outOlder, cut);
-            issuance += outOlder;
-            alphaOut = outOlder;
-        }
-        uint256 outRecent = HalvingMath.emissionOver(issuance, recent);
-        _addEpoch(gk, epoch, outRecent, cut);
-        alphaOut += outRecent;
-    }
-
-    function _addEpoch(uint256 gk, uint64 epoch, uint256 alphaOut, uint16 cut) internal {
+    function _addEpoch(uint256 gk, uint64 closeSlot, uint256 alphaOut, uint16 cut) internal {
         if (alphaOut == 0) return;
         (uint256 owner_, uint256 distributable) = EmissionSplit.ownerCut(alphaOut, cut);
-        EpochEmission storage e = _epochs[gk][epoch];
+        EpochEmission storage e = _epochs[gk][closeSlot];
         // Per-epoch totals <= 21e15 alpha: far below 2^128.
         e.ownerCut += uint128(owner_);
         e.distributable += uint128(distributable);

@@ -44,6 +44,8 @@ interface IStakingTypes {
     error SettlementAlreadySet(address settlement);
     /// @notice A zero address where one is required.
     error ZeroAddress();
+    /// @notice The module given to the constructor was built for another Emission or registry.
+    error ModuleMismatch(address module);
     /// @notice `netuid` has no live pool (unknown or dissolved subnet).
     error SubnetNotFound(uint16 netuid);
     /// @notice `netuid` is already live.

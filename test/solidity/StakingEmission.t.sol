@@ -6,6 +6,7 @@ import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
 import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
 import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
 import {Staking} from "../../contracts/Staking.sol";
+import {StakingEmissionModule} from "../../contracts/StakingEmissionModule.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 contract StakingEmissionTest is StakingFixture {
@@ -300,7 +301,7 @@ contract StakingEmissionTest is StakingFixture {
     function test_drawEmissionReserve() public {
         EmissionHarness e2 = new EmissionHarness(address(this), 0);
         MockRegistryForStaking r2 = new MockRegistryForStaking(e2.tao());
-        Staking s2 = new Staking(e2, r2, address(this));
+        Staking s2 = new Staking(e2, r2, new StakingEmissionModule(e2, r2), address(this));
         _warpSlots(5);
         uint256 minted = e2.coinbase(); // no receiver yet: the reserve keeps it
         e2.setReceiver(address(s2));

@@ -4,6 +4,9 @@ pragma solidity ^0.8.30;
 import {StakingFixture} from "./StakingFixture.t.sol";
 import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
 import {PoolMath} from "../../contracts/libraries/PoolMath.sol";
+import {Staking} from "../../contracts/Staking.sol";
+import {StakingEmissionModule} from "../../contracts/StakingEmissionModule.sol";
+import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
 contract StakingFlowsTest is StakingFixture {
@@ -300,6 +303,16 @@ contract StakingFlowsTest is StakingFixture {
         assertApprox(p3, p1, p1 / 1e9 + 1, "lower median of {p1, p2}");
         registry.createSubnet(4, LOCK, OWNER_COLD, OWNER_HOT);
         assertApprox(staking.spotPrice(4), p1, p1 / 1e9 + 1, "median of {p1, p2, p3}");
+    }
+
+    function test_moduleMustMatch() public {
+        MockRegistryForStaking other = new MockRegistryForStaking(emission.tao());
+        StakingEmissionModule wrong = new StakingEmissionModule(emission, other);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.ModuleMismatch.selector, address(wrong)));
+        new Staking(emission, registry, wrong, address(this));
+        // The module refuses direct calls: it only runs on Staking's storage.
+        vm.expectRevert(StakingEmissionModule.NotDelegated.selector);
+        wrong.onEmission(0, 1, 1);
     }
 
     function test_onlyRegistryEmissionSettlement() public {

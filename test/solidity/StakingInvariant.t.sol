@@ -5,6 +5,7 @@ import {TestBase, Vm} from "./Vm.sol";
 import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
 import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
 import {Staking} from "../../contracts/Staking.sol";
+import {StakingEmissionModule} from "../../contracts/StakingEmissionModule.sol";
 import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
 import {IStakingHooks} from "../../contracts/interfaces/IStakingHooks.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -181,7 +182,7 @@ abstract contract StakingInvariantBase is TestBase {
         emission = new EmissionHarness(address(this), 0);
         tao = IERC20(address(emission.tao()));
         registry = new MockRegistryForStaking(emission.tao());
-        staking = new Staking(emission, registry, address(this));
+        staking = new Staking(emission, registry, new StakingEmissionModule(emission, registry), address(this));
         registry.setStaking(IStakingHooks(address(staking)));
         emission.setReceiver(address(staking));
         vm.warp(block.timestamp + 120);
