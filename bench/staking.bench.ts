@@ -39,7 +39,7 @@ export default async function bench(): Promise<BenchResult> {
       await emission.write.seedIssuance([w.account.address, 100_000n * TAO]);
       await tao.write.approve([staking.address, maxUint256], { account: w.account });
     }
-    return { emission, tao, registry, staking };
+    return { emission, tao, registry, module, staking };
   }
 
   async function createSubnets(
@@ -58,7 +58,10 @@ export default async function bench(): Promise<BenchResult> {
   const hot2 = "0x0000000000000000000000000000000000001002" as const;
 
   // ---------------------------------------------------------------- user calls, one subnet
-  const { emission, tao, registry, staking } = await deploy();
+  const { emission, tao, registry, module, staking } = await deploy();
+  const codeSize = async (address: `0x${string}`) => ((await publicClient.getCode({ address })) ?? "0x").length / 2 - 1;
+  const stakingSize = await codeSize(staking.address);
+  const moduleSize = await codeSize(module.address);
   await registry.write.bind([hot1, owner.account.address]);
   await registry.write.bind([hot2, owner.account.address]);
   await createSubnets(registry, staking, 1);
@@ -163,6 +166,7 @@ export default async function bench(): Promise<BenchResult> {
       "staking: budgets":
         "stake <= 100k (Uniswap v2 router swap: 101,876), first stake <= 140k, unstake <= 100k, coinbase 1 subnet <= 120k, 128 subnets < 15M",
       "staking: setup": "max allowance unless noted; each call in a later slot than the last (a new checkpoint)",
+      "staking: code size": `Staking ${stakingSize} B, StakingEmissionModule ${moduleSize} B (EIP-170 limit 24576 B)`,
     },
   };
 }

@@ -24,8 +24,9 @@ interface IEmissionReserve {
 
 /// @title StakingEmissionModule
 /// @notice The emission and subnet-lifecycle half of {Staking}, run only through `delegatecall` from Staking
-/// (so it reads and writes Staking's storage and TAO balance: one ledger). Staking deploys it in its
-/// constructor with the same immutables. Split out to keep both under the 24 KiB EIP-170 limit.
+/// (so it reads and writes Staking's storage and TAO balance: one ledger). Deployed first with the same
+/// Emission and registry, which Staking's constructor checks. Split out to keep both under the 24 KiB
+/// EIP-170 limit.
 /// Every entry point repeats Staking's access check (msg.sender is preserved by delegatecall).
 contract StakingEmissionModule is StakingBase {
     using Checkpoints for Checkpoints.Trace208;

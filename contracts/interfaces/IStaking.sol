@@ -255,9 +255,13 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
 
     // ------------------------------------------------------------------ governance
 
+    /// @notice Governance, once: the settlement contract, the only caller of `creditEmission`.
     function setSettlement(address settlement) external;
+    /// @notice Governance: tao_weight as a u64 proportion (x / (2^64 - 1)); checkpointed by slot.
     function setTaoWeight(uint64 taoWeight) external;
+    /// @notice Governance: the rule dividing each coinbase across subnets.
     function setShareRule(ShareRule rule) external;
+    /// @notice Governance: the subnet owner cut of each epoch's alpha emission (x / 65535).
     function setOwnerCut(uint16 cut) external;
     /// @notice Pulls `amount` of the Emission reserve (minted before Staking was the receiver) into the protocol reserve.
     function drawEmissionReserve(uint256 amount) external;
