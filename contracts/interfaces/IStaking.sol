@@ -270,6 +270,7 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
 
     // ------------------------------------------------------------------ views
 
+    /// @notice Pool and alpha accounting of `netuid` (current generation; `live` false once dissolved).
     function pool(uint16 netuid) external view returns (PoolView memory);
     /// @notice Spot price (TAO per alpha, 1e18); 1e18 on root.
     function spotPrice(uint16 netuid) external view returns (uint256);
