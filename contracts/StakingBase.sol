@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {IStakingTypes} from "./interfaces/IStaking.sol";
+import {IEmission} from "./interfaces/IEmission.sol";
+import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {SlotClock} from "./libraries/SlotClock.sol";
+
+/// @title StakingBase
+/// @notice Storage layout, constants and shared helpers of {Staking} and its delegatecall module
+/// {StakingEmissionModule}: both inherit this contract first, so their storage layouts are identical, and
+/// both are constructed with the same immutables. Storage layout (beside each declaration below):
+/// - slots 0-1: Ownable2Step owner and pending owner; then `_config`, `_ledger`, the live list, the mappings;
+/// - per netuid, three consecutive slots: `Pool` (read and written by every swap), `SubnetEma` (written once
+///   per coinbase), `SubnetAlpha` (written per coinbase and per credit);
+/// - per (netuid, generation, hotkey) "pool key" (a packed uint256, no hashing): an OZ `Checkpoints.Trace208`
+///   keyed by slot whose latest value IS the pool's (total alpha, total shares);
+/// - per (pool key, coldkey): shares.
+/// Root (netuid 0) positions use generation 0 and hold TAO 1:1.
+abstract contract StakingBase is IStakingTypes, Ownable2Step {
+    using Checkpoints for Checkpoints.Trace208;
+
+    // ------------------------------------------------------------------ constants
+
+    uint16 internal constant ROOT = 0;
+    /// @notice Minimum stake: 0.002 TAO (subtensor DefaultMinStake).
+    uint256 public constant MIN_STAKE = 2_000_000;
+    /// @notice Delegate take default and maximum: 11796 / 65535 (~18 %).
+    uint16 public constant MAX_TAKE = 11_796;
+    /// @notice Take increases are allowed once per this many slots after the last change (30 days).
+    uint64 public constant TAKE_RATE_LIMIT = 216_000;
+    /// @notice Default tao_weight: 0.18 as u64 proportion (subtensor's migrate_rao value).
+    uint64 public constant DEFAULT_TAO_WEIGHT = 3_320_413_933_267_719_290;
+    /// @notice Default subnet owner cut: 11796 / 65535.
+    uint16 public constant DEFAULT_OWNER_CUT = 11_796;
+    /// @notice Median seed prices are clamped to at least 1e-9 TAO per alpha (1e9 in 1e18), so that the alpha
+    /// reserve of a new pool stays below 2^104.
+    uint256 internal constant MIN_SEED_PRICE = 1e9;
+    uint256 internal constant WAD = 1e18;
+    /// @dev Low 104 bits of a stake checkpoint value: the pool's total alpha.
+    uint256 internal constant LOW104 = (1 << 104) - 1;
+
+    // ------------------------------------------------------------------ storage types
+
+    /// @dev One slot: 56 + 104 + 64 + 24 + 8 = 256 bits. `tao` < 2^56 because a pool never holds more TAO than
+    /// exists (2.1e16 < 7.2e16); `alpha` < 2^96 (bounded by the subnet's alpha issuance); `flow` is the net
+    /// TAO flow since the last coinbase (|flow| <= 2 x supply < 2^63). A live pool has `tao` >= 1e6 > 0.
+    struct Pool {
+        uint56 tao;
+        uint104 alpha;
+        int64 flow;
+        uint24 generation;
+        bool started;
+    }
+
+    /// @dev One slot: 64 + 96 + 48 + 48. `emaPrice` <= 1e18 (targets are capped at 1). `flowEma` is stored as rao
+    /// x 2^32 (the I64F64 value >> 32; |flowEma| <= the largest |flow| x 2^32 < 2^95). `epochClose` caches the
+    /// closing slot of the epoch that contained the last coinbase (0: none yet): the registry keeps the bounds of
+    /// every past and current epoch fixed (a tempo change takes effect at the next boundary), so until a
+    /// coinbase reaches that slot no registry call is needed. Slots fit 48 bits (8.9 billion years).
+    struct SubnetEma {
+        uint64 emaPrice;
+        int96 flowEma;
+        uint48 startSlot;
+        uint48 epochClose;
+    }
+
+    /// @dev One slot: 96 + 64 + 96. issuance = seed + injected + emitted alpha < 2^86; pending <= alpha emitted
+    /// by the halving curve (<= 2.1e16 < 2^64). Alpha held by stakers = issuance - reserve - pending - protocol.
+    struct SubnetAlpha {
+        uint96 issuance;
+        uint64 pending;
+        uint96 protocol;
+    }
+
+    struct Subnet {
+        Pool pool;
+        SubnetEma ema;
+        SubnetAlpha alpha;
+    }
+
+    /// @dev One slot: 160 + 64 + 16 + 8.
+    struct Config {
+        address settlement;
+        uint64 taoWeight;
+        uint16 ownerCut;
+        ShareRule rule;
+    }
+
+    /// @dev One slot: TAO outside pools (each < total supply < 2^64).
+    struct Ledger {
+        uint64 rootStake;
+        uint64 dissolvedUnclaimed;
+        uint64 protocolTao;
+    }
+
+    /// @dev One slot: 16 + 8 + 64.
+    struct Take {
+        uint16 take;
+        bool set;
+        uint64 lastChange;
+    }
+
+    /// @dev One slot: the owner cut and the distributable alpha accrued for one epoch.
+    struct EpochEmission {
+        uint128 ownerCut;
+        uint128 distributable;
+    }
+
+    /// @dev One slot: 64 + 104 + 64 + 8.
+    struct DissolvedPot {
+        uint64 taoPot;
+        uint104 alphaStaked;
+        uint64 unclaimed;
+        bool dissolved;
+    }
+
+    /// @dev Per-subnet working set of one coinbase: its slots (lo, toSlot] are `older` slots of the epoch closing
+    /// at `olderClose` followed by `span - older` slots of the epoch closing at `recentClose`.
+    struct Entry {
+        uint16 netuid;
+        bool eligible;
+        uint64 start;
+        uint64 span;
+        uint64 older;
+        uint64 olderClose;
+        uint64 recentClose;
+        uint256 weight;
+        uint256 priceWeight;
+        Pool pool;
+    }
+
+    // ------------------------------------------------------------------ immutables and storage
+
+    IEmission public immutable emission;
+    ISubnetRegistryView public immutable registry;
+    address public immutable tao;
+    uint256 public immutable genesisTime;
+
+    Config internal _config;
+    Ledger internal _ledger;
+    /// @dev Live netuids (root excluded) and each one's index + 1.
+    uint16[] internal _live;
+    mapping(uint16 netuid => uint256 indexPlusOne) internal _liveIndex;
+    mapping(uint16 netuid => Subnet) internal _subnets;
+    /// @dev pool key = hotkey | netuid << 160 | generation << 176. Each checkpoint value packs the pool's total
+    /// alpha (TAO on root; low 104 bits) and its total shares (high 104 bits), so that one slot per change
+    /// holds both. Both stay below 2^104: alpha <= a subnet's issuance < 2^96 (root TAO < 2^56), and shares <=
+    /// alpha because shares start 1:1 and the share price never falls (see SharePool).
+    mapping(uint256 poolKey => Checkpoints.Trace208) internal _stakeTrace;
+    mapping(uint256 poolKey => mapping(address coldkey => uint256)) internal _shares;
+    mapping(address hotkey => Take) internal _takes;
+    /// @dev gen key = netuid | generation << 16. Epoch records are keyed by the epoch's closing slot (unique within
+    /// a generation, and known without asking the registry for the epoch's number).
+    mapping(uint256 genKey => mapping(uint64 closeSlot => EpochEmission)) internal _epochs;
+    mapping(uint256 genKey => DissolvedPot) internal _dissolved;
+    Checkpoints.Trace208 internal _taoWeightTrace;
+
+    constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_) Ownable(owner_) {
+        if (address(emission_) == address(0) || address(registry_) == address(0)) revert ZeroAddress();
+        emission = emission_;
+        registry = registry_;
+        tao = address(emission_.tao());
+        genesisTime = emission_.genesisTime();
+    }
+
+    // ------------------------------------------------------------------ shared helpers
+
+    /// @dev The (total alpha, total shares) of hotkey pool `key` now.
+    function _hotkeyPool(uint256 key) internal view returns (uint256 total, uint256 shares) {
+        uint256 v = _stakeTrace[key].latest();
+        return (v & LOW104, v >> 104);
+    }
+
+    /// @dev Records hotkey pool `key` as (`total`, `shares`) at `slot` (both < 2^104, see `_stakeTrace`).
+    function _writeHotkeyPool(uint256 key, uint64 slot, uint256 total, uint256 shares) internal {
+        _stakeTrace[key].push(_key(slot), uint208(total | (shares << 104)));
+    }
+
+    /// @dev Total alpha of hotkey pool `key` at the end of checkpoint key `k`.
+    function _hotkeyAlphaAt(uint256 key, uint48 k) internal view returns (uint256) {
+        return uint256(_stakeTrace[key].upperLookupRecent(k)) & LOW104;
+    }
+
+    function _weightOf(SubnetEma memory em, ShareRule rule) internal pure returns (uint256) {
+        if (rule == ShareRule.EmaPrice) return em.emaPrice;
+        return em.flowEma > 0 ? uint256(int256(em.flowEma)) : 0;
+    }
+
+    function _livePool(uint16 netuid) internal view returns (Pool memory p) {
+        p = _subnets[netuid].pool;
+        if (p.tao == 0) revert SubnetNotFound(netuid);
+    }
+
+    function _staked(Pool memory p, SubnetAlpha memory sa) internal pure returns (uint256) {
+        return uint256(sa.issuance) - p.alpha - sa.pending - sa.protocol;
+    }
+
+    function _takeOf(address hotkey) internal view returns (uint256) {
+        Take memory t = _takes[hotkey];
+        return t.set ? t.take : MAX_TAKE;
+    }
+
+    function _now() internal view returns (uint64) {
+        return SlotClock.current(genesisTime);
+    }
+
+    /// @dev Checkpoint key of a slot (uint48 holds 8.9 billion years of slots; larger values saturate).
+    function _key(uint64 slot) internal pure returns (uint48) {
+        return slot > type(uint48).max ? type(uint48).max : uint48(slot);
+    }
+
+    function _poolKey(uint16 netuid, uint24 gen, address hotkey) internal pure returns (uint256) {
+        return uint256(uint160(hotkey)) | (uint256(netuid) << 160) | (uint256(gen) << 176);
+    }
+
+    function _genKey(uint16 netuid, uint24 gen) internal pure returns (uint256) {
+        return uint256(netuid) | (uint256(gen) << 16);
+    }
+}

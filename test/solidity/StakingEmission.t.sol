@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {StakingFixture} from "./StakingFixture.t.sol";
+import {IStakingTypes} from "../../contracts/interfaces/IStaking.sol";
+import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
+import {MockRegistryForStaking} from "../../contracts/harness/MockRegistryForStaking.sol";
+import {Staking} from "../../contracts/Staking.sol";
+import {StakingEmissionModule} from "../../contracts/StakingEmissionModule.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+contract StakingEmissionTest is StakingFixture {
+    uint256 internal constant CUT = 11_796;
+
+    function _coinbase() internal returns (uint256) {
+        return emission.coinbase();
+    }
+
+    function _taoReserves(uint16[] memory ids) internal view returns (uint256[] memory r) {
+        r = new uint256[](ids.length);
+        for (uint256 i; i < ids.length; ++i) {
+            r[i] = staking.pool(ids[i]).taoReserve;
+        }
+    }
+
+    function _ids(uint16 a, uint16 b) internal pure returns (uint16[] memory ids) {
+        ids = new uint16[](2);
+        (ids[0], ids[1]) = (a, b);
+    }
+
+    function test_oneSubnetGetsEverything() public {
+        registry.setTempo(1, 50_000, 0); // one long epoch: epoch 0
+        _createStarted(1);
+        _coinbase(); // flush the slots before the start
+        IStakingTypes.PoolView memory p0 = staking.pool(1);
+        (uint256 o0, uint256 d0) = staking.epochEmission(1, 0);
+        _warpSlots(1);
+        uint256 minted = _coinbase();
+        assertEq(minted, 1e9, "one slot at 1 TAO");
+        IStakingTypes.PoolView memory p1 = staking.pool(1);
+        assertEq(p1.taoReserve - p0.taoReserve, minted, "tao_in = all of it");
+        uint256 alphaIn = (minted * p0.alphaReserve) / p0.taoReserve;
+        assertEq(p1.alphaReserve - p0.alphaReserve, alphaIn, "alpha_in at the current price");
+        assertEq(p1.alphaPending - p0.alphaPending, 1e9, "alpha_out = 1 alpha per slot");
+        assertEq(p1.alphaIssuance - p0.alphaIssuance, 1e9 + alphaIn, "issuance grows by in + out");
+        (uint256 o1, uint256 d1) = staking.epochEmission(1, 0);
+        assertEq(o1 - o0, (uint256(1e9) * CUT) / 65535, "owner cut floor(1e9 * 11796 / 65535)");
+        assertEq(d1 - d0, 1e9 - (uint256(1e9) * CUT) / 65535, "distributable = the rest");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    function test_notStartedSubnetGetsNothing() public {
+        _createStarted(1);
+        registry.createSubnet(2, LOCK, OWNER_COLD, OWNER_HOT); // never started
+        _coinbase();
+        _warpSlots(3);
+        IStakingTypes.PoolView memory before = staking.pool(2);
+        _coinbase();
+        IStakingTypes.PoolView memory afterP = staking.pool(2);
+        assertEq(afterP.taoReserve, before.taoReserve, "no tao");
+        assertEq(afterP.alphaPending, 0, "no alpha");
+        assertTrue(!afterP.started, "still not started");
+        // A start in the future is not a start either.
+        registry.startSubnet(2, staking.currentSlot() + 5);
+        _warpSlots(2);
+        _coinbase();
+        assertEq(staking.pool(2).alphaPending, 0, "future start: nothing");
+        _warpSlots(10);
+        _coinbase();
+        // Only the slots at or after the start emit alpha.
+        assertEq(staking.pool(2).alphaPending, 8e9, "slots start..now");
+    }
+
+    function test_noEmittingSubnetGoesToProtocolReserve() public {
+        _coinbase();
+        _warpSlots(4);
+        uint256 minted = _coinbase();
+        (, , uint256 protocol) = staking.ledger();
+        assertGe(protocol, minted, "reserve took it");
+        uint256 issuance = emission.issuance();
+        staking.recycleProtocolTao(protocol);
+        assertEq(emission.issuance(), issuance - protocol, "recycled: issuance falls");
+        (, , protocol) = staking.ledger();
+        assertEq(protocol, 0, "reserve spent");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    function test_flowSharesFavourInflow() public {
+        _createStarted(1);
+        _createStarted(2);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        _warpSlots(1);
+        uint16[] memory ids = _ids(1, 2);
+        uint256[] memory r0 = _taoReserves(ids);
+        uint256 minted = _coinbase();
+        uint256[] memory r1 = _taoReserves(ids);
+        assertEq(r1[0] - r0[0], minted, "all TAO to the subnet with inflow");
+        assertEq(r1[1], r0[1], "none to the subnet without");
+        assertTrue(staking.pool(2).alphaPending > 0, "alpha side still runs");
+        assertEq(staking.emissionShare(1), 1e18, "share view");
+    }
+
+    function test_negativeFlowClippedAndEmaPriceFallback() public {
+        _createStarted(1);
+        _createStarted(2);
+        _coinbase();
+        _warpSlots(100);
+        _coinbase();
+        // Pure outflow on subnet 1: alpha credited by the settlement, then sold (its price falls below 1).
+        this.creditEmission(1, HOT1, staking.pool(1).alphaPending);
+        vm.prank(COLD1);
+        staking.unstakeAll(1, HOT1, 0, block.timestamp);
+        _warpSlots(1);
+        _coinbase(); // flow EMA of 1 goes negative: weights are all zero -> EMA price
+        assertTrue(staking.pool(1).flowEma < 0, "negative flow EMA");
+        uint256 e1 = staking.pool(1).emaPrice;
+        uint256 e2 = staking.pool(2).emaPrice;
+        assertTrue(staking.spotPrice(1) < 1e18 && staking.spotPrice(2) >= 1e18, "spot of 1 below the cap");
+        assertTrue(e1 < e2 && e1 > 0, "ema prices differ");
+        _warpSlots(1);
+        uint16[] memory ids = _ids(1, 2);
+        uint256[] memory r0 = _taoReserves(ids);
+        uint256 minted = _coinbase();
+        uint256[] memory r1 = _taoReserves(ids);
+        uint256 a1 = (minted * e1) / (e1 + e2);
+        uint256 a2 = (minted * e2) / (e1 + e2);
+        uint256 dust = minted - a1 - a2;
+        // The remainder goes to the larger weight.
+        if (e1 > e2) a1 += dust;
+        else a2 += dust;
+        assertEq(r1[0] - r0[0], a1, "subnet 1 by EMA price");
+        assertEq(r1[1] - r0[1], a2, "subnet 2 by EMA price");
+    }
+
+    function test_governanceSwitchesToEmaPriceRule() public {
+        _createStarted(1);
+        _createStarted(2);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9); // lots of inflow to 1
+        _warpSlots(1);
+        _coinbase();
+        staking.setShareRule(IStakingTypes.ShareRule.EmaPrice);
+        uint256 e1 = staking.pool(1).emaPrice;
+        uint256 e2 = staking.pool(2).emaPrice;
+        _warpSlots(1);
+        uint16[] memory ids = _ids(1, 2);
+        uint256[] memory r0 = _taoReserves(ids);
+        uint256 minted = _coinbase();
+        uint256[] memory r1 = _taoReserves(ids);
+        assertApprox(r1[1] - r0[1], (minted * e2) / (e1 + e2), 1, "by EMA price, not flow");
+        assertEq(r1[0] - r0[0] + r1[1] - r0[1], minted, "sums to minted");
+    }
+
+    function testFuzz_splitSumsToMinted(uint256 seed, uint8 count, uint16 gap) public {
+        uint256 n = bound(count, 1, 6);
+        for (uint256 i; i < n; ++i) {
+            _createStarted(uint16(i + 1));
+        }
+        _coinbase();
+        for (uint256 i; i < n; ++i) {
+            uint256 amount = uint256(keccak256(abi.encode(seed, i))) % 200e9;
+            if (amount >= 2e6) _stake(ALICE, uint16(i + 1), HOT1, amount);
+        }
+        _warpSlots(bound(gap, 1, 2000));
+        uint16[] memory ids = staking.subnets();
+        uint256[] memory r0 = _taoReserves(ids);
+        (, , uint256 protocol0) = staking.ledger();
+        uint256 minted = _coinbase();
+        uint256[] memory r1 = _taoReserves(ids);
+        uint256 total;
+        for (uint256 i; i < ids.length; ++i) {
+            total += r1[i] - r0[i];
+        }
+        (, , uint256 protocol1) = staking.ledger();
+        assertEq(protocol1, protocol0, "no TAO parked");
+        assertEq(total, minted, "split sums exactly to minted");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    function test_epochBoundarySplitsPiecewise() public {
+        registry.setTempo(1, 10, 0);
+        _createStarted(1);
+        _coinbase();
+        uint64 s = staking.currentSlot();
+        // Move to the slot just before a boundary of 10, coinbase, then cross it.
+        uint64 target = (s / 10 + 1) * 10 - 2; // two slots before the next boundary
+        if (target <= s) target += 10;
+        vm.warp(emission.genesisTime() + uint256(target) * 12);
+        _coinbase();
+        uint64 e = target / 10;
+        (uint256 o0, uint256 d0) = staking.epochEmission(1, e);
+        vm.warp(emission.genesisTime() + uint256(target + 5) * 12); // slots target+1 .. target+5
+        _coinbase();
+        (uint256 o1, uint256 d1) = staking.epochEmission(1, e);
+        (uint256 o2, uint256 d2) = staking.epochEmission(1, e + 1);
+        assertEq(o1 + d1 - o0 - d0, 1e9, "one slot left in epoch e");
+        assertEq(o2 + d2, 4e9, "four slots in epoch e + 1");
+    }
+
+    function test_longGapLumpsOlderSlotsIntoPreviousEpoch() public {
+        registry.setTempo(1, 10, 0);
+        _createStarted(1);
+        _coinbase();
+        _warpSlots(35);
+        _coinbase();
+        uint64 s1 = staking.currentSlot();
+        uint64 eNow = s1 / 10;
+        uint256 recent = s1 - eNow * 10 + 1;
+        (uint256 o1, uint256 d1) = staking.epochEmission(1, eNow);
+        (uint256 o0, uint256 d0) = staking.epochEmission(1, eNow - 1);
+        assertEq(o1 + d1, recent * 1e9, "current epoch: its own slots");
+        assertEq(o0 + d0, (35 - recent) * 1e9, "older slots lumped into the previous epoch: nothing lost");
+    }
+
+    function test_alphaInCappedExcessBuysProtocolAlpha() public {
+        _createStarted(1);
+        _coinbase();
+        _warpSlots(500);
+        _coinbase();
+        // Sell 500 alpha of credited emission: the price falls below 1, so alpha_in = tao_in / price would
+        // exceed alpha_out (1 alpha per slot) and is capped; the excess TAO buys protocol alpha.
+        this.creditEmission(1, HOT1, staking.pool(1).alphaPending);
+        vm.prank(COLD1);
+        staking.unstakeAll(1, HOT1, 0, block.timestamp);
+        assertTrue(staking.spotPrice(1) < 0.9e18, "price below 1");
+        IStakingTypes.PoolView memory p0 = staking.pool(1);
+        _warpSlots(1);
+        uint256 minted = _coinbase();
+        IStakingTypes.PoolView memory p1 = staking.pool(1);
+        assertEq(p1.taoReserve - p0.taoReserve, minted, "all TAO enters the pool");
+        assertGe(p1.taoReserve * p1.alphaReserve, p0.taoReserve * p0.alphaReserve, "k grows");
+        assertEq(p1.alphaIssuance - p0.alphaIssuance, 2e9, "alpha_in capped at alpha_out");
+        assertTrue(p1.protocolAlpha > p0.protocolAlpha, "excess bought protocol alpha");
+        assertTrue(staking.spotPrice(1) > (p0.taoReserve * 1e18) / p0.alphaReserve, "the buy lifts the price");
+    }
+
+    function test_creditEmissionTakeAndNominators() public {
+        _createStarted(1);
+        _coinbase();
+        uint256 aliceAlpha = _stake(ALICE, 1, HOT1, 100e9);
+        _warpSlots(50);
+        _coinbase();
+        uint256 pending = staking.pool(1).alphaPending;
+        assertGe(pending, 50e9, "accrued");
+        (uint256 hk0, ) = staking.hotkeyStake(1, HOT1);
+        this.creditEmission(1, HOT1, 10e9);
+        uint256 take = (uint256(10e9) * 11_796) / 65535;
+        (uint256 hk1, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk1 - hk0, 10e9, "hotkey total grows by the credit");
+        assertEq(staking.pool(1).alphaPending, pending - 10e9, "drawn from accrued");
+        uint256 coldTake = _alphaOf(1, HOT1, COLD1);
+        uint256 alice = _alphaOf(1, HOT1, ALICE);
+        // Alice owned everything before; she gets the rest, the hotkey's coldkey the take (+ its pro rata
+        // share of the rest it had bought into).
+        assertApprox(coldTake + alice, hk1, 2, "all of it is owned");
+        assertGe(alice, aliceAlpha + ((10e9 - take) * aliceAlpha) / (aliceAlpha + take) - 2, "nominator raised");
+        assertGe(coldTake, take - 1, "take to the coldkey");
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.EmissionExceeded.selector, pending, pending - 10e9));
+        this.creditEmission(1, HOT1, pending);
+    }
+
+    function test_creditEmissionRootPartRaisesRootNominators() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
+        (uint256 rootBefore, , ) = staking.ledger();
+        this.creditEmission(1, HOT1, 10e9);
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
+        (uint256 rootAfter, , ) = staking.ledger();
+        assertTrue(rootAfter > rootBefore, "root stake grew");
+        (, uint256 bobRoot, ) = staking.position(0, HOT1, BOB);
+        assertEq(bobRoot, rootAfter - rootBefore + 1000e9, "bob's root position holds the sold alpha's TAO");
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk, alphaStake + 10e9 - toRoot, "alpha side keeps the rest");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    function test_emaPriceApproachesCappedSpot() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 500e9); // spot > 1: the EMA target is capped at 1
+        assertTrue(staking.spotPrice(1) > 1e18, "spot above 1");
+        _warpSlots(1000);
+        _coinbase();
+        uint256 e1 = staking.emaPrice(1);
+        assertTrue(e1 > 0 && e1 < 1e18, "moving up");
+        _warpSlots(5_000_000);
+        _coinbase();
+        uint256 e2 = staking.emaPrice(1);
+        assertTrue(e2 > e1 && e2 <= 1e18, "towards the capped target");
+    }
+
+    function test_drawEmissionReserve() public {
+        EmissionHarness e2 = new EmissionHarness(address(this), 0);
+        MockRegistryForStaking r2 = new MockRegistryForStaking(e2.tao());
+        Staking s2 = new Staking(e2, r2, new StakingEmissionModule(e2, r2), address(this));
+        _warpSlots(5);
+        uint256 minted = e2.coinbase(); // no receiver yet: the reserve keeps it
+        e2.setReceiver(address(s2));
+        s2.drawEmissionReserve(minted);
+        (, , uint256 protocol) = s2.ledger();
+        assertEq(protocol, minted, "drawn into the protocol reserve");
+        assertEq(IERC20(address(e2.tao())).balanceOf(address(s2)), minted, "held by staking");
+    }
+
+    /// @dev This test contract is the settlement; external so that expectRevert sees the call.
+    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
+        staking.creditEmission(netuid, hotkey, amount);
+    }
+}
