@@ -280,6 +280,10 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     // Views
     // ------------------------------------------------------------------------------------------------------------
 
+    /// @notice The TAO token.
+    function tao() external view returns (address);
+    /// @notice Chain time of slot 0.
+    function genesisTime() external view returns (uint256);
     /// @notice The Staking contract (zero until set).
     function staking() external view returns (address);
     /// @notice The Permits contract (zero until set).
