@@ -14,8 +14,9 @@ pragma solidity ^0.8.30;
 ///    re-registered by replacement since the sync (`ring`, uint8 uids in time order).
 /// The candidate is the better of (a) the first sorted entry that is neither dirty nor immune and (b) the older
 /// non-immune head of the two FIFOs (score 0): (b) wins unless (a) also has score 0 and is older (or as old with
-/// a lower uid). Immunity is a time threshold and FIFO order is time order, so checking the FIFO heads suffices;
-/// FIFO entries are only ever removed at their head, so they are never stale. A dirty uid is in a FIFO, never a
+/// a lower uid). Immunity is a time threshold and FIFO order is time order, so checking the FIFO heads suffices
+/// (plus, in the ring, the entries that share the head's slot: same-slot arrivals are not in uid order; the one
+/// taken is swapped to the head first). FIFO entries are only ever removed at their head, so they are never stale. A dirty uid is in a FIFO, never a
 /// candidate in `sorted`. All of this gives exactly the brute-force argmin (checked by RegistryPruning.t.sol).
 ///
 /// Storage:
@@ -57,7 +58,7 @@ library PruningQueue {
     struct Candidate {
         uint8 source; // NONE when there is no candidate
         uint16 uid;
-        uint16 index; // position in `sorted` (FROM_SORTED)
+        uint16 index; // position in `sorted` (FROM_SORTED) or in `ring` (FROM_RING)
         uint64 regSlot;
         uint16 newSortedHead; // sortedHead advanced past leading dirty entries
     }
@@ -90,6 +91,12 @@ library PruningQueue {
         return uint16(uint8(q.ring[pos >> 5] >> ((pos & 31) << 3)));
     }
 
+    function _ringSet(Queue storage q, uint256 pos, uint16 uid) private {
+        uint256 shift = (pos & 31) << 3;
+        uint256 wi = pos >> 5;
+        q.ring[wi] = (q.ring[wi] & ~(uint256(0xFF) << shift)) | (uint256(uid) << shift);
+    }
+
     /// @notice The uid to replace at `nowSlot` among `neuronCount` uids with immunity `immunity` slots.
     /// `neurons` maps uid to its neuron word (hotkey | registrationSlot << 160).
     function select(
@@ -116,7 +123,7 @@ library PruningQueue {
                 return c;
             }
         }
-        if (b.source != NONE) (c.source, c.uid, c.regSlot) = (b.source, b.uid, b.regSlot);
+        if (b.source != NONE) (c.source, c.uid, c.regSlot, c.index) = (b.source, b.uid, b.regSlot, b.index);
     }
 
     /// @dev The first sorted entry that is neither dirty nor immune; also how far the head can advance past
@@ -163,13 +170,20 @@ library PruningQueue {
             if (uint256(reg) + immunity <= nowSlot) (b.source, b.uid, b.regSlot) = (FROM_APPENDED, uint16(ah), reg);
         }
         if (m.ringLen != 0) {
-            uint16 uid = _ringAt(q, m.ringHead);
+            uint256 pos = m.ringHead;
+            uint16 uid = _ringAt(q, pos);
             uint64 reg = regSlotOf(neurons[uid]);
-            if (
-                uint256(reg) + immunity <= nowSlot
-                    && (b.source == NONE || reg < b.regSlot || (reg == b.regSlot && uid < b.uid))
-            ) {
-                (b.source, b.uid, b.regSlot) = (FROM_RING, uid, reg);
+            if (uint256(reg) + immunity <= nowSlot) {
+                // Uids re-registered in the same slot sit in arrival order: take the lowest of them.
+                for (uint256 k = 1; k < m.ringLen; ++k) {
+                    uint256 p2 = (uint256(m.ringHead) + k) % RING;
+                    uint16 u2 = _ringAt(q, p2);
+                    if (regSlotOf(neurons[u2]) != reg) break;
+                    if (u2 < uid) (uid, pos) = (u2, p2);
+                }
+                if (b.source == NONE || reg < b.regSlot || (reg == b.regSlot && uid < b.uid)) {
+                    (b.source, b.uid, b.regSlot, b.index) = (FROM_RING, uid, reg, uint16(pos)); // pos < 256
+                }
             }
         }
     }
@@ -183,14 +197,17 @@ library PruningQueue {
         } else if (c.source == FROM_APPENDED) {
             m.appendHead = c.uid + 1; // uid < 256
         } else {
-            // FROM_RING: pop the head (it is pushed back at the tail below).
+            // FROM_RING: move the candidate to the head (the entries it passes share its slot, so time order
+            // holds), then pop the head; it is pushed back at the tail below.
+            if (c.index != m.ringHead) {
+                uint16 headUid = _ringAt(q, m.ringHead);
+                _ringSet(q, m.ringHead, c.uid);
+                _ringSet(q, c.index, headUid);
+            }
             m.ringHead = uint16((uint256(m.ringHead) + 1) % RING);
             --m.ringLen; // ringLen >= 1 for a ring candidate
         }
-        uint256 pos = (uint256(m.ringHead) + m.ringLen) % RING;
-        uint256 shift = (pos & 31) << 3;
-        uint256 wi = pos >> 5;
-        q.ring[wi] = (q.ring[wi] & ~(uint256(0xFF) << shift)) | (uint256(c.uid) << shift);
+        _ringSet(q, (uint256(m.ringHead) + m.ringLen) % RING, c.uid);
         ++m.ringLen; // at most 255 uids are ever in the ring (uid 0 never is)
         storeMeta(q, m);
     }
