@@ -574,7 +574,8 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
 /// @title SubnetRegistryExtension
 /// @notice The rest of {ISubnetRegistry}, run by `SubnetRegistry` through delegatecall on the registry's storage:
 /// governance settings, dissolution, the owner's hyperparameters and emission start, pruning-score syncs and the
-/// heavier views. Deployed by the registry's constructor; calling it directly reverts.
+/// heavier views. Deployed by the registry's constructor; its state-changing functions revert unless delegated to
+/// (its views, called directly, read its own empty storage).
 contract SubnetRegistryExtension is SubnetRegistryBase {
     using HyperparamStore for HyperparamStore.Words;
     using TempoSchedule for TempoSchedule.Schedule;
@@ -640,7 +641,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-networkParam}.
-    function networkParam(NetParam param) external view delegated returns (uint256) {
+    function networkParam(NetParam param) external view returns (uint256) {
         (uint256 shift, uint256 bits,,) = _netLayout(param);
         return (_config >> shift) & ((1 << bits) - 1);
     }
@@ -844,7 +845,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-pruneCandidate}.
-    function pruneCandidate(uint16 netuid) external view delegated returns (bool found, uint16 uid) {
+    function pruneCandidate(uint16 netuid) external view returns (bool found, uint16 uid) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         uint256 w0 = inst.hp.word(0);
         uint256 n = s.neuronCount;
@@ -864,23 +865,23 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice See {ISubnetRegistry-permits}.
-    function permits() external view delegated returns (address) {
+    function permits() external view returns (address) {
         return _permits;
     }
 
     /// @notice See {ISubnetRegistry-weightsContract}.
-    function weightsContract() external view delegated returns (address) {
+    function weightsContract() external view returns (address) {
         return _weights;
     }
 
     /// @notice See {ISubnetRegistry-subnetCount}.
-    function subnetCount() external view delegated returns (uint16) {
+    function subnetCount() external view returns (uint16) {
         (,, uint256 count) = _unpackLock(_lockState);
         return uint16(count);
     }
 
     /// @notice See {ISubnetRegistry-netuids}.
-    function netuids() external view delegated returns (uint16[] memory list) {
+    function netuids() external view returns (uint16[] memory list) {
         uint256 bits = _netuidBitmap;
         uint256 count;
         for (uint256 b = bits; b != 0; b &= b - 1) ++count;
@@ -892,18 +893,18 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-lastLock}.
-    function lastLock() external view delegated returns (uint256 amount, uint64 slot) {
+    function lastLock() external view returns (uint256 amount, uint64 slot) {
         (uint256 a, uint256 sl,) = _unpackLock(_lockState);
         return (a, uint64(sl));
     }
 
     /// @notice See {ISubnetRegistry-generation}.
-    function generation(uint16 netuid) external view delegated returns (uint32) {
+    function generation(uint16 netuid) external view returns (uint32) {
         return _subnets[netuid].generation;
     }
 
     /// @notice See {ISubnetRegistry-subnetRegisteredSlot}.
-    function subnetRegisteredSlot(uint16 netuid) external view delegated returns (uint64) {
+    function subnetRegisteredSlot(uint16 netuid) external view returns (uint64) {
         return _live(netuid).registeredSlot;
     }
 
@@ -911,7 +912,6 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function pendingTempo(uint16 netuid)
         external
         view
-        delegated
         returns (bool pending, uint16 tempo, uint64 fromEpoch, uint64 fromSlot)
     {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
@@ -921,7 +921,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-hyperparamNextAllowedSlot}.
-    function hyperparamNextAllowedSlot(uint16 netuid, Param param) external view delegated returns (uint64) {
+    function hyperparamNextAllowedSlot(uint16 netuid, Param param) external view returns (uint64) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         return _nextAllowed(s, inst, param, SlotClock.current(genesisTime));
     }
@@ -930,7 +930,6 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function registerDigest(address coldkey, uint16 netuid, uint64 nonce, uint64 deadlineSlot)
         external
         view
-        delegated
         returns (bytes32)
     {
         return _registerDigest(coldkey, netuid, nonce, deadlineSlot);
@@ -940,21 +939,20 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot)
         external
         view
-        delegated
         returns (bytes32)
     {
         return _createSubnetDigest(coldkey, nonce, deadlineSlot);
     }
 
     /// @notice See {ISubnetRegistry-axonOf}.
-    function axonOf(uint16 netuid, uint16 uid) external view delegated returns (Axon memory) {
+    function axonOf(uint16 netuid, uint16 uid) external view returns (Axon memory) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         if (uid >= s.neuronCount) revert UidNotFound(netuid, uid);
         return _axon(inst, uid);
     }
 
     /// @notice See {ISubnetRegistry-lastUpdate}.
-    function lastUpdate(uint16 netuid, uint16 uid) external view delegated returns (uint64) {
+    function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         if (uid >= s.neuronCount) revert UidNotFound(netuid, uid);
         return _lastUpdate(inst, uid);
@@ -972,7 +970,6 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function metagraph(uint16 netuid, uint16 offset, uint16 limit)
         external
         view
-        delegated
         returns (NeuronInfo[] memory rows)
     {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);

@@ -14,9 +14,9 @@ pragma solidity ^0.8.30;
 /// with `F^n` evaluated by exponentiation by squaring in Q128 (at most 64 squarings, no per-slot loop).
 /// Difference to the reference: the reference floors after every block, so it loses < 1 rao per block, and
 /// those losses decay with the price: `0 <= closedForm - reference < 1 / (1 - F)` rao (520 rao at the default
-/// half-life of 360 slots, 0.1% of the default 0.0005 TAO minimum); the Q128 power itself is exact to
-/// `< 2^-120` relative, i.e. the closed form equals `floor(anchor * f^n / 2^(32n))` except within ~1e-17 rao of
-/// an integer. Both bounds are checked against an independent BigInt model in test/registry/burnCost.test.ts.
+/// half-life of 360 slots, 0.1% of the default 0.0005 TAO minimum); the Q128 power itself floors to an absolute
+/// error below 2^-112, i.e. the closed form equals `floor(anchor * f^n / 2^(32n))` unless that value lies within
+/// 2^-48 rao of an integer. Both bounds are checked against an independent BigInt model in test/registry/burnCost.test.ts.
 /// The clamp commutes with the decay (the price only falls between registrations): the reference sticks at
 /// `minBurn` once it reaches it and so does `max(minBurn, .)` of a falling value.
 library BurnCost {
