@@ -75,16 +75,17 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     uint256 internal _netuidBitmap;
 
     /// @dev word 0: ownerColdkey | registeredSlot | generation (zero owner = not live);
-    /// word 1: neuronCount | burnAnchor | burnSlot | emissionStartSlot; word 2: ownerHotkey.
+    /// word 1 (read and written by every registration): neuronCount | burnAnchor | burnSlot | emissionStartSlot |
+    /// pruneMeta (PruningQueue's 90-bit meta). The owner hotkey is the hotkey at uid 0, which is never replaced.
     struct Subnet {
         address ownerColdkey;
         uint64 registeredSlot;
         uint32 generation;
         uint16 neuronCount;
         uint64 burnAnchor;
-        uint64 burnSlot;
-        uint64 emissionStartSlot;
-        address ownerHotkey;
+        uint32 burnSlot;
+        uint32 emissionStartSlot;
+        uint96 pruneMeta;
     }
 
     struct Instance {
@@ -113,7 +114,7 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
 
     function _now() internal view returns (uint64 slot) {
         slot = SlotClock.current(genesisTime);
-        if (slot > type(uint32).max) revert SlotOverflow(slot);
+        if (slot >= type(uint32).max) revert SlotOverflow(slot); // so that slot + 1 fits uint32 too
     }
 
     function _key(uint16 netuid, uint32 gen) internal pure returns (uint256) {
@@ -314,9 +315,9 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
         s.registeredSlot = nowSlot;
         s.neuronCount = 1;
         s.burnAnchor = uint64(HyperparamStore.INITIAL_BURN);
-        s.burnSlot = nowSlot;
+        s.burnSlot = uint32(nowSlot); // _now() < 2^32
         s.emissionStartSlot = 0;
-        s.ownerHotkey = hotkey;
+        s.pruneMeta = 0;
         Instance storage inst = _instances[_key(netuid, s.generation)];
         inst.neurons[0] = uint256(uint160(hotkey)) | (uint256(nowSlot) << 160);
         inst.uidPlusOne[hotkey] = 1;
@@ -356,7 +357,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
             uid = uint16(n); // n < maxUids <= 256
             s.neuronCount = uint16(n + 1);
         } else {
-            (uid, replaced) = _replace(netuid, inst, n, nowSlot, HyperparamStore.immunityPeriod(w0));
+            (uid, replaced) = _replace(netuid, s, inst, n, nowSlot, HyperparamStore.immunityPeriod(w0));
         }
         inst.neurons[uid] = uint256(uint160(hotkey)) | (uint256(nowSlot) << 160);
         inst.uidPlusOne[hotkey] = uint256(uid) + 1;
@@ -369,7 +370,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
                 HyperparamStore.maxBurn(w0)
             )
         );
-        s.burnSlot = nowSlot;
+        s.burnSlot = uint32(nowSlot); // _now() < 2^32
         emit NeuronRegistered(netuid, uid, hotkey, msg.sender, price, replaced);
 
         tao.burnFrom(msg.sender, price);
@@ -377,18 +378,22 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     }
 
     /// @dev Frees the uid to replace on a full subnet: the pruning candidate's hotkey leaves, its axon is cleared.
-    function _replace(uint16 netuid, Instance storage inst, uint256 n, uint64 nowSlot, uint256 immunity)
-        private
-        returns (uint16 uid, address replaced)
-    {
-        PruningQueue.Meta memory m = inst.queue.loadMeta();
+    function _replace(
+        uint16 netuid,
+        Subnet storage s,
+        Instance storage inst,
+        uint256 n,
+        uint64 nowSlot,
+        uint256 immunity
+    ) private returns (uint16 uid, address replaced) {
+        PruningQueue.Meta memory m = PruningQueue.unpack(s.pruneMeta);
         PruningQueue.Candidate memory c = inst.queue.select(m, inst.neurons, n, nowSlot, immunity);
         if (c.source == PruningQueue.NONE) revert NoPruneCandidate(netuid);
         uid = c.uid;
         replaced = address(uint160(inst.neurons[uid]));
         delete inst.uidPlusOne[replaced];
         if (inst.axons[uid] != 0) delete inst.axons[uid];
-        inst.queue.consume(m, c);
+        s.pruneMeta = inst.queue.consume(m, c);
     }
 
     /// @dev Hotkey consent and binding (see {ISubnetRegistry}). `hotkeySig` = deadline slot (8 bytes) ‖ signature.
@@ -446,15 +451,14 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
         private
     {
         uint64 nowSlot = _now();
-        Endpoint.Parsed memory p = Endpoint.parse(endpoint);
+        (uint256 w, uint256 hostStart, uint256 hostEnd) = Endpoint.encode(endpoint, nowSlot, protocol, version);
         uint256 old = inst.axons[uid];
         if (old != 0) {
             uint256 next = uint256(Endpoint.servedSlot(old)) + HyperparamStore.servingRateLimit(inst.hp.word(0));
             if (nowSlot < next) revert ServingRateLimited(uint64(next));
         }
-        (uint256 w, bool longHost) = Endpoint.pack(endpoint, p, nowSlot, protocol, version);
         inst.axons[uid] = w;
-        if (longHost) inst.longHosts[uid] = endpoint[p.hostStart:p.hostEnd];
+        if (Endpoint.isLongHost(w)) inst.longHosts[uid] = endpoint[hostStart:hostEnd];
     }
 
     /// @notice See {ISubnetRegistry-recordWeightsUpdate}.
@@ -485,7 +489,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     function subnetOwner(uint16 netuid) external view returns (address coldkey, address hotkey) {
         if (netuid == 0) return (address(0), address(0));
         Subnet storage s = _live(netuid);
-        return (s.ownerColdkey, s.ownerHotkey);
+        return (s.ownerColdkey, address(uint160(_instances[_key(netuid, s.generation)].neurons[0])));
     }
 
     /// @inheritdoc ISubnetRegistryView
@@ -683,7 +687,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         uint64 started = s.emissionStartSlot;
         if (started != 0) revert EmissionAlreadyStarted(netuid, started);
         uint64 start = _now() + 1;
-        s.emissionStartSlot = start;
+        s.emissionStartSlot = uint32(start); // _now() < 2^32 - 1, so start fits
         emit EmissionStarted(netuid, start);
     }
 
@@ -704,7 +708,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
             uint256 w0 = inst.hp.word(0);
             // clamped to maxBurn < 2^64
             s.burnAnchor = uint64(BurnCost.clamp(price, HyperparamStore.minBurn(w0), HyperparamStore.maxBurn(w0)));
-            s.burnSlot = nowSlot;
+            s.burnSlot = uint32(nowSlot); // _now() < 2^32
         } else {
             inst.hp.set(param, value);
         }
@@ -840,7 +844,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         }
         Arrays.sort(keys);
         uint64 nowSlot = _now();
-        inst.queue.store(keys, n, nowSlot);
+        s.pruneMeta = inst.queue.store(s.pruneMeta, keys, n, uint32(nowSlot)); // _now() < 2^32
         emit PruningScoresSynced(netuid, nowSlot, n);
     }
 
@@ -851,7 +855,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         uint256 n = s.neuronCount;
         if (n < HyperparamStore.maxUids(w0)) return (false, 0);
         PruningQueue.Candidate memory c = inst.queue.select(
-            inst.queue.loadMeta(),
+            PruningQueue.unpack(s.pruneMeta),
             inst.neurons,
             n,
             SlotClock.current(genesisTime),

@@ -11,8 +11,8 @@ contract MockStakingForRegistry is IStakingHooks {
     IERC20 public immutable tao;
     address public registry;
 
-    mapping(uint16 => uint256) public poolTao; // lock of the live subnet
-    mapping(uint16 => uint256) public burned; // registration burns reported
+    /// @dev One word per subnet, as a real pool would keep: lock (128) | registration burns reported (128).
+    mapping(uint16 => uint256) private _pool;
     mapping(uint16 => uint256) public dissolutions;
     mapping(uint16 => uint256) public emaPrice;
     mapping(uint16 => mapping(address => uint256)) public stakeWeight;
@@ -47,16 +47,24 @@ contract MockStakingForRegistry is IStakingHooks {
         uint256 balance = tao.balanceOf(address(this));
         if (balance < expected) revert LockNotReceived(balance, expected);
         accounted = expected;
-        poolTao[netuid] = lockTao;
+        _pool[netuid] = lockTao; // a new pool: no burns yet
+    }
+
+    function poolTao(uint16 netuid) external view returns (uint256) {
+        return uint128(_pool[netuid]);
+    }
+
+    function burned(uint16 netuid) external view returns (uint256) {
+        return _pool[netuid] >> 128;
     }
 
     function onSubnetDissolved(uint16 netuid) external onlyRegistry {
         dissolutions[netuid] += 1;
-        poolTao[netuid] = 0;
+        _pool[netuid] = 0;
     }
 
     function onRegistrationBurn(uint16 netuid, uint256 amount) external onlyRegistry {
-        burned[netuid] += amount;
+        _pool[netuid] += amount << 128; // test amounts stay far below 2^128
     }
 
     function creditEmission(uint16, address, uint256) external pure {}

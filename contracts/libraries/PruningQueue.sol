@@ -20,10 +20,14 @@ pragma solidity ^0.8.30;
 /// candidate in `sorted`. All of this gives exactly the brute-force argmin (checked by RegistryPruning.t.sol).
 ///
 /// Storage:
-///   meta  = syncSlot (64) | sortedLen (16) << 64 | sortedHead (16) << 80 | zeroCount (16) << 96 |
-///           syncCount (16) << 112 | appendHead (16) << 128 | ringHead (16) << 144 | ringLen (16) << 160
-///   dirty = bit `uid` set when a uid in `sorted` is replaced after the sync
+///   meta  = syncSlot (32) | sortedLen (8) << 32 | sortedHead (8) << 40 | zeroCount (8) << 48 |
+///           syncCount (9) << 56 | appendHead (9) << 65 | ringHead (8) << 74 | ringLen (8) << 82   (90 bits)
+///           kept by the caller in a word it reads and writes on every registration anyway (no extra SLOAD)
+///   dirty = bit `uid` set when a uid in `sorted` is replaced after the sync; bit 0 (the owner's uid, never in
+///           `sorted`) is kept set from the first sync on, so that the word never returns to zero and its first
+///           write after each sync costs 2,900 gas instead of 20,000
 ///   sorted: entry i in word i / 6 at bit (i % 6) * 40: uid (8) | registrationSlot (32) << 8
+///   minReg: for sorted word j, the least registration slot of its entries, uint32 at bit (j % 8) * 32 of word j / 8
 ///   ring:   position p in word p / 32 at byte p % 32
 /// Zero-initialised it means "never synced": no sorted entries, every uid from 1 on is in the append FIFO.
 library PruningQueue {
@@ -38,21 +42,21 @@ library PruningQueue {
     uint8 internal constant FROM_RING = 3;
 
     struct Queue {
-        uint256 meta;
         uint256 dirty;
         mapping(uint256 => uint256) sorted;
+        mapping(uint256 => uint256) minReg;
         mapping(uint256 => uint256) ring;
     }
 
     struct Meta {
-        uint64 syncSlot;
-        uint16 sortedLen;
-        uint16 sortedHead;
-        uint16 zeroCount;
+        uint32 syncSlot;
+        uint8 sortedLen;
+        uint8 sortedHead;
+        uint8 zeroCount;
         uint16 syncCount;
         uint16 appendHead;
-        uint16 ringHead;
-        uint16 ringLen;
+        uint8 ringHead;
+        uint8 ringLen;
     }
 
     struct Candidate {
@@ -63,23 +67,25 @@ library PruningQueue {
         uint16 newSortedHead; // sortedHead advanced past leading dirty entries
     }
 
-    function loadMeta(Queue storage q) internal view returns (Meta memory m) {
-        uint256 w = q.meta;
-        // Each cast takes exactly its field.
-        m.syncSlot = uint64(w);
-        m.sortedLen = uint16(w >> 64);
-        m.sortedHead = uint16(w >> 80);
-        m.zeroCount = uint16(w >> 96);
-        m.syncCount = uint16(w >> 112);
-        m.appendHead = uint16(w >> 128);
-        m.ringHead = uint16(w >> 144);
-        m.ringLen = uint16(w >> 160);
+    /// @notice Meta from its 90-bit packed form.
+    function unpack(uint256 w) internal pure returns (Meta memory m) {
+        m.syncSlot = uint32(w);
+        m.sortedLen = uint8(w >> 32);
+        m.sortedHead = uint8(w >> 40);
+        m.zeroCount = uint8(w >> 48);
+        m.syncCount = uint16((w >> 56) & 0x1FF);
+        m.appendHead = uint16((w >> 65) & 0x1FF);
+        m.ringHead = uint8(w >> 74);
+        m.ringLen = uint8(w >> 82);
     }
 
-    function storeMeta(Queue storage q, Meta memory m) internal {
-        q.meta = uint256(m.syncSlot) | (uint256(m.sortedLen) << 64) | (uint256(m.sortedHead) << 80)
-            | (uint256(m.zeroCount) << 96) | (uint256(m.syncCount) << 112) | (uint256(m.appendHead) << 128)
-            | (uint256(m.ringHead) << 144) | (uint256(m.ringLen) << 160);
+    /// @notice The 90-bit packed form (every field is within its width: lengths and heads <= 255, counts <= 256).
+    function pack(Meta memory m) internal pure returns (uint96) {
+        return uint96(
+            uint256(m.syncSlot) | (uint256(m.sortedLen) << 32) | (uint256(m.sortedHead) << 40)
+                | (uint256(m.zeroCount) << 48) | (uint256(m.syncCount) << 56) | (uint256(m.appendHead) << 65)
+                | (uint256(m.ringHead) << 74) | (uint256(m.ringLen) << 82)
+        );
     }
 
     /// @notice The registration slot stored in a neuron word (bits 160..191).
@@ -127,31 +133,72 @@ library PruningQueue {
     }
 
     /// @dev The first sorted entry that is neither dirty nor immune; also how far the head can advance past
-    /// leading dirty entries.
+    /// leading dirty entries. A sorted word whose entries all registered too recently (its `minReg` summary) is
+    /// skipped without being read, so a run of immune entries costs one summary read per 48 entries.
     function _firstSorted(Queue storage q, Meta memory m, uint256 nowSlot, uint256 immunity)
         private
         view
         returns (Candidate memory a)
     {
         a.newSortedHead = m.sortedHead;
-        uint256 dirty = q.dirty;
-        bool leading = true;
-        uint256 w;
-        for (uint256 i = m.sortedHead; i < m.sortedLen; ++i) {
-            uint256 k = i % ENTRIES_PER_WORD;
-            if (k == 0 || i == m.sortedHead) w = q.sorted[i / ENTRIES_PER_WORD];
-            uint256 e = (w >> (k * ENTRY_BITS)) & ENTRY_MASK;
-            uint256 uid = e & 0xFF;
-            if ((dirty >> uid) & 1 == 1) {
-                if (leading) a.newSortedHead = uint16(i + 1); // i + 1 <= sortedLen <= 255
-                continue;
+        Walk memory wk = Walk(q.dirty, nowSlot, immunity, true);
+        uint256 len = m.sortedLen;
+        uint256 summaryIndex = type(uint256).max;
+        uint256 summary;
+        // unchecked: i, j <= 255; slots < 2^32 and immunity < 2^16, so no sum or product overflows.
+        unchecked {
+            uint256 i = m.sortedHead;
+            while (i < len) {
+                uint256 j = i / ENTRIES_PER_WORD;
+                uint256 wordEnd = (j + 1) * ENTRIES_PER_WORD;
+                if (wordEnd > len) wordEnd = len;
+                if (j >> 3 != summaryIndex) {
+                    summaryIndex = j >> 3;
+                    summary = q.minReg[summaryIndex];
+                }
+                if (((summary >> ((j & 7) << 5)) & 0xFFFFFFFF) + immunity > nowSlot) {
+                    // Every entry of this word is immune (a dirty entry's stale slot is older, so it cannot hide
+                    // a non-immune one).
+                    wk.leading = false;
+                    i = wordEnd;
+                    continue;
+                }
+                i = _scanWord(q.sorted[j], j, i, wordEnd, wk, a);
+                if (a.source != NONE) return a;
             }
-            leading = false;
-            uint256 reg = e >> 8;
-            if (reg + immunity > nowSlot) continue; // immune
-            // uid < 256, reg < 2^32, i < 255
-            (a.source, a.uid, a.regSlot, a.index) = (FROM_SORTED, uint16(uid), uint64(reg), uint16(i));
-            return a;
+        }
+    }
+
+    struct Walk {
+        uint256 dirty;
+        uint256 nowSlot;
+        uint256 immunity;
+        bool leading; // only dirty entries seen so far
+    }
+
+    /// @dev Entries i..wordEnd-1 of sorted word j (`w`): sets `a` at the first live non-immune one. Returns where
+    /// the scan stopped.
+    function _scanWord(uint256 w, uint256 j, uint256 i, uint256 wordEnd, Walk memory wk, Candidate memory a)
+        private
+        pure
+        returns (uint256)
+    {
+        // unchecked: as in _firstSorted.
+        unchecked {
+            for (; i < wordEnd; ++i) {
+                uint256 e = w >> ((i - j * ENTRIES_PER_WORD) * ENTRY_BITS);
+                uint256 uid = e & 0xFF;
+                if ((wk.dirty >> uid) & 1 == 1) {
+                    if (wk.leading) a.newSortedHead = uint16(i + 1);
+                    continue;
+                }
+                wk.leading = false;
+                uint256 reg = (e >> 8) & 0xFFFFFFFF;
+                if (reg + wk.immunity > wk.nowSlot) continue; // immune
+                (a.source, a.uid, a.regSlot, a.index) = (FROM_SORTED, uint16(uid), uint64(reg), uint16(i));
+                return i;
+            }
+            return i;
         }
     }
 
@@ -188,12 +235,13 @@ library PruningQueue {
         }
     }
 
-    /// @notice Records that `c.uid` was re-registered: it leaves its place and joins the ring's tail.
-    function consume(Queue storage q, Meta memory m, Candidate memory c) internal {
-        m.sortedHead = c.newSortedHead;
+    /// @notice Records that `c.uid` was re-registered: it leaves its place and joins the ring's tail. Returns the
+    /// new packed meta.
+    function consume(Queue storage q, Meta memory m, Candidate memory c) internal returns (uint96) {
+        m.sortedHead = uint8(c.newSortedHead); // <= sortedLen <= 255
         if (c.source == FROM_SORTED) {
             q.dirty |= 1 << c.uid;
-            if (c.index == m.sortedHead) m.sortedHead = c.index + 1; // index < sortedLen <= 255
+            if (c.index == m.sortedHead) m.sortedHead = uint8(c.index + 1); // index < sortedLen <= 255
         } else if (c.source == FROM_APPENDED) {
             m.appendHead = c.uid + 1; // uid < 256
         } else {
@@ -204,39 +252,66 @@ library PruningQueue {
                 _ringSet(q, m.ringHead, c.uid);
                 _ringSet(q, c.index, headUid);
             }
-            m.ringHead = uint16((uint256(m.ringHead) + 1) % RING);
+            m.ringHead = uint8((uint256(m.ringHead) + 1) % RING);
             --m.ringLen; // ringLen >= 1 for a ring candidate
         }
         _ringSet(q, (uint256(m.ringHead) + m.ringLen) % RING, c.uid);
         ++m.ringLen; // at most 255 uids are ever in the ring (uid 0 never is)
-        storeMeta(q, m);
+        return pack(m);
     }
 
-    /// @notice Stores a new sorted order: `keys[i] = score << 40 | registrationSlot << 8 | uid`, ascending, for
-    /// every uid 1..neuronCount-1. Empties the FIFOs and the dirty set.
-    function store(Queue storage q, uint256[] memory keys, uint16 neuronCount, uint64 nowSlot) internal {
-        Meta memory m = loadMeta(q);
+    /// @dev Writes the sorted entries (6 per word) and each word's least registration slot (8 per word).
+    function _storeSorted(Queue storage q, uint256[] memory keys) private {
         uint256 len = keys.length;
-        uint256 zeros;
-        while (zeros < len && keys[zeros] >> ENTRY_BITS == 0) ++zeros;
         uint256 w;
+        uint256 minReg = type(uint32).max;
+        uint256 summary;
         for (uint256 i; i < len; ++i) {
             uint256 k = i % ENTRIES_PER_WORD;
             w |= (keys[i] & ENTRY_MASK) << (k * ENTRY_BITS);
+            uint256 reg = (keys[i] >> 8) & 0xFFFFFFFF;
+            if (reg < minReg) minReg = reg;
             if (k == ENTRIES_PER_WORD - 1 || i == len - 1) {
-                q.sorted[i / ENTRIES_PER_WORD] = w;
+                uint256 j = i / ENTRIES_PER_WORD;
+                q.sorted[j] = w;
+                summary |= minReg << ((j & 7) << 5);
+                if ((j & 7) == 7 || i == len - 1) {
+                    q.minReg[j >> 3] = summary;
+                    summary = 0;
+                }
                 w = 0;
+                minReg = type(uint32).max;
+            }
+        }
+    }
+
+    /// @notice Stores a new sorted order: `keys[i] = score << 40 | registrationSlot << 8 | uid`, ascending, for
+    /// every uid 1..neuronCount-1. Empties the FIFOs and the dirty set; returns the new packed meta.
+    function store(Queue storage q, uint256 packedMeta, uint256[] memory keys, uint16 neuronCount, uint32 nowSlot)
+        internal
+        returns (uint96)
+    {
+        Meta memory m = unpack(packedMeta);
+        uint256 len = keys.length;
+        uint256 zeros;
+        while (zeros < len && keys[zeros] >> ENTRY_BITS == 0) ++zeros;
+        _storeSorted(q, keys);
+        if (q.ring[RING / 32 - 1] == 0) {
+            // First sync: make every ring word non-zero (contents do not matter, ringLen does), so that no
+            // registration ever pays the 20,000 gas of a fresh ring word from here on.
+            for (uint256 wi; wi < RING / 32; ++wi) {
+                if (q.ring[wi] == 0) q.ring[wi] = type(uint256).max;
             }
         }
         // len, zeros < 256 (uids 1..255).
         m.syncSlot = nowSlot;
-        m.sortedLen = uint16(len);
+        m.sortedLen = uint8(len);
         m.sortedHead = 0;
-        m.zeroCount = uint16(zeros);
+        m.zeroCount = uint8(zeros);
         m.syncCount = neuronCount;
         m.appendHead = neuronCount;
         m.ringLen = 0; // ringHead keeps cycling so that ring words are reused
-        storeMeta(q, m);
-        q.dirty = 0;
+        q.dirty = 1; // the sentinel bit 0: no uid is dirty
+        return pack(m);
     }
 }
