@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {IPermits} from "../interfaces/IPermits.sol";
+
+/// @notice Test stand-in for the Permits contract: settable permit bitmaps and last-epoch emissions.
+contract MockPermitsForRegistry is IPermits {
+    mapping(uint16 => uint256) private _bitmap;
+    mapping(uint16 => bool) private _finalised;
+    mapping(uint16 => mapping(uint16 => uint256)) public lastEmission;
+
+    function setPermits(uint16 netuid, uint256 bitmap, bool finalised) external {
+        _bitmap[netuid] = bitmap;
+        _finalised[netuid] = finalised;
+    }
+
+    function setLastEmission(uint16 netuid, uint16 uid, uint256 amount) external {
+        lastEmission[netuid][uid] = amount;
+    }
+
+    function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {
+        return (_bitmap[netuid], _finalised[netuid]);
+    }
+}
