@@ -18,7 +18,16 @@ const sources = [
 for (const [name, source] of sources) {
   const artifact = path.join(root, "artifacts", source, `${name}.json`);
   if (!existsSync(artifact)) continue;
-  const { abi } = JSON.parse(readFileSync(artifact, "utf8"));
+  let { abi } = JSON.parse(readFileSync(artifact, "utf8"));
+  // Contracts that forward unknown calls to a delegatecall extension expose the union of both ABIs.
+  const extension = path.join(root, "artifacts", source, `${name}Extension.json`);
+  if (existsSync(extension)) {
+    const seen = new Set(abi.map((item) => JSON.stringify([item.type, item.name, item.inputs])));
+    for (const item of JSON.parse(readFileSync(extension, "utf8")).abi) {
+      const key = JSON.stringify([item.type, item.name, item.inputs]);
+      if (item.type !== "constructor" && !seen.has(key)) (abi.push(item), seen.add(key));
+    }
+  }
   // TAO -> taoAbi, SubnetRegistry -> subnetRegistryAbi, ISubnetRegistryView -> subnetRegistryViewAbi.
   const base = INTERFACES.includes(name) ? name.slice(1) : name;
   const ident = (base === base.toUpperCase() ? base.toLowerCase() : base[0].toLowerCase() + base.slice(1)) + "Abi";

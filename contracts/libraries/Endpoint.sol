@@ -33,11 +33,9 @@ library Endpoint {
 
     /// @notice Validates `s` and returns its parts (host = s[hostStart:hostEnd]); reverts with the offending index
     /// or value.
-    function parse(bytes calldata s)
-        internal
-        pure
-        returns (bool https, uint256 hostStart, uint256 hostEnd, uint256 port)
-    {
+    function parse(
+        bytes calldata s
+    ) internal pure returns (bool https, uint256 hostStart, uint256 hostEnd, uint256 port) {
         uint256 len = s.length;
         if (len > MAX_LENGTH) revert ISubnetRegistryTypes.EndpointTooLong(len, MAX_LENGTH);
         uint256 head;
@@ -61,9 +59,15 @@ library Endpoint {
         // One byte per iteration straight from calldata: i < len keeps every read inside `s`.
         assembly ("memory-safe") {
             let base := s.offset
-            for { i := add(i, v6) } lt(i, len) { i := add(i, 1) } {
+            for {
+                i := add(i, v6)
+            } lt(i, len) {
+                i := add(i, 1)
+            } {
                 let c := byte(0, calldataload(add(base, i)))
-                if eq(c, end) { break }
+                if eq(c, end) {
+                    break
+                }
                 if iszero(and(shr(c, chars), 1)) {
                     bad := 1
                     break
@@ -85,7 +89,11 @@ library Endpoint {
         }
         assembly ("memory-safe") {
             let base := s.offset
-            for { i := add(i, 1) } lt(i, len) { i := add(i, 1) } {
+            for {
+                i := add(i, 1)
+            } lt(i, len) {
+                i := add(i, 1)
+            } {
                 let d := sub(byte(0, calldataload(add(base, i))), 48) // wraps for bytes below "0"
                 if gt(d, 9) {
                     bad := 1
@@ -100,19 +108,25 @@ library Endpoint {
 
     /// @notice Validates `s` and returns its stored word (host inline when it fits in 15 bytes; otherwise the caller
     /// stores `s[hostStart:hostEnd]` separately, see `isLongHost`).
-    function encode(bytes calldata s, uint64 slot, uint8 protocol, uint32 version)
-        internal
-        pure
-        returns (uint256 w, uint256 hostStart, uint256 hostEnd)
-    {
+    function encode(
+        bytes calldata s,
+        uint64 slot,
+        uint8 protocol,
+        uint32 version
+    ) internal pure returns (uint256 w, uint256 hostStart, uint256 hostEnd) {
         bool https;
         uint256 port;
         (https, hostStart, hostEnd, port) = parse(s);
         uint256 hostLen = hostEnd - hostStart;
         bool longHost = hostLen > INLINE_HOST;
         uint256 flags = (https ? FLAG_HTTPS : 0) | (longHost ? FLAG_LONG_HOST : 0);
-        w = uint256(slot) | (uint256(version) << 64) | (uint256(protocol) << 96) | (flags << 104) | (port << 112)
-            | (hostLen << 128);
+        w =
+            uint256(slot) |
+            (uint256(version) << 64) |
+            (uint256(protocol) << 96) |
+            (flags << 104) |
+            (port << 112) |
+            (hostLen << 128);
         if (!longHost) {
             // Left-aligned host bytes, shifted to bits 136..255: the low 15 bytes of bytes15 hold them.
             w |= uint256(uint120(bytes15(s[hostStart:hostEnd]))) << 136;
@@ -142,11 +156,12 @@ library Endpoint {
                 host[i] = inline_[i];
             }
         }
-        return string.concat(
-            flags & FLAG_HTTPS != 0 ? "https://" : "http://",
-            string(host),
-            ":",
-            Strings.toString((w >> 112) & 0xFFFF)
-        );
+        return
+            string.concat(
+                flags & FLAG_HTTPS != 0 ? "https://" : "http://",
+                string(host),
+                ":",
+                Strings.toString((w >> 112) & 0xFFFF)
+            );
     }
 }

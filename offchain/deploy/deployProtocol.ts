@@ -1,13 +1,14 @@
 import {
   getAddress,
   type Account,
+  type Abi,
   type Address,
   type Chain,
   type PublicClient,
   type Transport,
   type WalletClient,
 } from "viem";
-import { emissionAbi } from "../abi/index.js";
+import { emissionAbi, subnetRegistryAbi } from "../abi/index.js";
 import { loadArtifact } from "./artifacts.js";
 
 /** What a deployment records: the content of `deployments/<network>.json`. */
@@ -34,6 +35,11 @@ export interface DeployOptions {
   owner?: Address;
   /** Chain time of slot 0; 0 (default) = the deployment block's timestamp. */
   genesisTime?: bigint;
+  /**
+   * Route emission to Staking at the end (default true). A local network first mints a reserve to fund its
+   * accounts (`Emission.grantReserve`) and then calls `routeEmission` itself.
+   */
+  routeEmission?: boolean;
   log?: (line: string) => void;
 }
 
@@ -62,6 +68,41 @@ async function deploy(
   return { address: receipt.contractAddress, blockNumber: receipt.blockNumber };
 }
 
+async function call(
+  publicClient: PublicClient,
+  wallet: Wallet,
+  name: string,
+  address: Address,
+  functionName: string,
+  args: readonly unknown[],
+  log: (line: string) => void,
+): Promise<void> {
+  const abi: Abi = name === "SubnetRegistry" ? subnetRegistryAbi : loadArtifact(name).abi;
+  const hash = await wallet.writeContract({
+    address,
+    abi,
+    functionName,
+    args,
+    account: wallet.account,
+    chain: wallet.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${name}.${functionName} failed in transaction ${hash}`);
+  log(`${name}.${functionName}(${args.map(String).join(", ")})`);
+}
+
+/** Governance: minted TAO from now on goes to Staking, which splits it across subnets. */
+export async function routeEmission(
+  publicClient: PublicClient,
+  wallet: Wallet,
+  deployment: Deployment,
+  log: (line: string) => void = () => {},
+): Promise<void> {
+  const { Emission, Staking } = deployment.contracts;
+  if (!Staking) throw new Error("routeEmission: the deployment has no Staking contract");
+  await call(publicClient, wallet, "Emission", Emission, "setReceiver", [Staking], log);
+}
+
 /** Deploys the protocol's contracts in dependency order and wires them together. */
 export async function deployProtocol(
   publicClient: PublicClient,
@@ -78,14 +119,55 @@ export async function deployProtocol(
     publicClient.readContract({ address: emission.address, abi: emissionAbi, functionName: "genesisTime" }),
   ]);
   log(`${"TAO".padEnd(16)} ${tao}`);
-  const contracts = { TAO: getAddress(tao), Emission: getAddress(emission.address) };
+  const registry = await deploy(publicClient, wallet, "SubnetRegistry", [owner, emission.address], log);
+  const stakingModule = await deploy(
+    publicClient,
+    wallet,
+    "StakingEmissionModule",
+    [emission.address, registry.address],
+    log,
+  );
+  const staking = await deploy(
+    publicClient,
+    wallet,
+    "Staking",
+    [emission.address, registry.address, stakingModule.address, owner],
+    log,
+  );
+  const settlement = await deploy(
+    publicClient,
+    wallet,
+    "Settlement",
+    [owner, registry.address, staking.address, emission.address],
+    log,
+  );
+  const weights = await deploy(
+    publicClient,
+    wallet,
+    "Weights",
+    [registry.address, settlement.address, registry.address, emission.address],
+    log,
+  );
+  await call(publicClient, wallet, "SubnetRegistry", registry.address, "setStaking", [staking.address], log);
+  await call(publicClient, wallet, "SubnetRegistry", registry.address, "setPermits", [settlement.address], log);
+  await call(publicClient, wallet, "SubnetRegistry", registry.address, "setWeightsContract", [weights.address], log);
+  await call(publicClient, wallet, "Staking", staking.address, "setSettlement", [settlement.address], log);
 
-  return {
+  const deployment: Deployment = {
     network: options.network,
     chainId,
     ...(options.rpcUrl ? { rpcUrl: options.rpcUrl } : {}),
     genesisTime: Number(genesisTime),
     deploymentBlock: Number(emission.blockNumber),
-    contracts,
+    contracts: {
+      TAO: getAddress(tao),
+      Emission: getAddress(emission.address),
+      SubnetRegistry: getAddress(registry.address),
+      Staking: getAddress(staking.address),
+      Weights: getAddress(weights.address),
+      Settlement: getAddress(settlement.address),
+    },
   };
+  if (options.routeEmission ?? true) await routeEmission(publicClient, wallet, deployment, log);
+  return deployment;
 }

@@ -85,11 +85,11 @@ describe("tao emission (against a real Anvil)", () => {
     await waitForRpc(rpcUrl, anvil);
 
     // Deploy the way `npm run deploy` does, and write the file with the deploy script's writer: the CLI must
-    // read what the deploy path writes.
+    // read what the deploy path writes. Emission is not routed to Staking, so minted TAO stays in the reserve.
     const transport = http(rpcUrl);
     const pub = createPublicClient({ chain: foundry, transport });
     const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
-    const deployment = await deployProtocol(pub, wallet, { network: "localhost", rpcUrl });
+    const deployment = await deployProtocol(pub, wallet, { network: "localhost", rpcUrl, routeEmission: false });
     emission = deployment.contracts.Emission;
     taoToken = deployment.contracts.TAO;
     genesisTime = BigInt(deployment.genesisTime);

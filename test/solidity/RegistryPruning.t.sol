@@ -25,11 +25,12 @@ abstract contract PruningModel {
         freshSinceSync[uid] = true;
     }
 
-    function _modelCandidate(ISubnetRegistry reg, uint16 netuid, uint256 nowSlot, uint256 immunity)
-        internal
-        view
-        returns (bool found, uint16 best)
-    {
+    function _modelCandidate(
+        ISubnetRegistry reg,
+        uint16 netuid,
+        uint256 nowSlot,
+        uint256 immunity
+    ) internal view returns (bool found, uint16 best) {
         uint256 n = reg.neuronCount(netuid);
         uint256 bestScore;
         uint256 bestReg;
@@ -150,7 +151,13 @@ contract RegistryHandler is PruningModel {
     uint256 public mismatches;
     uint256 public replacements;
 
-    constructor(ISubnetRegistry reg_, IERC20 tao_, MockPermitsForRegistry permits_, uint256 genesis_, uint256 immunity_) {
+    constructor(
+        ISubnetRegistry reg_,
+        IERC20 tao_,
+        MockPermitsForRegistry permits_,
+        uint256 genesis_,
+        uint256 immunity_
+    ) {
         (reg, tao, permits, genesis, immunity) = (reg_, tao_, permits_, genesis_, immunity_);
     }
 
