@@ -157,8 +157,7 @@ export default async function bench(): Promise<BenchResult> {
     gas,
     notes: {
       "registry.mocks": "Staking and Permits are mocked (MockStakingForRegistry / MockPermitsForRegistry)",
-      "registry.targets":
-        "createSubnet <= 300k, register append <= 150k, register replace <= 180k, serveAxon <= 60k",
+      "registry.targets": "createSubnet <= 300k, register append <= 150k, register replace <= 180k, serveAxon <= 60k",
       "registry.limit path": "the 128-limit creation reads every subnet's EMA price from Staking (O(subnets))",
     },
   };

@@ -8,7 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {ISubnetRegistry, ISubnetRegistryTypes} from "./interfaces/ISubnetRegistry.sol";
+import {ISubnetRegistryTypes} from "./interfaces/ISubnetRegistry.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
 import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
@@ -50,11 +50,13 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     bytes32 internal constant WEIGHTS = "weights";
 
     /// @notice EIP-712 type of a hotkey's consent to registration on `netuid` by `coldkey`.
-    bytes32 public constant REGISTER_TYPEHASH =
-        keccak256("Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)");
+    bytes32 public constant REGISTER_TYPEHASH = keccak256(
+        "Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)"
+    );
     /// @notice EIP-712 type of a hotkey's consent to be the owner hotkey of a subnet created by `coldkey`.
-    bytes32 public constant CREATE_SUBNET_TYPEHASH =
-        keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)");
+    bytes32 public constant CREATE_SUBNET_TYPEHASH = keccak256(
+        "CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"
+    );
 
     /// @notice The TAO token.
     ITAO public immutable tao;
@@ -142,20 +144,22 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
 
     function _burnPrice(Subnet storage s, Instance storage inst, uint64 nowSlot) internal view returns (uint256) {
         uint256 w0 = inst.hp.word(0);
-        return BurnCost.priceAt(
-            s.burnAnchor,
-            nowSlot - s.burnSlot,
-            HyperparamStore.decayFactorQ32(w0),
-            HyperparamStore.minBurn(w0),
-            HyperparamStore.maxBurn(w0)
-        );
+        return
+            BurnCost.priceAt(
+                s.burnAnchor,
+                nowSlot - s.burnSlot,
+                HyperparamStore.decayFactorQ32(w0),
+                HyperparamStore.minBurn(w0),
+                HyperparamStore.maxBurn(w0)
+            );
     }
 
-    function _lockCost(uint256 config, uint256 lastLock_, uint256 lastSlot, uint64 nowSlot)
-        internal
-        view
-        returns (uint256)
-    {
+    function _lockCost(
+        uint256 config,
+        uint256 lastLock_,
+        uint256 lastSlot,
+        uint64 nowSlot
+    ) internal view returns (uint256) {
         uint256 interval = LockCost.reductionInterval(uint32(config >> 64), HalvingMath.emissionAt(tao.issuance()));
         return LockCost.cost(lastLock_, lastSlot, nowSlot, uint64(config), interval);
     }
@@ -176,11 +180,12 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
         }
     }
 
-    function _registerDigest(address coldkey, uint16 netuid, uint64 nonce, uint64 deadline)
-        internal
-        view
-        returns (bytes32)
-    {
+    function _registerDigest(
+        address coldkey,
+        uint16 netuid,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(REGISTER_TYPEHASH, coldkey, netuid, nonce, deadline)));
     }
 
@@ -213,11 +218,18 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     constructor(address governance, IEmission emission_) SubnetRegistryBase(governance, emission_) {
         extension = address(new SubnetRegistryExtension(governance, emission_));
         // Mainnet values (subtensor-reference.md §8.1, §8.3, §8.4).
-        _config = uint256(1e9) | (uint256(57_600) << 64) | (uint256(28_800) << 96) | (uint256(1_296_000) << 128)
-            | (uint256(128) << 160) | (uint256(10) << 176) | (uint256(2) << 192);
+        _config =
+            uint256(1e9) |
+            (uint256(57_600) << 64) |
+            (uint256(28_800) << 96) |
+            (uint256(1_296_000) << 128) |
+            (uint256(128) << 160) |
+            (uint256(10) << 176) |
+            (uint256(2) << 192);
     }
 
     /// @notice Everything not implemented here runs in the extension, on this contract's storage.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
         address ext = extension;
         assembly ("memory-safe") {
@@ -225,7 +237,9 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
             calldatacopy(ptr, 0, calldatasize())
             let ok := delegatecall(gas(), ext, ptr, calldatasize(), 0, 0)
             returndatacopy(ptr, 0, returndatasize())
-            if iszero(ok) { revert(ptr, returndatasize()) }
+            if iszero(ok) {
+                revert(ptr, returndatasize())
+            }
             return(ptr, returndatasize())
         }
     }
@@ -235,10 +249,11 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice See {ISubnetRegistry-createSubnet}.
-    function createSubnet(address hotkey, uint256 maxLockCost, bytes calldata hotkeySig)
-        external
-        returns (uint16 netuid)
-    {
+    function createSubnet(
+        address hotkey,
+        uint256 maxLockCost,
+        bytes calldata hotkeySig
+    ) external returns (uint16 netuid) {
         address staking_ = _wired();
         uint64 nowSlot = _now();
         uint256 cost = _chargeableLock(nowSlot, maxLockCost);
@@ -258,7 +273,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     /// @dev The lock cost now, after the network rate limit and the caller's price limit.
     function _chargeableLock(uint64 nowSlot, uint256 maxLockCost) private view returns (uint256 cost) {
         uint256 config = _config;
-        (uint256 lastLock_, uint256 lastSlot,) = _unpackLock(_lockState);
+        (uint256 lastLock_, uint256 lastSlot, ) = _unpackLock(_lockState);
         if (lastLock_ != 0) {
             uint256 next = lastSlot + uint32(config >> 96);
             if (nowSlot < next) revert NetworkRateLimited(uint64(next));
@@ -271,7 +286,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     /// Records the lock.
     function _allocate(address staking_, uint64 nowSlot, uint256 cost) private returns (uint16 netuid, bool pruned) {
         uint256 config = _config;
-        (,, uint256 count) = _unpackLock(_lockState);
+        (, , uint256 count) = _unpackLock(_lockState);
         if (count >= uint16(config >> 160)) {
             netuid = _pruneTarget(staking_, nowSlot, uint32(config >> 128));
             if (netuid == 0) revert SubnetLimitReached(uint16(config >> 160));
@@ -328,10 +343,12 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice See {ISubnetRegistry-register}.
-    function register(uint16 netuid, address hotkey, uint256 maxBurn, bytes calldata hotkeySig)
-        external
-        returns (uint16 uid)
-    {
+    function register(
+        uint16 netuid,
+        address hotkey,
+        uint256 maxBurn,
+        bytes calldata hotkeySig
+    ) external returns (uint16 uid) {
         address staking_ = _wired();
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         uint256 w0 = inst.hp.word(0);
@@ -415,9 +432,10 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
             uint64 deadline = uint64(bytes8(hotkeySig[0:8]));
             if (nowSlot > deadline) revert HotkeySignatureExpired(deadline, nowSlot);
             uint64 nonce = uint64(info >> 160);
-            bytes32 digest = isRegister
-                ? _registerDigest(coldkey, netuid, nonce, deadline)
-                : _createSubnetDigest(coldkey, nonce, deadline);
+            bytes32 digest =
+                isRegister
+                    ? _registerDigest(coldkey, netuid, nonce, deadline)
+                    : _createSubnetDigest(coldkey, nonce, deadline);
             if (!SignatureChecker.isValidSignatureNow(hotkey, digest, hotkeySig[8:])) {
                 revert InvalidHotkeySignature(hotkey);
             }
@@ -447,9 +465,13 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
         emit AxonServed(netuid, uint16(u1 - 1), msg.sender, endpoint, protocol, version);
     }
 
-    function _storeAxon(Instance storage inst, uint256 uid, bytes calldata endpoint, uint8 protocol, uint32 version)
-        private
-    {
+    function _storeAxon(
+        Instance storage inst,
+        uint256 uid,
+        bytes calldata endpoint,
+        uint8 protocol,
+        uint32 version
+    ) private {
         uint64 nowSlot = _now();
         (uint256 w, uint256 hostStart, uint256 hostEnd) = Endpoint.encode(endpoint, nowSlot, protocol, version);
         uint256 old = inst.axons[uid];
@@ -554,7 +576,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
 
     /// @notice See {ISubnetRegistry-lockCost}.
     function lockCost() external view returns (uint256) {
-        (uint256 lastLock_, uint256 lastSlot,) = _unpackLock(_lockState);
+        (uint256 lastLock_, uint256 lastSlot, ) = _unpackLock(_lockState);
         return _lockCost(_config, lastLock_, lastSlot, SlotClock.current(genesisTime));
     }
 
@@ -646,7 +668,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @notice See {ISubnetRegistry-networkParam}.
     function networkParam(NetParam param) external view returns (uint256) {
-        (uint256 shift, uint256 bits,,) = _netLayout(param);
+        (uint256 shift, uint256 bits, , ) = _netLayout(param);
         return (_config >> shift) & ((1 << bits) - 1);
     }
 
@@ -694,8 +716,10 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     /// @notice See {ISubnetRegistry-setHyperparam}.
     function setHyperparam(uint16 netuid, Param param, uint256 value) external delegated {
         if (
-            param == Param.Tempo || param == Param.AlphaLow || param == Param.AlphaHigh
-                || param == Param.AlphaSigmoidSteepness
+            param == Param.Tempo ||
+            param == Param.AlphaLow ||
+            param == Param.AlphaHigh ||
+            param == Param.AlphaSigmoidSteepness
         ) revert UseDedicatedSetter(param);
         (Subnet storage s, Instance storage inst, bool gov, uint64 nowSlot) = _authorize(netuid, param);
         (uint256 min, uint256 max) = _bounds(s, inst, param, gov);
@@ -720,8 +744,12 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         (Subnet storage s, Instance storage inst, bool gov, uint64 nowSlot) = _authorize(netuid, Param.Tempo);
         uint256 min = gov ? 1 : HyperparamStore.TEMPO;
         if (tempo < min || tempo > 50_400) revert ValueOutOfBounds(Param.Tempo, tempo, min, 50_400);
-        (uint64 fromEpoch, uint64 fromSlot) =
-            inst.schedule.setTempo(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot, tempo);
+        (uint64 fromEpoch, uint64 fromSlot) = inst.schedule.setTempo(
+            s.registeredSlot,
+            uint16(HyperparamStore.TEMPO),
+            nowSlot,
+            tempo
+        );
         emit TempoSet(netuid, tempo, fromEpoch, fromSlot, msg.sender);
     }
 
@@ -742,7 +770,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @notice See {ISubnetRegistry-setAlphaSigmoidSteepness}.
     function setAlphaSigmoidSteepness(uint16 netuid, int16 steepness) external delegated {
-        (, Instance storage inst, bool gov,) = _authorize(netuid, Param.AlphaSigmoidSteepness);
+        (, Instance storage inst, bool gov, ) = _authorize(netuid, Param.AlphaSigmoidSteepness);
         if (!gov && steepness < 0) {
             revert SignedValueOutOfBounds(Param.AlphaSigmoidSteepness, steepness, 0, type(int16).max);
         }
@@ -752,19 +780,21 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @dev Who may set `param` on `netuid`: governance (any time, no rate limit) or the owner coldkey (outside the
     /// freeze window, once per rate-limit period, not governance-only params). Records the owner's change.
-    function _authorize(uint16 netuid, Param param)
-        private
-        returns (Subnet storage s, Instance storage inst, bool gov, uint64 nowSlot)
-    {
+    function _authorize(
+        uint16 netuid,
+        Param param
+    ) private returns (Subnet storage s, Instance storage inst, bool gov, uint64 nowSlot) {
         (s, inst) = _subnetAndInst(netuid);
         nowSlot = _now();
         if (msg.sender == owner()) return (s, inst, true, nowSlot);
         if (msg.sender != s.ownerColdkey) revert NotSubnetOwner(netuid, msg.sender);
         if (
-            param == Param.Kappa || param == Param.MaxValidators || param == Param.WeightsRateLimit
-                || param == Param.RegistrationAllowed
+            param == Param.Kappa ||
+            param == Param.MaxValidators ||
+            param == Param.WeightsRateLimit ||
+            param == Param.RegistrationAllowed
         ) revert GovernanceOnly(param, msg.sender);
-        (,, uint64 close) = inst.schedule.epochAt(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot);
+        (, , uint64 close) = inst.schedule.epochAt(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot);
         if (uint256(nowSlot) + uint16(_config >> 176) >= close) revert AdminFreezeWindow(close);
         _recordOwnerChange(s, inst, param, nowSlot);
     }
@@ -775,11 +805,12 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         inst.ownerSetSlot[uint256(param)] = uint256(nowSlot) + 1;
     }
 
-    function _nextAllowed(Subnet storage s, Instance storage inst, Param param, uint64 nowSlot)
-        private
-        view
-        returns (uint64)
-    {
+    function _nextAllowed(
+        Subnet storage s,
+        Instance storage inst,
+        Param param,
+        uint64 nowSlot
+    ) private view returns (uint64) {
         uint256 last = inst.ownerSetSlot[uint256(param)];
         if (last == 0) return 0;
         uint256 epochs = param == Param.WeightsVersionKey ? VERSION_KEY_RATE_LIMIT_EPOCHS : uint16(_config >> 192);
@@ -787,11 +818,12 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @dev Bounds of `param` for the owner (`gov` false) or governance, given the subnet's current values.
-    function _bounds(Subnet storage s, Instance storage inst, Param p, bool gov)
-        private
-        view
-        returns (uint256 min, uint256 max)
-    {
+    function _bounds(
+        Subnet storage s,
+        Instance storage inst,
+        Param p,
+        bool gov
+    ) private view returns (uint256 min, uint256 max) {
         if (p == Param.MaxUids) {
             min = gov ? 1 : OWNER_MIN_UIDS;
             uint256 n = s.neuronCount;
@@ -819,8 +851,10 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         if (p == Param.BondsMovingAverage) return (0, gov ? 1_000_000 : 975_000);
         if (p == Param.WeightsVersionKey) return (0, type(uint64).max);
         if (
-            p == Param.RegistrationAllowed || p == Param.CommitRevealEnabled || p == Param.Yuma3Enabled
-                || p == Param.LiquidAlphaEnabled
+            p == Param.RegistrationAllowed ||
+            p == Param.CommitRevealEnabled ||
+            p == Param.Yuma3Enabled ||
+            p == Param.LiquidAlphaEnabled
         ) return (0, 1);
         // ImmunityPeriod, ServingRateLimit, MaxWeightLimit, WeightsRateLimit, Kappa, BondsPenalty: any u16.
         return (0, type(uint16).max);
@@ -880,7 +914,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @notice See {ISubnetRegistry-subnetCount}.
     function subnetCount() external view returns (uint16) {
-        (,, uint256 count) = _unpackLock(_lockState);
+        (, , uint256 count) = _unpackLock(_lockState);
         return uint16(count);
     }
 
@@ -898,7 +932,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @notice See {ISubnetRegistry-lastLock}.
     function lastLock() external view returns (uint256 amount, uint64 slot) {
-        (uint256 a, uint256 sl,) = _unpackLock(_lockState);
+        (uint256 a, uint256 sl, ) = _unpackLock(_lockState);
         return (a, uint64(sl));
     }
 
@@ -913,11 +947,9 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-pendingTempo}.
-    function pendingTempo(uint16 netuid)
-        external
-        view
-        returns (bool pending, uint16 tempo, uint64 fromEpoch, uint64 fromSlot)
-    {
+    function pendingTempo(
+        uint16 netuid
+    ) external view returns (bool pending, uint16 tempo, uint64 fromEpoch, uint64 fromSlot) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         TempoSchedule.Anchor memory a = inst.schedule.latest(s.registeredSlot, uint16(HyperparamStore.TEMPO));
         if (a.slot <= SlotClock.current(genesisTime)) return (false, 0, 0, 0);
@@ -931,20 +963,17 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-registerDigest}.
-    function registerDigest(address coldkey, uint16 netuid, uint64 nonce, uint64 deadlineSlot)
-        external
-        view
-        returns (bytes32)
-    {
+    function registerDigest(
+        address coldkey,
+        uint16 netuid,
+        uint64 nonce,
+        uint64 deadlineSlot
+    ) external view returns (bytes32) {
         return _registerDigest(coldkey, netuid, nonce, deadlineSlot);
     }
 
     /// @notice See {ISubnetRegistry-createSubnetDigest}.
-    function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot)
-        external
-        view
-        returns (bytes32)
-    {
+    function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot) external view returns (bytes32) {
         return _createSubnetDigest(coldkey, nonce, deadlineSlot);
     }
 
@@ -971,11 +1000,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     }
 
     /// @notice See {ISubnetRegistry-metagraph}.
-    function metagraph(uint16 netuid, uint16 offset, uint16 limit)
-        external
-        view
-        returns (NeuronInfo[] memory rows)
-    {
+    function metagraph(uint16 netuid, uint16 offset, uint16 limit) external view returns (NeuronInfo[] memory rows) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         uint256 end = uint256(offset) + limit;
         if (end > s.neuronCount) end = s.neuronCount;
@@ -994,7 +1019,11 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         }
     }
 
-    function _row(Instance storage inst, uint256 uid, RowContext memory ctx) private view returns (NeuronInfo memory r) {
+    function _row(
+        Instance storage inst,
+        uint256 uid,
+        RowContext memory ctx
+    ) private view returns (NeuronInfo memory r) {
         uint256 nw = inst.neurons[uid];
         r.uid = uint16(uid);
         r.hotkey = address(uint160(nw));

@@ -14,19 +14,22 @@ contract RegistryMathHarness {
         return BurnCost.powQ128(factorQ32, n);
     }
 
-    function burnPriceAt(uint256 anchor, uint256 elapsed, uint256 factorQ32, uint256 minBurn, uint256 maxBurn)
-        external
-        pure
-        returns (uint256)
-    {
+    function burnPriceAt(
+        uint256 anchor,
+        uint256 elapsed,
+        uint256 factorQ32,
+        uint256 minBurn,
+        uint256 maxBurn
+    ) external pure returns (uint256) {
         return BurnCost.priceAt(anchor, elapsed, factorQ32, minBurn, maxBurn);
     }
 
-    function burnBumped(uint256 price, uint256 multPpm, uint256 minBurn, uint256 maxBurn)
-        external
-        pure
-        returns (uint256)
-    {
+    function burnBumped(
+        uint256 price,
+        uint256 multPpm,
+        uint256 minBurn,
+        uint256 maxBurn
+    ) external pure returns (uint256) {
         return BurnCost.bumped(price, multPpm, minBurn, maxBurn);
     }
 
@@ -53,11 +56,13 @@ contract RegistryMathHarness {
         return LockCost.reductionInterval(baseInterval, slotEmission);
     }
 
-    function lockCost(uint256 lastLock, uint256 lastLockSlot, uint256 nowSlot, uint256 minLock, uint256 interval)
-        external
-        pure
-        returns (uint256)
-    {
+    function lockCost(
+        uint256 lastLock,
+        uint256 lastLockSlot,
+        uint256 nowSlot,
+        uint256 minLock,
+        uint256 interval
+    ) external pure returns (uint256) {
         return LockCost.cost(lastLock, lastLockSlot, nowSlot, minLock, interval);
     }
 }

@@ -164,7 +164,12 @@ interface ISubnetRegistryTypes {
     /// @notice A network-wide governance setting changed.
     event NetworkParamSet(NetParam indexed param, uint256 value);
     /// @notice Subnet `netuid` was created; `lockCost` rao were paid to Staking and seed its pool.
-    event SubnetCreated(uint16 indexed netuid, address indexed ownerColdkey, address indexed ownerHotkey, uint256 lockCost);
+    event SubnetCreated(
+        uint16 indexed netuid,
+        address indexed ownerColdkey,
+        address indexed ownerHotkey,
+        uint256 lockCost
+    );
     /// @notice Subnet `netuid` was dissolved (instance `generation` ended); its pool is paid out by Staking.
     event SubnetDissolved(uint16 indexed netuid, uint32 generation, bool pruned);
     /// @notice The owner started emission of `netuid`, from `startSlot`.
@@ -182,10 +187,22 @@ interface ISubnetRegistryTypes {
     /// @notice `hotkey` (of `coldkey`) took `uid` on `netuid` for a burn of `burned` rao, replacing `replaced`
     /// (zero when the uid was new).
     event NeuronRegistered(
-        uint16 indexed netuid, uint16 uid, address indexed hotkey, address indexed coldkey, uint256 burned, address replaced
+        uint16 indexed netuid,
+        uint16 uid,
+        address indexed hotkey,
+        address indexed coldkey,
+        uint256 burned,
+        address replaced
     );
     /// @notice The neuron at `uid` on `netuid` published its axon.
-    event AxonServed(uint16 indexed netuid, uint16 uid, address indexed hotkey, string endpoint, uint8 protocol, uint32 version);
+    event AxonServed(
+        uint16 indexed netuid,
+        uint16 uid,
+        address indexed hotkey,
+        string endpoint,
+        uint8 protocol,
+        uint32 version
+    );
     /// @notice The weights contract recorded a weights update of `uid` on `netuid` at `slot`.
     event WeightsUpdateRecorded(uint16 indexed netuid, uint16 uid, uint64 slot);
     /// @notice The pruning scores of `netuid` were read from Permits at `slot` for `neurons` uids.
@@ -238,9 +255,11 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     /// (at most `maxLockCost` rao, TAO allowance to this contract) to Staking. At the subnet limit the
     /// lowest-EMA-price subnet past its network immunity is dissolved and its netuid reused; otherwise the lowest
     /// free netuid is used.
-    function createSubnet(address hotkey, uint256 maxLockCost, bytes calldata hotkeySig)
-        external
-        returns (uint16 netuid);
+    function createSubnet(
+        address hotkey,
+        uint256 maxLockCost,
+        bytes calldata hotkeySig
+    ) external returns (uint16 netuid);
 
     /// @notice Owner: start the subnet's emission from the next slot (subtensor's `start_call`). Once.
     function startEmission(uint16 netuid) external;
@@ -262,9 +281,12 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     /// @notice Registers `hotkey` on `netuid` for the caller (coldkey), burning the current burn cost (at most
     /// `maxBurn` rao; TAO allowance to this contract). When the subnet is full, the lowest-score non-immune
     /// neuron is replaced. Returns the uid.
-    function register(uint16 netuid, address hotkey, uint256 maxBurn, bytes calldata hotkeySig)
-        external
-        returns (uint16 uid);
+    function register(
+        uint16 netuid,
+        address hotkey,
+        uint256 maxBurn,
+        bytes calldata hotkeySig
+    ) external returns (uint16 uid);
 
     /// @notice The caller (a registered hotkey) publishes its axon: `endpoint` = `http(s)://host:port`.
     function serveAxon(uint16 netuid, string calldata endpoint, uint8 protocol, uint32 version) external;
@@ -311,19 +333,20 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     /// @notice The slot at which `netuid` was created.
     function subnetRegisteredSlot(uint16 netuid) external view returns (uint64);
     /// @notice A pending tempo change: `tempo` from epoch `fromEpoch` starting at `fromSlot` (`pending` false if none).
-    function pendingTempo(uint16 netuid)
-        external
-        view
-        returns (bool pending, uint16 tempo, uint64 fromEpoch, uint64 fromSlot);
+    function pendingTempo(
+        uint16 netuid
+    ) external view returns (bool pending, uint16 tempo, uint64 fromEpoch, uint64 fromSlot);
     /// @notice The slot from which the owner may next change `param` (0 if now).
     function hyperparamNextAllowedSlot(uint16 netuid, Param param) external view returns (uint64);
     /// @notice The hotkey's signature nonce.
     function nonces(address hotkey) external view returns (uint64);
     /// @notice EIP-712 digest a hotkey signs to consent to registration on `netuid` by `coldkey`.
-    function registerDigest(address coldkey, uint16 netuid, uint64 nonce, uint64 deadlineSlot)
-        external
-        view
-        returns (bytes32);
+    function registerDigest(
+        address coldkey,
+        uint16 netuid,
+        uint64 nonce,
+        uint64 deadlineSlot
+    ) external view returns (bytes32);
     /// @notice EIP-712 digest a hotkey signs to consent to be the owner hotkey of a subnet `coldkey` creates.
     function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot) external view returns (bytes32);
     /// @notice The axon of `uid` on `netuid`.

@@ -77,11 +77,13 @@ library BurnCost {
     }
 
     /// @notice The price `elapsed` slots after an anchor price `anchor`, clamped to [minBurn, maxBurn].
-    function priceAt(uint256 anchor, uint256 elapsed, uint256 factorQ32, uint256 minBurn, uint256 maxBurn)
-        internal
-        pure
-        returns (uint256 price)
-    {
+    function priceAt(
+        uint256 anchor,
+        uint256 elapsed,
+        uint256 factorQ32,
+        uint256 minBurn,
+        uint256 maxBurn
+    ) internal pure returns (uint256 price) {
         price = elapsed == 0 ? anchor : (anchor * powQ128(factorQ32, elapsed)) >> 128; // anchor < 2^64
         price = clamp(price, minBurn, maxBurn);
     }

@@ -33,26 +33,13 @@ library Endpoint {
 
     /// @notice Validates `s` and returns its parts (host = s[hostStart:hostEnd]); reverts with the offending index
     /// or value.
-    function parse(bytes calldata s)
-        internal
-        pure
-        returns (bool https, uint256 hostStart, uint256 hostEnd, uint256 port)
-    {
+    function parse(
+        bytes calldata s
+    ) internal pure returns (bool https, uint256 hostStart, uint256 hostEnd, uint256 port) {
         uint256 len = s.length;
         if (len > MAX_LENGTH) revert ISubnetRegistryTypes.EndpointTooLong(len, MAX_LENGTH);
-        uint256 head;
-        assembly ("memory-safe") {
-            head := calldataload(s.offset) // the first 32 bytes; only those below `len` are compared
-        }
         uint256 i;
-        if (len >= 8 && head >> 192 == uint64(bytes8("https://"))) {
-            https = true;
-            i = 8;
-        } else if (len >= 7 && head >> 200 == uint56(bytes7("http://"))) {
-            i = 7;
-        } else {
-            revert ISubnetRegistryTypes.EndpointSchemeInvalid();
-        }
+        (https, i) = _scheme(s);
         hostStart = i;
         bool v6 = i < len && _at(s, i) == 0x5b; // "["
         uint256 chars = v6 ? IPV6_CHARS : HOST_CHARS;
@@ -61,9 +48,15 @@ library Endpoint {
         // One byte per iteration straight from calldata: i < len keeps every read inside `s`.
         assembly ("memory-safe") {
             let base := s.offset
-            for { i := add(i, v6) } lt(i, len) { i := add(i, 1) } {
+            for {
+                i := add(i, v6)
+            } lt(i, len) {
+                i := add(i, 1)
+            } {
                 let c := byte(0, calldataload(add(base, i)))
-                if eq(c, end) { break }
+                if eq(c, end) {
+                    break
+                }
                 if iszero(and(shr(c, chars), 1)) {
                     bad := 1
                     break
@@ -79,13 +72,36 @@ library Endpoint {
         hostEnd = i;
         uint256 hostLen = i - hostStart;
         if (hostLen == 0 || hostLen > MAX_HOST) revert ISubnetRegistryTypes.EndpointHostInvalid(hostStart);
-        // ":" then 1..5 digits without a leading zero, to the end (len - i >= 2 makes i + 1 < len).
-        if (len - i < 2 || len - i > 6 || _at(s, i) != 0x3a || _at(s, i + 1) == 0x30) {
+        port = _port(s, i);
+    }
+
+    /// @dev "https://" (https, host from 8) or "http://" (host from 7).
+    function _scheme(bytes calldata s) private pure returns (bool https, uint256 hostStart) {
+        uint256 len = s.length;
+        uint256 head;
+        assembly ("memory-safe") {
+            head := calldataload(s.offset) // the first 32 bytes; only those below `len` are compared
+        }
+        if (len >= 8 && head >> 192 == uint64(bytes8("https://"))) return (true, 8);
+        if (len >= 7 && head >> 200 == uint56(bytes7("http://"))) return (false, 7);
+        revert ISubnetRegistryTypes.EndpointSchemeInvalid();
+    }
+
+    /// @dev ":" at `i`, then 1..5 digits without a leading zero, to the end; the port 1..65535.
+    function _port(bytes calldata s, uint256 i) private pure returns (uint256 port) {
+        uint256 len = s.length;
+        // len - i >= 2 makes i + 1 < len.
+        if (i >= len || len - i < 2 || len - i > 6 || _at(s, i) != 0x3a || _at(s, i + 1) == 0x30) {
             revert ISubnetRegistryTypes.EndpointPortInvalid(i);
         }
+        bool bad;
         assembly ("memory-safe") {
             let base := s.offset
-            for { i := add(i, 1) } lt(i, len) { i := add(i, 1) } {
+            for {
+                i := add(i, 1)
+            } lt(i, len) {
+                i := add(i, 1)
+            } {
                 let d := sub(byte(0, calldataload(add(base, i))), 48) // wraps for bytes below "0"
                 if gt(d, 9) {
                     bad := 1
@@ -100,19 +116,25 @@ library Endpoint {
 
     /// @notice Validates `s` and returns its stored word (host inline when it fits in 15 bytes; otherwise the caller
     /// stores `s[hostStart:hostEnd]` separately, see `isLongHost`).
-    function encode(bytes calldata s, uint64 slot, uint8 protocol, uint32 version)
-        internal
-        pure
-        returns (uint256 w, uint256 hostStart, uint256 hostEnd)
-    {
+    function encode(
+        bytes calldata s,
+        uint64 slot,
+        uint8 protocol,
+        uint32 version
+    ) internal pure returns (uint256 w, uint256 hostStart, uint256 hostEnd) {
         bool https;
         uint256 port;
         (https, hostStart, hostEnd, port) = parse(s);
         uint256 hostLen = hostEnd - hostStart;
         bool longHost = hostLen > INLINE_HOST;
         uint256 flags = (https ? FLAG_HTTPS : 0) | (longHost ? FLAG_LONG_HOST : 0);
-        w = uint256(slot) | (uint256(version) << 64) | (uint256(protocol) << 96) | (flags << 104) | (port << 112)
-            | (hostLen << 128);
+        w =
+            uint256(slot) |
+            (uint256(version) << 64) |
+            (uint256(protocol) << 96) |
+            (flags << 104) |
+            (port << 112) |
+            (hostLen << 128);
         if (!longHost) {
             // Left-aligned host bytes, shifted to bits 136..255: the low 15 bytes of bytes15 hold them.
             w |= uint256(uint120(bytes15(s[hostStart:hostEnd]))) << 136;
@@ -142,11 +164,12 @@ library Endpoint {
                 host[i] = inline_[i];
             }
         }
-        return string.concat(
-            flags & FLAG_HTTPS != 0 ? "https://" : "http://",
-            string(host),
-            ":",
-            Strings.toString((w >> 112) & 0xFFFF)
-        );
+        return
+            string.concat(
+                flags & FLAG_HTTPS != 0 ? "https://" : "http://",
+                string(host),
+                ":",
+                Strings.toString((w >> 112) & 0xFFFF)
+            );
     }
 }

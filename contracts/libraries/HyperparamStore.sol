@@ -46,19 +46,48 @@ library HyperparamStore {
     /// @notice Initial burn of a new subnet (subtensor's `DefaultNeuronBurnCost`): 1 TAO.
     uint256 internal constant INITIAL_BURN = 1e9;
 
-    uint256 internal constant DEFAULT_W0 = MAX_UIDS | (IMMUNITY_PERIOD << 16) | (1 << 32) | (MIN_BURN << 40)
-        | (MAX_BURN << 104) | (BURN_INCREASE_MULT_PPM << 168) | (SERVING_RATE_LIMIT << 200)
-        | (uint256(BurnCost.F_Q32_360) << 216);
-    uint256 internal constant DEFAULT_W1 = MAX_VALIDATORS | (MIN_ALLOWED_WEIGHTS << 16) | (MAX_WEIGHT_LIMIT << 32)
-        | (WEIGHTS_RATE_LIMIT << 48) | (1 << 128) | (REVEAL_PERIOD_EPOCHS << 136) | (ACTIVITY_CUTOFF << 144)
-        | (KAPPA << 160) | (BONDS_MOVING_AVERAGE << 176) | (BONDS_PENALTY << 208) | (BURN_HALF_LIFE << 224);
+    uint256 internal constant DEFAULT_W0 =
+        MAX_UIDS |
+            (IMMUNITY_PERIOD << 16) |
+            (1 << 32) |
+            (MIN_BURN << 40) |
+            (MAX_BURN << 104) |
+            (BURN_INCREASE_MULT_PPM << 168) |
+            (SERVING_RATE_LIMIT << 200) |
+            (uint256(BurnCost.F_Q32_360) << 216);
+    uint256 internal constant DEFAULT_W1 =
+        MAX_VALIDATORS |
+            (MIN_ALLOWED_WEIGHTS << 16) |
+            (MAX_WEIGHT_LIMIT << 32) |
+            (WEIGHTS_RATE_LIMIT << 48) |
+            (1 << 128) |
+            (REVEAL_PERIOD_EPOCHS << 136) |
+            (ACTIVITY_CUTOFF << 144) |
+            (KAPPA << 160) |
+            (BONDS_MOVING_AVERAGE << 176) |
+            (BONDS_PENALTY << 208) |
+            (BURN_HALF_LIFE << 224);
     uint256 internal constant DEFAULT_W2 = 1 | (ALPHA_LOW << 16) | (ALPHA_HIGH << 32) | (ALPHA_SIGMOID_STEEPNESS << 48);
 
     /// @dev Field layout by Param index, 16 bits each: bits 0-9 = global bit offset (word * 256 + offset),
     /// bits 10-15 = width in bytes. Params 0-15 in LAYOUT_A, 16-24 in LAYOUT_B (Tempo has no field: 0).
-    uint256 private constant LAYOUT_A = _L0 | (_L1 << 16) | (_L2 << 32) | (_L3 << 48) | (_L4 << 64) | (_L5 << 80)
-        | (_L6 << 96) | (_L7 << 112) | (_L8 << 128) | (_L9 << 144) | (_L10 << 160) | (_L11 << 176) | (_L12 << 192)
-        | (_L13 << 208) | (_L14 << 224) | (_L15 << 240);
+    uint256 private constant LAYOUT_A =
+        _L0 |
+            (_L1 << 16) |
+            (_L2 << 32) |
+            (_L3 << 48) |
+            (_L4 << 64) |
+            (_L5 << 80) |
+            (_L6 << 96) |
+            (_L7 << 112) |
+            (_L8 << 128) |
+            (_L9 << 144) |
+            (_L10 << 160) |
+            (_L11 << 176) |
+            (_L12 << 192) |
+            (_L13 << 208) |
+            (_L14 << 224) |
+            (_L15 << 240);
     uint256 private constant LAYOUT_B =
         _L16 | (_L17 << 16) | (_L18 << 32) | (_L19 << 48) | (_L20 << 64) | (_L21 << 80) | (_L22 << 96) | (_L23 << 112);
 
@@ -96,7 +125,9 @@ library HyperparamStore {
     }
 
     /// @notice (word index, bit shift, bit width) of `p`.
-    function fieldOf(ISubnetRegistryTypes.Param p) internal pure returns (uint256 wordIndex, uint256 shift, uint256 bits) {
+    function fieldOf(
+        ISubnetRegistryTypes.Param p
+    ) internal pure returns (uint256 wordIndex, uint256 shift, uint256 bits) {
         uint256 i = uint256(p);
         uint256 e = (i < 16 ? LAYOUT_A >> (i * 16) : LAYOUT_B >> ((i - 16) * 16)) & 0xFFFF;
         uint256 goff = e & 0x3FF;
@@ -105,7 +136,12 @@ library HyperparamStore {
 
     /// @notice The default of decoded word `i`.
     function defaultWord(uint256 i) internal pure returns (uint256) {
-        return i == 0 ? DEFAULT_W0 : i == 1 ? DEFAULT_W1 : DEFAULT_W2;
+        return
+            i == 0
+                ? DEFAULT_W0
+                : i == 1
+                    ? DEFAULT_W1
+                    : DEFAULT_W2;
     }
 
     /// @notice Decoded (actual) word `i`.

@@ -19,11 +19,13 @@ library LockCost {
     }
 
     /// @notice The lock cost now.
-    function cost(uint256 lastLock, uint256 lastLockSlot, uint256 nowSlot, uint256 minLock, uint256 interval)
-        internal
-        pure
-        returns (uint256)
-    {
+    function cost(
+        uint256 lastLock,
+        uint256 lastLockSlot,
+        uint256 nowSlot,
+        uint256 minLock,
+        uint256 interval
+    ) internal pure returns (uint256) {
         uint256 elapsed = nowSlot > lastLockSlot ? nowSlot - lastLockSlot : 0;
         uint256 decay = interval == 0 ? 0 : (lastLock / interval) * elapsed; // lastLock < 2^64, elapsed < 2^64
         uint256 doubled = lastLock * 2;

@@ -81,11 +81,17 @@ library PruningQueue {
 
     /// @notice The 90-bit packed form (every field is within its width: lengths and heads <= 255, counts <= 256).
     function pack(Meta memory m) internal pure returns (uint96) {
-        return uint96(
-            uint256(m.syncSlot) | (uint256(m.sortedLen) << 32) | (uint256(m.sortedHead) << 40)
-                | (uint256(m.zeroCount) << 48) | (uint256(m.syncCount) << 56) | (uint256(m.appendHead) << 65)
-                | (uint256(m.ringHead) << 74) | (uint256(m.ringLen) << 82)
-        );
+        return
+            uint96(
+                uint256(m.syncSlot) |
+                    (uint256(m.sortedLen) << 32) |
+                    (uint256(m.sortedHead) << 40) |
+                    (uint256(m.zeroCount) << 48) |
+                    (uint256(m.syncCount) << 56) |
+                    (uint256(m.appendHead) << 65) |
+                    (uint256(m.ringHead) << 74) |
+                    (uint256(m.ringLen) << 82)
+            );
     }
 
     /// @notice The registration slot stored in a neuron word (bits 160..191).
@@ -122,8 +128,7 @@ library PruningQueue {
         if (a.source != NONE) {
             bool aScoreZero = a.index < m.zeroCount;
             if (
-                b.source == NONE
-                    || (aScoreZero && (a.regSlot < b.regSlot || (a.regSlot == b.regSlot && a.uid < b.uid)))
+                b.source == NONE || (aScoreZero && (a.regSlot < b.regSlot || (a.regSlot == b.regSlot && a.uid < b.uid)))
             ) {
                 (c.source, c.uid, c.index, c.regSlot) = (FROM_SORTED, a.uid, a.index, a.regSlot);
                 return c;
@@ -135,11 +140,12 @@ library PruningQueue {
     /// @dev The first sorted entry that is neither dirty nor immune; also how far the head can advance past
     /// leading dirty entries. A sorted word whose entries all registered too recently (its `minReg` summary) is
     /// skipped without being read, so a run of immune entries costs one summary read per 48 entries.
-    function _firstSorted(Queue storage q, Meta memory m, uint256 nowSlot, uint256 immunity)
-        private
-        view
-        returns (Candidate memory a)
-    {
+    function _firstSorted(
+        Queue storage q,
+        Meta memory m,
+        uint256 nowSlot,
+        uint256 immunity
+    ) private view returns (Candidate memory a) {
         a.newSortedHead = m.sortedHead;
         Walk memory wk = Walk(q.dirty, nowSlot, immunity, true);
         uint256 len = m.sortedLen;
@@ -178,11 +184,14 @@ library PruningQueue {
 
     /// @dev Entries i..wordEnd-1 of sorted word j (`w`): sets `a` at the first live non-immune one. Returns where
     /// the scan stopped.
-    function _scanWord(uint256 w, uint256 j, uint256 i, uint256 wordEnd, Walk memory wk, Candidate memory a)
-        private
-        pure
-        returns (uint256)
-    {
+    function _scanWord(
+        uint256 w,
+        uint256 j,
+        uint256 i,
+        uint256 wordEnd,
+        Walk memory wk,
+        Candidate memory a
+    ) private pure returns (uint256) {
         // unchecked: as in _firstSorted.
         unchecked {
             for (; i < wordEnd; ++i) {
@@ -287,10 +296,13 @@ library PruningQueue {
 
     /// @notice Stores a new sorted order: `keys[i] = score << 40 | registrationSlot << 8 | uid`, ascending, for
     /// every uid 1..neuronCount-1. Empties the FIFOs and the dirty set; returns the new packed meta.
-    function store(Queue storage q, uint256 packedMeta, uint256[] memory keys, uint16 neuronCount, uint32 nowSlot)
-        internal
-        returns (uint96)
-    {
+    function store(
+        Queue storage q,
+        uint256 packedMeta,
+        uint256[] memory keys,
+        uint16 neuronCount,
+        uint32 nowSlot
+    ) internal returns (uint96) {
         Meta memory m = unpack(packedMeta);
         uint256 len = keys.length;
         uint256 zeros;

@@ -30,11 +30,12 @@ library TempoSchedule {
 
     /// @notice The anchor in effect at `slot` (the last one whose slot is <= `slot`). Tempo changes are rare, so
     /// the list is searched from its end.
-    function anchorAtSlot(Schedule storage s, uint64 base, uint16 baseTempo, uint64 slot)
-        internal
-        view
-        returns (Anchor memory)
-    {
+    function anchorAtSlot(
+        Schedule storage s,
+        uint64 base,
+        uint16 baseTempo,
+        uint64 slot
+    ) internal view returns (Anchor memory) {
         for (uint256 i = s.count; i != 0; --i) {
             Anchor memory a = _unpack(s.anchors[i]);
             if (a.slot <= slot) return a;
@@ -43,11 +44,12 @@ library TempoSchedule {
     }
 
     /// @notice The anchor in effect for epoch `epoch`.
-    function anchorAtEpoch(Schedule storage s, uint64 base, uint16 baseTempo, uint64 epoch)
-        internal
-        view
-        returns (Anchor memory)
-    {
+    function anchorAtEpoch(
+        Schedule storage s,
+        uint64 base,
+        uint16 baseTempo,
+        uint64 epoch
+    ) internal view returns (Anchor memory) {
         for (uint256 i = s.count; i != 0; --i) {
             Anchor memory a = _unpack(s.anchors[i]);
             if (a.epoch <= epoch) return a;
@@ -62,11 +64,12 @@ library TempoSchedule {
     }
 
     /// @notice Epoch containing `slot` (>= base) and its bounds.
-    function epochAt(Schedule storage s, uint64 base, uint16 baseTempo, uint64 slot)
-        internal
-        view
-        returns (uint64 epoch, uint64 start, uint64 close)
-    {
+    function epochAt(
+        Schedule storage s,
+        uint64 base,
+        uint16 baseTempo,
+        uint64 slot
+    ) internal view returns (uint64 epoch, uint64 start, uint64 close) {
         Anchor memory a = anchorAtSlot(s, base, baseTempo, slot);
         uint64 k = (slot - a.slot) / a.tempo; // a.slot <= slot; tempo >= 1
         epoch = a.epoch + k;
@@ -75,21 +78,25 @@ library TempoSchedule {
     }
 
     /// @notice Bounds of epoch `epoch`.
-    function epochBounds(Schedule storage s, uint64 base, uint16 baseTempo, uint64 epoch)
-        internal
-        view
-        returns (uint64 start, uint64 close)
-    {
+    function epochBounds(
+        Schedule storage s,
+        uint64 base,
+        uint16 baseTempo,
+        uint64 epoch
+    ) internal view returns (uint64 start, uint64 close) {
         Anchor memory a = anchorAtEpoch(s, base, baseTempo, epoch);
         start = a.slot + (epoch - a.epoch) * a.tempo;
         close = start + a.tempo;
     }
 
     /// @notice Schedules `tempo` from the next epoch boundary after `nowSlot`; returns that epoch and its slot.
-    function setTempo(Schedule storage s, uint64 base, uint16 baseTempo, uint64 nowSlot, uint16 tempo)
-        internal
-        returns (uint64 fromEpoch, uint64 fromSlot)
-    {
+    function setTempo(
+        Schedule storage s,
+        uint64 base,
+        uint16 baseTempo,
+        uint64 nowSlot,
+        uint16 tempo
+    ) internal returns (uint64 fromEpoch, uint64 fromSlot) {
         Anchor memory last = latest(s, base, baseTempo);
         if (last.slot > nowSlot) {
             // A change is pending at the current epoch's close: replace its tempo, keep its boundary.

@@ -58,7 +58,10 @@ describe("hotkey consent by EIP-712 signature (viem)", async () => {
     const [registered, uid] = await f.registry.read.uidOf([1, hot.account.address]);
     assert.equal(registered, true);
     assert.equal(uid, 1);
-    assert.equal((await f.registry.read.coldkeyOf([hot.account.address])).toLowerCase(), cold.account.address.toLowerCase());
+    assert.equal(
+      (await f.registry.read.coldkeyOf([hot.account.address])).toLowerCase(),
+      cold.account.address.toLowerCase(),
+    );
     assert.equal(await f.registry.read.nonces([hot.account.address]), 1n);
     // Replayed after the subnet is dissolved and recreated at the same netuid: the nonce is spent.
     await f.registry.write.dissolveSubnet([1]);

@@ -71,11 +71,20 @@ contract RegistryAxonTest is RegistryFixture {
         _expectBad("http://1.2.3.4:", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 14));
         _expectBad("http://1.2.3.4:0", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 14));
         _expectBad("http://1.2.3.4:080", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 14));
-        _expectBad("http://1.2.3.4:123456", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 14));
-        _expectBad("http://1.2.3.4:80/x", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 17));
+        _expectBad(
+            "http://1.2.3.4:123456",
+            abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 14)
+        );
+        _expectBad(
+            "http://1.2.3.4:80/x",
+            abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 17)
+        );
         _expectBad("http://1.2.3.4:8a", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 16));
         _expectBad("http://[::1]x:80", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortInvalid.selector, 12));
-        _expectBad("http://1.2.3.4:65536", abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortOutOfRange.selector, 65_536));
+        _expectBad(
+            "http://1.2.3.4:65536",
+            abi.encodeWithSelector(ISubnetRegistryTypes.EndpointPortOutOfRange.selector, 65_536)
+        );
         bytes memory host = new bytes(254);
         for (uint256 i; i < 254; ++i) {
             host[i] = "a";

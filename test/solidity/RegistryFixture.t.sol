@@ -24,8 +24,9 @@ abstract contract RegistryFixture is TestBase {
     address internal owner1; // coldkey of the first subnet
     address internal ownerHotkey1; // its owner hotkey (self-consenting)
 
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
 
     function _deploy() internal {
         vm.warp(1_800_000_000);
@@ -93,18 +94,19 @@ abstract contract RegistryFixture is TestBase {
     // --- EIP-712, computed independently of the registry ---
 
     function _domain() internal view returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                DOMAIN_TYPEHASH, keccak256("SubnetRegistry"), keccak256("1"), block.chainid, address(reg)
-            )
-        );
+        return
+            keccak256(
+                abi.encode(DOMAIN_TYPEHASH, keccak256("SubnetRegistry"), keccak256("1"), block.chainid, address(reg))
+            );
     }
 
-    function _registerSig(uint256 pk, address coldkey, uint16 netuid, uint64 nonce, uint64 deadline)
-        internal
-        view
-        returns (bytes memory)
-    {
+    function _registerSig(
+        uint256 pk,
+        address coldkey,
+        uint16 netuid,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256("Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)"),
@@ -117,13 +119,19 @@ abstract contract RegistryFixture is TestBase {
         return _sign(pk, structHash, deadline);
     }
 
-    function _createSig(uint256 pk, address coldkey, uint64 nonce, uint64 deadline)
-        internal
-        view
-        returns (bytes memory)
-    {
+    function _createSig(
+        uint256 pk,
+        address coldkey,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
-            abi.encode(keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"), coldkey, nonce, deadline)
+            abi.encode(
+                keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"),
+                coldkey,
+                nonce,
+                deadline
+            )
         );
         return _sign(pk, structHash, deadline);
     }

@@ -21,7 +21,12 @@ contract RegistryHyperparamsTest is RegistryFixture {
         return ISubnetRegistryTypes.Param(i);
     }
 
-    function _oob(ISubnetRegistryTypes.Param p, uint256 v, uint256 min, uint256 max) internal pure returns (bytes memory) {
+    function _oob(
+        ISubnetRegistryTypes.Param p,
+        uint256 v,
+        uint256 min,
+        uint256 max
+    ) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(ISubnetRegistryTypes.ValueOutOfBounds.selector, p, v, min, max);
     }
 
@@ -188,7 +193,11 @@ contract RegistryHyperparamsTest is RegistryFixture {
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SubnetNotFound.selector, uint16(3)));
         reg.setHyperparam(3, _p(15), 1);
         // Params with their own setter.
-        for (uint256 i = uint256(ISubnetRegistryTypes.Param.AlphaLow); i <= uint256(ISubnetRegistryTypes.Param.Tempo); ++i) {
+        for (
+            uint256 i = uint256(ISubnetRegistryTypes.Param.AlphaLow);
+            i <= uint256(ISubnetRegistryTypes.Param.Tempo);
+            ++i
+        ) {
             vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.UseDedicatedSetter.selector, _p(i)));
             reg.setHyperparam(NET, _p(i), 1);
         }
@@ -288,9 +297,7 @@ contract RegistryHyperparamsTest is RegistryFixture {
         }
         _toSlot(created + 28_800);
         uint16 net2 = _create(address(0xC2));
-        vm.expectRevert(
-            abi.encodeWithSelector(ISubnetRegistryTypes.SlotBeforeSubnet.selector, uint64(5), _slot())
-        );
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SlotBeforeSubnet.selector, uint64(5), _slot()));
         reg.epochAt(net2, 5);
         vm.expectRevert(_oob(_p(24), 0, 1, 50_400));
         reg.setTempo(NET, 0);
@@ -314,7 +321,11 @@ contract RegistryHyperparamsTest is RegistryFixture {
         vm.prank(owner1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubnetRegistryTypes.SignedValueOutOfBounds.selector, _p(23), int256(-1), int256(0), int256(type(int16).max)
+                ISubnetRegistryTypes.SignedValueOutOfBounds.selector,
+                _p(23),
+                int256(-1),
+                int256(0),
+                int256(type(int16).max)
             )
         );
         reg.setAlphaSigmoidSteepness(NET, -1);

@@ -49,8 +49,7 @@ contract RegistryRegisterTest is RegistryFixture {
         uint64 from = _slot();
         for (uint256 i; i < 6; ++i) {
             _warpSlots(97 + i * 211);
-            uint256 expected =
-                BurnCost.priceAt(anchor, _slot() - from, BurnCost.F_Q32_360, 500_000, 100e9);
+            uint256 expected = BurnCost.priceAt(anchor, _slot() - from, BurnCost.F_Q32_360, 500_000, 100e9);
             assertEq(reg.burnCost(NET), expected, "closed form");
         }
         // One half-life later the price is (almost exactly) halved.
@@ -86,7 +85,9 @@ contract RegistryRegisterTest is RegistryFixture {
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.AlreadyRegistered.selector, NET, a, uint16(1)));
         reg.register(NET, a, type(uint256).max, "");
         vm.prank(owner1);
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.AlreadyRegistered.selector, NET, owner1, uint16(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.AlreadyRegistered.selector, NET, owner1, uint16(0))
+        );
         reg.register(NET, owner1, type(uint256).max, "");
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.RegistrationAllowed, 0);
         address b = _account(2);
@@ -112,11 +113,11 @@ contract RegistryRegisterTest is RegistryFixture {
         reg.register(NET, hot, type(uint256).max, _registerSig(hotPk, cold, NET, 0, deadline));
         assertEqAddr(reg.coldkeyOf(hot), cold, "bound");
         assertEq(reg.nonces(hot), 1, "nonce consumed");
-        (bool registered,) = reg.uidOf(NET, hot);
+        (bool registered, ) = reg.uidOf(NET, hot);
         assertTrue(registered, "registered");
         assertTrue(
-            reg.registerDigest(cold, NET, 0, deadline)
-                == keccak256(
+            reg.registerDigest(cold, NET, 0, deadline) ==
+                keccak256(
                     abi.encodePacked(
                         "\x19\x01",
                         _domain(),
@@ -174,7 +175,7 @@ contract RegistryRegisterTest is RegistryFixture {
         vm.prank(cold);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
         reg.register(NET, hot, type(uint256).max, tooShort);
-        (bool registered,) = reg.uidOf(NET, hot);
+        (bool registered, ) = reg.uidOf(NET, hot);
         assertFalse(registered, "nothing registered");
         assertEqAddr(reg.coldkeyOf(hot), address(0), "not bound");
     }
@@ -207,7 +208,9 @@ contract RegistryRegisterTest is RegistryFixture {
         bytes memory sig = _registerSig(0x5555, cold, NET, 0, deadline);
         _warpSlots(6);
         vm.prank(cold);
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.HotkeySignatureExpired.selector, deadline, _slot()));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.HotkeySignatureExpired.selector, deadline, _slot())
+        );
         reg.register(NET, hot, type(uint256).max, sig);
         vm.prank(cold);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.HotkeyConsentMissing.selector, hot));
@@ -226,7 +229,7 @@ contract RegistryRegisterTest is RegistryFixture {
             _warpSlots(1);
             assertEq(_registerSelf(NET, n[i]), i + 1, "append");
         }
-        (bool found,) = reg.pruneCandidate(NET);
+        (bool found, ) = reg.pruneCandidate(NET);
         assertTrue(found == false, "all immune");
         n[3] = _account(4);
         vm.prank(n[3]);
@@ -237,7 +240,7 @@ contract RegistryRegisterTest is RegistryFixture {
         (found, uid) = reg.pruneCandidate(NET);
         assertTrue(found && uid == 1, "oldest first");
         assertEq(_registerSelf(NET, n[3]), 1, "replaced uid 1");
-        (bool stillThere,) = reg.uidOf(NET, n[0]);
+        (bool stillThere, ) = reg.uidOf(NET, n[0]);
         assertFalse(stillThere, "replaced hotkey left");
         assertEqAddr(reg.hotkeyAt(NET, 1), n[3], "new occupant");
         assertEq(reg.neuronCount(NET), 4, "count unchanged");
@@ -364,7 +367,7 @@ contract RegistryRegisterTest is RegistryFixture {
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SubnetNotFound.selector, uint16(5)));
         reg.syncPruningScores(5);
         reg.syncPruningScores(NET); // only the owner: an empty order
-        (bool found,) = reg.pruneCandidate(NET);
+        (bool found, ) = reg.pruneCandidate(NET);
         assertFalse(found, "not full");
     }
 

@@ -46,11 +46,19 @@ contract RegistrySubnetsTest is RegistryFixture {
 
     function test_dependenciesSettableOnceByGovernanceOnly() public {
         vm.expectRevert(
-            abi.encodeWithSelector(ISubnetRegistryTypes.DependencyAlreadySet.selector, bytes32("staking"), address(staking))
+            abi.encodeWithSelector(
+                ISubnetRegistryTypes.DependencyAlreadySet.selector,
+                bytes32("staking"),
+                address(staking)
+            )
         );
         reg.setStaking(address(1));
         vm.expectRevert(
-            abi.encodeWithSelector(ISubnetRegistryTypes.DependencyAlreadySet.selector, bytes32("permits"), address(permits))
+            abi.encodeWithSelector(
+                ISubnetRegistryTypes.DependencyAlreadySet.selector,
+                bytes32("permits"),
+                address(permits)
+            )
         );
         reg.setPermits(address(1));
         vm.prank(address(0xBEEF));
@@ -158,11 +166,11 @@ contract RegistrySubnetsTest is RegistryFixture {
         assertEq(_create(newOwner), 2, "reused");
         assertEq(reg.neuronCount(2), 1, "only the new owner");
         assertEqAddr(reg.hotkeyAt(2, 1), address(0), "old neuron gone");
-        (bool registered,) = reg.uidOf(2, n1);
+        (bool registered, ) = reg.uidOf(2, n1);
         assertFalse(registered, "old hotkey not registered");
         assertEq(reg.hyperparams(2).kappa, 32_767, "hyperparameters back to defaults");
         assertEq(reg.burnCost(2), 1e9, "burn back to 1 TAO");
-        (address c,) = reg.subnetOwner(2);
+        (address c, ) = reg.subnetOwner(2);
         assertEqAddr(c, newOwner, "new owner");
         // The old hotkey can register again on the new subnet 2.
         assertEq(_registerSelf(2, n1), 1, "fresh uid 1");
@@ -209,7 +217,7 @@ contract RegistrySubnetsTest is RegistryFixture {
         assertEq(netuid, 2, "lowest EMA price dissolved and its netuid reused");
         assertEq(staking.dissolutions(2), 1, "onSubnetDissolved");
         assertEq(reg.subnetCount(), 3, "still at the limit");
-        (address c,) = reg.subnetOwner(2);
+        (address c, ) = reg.subnetOwner(2);
         assertEqAddr(c, late, "new owner");
         assertEq(reg.generation(2), 1, "new instance");
     }
@@ -254,7 +262,11 @@ contract RegistrySubnetsTest is RegistryFixture {
         assertEq(_create(address(0xEFFE)), 129, "past 128 after raising the limit");
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubnetRegistryTypes.NetValueOutOfBounds.selector, ISubnetRegistryTypes.NetParam.SubnetLimit, 257, 1, 256
+                ISubnetRegistryTypes.NetValueOutOfBounds.selector,
+                ISubnetRegistryTypes.NetParam.SubnetLimit,
+                257,
+                1,
+                256
             )
         );
         reg.setNetworkParam(ISubnetRegistryTypes.NetParam.SubnetLimit, 257);
@@ -280,13 +292,21 @@ contract RegistrySubnetsTest is RegistryFixture {
         }
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubnetRegistryTypes.NetValueOutOfBounds.selector, ISubnetRegistryTypes.NetParam.MinLock, 0, 1, 1_000_000e9
+                ISubnetRegistryTypes.NetValueOutOfBounds.selector,
+                ISubnetRegistryTypes.NetParam.MinLock,
+                0,
+                1,
+                1_000_000e9
             )
         );
         reg.setNetworkParam(ISubnetRegistryTypes.NetParam.MinLock, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISubnetRegistryTypes.NetValueOutOfBounds.selector, ISubnetRegistryTypes.NetParam.SubnetLimit, 0, 1, 256
+                ISubnetRegistryTypes.NetValueOutOfBounds.selector,
+                ISubnetRegistryTypes.NetParam.SubnetLimit,
+                0,
+                1,
+                256
             )
         );
         reg.setNetworkParam(ISubnetRegistryTypes.NetParam.SubnetLimit, 0);
@@ -297,7 +317,9 @@ contract RegistrySubnetsTest is RegistryFixture {
     function test_startEmission() public {
         _create(owner1);
         vm.prank(address(0xBAD));
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.NotSubnetOwner.selector, uint16(1), address(0xBAD)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.NotSubnetOwner.selector, uint16(1), address(0xBAD))
+        );
         reg.startEmission(1);
         vm.prank(owner1);
         reg.startEmission(1);
@@ -333,7 +355,12 @@ contract RegistrySubnetsTest is RegistryFixture {
                 "\x19\x01",
                 _domain(),
                 keccak256(
-                    abi.encode(keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"), owner1, 0, deadline)
+                    abi.encode(
+                        keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"),
+                        owner1,
+                        0,
+                        deadline
+                    )
                 )
             )
         );
