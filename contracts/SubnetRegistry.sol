@@ -8,7 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {ISubnetRegistry, ISubnetRegistryTypes} from "./interfaces/ISubnetRegistry.sol";
+import {ISubnetRegistryTypes} from "./interfaces/ISubnetRegistry.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
 import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
@@ -229,6 +229,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
     }
 
     /// @notice Everything not implemented here runs in the extension, on this contract's storage.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
         address ext = extension;
         assembly ("memory-safe") {

@@ -38,19 +38,8 @@ library Endpoint {
     ) internal pure returns (bool https, uint256 hostStart, uint256 hostEnd, uint256 port) {
         uint256 len = s.length;
         if (len > MAX_LENGTH) revert ISubnetRegistryTypes.EndpointTooLong(len, MAX_LENGTH);
-        uint256 head;
-        assembly ("memory-safe") {
-            head := calldataload(s.offset) // the first 32 bytes; only those below `len` are compared
-        }
         uint256 i;
-        if (len >= 8 && head >> 192 == uint64(bytes8("https://"))) {
-            https = true;
-            i = 8;
-        } else if (len >= 7 && head >> 200 == uint56(bytes7("http://"))) {
-            i = 7;
-        } else {
-            revert ISubnetRegistryTypes.EndpointSchemeInvalid();
-        }
+        (https, i) = _scheme(s);
         hostStart = i;
         bool v6 = i < len && _at(s, i) == 0x5b; // "["
         uint256 chars = v6 ? IPV6_CHARS : HOST_CHARS;
@@ -83,10 +72,29 @@ library Endpoint {
         hostEnd = i;
         uint256 hostLen = i - hostStart;
         if (hostLen == 0 || hostLen > MAX_HOST) revert ISubnetRegistryTypes.EndpointHostInvalid(hostStart);
-        // ":" then 1..5 digits without a leading zero, to the end (len - i >= 2 makes i + 1 < len).
-        if (len - i < 2 || len - i > 6 || _at(s, i) != 0x3a || _at(s, i + 1) == 0x30) {
+        port = _port(s, i);
+    }
+
+    /// @dev "https://" (https, host from 8) or "http://" (host from 7).
+    function _scheme(bytes calldata s) private pure returns (bool https, uint256 hostStart) {
+        uint256 len = s.length;
+        uint256 head;
+        assembly ("memory-safe") {
+            head := calldataload(s.offset) // the first 32 bytes; only those below `len` are compared
+        }
+        if (len >= 8 && head >> 192 == uint64(bytes8("https://"))) return (true, 8);
+        if (len >= 7 && head >> 200 == uint56(bytes7("http://"))) return (false, 7);
+        revert ISubnetRegistryTypes.EndpointSchemeInvalid();
+    }
+
+    /// @dev ":" at `i`, then 1..5 digits without a leading zero, to the end; the port 1..65535.
+    function _port(bytes calldata s, uint256 i) private pure returns (uint256 port) {
+        uint256 len = s.length;
+        // len - i >= 2 makes i + 1 < len.
+        if (i >= len || len - i < 2 || len - i > 6 || _at(s, i) != 0x3a || _at(s, i + 1) == 0x30) {
             revert ISubnetRegistryTypes.EndpointPortInvalid(i);
         }
+        bool bad;
         assembly ("memory-safe") {
             let base := s.offset
             for {

@@ -135,6 +135,37 @@ contract RegistryPruningTest is RegistryFixture, PruningModel {
         }
         assertTrue(_denseAndUnique(reg, NET), "dense");
     }
+
+    /// @dev The lowest-score uids are all still immune: the walk skips whole sorted words by their minReg summary
+    /// and still lands on the model's choice, then on the next ones as the immune uids come of age.
+    function test_longRunOfImmuneLowScoresIsSkippedExactly() public {
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.MaxUids, 256);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.ImmunityPeriod, 1000);
+        for (uint256 i = 1; i < 56; ++i) {
+            _registerSelf(NET, _account(i));
+            _modelRegistered(i);
+        }
+        _warpSlots(1000);
+        for (uint256 i = 56; i < 256; ++i) {
+            if (i % 40 == 0) _warpSlots(100);
+            _registerSelf(NET, _account(i));
+            _modelRegistered(i);
+        }
+        for (uint256 uid = 1; uid < 256; ++uid) {
+            permits.setLastEmission(NET, uint16(uid), uid < 56 ? 1e6 + ((uid * 37) % 11) : uid % 7);
+        }
+        reg.syncPruningScores(NET);
+        _modelSync(256, permits, NET);
+        for (uint256 k; k < 60; ++k) {
+            if (k % 10 == 9) _warpSlots(100); // older late registrants leave immunity over time
+            (bool found, uint16 expected) = _modelCandidate(reg, NET, _slot(), 1000);
+            (bool vFound, uint16 vUid) = reg.pruneCandidate(NET);
+            assertTrue(found && vFound && vUid == expected, "view = model");
+            assertEq(_registerSelf(NET, _account(2000 + k)), expected, "register = model");
+            _modelRegistered(expected);
+        }
+        assertTrue(_denseAndUnique(reg, NET), "dense");
+    }
 }
 
 /// @notice Random actions on one subnet for the invariant run.
