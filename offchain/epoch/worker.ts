@@ -164,11 +164,22 @@ export class EpochWorker {
     const stored = await this.compute(netuid, epoch, firstEpoch);
 
     const me = getAddress(this.deps.wallet.account.address);
-    const uid = await this.uidOf(netuid, me);
-    if (uid === undefined || ((info.eligible >> BigInt(uid)) & 1n) === 0n) {
-      return { kind: "not-permitted", root: stored.root };
+    if (info.bootstrap) {
+      // Before the first finalised epoch the owner's hotkey alone finalises (SYSTEM.md §2.5).
+      const [, ownerHotkey] = await this.deps.client.readContract({
+        address: this.deps.contracts.SubnetRegistry,
+        abi: subnetRegistryViewAbi,
+        functionName: "subnetOwner",
+        args: [netuid],
+      });
+      if (getAddress(ownerHotkey) !== me) return { kind: "not-permitted", root: stored.root };
+    } else {
+      const uid = await this.uidOf(netuid, me);
+      if (uid === undefined || ((info.eligible >> BigInt(uid)) & 1n) === 0n) {
+        return { kind: "not-permitted", root: stored.root };
+      }
+      if (((info.pendingVoters >> BigInt(uid)) & 1n) === 0n) return { kind: "already-voted", root: stored.root };
     }
-    if (((info.pendingVoters >> BigInt(uid)) & 1n) === 0n) return { kind: "already-voted", root: stored.root };
     const { wallet } = this.deps;
     const tx = await this.send(`submitEpochResult ${netuid}/${epoch}`, {
       ...this.settlement,

@@ -1,0 +1,281 @@
+import {
+  encodePacked,
+  getAddress,
+  maxUint256,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { emissionAbi, stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
+import { slotOf } from "../epoch/blockAtSlot.js";
+import { deployProtocol, routeEmission, type Deployment } from "../deploy/deployProtocol.js";
+
+const TAO = 1_000_000_000n;
+
+export type Wallet = WalletClient<Transport, Chain | undefined, Account>;
+
+/** What a local network needs from the chain beyond reads and writes: moving time, funding gas. */
+export interface LocalChain {
+  publicClient: PublicClient;
+  /** A wallet client that signs as `account`. */
+  wallet(account: LocalAccount): Wallet;
+  /** Advances chain time by `seconds` and mines a block. */
+  increaseTime(seconds: number): Promise<void>;
+  /** Sets an account's native balance (gas for hotkeys). */
+  setBalance(address: Address, wei: bigint): Promise<void>;
+}
+
+export interface NeuronKeys {
+  coldkey: LocalAccount;
+  hotkey: LocalAccount;
+}
+
+export interface LocalSubnetPlan {
+  network: string;
+  rpcUrl?: string;
+  /** Governance and the subnet owner's coldkey; its hotkey is validator 0 (uid 0). */
+  owner: NeuronKeys;
+  /** Further validators (their coldkeys stake to their hotkeys). */
+  validators: NeuronKeys[];
+  miners: NeuronKeys[];
+  /** Stake (TAO) each validator's coldkey puts on its hotkey, in order: owner first. */
+  validatorStakeTao: bigint[];
+  tempo: number;
+  /** Minimum subnet lock (TAO): the lock seeds the pool, so it sets the pool's depth. */
+  minLockTao?: bigint;
+  /** TAO granted to every coldkey from the protocol reserve. */
+  grantTao: bigint;
+  commitReveal: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalSubnet {
+  deployment: Deployment;
+  netuid: number;
+}
+
+async function send(chain: LocalChain, wallet: Wallet, what: string, request: Parameters<Wallet["writeContract"]>[0]) {
+  const hash = await wallet.writeContract(request);
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${what} reverted (${hash})`);
+  return receipt;
+}
+
+/** `abi.encodePacked(uint64 deadlineSlot, signature)`: the hotkey's EIP-712 consent the registry checks. */
+export async function hotkeyConsent(
+  client: PublicClient,
+  registry: Address,
+  hotkey: LocalAccount,
+  coldkey: Address,
+  deadlineSlot: bigint,
+  netuid?: number,
+): Promise<Hex> {
+  const nonce = await client.readContract({
+    address: registry,
+    abi: subnetRegistryAbi,
+    functionName: "nonces",
+    args: [hotkey.address],
+  });
+  const digest =
+    netuid === undefined
+      ? await client.readContract({
+          address: registry,
+          abi: subnetRegistryAbi,
+          functionName: "createSubnetDigest",
+          args: [coldkey, nonce, deadlineSlot],
+        })
+      : await client.readContract({
+          address: registry,
+          abi: subnetRegistryAbi,
+          functionName: "registerDigest",
+          args: [coldkey, netuid, nonce, deadlineSlot],
+        });
+  if (!hotkey.sign) throw new Error(`hotkey ${hotkey.address} cannot sign raw digests`);
+  const signature = await hotkey.sign({ hash: digest });
+  return encodePacked(["uint64", "bytes"], [deadlineSlot, signature]);
+}
+
+/**
+ * Deploys the protocol on a local chain and builds one working subnet: funds every key, creates the subnet
+ * (owner hotkey = uid 0), sets a short tempo, registers validators and miners with hotkey consent, stakes
+ * to the validators and starts emission. Returns the deployment and the netuid.
+ */
+export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetPlan): Promise<LocalSubnet> {
+  const log = plan.log ?? (() => {});
+  const { publicClient } = chain;
+  const governance = chain.wallet(plan.owner.coldkey);
+  const everyone = [plan.owner, ...plan.validators, ...plan.miners];
+  for (const k of everyone) {
+    await chain.setBalance(k.coldkey.address, 10_000n * 10n ** 18n);
+    await chain.setBalance(k.hotkey.address, 100n * 10n ** 18n);
+  }
+
+  const deployment = await deployProtocol(publicClient, governance, {
+    network: plan.network,
+    ...(plan.rpcUrl ? { rpcUrl: plan.rpcUrl } : {}),
+    routeEmission: false,
+  });
+  const c = deployment.contracts;
+  const registry = getAddress(c.SubnetRegistry!);
+  const staking = getAddress(c.Staking!);
+  log(`deployed: registry ${registry}, staking ${staking}`);
+
+  // Faucet: let the reserve accrue (1 TAO a slot), then grant it; from then on emission goes to Staking.
+  const coldkeys = [...new Set(everyone.map((k) => k.coldkey.address))];
+  const need = plan.grantTao * BigInt(coldkeys.length);
+  await chain.increaseTime((Number(need) + 2) * 12);
+  await send(chain, governance, "coinbase", {
+    address: c.Emission,
+    abi: emissionAbi,
+    functionName: "coinbase",
+    account: governance.account,
+    chain: governance.chain,
+  });
+  for (const to of coldkeys) {
+    await send(chain, governance, "grantReserve", {
+      address: c.Emission,
+      abi: emissionAbi,
+      functionName: "grantReserve",
+      args: [to, plan.grantTao * TAO],
+      account: governance.account,
+      chain: governance.chain,
+    });
+  }
+  await routeEmission(publicClient, governance, deployment);
+  log(`funded ${coldkeys.length} coldkeys with ${plan.grantTao} TAO each`);
+
+  for (const k of everyone) {
+    const w = chain.wallet(k.coldkey);
+    const allowance = await publicClient.readContract({
+      address: c.TAO,
+      abi: taoAbi,
+      functionName: "allowance",
+      args: [k.coldkey.address, registry],
+    });
+    if (allowance > 0n) continue;
+    for (const spender of [registry, staking]) {
+      await send(chain, w, "approve", {
+        address: c.TAO,
+        abi: taoAbi,
+        functionName: "approve",
+        args: [spender, maxUint256],
+        account: w.account,
+        chain: w.chain,
+      });
+    }
+  }
+
+  const slotNow = async () =>
+    slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, BigInt(deployment.genesisTime));
+  const deadline = async () => (await slotNow()) + 1_000n;
+
+  if (plan.minLockTao !== undefined) {
+    await send(chain, governance, "setNetworkParam MinLock", {
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "setNetworkParam",
+      args: [0, plan.minLockTao * TAO],
+      account: governance.account,
+      chain: governance.chain,
+    });
+  }
+  const lock = await publicClient.readContract({ address: registry, abi: subnetRegistryAbi, functionName: "lockCost" });
+  const createSig = await hotkeyConsent(
+    publicClient,
+    registry,
+    plan.owner.hotkey,
+    plan.owner.coldkey.address,
+    await deadline(),
+  );
+  const { result: netuid } = await publicClient.simulateContract({
+    address: registry,
+    abi: subnetRegistryAbi,
+    functionName: "createSubnet",
+    args: [plan.owner.hotkey.address, lock, createSig],
+    account: governance.account,
+  });
+  await send(chain, governance, "createSubnet", {
+    address: registry,
+    abi: subnetRegistryAbi,
+    functionName: "createSubnet",
+    args: [plan.owner.hotkey.address, lock, createSig],
+    account: governance.account,
+    chain: governance.chain,
+  });
+  log(`subnet ${netuid} created (lock ${lock} rao)`);
+
+  const govParam = async (param: number, value: bigint) =>
+    send(chain, governance, `setHyperparam ${param}`, {
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "setHyperparam",
+      args: [netuid, param, value],
+      account: governance.account,
+      chain: governance.chain,
+    });
+  await send(chain, governance, "setTempo", {
+    address: registry,
+    abi: subnetRegistryAbi,
+    functionName: "setTempo",
+    args: [netuid, plan.tempo],
+    account: governance.account,
+    chain: governance.chain,
+  });
+  const PARAM = { CommitRevealEnabled: 12, WeightsRateLimit: 10, ActivityCutoff: 14, ImmunityPeriod: 1 } as const;
+  await govParam(PARAM.CommitRevealEnabled, plan.commitReveal ? 1n : 0n);
+  await govParam(PARAM.WeightsRateLimit, 1n);
+
+  for (const k of [...plan.validators, ...plan.miners]) {
+    const w = chain.wallet(k.coldkey);
+    const burn = await publicClient.readContract({
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "burnCost",
+      args: [netuid],
+    });
+    const sig = await hotkeyConsent(publicClient, registry, k.hotkey, k.coldkey.address, await deadline(), netuid);
+    await send(chain, w, `register ${k.hotkey.address}`, {
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "register",
+      args: [netuid, k.hotkey.address, burn, sig],
+      account: w.account,
+      chain: w.chain,
+    });
+  }
+  log(`registered ${plan.validators.length + 1} validators and ${plan.miners.length} miners`);
+
+  await send(chain, governance, "startEmission", {
+    address: registry,
+    abi: subnetRegistryAbi,
+    functionName: "startEmission",
+    args: [netuid],
+    account: governance.account,
+    chain: governance.chain,
+  });
+
+  await chain.increaseTime(12); // emission (and staking) start from the next slot
+
+  const stakers = [plan.owner, ...plan.validators];
+  for (const [i, k] of stakers.entries()) {
+    const amount = (plan.validatorStakeTao[i] ?? 0n) * TAO;
+    if (amount === 0n) continue;
+    const w = chain.wallet(k.coldkey);
+    const now = (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
+    await send(chain, w, `stake ${k.hotkey.address}`, {
+      address: staking,
+      abi: stakingAbi,
+      functionName: "stake",
+      args: [netuid, k.hotkey.address, amount, maxUint256, false, now + 3_600n],
+      account: w.account,
+      chain: w.chain,
+    });
+  }
+  log(`staked to validators: ${plan.validatorStakeTao.join(", ")} TAO`);
+  return { deployment, netuid };
+}

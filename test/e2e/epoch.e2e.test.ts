@@ -1,0 +1,206 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import { keccak256, toHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
+import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { commitHash, packWeights } from "../../offchain/weights/index.js";
+import { hardhatLocalChain } from "./localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+
+describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement, claims", async () => {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const owner = keys(0, 10);
+  const validatorB = keys(1, 11);
+  const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
+  const TEMPO = 20;
+
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [validatorB],
+    miners,
+    validatorStakeTao: [70n, 30n],
+    minLockTao: 1_000n,
+    tempo: TEMPO,
+    grantTao: 2_000n,
+    commitReveal: true,
+  });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const read = publicClient.readContract.bind(publicClient);
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  const epochNow = async () =>
+    read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+  /** Moves time to `slots` into the next epoch. */
+  const nextEpoch = async (into = 1) => {
+    const [, , close] = await epochNow();
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+    return epochNow();
+  };
+  const worker = (hotkey: LocalAccount) =>
+    new EpochWorker({
+      client: publicClient,
+      wallet: chain.wallet(hotkey),
+      contracts: {
+        SubnetRegistry: c.SubnetRegistry!,
+        Staking: c.Staking!,
+        Weights: c.Weights!,
+        Settlement: c.Settlement!,
+        Emission: c.Emission,
+      },
+      genesisTime: genesis,
+      deploymentBlock: BigInt(deployment.deploymentBlock),
+      store: new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
+    });
+
+  // Miner 1 (uid 2) best, miner 3 (uid 4) worst.
+  const packed = packWeights([
+    { uid: 2, value: 65535 },
+    { uid: 3, value: 30000 },
+    { uid: 4, value: 5000 },
+  ]);
+  async function commitAndReveal(validators: LocalAccount[]): Promise<bigint> {
+    const salts = new Map<string, Hex>();
+    const [commitEpoch] = await nextEpoch(2);
+    for (const v of validators) {
+      const salt = keccak256(toHex(`salt-${v.address}-${commitEpoch}`));
+      salts.set(v.address, salt);
+      const hash = commitHash({ hotkey: v.address, netuid, packedWeights: packed, salt, versionKey: 0n });
+      const w = chain.wallet(v);
+      await publicClient.waitForTransactionReceipt({
+        hash: await w.writeContract({
+          address: c.Weights!,
+          abi: weightsAbi,
+          functionName: "commitWeights",
+          args: [netuid, hash],
+          account: w.account,
+          chain: w.chain,
+        }),
+      });
+    }
+    const [revealEpoch] = await nextEpoch(2);
+    assert.equal(revealEpoch, commitEpoch + 1n);
+    for (const v of validators) {
+      const w = chain.wallet(v);
+      const receipt = await publicClient.waitForTransactionReceipt({
+        hash: await w.writeContract({
+          address: c.Weights!,
+          abi: weightsAbi,
+          functionName: "revealWeights",
+          args: [netuid, packed, salts.get(v.address)!, 0n],
+          account: w.account,
+          chain: w.chain,
+        }),
+      });
+      assert.equal(receipt.status, "success");
+    }
+    return revealEpoch;
+  }
+
+  it("bootstrap epoch: the owner's validator finalises alone and every leaf is claimed", async () => {
+    await nextEpoch(1); // the short tempo takes effect at the next boundary
+    const epoch = await commitAndReveal([owner.hotkey]);
+    const [, close] = await read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochBounds",
+      args: [netuid, epoch],
+    });
+    await nextEpoch(2);
+    const outcome = await worker(owner.hotkey).settle(netuid, epoch, close);
+    assert.equal(outcome.kind, "submitted");
+    const info = await read({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "epochInfo",
+      args: [netuid, epoch],
+    });
+    assert.equal(info.status, EpochStatus.Finalised);
+    assert.ok(info.budget > 0n, "the epoch had emission");
+
+    const before = await Promise.all(
+      [2, 3, 4].map(async (uid) =>
+        read({
+          address: c.Staking!,
+          abi: stakingAbi,
+          functionName: "hotkeyStake",
+          args: [netuid, miners[uid - 2]!.hotkey.address],
+        }),
+      ),
+    );
+    const claimed = await worker(validatorB.hotkey).claimAll(netuid, epoch);
+    assert.ok(claimed >= 3, `claimed ${claimed} leaves`);
+    const after = await Promise.all(
+      [2, 3, 4].map(async (uid) =>
+        read({
+          address: c.Staking!,
+          abi: stakingAbi,
+          functionName: "hotkeyStake",
+          args: [netuid, miners[uid - 2]!.hotkey.address],
+        }),
+      ),
+    );
+    const gains = after.map((a, i) => a[0] - before[i]![0]);
+    const stored = await worker(owner.hotkey).compute(netuid, epoch);
+    for (const [, leaf] of new ResultStore("").tree(stored).entries()) {
+      const [, , uid, , incentive, dividend] = leaf;
+      if (uid >= 2)
+        assert.equal(gains[uid - 2], BigInt(incentive) + BigInt(dividend), `uid ${uid} stake grew by its leaf`);
+    }
+    assert.ok(gains[0]! > gains[1]! && gains[1]! > gains[2]!, `miner gains ordered by weight: ${gains.join(", ")}`);
+    const infoAfter = await read({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "epochInfo",
+      args: [netuid, epoch],
+    });
+    assert.ok(infoAfter.claimed <= infoAfter.budget);
+    assert.ok(infoAfter.claimed > 0n);
+    // Claiming again does nothing.
+    assert.equal(await worker(validatorB.hotkey).claimAll(netuid, epoch), 0);
+  });
+
+  it("after bootstrap both validators vote and reach quorum on the same root", async () => {
+    const epoch = await commitAndReveal([owner.hotkey, validatorB.hotkey]);
+    const [, close] = await read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochBounds",
+      args: [netuid, epoch],
+    });
+    await nextEpoch(2);
+    const b = await worker(validatorB.hotkey).settle(netuid, epoch, close);
+    assert.equal(b.kind, "submitted", "the 30% validator votes");
+    let info = await read({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "epochInfo",
+      args: [netuid, epoch],
+    });
+    assert.equal(info.status, EpochStatus.Open, "a 30% minority cannot finalise");
+    const a = await worker(owner.hotkey).settle(netuid, epoch, close);
+    assert.equal(a.kind, "submitted");
+    assert.equal(a.kind === "submitted" && b.kind === "submitted" && a.root === b.root, true, "same root");
+    info = await read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
+    assert.equal(info.status, EpochStatus.Finalised);
+    assert.ok((await worker(owner.hotkey).claimAll(netuid, epoch)) > 0);
+  });
+});
