@@ -24,7 +24,7 @@ import { FORWARD_PATH, JSON_CONTENT_TYPE, MAX_TIMEOUT_MS, NDJSON_CONTENT_TYPE, R
 import { responseMessage } from "../protocol/messages.js";
 import { NonceSource } from "../protocol/nonce.js";
 import { errorBodySchema, streamFrameSchema, taskSchema, textResponseSchema, type Task } from "../protocol/schemas.js";
-import { recoverSigner, type HotkeySigner } from "../protocol/signatures.js";
+import { SignatureVerifier, recoverSigner, type HotkeySigner } from "../protocol/signatures.js";
 import { signRequest } from "../protocol/signing.js";
 
 export interface AxonTarget {
@@ -47,6 +47,8 @@ export interface DendriteOptions {
   socketsPerHost?: number;
   /** Largest answer read from a peer. Default 1 MiB. */
   maxResponseBytes?: number;
+  /** Miner public keys kept for fast response checks (~0.35 MB each); 0 = recover every time. Default 64. */
+  verifierCacheKeys?: number;
   logger?: Logger;
 }
 
@@ -87,8 +89,10 @@ export class Dendrite {
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
   readonly #log: Logger;
+  readonly #verifier: SignatureVerifier;
 
   constructor(o: DendriteOptions) {
+    this.#verifier = new SignatureVerifier({ cacheKeys: o.verifierCacheKeys ?? 64 });
     this.#signer = o.signer;
     this.#chainId = o.chainId;
     this.#netuid = o.netuid;
@@ -280,8 +284,8 @@ export class Dendrite {
       requestId,
       bodyHash: hash,
     });
-    const signer = recoverSigner(message, signature);
-    if (signer !== target.hotkey.toLowerCase()) {
+    if (!this.#verifier.verify(message, signature, target.hotkey)) {
+      const signer = recoverSigner(message, signature);
       this.#log.warn({ miner: target.hotkey, url: target.url, recovered: signer }, "answer not signed by the target miner");
       throw new PeerFailure(502, "bad_signature", `the answer is signed by ${signer ?? "nobody (invalid signature)"}, not by miner ${target.hotkey}`);
     }
