@@ -135,24 +135,37 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  installShutdown(miner, logger);
+}
+
+/**
+ * SIGINT/SIGTERM: close the miner (stop accepting, abort running generations, close Ollama streams and the
+ * metagraph timer), then exit 0; a second signal exits 1 at once. Returns a function removing the handlers.
+ */
+export function installShutdown(miner: { close(): Promise<void> }, logger: Logger, exit: (code: number) => void = (c) => process.exit(c)): () => void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       logger.warn({ signal }, "second signal: exiting now");
-      process.exit(1);
+      exit(1);
+      return;
     }
     stopping = true;
     logger.info({ signal }, "signal received: shutting down");
     miner.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (err: unknown) => {
         logger.error({ err: (err as Error).message }, "shutdown failed");
-        process.exit(1);
+        exit(1);
       },
     );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  return () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
