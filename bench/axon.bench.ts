@@ -152,7 +152,7 @@ export default async function bench(): Promise<BenchResult> {
     { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
   ]);
   const axon = await createAxon(
-    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 256, queueSize: 1024, ratePerSecond: 1e6, rateBurst: 1e6, metrics: true },
+    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 256, queueSize: 1024, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0, metrics: true },
     { signer: miner, metagraph, backend: { answer: async () => "19" } },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
@@ -223,7 +223,7 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
   const metagraph = new StaticMetagraph([{ uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 1n, validatorPermit: true }]);
   const service = new OllamaService({ host: fake.url });
   const axon = await createAxon(
-    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 16, ratePerSecond: 1e6, rateBurst: 1e6 },
+    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 16, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0 },
     { signer: miner, metagraph, backend: new OllamaBackend({ service, model: "bench:latest", generationTimeoutMs: 30_000 }) },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });

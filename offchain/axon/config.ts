@@ -21,6 +21,12 @@ export const axonConfigSchema = z
     /** Per-validator token bucket. */
     ratePerSecond: z.number().positive().max(1_000_000).default(20),
     rateBurst: z.number().int().min(1).max(1_000_000).default(40),
+    /**
+     * Per-source-IP token bucket applied before the signature check, so unauthenticated traffic cannot
+     * buy signature checks faster than this. 0 disables it.
+     */
+    ipRatePerSecond: z.number().min(0).max(1_000_000).default(200),
+    ipRateBurst: z.number().int().min(1).max(1_000_000).default(400),
     /** Upper bound applied to the timeout a caller asks for. */
     maxTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS).default(60_000),
     /** Minimum stake (rao) of a permitted caller; 0 = any permitted validator. */

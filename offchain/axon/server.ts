@@ -133,6 +133,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   const verifier = new SignatureVerifier({ cacheKeys: config.verifierCacheKeys });
   const nonces = new NonceGuard({ skewMs: config.clockSkewMs, reorderMs: config.nonceReorderMs });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
+  const ipLimiter = config.ipRatePerSecond > 0 ? new RateLimiter({ perSecond: config.ipRatePerSecond, burst: config.ipRateBurst, now }) : undefined;
   const admission = new Admission({ maxConcurrent: config.maxConcurrent, queueSize: config.queueSize });
   const states = new WeakMap<object, RequestState>();
   const running = new Set<AbortController>();
@@ -243,6 +244,14 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       }
       if (deps.metagraph.ageMs() === Number.POSITIVE_INFINITY) {
         return { code: "metagraph_unavailable", reason: "the metagraph has not loaded yet: retry shortly", headers: { "retry-after": "5" } };
+      }
+      const ipWait = ipLimiter?.take(request.ip) ?? 0;
+      if (ipWait > 0) {
+        return {
+          code: "rate_limited",
+          reason: `more than ${config.ipRatePerSecond} requests/s from address ${request.ip}: retry in ${ipWait} ms`,
+          headers: { "retry-after": String(Math.max(1, Math.ceil(ipWait / 1000))) },
+        };
       }
       const neuron = deps.metagraph.lookup(h.validator);
       if (neuron === undefined) {

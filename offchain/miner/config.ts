@@ -13,6 +13,8 @@ const limitsSchema = z
     queueSize: z.number().int().min(0).max(10_000).default(32),
     ratePerSecond: z.number().positive().max(10_000).default(10),
     rateBurst: z.number().int().min(1).max(10_000).default(20),
+    /** Per-source-IP limit applied before signature checks (0 = off). */
+    ipRatePerSecond: z.number().min(0).max(100_000).default(200),
     bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
     maxResponseBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
     maxTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),

@@ -107,6 +107,8 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
         queueSize: l.queueSize,
         ratePerSecond: l.ratePerSecond,
         rateBurst: l.rateBurst,
+        ipRatePerSecond: l.ipRatePerSecond,
+        ipRateBurst: Math.max(1, Math.ceil(l.ipRatePerSecond * 2)),
         bodyLimitBytes: l.bodyLimitBytes,
         maxResponseBytes: l.maxResponseBytes,
         maxTimeoutMs: l.maxTimeoutMs,

@@ -210,4 +210,23 @@ describe("axon: per-caller rate limit", () => {
     assert.equal((await send(slow, TEXT, { signer: other.signer })).status, 200);
     await slow.close();
   });
+
+  it("per source address, before any signature check: 429 even for forged callers", async () => {
+    const fx = await startAxon({ ipRatePerSecond: 1, ipRateBurst: 2, ratePerSecond: 1000, rateBurst: 1000 });
+    try {
+      const impostor = newKey();
+      const forged = async () => {
+        const { headers, body } = await signed(fx, TEXT, { signer: impostor.signer });
+        headers[H.validator] = fx.validator.address;
+        return raw(fx.url, { headers, body });
+      };
+      assert.deepEqual([(await forged()).status, (await forged()).status], [401, 401]);
+      const third = await forged();
+      assert.equal(third.status, 429);
+      assert.equal(third.json().error, "rate_limited");
+      assert.equal(fx.backend.calls.length, 0);
+    } finally {
+      await fx.close();
+    }
+  });
 });
