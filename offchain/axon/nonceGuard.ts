@@ -1,0 +1,92 @@
+/**
+ * Freshness and replay protection for request nonces (see protocol/nonce.ts for the nonce layout).
+ *
+ * - Fresh: the nonce's timestamp is within ±skewMs of the axon's clock (stale / future-dated otherwise).
+ * - Not replayed: each caller has a high-water mark. A nonce above it is accepted; a nonce at most
+ *   `reorderMs` below it is accepted once (requests of one validator travel on several keep-alive sockets
+ *   and may arrive out of order); anything older, or seen before, is a replay. With reorderMs = 0 the
+ *   rule is plain "strictly newer than the caller's last nonce".
+ * Memory per caller is bounded by the nonces accepted within the reorder window (and by `maxPerCaller`).
+ * State is in memory: after a restart a request may be replayed once within the skew window.
+ */
+import { NONCE_PER_MS } from "../protocol/constants.js";
+import { nonceTimeMs } from "../protocol/nonce.js";
+
+export interface NonceGuardOptions {
+  skewMs: number;
+  reorderMs: number;
+  maxCallers?: number;
+  maxPerCaller?: number;
+}
+
+interface CallerState {
+  /** Highest nonce accepted. */
+  high: number;
+  /** Nonces at or below this are refused even inside the reorder window (raised when memory is capped). */
+  floor: number;
+  /** Accepted nonces above `high - window`. */
+  recent: Set<number>;
+}
+
+export type Freshness = "fresh" | "stale" | "future";
+
+export class NonceGuard {
+  readonly #callers = new Map<string, CallerState>();
+  readonly #skewMs: number;
+  readonly #window: number;
+  readonly #maxCallers: number;
+  readonly #maxPerCaller: number;
+
+  constructor(o: NonceGuardOptions) {
+    this.#skewMs = o.skewMs;
+    this.#window = o.reorderMs * NONCE_PER_MS;
+    this.#maxCallers = o.maxCallers ?? 4096;
+    this.#maxPerCaller = o.maxPerCaller ?? 8192;
+  }
+
+  freshness(nonce: number, nowMs: number): Freshness {
+    const t = nonceTimeMs(nonce);
+    if (t < nowMs - this.#skewMs) return "stale";
+    if (t > nowMs + this.#skewMs) return "future";
+    return "fresh";
+  }
+
+  /** Records the nonce for the caller; false when it is a replay (seen, or older than the reorder window). */
+  commit(caller: string, nonce: number): boolean {
+    let st = this.#callers.get(caller);
+    if (st === undefined) {
+      st = { high: nonce, floor: 0, recent: new Set([nonce]) };
+      this.#callers.set(caller, st);
+      if (this.#callers.size > this.#maxCallers) {
+        const oldest = this.#callers.keys().next().value;
+        if (oldest !== undefined && oldest !== caller) this.#callers.delete(oldest);
+      }
+      return true;
+    }
+    if (nonce > st.high) {
+      st.high = nonce;
+      if (this.#window > 0) {
+        st.recent.add(nonce);
+        if (st.recent.size > 64) this.#prune(st);
+      }
+      return true;
+    }
+    if (this.#window === 0 || nonce <= Math.max(st.floor, st.high - this.#window) || st.recent.has(nonce)) return false;
+    st.recent.add(nonce);
+    if (st.recent.size > this.#maxPerCaller) this.#prune(st);
+    return true;
+  }
+
+  #prune(st: CallerState): void {
+    const floor = Math.max(st.floor, st.high - this.#window);
+    for (const n of st.recent) if (n <= floor) st.recent.delete(n);
+    // Still too many (a caller far above the rate the window was sized for): keep the newest half and
+    // refuse everything older, so forgetting a nonce can never re-admit it.
+    if (st.recent.size > this.#maxPerCaller) {
+      const sorted = [...st.recent].sort((a, b) => a - b);
+      const keepFrom = sorted[Math.floor(sorted.length / 2)] ?? st.high;
+      st.floor = keepFrom - 1;
+      for (const n of sorted) if (n < keepFrom) st.recent.delete(n);
+    }
+  }
+}

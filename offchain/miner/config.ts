@@ -1,0 +1,95 @@
+/** Miner settings, validated with zod at the edge: every error names the setting and how to fix it. */
+import { z } from "zod";
+import { LOG_LEVELS } from "../log.js";
+import { ollamaHostFromEnv } from "../ollama/service.js";
+import { parseTao } from "./tao.js";
+
+/** Networks where the axon may publish a loopback endpoint (nothing outside the machine needs to reach it). */
+export const LOCAL_NETWORKS = ["localhost", "localnet", "hardhat", "anvil"] as const;
+
+const limitsSchema = z
+  .object({
+    maxConcurrent: z.number().int().min(1).max(1024).default(4),
+    queueSize: z.number().int().min(0).max(10_000).default(32),
+    ratePerSecond: z.number().positive().max(10_000).default(10),
+    rateBurst: z.number().int().min(1).max(10_000).default(20),
+    /** Per-source-IP limit applied before signature checks (0 = off). */
+    ipRatePerSecond: z.number().min(0).max(100_000).default(200),
+    bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+    maxResponseBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+    maxTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+    clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
+    /** The miner's own cap on one generation (504 past it). */
+    generationTimeoutMs: z.number().int().min(100).max(600_000).default(120_000),
+  })
+  .strict();
+
+const taoAmount = z.union([z.bigint().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === "bigint") return v;
+  try {
+    return parseTao(v);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+export const minerConfigSchema = z
+  .object({
+    network: z.string().min(1),
+    netuid: z.number().int().min(0).max(65_535),
+    wallet: z.string().min(1),
+    hotkey: z.string().min(1).default("default"),
+    /** Address the axon binds to. */
+    host: z.string().min(1).default("0.0.0.0"),
+    /** Axon port; 0 picks a free one (only sensible with the loopback endpoint of a local network). */
+    port: z.number().int().min(0).max(65_535).default(8091),
+    /** The URL validators use (published with serveAxon). Required off local networks. */
+    externalUrl: z.string().url().optional(),
+    model: z.string().min(1).default("llama3.2:1b"),
+    ollamaHost: z.string().min(1).default(() => ollamaHostFromEnv()),
+    /** Run the built-in deterministic fake Ollama instead of a real one (local networks, demos). */
+    fakeOllama: z.boolean().default(false),
+    /** Register the hotkey when it is not registered yet (needs maxBurn). */
+    register: z.boolean().default(false),
+    /** Highest registration burn accepted, in TAO ("1.5") or rao (bigint). */
+    maxBurn: taoAmount.optional(),
+    /** Publish the endpoint on chain after the self-check. */
+    serve: z.boolean().default(true),
+    metagraphRefreshMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+    logLevel: z.enum(LOG_LEVELS).default("info"),
+    limits: limitsSchema.default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.register && c.maxBurn === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["maxBurn"], message: "--register needs --max-burn <TAO>: the most you accept to burn" });
+    }
+    if (c.serve && c.externalUrl === undefined && !(LOCAL_NETWORKS as readonly string[]).includes(c.network)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["externalUrl"],
+        message: `network ${c.network} needs --external-url http://<public address>:${c.port} (the URL validators reach), or --no-serve`,
+      });
+    }
+    if (c.externalUrl !== undefined && !/^https?:\/\//.test(c.externalUrl)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["externalUrl"], message: "the external URL must start with http:// or https://" });
+    }
+  });
+
+export type MinerConfigInput = z.input<typeof minerConfigSchema>;
+export type MinerConfig = z.output<typeof minerConfigSchema>;
+
+export function parseMinerConfig(input: MinerConfigInput): MinerConfig {
+  const r = minerConfigSchema.safeParse(input);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`invalid miner setting ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/** The endpoint published on chain: the configured one, or loopback (on the port bound) on local networks. */
+export function externalEndpoint(c: MinerConfig, boundPort = c.port): string {
+  return (c.externalUrl ?? `http://127.0.0.1:${boundPort}`).replace(/\/+$/, "");
+}

@@ -1,0 +1,173 @@
+/**
+ * `npm run miner -- --network <name> --netuid N --wallet <name> [options]`
+ *
+ * Parses flags (commander), validates them (zod, config.ts), builds the chain client and hotkey through
+ * the wiring factory, runs the miner and shuts it down cleanly on SIGINT/SIGTERM (a second signal exits
+ * at once).
+ */
+import { pathToFileURL } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { createLogger, type Logger } from "../log.js";
+import { connectMinerChain, type MinerWiring, type MinerWiringRequest } from "./chain.js";
+import { parseMinerConfig, type MinerConfig, type MinerConfigInput } from "./config.js";
+import { runMiner, type MinerDeps } from "./runMiner.js";
+
+function int(name: string): (v: string) => number {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number (got ${JSON.stringify(v)})`);
+    return Number(v);
+  };
+}
+
+function num(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number (got ${JSON.stringify(v)})`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  return new Command("miner")
+    .description("Serve a subnet as a miner: Ollama behind a signed axon")
+    .requiredOption("--network <name>", "network to mine on (localnet, anvil, a deployed network name)")
+    .requiredOption("--netuid <n>", "subnet id", int("--netuid"))
+    .requiredOption("--wallet <name>", "wallet (coldkey) name")
+    .option("--hotkey <name>", "hotkey name in the wallet", "default")
+    .option("--host <address>", "address the axon binds to", "0.0.0.0")
+    .option("--port <n>", "axon port", int("--port"), 8091)
+    .option("--external-url <url>", "URL validators use to reach this axon (published on chain)")
+    .option("--model <name>", "Ollama model", "llama3.2:1b")
+    .option("--ollama-host <url>", "Ollama server (default: $OLLAMA_HOST or http://127.0.0.1:11434)")
+    .option("--fake-ollama", "use the built-in deterministic fake Ollama (local networks, demos)", false)
+    .option("--register", "register the hotkey when it is not registered", false)
+    .option("--max-burn <tao>", "highest registration burn accepted, in TAO")
+    .option("--no-serve", "do not publish the endpoint on chain")
+    .option("--max-concurrent <n>", "generations at once", int("--max-concurrent"))
+    .option("--queue-size <n>", "requests waiting for a slot (served by stake)", int("--queue-size"))
+    .option("--rate <perSecond>", "requests per second per validator", num("--rate"))
+    .option("--burst <n>", "burst per validator", int("--burst"))
+    .option("--generation-timeout-ms <ms>", "longest one generation may take", int("--generation-timeout-ms"))
+    .option("--log-level <level>", "fatal, error, warn, info, debug, trace", "info")
+    .showHelpAfterError();
+}
+
+interface Flags {
+  network: string;
+  netuid: number;
+  wallet: string;
+  hotkey: string;
+  host: string;
+  port: number;
+  externalUrl?: string;
+  model: string;
+  ollamaHost?: string;
+  fakeOllama: boolean;
+  register: boolean;
+  maxBurn?: string;
+  serve: boolean;
+  maxConcurrent?: number;
+  queueSize?: number;
+  rate?: number;
+  burst?: number;
+  generationTimeoutMs?: number;
+  logLevel: string;
+}
+
+/** Flags → validated config (throws one line naming the bad setting). */
+export function configFromFlags(f: Flags): MinerConfig {
+  const limits: Record<string, number> = {};
+  if (f.maxConcurrent !== undefined) limits.maxConcurrent = f.maxConcurrent;
+  if (f.queueSize !== undefined) limits.queueSize = f.queueSize;
+  if (f.rate !== undefined) limits.ratePerSecond = f.rate;
+  if (f.burst !== undefined) limits.rateBurst = f.burst;
+  if (f.generationTimeoutMs !== undefined) limits.generationTimeoutMs = f.generationTimeoutMs;
+  const input: MinerConfigInput = {
+    network: f.network,
+    netuid: f.netuid,
+    wallet: f.wallet,
+    hotkey: f.hotkey,
+    host: f.host,
+    port: f.port,
+    externalUrl: f.externalUrl,
+    model: f.model,
+    ...(f.ollamaHost === undefined ? {} : { ollamaHost: f.ollamaHost }),
+    fakeOllama: f.fakeOllama,
+    register: f.register,
+    maxBurn: f.maxBurn,
+    serve: f.serve,
+    logLevel: f.logLevel as MinerConfig["logLevel"],
+    limits,
+  };
+  return parseMinerConfig(input);
+}
+
+// ============================================================================================
+// WIRING FACTORY — the one place the miner meets the chain and the wallet. `wire` defaults to
+// offchain/miner/chain.ts (a stub today); the chain engineer replaces that file, nothing here.
+// ============================================================================================
+export async function buildMinerDeps(
+  config: MinerConfig,
+  logger: Logger,
+  wire: (req: MinerWiringRequest) => Promise<MinerWiring> = connectMinerChain,
+): Promise<MinerDeps> {
+  const { chain, hotkey } = await wire({ network: config.network, netuid: config.netuid, wallet: config.wallet, hotkey: config.hotkey });
+  return { chain, hotkey, logger };
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const flags = buildProgram().parse(argv).opts<Flags>();
+  let config: MinerConfig;
+  try {
+    config = configFromFlags(flags);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger("miner", { level: config.logLevel });
+  let miner;
+  try {
+    miner = await runMiner(config, await buildMinerDeps(config, logger));
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, "miner could not start");
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  installShutdown(miner, logger);
+}
+
+/**
+ * SIGINT/SIGTERM: close the miner (stop accepting, abort running generations, close Ollama streams and the
+ * metagraph timer), then exit 0; a second signal exits 1 at once. Returns a function removing the handlers.
+ */
+export function installShutdown(miner: { close(): Promise<void> }, logger: Logger, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      exit(1);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, "signal received: shutting down");
+    miner.close().then(
+      () => exit(0),
+      (err: unknown) => {
+        logger.error({ err: (err as Error).message }, "shutdown failed");
+        exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,95 @@
+/**
+ * The miner's axon backend: text tasks answered by Ollama, streamed.
+ *
+ * - The caller's deadline (the axon's AbortSignal) cancels the request to Ollama.
+ * - `generationTimeoutMs` is the miner's own cap: past it the caller gets 504 backend_timeout.
+ * - Ollama down or failing: 502 backend_error naming the cause; the next request tries again, so the miner
+ *   recovers by itself when Ollama returns. Transitions (down → up) are logged once, not per request.
+ */
+import { BackendError, type Backend, type BackendContext } from "../axon/backend.js";
+import { silentLogger, type Logger } from "../log.js";
+import { OllamaResponseError, OllamaUnreachableError, type OllamaService } from "../ollama/service.js";
+import type { Task } from "../protocol/schemas.js";
+
+export interface OllamaBackendOptions {
+  service: OllamaService;
+  model: string;
+  /** Longest a generation may take, whatever the caller's deadline. */
+  generationTimeoutMs: number;
+  logger?: Logger;
+}
+
+export class OllamaBackend implements Backend {
+  readonly #service: OllamaService;
+  readonly #model: string;
+  readonly #timeoutMs: number;
+  readonly #log: Logger;
+  #up = true;
+  #lastError: string | undefined;
+  readonly stats = { answered: 0, failed: 0, timedOut: 0 };
+
+  constructor(o: OllamaBackendOptions) {
+    this.#service = o.service;
+    this.#model = o.model;
+    this.#timeoutMs = o.generationTimeoutMs;
+    this.#log = (o.logger ?? silentLogger()).child({ component: "backend" });
+  }
+
+  answer(task: Task, ctx: BackendContext): AsyncIterable<string> {
+    return this.#generate(task, ctx);
+  }
+
+  health(): Record<string, unknown> {
+    return { ollama: this.#up ? "up" : "down", host: this.#service.host, model: this.#model, ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }) };
+  }
+
+  async *#generate(task: Task, ctx: BackendContext): AsyncGenerator<string> {
+    const ac = new AbortController();
+    let timedOut = false;
+    const onCallerAbort = (): void => ac.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) onCallerAbort();
+    ctx.signal.addEventListener("abort", onCallerAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new Error("generation timeout"));
+    }, this.#timeoutMs);
+    try {
+      for await (const piece of this.#service.stream(this.#model, task.prompt, { signal: ac.signal, maxTokens: task.maxTokens })) yield piece;
+      this.stats.answered++;
+      this.#markUp();
+    } catch (err) {
+      if (ctx.signal.aborted && !timedOut) throw err; // the axon answers 408 / drops a gone caller
+      this.stats.failed++;
+      if (timedOut) {
+        this.stats.timedOut++;
+        throw new BackendError(504, "backend_timeout", `Ollama did not finish within the miner's ${this.#timeoutMs} ms generation limit`);
+      }
+      if (err instanceof OllamaUnreachableError) {
+        this.#markDown(err.message);
+        throw new BackendError(502, "backend_error", err.message);
+      }
+      if (err instanceof OllamaResponseError) {
+        this.#lastError = err.message;
+        throw new BackendError(502, "backend_error", `Ollama answered HTTP ${err.status}: ${err.message}`);
+      }
+      const message = (err as Error)?.message ?? String(err);
+      this.#markDown(message);
+      throw new BackendError(502, "backend_error", `Ollama failed mid-answer: ${message}`);
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  #markDown(reason: string): void {
+    this.#lastError = reason;
+    if (this.#up) this.#log.warn({ host: this.#service.host, reason }, "Ollama is failing: answering 502 until it recovers");
+    this.#up = false;
+  }
+
+  #markUp(): void {
+    if (!this.#up) this.#log.info({ host: this.#service.host }, "Ollama is back: serving again");
+    this.#up = true;
+    this.#lastError = undefined;
+  }
+}

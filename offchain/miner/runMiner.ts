@@ -1,0 +1,155 @@
+/**
+ * A miner: Ollama behind an axon, registered and published on chain.
+ *
+ * Start-up, in an order that fails before it spends anything:
+ *   1. Ollama reachable (one clear line when not), model present (pulled with a progress bar when missing),
+ *      warmed, residency logged (GPU or CPU);
+ *   2. hotkey registered (burn shown first, refused above --max-burn);
+ *   3. metagraph loaded, axon listening;
+ *   4. self-check: the external endpoint answers /health as this hotkey; then serveAxon.
+ * While serving, a failing Ollama turns into 502/504 answers for those requests only, and the miner
+ * recovers by itself when Ollama returns.
+ */
+import type { Writable } from "node:stream";
+import { createAxon, type Axon } from "../axon/index.js";
+import { silentLogger, type Logger } from "../log.js";
+import { MetagraphCache } from "../metagraph/cache.js";
+import { OllamaService } from "../ollama/service.js";
+import { startFakeOllama, type FakeOllama } from "../ollama/fakeServer.js";
+import { PROTOCOL_VERSION } from "../protocol/constants.js";
+import type { HotkeySigner } from "../protocol/signatures.js";
+import { externalEndpoint, type MinerConfig } from "./config.js";
+import type { MinerChain } from "./minerChain.js";
+import { OllamaBackend } from "./ollamaBackend.js";
+import { ensureRegistered } from "./registration.js";
+import { checkEndpoint, type HealthFetcher } from "./selfCheck.js";
+
+export interface MinerDeps {
+  chain: MinerChain;
+  hotkey: HotkeySigner;
+  logger?: Logger;
+  /** Where the pull progress bar goes. Default stderr. */
+  progressOut?: Writable & { isTTY?: boolean };
+  /** How the self-check fetches /health (default: global fetch). */
+  fetchHealth?: HealthFetcher;
+}
+
+export interface RunningMiner {
+  axon: Axon;
+  /** Base URL the axon listens on locally. */
+  url: string;
+  /** The endpoint published on chain. */
+  endpoint: string;
+  metagraph: MetagraphCache;
+  backend: OllamaBackend;
+  ollama: OllamaService;
+  /** The built-in fake, when `fakeOllama` is set. */
+  fake?: FakeOllama;
+  close(): Promise<void>;
+}
+
+export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<RunningMiner> {
+  const log = (deps.logger ?? silentLogger()).child({ component: "miner" });
+  const hotkey = deps.hotkey.address;
+  log.info({ network: config.network, netuid: config.netuid, hotkey, model: config.model }, "starting miner");
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, "error while shutting down");
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    // 1. Ollama.
+    let fake: FakeOllama | undefined;
+    let host = config.ollamaHost;
+    if (config.fakeOllama) {
+      fake = await startFakeOllama({ models: [] });
+      cleanups.push(() => fake?.close());
+      host = fake.url;
+      log.warn({ host }, "using the built-in fake Ollama: answers are deterministic, not a model's");
+    }
+    const ollama = new OllamaService({ host, logger: deps.logger });
+    const version = await ollama.version();
+    log.info({ host, version }, "Ollama reachable");
+    const { pulled } = await ollama.ensureModel(config.model, deps.progressOut ?? process.stderr);
+    if (pulled) log.info({ model: config.model }, "model pulled");
+    await ollama.warm(config.model);
+    const residency = await ollama.residency(config.model);
+    if (residency.onGpu) log.info({ model: config.model, processor: residency.processor, vramBytes: residency.vramBytes }, "model loaded on the GPU");
+    else log.warn({ model: config.model, processor: residency.processor }, "model is not on a GPU: answers will be slow and may miss deadlines");
+
+    // 2. Registration.
+    await ensureRegistered(deps.chain, { netuid: config.netuid, hotkey, register: config.register, maxBurn: config.maxBurn, logger: log });
+
+    // 3. Metagraph and axon.
+    const metagraph = new MetagraphCache({
+      netuid: config.netuid,
+      refreshMs: config.metagraphRefreshMs,
+      source: () => deps.chain.metagraph(config.netuid),
+      logger: deps.logger,
+    });
+    await metagraph.start();
+    cleanups.push(() => metagraph.stop());
+    const backend = new OllamaBackend({ service: ollama, model: config.model, generationTimeoutMs: config.limits.generationTimeoutMs, logger: deps.logger });
+    const l = config.limits;
+    const axon = await createAxon(
+      {
+        chainId: deps.chain.chainId,
+        netuid: config.netuid,
+        maxConcurrent: l.maxConcurrent,
+        queueSize: l.queueSize,
+        ratePerSecond: l.ratePerSecond,
+        rateBurst: l.rateBurst,
+        ipRatePerSecond: l.ipRatePerSecond,
+        ipRateBurst: Math.max(1, Math.ceil(l.ipRatePerSecond * 2)),
+        bodyLimitBytes: l.bodyLimitBytes,
+        maxResponseBytes: l.maxResponseBytes,
+        maxTimeoutMs: l.maxTimeoutMs,
+        clockSkewMs: l.clockSkewMs,
+      },
+      { signer: deps.hotkey, metagraph, backend, logger: deps.logger },
+    );
+    cleanups.push(() => axon.close());
+    const url = await axon.listen({ port: config.port, host: config.host });
+
+    // 4. Self-check, then publish.
+    const endpoint = externalEndpoint(config, Number(new URL(url).port));
+    if (config.serve) {
+      await checkEndpoint(endpoint, hotkey, deps.fetchHealth);
+      log.info({ endpoint }, "external endpoint answers /health as this hotkey");
+      const receipt = await deps.chain.serveAxon(config.netuid, endpoint, 0, PROTOCOL_VERSION);
+      log.info({ endpoint, tx: receipt.txHash }, "axon published on chain");
+    } else {
+      log.warn({ url }, "--no-serve: the endpoint is not published; validators will not find this miner");
+    }
+
+    log.info({ url, endpoint }, "miner serving");
+    let closed = false;
+    return {
+      axon,
+      url,
+      endpoint,
+      metagraph,
+      backend,
+      ollama,
+      fake,
+      async close(): Promise<void> {
+        if (closed) return;
+        closed = true;
+        log.info("miner stopping");
+        await cleanup();
+        log.info("miner stopped");
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Admission, AdmissionRejected, MetricsRegistry, NonceGuard, RateLimiter } from "../../offchain/axon/index.js";
+import { MetagraphCache } from "../../offchain/metagraph/cache.js";
+import type { MetagraphSnapshot } from "../../offchain/metagraph/types.js";
+
+const A = "0x00000000000000000000000000000000000000aA";
+const B = "0x00000000000000000000000000000000000000bb";
+
+describe("NonceGuard", () => {
+  it("freshness is a ±skew window around the clock", () => {
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0 });
+    const now = 1_700_000_000_000;
+    assert.equal(g.freshness(now * 1000, now), "fresh");
+    assert.equal(g.freshness((now - 30_000) * 1000, now), "fresh");
+    assert.equal(g.freshness((now - 30_001) * 1000, now), "stale");
+    assert.equal(g.freshness((now + 30_001) * 1000, now), "future");
+  });
+
+  it("reorderMs = 0: strictly newer than the caller's last nonce", () => {
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0 });
+    assert.equal(g.commit("a", 1000), true);
+    assert.equal(g.commit("a", 1000), false);
+    assert.equal(g.commit("a", 999), false);
+    assert.equal(g.commit("a", 1001), true);
+    assert.equal(g.commit("b", 5), true, "callers are independent");
+  });
+
+  it("reorder window: an unseen slightly older nonce passes once, an old one never", () => {
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 2 }); // 2 ms = 2000 nonce units
+    assert.equal(g.commit("a", 10_000), true);
+    assert.equal(g.commit("a", 9_000), true, "within the window, unseen");
+    assert.equal(g.commit("a", 9_000), false, "seen");
+    assert.equal(g.commit("a", 8_000), false, "at the window edge");
+    assert.equal(g.commit("a", 12_000), true);
+    assert.equal(g.commit("a", 10_000), false, "still remembered after the mark moved");
+  });
+
+  it("bounded memory never re-admits a forgotten nonce", () => {
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 60_000, maxPerCaller: 100 });
+    const base = 1_000_000_000;
+    for (let i = 0; i < 500; i++) assert.equal(g.commit("a", base + i * 2), true);
+    for (let i = 0; i < 500; i++) assert.equal(g.commit("a", base + i * 2), false, `nonce ${i} replayed`);
+  });
+});
+
+describe("RateLimiter", () => {
+  it("allows a burst, then refills at the rate, per key", () => {
+    let now = 0;
+    const rl = new RateLimiter({ perSecond: 2, burst: 3, now: () => now });
+    assert.deepEqual([rl.take(A), rl.take(A), rl.take(A)], [0, 0, 0]);
+    assert.equal(rl.take(A), 500, "next token in 500 ms");
+    assert.equal(rl.take(B), 0);
+    now = 500;
+    assert.equal(rl.take(A), 0);
+    assert.ok(rl.take(A) > 0);
+    assert.throws(() => new RateLimiter({ perSecond: 0, burst: 1 }), /perSecond > 0/);
+  });
+});
+
+describe("Admission", () => {
+  it("runs up to the limit, queues by priority, refuses beyond the queue", async () => {
+    const adm = new Admission({ maxConcurrent: 1, queueSize: 2 });
+    const r1 = await adm.acquire(1n);
+    const order: string[] = [];
+    const low = adm.acquire(1n).then((r) => (order.push("low"), r));
+    const high = adm.acquire(9n).then((r) => (order.push("high"), r));
+    await assert.rejects(adm.acquire(0n), (e: unknown) => e instanceof AdmissionRejected && e.code === "overloaded");
+    r1();
+    (await high)();
+    (await low)();
+    assert.deepEqual(order, ["high", "low"]);
+    assert.equal(adm.active, 0);
+  });
+
+  it("an aborted waiter leaves the queue", async () => {
+    const adm = new Admission({ maxConcurrent: 1, queueSize: 1 });
+    const r1 = await adm.acquire(1n);
+    const ac = new AbortController();
+    const waiting = adm.acquire(1n, ac.signal);
+    ac.abort(new Error("gone"));
+    await assert.rejects(waiting, /gone/);
+    assert.equal(adm.queued, 0);
+    r1();
+    r1(); // idempotent
+    assert.equal(adm.active, 0);
+  });
+});
+
+describe("MetricsRegistry", () => {
+  it("renders Prometheus text with escaped labels and cumulative buckets", () => {
+    const reg = new MetricsRegistry();
+    const c = reg.counter("x_total", "X.");
+    c.inc({ reason: 'a"b\\c\nd' });
+    const h = reg.histogram("lat_seconds", "Latency.", [0.1, 1]);
+    h.observe(0.05);
+    h.observe(0.5);
+    h.observe(5);
+    const text = reg.render();
+    assert.match(text, /^x_total\{reason="a\\"b\\\\c\\nd"\} 1$/m);
+    assert.match(text, /^lat_seconds_bucket\{le="0.1"\} 1$/m);
+    assert.match(text, /^lat_seconds_bucket\{le="1"\} 2$/m);
+    assert.match(text, /^lat_seconds_bucket\{le="\+Inf"\} 3$/m);
+    assert.match(text, /^lat_seconds_count 3$/m);
+    assert.throws(() => reg.counter("x_total", "again"), /twice/);
+    assert.throws(() => reg.counter("bad-name", "x"), /valid Prometheus name/);
+  });
+});
+
+describe("MetagraphCache", () => {
+  const snap = (stake: bigint): MetagraphSnapshot => ({
+    netuid: 3,
+    neurons: [{ uid: 0, hotkey: A, coldkey: B, stake, validatorPermit: true }],
+  });
+
+  it("loads at start, looks up case-insensitively, refreshes, keeps the last snapshot on failure", async () => {
+    let calls = 0;
+    let fail = false;
+    const cache = new MetagraphCache({
+      netuid: 3,
+      refreshMs: 100,
+      source: async () => {
+        calls++;
+        if (fail) throw new Error("rpc down");
+        return snap(BigInt(calls));
+      },
+    });
+    await cache.start();
+    try {
+      assert.equal(cache.lookup(A.toLowerCase())?.stake, 1n);
+      assert.equal(cache.lookup(B), undefined);
+      assert.equal(await cache.refresh(), true);
+      assert.equal(cache.lookup(A)?.stake, 2n);
+      fail = true;
+      assert.equal(await cache.refresh(), false);
+      assert.equal(cache.lookup(A)?.stake, 2n, "previous snapshot kept");
+      assert.equal(cache.stats.failures, 1);
+      fail = false;
+      await new Promise((r) => setTimeout(r, 250));
+      assert.ok(calls >= 4, "the timer refreshes");
+    } finally {
+      cache.stop();
+    }
+  });
+
+  it("refuses to start without a first snapshot, and rejects invalid ones", async () => {
+    const down = new MetagraphCache({ netuid: 3, source: async () => Promise.reject(new Error("no rpc")) });
+    await assert.rejects(down.start(), /could not load the metagraph of subnet 3/);
+    const wrongNet = new MetagraphCache({ netuid: 4, source: async () => snap(1n) });
+    await assert.rejects(wrongNet.start());
+    const dup = new MetagraphCache({ netuid: 3, source: async () => ({ netuid: 3, neurons: [...snap(1n).neurons, { ...snap(1n).neurons[0]!, uid: 1 }] }) });
+    await assert.rejects(dup.start());
+    const bad = new MetagraphCache({ netuid: 3, source: async () => ({ netuid: 3, neurons: [{ uid: 0, hotkey: "0x1", coldkey: B, stake: 1n, validatorPermit: true }] }) });
+    await assert.rejects(bad.start());
+  });
+
+  it("maxStaleMs turns a too-old snapshot into no answers", async () => {
+    let now = 0;
+    const cache = new MetagraphCache({ netuid: 3, maxStaleMs: 1_000, now: () => now, source: async () => snap(1n) });
+    await cache.refresh();
+    assert.ok(cache.lookup(A));
+    now = 2_000;
+    assert.equal(cache.lookup(A), undefined);
+  });
+});
