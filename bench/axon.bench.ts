@@ -25,7 +25,14 @@ import { StaticMetagraph } from "../offchain/metagraph/cache.js";
 import { OllamaBackend } from "../offchain/miner/ollamaBackend.js";
 import { OllamaService } from "../offchain/ollama/service.js";
 import { startFakeOllama } from "../offchain/ollama/fakeServer.js";
-import { FORWARD_PATH, NonceSource, SignatureVerifier, createHotkeySigner, requestMessage, signRequest } from "../offchain/protocol/index.js";
+import {
+  FORWARD_PATH,
+  NonceSource,
+  SignatureVerifier,
+  createHotkeySigner,
+  requestMessage,
+  signRequest,
+} from "../offchain/protocol/index.js";
 import type { BenchResult } from "./types.js";
 
 const CHAIN_ID = 31337;
@@ -53,7 +60,15 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   const body = Buffer.from(JSON.stringify({ kind: "text", prompt: "What is 12 + 7?" }));
   const prepared: Record<string, string>[] = [];
   for (let i = 0; i < job.count; i++) {
-    const s = await signRequest(signer, { chainId: CHAIN_ID, netuid: NETUID, miner: job.miner, nonce: nonces.next(), requestId: `b${i}`, timeoutMs: 10_000, body });
+    const s = await signRequest(signer, {
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      miner: job.miner,
+      nonce: nonces.next(),
+      requestId: `b${i}`,
+      timeoutMs: 10_000,
+      body,
+    });
     prepared.push({ ...s.headers, "content-type": "application/json", "content-length": String(body.length) });
   }
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
@@ -119,7 +134,12 @@ function pct(xs: number[], p: number): number {
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
-async function sequential(url: string, headersFor: (i: number) => Promise<Record<string, string>>, body: Buffer, n: number): Promise<number[]> {
+async function sequential(
+  url: string,
+  headersFor: (i: number) => Promise<Record<string, string>>,
+  body: Buffer,
+  n: number,
+): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const out: number[] = [];
   try {
@@ -152,7 +172,16 @@ export default async function bench(): Promise<BenchResult> {
     { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
   ]);
   const axon = await createAxon(
-    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 256, queueSize: 1024, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0, metrics: true },
+    {
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      maxConcurrent: 256,
+      queueSize: 1024,
+      ratePerSecond: 1e6,
+      rateBurst: 1e6,
+      ipRatePerSecond: 0,
+      metrics: true,
+    },
     { signer: miner, metagraph, backend: { answer: async () => "19" } },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
@@ -172,17 +201,33 @@ export default async function bench(): Promise<BenchResult> {
     const body = Buffer.from(JSON.stringify({ kind: "text", prompt: "What is 12 + 7?" }));
     const signed = await Promise.all(
       Array.from({ length: 350 }, (_, i) =>
-        signRequest(validator, { chainId: CHAIN_ID, netuid: NETUID, miner: miner.address, nonce: nonces.next(), requestId: `s${i}`, timeoutMs: 10_000, body }),
+        signRequest(validator, {
+          chainId: CHAIN_ID,
+          netuid: NETUID,
+          miner: miner.address,
+          nonce: nonces.next(),
+          requestId: `s${i}`,
+          timeoutMs: 10_000,
+          body,
+        }),
       ),
     );
-    const axonLat = (await sequential(url, async (i) => ({ ...signed[i]!.headers, "content-type": "application/json" }), body, 350)).slice(50);
+    const axonLat = (
+      await sequential(url, async (i) => ({ ...signed[i]!.headers, "content-type": "application/json" }), body, 350)
+    ).slice(50);
     const bare = createServer((req, res) => {
       req.resume();
-      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ v: 1, requestId: "x".repeat(36), text: "19" })));
+      req.on("end", () =>
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ v: 1, requestId: "x".repeat(36), text: "19" })),
+      );
     });
     await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
-    const bareLat = (await sequential(bareUrl, async () => ({ "content-type": "application/json" }), body, 350)).slice(50);
+    const bareLat = (await sequential(bareUrl, async () => ({ "content-type": "application/json" }), body, 350)).slice(
+      50,
+    );
     bare.close();
     result.timeMs!.axon_p50 = round(pct(axonLat, 50));
     result.timeMs!.axon_p99 = round(pct(axonLat, 99));
@@ -220,19 +265,30 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
   const fake = await startFakeOllama({ models: ["bench:latest"], mode: { latencyMs: 50, tokenDelayMs: 5 } });
   const miner = createHotkeySigner(generatePrivateKey());
   const validator = createHotkeySigner(generatePrivateKey());
-  const metagraph = new StaticMetagraph([{ uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 1n, validatorPermit: true }]);
+  const metagraph = new StaticMetagraph([
+    { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 1n, validatorPermit: true },
+  ]);
   const service = new OllamaService({ host: fake.url });
   const axon = await createAxon(
     { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 16, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0 },
-    { signer: miner, metagraph, backend: new OllamaBackend({ service, model: "bench:latest", generationTimeoutMs: 30_000 }) },
+    {
+      signer: miner,
+      metagraph,
+      backend: new OllamaBackend({ service, model: "bench:latest", generationTimeoutMs: 30_000 }),
+    },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
   const dendrite = new Dendrite({ signer: validator, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 30_000 });
   const client = new Ollama({ host: fake.url });
-  const prompt = "Explain why the sky is blue in about twenty short words please, keeping it simple and clear for a child today.";
+  const prompt =
+    "Explain why the sky is blue in about twenty short words please, keeping it simple and clear for a child today.";
   try {
     const direct = async (): Promise<void> => {
-      const it = await client.chat({ model: "bench:latest", messages: [{ role: "user", content: prompt }], stream: true });
+      const it = await client.chat({
+        model: "bench:latest",
+        messages: [{ role: "user", content: prompt }],
+        stream: true,
+      });
       for await (const _ of it) {
         // drain
       }

@@ -38,8 +38,10 @@ export class Admission {
   #seq = 0;
 
   constructor(o: AdmissionOptions) {
-    if (!Number.isInteger(o.maxConcurrent) || o.maxConcurrent < 1) throw new Error(`maxConcurrent=${o.maxConcurrent} must be an integer >= 1`);
-    if (!Number.isInteger(o.queueSize) || o.queueSize < 0) throw new Error(`queueSize=${o.queueSize} must be an integer >= 0`);
+    if (!Number.isInteger(o.maxConcurrent) || o.maxConcurrent < 1)
+      throw new Error(`maxConcurrent=${o.maxConcurrent} must be an integer >= 1`);
+    if (!Number.isInteger(o.queueSize) || o.queueSize < 0)
+      throw new Error(`queueSize=${o.queueSize} must be an integer >= 0`);
     this.#max = o.maxConcurrent;
     this.#queueSize = o.queueSize;
   }
@@ -63,12 +65,17 @@ export class Admission {
       const lowest = this.#queue[this.#queue.length - 1];
       if (lowest === undefined || lowest.priority >= priority) {
         return Promise.reject(
-          new AdmissionRejected("overloaded", `all ${this.#max} slots busy and ${this.#queueSize} requests queued: retry later`),
+          new AdmissionRejected(
+            "overloaded",
+            `all ${this.#max} slots busy and ${this.#queueSize} requests queued: retry later`,
+          ),
         );
       }
       this.#queue.pop();
       lowest.cleanup();
-      lowest.reject(new AdmissionRejected("evicted", "queued request displaced by a validator with more stake: retry later"));
+      lowest.reject(
+        new AdmissionRejected("evicted", "queued request displaced by a validator with more stake: retry later"),
+      );
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { priority, seq: this.#seq++, resolve, reject, cleanup: () => {} };

@@ -7,9 +7,19 @@ export const axonConfigSchema = z
     chainId: z.number().int().nonnegative(),
     netuid: z.number().int().min(0).max(65_535),
     /** Largest request body accepted (413 above). */
-    bodyLimitBytes: z.number().int().min(256).max(64 * 1024 * 1024).default(256 * 1024),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(64 * 1024 * 1024)
+      .default(256 * 1024),
     /** Largest answer the axon will send; a longer one is cut with a backend_error. */
-    maxResponseBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     /** Accepted distance between a nonce's timestamp and the axon's clock, both ways. */
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** How far below a caller's newest nonce an unseen nonce is still accepted (out-of-order arrival). */

@@ -23,7 +23,8 @@ export class RateLimiter {
   readonly #now: () => number;
 
   constructor(o: RateLimitOptions) {
-    if (!(o.perSecond > 0) || !(o.burst >= 1)) throw new Error(`rate limit needs perSecond > 0 and burst >= 1 (got ${o.perSecond}, ${o.burst})`);
+    if (!(o.perSecond > 0) || !(o.burst >= 1))
+      throw new Error(`rate limit needs perSecond > 0 and burst >= 1 (got ${o.perSecond}, ${o.burst})`);
     this.#rate = o.perSecond / 1000;
     this.#burst = o.burst;
     this.#maxKeys = o.maxKeys ?? 4096;

@@ -84,7 +84,12 @@ class Aborted extends Error {
   }
 }
 
-function rejection(reply: FastifyReply, code: AxonErrorCode, reason: string, extra?: Record<string, string>): FastifyReply {
+function rejection(
+  reply: FastifyReply,
+  code: AxonErrorCode,
+  reason: string,
+  extra?: Record<string, string>,
+): FastifyReply {
   if (extra !== undefined) for (const [k, v] of Object.entries(extra)) reply.header(k, v);
   return reply.code(AXON_ERRORS[code]).type(JSON_CONTENT_TYPE).send({ error: code, reason });
 }
@@ -133,7 +138,10 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   const verifier = new SignatureVerifier({ cacheKeys: config.verifierCacheKeys });
   const nonces = new NonceGuard({ skewMs: config.clockSkewMs, reorderMs: config.nonceReorderMs });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
-  const ipLimiter = config.ipRatePerSecond > 0 ? new RateLimiter({ perSecond: config.ipRatePerSecond, burst: config.ipRateBurst, now }) : undefined;
+  const ipLimiter =
+    config.ipRatePerSecond > 0
+      ? new RateLimiter({ perSecond: config.ipRatePerSecond, burst: config.ipRateBurst, now })
+      : undefined;
   const admission = new Admission({ maxConcurrent: config.maxConcurrent, queueSize: config.queueSize });
   const states = new WeakMap<object, RequestState>();
   const running = new Set<AbortController>();
@@ -144,15 +152,35 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     registry,
     requests: registry.counter("axon_requests_total", "Requests answered, by route and HTTP status."),
     rejections: registry.counter("axon_rejections_total", "Requests refused before or instead of work, by error code."),
-    duration: registry.histogram("axon_request_duration_seconds", "Time from request arrival to response end.", LATENCY_BUCKETS),
-    backendDuration: registry.histogram("axon_backend_duration_seconds", "Time the backend took to answer.", LATENCY_BUCKETS),
+    duration: registry.histogram(
+      "axon_request_duration_seconds",
+      "Time from request arrival to response end.",
+      LATENCY_BUCKETS,
+    ),
+    backendDuration: registry.histogram(
+      "axon_backend_duration_seconds",
+      "Time the backend took to answer.",
+      LATENCY_BUCKETS,
+    ),
   };
   registry.gauge("axon_inflight", "Requests running in the backend.", () => admission.active);
   registry.gauge("axon_queued", "Requests waiting for a slot.", () => admission.queued);
-  registry.gauge("axon_metagraph_age_seconds", "Age of the metagraph snapshot in use.", () => deps.metagraph.ageMs() / 1000);
+  registry.gauge(
+    "axon_metagraph_age_seconds",
+    "Age of the metagraph snapshot in use.",
+    () => deps.metagraph.ageMs() / 1000,
+  );
   registry.gauge("axon_metagraph_neurons", "Neurons in the metagraph snapshot in use.", () => deps.metagraph.size);
-  registry.counterFrom("axon_signature_recoveries_total", "Signature checks that needed a full key recovery.", () => verifier.stats.recoveries);
-  registry.counterFrom("axon_signature_cached_checks_total", "Signature checks against a cached validator key.", () => verifier.stats.cachedChecks);
+  registry.counterFrom(
+    "axon_signature_recoveries_total",
+    "Signature checks that needed a full key recovery.",
+    () => verifier.stats.recoveries,
+  );
+  registry.counterFrom(
+    "axon_signature_cached_checks_total",
+    "Signature checks against a cached validator key.",
+    () => verifier.stats.cachedChecks,
+  );
 
   const app = Fastify({
     logger: false,
@@ -165,7 +193,9 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.bodyLimitBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.bodyLimitBytes }, (_req, body, done) =>
+    done(null, body),
+  );
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413) {
@@ -182,7 +212,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   });
 
   app.setNotFoundHandler((request, reply) =>
-    rejection(reply, "not_found", `no route ${request.method} ${request.url.slice(0, 100)}: tasks go to POST ${FORWARD_PATH}`),
+    rejection(
+      reply,
+      "not_found",
+      `no route ${request.method} ${request.url.slice(0, 100)}: tasks go to POST ${FORWARD_PATH}`,
+    ),
   );
 
   // Runs first for every request: timing, metrics on completion, and the whole pre-work gate for tasks.
@@ -243,7 +277,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         };
       }
       if (deps.metagraph.ageMs() === Number.POSITIVE_INFINITY) {
-        return { code: "metagraph_unavailable", reason: "the metagraph has not loaded yet: retry shortly", headers: { "retry-after": "5" } };
+        return {
+          code: "metagraph_unavailable",
+          reason: "the metagraph has not loaded yet: retry shortly",
+          headers: { "retry-after": "5" },
+        };
       }
       const ipWait = ipLimiter?.take(request.ip) ?? 0;
       if (ipWait > 0) {
@@ -258,16 +296,28 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         return { code: "unknown_hotkey", reason: `hotkey ${h.validator} is not registered on subnet ${config.netuid}` };
       }
       if (!neuron.validatorPermit) {
-        return { code: "no_permit", reason: `hotkey ${h.validator} (uid ${neuron.uid}) holds no validator permit on subnet ${config.netuid}` };
+        return {
+          code: "no_permit",
+          reason: `hotkey ${h.validator} (uid ${neuron.uid}) holds no validator permit on subnet ${config.netuid}`,
+        };
       }
       if (neuron.stake < config.minStake) {
-        return { code: "no_permit", reason: `hotkey ${h.validator} stake ${neuron.stake} rao is below this axon's minimum ${config.minStake}` };
+        return {
+          code: "no_permit",
+          reason: `hotkey ${h.validator} stake ${neuron.stake} rao is below this axon's minimum ${config.minStake}`,
+        };
       }
       if (!verifier.verify(requestMessage(h), h.signature, h.validator)) {
-        return { code: "bad_signature", reason: `the signature does not recover to validator ${h.validator} over the v${PROTOCOL_VERSION} request message` };
+        return {
+          code: "bad_signature",
+          reason: `the signature does not recover to validator ${h.validator} over the v${PROTOCOL_VERSION} request message`,
+        };
       }
       if (!nonces.commit(h.validator, h.nonce)) {
-        return { code: "replayed_nonce", reason: `nonce ${h.nonce} was already used or is older than this validator's recent nonces` };
+        return {
+          code: "replayed_nonce",
+          reason: `nonce ${h.nonce} was already used or is older than this validator's recent nonces`,
+        };
       }
       const wait = limiter.take(h.validator);
       if (wait > 0) {
@@ -296,12 +346,17 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     netuid: config.netuid,
     inflight: admission.active,
     queued: admission.queued,
-    metagraph: { neurons: deps.metagraph.size, ageMs: Math.round(Math.min(deps.metagraph.ageMs(), Number.MAX_SAFE_INTEGER)) },
+    metagraph: {
+      neurons: deps.metagraph.size,
+      ageMs: Math.round(Math.min(deps.metagraph.ageMs(), Number.MAX_SAFE_INTEGER)),
+    },
     backend: deps.backend.health?.() ?? {},
   }));
 
   if (config.metrics) {
-    app.get(METRICS_PATH, async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(registry.render()));
+    app.get(METRICS_PATH, async (_request, reply) =>
+      reply.type("text/plain; version=0.0.4; charset=utf-8").send(registry.render()),
+    );
   }
 
   app.post(FORWARD_PATH, async (request, reply) => {
@@ -316,7 +371,8 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     };
 
     const body = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) return refuse("malformed_json", "the body is empty: send the task as JSON");
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      return refuse("malformed_json", "the body is empty: send the task as JSON");
     if (bodyHash(body) !== h.bodyHash) {
       return refuse("body_hash_mismatch", `keccak256 of the body differs from the signed ${h.bodyHash}`);
     }
@@ -354,7 +410,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         }
         return failure(reply, err, h.requestId);
       }
-      const ctx: BackendContext = { signal: ac.signal, deadline: state.deadline, requestId: h.requestId, validator: h.validator };
+      const ctx: BackendContext = {
+        signal: ac.signal,
+        deadline: state.deadline,
+        requestId: h.requestId,
+        validator: h.validator,
+      };
       const t0 = performance.now();
       try {
         if (task.stream === true) return await streamAnswer(reply, task, ctx, h);
@@ -420,7 +481,8 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         metrics.rejections.inc({ error: "deadline_exceeded" });
         return rejection(reply, "deadline_exceeded", "the caller's deadline passed before the answer was complete");
       }
-      if (err.why === "shutdown") return rejection(reply, "overloaded", "the miner is shutting down", { "retry-after": "5" });
+      if (err.why === "shutdown")
+        return rejection(reply, "overloaded", "the miner is shutting down", { "retry-after": "5" });
       reply.hijack(); // the caller is gone: nothing to send
       return undefined;
     }
@@ -430,7 +492,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     }
     log.warn({ err: (err as Error)?.message ?? String(err), requestId }, "backend failed");
     metrics.rejections.inc({ error: "backend_error" });
-    return rejection(reply, "backend_error", `the backend failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`);
+    return rejection(
+      reply,
+      "backend_error",
+      `the backend failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+    );
   }
 
   /**
@@ -438,7 +504,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
    * status; after it, a failure ends the stream with an `err` line. The last line of a complete answer
    * carries keccak256 of every byte before it and the miner's signature.
    */
-  async function streamAnswer(reply: FastifyReply, task: Task, ctx: BackendContext, h: SignedRequestHeaders): Promise<FastifyReply | undefined> {
+  async function streamAnswer(
+    reply: FastifyReply,
+    task: Task,
+    ctx: BackendContext,
+    h: SignedRequestHeaders,
+  ): Promise<FastifyReply | undefined> {
     const answer = deps.backend.answer(task, ctx);
     const it: AsyncIterator<string> = isAsyncIterable(answer)
       ? answer[Symbol.asyncIterator]()
@@ -471,7 +542,8 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         if (r.value.length > 0) {
           const line = Buffer.from(`${JSON.stringify({ t: "d", d: r.value })}\n`, "utf8");
           size += line.length;
-          if (size > config.maxResponseBytes) throw new BackendError(502, "backend_error", `the answer exceeds ${config.maxResponseBytes} bytes`);
+          if (size > config.maxResponseBytes)
+            throw new BackendError(502, "backend_error", `the answer exceeds ${config.maxResponseBytes} bytes`);
           parts.push(line);
           await write(line);
         }

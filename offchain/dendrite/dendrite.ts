@@ -98,7 +98,13 @@ export class Dendrite {
     this.#netuid = o.netuid;
     this.#timeoutMs = o.timeoutMs ?? 12_000;
     this.#maxBytes = o.maxResponseBytes ?? 1024 * 1024;
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxSockets: o.socketsPerHost ?? 8, maxFreeSockets: o.socketsPerHost ?? 8, scheduling: "lifo" as const };
+    const agentOptions = {
+      keepAlive: true,
+      keepAliveMsecs: 15_000,
+      maxSockets: o.socketsPerHost ?? 8,
+      maxFreeSockets: o.socketsPerHost ?? 8,
+      scheduling: "lifo" as const,
+    };
     this.#http = new HttpAgent(agentOptions);
     this.#https = new HttpsAgent(agentOptions);
     this.#log = (o.logger ?? silentLogger()).child({ component: "dendrite" });
@@ -111,11 +117,19 @@ export class Dendrite {
   /** Sends one task to one axon. Never rejects for a peer's behaviour. */
   async query(target: AxonTarget, task: Task, options: QueryOptions = {}): Promise<DendriteResult> {
     const checked = taskSchema.safeParse(task);
-    if (!checked.success) throw new TypeError(`invalid task: ${checked.error.issues[0]?.message ?? "rejected by schema"}`);
+    if (!checked.success)
+      throw new TypeError(`invalid task: ${checked.error.issues[0]?.message ?? "rejected by schema"}`);
     const timeoutMs = Math.min(Math.max(1, Math.floor(options.timeoutMs ?? this.#timeoutMs)), MAX_TIMEOUT_MS);
     const requestId = randomUUID();
     const t0 = performance.now();
-    const fail = (status: number, error: string, reason: string): Failure => ({ ok: false, status, error, reason, latencyMs: performance.now() - t0, requestId });
+    const fail = (status: number, error: string, reason: string): Failure => ({
+      ok: false,
+      status,
+      error,
+      reason,
+      latencyMs: performance.now() - t0,
+      requestId,
+    });
 
     let url: URL;
     try {
@@ -123,7 +137,11 @@ export class Dendrite {
       if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`protocol ${url.protocol}`);
       if (!/^0x[0-9a-fA-F]{40}$/.test(target.hotkey)) throw new Error(`hotkey ${String(target.hotkey)}`);
     } catch (err) {
-      return fail(0, "bad_endpoint", `axon endpoint ${JSON.stringify(String(target.url).slice(0, 100))} is unusable: ${(err as Error).message}`);
+      return fail(
+        0,
+        "bad_endpoint",
+        `axon endpoint ${JSON.stringify(String(target.url).slice(0, 100))} is unusable: ${(err as Error).message}`,
+      );
     }
     if (options.signal?.aborted) return fail(499, "aborted", "cancelled before sending");
 
@@ -133,8 +151,23 @@ export class Dendrite {
     for (let attempt = 0; ; attempt++) {
       const remaining = Math.max(1, Math.floor(deadline - performance.now()));
       try {
-        const text = await this.#exchange(url, target, requestId, body, remaining, options, checked.data.stream === true);
-        return { ok: true, status: 200, text: text.text, latencyMs: performance.now() - t0, requestId, streamed: text.streamed };
+        const text = await this.#exchange(
+          url,
+          target,
+          requestId,
+          body,
+          remaining,
+          options,
+          checked.data.stream === true,
+        );
+        return {
+          ok: true,
+          status: 200,
+          text: text.text,
+          latencyMs: performance.now() - t0,
+          requestId,
+          streamed: text.streamed,
+        };
       } catch (err) {
         if (err instanceof PeerFailure) return fail(err.status, err.code, err.reason);
         const e = err as NodeJS.ErrnoException & { retryable?: boolean };
@@ -147,7 +180,11 @@ export class Dendrite {
   }
 
   /** Queries many axons at once; results are in the order of `targets`. */
-  async queryMany(targets: readonly AxonTarget[], task: Task | ((t: AxonTarget) => Task), options: QueryManyOptions = {}): Promise<DendriteResult[]> {
+  async queryMany(
+    targets: readonly AxonTarget[],
+    task: Task | ((t: AxonTarget) => Task),
+    options: QueryManyOptions = {},
+  ): Promise<DendriteResult[]> {
     const results = new Array<DendriteResult>(targets.length);
     const limit = Math.max(1, Math.min(options.concurrency ?? targets.length, targets.length));
     let next = 0;
@@ -242,7 +279,12 @@ export class Dendrite {
     });
   }
 
-  async #read(res: IncomingMessage, target: AxonTarget, requestId: string, options: QueryOptions): Promise<{ text: string; streamed: boolean }> {
+  async #read(
+    res: IncomingMessage,
+    target: AxonTarget,
+    requestId: string,
+    options: QueryOptions,
+  ): Promise<{ text: string; streamed: boolean }> {
     const status = res.statusCode ?? 0;
     const type = String(res.headers["content-type"] ?? "");
     if (status !== 200) {
@@ -254,13 +296,23 @@ export class Dendrite {
       } catch {
         // not JSON: reported as http_<status>
       }
-      throw new PeerFailure(status, parsed?.error ?? `http_${status}`, parsed?.reason ?? (raw.toString("utf8").slice(0, 200) || `HTTP ${status}`));
+      throw new PeerFailure(
+        status,
+        parsed?.error ?? `http_${status}`,
+        parsed?.reason ?? (raw.toString("utf8").slice(0, 200) || `HTTP ${status}`),
+      );
     }
-    if (type.startsWith(NDJSON_CONTENT_TYPE)) return { text: await this.#readStream(res, target, requestId, options), streamed: true };
+    if (type.startsWith(NDJSON_CONTENT_TYPE))
+      return { text: await this.#readStream(res, target, requestId, options), streamed: true };
     const bytes = await readAll(res, this.#maxBytes, false);
     const hash = bodyHash(bytes);
     const claimed = res.headers[RH.bodyHash];
-    if (claimed !== hash) throw new PeerFailure(502, "bad_response", `response body hash ${String(claimed).slice(0, 70)} does not match its bytes`);
+    if (claimed !== hash)
+      throw new PeerFailure(
+        502,
+        "bad_response",
+        `response body hash ${String(claimed).slice(0, 70)} does not match its bytes`,
+      );
     this.#checkSignature(target, requestId, hash, res.headers[RH.signature]);
     let json: unknown;
     try {
@@ -269,13 +321,20 @@ export class Dendrite {
       throw new PeerFailure(502, "bad_response", "signed response body is not JSON");
     }
     const parsed = textResponseSchema.safeParse(json);
-    if (!parsed.success) throw new PeerFailure(502, "bad_response", `response body does not match the v1 schema: ${parsed.error.issues[0]?.message}`);
-    if (parsed.data.requestId !== requestId) throw new PeerFailure(502, "bad_response", "response is for another request id");
+    if (!parsed.success)
+      throw new PeerFailure(
+        502,
+        "bad_response",
+        `response body does not match the v1 schema: ${parsed.error.issues[0]?.message}`,
+      );
+    if (parsed.data.requestId !== requestId)
+      throw new PeerFailure(502, "bad_response", "response is for another request id");
     return { text: parsed.data.text, streamed: false };
   }
 
   #checkSignature(target: AxonTarget, requestId: string, hash: Hex, signature: unknown): void {
-    if (typeof signature !== "string") throw new PeerFailure(502, "unsigned_response", "the answer carries no miner signature");
+    if (typeof signature !== "string")
+      throw new PeerFailure(502, "unsigned_response", "the answer carries no miner signature");
     const message = responseMessage({
       chainId: this.#chainId,
       netuid: this.#netuid,
@@ -286,12 +345,24 @@ export class Dendrite {
     });
     if (!this.#verifier.verify(message, signature, target.hotkey)) {
       const signer = recoverSigner(message, signature);
-      this.#log.warn({ miner: target.hotkey, url: target.url, recovered: signer }, "answer not signed by the target miner");
-      throw new PeerFailure(502, "bad_signature", `the answer is signed by ${signer ?? "nobody (invalid signature)"}, not by miner ${target.hotkey}`);
+      this.#log.warn(
+        { miner: target.hotkey, url: target.url, recovered: signer },
+        "answer not signed by the target miner",
+      );
+      throw new PeerFailure(
+        502,
+        "bad_signature",
+        `the answer is signed by ${signer ?? "nobody (invalid signature)"}, not by miner ${target.hotkey}`,
+      );
     }
   }
 
-  async #readStream(res: IncomingMessage, target: AxonTarget, requestId: string, options: QueryOptions): Promise<string> {
+  async #readStream(
+    res: IncomingMessage,
+    target: AxonTarget,
+    requestId: string,
+    options: QueryOptions,
+  ): Promise<string> {
     const signedParts: Buffer[] = [];
     let signedBytes = 0;
     let pending: Buffer = Buffer.alloc(0);
@@ -306,7 +377,12 @@ export class Dendrite {
       } catch {
         throw new PeerFailure(502, "bad_response", "a stream line is not JSON");
       }
-      if (!frame.success) throw new PeerFailure(502, "bad_response", `a stream line does not match the v1 schema: ${frame.error.issues[0]?.message}`);
+      if (!frame.success)
+        throw new PeerFailure(
+          502,
+          "bad_response",
+          `a stream line does not match the v1 schema: ${frame.error.issues[0]?.message}`,
+        );
       const f = frame.data;
       if (f.t === "d") {
         signedParts.push(line, NEWLINE);
@@ -323,7 +399,8 @@ export class Dendrite {
     };
     for await (const chunk of res as AsyncIterable<Buffer>) {
       total += chunk.length;
-      if (total > this.#maxBytes) throw new PeerFailure(502, "response_too_large", `the answer exceeds ${this.#maxBytes} bytes`);
+      if (total > this.#maxBytes)
+        throw new PeerFailure(502, "response_too_large", `the answer exceeds ${this.#maxBytes} bytes`);
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let nl: number;
       while ((nl = pending.indexOf(0x0a)) >= 0) {

@@ -5,7 +5,13 @@
  */
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { snapshotSchema, type MetagraphSnapshot, type MetagraphSource, type MetagraphView, type NeuronInfo } from "./types.js";
+import {
+  snapshotSchema,
+  type MetagraphSnapshot,
+  type MetagraphSource,
+  type MetagraphView,
+  type NeuronInfo,
+} from "./types.js";
 
 export interface MetagraphCacheOptions {
   source: MetagraphSource;
@@ -46,7 +52,9 @@ export class MetagraphCache implements MetagraphView {
   /** Loads the first snapshot (throws when it cannot: an axon must not start blind) and starts the timer. */
   async start(): Promise<void> {
     if (!(await this.refresh())) {
-      throw new Error(`could not load the metagraph of subnet ${this.#netuid}: check the chain RPC (see the log for the cause)`);
+      throw new Error(
+        `could not load the metagraph of subnet ${this.#netuid}: check the chain RPC (see the log for the cause)`,
+      );
     }
     this.#timer ??= setInterval(() => void this.refresh(), this.#refreshMs);
     this.#timer.unref();
@@ -69,9 +77,13 @@ export class MetagraphCache implements MetagraphView {
     try {
       const raw = await this.#source();
       const parsed = snapshotSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`invalid snapshot: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new Error(
+          `invalid snapshot: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+        );
       const snap = raw;
-      if (snap.netuid !== this.#netuid) throw new Error(`snapshot is of subnet ${snap.netuid}, expected ${this.#netuid}`);
+      if (snap.netuid !== this.#netuid)
+        throw new Error(`snapshot is of subnet ${snap.netuid}, expected ${this.#netuid}`);
       const byHotkey = new Map<string, NeuronInfo>();
       for (const n of snap.neurons) {
         const key = n.hotkey.toLowerCase();
@@ -86,7 +98,10 @@ export class MetagraphCache implements MetagraphView {
       return true;
     } catch (err) {
       this.stats.failures++;
-      this.#log.warn({ err: (err as Error).message, ageMs: this.ageMs() }, "metagraph refresh failed; keeping the previous snapshot");
+      this.#log.warn(
+        { err: (err as Error).message, ageMs: this.ageMs() },
+        "metagraph refresh failed; keeping the previous snapshot",
+      );
       return false;
     }
   }
@@ -110,7 +125,9 @@ export class MetagraphCache implements MetagraphView {
 
   /** Neurons holding a validator permit, highest stake first. */
   validators(): NeuronInfo[] {
-    return [...this.#byHotkey.values()].filter((n) => n.validatorPermit).sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : a.uid - b.uid));
+    return [...this.#byHotkey.values()]
+      .filter((n) => n.validatorPermit)
+      .sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : a.uid - b.uid));
   }
 
   /** Neurons that published an axon endpoint. */

@@ -15,8 +15,18 @@ const limitsSchema = z
     rateBurst: z.number().int().min(1).max(10_000).default(20),
     /** Per-source-IP limit applied before signature checks (0 = off). */
     ipRatePerSecond: z.number().min(0).max(100_000).default(200),
-    bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
-    maxResponseBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(256 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
     maxTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** The miner's own cap on one generation (504 past it). */
@@ -47,7 +57,10 @@ export const minerConfigSchema = z
     /** The URL validators use (published with serveAxon). Required off local networks. */
     externalUrl: z.string().url().optional(),
     model: z.string().min(1).default("llama3.2:1b"),
-    ollamaHost: z.string().min(1).default(() => ollamaHostFromEnv()),
+    ollamaHost: z
+      .string()
+      .min(1)
+      .default(() => ollamaHostFromEnv()),
     /** Run the built-in deterministic fake Ollama instead of a real one (local networks, demos). */
     fakeOllama: z.boolean().default(false),
     /** Register the hotkey when it is not registered yet (needs maxBurn). */
@@ -63,7 +76,11 @@ export const minerConfigSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.register && c.maxBurn === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["maxBurn"], message: "--register needs --max-burn <TAO>: the most you accept to burn" });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["maxBurn"],
+        message: "--register needs --max-burn <TAO>: the most you accept to burn",
+      });
     }
     if (c.serve && c.externalUrl === undefined && !(LOCAL_NETWORKS as readonly string[]).includes(c.network)) {
       ctx.addIssue({
@@ -73,7 +90,11 @@ export const minerConfigSchema = z
       });
     }
     if (c.externalUrl !== undefined && !/^https?:\/\//.test(c.externalUrl)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["externalUrl"], message: "the external URL must start with http:// or https://" });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["externalUrl"],
+        message: "the external URL must start with http:// or https://",
+      });
     }
   });
 

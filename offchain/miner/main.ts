@@ -22,7 +22,8 @@ function int(name: string): (v: string) => number {
 function num(name: string): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number (got ${JSON.stringify(v)})`);
+    if (v.trim() === "" || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a number (got ${JSON.stringify(v)})`);
     return n;
   };
 }
@@ -111,7 +112,12 @@ export async function buildMinerDeps(
   logger: Logger,
   wire: (req: MinerWiringRequest) => Promise<MinerWiring> = connectMinerChain,
 ): Promise<MinerDeps> {
-  const { chain, hotkey } = await wire({ network: config.network, netuid: config.netuid, wallet: config.wallet, hotkey: config.hotkey });
+  const { chain, hotkey } = await wire({
+    network: config.network,
+    netuid: config.netuid,
+    wallet: config.wallet,
+    hotkey: config.hotkey,
+  });
   return { chain, hotkey, logger };
 }
 
@@ -142,7 +148,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
  * SIGINT/SIGTERM: close the miner (stop accepting, abort running generations, close Ollama streams and the
  * metagraph timer), then exit 0; a second signal exits 1 at once. Returns a function removing the handlers.
  */
-export function installShutdown(miner: { close(): Promise<void> }, logger: Logger, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+export function installShutdown(
+  miner: { close(): Promise<void> },
+  logger: Logger,
+  exit: (code: number) => void = (c) => process.exit(c),
+): () => void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {

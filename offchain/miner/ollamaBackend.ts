@@ -40,7 +40,12 @@ export class OllamaBackend implements Backend {
   }
 
   health(): Record<string, unknown> {
-    return { ollama: this.#up ? "up" : "down", host: this.#service.host, model: this.#model, ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }) };
+    return {
+      ollama: this.#up ? "up" : "down",
+      host: this.#service.host,
+      model: this.#model,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+    };
   }
 
   async *#generate(task: Task, ctx: BackendContext): AsyncGenerator<string> {
@@ -54,7 +59,11 @@ export class OllamaBackend implements Backend {
       ac.abort(new Error("generation timeout"));
     }, this.#timeoutMs);
     try {
-      for await (const piece of this.#service.stream(this.#model, task.prompt, { signal: ac.signal, maxTokens: task.maxTokens })) yield piece;
+      for await (const piece of this.#service.stream(this.#model, task.prompt, {
+        signal: ac.signal,
+        maxTokens: task.maxTokens,
+      }))
+        yield piece;
       this.stats.answered++;
       this.#markUp();
     } catch (err) {
@@ -62,7 +71,11 @@ export class OllamaBackend implements Backend {
       this.stats.failed++;
       if (timedOut) {
         this.stats.timedOut++;
-        throw new BackendError(504, "backend_timeout", `Ollama did not finish within the miner's ${this.#timeoutMs} ms generation limit`);
+        throw new BackendError(
+          504,
+          "backend_timeout",
+          `Ollama did not finish within the miner's ${this.#timeoutMs} ms generation limit`,
+        );
       }
       if (err instanceof OllamaUnreachableError) {
         this.#markDown(err.message);
@@ -83,7 +96,8 @@ export class OllamaBackend implements Backend {
 
   #markDown(reason: string): void {
     this.#lastError = reason;
-    if (this.#up) this.#log.warn({ host: this.#service.host, reason }, "Ollama is failing: answering 502 until it recovers");
+    if (this.#up)
+      this.#log.warn({ host: this.#service.host, reason }, "Ollama is failing: answering 502 until it recovers");
     this.#up = false;
   }
 

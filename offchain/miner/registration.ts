@@ -40,16 +40,25 @@ export interface EnsureRegisteredOptions {
 }
 
 /** Returns the receipt when it registered, undefined when the hotkey already was. */
-export async function ensureRegistered(chain: MinerChain, o: EnsureRegisteredOptions): Promise<RegistrationReceipt | undefined> {
+export async function ensureRegistered(
+  chain: MinerChain,
+  o: EnsureRegisteredOptions,
+): Promise<RegistrationReceipt | undefined> {
   if (await chain.isRegistered(o.netuid, o.hotkey)) {
     o.logger.info({ netuid: o.netuid, hotkey: o.hotkey }, "hotkey already registered");
     return undefined;
   }
   if (!o.register || o.maxBurn === undefined) throw new NotRegisteredError(o.netuid, o.hotkey);
   const cost = await chain.burnCost(o.netuid);
-  o.logger.info({ netuid: o.netuid, burn: formatTao(cost), maxBurn: formatTao(o.maxBurn) }, `registration burn is ${formatTao(cost)}`);
+  o.logger.info(
+    { netuid: o.netuid, burn: formatTao(cost), maxBurn: formatTao(o.maxBurn) },
+    `registration burn is ${formatTao(cost)}`,
+  );
   if (cost > o.maxBurn) throw new BurnTooHighError(o.netuid, cost, o.maxBurn);
   const receipt = await chain.register(o.netuid, o.maxBurn);
-  o.logger.info({ netuid: o.netuid, uid: receipt.uid, burned: formatTao(receipt.burned), tx: receipt.txHash }, "registered");
+  o.logger.info(
+    { netuid: o.netuid, uid: receipt.uid, burned: formatTao(receipt.burned), tx: receipt.txHash },
+    "registered",
+  );
   return receipt;
 }

@@ -82,11 +82,25 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     if (pulled) log.info({ model: config.model }, "model pulled");
     await ollama.warm(config.model);
     const residency = await ollama.residency(config.model);
-    if (residency.onGpu) log.info({ model: config.model, processor: residency.processor, vramBytes: residency.vramBytes }, "model loaded on the GPU");
-    else log.warn({ model: config.model, processor: residency.processor }, "model is not on a GPU: answers will be slow and may miss deadlines");
+    if (residency.onGpu)
+      log.info(
+        { model: config.model, processor: residency.processor, vramBytes: residency.vramBytes },
+        "model loaded on the GPU",
+      );
+    else
+      log.warn(
+        { model: config.model, processor: residency.processor },
+        "model is not on a GPU: answers will be slow and may miss deadlines",
+      );
 
     // 2. Registration.
-    await ensureRegistered(deps.chain, { netuid: config.netuid, hotkey, register: config.register, maxBurn: config.maxBurn, logger: log });
+    await ensureRegistered(deps.chain, {
+      netuid: config.netuid,
+      hotkey,
+      register: config.register,
+      maxBurn: config.maxBurn,
+      logger: log,
+    });
 
     // 3. Metagraph and axon.
     const metagraph = new MetagraphCache({
@@ -97,7 +111,12 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     });
     await metagraph.start();
     cleanups.push(() => metagraph.stop());
-    const backend = new OllamaBackend({ service: ollama, model: config.model, generationTimeoutMs: config.limits.generationTimeoutMs, logger: deps.logger });
+    const backend = new OllamaBackend({
+      service: ollama,
+      model: config.model,
+      generationTimeoutMs: config.limits.generationTimeoutMs,
+      logger: deps.logger,
+    });
     const l = config.limits;
     const axon = await createAxon(
       {

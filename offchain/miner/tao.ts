@@ -4,7 +4,8 @@ export const RAO_PER_TAO = 1_000_000_000n;
 /** "1.5" → 1_500_000_000n. At most 9 decimals, no sign, no exponent. */
 export function parseTao(text: string): bigint {
   const m = /^(\d{1,12})(?:\.(\d{1,9}))?$/.exec(text.trim());
-  if (m === null) throw new Error(`${JSON.stringify(text)} is not a TAO amount: write it like 1 or 0.25 (at most 9 decimals)`);
+  if (m === null)
+    throw new Error(`${JSON.stringify(text)} is not a TAO amount: write it like 1 or 0.25 (at most 9 decimals)`);
   return BigInt(m[1]!) * RAO_PER_TAO + BigInt((m[2] ?? "").padEnd(9, "0"));
 }
 

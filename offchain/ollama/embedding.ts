@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 
 export function hashEmbedding(text: string, dims = 64): number[] {
-  if (!Number.isInteger(dims) || dims < 2 || dims > 8192) throw new Error(`embedding dims=${dims} must be an integer in [2, 8192]`);
+  if (!Number.isInteger(dims) || dims < 2 || dims > 8192)
+    throw new Error(`embedding dims=${dims} must be an integer in [2, 8192]`);
   const v = new Array<number>(dims).fill(0);
   const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   for (const t of tokens.length > 0 ? tokens : [text]) {

@@ -82,7 +82,6 @@ export interface FakeOllama {
 const VERSION = "0.12.0-fake";
 const MAX_BODY = 8 * 1024 * 1024;
 
-
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -103,11 +102,23 @@ interface ModelInfo {
 
 function modelInfo(name: string): ModelInfo {
   const digest = createHash("sha256").update(name).digest("hex");
-  return { name, digest, size: 500_000_000 + (parseInt(digest.slice(0, 6), 16) % 1_500_000_000), modified_at: "2025-01-01T00:00:00Z" };
+  return {
+    name,
+    digest,
+    size: 500_000_000 + (parseInt(digest.slice(0, 6), 16) % 1_500_000_000),
+    modified_at: "2025-01-01T00:00:00Z",
+  };
 }
 
 function details(name: string): Record<string, unknown> {
-  return { parent_model: "", format: "gguf", family: name.split(/[:.\d]/)[0] || "fake", families: null, parameter_size: "1B", quantization_level: "Q4_K_M" };
+  return {
+    parent_model: "",
+    format: "gguf",
+    family: name.split(/[:.\d]/)[0] || "fake",
+    families: null,
+    parameter_size: "1B",
+    quantization_level: "Q4_K_M",
+  };
 }
 
 /** The deterministic answer the fake model gives to a prompt. */
@@ -134,15 +145,31 @@ class HttpError extends Error {
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const host = options.host ?? "127.0.0.1";
   const installed = new Map<string, ModelInfo>();
-  for (const m of options.models ?? ["llama3.2:1b"]) installed.set(normalizeModelName(m), modelInfo(normalizeModelName(m)));
+  for (const m of options.models ?? ["llama3.2:1b"])
+    installed.set(normalizeModelName(m), modelInfo(normalizeModelName(m)));
   const loaded = new Map<string, number>(); // model → expires at (ms)
   const gpu = options.gpu ?? true;
   const dims = options.embeddingDims ?? 64;
   const pullSteps = options.pullSteps ?? 5;
   const pullStepMs = options.pullStepMs ?? 10;
   const random = mulberry32(options.seed ?? 1);
-  let mode: FakeOllamaMode = { latencyMs: 0, tokenDelayMs: 0, errorRate: 0, wrongAnswers: false, down: false, hang: false, ...options.mode };
-  const stats: FakeOllamaStats = { requests: {}, generations: 0, completed: 0, aborted: 0, injectedErrors: 0, pulls: 0 };
+  let mode: FakeOllamaMode = {
+    latencyMs: 0,
+    tokenDelayMs: 0,
+    errorRate: 0,
+    wrongAnswers: false,
+    down: false,
+    hang: false,
+    ...options.mode,
+  };
+  const stats: FakeOllamaStats = {
+    requests: {},
+    generations: 0,
+    completed: 0,
+    aborted: 0,
+    injectedErrors: 0,
+    pulls: 0,
+  };
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
   let listening = false;
@@ -182,7 +209,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
 
   function sendJson(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -202,7 +232,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     } catch {
       throw new HttpError(400, "invalid character in request body: not JSON");
     }
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new HttpError(400, "request body must be a JSON object");
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      throw new HttpError(400, "request body must be a JSON object");
     return v as Record<string, unknown>;
   }
 
@@ -273,13 +304,24 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     keepAlive(model, body);
     const all = pieces(fakeAnswer(model, prompt, mode.wrongAnswers));
     const options = (body.options ?? {}) as Record<string, unknown>;
-    const limit = typeof options.num_predict === "number" && options.num_predict > 0 ? Math.floor(options.num_predict) : Number.POSITIVE_INFINITY;
+    const limit =
+      typeof options.num_predict === "number" && options.num_predict > 0
+        ? Math.floor(options.num_predict)
+        : Number.POSITIVE_INFINITY;
     const out = all.slice(0, Math.min(all.length, limit));
     const done_reason = out.length < all.length ? "length" : "stop";
     const t0 = process.hrtime.bigint();
     const stats_ = (): Record<string, unknown> => {
       const ns = Number(process.hrtime.bigint() - t0);
-      return { done_reason, total_duration: ns, load_duration: 0, prompt_eval_count: pieces(prompt).length, prompt_eval_duration: 0, eval_count: out.length, eval_duration: ns };
+      return {
+        done_reason,
+        total_duration: ns,
+        load_duration: 0,
+        prompt_eval_count: pieces(prompt).length,
+        prompt_eval_duration: 0,
+        eval_count: out.length,
+        eval_duration: ns,
+      };
     };
     if (!(await sleep(mode.latencyMs, res))) {
       stats.aborted++;
@@ -319,7 +361,12 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       return sendJson(res, 200, { embedding: hashEmbedding(prompt, dims) });
     }
     const input = body.input;
-    const texts = typeof input === "string" ? [input] : Array.isArray(input) && input.every((x) => typeof x === "string") ? (input as string[]) : undefined;
+    const texts =
+      typeof input === "string"
+        ? [input]
+        : Array.isArray(input) && input.every((x) => typeof x === "string")
+          ? (input as string[])
+          : undefined;
     if (texts === undefined) throw new HttpError(400, "input must be a string or an array of strings");
     if (!(await sleep(mode.latencyMs, res))) return;
     sendJson(res, 200, {
@@ -336,7 +383,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const raw = body.model ?? body.name;
     if (typeof raw !== "string" || raw === "") throw new HttpError(400, "model is required");
     const name = normalizeModelName(raw);
-    const allowed = options.pullable === undefined || options.pullable === "any" || options.pullable.map(normalizeModelName).includes(name);
+    const allowed =
+      options.pullable === undefined ||
+      options.pullable === "any" ||
+      options.pullable.map(normalizeModelName).includes(name);
     const stream = body.stream !== false;
     stats.pulls++;
     const info = modelInfo(name);
@@ -357,7 +407,12 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     }
     for (let i = 1; i <= pullSteps; i++) {
       if (!(await sleep(pullStepMs, res))) return;
-      send({ status: `pulling ${info.digest.slice(0, 12)}`, digest: `sha256:${info.digest}`, total: info.size, completed: Math.floor((info.size * i) / pullSteps) });
+      send({
+        status: `pulling ${info.digest.slice(0, 12)}`,
+        digest: `sha256:${info.digest}`,
+        total: info.size,
+        completed: Math.floor((info.size * i) / pullSteps),
+      });
     }
     send({ status: "verifying sha256 digest" });
     send({ status: "writing manifest" });
@@ -366,7 +421,15 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   }
 
   function listing(name: string, info: ModelInfo, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { name, model: name, modified_at: info.modified_at, size: info.size, digest: info.digest, details: details(name), ...extra };
+    return {
+      name,
+      model: name,
+      modified_at: info.modified_at,
+      size: info.size,
+      digest: info.digest,
+      details: details(name),
+      ...extra,
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -384,7 +447,14 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (req.method === "POST" && path === "/api/pull") return pull(req, res);
     if (req.method === "POST" && path === "/api/show") {
       const model = requireModel(await readJson(req));
-      return sendJson(res, 200, { license: "", modelfile: "", parameters: "", template: "{{ .Prompt }}", details: details(model), model_info: {} });
+      return sendJson(res, 200, {
+        license: "",
+        modelfile: "",
+        parameters: "",
+        template: "{{ .Prompt }}",
+        details: details(model),
+        model_info: {},
+      });
     }
     if (req.method === "GET" && path === "/api/tags") {
       return sendJson(res, 200, { models: [...installed.entries()].map(([n, i]) => listing(n, i)) });

@@ -2,6 +2,14 @@
 export * from "./service.js";
 export * from "./models.js";
 export { PullProgress, type PullFrame } from "./progress.js";
-export { startFakeOllama, fakeAnswer, pieces, type FakeOllama, type FakeOllamaMode, type FakeOllamaOptions, type FakeOllamaStats } from "./fakeServer.js";
+export {
+  startFakeOllama,
+  fakeAnswer,
+  pieces,
+  type FakeOllama,
+  type FakeOllamaMode,
+  type FakeOllamaOptions,
+  type FakeOllamaStats,
+} from "./fakeServer.js";
 export { solve, wrongAnswer, formatNumber } from "./solver.js";
 export { hashEmbedding, cosine } from "./embedding.js";

@@ -39,7 +39,10 @@ export class PullProgress {
     if (this.#out.isTTY === true) {
       const width = 24;
       const filled = pct === undefined ? 0 : Math.round((pct / 100) * width);
-      const bar = pct === undefined ? "" : ` [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(pct).padStart(3)}%  ${bytes(f.completed ?? 0)} / ${bytes(f.total ?? 0)}`;
+      const bar =
+        pct === undefined
+          ? ""
+          : ` [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(pct).padStart(3)}%  ${bytes(f.completed ?? 0)} / ${bytes(f.total ?? 0)}`;
       const line = `pulling ${this.#model}: ${f.status}${bar}`;
       const cols = this.#out.columns ?? 120;
       this.#out.write(`\r${line.slice(0, cols - 1).padEnd(Math.min(cols - 1, line.length + 8))}`);
@@ -49,7 +52,9 @@ export class PullProgress {
     const phase = f.status.startsWith("pulling ") && hasBar ? "download" : f.status;
     const quarter = pct === undefined ? -1 : Math.floor(pct / 25);
     if (phase !== this.#lastStatus || (pct !== undefined && quarter > this.#lastQuarter)) {
-      this.#out.write(`pulling ${this.#model}: ${f.status}${pct === undefined ? "" : ` ${pct}% (${bytes(f.completed ?? 0)} / ${bytes(f.total ?? 0)})`}\n`);
+      this.#out.write(
+        `pulling ${this.#model}: ${f.status}${pct === undefined ? "" : ` ${pct}% (${bytes(f.completed ?? 0)} / ${bytes(f.total ?? 0)})`}\n`,
+      );
       this.#lastStatus = phase;
       this.#lastQuarter = phase === "download" ? quarter : -1;
     }

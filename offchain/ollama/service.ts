@@ -60,11 +60,26 @@ export interface OllamaServiceOptions {
   logger?: Logger;
 }
 
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** True for "could not talk to the server at all" (refused, reset, DNS, socket closed). */
 export function isConnectionError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = (e as Error & { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e instanceof Error && depth < 4;
+    e = (e as Error & { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== undefined && CONNECTION_CODES.has(code)) return true;
     if (e.name === "TypeError" && /fetch failed|terminated|other side closed/i.test(e.message)) return true;
@@ -96,12 +111,17 @@ export class OllamaService {
 
   /** A client whose every fetch is bounded by `signal` (and the control timeout when `timed`). */
   #client(signal?: AbortSignal, timed = true): Ollama {
-    const limits = [signal, timed ? AbortSignal.timeout(this.#timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+    const limits = [signal, timed ? AbortSignal.timeout(this.#timeoutMs) : undefined].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
     const bound = limits.length === 0 ? undefined : limits.length === 1 ? limits[0] : AbortSignal.any(limits);
     const fetchWith: typeof fetch = (input, init) => {
       const own = init?.signal ?? undefined;
       const all = [own, bound].filter((s): s is AbortSignal => s !== undefined && s !== null);
-      return fetch(input, { ...init, signal: all.length === 0 ? undefined : all.length === 1 ? all[0] : AbortSignal.any(all) });
+      return fetch(input, {
+        ...init,
+        signal: all.length === 0 ? undefined : all.length === 1 ? all[0] : AbortSignal.any(all),
+      });
     };
     return new Ollama({ host: this.host, fetch: fetchWith });
   }
@@ -150,7 +170,10 @@ export class OllamaService {
   }
 
   /** Pulls the model when it is missing, with a progress bar on `progressOut` (stderr by default). */
-  async ensureModel(model: string, progressOut: Writable & { isTTY?: boolean } = process.stderr): Promise<{ pulled: boolean }> {
+  async ensureModel(
+    model: string,
+    progressOut: Writable & { isTTY?: boolean } = process.stderr,
+  ): Promise<{ pulled: boolean }> {
     if (await this.hasModel(model)) return { pulled: false };
     this.#log.info({ model }, "model missing: pulling it");
     const bar = new PullProgress(progressOut, model);
@@ -159,14 +182,20 @@ export class OllamaService {
     } finally {
       bar.done();
     }
-    if (!(await this.hasModel(model))) throw new Error(`pulled ${model} but Ollama does not list it: check the model name`);
+    if (!(await this.hasModel(model)))
+      throw new Error(`pulled ${model} but Ollama does not list it: check the model name`);
     return { pulled: true };
   }
 
   /** Loads the model into memory (an empty generation), so the first task does not pay the load. */
   async warm(model: string, timeoutMs = 300_000): Promise<void> {
     try {
-      await this.#client(AbortSignal.timeout(timeoutMs), false).generate({ model, prompt: "", keep_alive: this.#keepAlive, stream: false });
+      await this.#client(AbortSignal.timeout(timeoutMs), false).generate({
+        model,
+        prompt: "",
+        keep_alive: this.#keepAlive,
+        stream: false,
+      });
     } catch (err) {
       throw this.#wrap(err);
     }
@@ -177,7 +206,8 @@ export class OllamaService {
     const want = normalizeModelName(model);
     const ps = await this.#call((c) => c.ps());
     const m = ps.models.find((x) => normalizeModelName(x.name) === want || normalizeModelName(x.model) === want);
-    if (m === undefined) return { model, loaded: false, sizeBytes: 0, vramBytes: 0, onGpu: false, processor: "not loaded" };
+    if (m === undefined)
+      return { model, loaded: false, sizeBytes: 0, vramBytes: 0, onGpu: false, processor: "not loaded" };
     const size = m.size;
     const vram = m.size_vram;
     const gpuPct = size > 0 ? Math.round((vram / size) * 100) : 0;

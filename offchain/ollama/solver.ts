@@ -167,7 +167,13 @@ function evaluate(tokens: Tok[]): Q {
 function solveArithmetic(p: string): string | undefined {
   const m = /^(?:what is|what's|compute|calculate|evaluate|how much is|solve)\s+(.+)$/.exec(p);
   const expr = m?.[1] ?? p;
-  if (!/\d/.test(expr) || !/^[\d\s.+\-*/×÷^()x]*(?:(?:plus|minus|times|multiplied by|divided by|over|to the power of)[\d\s.+\-*/×÷^()x]*)*$/.test(expr)) return undefined;
+  if (
+    !/\d/.test(expr) ||
+    !/^[\d\s.+\-*/×÷^()x]*(?:(?:plus|minus|times|multiplied by|divided by|over|to the power of)[\d\s.+\-*/×÷^()x]*)*$/.test(
+      expr,
+    )
+  )
+    return undefined;
   const tokens = tokenize(expr);
   if (tokens.length < 2 && m === null) return undefined; // a bare number is not a question
   try {
@@ -271,11 +277,19 @@ function quoted(m: RegExpExecArray, i: number): string {
 function solveStrings(original: string): string | undefined {
   const p = original;
   let m: RegExpExecArray | null;
-  if ((m = new RegExp(`^reverse (?:the )?(?:string |word |text )?${Q_STR}$`, "i").exec(p))) return [...quoted(m, 1)].reverse().join("");
-  if ((m = new RegExp(`^(?:what is )?(?:the )?(?:length of|number of characters in|how many characters (?:are )?in) (?:the )?(?:string )?${Q_STR}$`, "i").exec(p))) {
+  if ((m = new RegExp(`^reverse (?:the )?(?:string |word |text )?${Q_STR}$`, "i").exec(p)))
+    return [...quoted(m, 1)].reverse().join("");
+  if (
+    (m = new RegExp(
+      `^(?:what is )?(?:the )?(?:length of|number of characters in|how many characters (?:are )?in) (?:the )?(?:string )?${Q_STR}$`,
+      "i",
+    ).exec(p))
+  ) {
     return String([...quoted(m, 1)].length);
   }
-  if ((m = new RegExp(`^(?:convert )?(?:the )?(?:string )?${Q_STR} (?:to|in|into) (upper|lower) ?case$`, "i").exec(p))) {
+  if (
+    (m = new RegExp(`^(?:convert )?(?:the )?(?:string )?${Q_STR} (?:to|in|into) (upper|lower) ?case$`, "i").exec(p))
+  ) {
     return m[3]!.toLowerCase() === "upper" ? quoted(m, 1).toUpperCase() : quoted(m, 1).toLowerCase();
   }
   if ((m = new RegExp(`^(upper|lower) ?case (?:the )?(?:string )?${Q_STR}$`, "i").exec(p))) {
@@ -287,7 +301,8 @@ function solveStrings(original: string): string | undefined {
     if (needle === "") return undefined;
     return String(hay.split(needle).length - 1);
   }
-  if ((m = new RegExp(`^how many vowels (?:are )?(?:there )?in ${Q_STR}$`, "i").exec(p))) return String((quoted(m, 1).match(/[aeiou]/gi) ?? []).length);
+  if ((m = new RegExp(`^how many vowels (?:are )?(?:there )?in ${Q_STR}$`, "i").exec(p)))
+    return String((quoted(m, 1).match(/[aeiou]/gi) ?? []).length);
   if ((m = new RegExp(`^how many words (?:are )?(?:there )?in ${Q_STR}$`, "i").exec(p))) {
     const s = quoted(m, 1).trim();
     return String(s === "" ? 0 : s.split(/\s+/).length);
@@ -342,7 +357,11 @@ function solveDates(p: string): string | undefined {
 // ---------- entry points ----------
 
 function normalize(prompt: string): string {
-  return prompt.trim().replace(/\s+/g, " ").replace(/[?.!]+$/, "").trim();
+  return prompt
+    .trim()
+    .replace(/\s+/g, " ")
+    .replace(/[?.!]+$/, "")
+    .trim();
 }
 
 /** The exact answer to a supported question, or undefined. Never throws. */

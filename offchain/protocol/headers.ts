@@ -47,7 +47,10 @@ function integer(headers: HeaderBag, name: string, min: number, max: number): nu
   const raw = required(headers, name);
   const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new AxonRejection("bad_request", `header ${name}=${JSON.stringify(raw.slice(0, 40))} must be an integer in [${min}, ${max}]`);
+    throw new AxonRejection(
+      "bad_request",
+      `header ${name}=${JSON.stringify(raw.slice(0, 40))} must be an integer in [${min}, ${max}]`,
+    );
   }
   return n;
 }
@@ -55,7 +58,10 @@ function integer(headers: HeaderBag, name: string, min: number, max: number): nu
 function address(headers: HeaderBag, name: string): Address {
   const raw = required(headers, name);
   if (!ADDRESS.test(raw)) {
-    throw new AxonRejection("bad_request", `header ${name}=${JSON.stringify(raw.slice(0, 50))} must be a 0x-prefixed 20-byte address`);
+    throw new AxonRejection(
+      "bad_request",
+      `header ${name}=${JSON.stringify(raw.slice(0, 50))} must be a 0x-prefixed 20-byte address`,
+    );
   }
   return raw.toLowerCase() as Address;
 }
@@ -67,7 +73,10 @@ function address(headers: HeaderBag, name: string): Address {
 export function parseRequestHeaders(headers: HeaderBag): SignedRequestHeaders {
   const signature = one(headers, H.signature);
   if (signature === undefined || signature === "") {
-    throw new AxonRejection("unsigned", `the request carries no ${H.signature} header: sign it with the validator's hotkey`);
+    throw new AxonRejection(
+      "unsigned",
+      `the request carries no ${H.signature} header: sign it with the validator's hotkey`,
+    );
   }
   const version = one(headers, H.version);
   if (version !== String(PROTOCOL_VERSION)) {

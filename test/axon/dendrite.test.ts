@@ -8,7 +8,9 @@ import { H, RH, bodyHash, responseMessage, type HotkeySigner } from "../../offch
 import { CHAIN_ID, NETUID, SpyBackend, TEXT, newKey, sleep, startAxon, type Fixture, type Key } from "./helpers.js";
 
 /** A hand-rolled peer that answers however a test wants (to play a misbehaving miner). */
-async function stubPeer(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+async function stubPeer(
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => void handler(req, res));
@@ -26,10 +28,18 @@ async function stubPeer(handler: (req: IncomingMessage, res: ServerResponse) => 
   };
 }
 
-async function signedJson(signer: HotkeySigner, miner: Address, validator: Address, requestId: string, text: string): Promise<{ body: Buffer; headers: Record<string, string> }> {
+async function signedJson(
+  signer: HotkeySigner,
+  miner: Address,
+  validator: Address,
+  requestId: string,
+  text: string,
+): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const body = Buffer.from(JSON.stringify({ v: 1, requestId, text }));
   const hash = bodyHash(body);
-  const sig = await signer.signMessage({ message: responseMessage({ chainId: CHAIN_ID, netuid: NETUID, miner, validator, requestId, bodyHash: hash }) });
+  const sig = await signer.signMessage({
+    message: responseMessage({ chainId: CHAIN_ID, netuid: NETUID, miner, validator, requestId, bodyHash: hash }),
+  });
   return { body, headers: { "content-type": "application/json", [RH.bodyHash]: hash, [RH.signature]: sig } };
 }
 
@@ -112,11 +122,25 @@ describe("dendrite against a real axon", () => {
     const others = await Promise.all([startAxon(), startAxon()]);
     try {
       // Each fixture has its own validator: register ours in each metagraph.
-      for (const o of others) o.metagraph.set({ uid: 9, hotkey: fx.validator.address, coldkey: fx.validator.address, stake: 5n, validatorPermit: true });
-      const targets = [target(), ...others.map((o) => ({ hotkey: o.miner.address, url: o.url })), { hotkey: fx.miner.address, url: "http://127.0.0.1:1" }];
+      for (const o of others)
+        o.metagraph.set({
+          uid: 9,
+          hotkey: fx.validator.address,
+          coldkey: fx.validator.address,
+          stake: 5n,
+          validatorPermit: true,
+        });
+      const targets = [
+        target(),
+        ...others.map((o) => ({ hotkey: o.miner.address, url: o.url })),
+        { hotkey: fx.miner.address, url: "http://127.0.0.1:1" },
+      ];
       const results = await dendrite.queryMany(targets, TEXT, { timeoutMs: 2_000 });
       assert.equal(results.length, 4);
-      assert.deepEqual(results.map((r) => r.ok), [true, true, true, false]);
+      assert.deepEqual(
+        results.map((r) => r.ok),
+        [true, true, true, false],
+      );
       assert.equal(results[1]!.ok && results[1]!.text, "echo:What is 12 + 7?");
       assert.equal(!results[3]!.ok && results[3]!.status, 0, "refused connection: status 0");
     } finally {
@@ -146,7 +170,13 @@ describe("dendrite against misbehaving peers", () => {
   before(() => {
     validator = newKey();
     miner = newKey();
-    dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 1_000, maxResponseBytes: 64 * 1024 });
+    dendrite = new Dendrite({
+      signer: validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 1_000,
+      maxResponseBytes: 64 * 1024,
+    });
   });
   after(() => dendrite.close());
 
@@ -184,7 +214,9 @@ describe("dendrite against misbehaving peers", () => {
   it("rejects the miner's genuine signature replayed from another request", async () => {
     const r = await against(async (_req, res) => {
       const s = await signedJson(miner.signer, miner.address, validator.address, "some-older-request", "stale");
-      res.writeHead(200, s.headers).end(Buffer.from(JSON.stringify({ v: 1, requestId: "some-older-request", text: "stale" })));
+      res
+        .writeHead(200, s.headers)
+        .end(Buffer.from(JSON.stringify({ v: 1, requestId: "some-older-request", text: "stale" })));
     });
     assert.equal(!r.ok && r.error, "bad_signature");
   });
@@ -215,7 +247,14 @@ describe("dendrite against misbehaving peers", () => {
       if (signer === undefined) return res.end();
       const hash = bodyHash(line);
       const sig = await signer.signMessage({
-        message: responseMessage({ chainId: CHAIN_ID, netuid: NETUID, miner: miner.address, validator: validator.address, requestId: rid(req), bodyHash: hash }),
+        message: responseMessage({
+          chainId: CHAIN_ID,
+          netuid: NETUID,
+          miner: miner.address,
+          validator: validator.address,
+          requestId: rid(req),
+          bodyHash: hash,
+        }),
       });
       res.end(`${JSON.stringify({ t: "end", hash, sig })}\n`);
     };

@@ -6,7 +6,14 @@ import { createAxon, type Axon, type Backend, type BackendContext } from "../../
 import type { AxonConfigInput } from "../../offchain/axon/config.js";
 import { StaticMetagraph } from "../../offchain/metagraph/cache.js";
 import type { NeuronInfo } from "../../offchain/metagraph/types.js";
-import { FORWARD_PATH, NonceSource, createHotkeySigner, signRequest, type HotkeySigner, type Task } from "../../offchain/protocol/index.js";
+import {
+  FORWARD_PATH,
+  NonceSource,
+  createHotkeySigner,
+  signRequest,
+  type HotkeySigner,
+  type Task,
+} from "../../offchain/protocol/index.js";
 
 export const CHAIN_ID = 31337;
 export const NETUID = 7;
@@ -30,7 +37,10 @@ export function neuron(uid: number, key: Key, over: Partial<NeuronInfo> = {}): N
 /** A backend that records every call; `impl` decides the answer. */
 export class SpyBackend implements Backend {
   calls: Array<{ task: Task; ctx: BackendContext }> = [];
-  constructor(public impl: (task: Task, ctx: BackendContext) => AsyncIterable<string> | Promise<string> = async (t) => `echo:${t.kind === "text" ? t.prompt : ""}`) {}
+  constructor(
+    public impl: (task: Task, ctx: BackendContext) => AsyncIterable<string> | Promise<string> = async (t) =>
+      `echo:${t.kind === "text" ? t.prompt : ""}`,
+  ) {}
   answer(task: Task, ctx: BackendContext): AsyncIterable<string> | Promise<string> {
     this.calls.push({ task, ctx });
     return this.impl(task, ctx);
@@ -51,8 +61,14 @@ export interface Fixture {
 export async function startAxon(config: Partial<AxonConfigInput> = {}, backend = new SpyBackend()): Promise<Fixture> {
   const miner = newKey();
   const validator = newKey();
-  const metagraph = new StaticMetagraph([neuron(0, miner, { validatorPermit: false, stake: 0n }), neuron(1, validator)]);
-  const axon = await createAxon({ chainId: CHAIN_ID, netuid: NETUID, ...config }, { signer: miner.signer, metagraph, backend });
+  const metagraph = new StaticMetagraph([
+    neuron(0, miner, { validatorPermit: false, stake: 0n }),
+    neuron(1, validator),
+  ]);
+  const axon = await createAxon(
+    { chainId: CHAIN_ID, netuid: NETUID, ...config },
+    { signer: miner.signer, metagraph, backend },
+  );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
   return { axon, url, miner, validator, backend, metagraph, nonces: new NonceSource(), close: () => axon.close() };
 }
@@ -69,7 +85,11 @@ export interface SignOptions {
 }
 
 /** Signed headers + body for a task, with overridable fields. */
-export async function signed(fx: Fixture, task: unknown, o: SignOptions = {}): Promise<{ headers: Record<string, string>; body: Buffer }> {
+export async function signed(
+  fx: Fixture,
+  task: unknown,
+  o: SignOptions = {},
+): Promise<{ headers: Record<string, string>; body: Buffer }> {
   const body = Buffer.from(o.body ?? Buffer.from(JSON.stringify(task)));
   const s = await signRequest(o.signer ?? fx.validator.signer, {
     chainId: o.chainId ?? CHAIN_ID,
@@ -91,7 +111,10 @@ export interface RawResponse {
 }
 
 /** A raw HTTP request (no client-side validation), resolving with status, headers and body text. */
-export function raw(url: string, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<RawResponse> {
+export function raw(
+  url: string,
+  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const u = new URL(opts.path ?? FORWARD_PATH, url);
     const req = httpRequest(u, { method: opts.method ?? "POST", headers: opts.headers, agent: false }, (res) => {

@@ -2,7 +2,20 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BackendError } from "../../offchain/axon/index.js";
 import { Dendrite } from "../../offchain/dendrite/index.js";
-import { CHAIN_ID, NETUID, SpyBackend, TEXT, newKey, neuron, raw, send, sleep, startAxon, until, type Fixture } from "./helpers.js";
+import {
+  CHAIN_ID,
+  NETUID,
+  SpyBackend,
+  TEXT,
+  newKey,
+  neuron,
+  raw,
+  send,
+  sleep,
+  startAxon,
+  until,
+  type Fixture,
+} from "./helpers.js";
 
 /** A latch the backend waits on, so tests decide when work finishes. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -19,7 +32,10 @@ function promptOf(fx: Fixture, i: number): string {
 describe("axon under load", () => {
   it("a burst beyond concurrency + queue gets 503s without work, and the server stays up", async () => {
     const g = gate();
-    const fx = await startAxon({ maxConcurrent: 2, queueSize: 2, ratePerSecond: 1000, rateBurst: 1000 }, new SpyBackend(async () => (await g.wait, "done")));
+    const fx = await startAxon(
+      { maxConcurrent: 2, queueSize: 2, ratePerSecond: 1000, rateBurst: 1000 },
+      new SpyBackend(async () => (await g.wait, "done")),
+    );
     try {
       const pending = Array.from({ length: 10 }, (_, i) => send(fx, { kind: "text", prompt: `p${i}` }));
       await until(() => fx.axon.stats().active === 2 && fx.axon.stats().queued === 2, 5_000, "2 running + 2 queued");
@@ -44,7 +60,10 @@ describe("axon under load", () => {
 
   it("under saturation, higher-stake validators are served first and evict lower-stake waiters", async () => {
     const g = gate();
-    const fx = await startAxon({ maxConcurrent: 1, queueSize: 2 }, new SpyBackend(async (t) => (await g.wait, t.kind === "text" ? t.prompt : "")));
+    const fx = await startAxon(
+      { maxConcurrent: 1, queueSize: 2 },
+      new SpyBackend(async (t) => (await g.wait, t.kind === "text" ? t.prompt : "")),
+    );
     try {
       const low = newKey();
       const mid = newKey();
@@ -68,8 +87,15 @@ describe("axon under load", () => {
       assert.equal(refused.json().error, "overloaded");
       g.open();
       const done = await Promise.all([first, highWaiter, midWaiter]);
-      assert.deepEqual(done.map((r) => r.status), [200, 200, 200]);
-      assert.deepEqual([0, 1, 2].map((i) => promptOf(fx, i)), ["first", "high", "mid"], "served by stake");
+      assert.deepEqual(
+        done.map((r) => r.status),
+        [200, 200, 200],
+      );
+      assert.deepEqual(
+        [0, 1, 2].map((i) => promptOf(fx, i)),
+        ["first", "high", "mid"],
+        "served by stake",
+      );
       assert.equal(fx.backend.calls.length, 3, "evicted and refused requests did no work");
     } finally {
       await fx.close();
@@ -130,7 +156,11 @@ describe("axon under load", () => {
     const dendrite = new Dendrite({ signer: fx.validator.signer, chainId: CHAIN_ID, netuid: NETUID });
     try {
       const pieces: string[] = [];
-      const r = await dendrite.query({ hotkey: fx.miner.address, url: fx.url }, { ...TEXT, stream: true }, { timeoutMs: 300, onChunk: (p) => pieces.push(p) });
+      const r = await dendrite.query(
+        { hotkey: fx.miner.address, url: fx.url },
+        { ...TEXT, stream: true },
+        { timeoutMs: 300, onChunk: (p) => pieces.push(p) },
+      );
       assert.deepEqual(pieces, ["partial"]);
       assert.equal(r.ok, false);
       if (!r.ok) {

@@ -93,7 +93,10 @@ describe("protocol: signatures", () => {
         const account = privateKeyToAccount(pk);
         const message = requestMessage(fields({ nonce: 1_700_000_000_000_000 + round, validator: account.address }));
         const sig = await account.signMessage({ message });
-        assert.equal((await recoverMessageAddress({ message, signature: sig })).toLowerCase(), account.address.toLowerCase());
+        assert.equal(
+          (await recoverMessageAddress({ message, signature: sig })).toLowerCase(),
+          account.address.toLowerCase(),
+        );
         assert.equal(verifier.verify(message, sig, account.address), true, `round ${round}`);
         // The other key must never verify, nor a different message.
         const other = privateKeyToAccount(keys[0] === pk ? keys[1] : keys[0]).address;
@@ -125,7 +128,15 @@ describe("protocol: signatures", () => {
   });
 
   it("parseSignature refuses garbage, out-of-range values and bad v", () => {
-    for (const bad of ["", "0x", "0x12", `0x${"zz".repeat(65)}`, `0x${"00".repeat(65)}`, `0x${"11".repeat(64)}1d`, 42 as unknown as string]) {
+    for (const bad of [
+      "",
+      "0x",
+      "0x12",
+      `0x${"zz".repeat(65)}`,
+      `0x${"00".repeat(65)}`,
+      `0x${"11".repeat(64)}1d`,
+      42 as unknown as string,
+    ]) {
       assert.equal(parseSignature(bad), undefined, String(bad));
     }
     assert.equal(parseSignature(`0x${"11".repeat(64)}1b`)?.recovery, 0);

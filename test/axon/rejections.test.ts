@@ -16,7 +16,11 @@ describe("axon: every refusal has its status and does no work", () => {
     fx.backend.calls = [];
   });
 
-  async function expectRefused(p: Promise<{ status: number; json(): { error?: string; reason?: string } }>, status: number, error: string): Promise<void> {
+  async function expectRefused(
+    p: Promise<{ status: number; json(): { error?: string; reason?: string } }>,
+    status: number,
+    error: string,
+  ): Promise<void> {
     const res = await p;
     assert.equal(res.status, status, `status for ${error}`);
     const body = res.json();
@@ -32,8 +36,18 @@ describe("axon: every refusal has its status and does no work", () => {
     assert.equal(res.json().text, "echo:What is 12 + 7?");
     assert.equal(fx.backend.calls.length, 1);
     const hash = String(res.headers[RH.bodyHash]);
-    const message = responseMessage({ chainId: CHAIN_ID, netuid: NETUID, miner: fx.miner.address, validator: fx.validator.address, requestId: "control-1", bodyHash: hash as `0x${string}` });
-    assert.equal(new SignatureVerifier({ cacheKeys: 0 }).verify(message, String(res.headers[RH.signature]), fx.miner.address), true);
+    const message = responseMessage({
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      miner: fx.miner.address,
+      validator: fx.validator.address,
+      requestId: "control-1",
+      bodyHash: hash as `0x${string}`,
+    });
+    assert.equal(
+      new SignatureVerifier({ cacheKeys: 0 }).verify(message, String(res.headers[RH.signature]), fx.miner.address),
+      true,
+    );
   });
 
   it("unsigned: 401", async () => {
@@ -43,7 +57,11 @@ describe("axon: every refusal has its status and does no work", () => {
   });
 
   it("no protocol headers at all: 401 unsigned", async () => {
-    await expectRefused(raw(fx.url, { headers: { "content-type": "application/json" }, body: JSON.stringify(TEXT) }), 401, "unsigned");
+    await expectRefused(
+      raw(fx.url, { headers: { "content-type": "application/json" }, body: JSON.stringify(TEXT) }),
+      401,
+      "unsigned",
+    );
   });
 
   it("signed by another key than the claimed validator: 401", async () => {
@@ -61,7 +79,11 @@ describe("axon: every refusal has its status and does no work", () => {
 
   it("body swapped under a valid signature: 400 body_hash_mismatch", async () => {
     const { headers } = await signed(fx, TEXT);
-    await expectRefused(raw(fx.url, { headers, body: JSON.stringify({ kind: "text", prompt: "other" }) }), 400, "body_hash_mismatch");
+    await expectRefused(
+      raw(fx.url, { headers, body: JSON.stringify({ kind: "text", prompt: "other" }) }),
+      400,
+      "body_hash_mismatch",
+    );
   });
 
   it("replayed (same request twice): the second gets 401", async () => {
@@ -76,7 +98,11 @@ describe("axon: every refusal has its status and does no work", () => {
     fx.metagraph.set(neuron(4, v2));
     const base = Date.now() * 1000;
     assert.equal((await send(fx, TEXT, { signer: v2.signer, nonce: base + 10_000_000 })).status, 200); // 10 s ahead: fresh, sets the high-water mark
-    assert.equal((await send(fx, TEXT, { signer: v2.signer, nonce: base + 9_000_000 })).status, 200, "1 s below the mark: inside the reorder window");
+    assert.equal(
+      (await send(fx, TEXT, { signer: v2.signer, nonce: base + 9_000_000 })).status,
+      200,
+      "1 s below the mark: inside the reorder window",
+    );
     fx.backend.calls = [];
     await expectRefused(send(fx, TEXT, { signer: v2.signer, nonce: base }), 401, "replayed_nonce");
     await expectRefused(send(fx, TEXT, { signer: v2.signer, nonce: base + 9_000_000 }), 401, "replayed_nonce");
@@ -97,22 +123,28 @@ describe("axon: every refusal has its status and does no work", () => {
 
   it("oversized without content-length (chunked): 413 while reading", async () => {
     const { headers } = await signed(fx, TEXT, { body: Buffer.alloc(9000, 0x20) });
-    const res = await new Promise<{ status: number; json(): { error?: string; reason?: string } }>((resolve, reject) => {
-      const s = connect(Number(new URL(fx.url).port), "127.0.0.1");
-      let data = "";
-      s.on("data", (d) => (data += d.toString()));
-      s.on("error", reject);
-      s.on("close", () => {
-        const status = Number(data.split(" ")[1]);
-        const body = data.slice(data.indexOf("\r\n\r\n") + 4);
-        const json = body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1);
-        resolve({ status, json: () => JSON.parse(json) });
-      });
-      const hs = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\r\n");
-      s.write(`POST /v1/forward HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n${hs}\r\n\r\n`);
-      for (let i = 0; i < 9; i++) s.write(`3e8\r\n${" ".repeat(1000)}\r\n`);
-      s.end("0\r\n\r\n");
-    });
+    const res = await new Promise<{ status: number; json(): { error?: string; reason?: string } }>(
+      (resolve, reject) => {
+        const s = connect(Number(new URL(fx.url).port), "127.0.0.1");
+        let data = "";
+        s.on("data", (d) => (data += d.toString()));
+        s.on("error", reject);
+        s.on("close", () => {
+          const status = Number(data.split(" ")[1]);
+          const body = data.slice(data.indexOf("\r\n\r\n") + 4);
+          const json = body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1);
+          resolve({ status, json: () => JSON.parse(json) });
+        });
+        const hs = Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join("\r\n");
+        s.write(
+          `POST /v1/forward HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n${hs}\r\n\r\n`,
+        );
+        for (let i = 0; i < 9; i++) s.write(`3e8\r\n${" ".repeat(1000)}\r\n`);
+        s.end("0\r\n\r\n");
+      },
+    );
     await expectRefused(Promise.resolve(res), 413, "payload_too_large");
   });
 
@@ -121,7 +153,13 @@ describe("axon: every refusal has its status and does no work", () => {
   });
 
   it("JSON of the wrong shape and types: 400 invalid_task", async () => {
-    for (const body of ['{"kind":"text","prompt":42}', "[1,2,3]", "null", '{"kind":"text","prompt":"x","maxTokens":"9"}', '"str"']) {
+    for (const body of [
+      '{"kind":"text","prompt":42}',
+      "[1,2,3]",
+      "null",
+      '{"kind":"text","prompt":"x","maxTokens":"9"}',
+      '"str"',
+    ]) {
       await expectRefused(send(fx, null, { body: Buffer.from(body) }), 400, "invalid_task");
     }
   });
@@ -169,7 +207,9 @@ describe("axon: every refusal has its status and does no work", () => {
 
   it("huge headers: 431 from the HTTP layer, server stays up", async () => {
     const { headers, body } = await signed(fx, TEXT);
-    const res = await raw(fx.url, { headers: { ...headers, "x-junk": "a".repeat(20_000) }, body }).catch(() => ({ status: 431 }));
+    const res = await raw(fx.url, { headers: { ...headers, "x-junk": "a".repeat(20_000) }, body }).catch(() => ({
+      status: 431,
+    }));
     assert.equal(res.status, 431);
     assert.equal(fx.backend.calls.length, 0);
     assert.equal((await raw(fx.url, { method: "GET", path: "/health" })).status, 200);
@@ -186,7 +226,11 @@ describe("axon: every refusal has its status and does no work", () => {
     assert.equal((await raw(fx.url, { method: "GET", path: "/v1/forward" })).status, 404);
     assert.equal((await raw(fx.url, { method: "POST", path: "/nope", body: "x" })).status, 404);
     const { headers, body } = await signed(fx, TEXT);
-    assert.equal((await raw(fx.url, { headers: { ...headers, "content-type": "text/plain" }, body })).status, 200, "content type does not matter: the body is hashed bytes");
+    assert.equal(
+      (await raw(fx.url, { headers: { ...headers, "content-type": "text/plain" }, body })).status,
+      200,
+      "content type does not matter: the body is hashed bytes",
+    );
     assert.equal((await raw(fx.url, { method: "GET", path: "/health" })).json().status, "ok");
   });
 });

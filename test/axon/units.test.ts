@@ -148,9 +148,18 @@ describe("MetagraphCache", () => {
     await assert.rejects(down.start(), /could not load the metagraph of subnet 3/);
     const wrongNet = new MetagraphCache({ netuid: 4, source: async () => snap(1n) });
     await assert.rejects(wrongNet.start());
-    const dup = new MetagraphCache({ netuid: 3, source: async () => ({ netuid: 3, neurons: [...snap(1n).neurons, { ...snap(1n).neurons[0]!, uid: 1 }] }) });
+    const dup = new MetagraphCache({
+      netuid: 3,
+      source: async () => ({ netuid: 3, neurons: [...snap(1n).neurons, { ...snap(1n).neurons[0]!, uid: 1 }] }),
+    });
     await assert.rejects(dup.start());
-    const bad = new MetagraphCache({ netuid: 3, source: async () => ({ netuid: 3, neurons: [{ uid: 0, hotkey: "0x1", coldkey: B, stake: 1n, validatorPermit: true }] }) });
+    const bad = new MetagraphCache({
+      netuid: 3,
+      source: async () => ({
+        netuid: 3,
+        neurons: [{ uid: 0, hotkey: "0x1", coldkey: B, stake: 1n, validatorPermit: true }],
+      }),
+    });
     await assert.rejects(bad.start());
   });
 

@@ -7,7 +7,14 @@ import { buildMinerDeps, buildProgram, configFromFlags, installShutdown } from "
 import { newKey } from "../axon/helpers.js";
 
 const unused = (): Promise<never> => Promise.reject(new Error("not used in this test"));
-const unusedChain: MinerChain = { chainId: 1, burnCost: unused, register: unused, serveAxon: unused, isRegistered: unused, metagraph: unused };
+const unusedChain: MinerChain = {
+  chainId: 1,
+  burnCost: unused,
+  register: unused,
+  serveAxon: unused,
+  isRegistered: unused,
+  metagraph: unused,
+};
 
 const argv = (...a: string[]) => ["node", "main.ts", ...a];
 
@@ -15,21 +22,62 @@ describe("miner CLI", () => {
   it("parses --network --netuid --wallet and the limits into a validated config", () => {
     const flags = buildProgram()
       .exitOverride()
-      .parse(argv("--network", "localnet", "--netuid", "3", "--wallet", "alice", "--register", "--max-burn", "0.5", "--max-concurrent", "2", "--rate", "2.5", "--no-serve"))
+      .parse(
+        argv(
+          "--network",
+          "localnet",
+          "--netuid",
+          "3",
+          "--wallet",
+          "alice",
+          "--register",
+          "--max-burn",
+          "0.5",
+          "--max-concurrent",
+          "2",
+          "--rate",
+          "2.5",
+          "--no-serve",
+        ),
+      )
       .opts();
     const c = configFromFlags(flags as Parameters<typeof configFromFlags>[0]);
-    assert.deepEqual([c.network, c.netuid, c.wallet, c.hotkey, c.register, c.maxBurn, c.serve], ["localnet", 3, "alice", "default", true, 500_000_000n, false]);
+    assert.deepEqual(
+      [c.network, c.netuid, c.wallet, c.hotkey, c.register, c.maxBurn, c.serve],
+      ["localnet", 3, "alice", "default", true, 500_000_000n, false],
+    );
     assert.deepEqual([c.limits.maxConcurrent, c.limits.ratePerSecond], [2, 2.5]);
   });
 
   it("rejects a missing required flag and a non-numeric netuid", () => {
-    assert.throws(() => buildProgram().exitOverride().configureOutput({ writeErr: () => {} }).parse(argv("--netuid", "1", "--wallet", "w")), /--network/);
-    assert.throws(() => buildProgram().exitOverride().configureOutput({ writeErr: () => {} }).parse(argv("--network", "x", "--netuid", "one", "--wallet", "w")), /whole number/);
+    assert.throws(
+      () =>
+        buildProgram()
+          .exitOverride()
+          .configureOutput({ writeErr: () => {} })
+          .parse(argv("--netuid", "1", "--wallet", "w")),
+      /--network/,
+    );
+    assert.throws(
+      () =>
+        buildProgram()
+          .exitOverride()
+          .configureOutput({ writeErr: () => {} })
+          .parse(argv("--network", "x", "--netuid", "one", "--wallet", "w")),
+      /whole number/,
+    );
   });
 
   it("builds deps through the wiring factory; the stub says it is not wired", async () => {
-    const c = configFromFlags(buildProgram().parse(argv("--network", "localnet", "--netuid", "1", "--wallet", "w")).opts() as Parameters<typeof configFromFlags>[0]);
-    await assert.rejects(connectMinerChain({ network: "localnet", netuid: 1, wallet: "w", hotkey: "default" }), /not wired yet/);
+    const c = configFromFlags(
+      buildProgram()
+        .parse(argv("--network", "localnet", "--netuid", "1", "--wallet", "w"))
+        .opts() as Parameters<typeof configFromFlags>[0],
+    );
+    await assert.rejects(
+      connectMinerChain({ network: "localnet", netuid: 1, wallet: "w", hotkey: "default" }),
+      /not wired yet/,
+    );
     const key = newKey();
     const seen: string[] = [];
     const deps = await buildMinerDeps(c, silentLogger(), async (req) => {

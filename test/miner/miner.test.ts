@@ -49,7 +49,10 @@ class FakeChain implements MinerChain {
   }
   async serveAxon(netuid: number, endpoint: string, protocol: number, version: number) {
     this.events.push(`serveAxon:${netuid}`);
-    const health = await fetch(`${endpoint}${HEALTH_PATH}`).then((r) => r.status, () => 0);
+    const health = await fetch(`${endpoint}${HEALTH_PATH}`).then(
+      (r) => r.status,
+      () => 0,
+    );
     this.served.push({ endpoint, protocol, version, healthAtServe: health });
     return {};
   }
@@ -95,7 +98,12 @@ describe("miner start-up", () => {
       assert.match(progress.text, /pulling tiny:1b: success/);
       assert.ok(fake.models().includes("tiny:1b"));
       assert.equal((await running.ollama.residency("tiny:1b")).onGpu, true, "warmed: loaded and on the GPU");
-      assert.deepEqual(chain.events, [`isRegistered:${NETUID}`, `burnCost:${NETUID}`, `register:${NETUID}:1000000000`, `serveAxon:${NETUID}`]);
+      assert.deepEqual(chain.events, [
+        `isRegistered:${NETUID}`,
+        `burnCost:${NETUID}`,
+        `register:${NETUID}:1000000000`,
+        `serveAxon:${NETUID}`,
+      ]);
       assert.equal(chain.served.length, 1);
       assert.equal(chain.served[0]!.endpoint, running.url);
       assert.equal(running.endpoint, running.url);
@@ -112,15 +120,20 @@ describe("miner start-up", () => {
     const cfg = config(fake, { register: true, maxBurn: "1.5" });
     await assert.rejects(runMiner(cfg, { chain, hotkey: newKey().signer, progressOut: new Sink() }), (e: unknown) => {
       assert.ok(e instanceof BurnTooHighError);
-      assert.equal(e.message, "registration on subnet 5 costs 2.5 TAO, above --max-burn 1.5 TAO: raise --max-burn or wait for the burn to decay");
+      assert.equal(
+        e.message,
+        "registration on subnet 5 costs 2.5 TAO, above --max-burn 1.5 TAO: raise --max-burn or wait for the burn to decay",
+      );
       return true;
     });
     assert.ok(!chain.events.some((e) => e.startsWith("register:")), "register never sent");
-
   });
 
   it("an unregistered hotkey without --register is a clear error", async () => {
-    await assert.rejects(runMiner(config(fake), { chain: new FakeChain(), hotkey: newKey().signer, progressOut: new Sink() }), NotRegisteredError);
+    await assert.rejects(
+      runMiner(config(fake), { chain: new FakeChain(), hotkey: newKey().signer, progressOut: new Sink() }),
+      NotRegisteredError,
+    );
   });
 
   it("does not serveAxon when the external endpoint does not reach this axon", async () => {
@@ -138,10 +151,19 @@ describe("miner start-up", () => {
 
   it("Ollama not running: the one-line error, before touching the chain", async () => {
     const chain = new FakeChain();
-    const cfg = parseMinerConfig({ network: "localnet", netuid: 1, wallet: "w", port: 0, ollamaHost: "http://127.0.0.1:1" });
+    const cfg = parseMinerConfig({
+      network: "localnet",
+      netuid: 1,
+      wallet: "w",
+      port: 0,
+      ollamaHost: "http://127.0.0.1:1",
+    });
     await assert.rejects(runMiner(cfg, { chain, hotkey: newKey().signer }), (e: unknown) => {
       assert.ok(e instanceof OllamaUnreachableError);
-      assert.equal(e.message, "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST");
+      assert.equal(
+        e.message,
+        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST",
+      );
       return true;
     });
     assert.deepEqual(chain.events, []);
@@ -151,7 +173,11 @@ describe("miner start-up", () => {
     const chain = new FakeChain();
     const miner = newKey();
     chain.registered.add(miner.address.toLowerCase());
-    const running = await runMiner(config(fake, { fakeOllama: true, serve: false }), { chain, hotkey: miner.signer, progressOut: new Sink() });
+    const running = await runMiner(config(fake, { fakeOllama: true, serve: false }), {
+      chain,
+      hotkey: miner.signer,
+      progressOut: new Sink(),
+    });
     try {
       assert.ok(running.fake !== undefined);
       assert.equal(running.ollama.host, running.fake.url);
@@ -180,7 +206,11 @@ describe("miner serving through a fake Ollama that fails", () => {
       { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
       { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
     ];
-    running = await runMiner(config(fake, { serve: false }), { chain, hotkey: minerKey.signer, progressOut: new Sink() });
+    running = await runMiner(config(fake, { serve: false }), {
+      chain,
+      hotkey: minerKey.signer,
+      progressOut: new Sink(),
+    });
     dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
   });
   after(async () => {
@@ -193,7 +223,11 @@ describe("miner serving through a fake Ollama that fails", () => {
     const r = await dendrite.query(target(), { kind: "text", prompt: "What is 12 + 7?" });
     assert.equal(r.ok && r.text, "19");
     const pieces: string[] = [];
-    const s = await dendrite.query(target(), { kind: "text", prompt: "Tell me about rivers", stream: true }, { onChunk: (p) => pieces.push(p) });
+    const s = await dendrite.query(
+      target(),
+      { kind: "text", prompt: "Tell me about rivers", stream: true },
+      { onChunk: (p) => pieces.push(p) },
+    );
     assert.equal(s.ok && s.text, "Echo from tiny:1b: Tell me about rivers");
     assert.ok(pieces.length >= 5, "arrived in pieces");
   });
@@ -209,12 +243,18 @@ describe("miner serving through a fake Ollama that fails", () => {
         assert.match(r.reason, /Ollama is not reachable at/);
       }
     }
-    const health = (await (await fetch(`${running.url}/health`)).json()) as { status: string; backend: { ollama: string } };
+    const health = (await (await fetch(`${running.url}/health`)).json()) as {
+      status: string;
+      backend: { ollama: string };
+    };
     assert.deepEqual([health.status, health.backend.ollama], ["ok", "down"]);
     await fake.setMode({ down: false });
     const back = await dendrite.query(target(), { kind: "text", prompt: "What is 1 + 1?" });
     assert.equal(back.ok && back.text, "2");
-    assert.equal(((await (await fetch(`${running.url}/health`)).json()) as { backend: { ollama: string } }).backend.ollama, "up");
+    assert.equal(
+      ((await (await fetch(`${running.url}/health`)).json()) as { backend: { ollama: string } }).backend.ollama,
+      "up",
+    );
   });
 
   it("Ollama failing with errors: 502, then fine again", async () => {
@@ -236,7 +276,11 @@ describe("miner serving through a fake Ollama that fails", () => {
   it("caller's deadline passes: 408, and the generation is aborted at Ollama", async () => {
     await fake.setMode({ tokenDelayMs: 100 });
     const aborted = fake.stats.aborted;
-    const r = await dendrite.query(target(), { kind: "text", prompt: "one two three four five six seven eight nine ten" }, { timeoutMs: 300 });
+    const r = await dendrite.query(
+      target(),
+      { kind: "text", prompt: "one two three four five six seven eight nine ten" },
+      { timeoutMs: 300 },
+    );
     assert.deepEqual([r.ok, !r.ok && r.status], [false, 408]);
     await sleep(250);
     assert.equal(fake.stats.aborted, aborted + 1, "Ollama saw the request cancelled");

@@ -17,13 +17,20 @@ describe("fake Ollama through the real `ollama` client", () => {
   it("version, tags and root", async () => {
     assert.match((await client.version()).version, /fake/);
     const tags = await client.list();
-    assert.deepEqual(tags.models.map((m) => m.name), ["tiny:1b"]);
+    assert.deepEqual(
+      tags.models.map((m) => m.name),
+      ["tiny:1b"],
+    );
     assert.ok(tags.models[0]!.size > 0 && tags.models[0]!.digest.length === 64);
     assert.equal(await (await fetch(fake.url)).text(), "Ollama is running");
   });
 
   it("chat streams word pieces and ends with done + stats; arithmetic is solved", async () => {
-    const it = await client.chat({ model: "tiny:1b", messages: [{ role: "user", content: "What is 12 + 7?" }], stream: true });
+    const it = await client.chat({
+      model: "tiny:1b",
+      messages: [{ role: "user", content: "What is 12 + 7?" }],
+      stream: true,
+    });
     const parts: string[] = [];
     let last;
     for await (const p of it) {
@@ -35,7 +42,11 @@ describe("fake Ollama through the real `ollama` client", () => {
     assert.equal(last?.done_reason, "stop");
     assert.equal(last?.eval_count, 1);
 
-    const echo = await client.chat({ model: "tiny:1b", messages: [{ role: "user", content: "Tell me about rivers" }], stream: true });
+    const echo = await client.chat({
+      model: "tiny:1b",
+      messages: [{ role: "user", content: "Tell me about rivers" }],
+      stream: true,
+    });
     const pieces: string[] = [];
     for await (const p of echo) if (p.message.content !== "") pieces.push(p.message.content);
     assert.deepEqual(pieces, ["Echo", " from", " tiny:1b:", " Tell", " me", " about", " rivers"]);
@@ -45,21 +56,32 @@ describe("fake Ollama through the real `ollama` client", () => {
     const r = await client.generate({ model: "tiny:1b", prompt: "Convert 5 km to m", stream: false });
     assert.equal(r.response, "5000");
     assert.equal(r.done, true);
-    const cut = await client.generate({ model: "tiny:1b", prompt: "one two three four five", stream: false, options: { num_predict: 3 } });
+    const cut = await client.generate({
+      model: "tiny:1b",
+      prompt: "one two three four five",
+      stream: false,
+      options: { num_predict: 3 },
+    });
     assert.equal(cut.response, "Echo from tiny:1b:");
     assert.equal(cut.done_reason, "length");
   });
 
   it("unknown model: 404 with Ollama's message", async () => {
-    await assert.rejects(client.chat({ model: "nope", messages: [{ role: "user", content: "hi" }] }), (e: Error & { status_code?: number }) => {
-      assert.equal(e.status_code, 404);
-      assert.match(e.message, /model "nope" not found, try pulling it first/);
-      return true;
-    });
+    await assert.rejects(
+      client.chat({ model: "nope", messages: [{ role: "user", content: "hi" }] }),
+      (e: Error & { status_code?: number }) => {
+        assert.equal(e.status_code, 404);
+        assert.match(e.message, /model "nope" not found, try pulling it first/);
+        return true;
+      },
+    );
   });
 
   it("embed: deterministic, normalised, similar texts closer than unrelated ones", async () => {
-    const a = await client.embed({ model: "tiny:1b", input: ["the cat sat on the mat", "the cat sat on a mat", "quantum chromodynamics lecture"] });
+    const a = await client.embed({
+      model: "tiny:1b",
+      input: ["the cat sat on the mat", "the cat sat on a mat", "quantum chromodynamics lecture"],
+    });
     const again = await client.embed({ model: "tiny:1b", input: "the cat sat on the mat" });
     assert.equal(a.embeddings.length, 3);
     assert.equal(a.embeddings[0]!.length, 32);
@@ -94,7 +116,10 @@ describe("fake Ollama through the real `ollama` client", () => {
     assert.ok(m !== undefined && m.size_vram === m.size && m.size > 0);
     await client.generate({ model: "tiny:1b", prompt: "", keep_alive: 0 });
     ps = await client.ps();
-    assert.equal(ps.models.find((x) => x.name === "tiny:1b"), undefined);
+    assert.equal(
+      ps.models.find((x) => x.name === "tiny:1b"),
+      undefined,
+    );
   });
 
   it("modes: wrong answers, error rate (seeded), latency", async () => {
@@ -114,7 +139,10 @@ describe("fake Ollama through the real `ollama` client", () => {
     await fake.setMode({ down: true });
     // Refused for new connections; a kept-alive socket may instead see the reset: both are "down".
     await assert.rejects(client.version(), (e: unknown) => isConnectionError(e));
-    await assert.rejects(fetch(`${fake.url}/api/version`), (e: Error & { cause?: { code?: string } }) => e.cause?.code === "ECONNREFUSED");
+    await assert.rejects(
+      fetch(`${fake.url}/api/version`),
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code === "ECONNREFUSED",
+    );
     await fake.setMode({ down: false });
     assert.equal(fake.port, port);
     assert.match((await client.version()).version, /fake/);
@@ -123,7 +151,11 @@ describe("fake Ollama through the real `ollama` client", () => {
   it("a client that abandons a stream is counted as aborted", async () => {
     await fake.setMode({ tokenDelayMs: 30 });
     const before = fake.stats.aborted;
-    const it = await client.chat({ model: "tiny:1b", messages: [{ role: "user", content: "a b c d e f g h i j" }], stream: true });
+    const it = await client.chat({
+      model: "tiny:1b",
+      messages: [{ role: "user", content: "a b c d e f g h i j" }],
+      stream: true,
+    });
     for await (const p of it) {
       if (p.message.content !== "") {
         it.abort();

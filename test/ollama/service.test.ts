@@ -44,7 +44,10 @@ describe("OllamaService (production wrapper) against the fake server", () => {
     const down = new OllamaService({ host: "http://127.0.0.1:1" });
     await assert.rejects(down.version(), (e: unknown) => {
       assert.ok(e instanceof OllamaUnreachableError);
-      assert.equal(e.message, "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST");
+      assert.equal(
+        e.message,
+        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST",
+      );
       return true;
     });
     await assert.rejects(down.listModels(), OllamaUnreachableError);
@@ -91,7 +94,8 @@ describe("OllamaService (production wrapper) against the fake server", () => {
 
   it("streams pieces; an unknown model is a response error", async () => {
     const pieces: string[] = [];
-    for await (const p of svc.stream("have:1b", "What is 6 * 7?", { signal: new AbortController().signal })) pieces.push(p);
+    for await (const p of svc.stream("have:1b", "What is 6 * 7?", { signal: new AbortController().signal }))
+      pieces.push(p);
     assert.deepEqual(pieces, ["42"]);
     await assert.rejects(
       (async () => {
