@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { hashEmbedding } from "./embedding.js";
 import { normalizeModelName } from "./models.js";
+import { solve as solveTask } from "../tasks/index.js";
 import { solve, wrongAnswer } from "./solver.js";
 
 export interface FakeOllamaMode {
@@ -123,7 +124,8 @@ function details(name: string): Record<string, unknown> {
 
 /** The deterministic answer the fake model gives to a prompt. */
 export function fakeAnswer(model: string, prompt: string, wrong = false): string {
-  const solved = solve(prompt);
+  // The validator's own task solver first (it parses every prompt the validator generates), then ours.
+  const solved = solveTask(prompt) ?? solve(prompt);
   if (solved !== undefined) return wrong ? wrongAnswer(solved) : solved;
   return `Echo from ${model}: ${prompt}`;
 }
