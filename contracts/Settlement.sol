@@ -290,17 +290,27 @@ contract Settlement is ISettlement, Ownable2Step {
 
         // Effects first, for every leaf, on the budget and bitmap held in memory...
         for (uint256 i; i < n; ++i) {
-            ClaimLeaf calldata l = leaves[i];
-            unclaimed = _verifyLeaf(root, unclaimed, netuid, epoch, l.uid, l.hotkey, l.incentive, l.dividend, l.proof);
-            uint256 amount = l.incentive + l.dividend;
+            ClaimLeaf calldata leaf = leaves[i];
+            unclaimed = _verifyLeaf(
+                root,
+                unclaimed,
+                netuid,
+                epoch,
+                leaf.uid,
+                leaf.hotkey,
+                leaf.incentive,
+                leaf.dividend,
+                leaf.proof
+            );
+            uint256 amount = leaf.incentive + leaf.dividend;
             // claimed <= budget holds before each leaf, so the subtraction cannot underflow.
             if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
             unchecked {
                 // claimed + amount <= budget, checked just above.
                 claimed += amount;
             }
-            _recordEmission(sub, l.uid, epoch, amount);
-            emit Claimed(netuid, epoch, l.hotkey, l.uid, amount);
+            _recordEmission(sub, leaf.uid, epoch, amount);
+            emit Claimed(netuid, epoch, leaf.hotkey, leaf.uid, amount);
         }
         // claimed <= budget < 2^120 (checked in the loop).
         e.claimed = uint120(claimed);
@@ -308,13 +318,13 @@ contract Settlement is ISettlement, Ownable2Step {
 
         // ... then the interactions, once the epoch's state is final.
         for (uint256 i; i < n; ++i) {
-            ClaimLeaf calldata l = leaves[i];
+            ClaimLeaf calldata leaf = leaves[i];
             uint256 amount;
             unchecked {
                 // Summed without overflow in the first loop.
-                amount = l.incentive + l.dividend;
+                amount = leaf.incentive + leaf.dividend;
             }
-            if (amount != 0) staking.creditEmission(netuid, l.hotkey, amount);
+            if (amount != 0) staking.creditEmission(netuid, leaf.hotkey, amount);
         }
     }
 

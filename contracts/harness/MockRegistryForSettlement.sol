@@ -7,6 +7,9 @@ import {ISettlement} from "../interfaces/ISettlement.sol";
 /// @notice Test-only registry for the settlement tests and bench: subnets with fixed-tempo epochs, neurons set by
 /// hand. Each read the settlement makes costs one storage read, as a real registry's would.
 contract MockRegistryForSettlement is ISubnetRegistryView {
+    /// @notice A mock set-up or lookup outside what the mock models.
+    error MockInvalid(uint16 netuid, uint64 slot);
+
     struct Subnet {
         bool exists;
         uint16 tempo;
@@ -26,7 +29,7 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
     mapping(uint16 => uint16) internal _count;
 
     function createSubnet(uint16 netuid, address coldkey, address hotkey, uint16 tempo, uint64 firstStart) external {
-        require(tempo != 0, "tempo 0");
+        if (tempo == 0) revert MockInvalid(netuid, 0);
         _subnets[netuid] = Subnet(true, tempo, firstStart, coldkey, hotkey);
     }
 
@@ -100,7 +103,7 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
 
     function epochAt(uint16 netuid, uint64 slot) external view returns (uint64 epoch, uint64 start, uint64 close) {
         Subnet storage s = _subnets[netuid];
-        require(slot >= s.firstStart, "before epoch 0");
+        if (slot < s.firstStart) revert MockInvalid(netuid, slot);
         epoch = (slot - s.firstStart) / s.tempo;
         start = s.firstStart + epoch * s.tempo;
         close = start + s.tempo;

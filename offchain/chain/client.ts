@@ -37,6 +37,8 @@ const LOCAL_RPC = "http://127.0.0.1:8545";
 export const NETWORKS = {
   localhost: { chain: foundry, rpcEnv: ["ANVIL_URL", "RPC_URL"], defaultRpcUrl: LOCAL_RPC },
   anvil: { chain: foundry, rpcEnv: ["ANVIL_URL", "RPC_URL"], defaultRpcUrl: LOCAL_RPC },
+  /** `tao localnet up` / `npm start`: its deployments file records the port it got. */
+  localnet: { chain: foundry, rpcEnv: ["LOCALNET_RPC_URL"], defaultRpcUrl: LOCAL_RPC },
   sepolia: { chain: sepolia, rpcEnv: ["SEPOLIA_RPC_URL"] },
   baseSepolia: { chain: baseSepolia, rpcEnv: ["BASE_SEPOLIA_RPC_URL"] },
   bittensorTestnet: { chain: bittensorTestnet, rpcEnv: ["BITTENSOR_TESTNET_RPC_URL"] },
