@@ -83,7 +83,8 @@ export async function headTime(client: PublicClient): Promise<bigint> {
 /** A netuid (u16) given as `what`, or a one-line error. */
 export function parseNetuid(raw: unknown, what = "netuid"): number {
   const s = String(raw ?? "").trim();
-  if (!/^\d+$/.test(s) || Number(s) > 0xffff) fail(`${what} ${JSON.stringify(raw ?? "")} is not a subnet id: pass an integer 0..65535 (see \`tao subnet list\`)`);
+  if (!/^\d+$/.test(s) || Number(s) > 0xffff)
+    fail(`${what} ${JSON.stringify(raw ?? "")} is not a subnet id: pass an integer 0..65535 (see \`tao subnet list\`)`);
   return Number(s);
 }
 
@@ -117,7 +118,8 @@ export function parsePercentPpm(raw: string, what: string): bigint {
 
 /** An address option, checksummed. */
 export function parseAddress(raw: string, what: string): Address {
-  if (!isAddress(raw, { strict: false })) fail(`${what} ${JSON.stringify(raw)} is not an address: pass 0x and 40 hex digits`);
+  if (!isAddress(raw, { strict: false }))
+    fail(`${what} ${JSON.stringify(raw)} is not an address: pass 0x and 40 hex digits`);
   return getAddress(raw);
 }
 
@@ -146,7 +148,10 @@ export function formatShare(share: bigint): string {
 export function addSignerOptions(cmd: Command, options: { hotkey: boolean }): Command {
   cmd.option("--wallet, --wallet-name <name>", `wallet (default: $${WALLET_NAME_ENV} or "default")`);
   if (options.hotkey) {
-    cmd.option("--hotkey, --wallet-hotkey <name>", `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`);
+    cmd.option(
+      "--hotkey, --wallet-hotkey <name>",
+      `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`,
+    );
   }
   return cmd;
 }
@@ -167,7 +172,10 @@ export function signerNames(
 }
 
 /** The wallet's hotkey (unencrypted file, no password). */
-export async function loadHotkey(ctx: CliContext, opts: z.output<typeof signerOptionsSchema>): Promise<PrivateKeyAccount> {
+export async function loadHotkey(
+  ctx: CliContext,
+  opts: z.output<typeof signerOptionsSchema>,
+): Promise<PrivateKeyAccount> {
   const { wallet, hotkey } = signerNames(opts, ctx.io.env);
   return ctx.wallets().loadHotkey(wallet, hotkey);
 }
@@ -178,7 +186,10 @@ export async function hotkeyAddress(ctx: CliContext, opts: z.output<typeof signe
 }
 
 /** Decrypts the wallet's coldkey (TAO_PASSWORD or prompt). */
-export async function unlockColdkey(ctx: CliContext, opts: z.output<typeof signerOptionsSchema>): Promise<PrivateKeyAccount> {
+export async function unlockColdkey(
+  ctx: CliContext,
+  opts: z.output<typeof signerOptionsSchema>,
+): Promise<PrivateKeyAccount> {
   return ctx.unlockColdkey(signerNames(opts, ctx.io.env).wallet);
 }
 
@@ -214,8 +225,14 @@ export async function requireGas(p: Protocol, who: Address, role: string): Promi
 // ------------------------------------------------------------------------------------------------ sending
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
-const KNOWN_ERRORS: AbiError[] = [subnetRegistryAbi, stakingAbi, weightsAbi, settlementAbi, emissionAbi, taoAbi]
-  .flatMap((abi) => (abi as Abi).filter((x): x is AbiError => x.type === "error"));
+const KNOWN_ERRORS: AbiError[] = [
+  subnetRegistryAbi,
+  stakingAbi,
+  weightsAbi,
+  settlementAbi,
+  emissionAbi,
+  taoAbi,
+].flatMap((abi) => (abi as Abi).filter((x): x is AbiError => x.type === "error"));
 
 /** Hints for custom errors: what the value means and how to fix it. */
 const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
@@ -244,7 +261,8 @@ const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
     `hotkey ${String(a.hotkey)} belongs to coldkey ${String(a.coldkey)}: use that wallet or another hotkey`,
   NotRegistered: (a) =>
     `hotkey ${String(a.hotkey)} is not registered on subnet ${String(a.netuid)}: run \`tao neuron register --netuid ${String(a.netuid)}\``,
-  EmissionAlreadyStarted: (a) => `subnet ${String(a.netuid)} already started emission at slot ${String(a.startSlot)}: nothing to do`,
+  EmissionAlreadyStarted: (a) =>
+    `subnet ${String(a.netuid)} already started emission at slot ${String(a.startSlot)}: nothing to do`,
   CommitRevealDisabled: (a) =>
     `commit-reveal is off on subnet ${String(a.netuid)}: set weights directly with \`tao weights set\``,
   CommitRevealEnabled: (a) =>
@@ -335,7 +353,8 @@ export async function send<R = unknown>(
     gas: (gas * 12n) / 10n,
   });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") fail(`${what} reverted on chain in ${hash}: rerun to see why (the state changed since the check)`);
+  if (receipt.status !== "success")
+    fail(`${what} reverted on chain in ${hash}: rerun to see why (the state changed since the check)`);
   ctx.out.note(`${what}: ${hash} (gas ${receipt.gasUsed})`);
   return { hash, result: result as R, gasUsed: receipt.gasUsed };
 }

@@ -30,7 +30,8 @@ export function checkEndpoint(raw: string): string {
   } catch {
     fail(`--endpoint ${JSON.stringify(raw)} is not a URL: pass http://host:port`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") fail(`--endpoint ${raw} must start with http:// or https://`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    fail(`--endpoint ${raw} must start with http:// or https://`);
   const bare = `${url.protocol}//${url.host}`;
   if (!url.port && !/:\d+$/.test(url.host)) fail(`--endpoint ${raw} has no port: pass http://host:port`);
   if (raw.replace(/\/$/, "") !== bare) fail(`--endpoint ${raw} has a path or query: pass only http://host:port`);
@@ -63,7 +64,9 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, hotkey.address],
       });
       if (!registered) {
-        fail(`hotkey ${hotkey.address} is not registered on subnet ${netuid}: run \`tao neuron register --netuid ${netuid}\` first`);
+        fail(
+          `hotkey ${hotkey.address} is not registered on subnet ${netuid}: run \`tao neuron register --netuid ${netuid}\` first`,
+        );
       }
       await requireGas(p, hotkey.address, "hotkey");
       const sent = await send(ctx, p, hotkey, "serveAxon", {
@@ -72,8 +75,9 @@ function register(group: Command, app: CliApp): void {
         functionName: "serveAxon",
         args: [netuid, endpoint, protocol, version],
       });
-      ctx.out.result({ netuid, uid, hotkey: hotkey.address, endpoint, protocol, version, tx: sent.hash }, () =>
-        `Uid ${uid} on subnet ${netuid} serves at ${endpoint} (${sent.hash})`,
+      ctx.out.result(
+        { netuid, uid, hotkey: hotkey.address, endpoint, protocol, version, tx: sent.hash },
+        () => `Uid ${uid} on subnet ${netuid} serves at ${endpoint} (${sent.hash})`,
       );
     }),
   );

@@ -121,7 +121,9 @@ async function subnetRow(p: Protocol, netuid: number): Promise<SubnetRow> {
     p.client.readContract({ ...reg, functionName: "neuronCount", args: [netuid] }),
     p.client.readContract({ ...reg, functionName: "hyperparams", args: [netuid] }),
     p.client.readContract({ ...reg, functionName: "emissionStartSlot", args: [netuid] }),
-    netuid === 0 ? Promise.resolve(null) : orNull(p.client.readContract({ ...stk, functionName: "pool", args: [netuid] })),
+    netuid === 0
+      ? Promise.resolve(null)
+      : orNull(p.client.readContract({ ...stk, functionName: "pool", args: [netuid] })),
     p.client.readContract({ ...stk, functionName: "spotPrice", args: [netuid] }),
     netuid === 0
       ? Promise.resolve(null)
@@ -153,25 +155,45 @@ function register(group: Command, app: CliApp): void {
       const maxLock = opts.maxLock === undefined ? undefined : parseTao(opts.maxLock, "--max-lock");
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
-      const lock = await p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "lockCost" });
+      const lock = await p.client.readContract({
+        address: p.registry,
+        abi: subnetRegistryAbi,
+        functionName: "lockCost",
+      });
       ctx.out.note(`lock cost: ${taoCell(lock)} (paid into the new subnet's pool)`);
       if (maxLock !== undefined && lock > maxLock) {
-        fail(`the lock cost ${formatTao(lock)} TAO is above --max-lock ${formatTao(maxLock)} TAO: raise --max-lock or wait for the cost to decay`);
+        fail(
+          `the lock cost ${formatTao(lock)} TAO is above --max-lock ${formatTao(maxLock)} TAO: raise --max-lock or wait for the cost to decay`,
+        );
       }
       const coldkey = await unlockColdkey(ctx, opts);
       await requireGas(p, coldkey.address, "coldkey");
       await requireTao(p, coldkey.address, lock, "the subnet lock");
-      await ctx.confirm(`Lock ${taoCell(lock)} from ${coldkey.address} to create a subnet with hotkey ${hotkey.address}?`);
+      await ctx.confirm(
+        `Lock ${taoCell(lock)} from ${coldkey.address} to create a subnet with hotkey ${hotkey.address}?`,
+      );
       const ceiling = maxLock ?? lock;
       await ensureAllowance(ctx, p, coldkey, p.registry, ceiling);
-      const sig = await hotkeyConsent(p.client, p.registry, hotkey, coldkey.address, (await currentSlot(p)) + CONSENT_SLOTS);
+      const sig = await hotkeyConsent(
+        p.client,
+        p.registry,
+        hotkey,
+        coldkey.address,
+        (await currentSlot(p)) + CONSENT_SLOTS,
+      );
       const sent = await send<number>(ctx, p, coldkey, "createSubnet", {
         address: p.registry,
         abi: subnetRegistryAbi,
         functionName: "createSubnet",
         args: [hotkey.address, ceiling, sig],
       });
-      const data = { netuid: sent.result, lockCost: lock, coldkey: coldkey.address, hotkey: hotkey.address, tx: sent.hash };
+      const data = {
+        netuid: sent.result,
+        lockCost: lock,
+        coldkey: coldkey.address,
+        hotkey: hotkey.address,
+        tx: sent.hash,
+      };
       ctx.out.result(data, () =>
         [
           `Created subnet ${sent.result}`,
@@ -194,7 +216,11 @@ function register(group: Command, app: CliApp): void {
     .action(
       app.action(z.object({}), async (ctx) => {
         const p = await connectProtocol(ctx);
-        const netuids = await p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "netuids" });
+        const netuids = await p.client.readContract({
+          address: p.registry,
+          abi: subnetRegistryAbi,
+          functionName: "netuids",
+        });
         const rows = await Promise.all(netuids.map((n) => subnetRow(p, n)));
         ctx.out.result({ network: p.network.name, subnets: rows }, () =>
           renderTable(
@@ -227,11 +253,23 @@ function register(group: Command, app: CliApp): void {
         const slot = await currentSlot(p);
         const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
         const [burn, [epoch, start, close], registered] = await Promise.all([
-          netuid === 0 ? Promise.resolve(null) : p.client.readContract({ ...reg, functionName: "burnCost", args: [netuid] }),
-          netuid === 0 ? Promise.resolve([0n, 0n, 0n] as const) : p.client.readContract({ ...reg, functionName: "epochAt", args: [netuid, slot] }),
+          netuid === 0
+            ? Promise.resolve(null)
+            : p.client.readContract({ ...reg, functionName: "burnCost", args: [netuid] }),
+          netuid === 0
+            ? Promise.resolve([0n, 0n, 0n] as const)
+            : p.client.readContract({ ...reg, functionName: "epochAt", args: [netuid, slot] }),
           p.client.readContract({ ...reg, functionName: "subnetRegisteredSlot", args: [netuid] }),
         ]);
-        const data = { ...row, burnCost: burn, currentSlot: slot, epoch, epochStart: start, epochClose: close, registeredSlot: registered };
+        const data = {
+          ...row,
+          burnCost: burn,
+          currentSlot: slot,
+          epoch,
+          epochStart: start,
+          epochClose: close,
+          registeredSlot: registered,
+        };
         ctx.out.result(data, () =>
           renderFields([
             ["netuid", String(netuid)],
@@ -243,7 +281,12 @@ function register(group: Command, app: CliApp): void {
             ["emission share", row.emissionShare === null ? "-" : formatShare(row.emissionShare)],
             ["neurons", String(row.neurons)],
             ["tempo", `${row.tempo} slots`],
-            ["emission", row.emissionStartSlot === 0n ? "not started: `tao subnet start`" : `since slot ${formatInt(row.emissionStartSlot)}`],
+            [
+              "emission",
+              row.emissionStartSlot === 0n
+                ? "not started: `tao subnet start`"
+                : `since slot ${formatInt(row.emissionStartSlot)}`,
+            ],
             ["registration burn", burn === null ? "-" : taoCell(burn)],
             ["current slot", formatInt(slot)],
             ["epoch", `${epoch} (slots ${formatInt(start)}..${formatInt(close)})`],
@@ -263,7 +306,12 @@ function register(group: Command, app: CliApp): void {
         const netuid = parseNetuid(raw);
         const p = await connectProtocol(ctx);
         await requireSubnet(p, netuid);
-        const hp = await p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "hyperparams", args: [netuid] });
+        const hp = await p.client.readContract({
+          address: p.registry,
+          abi: subnetRegistryAbi,
+          functionName: "hyperparams",
+          args: [netuid],
+        });
         const entries = Object.entries(hp) as [string, bigint | number | boolean][];
         ctx.out.result({ netuid, hyperparameters: hp }, () =>
           renderTable(
@@ -294,13 +342,21 @@ function register(group: Command, app: CliApp): void {
       let sent;
       if (param === "Tempo") {
         if (value > 0xffffn) fail(`Tempo value ${value} is not a u16: pass 1..65535`);
-        sent = await send(ctx, p, coldkey, "setTempo", { ...reg, functionName: "setTempo", args: [netuid, Number(value)] });
+        sent = await send(ctx, p, coldkey, "setTempo", {
+          ...reg,
+          functionName: "setTempo",
+          args: [netuid, Number(value)],
+        });
       } else if (param === "AlphaLow" || param === "AlphaHigh") {
         if (value > 0xffffn) fail(`${param} value ${value} is not a u16: pass 0..65535`);
         const hp = await p.client.readContract({ ...reg, functionName: "hyperparams", args: [netuid] });
         const low = param === "AlphaLow" ? Number(value) : hp.alphaLow;
         const high = param === "AlphaHigh" ? Number(value) : hp.alphaHigh;
-        sent = await send(ctx, p, coldkey, "setAlphaValues", { ...reg, functionName: "setAlphaValues", args: [netuid, low, high] });
+        sent = await send(ctx, p, coldkey, "setAlphaValues", {
+          ...reg,
+          functionName: "setAlphaValues",
+          args: [netuid, low, high],
+        });
       } else if (param === "AlphaSigmoidSteepness") {
         sent = await send(ctx, p, coldkey, "setAlphaSigmoidSteepness", {
           ...reg,
@@ -314,12 +370,18 @@ function register(group: Command, app: CliApp): void {
           args: [netuid, PARAMS.indexOf(param), value],
         });
       }
-      ctx.out.result({ netuid, param, value, tx: sent.hash }, () => `Set ${param} of subnet ${netuid} to ${rawValue} (${sent.hash})`);
+      ctx.out.result(
+        { netuid, param, value, tx: sent.hash },
+        () => `Set ${param} of subnet ${netuid} to ${rawValue} (${sent.hash})`,
+      );
     }),
   );
 
   addSignerOptions(
-    group.command("start").argument("<netuid>", "subnet id").description("owner: start the subnet's emission from the next slot"),
+    group
+      .command("start")
+      .argument("<netuid>", "subnet id")
+      .description("owner: start the subnet's emission from the next slot"),
     { hotkey: false },
   ).action(
     app.action(signerOptionsSchema, async (ctx, opts, [raw]) => {
@@ -339,7 +401,10 @@ function register(group: Command, app: CliApp): void {
         functionName: "emissionStartSlot",
         args: [netuid],
       });
-      ctx.out.result({ netuid, tx: sent.hash, startSlot: start }, () => `Subnet ${netuid} emits from slot ${formatInt(start)} (${sent.hash})`);
+      ctx.out.result(
+        { netuid, tx: sent.hash, startSlot: start },
+        () => `Subnet ${netuid} emits from slot ${formatInt(start)} (${sent.hash})`,
+      );
     }),
   );
 }
