@@ -28,6 +28,11 @@ import { WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
 export const RAO_PER_TAO = 10n ** BigInt(TAO_DECIMALS);
 /** Prices in views are TAO per alpha, 1e18 fixed point. */
 export const PRICE_UNIT = 10n ** 18n;
+/**
+ * Limit prices (`stake`/`unstake`'s `limitPrice`, `maxStakeAtLimit`) are rao per alpha, 1e9 fixed point
+ * (contracts/libraries/PoolMath.sol PRICE_UNIT), unlike the 1e18 views: `limit = spot / 1e9`.
+ */
+export const LIMIT_PRICE_UNIT = 10n ** 9n;
 /** Seconds a signed transaction stays valid (staking deadlines are chain timestamps). */
 export const DEADLINE_SECONDS = 600n;
 /** Slots a hotkey's EIP-712 consent stays valid. */
@@ -243,7 +248,7 @@ const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
   ERC20InsufficientBalance: (a) =>
     `insufficient balance: ${String(a.sender)} holds ${formatTao(a.balance as bigint)} TAO but needs ${formatTao(a.needed as bigint)} TAO: fund the coldkey`,
   PriceLimitExceeded: (a) =>
-    `price moved past the tolerance: ${formatTao(a.amount as bigint)} requested but only ${formatTao(a.maxAmount as bigint)} fits at the limit price ${formatPrice(a.limitPrice as bigint)}: raise --tolerance, lower the amount or pass --partial`,
+    `price moved past the tolerance: ${formatTao(a.amount as bigint)} requested but only ${formatTao(a.maxAmount as bigint)} fits at the limit price ${formatTao(a.limitPrice as bigint)}: raise --tolerance, lower the amount or pass --partial`,
   SlippageExceeded: (a) =>
     `price moved past the tolerance: ${formatTao(a.amountOut as bigint)} out is below the minimum ${formatTao(a.minAmountOut as bigint)}: raise --tolerance or lower the amount`,
   SubnetNotFound: (a) => `subnet ${String(a.netuid)} does not exist: see \`tao subnet list\``,
@@ -271,6 +276,12 @@ const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
     `the commit can be revealed in epoch ${String(a.revealEpoch)}, now is epoch ${String(a.currentEpoch)}: wait for it`,
   CommitNotFound: (a) =>
     `no pending commit matches hash ${String(a.commitHash)}: check --uids, --values, --salt and --version-key against the commit`,
+  ValueOutOfBounds: (a) =>
+    `value ${String(a.value)} is outside ${String(a.min)}..${String(a.max)}: pass a value in that range`,
+  GovernanceOnly: (a) => `only governance may set this parameter (caller ${String(a.caller)}): ask the network's owner`,
+  HyperparamRateLimited: (a) => `this parameter was changed recently: try again at slot ${String(a.nextAllowedSlot)}`,
+  AdminFreezeWindow: (a) =>
+    `hyperparameters are frozen near the epoch's close: try again at slot ${String(a.nextAllowedSlot)}`,
   BelowMinimumStake: (a) =>
     `${formatTao(a.amount as bigint)} is below the minimum stake ${formatTao(a.minimum as bigint)} TAO: raise --amount`,
 };

@@ -15,6 +15,7 @@ import {
   parseNetuid,
   parsePercentPpm,
   parseTao,
+  LIMIT_PRICE_UNIT,
   PRICE_UNIT,
   requireGas,
   requireSubnet,
@@ -108,9 +109,9 @@ function register(group: Command, app: CliApp): void {
       ]);
       const ideal = (amount * PRICE_UNIT) / price;
       const impact = impactPpm(ideal, alphaOut);
-      const limitPrice = (price * (PPM + tolerance)) / PPM;
+      const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
       ctx.out.note(
-        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatPrice(limitPrice)})`,
+        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
       );
       const fits = await p.client.readContract({
         ...stk(p),
@@ -119,7 +120,7 @@ function register(group: Command, app: CliApp): void {
       });
       if (fits < amount && !opts.partial) {
         fail(
-          `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatPrice(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
+          `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
         );
       }
       const coldkey = await unlockColdkey(ctx, opts);
@@ -190,9 +191,9 @@ function register(group: Command, app: CliApp): void {
       ]);
       const ideal = (amount * price) / PRICE_UNIT;
       const impact = impactPpm(ideal, taoOut);
-      const limitPrice = (price * (PPM - tolerance)) / PPM;
+      const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
       ctx.out.note(
-        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatPrice(limitPrice)})`,
+        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
       );
       const fits = await p.client.readContract({
         ...stk(p),
@@ -201,7 +202,7 @@ function register(group: Command, app: CliApp): void {
       });
       if (fits < amount && !(opts.partial && !opts.all)) {
         fail(
-          `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatPrice(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
+          `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
         );
       }
       await requireGas(p, coldkey.address, "coldkey");
