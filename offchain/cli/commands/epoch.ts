@@ -1,0 +1,217 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
+import { ResultStore } from "../../epoch/resultStore.js";
+import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
+import {
+  addSignerOptions,
+  connectProtocol,
+  currentSlot,
+  loadHotkey,
+  parseNetuid,
+  parseUint,
+  requireGas,
+  requireSubnet,
+  revertLine,
+  signerOptionsSchema,
+  type Protocol,
+} from "../chain-context.js";
+import { defineCommandGroup, type CliApp } from "../command-group.js";
+import type { CliContext } from "../context.js";
+import { fail } from "../errors.js";
+import { formatInt, formatTao, renderFields } from "../output.js";
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** `--epoch`, else the latest closed epoch (the one before the current). */
+async function pickEpoch(p: Protocol, netuid: number, raw: string | undefined) {
+  const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
+  const slot = await currentSlot(p);
+  const [current] = await p.client.readContract({ ...reg, functionName: "epochAt", args: [netuid, slot] });
+  let epoch: bigint;
+  if (raw !== undefined) epoch = parseUint(raw, "--epoch", U64_MAX);
+  else {
+    if (current === 0n)
+      fail(
+        `subnet ${netuid} is in its first epoch (0), nothing has closed yet: pass --epoch 0 or wait for slot after the close`,
+      );
+    epoch = current - 1n;
+  }
+  const [start, close] = await p.client.readContract({ ...reg, functionName: "epochBounds", args: [netuid, epoch] });
+  return { epoch, start, close, current, slot };
+}
+
+function workerFor(
+  ctx: CliContext,
+  p: Protocol,
+  hotkey: Awaited<ReturnType<typeof loadHotkey>>,
+  dir: string,
+): Promise<EpochWorker> {
+  return ctx.walletClient(hotkey).then(
+    (wallet) =>
+      new EpochWorker({
+        client: p.client,
+        wallet,
+        contracts: {
+          SubnetRegistry: p.registry,
+          Staking: p.staking,
+          Weights: p.weights,
+          Settlement: p.settlement,
+          Emission: p.emission,
+        },
+        genesisTime: p.genesisTime,
+        deploymentBlock: BigInt(p.deployment.deploymentBlock),
+        store: new ResultStore(dir),
+      }),
+  );
+}
+
+const STATUS_NAMES = ["none", "open", "finalised", "rolled over"] as const;
+
+const workSchema = signerOptionsSchema.extend({
+  netuid: z.string(),
+  epoch: z.string().optional(),
+  resultsDir: z.string().default("./epoch-results"),
+});
+
+/** Runs a worker step, turning a contract revert into one line. */
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const line = revertLine(what, e);
+    if (line) fail(line);
+    throw e;
+  }
+}
+
+function register(group: Command, app: CliApp): void {
+  group
+    .command("status")
+    .description("an epoch's settlement state (default: the latest closed epoch)")
+    .requiredOption("--netuid <n>", "subnet id")
+    .option("--epoch <e>", "epoch index")
+    .action(
+      app.action(z.object({ netuid: z.string(), epoch: z.string().optional() }), async (ctx, opts) => {
+        const netuid = parseNetuid(opts.netuid, "--netuid");
+        if (netuid === 0) fail("the root subnet (0) has no epochs: pass a subnet id from `tao subnet list`");
+        const p = await connectProtocol(ctx);
+        await requireSubnet(p, netuid);
+        const e = await pickEpoch(p, netuid, opts.epoch);
+        const info = await p.client.readContract({
+          address: p.settlement,
+          abi: settlementAbi,
+          functionName: "epochInfo",
+          args: [netuid, e.epoch],
+        });
+        const [finalised, latest] = await p.client.readContract({
+          address: p.settlement,
+          abi: settlementAbi,
+          functionName: "latestFinalised",
+          args: [netuid],
+        });
+        const status = STATUS_NAMES[info.status] ?? String(info.status);
+        const data = {
+          netuid,
+          epoch: e.epoch,
+          currentEpoch: e.current,
+          currentSlot: e.slot,
+          startSlot: e.start,
+          closeSlot: e.close,
+          closed: e.slot > e.close,
+          status,
+          latestFinalised: finalised ? latest : null,
+          info: { ...info, status },
+        };
+        ctx.out.result(data, () =>
+          renderFields([
+            ["subnet / epoch", `${netuid} / ${e.epoch} (current ${e.current})`],
+            [
+              "slots",
+              `${formatInt(e.start)}..${formatInt(e.close)} (now ${formatInt(e.slot)}${e.slot > e.close ? ", closed" : ", open for weights"})`,
+            ],
+            ["status", `${status}${info.bootstrap ? " (bootstrap: the owner hotkey finalises)" : ""}`],
+            ["deadline slot", info.status === 0 ? "-" : formatInt(info.deadline)],
+            ["budget", `${formatTao(info.budget)} TAO`],
+            ["claimed", `${formatTao(info.claimed)} TAO`],
+            ["quorum", `${formatTao(info.quorumStake)} of ${formatTao(info.permittedStake)} stake`],
+            ["root", info.status === EpochStatus.Finalised ? info.root : "-"],
+            ["latest finalised", finalised ? String(latest) : "none"],
+          ]),
+        );
+      }),
+    );
+
+  addSignerOptions(
+    group
+      .command("settle")
+      .description("open a closed epoch, compute its result (Yuma) and vote with the wallet's hotkey")
+      .requiredOption("--netuid <n>", "subnet id")
+      .option("--epoch <e>", "epoch index (default: the latest closed)")
+      .option("--results-dir <dir>", "where epoch results are kept (ResultStore)", "./epoch-results"),
+    { hotkey: true },
+  ).action(
+    app.action(workSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      const hotkey = await loadHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      await requireGas(p, hotkey.address, "hotkey");
+      const e = await pickEpoch(p, netuid, opts.epoch);
+      if (e.slot <= e.close)
+        fail(`epoch ${e.epoch} of subnet ${netuid} closes at slot ${e.close} (now ${e.slot}): wait for it to close`);
+      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
+      const outcome = await step(`settle ${netuid}/${e.epoch}`, () => worker.settle(netuid, e.epoch, e.close));
+      if (outcome.kind === "not-permitted") {
+        fail(
+          `hotkey ${hotkey.address} may not vote on epoch ${e.epoch} of subnet ${netuid} (no permit; in bootstrap only the owner hotkey): use a permitted validator's hotkey`,
+        );
+      }
+      const info = await worker.info(netuid, e.epoch);
+      const data = { netuid, epoch: e.epoch, outcome, status: STATUS_NAMES[info.status] ?? String(info.status) };
+      ctx.out.result(
+        data,
+        () =>
+          `Epoch ${e.epoch} of subnet ${netuid}: ${outcome.kind}${"root" in outcome ? ` (root ${outcome.root})` : ""}, status ${data.status}`,
+      );
+    }),
+  );
+
+  addSignerOptions(
+    group
+      .command("claim")
+      .description("claim every unclaimed payout of a finalised epoch (anyone may; the hotkey pays gas)")
+      .requiredOption("--netuid <n>", "subnet id")
+      .option("--epoch <e>", "epoch index (default: the latest closed)")
+      .option("--results-dir <dir>", "where epoch results are kept (ResultStore)", "./epoch-results"),
+    { hotkey: true },
+  ).action(
+    app.action(workSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      const hotkey = await loadHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      await requireGas(p, hotkey.address, "hotkey");
+      const e = await pickEpoch(p, netuid, opts.epoch);
+      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
+      const info = await worker.info(netuid, e.epoch);
+      if (info.status !== EpochStatus.Finalised) {
+        fail(
+          `epoch ${e.epoch} of subnet ${netuid} is ${STATUS_NAMES[info.status] ?? info.status}, not finalised: run \`tao epoch settle --netuid ${netuid} --epoch ${e.epoch}\` first`,
+        );
+      }
+      const claimed = await step(`claim ${netuid}/${e.epoch}`, () => worker.claimAll(netuid, e.epoch));
+      ctx.out.result(
+        { netuid, epoch: e.epoch, claimed },
+        () => `Claimed ${claimed} payout(s) of epoch ${e.epoch} on subnet ${netuid}`,
+      );
+    }),
+  );
+}
+
+export default defineCommandGroup({
+  name: "epoch",
+  summary: "epoch settlement: status, settle (vote) and claim",
+  order: 80,
+  register,
+});

@@ -1,0 +1,161 @@
+import type { Command } from "commander";
+import { getAddress, type Address } from "viem";
+import { z } from "zod";
+import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
+import { ResultStore } from "../../epoch/resultStore.js";
+import { connectProtocol, parseNetuid, requireSubnet } from "../chain-context.js";
+import { defineCommandGroup, type CliApp } from "../command-group.js";
+import { fail } from "../errors.js";
+import { formatTao, renderTable } from "../output.js";
+
+/** Per-uid payouts of the latest finalised epoch, from a validator's ResultStore (leaf = uid). */
+interface EpochPayout {
+  hotkey: Address;
+  incentive: bigint;
+  dividend: bigint;
+}
+
+export interface MetagraphRow {
+  uid: number;
+  hotkey: Address;
+  coldkey: Address;
+  stake: bigint;
+  permit: boolean;
+  immune: boolean;
+  registrationSlot: bigint;
+  lastUpdate: bigint;
+  /** Not kept by the ResultStore (only the payout tree is): always null for now. */
+  trust: null;
+  consensus: null;
+  incentive: bigint | null;
+  dividends: bigint | null;
+  emission: bigint | null;
+  axon: string | null;
+}
+
+const dash = (v: bigint | null): string => (v === null ? "-" : formatTao(v));
+
+function register(group: Command, app: CliApp): void {
+  group
+    .requiredOption("--netuid <n>", "subnet id")
+    .option(
+      "--results-dir <dir>",
+      "a validator's epoch ResultStore: fills incentive/dividends/emission of the latest finalised epoch",
+    )
+    .action(
+      app.action(z.object({ netuid: z.string(), resultsDir: z.string().optional() }), async (ctx, opts) => {
+        const netuid = parseNetuid(opts.netuid, "--netuid");
+        const p = await connectProtocol(ctx);
+        await requireSubnet(p, netuid);
+        const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
+        const count = await p.client.readContract({ ...reg, functionName: "neuronCount", args: [netuid] });
+        const neurons =
+          count === 0
+            ? []
+            : await p.client.readContract({ ...reg, functionName: "metagraph", args: [netuid, 0, count] });
+
+        let epoch: bigint | null = null;
+        const payouts = new Map<number, EpochPayout>();
+        if (opts.resultsDir !== undefined && netuid !== 0) {
+          const [finalised, latest] = await p.client.readContract({
+            address: p.settlement,
+            abi: settlementAbi,
+            functionName: "latestFinalised",
+            args: [netuid],
+          });
+          if (finalised) {
+            epoch = latest;
+            const store = new ResultStore(opts.resultsDir);
+            const stored = store.load(netuid, latest);
+            if (!stored) {
+              ctx.out.warn(
+                `${opts.resultsDir} has no result for subnet ${netuid} epoch ${latest}: run \`tao epoch settle --netuid ${netuid}\` with this --results-dir`,
+              );
+            } else {
+              const info = await p.client.readContract({
+                address: p.settlement,
+                abi: settlementAbi,
+                functionName: "epochInfo",
+                args: [netuid, latest],
+              });
+              if (stored.root !== info.root) {
+                fail(
+                  `the stored result for ${netuid}/${latest} has root ${stored.root} but ${info.root} was finalised: delete ${opts.resultsDir}/${netuid}/${latest}.json and settle again`,
+                );
+              }
+              for (const [, leaf] of store.tree(stored).entries()) {
+                const [, , uid, hotkey, incentive, dividend] = leaf;
+                payouts.set(uid, {
+                  hotkey: getAddress(hotkey),
+                  incentive: BigInt(incentive),
+                  dividend: BigInt(dividend),
+                });
+              }
+            }
+          }
+        }
+
+        const rows: MetagraphRow[] = neurons.map((n) => {
+          // A payout counts for the uid only while the same hotkey holds it.
+          const pay = payouts.get(n.uid);
+          const same = pay !== undefined && pay.hotkey === getAddress(n.hotkey);
+          return {
+            uid: n.uid,
+            hotkey: n.hotkey,
+            coldkey: n.coldkey,
+            stake: n.stakeWeight,
+            permit: n.permit,
+            immune: n.immune,
+            registrationSlot: n.registrationSlot,
+            lastUpdate: n.lastUpdate,
+            trust: null,
+            consensus: null,
+            incentive: same ? pay.incentive : null,
+            dividends: same ? pay.dividend : null,
+            emission: same ? pay.incentive + pay.dividend : null,
+            axon: n.axon.endpoint === "" ? null : n.axon.endpoint,
+          };
+        });
+        ctx.out.result({ netuid, epoch, neurons: rows }, () =>
+          [
+            `Metagraph of subnet ${netuid}: ${rows.length} neurons${epoch === null ? "" : `, payouts of epoch ${epoch}`}`,
+            renderTable(
+              [
+                "uid",
+                "hotkey",
+                "coldkey",
+                "stake",
+                "permit",
+                "trust",
+                "consensus",
+                "incentive",
+                "dividends",
+                "emission",
+                "axon",
+              ],
+              rows.map((r) => [
+                String(r.uid),
+                r.hotkey,
+                r.coldkey,
+                formatTao(r.stake),
+                r.permit ? "yes" : "",
+                "-",
+                "-",
+                dash(r.incentive),
+                dash(r.dividends),
+                dash(r.emission),
+                r.axon ?? "-",
+              ]),
+            ),
+          ].join("\n"),
+        );
+      }),
+    );
+}
+
+export default defineCommandGroup({
+  name: "metagraph",
+  summary: "show a subnet's neurons: stake, permits, axons and the latest epoch's payouts",
+  order: 60,
+  register,
+});

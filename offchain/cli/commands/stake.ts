@@ -1,0 +1,418 @@
+import type { Command } from "commander";
+import { getAddress, type Address } from "viem";
+import { z } from "zod";
+import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
+import {
+  addSignerOptions,
+  connectProtocol,
+  DEADLINE_SECONDS,
+  ensureAllowance,
+  formatPpm,
+  formatPrice,
+  headTime,
+  loadHotkey,
+  parseAddress,
+  parseNetuid,
+  parsePercentPpm,
+  parseTao,
+  LIMIT_PRICE_UNIT,
+  PRICE_UNIT,
+  requireGas,
+  requireSubnet,
+  requireTao,
+  send,
+  signerNames,
+  signerOptionsSchema,
+  unlockColdkey,
+  type Protocol,
+} from "../chain-context.js";
+import { defineCommandGroup, type CliApp } from "../command-group.js";
+import type { CliContext } from "../context.js";
+import { fail } from "../errors.js";
+import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
+
+const PPM = 1_000_000n;
+const DEFAULT_TOLERANCE = "0.5";
+
+const tradeSchema = signerOptionsSchema.extend({
+  netuid: z.string(),
+  amount: z.string().optional(),
+  to: z.string().optional(),
+  tolerance: z.string().default(DEFAULT_TOLERANCE),
+  partial: z.boolean().default(false),
+  all: z.boolean().default(false),
+});
+
+const moveSchema = signerOptionsSchema.extend({
+  netuid: z.string(),
+  amount: z.string(),
+  to: z.string().optional(),
+  destNetuid: z.string().optional(),
+  destHotkey: z.string().optional(),
+  destColdkey: z.string().optional(),
+  tolerance: z.string().default(DEFAULT_TOLERANCE),
+});
+
+function addTradeOptions(cmd: Command): Command {
+  return addSignerOptions(
+    cmd
+      .requiredOption("--netuid <n>", "subnet id (0 = root, 1:1 TAO)")
+      .option("--to <address>", "the hotkey to stake with (default: the wallet's --hotkey)")
+      .option(
+        "--tolerance <percent>",
+        "largest price move accepted, in percent (it sets the limit price)",
+        DEFAULT_TOLERANCE,
+      ),
+    { hotkey: true },
+  );
+}
+
+/** The staking target: `--to <address>` or the wallet's hotkey. */
+async function targetHotkey(
+  ctx: CliContext,
+  opts: z.output<typeof signerOptionsSchema> & { to?: string },
+): Promise<Address> {
+  if (opts.to !== undefined) return parseAddress(opts.to, "--to");
+  return (await loadHotkey(ctx, opts)).address;
+}
+
+/** `1 - got/ideal` in ppm: the price impact plus fee of a trade. */
+function impactPpm(ideal: bigint, got: bigint): bigint {
+  return ideal === 0n ? 0n : ((ideal - got) * PPM) / ideal;
+}
+
+async function deadline(p: Protocol): Promise<bigint> {
+  return (await headTime(p.client)) + DEADLINE_SECONDS;
+}
+
+function register(group: Command, app: CliApp): void {
+  const stk = (p: Protocol) => ({ address: p.staking, abi: stakingAbi }) as const;
+
+  addTradeOptions(
+    group
+      .command("add")
+      .description("stake TAO to a hotkey on a subnet (buys alpha from the pool)")
+      .requiredOption("--amount <tao>", "TAO to stake")
+      .option("--partial", "fill what fits at the limit price instead of failing"),
+  ).action(
+    app.action(tradeSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      const amount = parseTao(opts.amount ?? "", "--amount");
+      if (amount === 0n) fail("--amount 0 stakes nothing: pass a positive TAO amount");
+      const tolerance = parsePercentPpm(opts.tolerance, "--tolerance");
+      const hotkey = await targetHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      const [price, [alphaOut, fee]] = await Promise.all([
+        p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
+        p.client.readContract({ ...stk(p), functionName: "quoteStake", args: [netuid, amount] }),
+      ]);
+      const ideal = (amount * PRICE_UNIT) / price;
+      const impact = impactPpm(ideal, alphaOut);
+      const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+      ctx.out.note(
+        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
+      );
+      const fits = await p.client.readContract({
+        ...stk(p),
+        functionName: "maxStakeAtLimit",
+        args: [netuid, limitPrice],
+      });
+      if (fits < amount && !opts.partial) {
+        fail(
+          `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
+        );
+      }
+      const coldkey = await unlockColdkey(ctx, opts);
+      await requireGas(p, coldkey.address, "coldkey");
+      await requireTao(p, coldkey.address, amount, `staking ${formatTao(amount)} TAO`);
+      await ctx.confirm(`Stake ${taoCell(amount)} from ${coldkey.address} to ${hotkey} on subnet ${netuid}?`);
+      await ensureAllowance(ctx, p, coldkey, p.staking, amount);
+      const sent = await send<readonly [bigint, bigint]>(ctx, p, coldkey, "stake", {
+        ...stk(p),
+        functionName: "stake",
+        args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
+      });
+      const [alpha, taoUsed] = sent.result;
+      const data = {
+        netuid,
+        hotkey,
+        coldkey: coldkey.address,
+        taoIn: amount,
+        taoUsed,
+        alphaOut: alpha,
+        price,
+        limitPrice,
+        impactPpm: impact,
+        tx: sent.hash,
+      };
+      ctx.out.result(
+        data,
+        () => `Staked ${taoCell(taoUsed)} to ${hotkey} on subnet ${netuid}: +${formatTao(alpha)} α (${sent.hash})`,
+      );
+    }),
+  );
+
+  addTradeOptions(
+    group
+      .command("remove")
+      .description("unstake alpha from a hotkey on a subnet (sells it to the pool for TAO)")
+      .option("--amount <alpha>", "alpha to unstake")
+      .option("--all", "unstake the whole position")
+      .option("--partial", "fill what fits at the limit price instead of failing"),
+  ).action(
+    app.action(tradeSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <alpha> or --all");
+      const tolerance = parsePercentPpm(opts.tolerance, "--tolerance");
+      if (tolerance > PPM) fail(`--tolerance ${opts.tolerance} is over 100%`);
+      const hotkey = await targetHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      const coldkey = await unlockColdkey(ctx, opts);
+      const [, held] = await p.client.readContract({
+        ...stk(p),
+        functionName: "position",
+        args: [netuid, hotkey, coldkey.address],
+      });
+      const amount = opts.all ? held : parseTao(opts.amount ?? "", "--amount");
+      if (amount === 0n)
+        fail(
+          `no stake to remove: coldkey ${coldkey.address} holds 0 α with ${hotkey} on subnet ${netuid} (see \`tao stake list\`)`,
+        );
+      if (amount > held) {
+        fail(
+          `insufficient stake: coldkey ${coldkey.address} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
+        );
+      }
+      const [price, [taoOut, fee]] = await Promise.all([
+        p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
+        p.client.readContract({ ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] }),
+      ]);
+      const ideal = (amount * price) / PRICE_UNIT;
+      const impact = impactPpm(ideal, taoOut);
+      const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+      ctx.out.note(
+        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
+      );
+      const fits = await p.client.readContract({
+        ...stk(p),
+        functionName: "maxUnstakeAtLimit",
+        args: [netuid, limitPrice],
+      });
+      if (fits < amount && !(opts.partial && !opts.all)) {
+        fail(
+          `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
+        );
+      }
+      await requireGas(p, coldkey.address, "coldkey");
+      await ctx.confirm(`Unstake ${formatTao(amount)} α of ${coldkey.address} from ${hotkey} on subnet ${netuid}?`);
+      const sent = opts.all
+        ? await send<readonly [bigint, bigint]>(ctx, p, coldkey, "unstakeAll", {
+            ...stk(p),
+            functionName: "unstakeAll",
+            args: [netuid, hotkey, limitPrice, await deadline(p)],
+          })
+        : await send<readonly [bigint, bigint]>(ctx, p, coldkey, "unstake", {
+            ...stk(p),
+            functionName: "unstake",
+            args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
+          });
+      const [taoGot, alphaUsed] = sent.result;
+      const data = {
+        netuid,
+        hotkey,
+        coldkey: coldkey.address,
+        alphaIn: amount,
+        alphaUsed,
+        taoOut: taoGot,
+        price,
+        limitPrice,
+        impactPpm: impact,
+        tx: sent.hash,
+      };
+      ctx.out.result(
+        data,
+        () =>
+          `Unstaked ${formatTao(alphaUsed)} α from ${hotkey} on subnet ${netuid}: +${taoCell(taoGot)} (${sent.hash})`,
+      );
+    }),
+  );
+
+  const moveLike = (name: "move" | "transfer") =>
+    addSignerOptions(
+      group
+        .command(name)
+        .description(
+          name === "move"
+            ? "move stake to another hotkey and/or subnet (same coldkey)"
+            : "transfer stake to another coldkey (optionally to another subnet)",
+        )
+        .requiredOption("--netuid <n>", "origin subnet id")
+        .requiredOption("--amount <alpha>", "alpha to move")
+        .option("--to <address>", "origin hotkey (default: the wallet's --hotkey)")
+        .option("--dest-netuid <n>", "destination subnet (default: the origin)")
+        .option(
+          name === "move" ? "--dest-hotkey <address>" : "--dest-coldkey <address>",
+          name === "move" ? "destination hotkey (default: the origin hotkey)" : "coldkey receiving the stake",
+        )
+        .option("--tolerance <percent>", "largest loss to price moves accepted, in percent", DEFAULT_TOLERANCE),
+      { hotkey: true },
+    ).action(
+      app.action(moveSchema, async (ctx, opts) => {
+        const netuid = parseNetuid(opts.netuid, "--netuid");
+        const destNetuid = opts.destNetuid === undefined ? netuid : parseNetuid(opts.destNetuid, "--dest-netuid");
+        const amount = parseTao(opts.amount, "--amount");
+        if (amount === 0n) fail("--amount 0 moves nothing: pass a positive alpha amount");
+        const tolerance = parsePercentPpm(opts.tolerance, "--tolerance");
+        const hotkey = await targetHotkey(ctx, opts);
+        let dest: Address;
+        if (name === "transfer") {
+          if (opts.destColdkey === undefined)
+            fail("--dest-coldkey <address> is required: the coldkey receiving the stake");
+          dest = parseAddress(opts.destColdkey, "--dest-coldkey");
+        } else {
+          dest = opts.destHotkey === undefined ? hotkey : parseAddress(opts.destHotkey, "--dest-hotkey");
+          if (dest === hotkey && destNetuid === netuid)
+            fail("moving to the same hotkey on the same subnet does nothing: pass --dest-hotkey or --dest-netuid");
+        }
+        const p = await connectProtocol(ctx);
+        await requireSubnet(p, netuid);
+        await requireSubnet(p, destNetuid);
+        const coldkey = await unlockColdkey(ctx, opts);
+        const [, held] = await p.client.readContract({
+          ...stk(p),
+          functionName: "position",
+          args: [netuid, hotkey, coldkey.address],
+        });
+        if (amount > held) {
+          fail(
+            `insufficient stake: coldkey ${coldkey.address} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount`,
+          );
+        }
+        let expected = amount;
+        if (destNetuid !== netuid) {
+          const [taoOut] = await p.client.readContract({
+            ...stk(p),
+            functionName: "quoteUnstake",
+            args: [netuid, amount],
+          });
+          [expected] = await p.client.readContract({
+            ...stk(p),
+            functionName: "quoteStake",
+            args: [destNetuid, taoOut],
+          });
+        }
+        const minOut = (expected * (PPM - tolerance)) / PPM;
+        ctx.out.note(
+          `${name} ${formatTao(amount)} α on subnet ${netuid} -> ≈ ${formatTao(expected)} α on subnet ${destNetuid} (at least ${formatTao(minOut)})`,
+        );
+        await requireGas(p, coldkey.address, "coldkey");
+        await ctx.confirm(
+          `${name === "move" ? "Move" : "Transfer"} ${formatTao(amount)} α of ${coldkey.address} to ${dest} on subnet ${destNetuid}?`,
+        );
+        const sent =
+          name === "move"
+            ? await send<bigint>(ctx, p, coldkey, "moveStake", {
+                ...stk(p),
+                functionName: "moveStake",
+                args: [hotkey, dest, netuid, destNetuid, amount, minOut, await deadline(p)],
+              })
+            : await send<bigint>(ctx, p, coldkey, "transferStake", {
+                ...stk(p),
+                functionName: "transferStake",
+                args: [dest, hotkey, netuid, destNetuid, amount, minOut, await deadline(p)],
+              });
+        ctx.out.result(
+          {
+            netuid,
+            destNetuid,
+            hotkey,
+            dest,
+            coldkey: coldkey.address,
+            alphaIn: amount,
+            alphaOut: sent.result,
+            minAlphaOut: minOut,
+            tx: sent.hash,
+          },
+          () =>
+            `${name === "move" ? "Moved" : "Transferred"} ${formatTao(amount)} α to ${dest} on subnet ${destNetuid}: ${formatTao(sent.result)} α (${sent.hash})`,
+        );
+      }),
+    );
+  moveLike("move");
+  moveLike("transfer");
+
+  addSignerOptions(
+    group
+      .command("list")
+      .description("the wallet's stake positions (no password needed)")
+      .option("--coldkey <address>", "list this coldkey instead of the wallet's"),
+    { hotkey: false },
+  ).action(
+    app.action(signerOptionsSchema.extend({ coldkey: z.string().optional() }), async (ctx, opts) => {
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const coldkey =
+        opts.coldkey !== undefined
+          ? parseAddress(opts.coldkey, "--coldkey")
+          : await ctx.wallets().coldkeyAddress(wallet);
+      const own: Address[] =
+        opts.coldkey !== undefined
+          ? []
+          : (await ctx.wallets().showWallet(wallet)).hotkeys.flatMap((h) => (h.address ? [getAddress(h.address)] : []));
+      const p = await connectProtocol(ctx);
+      const netuids = await p.client.readContract({
+        address: p.registry,
+        abi: subnetRegistryAbi,
+        functionName: "netuids",
+      });
+      const positions: { netuid: number; hotkey: Address; shares: bigint; alpha: bigint; taoValue: bigint }[] = [];
+      for (const netuid of netuids) {
+        const count = await p.client.readContract({
+          address: p.registry,
+          abi: subnetRegistryAbi,
+          functionName: "neuronCount",
+          args: [netuid],
+        });
+        const rows =
+          count === 0
+            ? []
+            : await p.client.readContract({
+                address: p.registry,
+                abi: subnetRegistryAbi,
+                functionName: "metagraph",
+                args: [netuid, 0, count],
+              });
+        const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
+        for (const hotkey of hotkeys) {
+          const [shares, alpha, taoValue] = await p.client.readContract({
+            ...stk(p),
+            functionName: "position",
+            args: [netuid, hotkey, coldkey],
+          });
+          if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey, shares, alpha, taoValue });
+        }
+      }
+      const total = positions.reduce((s, x) => s + x.taoValue, 0n);
+      ctx.out.result({ coldkey, positions, totalTaoValue: total }, () =>
+        positions.length === 0
+          ? `No stake for coldkey ${coldkey}: stake with \`tao stake add --netuid <n> --amount <tao>\``
+          : [
+              `Stake of coldkey ${coldkey}`,
+              renderTable(
+                ["netuid", "hotkey", "alpha", "value (TAO)"],
+                positions.map((x) => [String(x.netuid), x.hotkey, formatTao(x.alpha), formatTao(x.taoValue)]),
+              ),
+              renderFields([["total value", taoCell(total)]]),
+            ].join("\n"),
+      );
+    }),
+  );
+}
+
+export default defineCommandGroup({
+  name: "stake",
+  summary: "add, remove, move, transfer and list stake (with price impact and a limit price)",
+  order: 50,
+  register,
+});

@@ -1,0 +1,293 @@
+// The chain commands (subnet, neuron, axon, stake, weights, metagraph, epoch) against a real Anvil: deployed the
+// way `npm run deploy` does, wallets made with `tao wallet create`, every step through the CLI in-process.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { emissionAbi, subnetRegistryAbi } from "../../../offchain/abi/index.js";
+import { startAnvil, type AnvilProcess } from "../../../offchain/deploy/anvil.js";
+import { deployProtocol, routeEmission } from "../../../offchain/deploy/deployProtocol.js";
+import { writeDeployment } from "../../../offchain/deploy/writeDeployment.js";
+import { REPO_ROOT, tao, type CliRun } from "../support.js";
+
+const DEPLOYER = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const TAO = 1_000_000_000n;
+const PASSWORD = "correct horse battery";
+
+/** Exactly one line on stderr, starting with `error:`, and a non-zero exit. */
+function assertOneLineError(r: CliRun, pattern: RegExp): void {
+  assert.notEqual(r.code, 0, `expected failure, got: ${r.stdout}`);
+  const lines = r.stderr.split("\n").filter(Boolean);
+  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(lines[0]!, /^error: /);
+  assert.match(lines[0]!, pattern);
+}
+
+describe("tao chain commands (against a real Anvil)", () => {
+  let anvil: AnvilProcess;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const keys: Record<string, { coldkey: Address; hotkey: Address }> = {};
+  let netuid = 0;
+
+  async function ok(argv: string[], extra: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+    const r = await tao(["--json", "--yes", ...argv], { ...env, ...extra });
+    assert.equal(r.code, 0, `tao ${argv.join(" ")} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  }
+
+  before(async () => {
+    if (!existsSync(path.join(REPO_ROOT, "artifacts", "contracts", "Staking.sol", "Staking.json"))) {
+      const build = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["compile"], {
+        cwd: REPO_ROOT,
+        stdio: "inherit",
+      });
+      assert.equal(build.status, 0, "npx hardhat compile failed");
+    }
+    anvil = await startAnvil();
+    process.once("exit", () => anvil.process.kill("SIGKILL"));
+    const transport = http(anvil.url);
+    const pub = createPublicClient({ chain: foundry, transport });
+    const gov = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
+    const deployment = await deployProtocol(pub, gov, {
+      network: "localhost",
+      rpcUrl: anvil.url,
+      routeEmission: false,
+    });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-chain-"));
+    writeDeployment(deployment, path.join(dir, "deployments"));
+    env = {
+      TAO_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
+      TAO_WALLETS_DIR: path.join(dir, "wallets"),
+      TAO_PASSWORD: PASSWORD,
+      TAO_KEYSTORE_SCRYPT_N: "1024",
+    };
+    const c = deployment.contracts;
+    const wait = async (hash: `0x${string}`) =>
+      assert.equal((await pub.waitForTransactionReceipt({ hash })).status, "success");
+
+    for (const name of ["alice", "bob", "carol"]) {
+      const created = await ok(["wallet", "create", "--wallet-name", name]);
+      const coldkey = (created.coldkey as { address: Address }).address;
+      const hotkey = (created.hotkey as { address: Address }).address;
+      keys[name] = { coldkey, hotkey };
+      await test.setBalance({ address: coldkey, value: parseEther("100") });
+      await test.setBalance({ address: hotkey, value: parseEther("100") });
+    }
+    // A deeper pool: the lock seeds it. Then the faucet: the reserve accrues 1 TAO a slot, governance grants it.
+    await wait(
+      await gov.writeContract({
+        address: c.SubnetRegistry!,
+        abi: subnetRegistryAbi,
+        functionName: "setNetworkParam",
+        args: [0, 100n * TAO],
+      }),
+    );
+    await test.increaseTime({ seconds: 1_000 * 12 });
+    await test.mine({ blocks: 1 });
+    await wait(await gov.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase" }));
+    for (const [name, amount] of [
+      ["alice", 300n],
+      ["bob", 50n],
+    ] as const) {
+      await wait(
+        await gov.writeContract({
+          address: c.Emission,
+          abi: emissionAbi,
+          functionName: "grantReserve",
+          args: [keys[name]!.coldkey, amount * TAO],
+        }),
+      );
+    }
+    await routeEmission(pub, gov, deployment);
+  });
+
+  after(async () => {
+    await anvil?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("creates a subnet after showing the lock cost, and lists it", async () => {
+    const created = await ok(["subnet", "create", "--wallet", "alice", "--hotkey", "default"]);
+    netuid = created.netuid as number;
+    assert.equal(netuid, 1);
+    assert.equal(created.lockCost, (100n * TAO).toString());
+    assert.equal(created.hotkey, keys.alice!.hotkey);
+    const list = await ok(["subnet", "list"]);
+    const row = (list.subnets as { netuid: number; ownerColdkey: string; neurons: number; price: string }[]).find(
+      (s) => s.netuid === 1,
+    );
+    assert.ok(row, "subnet 1 listed");
+    assert.equal(row.ownerColdkey, keys.alice!.coldkey);
+    assert.equal(row.neurons, 1);
+    assert.ok(BigInt(row.price) > 0n);
+    const hp = await ok(["subnet", "hyperparameters", "1"]);
+    assert.equal((hp.hyperparameters as { tempo: number }).tempo, 360);
+  });
+
+  it("sets a hyperparameter by its Param name and starts emission", async () => {
+    await ok(["subnet", "set", "1", "Tempo", "400", "--wallet", "alice"]);
+    await ok(["subnet", "set", "1", "commit_reveal_enabled", "false", "--wallet", "alice"]);
+    const hp = await ok(["subnet", "hyperparameters", "1"]);
+    assert.equal((hp.hyperparameters as { commitRevealEnabled: boolean }).commitRevealEnabled, false);
+    const started = await ok(["subnet", "start", "1", "--wallet", "alice"]);
+    assert.ok(BigInt(started.startSlot as string) > 0n);
+    // Staking opens from the start slot: let one slot pass.
+    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).increaseTime({ seconds: 24 });
+    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).mine({ blocks: 1 });
+  });
+
+  it("registers a neuron after showing the burn, and serves its axon", async () => {
+    const reg = await ok([
+      "neuron",
+      "register",
+      "--netuid",
+      "1",
+      "--wallet",
+      "bob",
+      "--hotkey",
+      "default",
+      "--max-burn",
+      "1",
+    ]);
+    assert.equal(reg.uid, 1);
+    assert.equal(reg.hotkey, keys.bob!.hotkey);
+    const served = await ok([
+      "axon",
+      "serve",
+      "--netuid",
+      "1",
+      "--wallet",
+      "bob",
+      "--endpoint",
+      "http://127.0.0.1:8091",
+    ]);
+    assert.equal(served.endpoint, "http://127.0.0.1:8091");
+  });
+
+  it("adds stake with a limit price, lists it, and removes it", async () => {
+    const added = await ok(["stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "2", "--tolerance", "5"]);
+    assert.equal(added.taoUsed, (2n * TAO).toString());
+    const alpha = BigInt(added.alphaOut as string);
+    assert.ok(alpha > 0n);
+    // Limit prices are 1e9 fixed point, the spot price 1e18: 5% above spot.
+    assert.equal(BigInt(added.limitPrice as string), (BigInt(added.price as string) * 105n) / 100n / 10n ** 9n);
+
+    const list = await ok(["stake", "list", "--wallet", "bob"]);
+    const positions = list.positions as { netuid: number; hotkey: string; alpha: string }[];
+    assert.deepEqual(
+      positions.map((x) => [x.netuid, x.hotkey, x.alpha]),
+      [[1, keys.bob!.hotkey, alpha.toString()]],
+    );
+
+    const removed = await ok(["stake", "remove", "--netuid", "1", "--wallet", "bob", "--all", "--tolerance", "5"]);
+    assert.equal(removed.alphaUsed, alpha.toString());
+    assert.ok(BigInt(removed.taoOut as string) > (19n * TAO) / 10n, "most of the 2 TAO comes back");
+    const after = await ok(["stake", "list", "--wallet", "bob"]);
+    assert.deepEqual(after.positions, []);
+  });
+
+  it("shows the metagraph as JSON", async () => {
+    const mg = await ok(["metagraph", "--netuid", "1", "--results-dir", path.join(dir, "results")]);
+    const neurons = mg.neurons as {
+      uid: number;
+      hotkey: string;
+      coldkey: string;
+      axon: string | null;
+      incentive: string | null;
+      trust: null;
+    }[];
+    assert.deepEqual(
+      neurons.map((n) => [n.uid, n.hotkey, n.coldkey, n.axon]),
+      [
+        [0, keys.alice!.hotkey, keys.alice!.coldkey, null],
+        [1, keys.bob!.hotkey, keys.bob!.coldkey, "http://127.0.0.1:8091"],
+      ],
+    );
+    assert.equal(neurons[0]!.incentive, null, "no finalised epoch yet");
+    const human = await tao(["metagraph", "--netuid", "1"], env);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /Metagraph of subnet 1: 2 neurons/);
+  });
+
+  it("shows weights and epoch status", async () => {
+    const ws = await ok(["weights", "status", "--netuid", "1", "--hotkey", keys.bob!.hotkey]);
+    assert.equal(ws.uid, 1);
+    assert.deepEqual(ws.pendingCommits, []);
+    const es = await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"]);
+    assert.equal(es.status, "none");
+  });
+
+  it("fails in one line on an unknown subnet", async () => {
+    assertOneLineError(
+      await tao(["--json", "subnet", "show", "99"], env),
+      /subnet 99 does not exist on localhost: see `tao subnet list`/,
+    );
+    assertOneLineError(
+      await tao(["--json", "--yes", "stake", "add", "--netuid", "42", "--wallet", "bob", "--amount", "1"], env),
+      /subnet 42 does not exist/,
+    );
+  });
+
+  it("fails in one line when the price would move past the tolerance", async () => {
+    const r = await tao(
+      ["--json", "--yes", "stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "40", "--tolerance", "0.01"],
+      env,
+    );
+    assertOneLineError(
+      r,
+      /price moved past the tolerance: staking 40\.000000000 TAO moves the price past 0\.0100% .*raise --tolerance/,
+    );
+  });
+
+  it("fails in one line on an insufficient balance", async () => {
+    const r = await tao(
+      ["--json", "--yes", "stake", "add", "--netuid", "1", "--wallet", "carol", "--amount", "5", "--tolerance", "100"],
+      env,
+    );
+    assertOneLineError(
+      r,
+      /insufficient balance: coldkey 0x[0-9a-fA-F]{40} holds 0\.000000000 TAO but staking 5\.000000000 TAO needs 5\.000000000 TAO/,
+    );
+    const reg = await tao(["--json", "--yes", "neuron", "register", "--netuid", "1", "--wallet", "carol"], env);
+    assertOneLineError(reg, /insufficient balance: .* the registration burn needs/);
+  });
+
+  it("fails in one line on a wrong password", async () => {
+    const r = await tao(["--json", "--yes", "subnet", "start", "1", "--wallet", "alice"], {
+      ...env,
+      TAO_PASSWORD: "not the password",
+    });
+    assertOneLineError(r, /wrong password for wallet alice/);
+  });
+
+  it("fails in one line on bad values and contract reverts", async () => {
+    assertOneLineError(
+      await tao(["--json", "subnet", "set", "1", "MaxUids", "100000", "--wallet", "alice"], env),
+      /setHyperparam MaxUids reverted with ValueOutOfBounds\(0, 100000, \d+, 256\): value 100000 is outside \d+\.\.256/,
+    );
+    assertOneLineError(
+      await tao(["--json", "stake", "add", "--netuid", "1", "--amount", "1.0000000001"], env),
+      /has 10 decimals: TAO has 9/,
+    );
+    assertOneLineError(
+      await tao(["--json", "subnet", "set", "1", "Bogus", "1"], env),
+      /unknown hyperparameter "Bogus": use one of MaxUids/,
+    );
+    assertOneLineError(
+      await tao(["--json", "--yes", "subnet", "start", "1", "--wallet", "alice"], env),
+      /startEmission reverted with EmissionAlreadyStarted\(1, \d+\): subnet 1 already started/,
+    );
+    assertOneLineError(
+      await tao(["--json", "--yes", "subnet", "create", "--wallet", "alice", "--max-lock", "1"], env),
+      /the lock cost [\d,.]+ TAO is above --max-lock 1\.000000000 TAO: raise --max-lock/,
+    );
+  });
+});
