@@ -13,7 +13,15 @@
  *   transaction, or undefined when there was nothing left to claim.
  */
 import { mkdirSync } from "node:fs";
-import { zeroHash, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
+import {
+  zeroHash,
+  type Account,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
 import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
