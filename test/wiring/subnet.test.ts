@@ -28,7 +28,7 @@ const MNEMONIC = "test test test test test test test test test test test junk";
 const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
 const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
 const TEMPO = 20;
-const TIMEOUT_MS = 700;
+const TIMEOUT_MS = 400;
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -95,6 +95,8 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       timeoutMs: TIMEOUT_MS,
       roundIntervalMs: 20,
       emaAlpha: 0.3,
+      // The fake Ollama's solver covers arithmetic and string templates best.
+      taskMix: { verifiable: 1, open: 0, kinds: { arithmetic: 1, string: 1 } },
       dbPath: path.join(dir, `${name}.db`),
       confirmations: 0,
       commitAfterSlots: 6,
@@ -141,8 +143,8 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       startStake.push(await stakeOf(k.hotkey.address));
     }
     // Modes after start-up (the miner's warm-up generation must succeed).
-    await fakes[1]!.setMode({ errorRate: 0.5 });
-    await fakes[2]!.setMode({ latencyMs: 5_000 });
+    await fakes[1]!.setMode({ errorRate: 0.8 });
+    await fakes[2]!.setMode({ latencyMs: 3_000 });
   });
 
   after(async () => {
@@ -162,8 +164,15 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       const row = rows.find((r) => r.hotkey === minerKeys[i]!.hotkey.address);
       assert.equal(row?.axon.endpoint, m.endpoint, `miner ${i} published its endpoint`);
     }
-    await startOne("owner", owner.hotkey);
+    const first = await startOne("owner", owner.hotkey);
     await startOne("b", validatorB.hotkey);
+    // The fake Ollama solves only some task templates: wait for the correct miner's first solved task.
+    const correctHotkey = minerKeys[0]!.hotkey.address.toLowerCase();
+    await until(
+      "a positive score for the correct miner",
+      () => first.store.scores(netuid).some((s) => s.hotkey.toLowerCase() === correctHotkey && s.ema > 0),
+      30_000,
+    );
     let lastEpoch = 0n;
     for (let i = 0; i < 5; i++) {
       lastEpoch = await toNextEpoch(1); // reveal, settle the closed epochs, claim
@@ -194,6 +203,7 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       "the owner's validator revealed a commit",
     );
     const gains = await Promise.all(minerKeys.map(async (k, i) => (await stakeOf(k.hotkey.address)) - startStake[i]!));
+    console.log(`miner stake gains (correct, often failing, slow): ${gains.join(", ")}`);
     assert.ok(gains[0]! > 0n, `the correct miner earned: ${gains.join(", ")}`);
     assert.ok(gains[0]! > gains[1]!, `correct > often failing: ${gains.join(", ")}`);
     assert.ok(gains[1]! >= gains[2]!, `often failing ≥ slow: ${gains.join(", ")}`);
