@@ -1,0 +1,189 @@
+/**
+ * The ChainPort over viem. Reads are made at `confirmations` blocks below the head (so a reorg shallower than
+ * that never shows the validator a state that disappears); writes are signed by the validator's hotkey, go
+ * through viem's gas estimation (a revert is reported with its decoded custom error before anything is
+ * spent) and wait for their receipt, so the caller can send the next one with the next nonce.
+ */
+import { getAddress, type Address, type PublicClient } from "viem";
+import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
+import { slotOf } from "../../epoch/blockAtSlot.js";
+import { packWeights } from "../../weights/index.js";
+import type { Metagraph, Neuron } from "../metagraph.js";
+import type { ChainPort, Hex, SubnetChainState, TxStatus } from "../ports.js";
+import { stakeNeededForPermit } from "../schedule.js";
+import { readMetagraphRows, type RegistryRow } from "./metagraphRows.js";
+import { protocolAddresses, reason, type ProtocolDeployment, type Wallet } from "./protocol.js";
+import type { ChainAxon } from "./queryFn.js";
+
+export interface ChainPortOptions {
+  client: PublicClient;
+  /** Signs as the validator's hotkey. */
+  wallet: Wallet;
+  deployment: ProtocolDeployment;
+  /** Blocks below the head that reads use and that a transaction needs to count as confirmed. Default 0. */
+  confirmations?: number;
+  /** How long a write waits for its receipt. Default 60 s. */
+  receiptTimeoutMs?: number;
+}
+
+export interface ViemChainPort extends ChainPort {
+  readonly hotkey: Address;
+  /** The block reads use now (head − confirmations). */
+  readBlock(): Promise<bigint>;
+}
+
+export function createChainPort(o: ChainPortOptions): ViemChainPort {
+  const a = protocolAddresses(o.deployment);
+  const { client, wallet } = o;
+  const depth = BigInt(o.confirmations ?? 0);
+  if (depth < 0n) throw new RangeError(`confirmations ${depth} must be ≥ 0`);
+  const hotkey = getAddress(wallet.account.address);
+  const registry = { address: a.SubnetRegistry, abi: subnetRegistryAbi } as const;
+  const weights = { address: a.Weights, abi: weightsAbi } as const;
+
+  const readBlock = async (): Promise<bigint> => {
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    return head > depth ? head - depth : 0n;
+  };
+  const at = async () => ({ blockNumber: await readBlock() });
+
+  async function send(what: string, request: Parameters<Wallet["writeContract"]>[0]): Promise<Hex> {
+    let hash: Hex;
+    try {
+      hash = await wallet.writeContract(request);
+    } catch (err) {
+      throw new Error(`${what} from ${hotkey} refused: ${reason(err)}`);
+    }
+    await client.waitForTransactionReceipt({ hash, timeout: o.receiptTimeoutMs ?? 60_000 });
+    return hash;
+  }
+
+  const toNeuron = (netuid: number, r: RegistryRow): Neuron => {
+    const axon: ChainAxon | null =
+      r.axon.endpoint === ""
+        ? null
+        : { url: r.axon.endpoint, protocol: r.axon.protocol, version: r.axon.version, hotkey: r.hotkey, netuid };
+    return { uid: r.uid, hotkey: r.hotkey, axon, stake: r.stakeWeight, validatorPermit: r.permit };
+  };
+
+  return {
+    hotkey,
+    readBlock,
+    async currentSlot() {
+      const block = await client.getBlock({ blockNumber: await readBlock() });
+      return Number(slotOf(block.timestamp, a.genesisTime));
+    },
+    async lastMintedSlot() {
+      return Number(
+        await client.readContract({
+          address: a.Emission,
+          abi: emissionAbi,
+          functionName: "lastMintedSlot",
+          ...(await at()),
+        }),
+      );
+    },
+    async metagraph(netuid): Promise<Metagraph> {
+      const blockNumber = await readBlock();
+      const [rows, block] = await Promise.all([
+        readMetagraphRows(client, a.SubnetRegistry, netuid, blockNumber),
+        client.getBlock({ blockNumber }),
+      ]);
+      return {
+        netuid,
+        slot: Number(slotOf(block.timestamp, a.genesisTime)),
+        neurons: rows.map((r) => toNeuron(netuid, r)),
+      };
+    },
+    async subnetState(netuid, who, slot): Promise<SubnetChainState> {
+      const b = await at();
+      const [epochAt, hp, last, rows, emissionStart] = await Promise.all([
+        client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
+        client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
+        client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
+        readMetagraphRows(client, a.SubnetRegistry, netuid, b.blockNumber),
+        client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid], ...b }),
+      ]);
+      const [epoch, start, close] = epochAt;
+      const [firstEpoch] = await client.readContract({
+        ...registry,
+        functionName: "epochAt",
+        args: [netuid, emissionStart],
+        ...b,
+      });
+      const me = rows.find((r) => getAddress(r.hotkey) === getAddress(who));
+      const others = rows.filter((r) => r !== me).map((r) => r.stakeWeight);
+      const [lastSlot, updated] = last;
+      return {
+        epoch: { epoch: Number(epoch), start: Number(start), close: Number(close) },
+        commitReveal: hp.commitRevealEnabled,
+        revealPeriod: hp.revealPeriodEpochs,
+        rateLimit: hp.weightsRateLimit,
+        versionKey: hp.weightsVersionKey,
+        ...(updated ? { lastUpdate: Number(lastSlot) } : {}),
+        permit: {
+          has: me?.permit ?? false,
+          stake: me?.stakeWeight ?? 0n,
+          needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
+        },
+        firstEpoch: Number(firstEpoch),
+      };
+    },
+    commitWeights: (netuid, hash) =>
+      send(`commitWeights(${netuid})`, {
+        ...weights,
+        functionName: "commitWeights",
+        args: [netuid, hash],
+        account: wallet.account,
+        chain: wallet.chain,
+      }),
+    revealWeights: (netuid, r) =>
+      send(`revealWeights(${netuid})`, {
+        ...weights,
+        functionName: "revealWeights",
+        args: [netuid, packWeights(r.uids.map((uid, i) => ({ uid, value: r.values[i]! }))), r.salt, r.versionKey],
+        account: wallet.account,
+        chain: wallet.chain,
+      }),
+    setWeights: (netuid, w) =>
+      send(`setWeights(${netuid})`, {
+        ...weights,
+        functionName: "setWeights",
+        args: [netuid, packWeights(w.uids.map((uid, i) => ({ uid, value: w.values[i]! }))), w.versionKey],
+        account: wallet.account,
+        chain: wallet.chain,
+      }),
+    async hasPendingCommit(netuid, who, hash) {
+      const [hashes] = await client.readContract({
+        ...weights,
+        functionName: "pendingCommits",
+        args: [netuid, who],
+        ...(await at()),
+      });
+      return hashes.some((h) => h.toLowerCase() === hash.toLowerCase());
+    },
+    async txStatus(tx): Promise<TxStatus> {
+      try {
+        const receipt = await client.getTransactionReceipt({ hash: tx });
+        const head = await client.getBlockNumber({ cacheTime: 0 });
+        if (receipt.blockNumber + depth > head) return "pending";
+        return receipt.status === "success" ? "confirmed" : "reverted";
+      } catch {
+        try {
+          await client.getTransaction({ hash: tx });
+          return "pending";
+        } catch {
+          return "unknown";
+        }
+      }
+    },
+    coinbase: () =>
+      send("coinbase", {
+        address: a.Emission,
+        abi: emissionAbi,
+        functionName: "coinbase",
+        account: wallet.account,
+        chain: wallet.chain,
+      }),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The SettlementPort over the EpochWorker. How the service's four calls map onto it:
+ *
+ * - compute: opens the closed epoch when nobody has (minting first), then computes (or loads) its result;
+ *   the bonds go to the service's store as JSON bytes.
+ * - submit: one `settle` pass. It returns the vote's transaction; when there is nothing to vote (the epoch
+ *   is already final, this hotkey already voted, holds no permit, or the epoch rolled over) it returns the
+ *   zero hash and the service goes on to follow the epoch. An epoch not closed yet at the head throws, so the
+ *   service retries on a later step.
+ * - status: "finalised" once Finalised, and also once RolledOver (nothing will ever be claimable there, and
+ *   the claim that follows finds nothing).
+ * - claim: claims every unclaimed non-zero leaf (anyone may claim for anyone); returns the last claim
+ *   transaction, or undefined when there was nothing left to claim.
+ */
+import { mkdirSync } from "node:fs";
+import {
+  zeroHash,
+  type Account,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import type { Logger } from "pino";
+import { subnetRegistryAbi } from "../../abi/index.js";
+import { ResultStore } from "../../epoch/resultStore.js";
+import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
+import type { SettlementPort } from "../ports.js";
+import { protocolAddresses, type ProtocolDeployment, type Wallet } from "./protocol.js";
+
+export interface SettlementPortOptions {
+  client: PublicClient;
+  /** The validator's hotkey: it votes and pays for opens and claims. */
+  wallet: Wallet;
+  deployment: ProtocolDeployment;
+  /** Where epoch results (trees, bonds) are kept. */
+  resultsDir: string;
+  logger?: Logger;
+  claimBatchSize?: number;
+}
+
+export interface WorkerSettlementPort extends SettlementPort {
+  readonly worker: EpochWorker;
+}
+
+/** A wallet that remembers the hash of the last transaction it sent (the worker returns counts, not hashes). */
+function recording(wallet: Wallet): { wallet: Wallet; last: () => Hex | undefined } {
+  let last: Hex | undefined;
+  const original = wallet.writeContract.bind(wallet);
+  const writeContract = (async (args: Parameters<Wallet["writeContract"]>[0]) => {
+    const hash = await original(args);
+    last = hash;
+    return hash;
+  }) as Wallet["writeContract"];
+  return { wallet: { ...wallet, writeContract } as Wallet, last: () => last };
+}
+
+export function createSettlementPort(o: SettlementPortOptions): WorkerSettlementPort {
+  const a = protocolAddresses(o.deployment);
+  mkdirSync(o.resultsDir, { recursive: true });
+  const rec = recording(o.wallet);
+  const worker = new EpochWorker({
+    client: o.client,
+    wallet: rec.wallet as WalletClient<Transport, Chain | undefined, Account>,
+    contracts: {
+      SubnetRegistry: a.SubnetRegistry,
+      Staking: a.Staking,
+      Weights: a.Weights,
+      Settlement: a.Settlement,
+      Emission: a.Emission,
+    },
+    genesisTime: a.genesisTime,
+    deploymentBlock: a.deploymentBlock,
+    store: new ResultStore(o.resultsDir),
+    ...(o.logger ? { log: o.logger } : {}),
+    ...(o.claimBatchSize ? { claimBatchSize: o.claimBatchSize } : {}),
+  });
+  const registry = { address: a.SubnetRegistry, abi: subnetRegistryAbi } as const;
+  const firstEpochs = new Map<number, bigint>();
+  const firstEpoch = async (netuid: number): Promise<bigint> => {
+    let e = firstEpochs.get(netuid);
+    if (e === undefined) {
+      const start = await o.client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid] });
+      [e] = await o.client.readContract({ ...registry, functionName: "epochAt", args: [netuid, start] });
+      firstEpochs.set(netuid, e);
+    }
+    return e;
+  };
+  const closeSlot = async (netuid: number, epoch: bigint): Promise<bigint> => {
+    const [, close] = await o.client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
+    return close;
+  };
+
+  return {
+    worker,
+    async compute(netuid, epoch) {
+      const e = BigInt(epoch);
+      const close = await closeSlot(netuid, e);
+      if ((await worker.currentSlot()) <= close)
+        throw new Error(`epoch ${netuid}/${epoch} closes at slot ${close}: not closed yet at the head`);
+      await worker.ensureOpen(netuid, e, close);
+      const stored = await worker.compute(netuid, e, await firstEpoch(netuid));
+      return { root: stored.root, bonds: new TextEncoder().encode(JSON.stringify(stored.bonds)) };
+    },
+    async submit(netuid, epoch, root) {
+      const e = BigInt(epoch);
+      const outcome = await worker.settle(netuid, e, await closeSlot(netuid, e), await firstEpoch(netuid));
+      switch (outcome.kind) {
+        case "not-closed":
+          throw new Error(`epoch ${netuid}/${epoch} closes at slot ${outcome.closeSlot}: not closed yet`);
+        case "submitted":
+          if (outcome.root !== root)
+            throw new Error(`epoch ${netuid}/${epoch}: voted root ${outcome.root} differs from stored root ${root}`);
+          return outcome.tx;
+        default:
+          o.logger?.info({ netuid, epoch, outcome: outcome.kind }, "nothing to vote");
+          return zeroHash;
+      }
+    },
+    async status(netuid, epoch) {
+      const info = await worker.info(netuid, BigInt(epoch));
+      return info.status === EpochStatus.Finalised || info.status === EpochStatus.RolledOver ? "finalised" : "pending";
+    },
+    async claim(netuid, epoch) {
+      const before = rec.last();
+      const n = await worker.claimAll(netuid, BigInt(epoch));
+      const after = rec.last();
+      return n > 0 && after !== before ? after : undefined;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * `npm run validator -- --network <name> --netuid N --wallet <name> [--hotkey <name>] [options]`
+ *
+ * Flags (commander) are merged over an optional JSON config file (`--config`) and validated by the
+ * validator's zod schema (config.ts); the hotkey is read from the wallets directory; logs are pino JSON
+ * lines. SIGINT/SIGTERM stop the loop, close the dendrites and the SQLite store, then exit 0; a second
+ * signal exits 1 at once.
+ */
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { createLogger, LOG_LEVELS, type LogLevel } from "../log.js";
+import { installShutdown } from "../miner/main.js";
+import { ConfigError, parseConfig, type ValidatorConfig } from "./config.js";
+import { startValidator } from "./start.js";
+
+function int(name: string): (v: string) => number {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number (got ${JSON.stringify(v)})`);
+    return Number(v);
+  };
+}
+
+export function buildProgram(): Command {
+  return new Command("validator")
+    .description("Validate subnets: score miners, commit and reveal weights, settle epochs, claim")
+    .requiredOption("--network <name>", "network (localhost, anvil, sepolia, ...): deployments/<name>.json")
+    .requiredOption("--netuid <n>", "subnet to validate (repeat for several)", (v: string, prev: number[] = []) => [
+      ...prev,
+      int("--netuid")(v),
+    ])
+    .requiredOption("--wallet <name>", "wallet whose hotkey signs")
+    .option("--hotkey <name>", "hotkey name in the wallet", "default")
+    .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor/wallets)")
+    .option("--config <file>", "JSON config file; flags override it")
+    .option("--rpc-url <url>", "RPC URL overriding the network's")
+    .option("--db <file>", "SQLite store")
+    .option("--timeout-ms <ms>", "per-request miner timeout", int("--timeout-ms"))
+    .option("--round-interval-ms <ms>", "pause between rounds", int("--round-interval-ms"))
+    .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
+    .option("--confirmations <n>", "blocks before chain data counts as final", int("--confirmations"))
+    .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
+    .showHelpAfterError();
+}
+
+export interface Flags {
+  network: string;
+  netuid: number[];
+  wallet: string;
+  hotkey: string;
+  walletsDir?: string;
+  config?: string;
+  rpcUrl?: string;
+  db?: string;
+  timeoutMs?: number;
+  roundIntervalMs?: number;
+  concurrency?: number;
+  confirmations?: number;
+  logLevel: string;
+}
+
+/** Flags over the config file → validated config (ConfigError lists every problem). */
+export function configFromFlags(
+  f: Flags,
+  readFile: (p: string) => string = (p) => readFileSync(p, "utf8"),
+): ValidatorConfig {
+  let base: Record<string, unknown> = {};
+  if (f.config !== undefined) {
+    try {
+      base = JSON.parse(readFile(f.config)) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(f.config, [`cannot read it as JSON: ${e instanceof Error ? e.message : String(e)}`]);
+    }
+  }
+  const input: Record<string, unknown> = {
+    ...base,
+    network: f.network,
+    netuids: f.netuid,
+    wallet: { name: f.wallet, hotkey: f.hotkey, ...(f.walletsDir ? { path: f.walletsDir } : {}) },
+    ...(f.rpcUrl !== undefined ? { rpcUrl: f.rpcUrl } : {}),
+    ...(f.db !== undefined ? { dbPath: f.db } : {}),
+    ...(f.timeoutMs !== undefined ? { timeoutMs: f.timeoutMs } : {}),
+    ...(f.roundIntervalMs !== undefined ? { roundIntervalMs: f.roundIntervalMs } : {}),
+    ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
+    ...(f.confirmations !== undefined ? { confirmations: f.confirmations } : {}),
+  };
+  return parseConfig(input, f.config ?? "flags");
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const flags = buildProgram().parse(argv).opts<Flags>();
+  if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
+    process.stderr.write(`error: --log-level ${flags.logLevel} is not one of ${LOG_LEVELS.join(", ")}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let config: ValidatorConfig;
+  try {
+    config = configFromFlags(flags);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger("validator", { level: flags.logLevel as LogLevel });
+  let running;
+  try {
+    running = await startValidator(config, { logger });
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, "validator could not start");
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  installShutdown({ close: () => running.stop() }, logger);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
