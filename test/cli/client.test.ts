@@ -37,7 +37,7 @@ describe("network resolution", () => {
   it("rejects unknown networks and malformed URLs", () => {
     assert.throws(
       () => parseNetworkName("mainnet"),
-      /unknown network "mainnet": use one of localhost, anvil, sepolia, baseSepolia, bittensorTestnet/,
+      /unknown network "mainnet": use one of localhost, anvil, localnet, sepolia, baseSepolia, bittensorTestnet/,
     );
     assert.throws(
       () => resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "ftp://x" } }),

@@ -19,7 +19,7 @@ describe("command groups", () => {
     const groups = await loadCommandGroups();
     assert.deepEqual(
       groups.map((g) => g.name),
-      ["wallet", "emission"],
+      ["wallet", "emission", "subnet", "neuron", "axon", "stake", "metagraph", "weights", "epoch", "localnet"],
     );
     const help = await tao(["--help"], {});
     assert.equal(help.code, 0);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { silentLogger } from "../../offchain/log.js";
@@ -68,16 +71,23 @@ describe("miner CLI", () => {
     );
   });
 
-  it("builds deps through the wiring factory; the stub says it is not wired", async () => {
+  it("builds deps through the wiring factory; without a deployment it names the missing file", async () => {
     const c = configFromFlags(
       buildProgram()
         .parse(argv("--network", "localnet", "--netuid", "1", "--wallet", "w"))
         .opts() as Parameters<typeof configFromFlags>[0],
     );
-    await assert.rejects(
-      connectMinerChain({ network: "localnet", netuid: 1, wallet: "w", hotkey: "default" }),
-      /not wired yet/,
-    );
+    const saved = process.env.TAO_DEPLOYMENTS_DIR;
+    process.env.TAO_DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), "no-deployments-"));
+    try {
+      await assert.rejects(
+        connectMinerChain({ network: "localnet", netuid: 1, wallet: "w", hotkey: "default" }),
+        /no deployment for network localnet/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TAO_DEPLOYMENTS_DIR;
+      else process.env.TAO_DEPLOYMENTS_DIR = saved;
+    }
     const key = newKey();
     const seen: string[] = [];
     const deps = await buildMinerDeps(c, silentLogger(), async (req) => {

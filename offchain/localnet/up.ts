@@ -1,0 +1,228 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { subnetRegistryAbi } from "../abi/index.js";
+import { writeDeployment as writeDeploymentFile } from "../deploy/writeDeployment.js";
+import { repoRoot } from "../deploy/artifacts.js";
+import { freePort, portInUse, startAnvil, type AnvilProcess } from "../deploy/anvil.js";
+import { slotOf } from "../epoch/blockAtSlot.js";
+import { anvilLocalChain } from "./anvilChain.js";
+import { bootstrapLocalSubnet, type NeuronKeys } from "./bootstrap.js";
+import { LocalClock } from "./clock.js";
+import { startFakeOllama, type FakeOllama } from "../ollama/fakeServer.js";
+import { chooseOllama } from "./ollamaChoice.js";
+import { readProgress } from "./progress.js";
+import { startLocalServices, type LocalServices } from "./services.js";
+
+/** Anvil's (and Hardhat's) well-known development mnemonic: local networks only. */
+const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+const devKey = (i: number): LocalAccount => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i });
+
+export interface LocalnetOptions {
+  /** Settled epochs to wait for before printing the metagraph (default 3). */
+  epochs: number;
+  /** Leave the network running after the epochs (Ctrl-C stops it). */
+  keep: boolean;
+  /** Preferred RPC port; a free one is used when it is taken. */
+  port: number;
+  tempo: number;
+  model: string;
+  /** Real milliseconds per slot while services run. */
+  msPerSlot: number;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface LocalnetSummary {
+  rpcUrl: string;
+  deploymentFile: string;
+  netuid: number;
+  settledEpochs: string[];
+  claims: number;
+  claimedAlpha: string;
+  ollama: { host: string; builtIn: boolean };
+  metagraph: {
+    uid: number;
+    hotkey: string;
+    coldkey: string;
+    stakeWeight: string;
+    permit: boolean;
+    axon: string;
+  }[];
+}
+
+/** `tao localnet up` (`npm start`): a local network with miners and validators, run until epochs settle. */
+export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary> {
+  const { log } = opts;
+  const dataDir = path.join(repoRoot, ".localnet");
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  log("compiling contracts");
+  const compiled = spawnSync(path.join(repoRoot, "node_modules", ".bin", "hardhat"), ["compile", "--quiet"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (compiled.status !== 0)
+    throw new Error(`contract compilation failed: ${compiled.stderr.toString().trim().split("\n").pop()}`);
+
+  const port = (await portInUse(opts.port)) ? await freePort() : opts.port;
+  if (port !== opts.port) log(`port ${opts.port} is taken: using ${port}`);
+  const anvil: AnvilProcess = await startAnvil({ port });
+  let services: LocalServices | undefined;
+  let clock: LocalClock | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clock?.stop();
+    await services?.stop();
+    await ollama?.fake?.close();
+    await Promise.allSettled(extraFakes.map((f) => f.close()));
+    await anvil.stop();
+  };
+  let ollama: Awaited<ReturnType<typeof chooseOllama>> | undefined;
+  const extraFakes: FakeOllama[] = [];
+  try {
+    log(`anvil on ${anvil.url}`);
+    const chain = anvilLocalChain(anvil.url);
+    const owner: NeuronKeys = { coldkey: devKey(0), hotkey: devKey(10) };
+    const validators: NeuronKeys[] = [{ coldkey: devKey(1), hotkey: devKey(11) }];
+    const miners: NeuronKeys[] = [2, 3, 4].map((i) => ({ coldkey: devKey(i), hotkey: devKey(10 + i) }));
+    const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+      network: "localnet",
+      rpcUrl: anvil.url,
+      owner,
+      validators,
+      miners,
+      validatorStakeTao: [700n, 300n],
+      minLockTao: 1_000n,
+      tempo: opts.tempo,
+      grantTao: 2_000n,
+      commitReveal: true,
+      log: (line) => log(line),
+    });
+    const deploymentFile = writeDeploymentFile(deployment);
+    log(`deployment written to ${path.relative(process.cwd(), deploymentFile)}`);
+
+    ollama = await chooseOllama(opts.model);
+    log(
+      ollama.builtIn
+        ? `${ollama.reason}: miners use the built-in test Ollama server at ${ollama.host} (deterministic answers)`
+        : `miners use Ollama at ${ollama.host} (${opts.model})`,
+    );
+
+    // The short tempo takes effect at the next epoch boundary: jump there before the services start.
+    const genesis = BigInt(deployment.genesisTime);
+    const slotNow = async () => slotOf((await chain.publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+    const [, , close] = await chain.publicClient.readContract({
+      address: deployment.contracts.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+    await chain.increaseTime(Number(close - (await slotNow()) + 1n) * 12);
+
+    // With the built-in server each miner gets its own, of a different quality (one correct, one often
+    // wrong, one slow past the validators' timeout), so the scores and the metagraph show Yuma at work.
+    const hosts = [ollama.host];
+    if (ollama.builtIn) {
+      for (let i = 1; i < miners.length; i++) {
+        const fake = await startFakeOllama({ host: "127.0.0.1", port: 0, models: [opts.model] });
+        extraFakes.push(fake);
+        hosts.push(fake.url);
+      }
+    }
+    const TIMEOUT_MS = 1_500;
+    services = await startLocalServices({
+      chain,
+      deployment,
+      netuid,
+      owner,
+      validators,
+      miners,
+      ollamaHosts: hosts,
+      model: opts.model,
+      dataDir,
+      timeoutMs: TIMEOUT_MS,
+      log,
+    });
+    if (extraFakes.length >= 2) {
+      await extraFakes[0]!.setMode({ wrongAnswers: true });
+      await extraFakes[1]!.setMode({ latencyMs: TIMEOUT_MS * 2 });
+      log("built-in Ollama: miner 1 answers correctly, miner 2 wrongly, miner 3 too slowly");
+    }
+    clock = new LocalClock(chain.publicClient, {
+      slotsPerTick: 1,
+      intervalMs: opts.msPerSlot,
+      onError: (err) => log(`clock: ${(err as Error).message}`),
+    });
+    clock.start();
+
+    const fromBlock = BigInt(deployment.deploymentBlock);
+    let last = "";
+    let settled: bigint[] = [];
+    let progress = await readProgress(chain.publicClient, deployment.contracts as never, netuid, fromBlock);
+    const started = Date.now();
+    const timeoutMs = Math.max(120_000, opts.epochs * opts.tempo * opts.msPerSlot * 8);
+    while (!opts.signal?.aborted) {
+      progress = await readProgress(
+        chain.publicClient,
+        { Weights: deployment.contracts.Weights!, Settlement: deployment.contracts.Settlement! },
+        netuid,
+        fromBlock,
+      );
+      settled = progress.finalised;
+      const line = `slot ${await slotNow()} | commits ${progress.commits} | reveals ${progress.reveals} | submissions ${progress.submissions} | settled ${settled.length}/${opts.epochs} | claims ${progress.claims}`;
+      if (line.replace(/^slot \d+ \| /, "") !== last) {
+        log(line);
+        last = line.replace(/^slot \d+ \| /, "");
+      }
+      if (settled.length >= opts.epochs && progress.claims > 0) break;
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(
+          `only ${settled.length} of ${opts.epochs} epochs settled in ${Math.round(timeoutMs / 1000)} s: see the logs in ${path.relative(process.cwd(), dataDir)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+
+    const rows = await chain.publicClient.readContract({
+      address: deployment.contracts.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "metagraph",
+      args: [netuid, 0, 256],
+    });
+    const summary: LocalnetSummary = {
+      rpcUrl: anvil.url,
+      deploymentFile,
+      netuid,
+      settledEpochs: settled.map(String),
+      claims: progress.claims,
+      claimedAlpha: progress.claimed.toString(),
+      ollama: { host: ollama.host, builtIn: ollama.builtIn },
+      metagraph: rows.map((r) => ({
+        uid: r.uid,
+        hotkey: r.hotkey,
+        coldkey: r.coldkey,
+        stakeWeight: r.stakeWeight.toString(),
+        permit: r.permit,
+        axon: r.axon.endpoint,
+      })),
+    };
+    if (opts.keep && !opts.signal?.aborted) {
+      log(
+        `network kept running at ${anvil.url} (Ctrl-C stops it); try: npx tao --network localnet metagraph --netuid ${netuid}`,
+      );
+      await new Promise<void>((resolve) => {
+        if (opts.signal?.aborted) return resolve();
+        opts.signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+    return summary;
+  } finally {
+    await stop();
+  }
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { repoRoot } from "../../offchain/deploy/artifacts.js";
+import { freePort } from "../../offchain/deploy/anvil.js";
+
+/** Runs `npm start -- --epochs 1 --json` (= `tao localnet up`) as a user would, on a free port. */
+function localnetUp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      path.join(repoRoot, "node_modules", ".bin", "tsx"),
+      [path.join(repoRoot, "offchain", "cli", "main.ts"), "--json", "localnet", "up", ...args],
+      { cwd: repoRoot, env: { ...process.env, OLLAMA_HOST: "http://127.0.0.1:9" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm start (tao localnet up)", () => {
+  it(
+    "settles an epoch with non-zero claims against the built-in Ollama server, twice in a row",
+    { timeout: 400_000 },
+    async () => {
+      for (let run = 0; run < 2; run++) {
+        const port = await freePort();
+        const { code, stdout, stderr } = await localnetUp(["--epochs", "1", "--port", String(port)]);
+        assert.equal(code, 0, `run ${run} exited ${code}: ${stderr.slice(-2000)}`);
+        const summary = JSON.parse(stdout) as {
+          rpcUrl: string;
+          settledEpochs: string[];
+          claims: number;
+          claimedAlpha: string;
+          ollama: { builtIn: boolean };
+          metagraph: { uid: number; axon: string }[];
+        };
+        assert.ok(summary.settledEpochs.length >= 1, "at least one epoch settled");
+        assert.ok(summary.claims > 0 && BigInt(summary.claimedAlpha) > 0n, "non-zero claims");
+        assert.equal(summary.ollama.builtIn, true);
+        assert.equal(summary.rpcUrl, `http://127.0.0.1:${port}`);
+        assert.equal(summary.metagraph.length, 5);
+        assert.equal(
+          summary.metagraph.filter((n) => n.axon.startsWith("http://127.0.0.1:")).length,
+          3,
+          "3 miners served",
+        );
+      }
+    },
+  );
+});
