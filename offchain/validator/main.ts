@@ -31,7 +31,7 @@ export function buildProgram(): Command {
     ])
     .requiredOption("--wallet <name>", "wallet whose hotkey signs")
     .option("--hotkey <name>", "hotkey name in the wallet", "default")
-    .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor/wallets)")
+    .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
     .option("--config <file>", "JSON config file; flags override it")
     .option("--rpc-url <url>", "RPC URL overriding the network's")
     .option("--db <file>", "SQLite store")
