@@ -9,7 +9,7 @@ import {
   exactClosedForm,
   type BurnBounds,
 } from "./reference.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../support/rng.js";
 
 // Differential test of the registration burn (subtensor-reference.md §7.1): the registry's closed form (BurnCost,
 // through RegistryMathHarness) against subtensor's per-block floor-and-clamp sequence, modelled in BigInt.

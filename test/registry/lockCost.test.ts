@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { deployRegistry, NetParam, TAO } from "./fixture.js";
 import { lockCost, lockReductionInterval } from "./reference.js";
-import { Rng } from "./rng.js";
+import { Rng } from "../support/rng.js";
 
 // Differential test of the subnet lock cost (subtensor-reference.md §8.1): LockCost (harness and the live
 // registry) against a BigInt model of subtensor's `get_network_lock_cost` / `get_lock_reduction_interval`.

@@ -1,47 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
+import { Rng } from "../support/rng.js";
 import { emissionSplit, flowEma, poolMath, priceEma, sharePool } from "../../offchain/pool/index.js";
-
-/** A small seeded PRNG (xorshift64*) over BigInt, so differential runs are reproducible from their seed. */
-class Rng {
-  private state: bigint;
-
-  constructor(seed: bigint) {
-    this.state = seed === 0n ? 0x9e3779b97f4a7c15n : seed & ((1n << 64n) - 1n);
-  }
-
-  /** Next 64 random bits. */
-  next(): bigint {
-    let x = this.state;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & ((1n << 64n) - 1n);
-    x ^= x >> 27n;
-    this.state = x;
-    return (x * 0x2545f4914f6cdd1dn) & ((1n << 64n) - 1n);
-  }
-
-  /** Uniform in [lo, hi] (hi - lo < 2^128). */
-  between(lo: bigint, hi: bigint): bigint {
-    if (hi < lo) throw new RangeError(`empty range [${lo}, ${hi}]`);
-    const r = (this.next() << 64n) | this.next();
-    return lo + (r % (hi - lo + 1n));
-  }
-
-  /** Log-uniform in [lo, hi], lo >= 1: covers every order of magnitude. */
-  logBetween(lo: bigint, hi: bigint): bigint {
-    const bitsLo = lo.toString(2).length;
-    const bitsHi = hi.toString(2).length;
-    const bits = Number(this.between(BigInt(bitsLo), BigInt(bitsHi)));
-    const top = 1n << BigInt(bits);
-    const v = this.between(top >> 1n, top - 1n);
-    return v < lo ? lo : v > hi ? hi : v;
-  }
-
-  bool(): boolean {
-    return (this.next() & 1n) === 1n;
-  }
-}
 
 // Differential test: the Solidity pool math (through StakingPoolHarness) against the independent TypeScript
 // BigInt model in offchain/pool/, on random inputs across every order of magnitude Staking allows.

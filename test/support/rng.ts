@@ -36,4 +36,9 @@ export class Rng {
   int(lo: number, hi: number): number {
     return Number(this.between(BigInt(lo), BigInt(hi)));
   }
+
+  /** A fair coin. */
+  bool(): boolean {
+    return (this.next() & 1n) === 1n;
+  }
 }
