@@ -1,7 +1,7 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 import { getAddress } from "viem";
 import type { Logger } from "pino";
-import { emissionAbi, settlementAbi, subnetRegistryViewAbi } from "../abi/index.js";
+import { emissionAbi, settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import type { U16Pairs } from "../yuma/types.js";
@@ -242,6 +242,17 @@ export class EpochWorker {
         ...this.settlement,
         functionName: "claimBatch",
         args: [netuid, epoch, pending.slice(i, i + size)],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    }
+    // Finalised per-uid emission feeds pruning: refresh the registry's pruning order once claims recorded it.
+    if (pending.length > 0) {
+      await this.send(`syncPruningScores ${netuid}`, {
+        address: this.deps.contracts.SubnetRegistry,
+        abi: subnetRegistryAbi,
+        functionName: "syncPruningScores",
+        args: [netuid],
         account: wallet.account,
         chain: wallet.chain,
       });

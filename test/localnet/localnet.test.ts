@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { repoRoot } from "../../offchain/deploy/artifacts.js";
@@ -23,31 +24,41 @@ function localnetUp(args: string[]): Promise<{ code: number | null; stdout: stri
 
 describe("npm start (tao localnet up)", () => {
   it(
-    "settles an epoch with non-zero claims against the built-in Ollama server, twice in a row",
+    "settles an epoch with non-zero claims against the built-in Ollama server, twice in a row, and when its port is taken",
     { timeout: 400_000 },
     async () => {
-      for (let run = 0; run < 2; run++) {
-        const port = await freePort();
-        const { code, stdout, stderr } = await localnetUp(["--epochs", "1", "--port", String(port)]);
-        assert.equal(code, 0, `run ${run} exited ${code}: ${stderr.slice(-2000)}`);
-        const summary = JSON.parse(stdout) as {
-          rpcUrl: string;
-          settledEpochs: string[];
-          claims: number;
-          claimedAlpha: string;
-          ollama: { builtIn: boolean };
-          metagraph: { uid: number; axon: string }[];
-        };
-        assert.ok(summary.settledEpochs.length >= 1, "at least one epoch settled");
-        assert.ok(summary.claims > 0 && BigInt(summary.claimedAlpha) > 0n, "non-zero claims");
-        assert.equal(summary.ollama.builtIn, true);
-        assert.equal(summary.rpcUrl, `http://127.0.0.1:${port}`);
-        assert.equal(summary.metagraph.length, 5);
-        assert.equal(
-          summary.metagraph.filter((n) => n.axon.startsWith("http://127.0.0.1:")).length,
-          3,
-          "3 miners served",
-        );
+      // The second run asks for a port that is taken, as 8545 often is: it must pick another.
+      const taken = await freePort();
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(taken, "127.0.0.1", () => resolve()));
+      try {
+        for (let run = 0; run < 2; run++) {
+          const port = run === 0 ? await freePort() : taken;
+          const { code, stdout, stderr } = await localnetUp(["--epochs", "1", "--port", String(port)]);
+          assert.equal(code, 0, `run ${run} exited ${code}: ${stderr.slice(-2000)}`);
+          const summary = JSON.parse(stdout) as {
+            rpcUrl: string;
+            settledEpochs: string[];
+            claims: number;
+            claimedAlpha: string;
+            ollama: { builtIn: boolean };
+            metagraph: { uid: number; axon: string }[];
+          };
+          assert.ok(summary.settledEpochs.length >= 1, "at least one epoch settled");
+          assert.ok(summary.claims > 0 && BigInt(summary.claimedAlpha) > 0n, "non-zero claims");
+          assert.equal(summary.ollama.builtIn, true);
+          if (run === 0) {
+            assert.equal(summary.rpcUrl, `http://127.0.0.1:${port}`);
+          } else {
+            assert.notEqual(summary.rpcUrl, `http://127.0.0.1:${taken}`, "a taken port is not reused");
+            assert.match(stderr, new RegExp(`port ${taken} is taken`));
+          }
+          assert.equal(summary.metagraph.length, 5);
+          const served = summary.metagraph.filter((n) => n.axon.startsWith("http://127.0.0.1:"));
+          assert.equal(served.length, 3, "3 miners served");
+        }
+      } finally {
+        blocker.close();
       }
     },
   );

@@ -42,7 +42,8 @@ function register(group: Command, app: CliApp): void {
         try {
           const summary = await localnetUp({
             ...options,
-            log: (line) => ctx.out.note(`[localnet] ${line}`),
+            // Progress goes to stderr even with --json: stdout carries only the summary.
+            log: (line) => ctx.io.stderr.write(`[localnet] ${line}\n`),
             signal: controller.signal,
           });
           ctx.out.result(summary, () =>

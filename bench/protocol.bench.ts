@@ -1,0 +1,159 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { keccak256, toHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../offchain/abi/index.js";
+import { slotOf } from "../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../offchain/epoch/resultStore.js";
+import { EpochWorker } from "../offchain/epoch/worker.js";
+import { bootstrapLocalSubnet } from "../offchain/localnet/bootstrap.js";
+import { commitHash, packWeights } from "../offchain/weights/index.js";
+import { hardhatLocalChain } from "../test/e2e/localChain.js";
+import type { BenchResult } from "./types.js";
+
+const key = (i: number): LocalAccount =>
+  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: i });
+
+/**
+ * Gas of the hot paths with the real contracts wired together (no mocks): one subnet, 2 validators,
+ * 3 miners, one commit-reveal epoch, settlement and claims. The per-contract benches use mocks for the
+ * contracts they call; these rows include what the calls into the other contracts really cost.
+ */
+export default async function bench(): Promise<BenchResult> {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const owner = { coldkey: key(0), hotkey: key(10) };
+  const miners = [2, 3, 4].map((i) => ({ coldkey: key(i), hotkey: key(10 + i) }));
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [{ coldkey: key(1), hotkey: key(11) }],
+    miners,
+    validatorStakeTao: [70n, 30n],
+    minLockTao: 1_000n,
+    tempo: 20,
+    grantTao: 2_000n,
+    commitReveal: true,
+  });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const gas: Record<string, number> = {};
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  const toNextEpoch = async (into: number) => {
+    const [, , close] = await publicClient.readContract({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+  };
+  const measure = async (name: string, hash: Hex) => {
+    const r = await publicClient.waitForTransactionReceipt({ hash });
+    if (r.status !== "success") throw new Error(`${name} reverted`);
+    gas[name] = Number(r.gasUsed);
+  };
+  const w = chain.wallet(owner.hotkey);
+  const tx = { account: w.account, chain: w.chain } as const;
+
+  await toNextEpoch(1);
+  await toNextEpoch(2);
+  const packed = packWeights([
+    { uid: 2, value: 65535 },
+    { uid: 3, value: 30000 },
+    { uid: 4, value: 5000 },
+  ]);
+  const salt = keccak256(toHex("bench"));
+  const hash = commitHash({ hotkey: owner.hotkey.address, netuid, packedWeights: packed, salt, versionKey: 0n });
+  await measure(
+    "protocol: commitWeights (real registry and permits)",
+    await w.writeContract({
+      address: c.Weights!,
+      abi: weightsAbi,
+      functionName: "commitWeights",
+      args: [netuid, hash],
+      ...tx,
+    }),
+  );
+  const [epoch] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochAt",
+    args: [netuid, await slotNow()],
+  });
+  await toNextEpoch(2);
+  await measure(
+    "protocol: revealWeights, 3 entries (real registry and permits)",
+    await w.writeContract({
+      address: c.Weights!,
+      abi: weightsAbi,
+      functionName: "revealWeights",
+      args: [netuid, packed, salt, 0n],
+      ...tx,
+    }),
+  );
+  await toNextEpoch(2);
+  await measure(
+    "protocol: coinbase, 1 subnet (real staking)",
+    await w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx }),
+  );
+  await measure(
+    "protocol: openEpoch (bootstrap)",
+    await w.writeContract({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "openEpoch",
+      args: [netuid, epoch + 1n],
+      ...tx,
+    }),
+  );
+  const worker = new EpochWorker({
+    client: publicClient,
+    wallet: w,
+    contracts: {
+      SubnetRegistry: c.SubnetRegistry!,
+      Staking: c.Staking!,
+      Weights: c.Weights!,
+      Settlement: c.Settlement!,
+      Emission: c.Emission,
+    },
+    genesisTime: genesis,
+    deploymentBlock: BigInt(deployment.deploymentBlock),
+    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
+  });
+  const [, close] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochBounds",
+    args: [netuid, epoch + 1n],
+  });
+  const outcome = await worker.settle(netuid, epoch + 1n, close);
+  if (outcome.kind === "submitted") await measure("protocol: submitEpochResult (bootstrap, finalises)", outcome.tx);
+  const stored = await worker.compute(netuid, epoch + 1n);
+  const tree = new ResultStore("").tree(stored);
+  for (const [i, leaf] of tree.entries()) {
+    const [, , uid, hotkey, incentive, dividend] = leaf;
+    if (BigInt(incentive) + BigInt(dividend) === 0n) continue;
+    await measure(
+      "protocol: claim (real staking credit)",
+      await w.writeContract({
+        address: c.Settlement!,
+        abi: settlementAbi,
+        functionName: "claim",
+        args: [netuid, epoch + 1n, uid, hotkey, BigInt(incentive), BigInt(dividend), tree.getProof(i) as Hex[]],
+        ...tx,
+      }),
+    );
+    break;
+  }
+  return {
+    gas,
+    notes: {
+      protocol:
+        "all contracts real and wired (bench/protocol.bench.ts); per-contract rows elsewhere mock their neighbours",
+    },
+  };
+}
