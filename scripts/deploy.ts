@@ -1,7 +1,7 @@
 // `npm run deploy -- --network <name>`: deploys the protocol to <name> and writes deployments/<name>.json.
 import { network } from "hardhat";
 import { deployProtocol } from "../offchain/deploy/deployProtocol.js";
-import { writeDeployment } from "../offchain/deploy/writeDeployment.js";
+import { writeDeployment } from "../offchain/chain/deployments.js";
 
 const connection = await network.create();
 const { viem, networkName, networkConfig } = connection;
@@ -16,4 +16,4 @@ const deployment = await deployProtocol(publicClient, wallet, {
   ...(rpcUrl ? { rpcUrl } : {}),
   log: (line) => console.log(`  ${line}`),
 });
-console.log(`Wrote ${writeDeployment(deployment)}`);
+console.log(`Wrote ${await writeDeployment(deployment)}`);

@@ -11,8 +11,9 @@ import {
 import { emissionAbi, subnetRegistryAbi } from "../abi/index.js";
 import { loadArtifact } from "./artifacts.js";
 
-/** What a deployment records: the content of `deployments/<network>.json`. */
-export interface Deployment {
+/** What a deployment records: the content of `deployments/<network>.json` (a type alias, so it passes
+ * through the deployments schema of offchain/chain/deployments.ts, which validates and writes it). */
+export type Deployment = {
   network: string;
   chainId: number;
   rpcUrl?: string;
@@ -26,7 +27,7 @@ export interface Deployment {
     Weights?: Address;
     Settlement?: Address;
   };
-}
+};
 
 export interface DeployOptions {
   network: string;

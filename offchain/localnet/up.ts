@@ -4,7 +4,7 @@ import path from "node:path";
 import type { LocalAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { subnetRegistryAbi } from "../abi/index.js";
-import { writeDeployment as writeDeploymentFile } from "../deploy/writeDeployment.js";
+import { writeDeployment } from "../chain/deployments.js";
 import { repoRoot } from "../deploy/artifacts.js";
 import { freePort, portInUse, startAnvil, type AnvilProcess } from "../deploy/anvil.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -104,7 +104,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       commitReveal: true,
       log: (line) => log(line),
     });
-    const deploymentFile = writeDeploymentFile(deployment);
+    const deploymentFile = await writeDeployment(deployment);
     log(`deployment written to ${path.relative(process.cwd(), deploymentFile)}`);
 
     ollama = await chooseOllama(opts.model);
@@ -164,7 +164,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
     const fromBlock = BigInt(deployment.deploymentBlock);
     let last = "";
     let settled: bigint[] = [];
-    let progress = await readProgress(chain.publicClient, deployment.contracts as never, netuid, fromBlock);
+    let progress: Awaited<ReturnType<typeof readProgress>> | undefined;
     const started = Date.now();
     const timeoutMs = Math.max(120_000, opts.epochs * opts.tempo * opts.msPerSlot * 8);
     while (!opts.signal?.aborted) {
@@ -200,8 +200,8 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       deploymentFile,
       netuid,
       settledEpochs: settled.map(String),
-      claims: progress.claims,
-      claimedAlpha: progress.claimed.toString(),
+      claims: progress?.claims ?? 0,
+      claimedAlpha: (progress?.claimed ?? 0n).toString(),
       ollama: { host: ollama.host, builtIn: ollama.builtIn },
       metagraph: rows.map((r) => ({
         uid: r.uid,

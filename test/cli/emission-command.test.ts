@@ -20,7 +20,6 @@ import { foundry } from "viem/chains";
 import { emissionAbi } from "../../offchain/abi/index.js";
 import { writeDeployment } from "../../offchain/chain/deployments.js";
 import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
-import { writeDeployment as writeDeploymentFile } from "../../offchain/deploy/writeDeployment.js";
 import { anvilExecutable, childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
 
 const ARTIFACT = path.join(REPO_ROOT, "artifacts", "contracts", "Emission.sol", "Emission.json");
@@ -94,7 +93,7 @@ describe("tao emission (against a real Anvil)", () => {
     taoToken = deployment.contracts.TAO;
     genesisTime = BigInt(deployment.genesisTime);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-emission-"));
-    writeDeploymentFile(deployment, dir);
+    await writeDeployment(deployment, { dir });
 
     // Exactly 10 slots (120 s) after genesis, nothing minted yet.
     const test = createTestClient({ mode: "anvil", chain: foundry, transport });

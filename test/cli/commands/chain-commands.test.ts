@@ -13,7 +13,7 @@ import { foundry } from "viem/chains";
 import { emissionAbi, subnetRegistryAbi } from "../../../offchain/abi/index.js";
 import { startAnvil, type AnvilProcess } from "../../../offchain/deploy/anvil.js";
 import { deployProtocol, routeEmission } from "../../../offchain/deploy/deployProtocol.js";
-import { writeDeployment } from "../../../offchain/deploy/writeDeployment.js";
+import { writeDeployment } from "../../../offchain/chain/deployments.js";
 import { REPO_ROOT, tao, type CliRun } from "../support.js";
 
 const DEPLOYER = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
@@ -62,7 +62,7 @@ describe("tao chain commands (against a real Anvil)", () => {
       routeEmission: false,
     });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-chain-"));
-    writeDeployment(deployment, path.join(dir, "deployments"));
+    await writeDeployment(deployment, { dir: path.join(dir, "deployments") });
     env = {
       TAO_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
       TAO_WALLETS_DIR: path.join(dir, "wallets"),
