@@ -7,6 +7,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../offchain/abi/index.js";
 import { slotOf } from "../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../offchain/epoch/resultStore.js";
+import { assembleEpochInput } from "../offchain/epoch/inputs.js";
 import { EpochWorker } from "../offchain/epoch/worker.js";
 import { bootstrapLocalSubnet } from "../offchain/localnet/bootstrap.js";
 import { commitHash, packWeights } from "../offchain/weights/index.js";
@@ -110,7 +111,7 @@ export default async function bench(): Promise<BenchResult> {
       ...tx,
     }),
   );
-  const worker = new EpochWorker({
+  const workerDeps = {
     client: publicClient,
     wallet: w,
     contracts: {
@@ -123,7 +124,8 @@ export default async function bench(): Promise<BenchResult> {
     genesisTime: genesis,
     deploymentBlock: BigInt(deployment.deploymentBlock),
     store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
-  });
+  };
+  const worker = new EpochWorker(workerDeps);
   const [, close] = await publicClient.readContract({
     address: c.SubnetRegistry!,
     abi: subnetRegistryAbi,
@@ -132,7 +134,32 @@ export default async function bench(): Promise<BenchResult> {
   });
   const outcome = await worker.settle(netuid, epoch + 1n, close);
   if (outcome.kind === "submitted") await measure("protocol: submitEpochResult (bootstrap, finalises)", outcome.tx);
-  const stored = await worker.compute(netuid, epoch + 1n);
+  // Off-chain costs of one epoch on this 5-uid subnet: reading its inputs from chain, then Yuma + the tree.
+  const info = await worker.info(netuid, epoch + 1n);
+  let t0 = performance.now();
+  await assembleEpochInput({
+    client: publicClient,
+    contracts: {
+      SubnetRegistry: c.SubnetRegistry!,
+      Staking: c.Staking!,
+      Weights: c.Weights!,
+      Settlement: c.Settlement!,
+    },
+    genesisTime: genesis,
+    fromBlock: BigInt(deployment.deploymentBlock),
+    netuid,
+    epoch: epoch + 1n,
+    previousBonds: [],
+    emission: info.budget,
+    permitsBitmap: info.eligible,
+  });
+  const assembleMs = performance.now() - t0;
+  t0 = performance.now();
+  const stored = await new EpochWorker({
+    ...workerDeps,
+    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
+  }).compute(netuid, epoch + 1n);
+  const computeMs = performance.now() - t0;
   const tree = new ResultStore("").tree(stored);
   for (const [i, leaf] of tree.entries()) {
     const [, , uid, hotkey, incentive, dividend] = leaf;
@@ -151,6 +178,10 @@ export default async function bench(): Promise<BenchResult> {
   }
   return {
     gas,
+    timeMs: {
+      "epoch: assemble inputs from chain (5 uids, in-process node)": Math.round(assembleMs * 10) / 10,
+      "epoch: assemble + Yuma + tree from scratch (5 uids)": Math.round(computeMs * 10) / 10,
+    },
     notes: {
       protocol:
         "all contracts real and wired (bench/protocol.bench.ts); per-contract rows elsewhere mock their neighbours",

@@ -217,24 +217,26 @@ export class EpochWorker {
       throw new Error(`our tree for ${netuid}/${epoch} has root ${stored.root}, the finalised root is ${info.root}`);
     }
     const tree = this.deps.store.tree(stored);
-    const pending: { uid: number; hotkey: Address; incentive: bigint; dividend: bigint; proof: Hex[] }[] = [];
-    for (const [i, leaf] of tree.entries()) {
-      const [, , uid, hotkey, incentive, dividend] = leaf;
-      if (BigInt(incentive) + BigInt(dividend) === 0n) continue;
-      const claimed = await this.deps.client.readContract({
-        ...this.settlement,
-        functionName: "isClaimed",
-        args: [netuid, epoch, uid],
-      });
-      if (claimed) continue;
-      pending.push({
+    const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
+    // One read per payable leaf, in parallel (viem batches them when the transport supports it).
+    const claimed = await Promise.all(
+      payable.map(([, leaf]) =>
+        this.deps.client.readContract({
+          ...this.settlement,
+          functionName: "isClaimed",
+          args: [netuid, epoch, leaf[2]],
+        }),
+      ),
+    );
+    const pending = payable
+      .filter((_, k) => !claimed[k])
+      .map(([i, [, , uid, hotkey, incentive, dividend]]) => ({
         uid,
         hotkey,
         incentive: BigInt(incentive),
         dividend: BigInt(dividend),
         proof: tree.getProof(i) as Hex[],
-      });
-    }
+      }));
     const size = this.deps.claimBatchSize ?? 64;
     const { wallet } = this.deps;
     for (let i = 0; i < pending.length; i += size) {
