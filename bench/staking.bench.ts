@@ -121,7 +121,7 @@ export default async function bench(): Promise<BenchResult> {
   const coinbase1NewEpoch = await gasOf(await emission.write.coinbase());
 
   await staking.write.setSettlement([owner.account.address]);
-  const credit = await gasOf(await staking.write.creditEmission([1, hot1, TAO / 10n]));
+  const credit = await gasOf(await staking.write.creditEmission([1, hot1, 0n, TAO / 10n])); // a dividend
 
   // ---------------------------------------------------------------- coinbase with 128 emitting subnets
   const big = await deploy();

@@ -163,7 +163,7 @@ contract Settlement is ISettlement, Ownable2Step {
         emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
-            staking.creditEmission(netuid, ownerHotkey, ownerCut);
+            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0);
             emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
         }
     }
@@ -226,7 +226,7 @@ contract Settlement is ISettlement, Ownable2Step {
         emit EpochRolledOver(netuid, epoch, distributable, newCarry);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
-            staking.creditEmission(netuid, ownerHotkey, ownerCut);
+            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0);
             emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
         }
     }
@@ -272,7 +272,7 @@ contract Settlement is ISettlement, Ownable2Step {
         _recordEmission(sub, uid, epoch, amount);
         emit Claimed(netuid, epoch, hotkey, uid, amount);
 
-        if (amount != 0) staking.creditEmission(netuid, hotkey, amount);
+        if (amount != 0) staking.creditEmission(netuid, hotkey, incentive, dividend);
     }
 
     /// @inheritdoc ISettlement
@@ -319,12 +319,9 @@ contract Settlement is ISettlement, Ownable2Step {
         // ... then the interactions, once the epoch's state is final.
         for (uint256 i; i < n; ++i) {
             ClaimLeaf calldata leaf = leaves[i];
-            uint256 amount;
-            unchecked {
-                // Summed without overflow in the first loop.
-                amount = leaf.incentive + leaf.dividend;
+            if (leaf.incentive | leaf.dividend != 0) {
+                staking.creditEmission(netuid, leaf.hotkey, leaf.incentive, leaf.dividend);
             }
-            if (amount != 0) staking.creditEmission(netuid, leaf.hotkey, amount);
         }
     }
 

@@ -60,7 +60,7 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStakingHooks
-    function creditEmission(uint16, address, uint256) external {
+    function creditEmission(uint16, address, uint256, uint256) external {
         Address.functionDelegateCall(module, msg.data);
     }
 

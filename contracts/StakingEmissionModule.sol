@@ -103,9 +103,10 @@ contract StakingEmissionModule is StakingBase {
     }
 
     /// @notice See {IStakingHooks}.
-    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external onlyDelegated {
+    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external onlyDelegated {
         Config memory cfg = _config;
         if (msg.sender != cfg.settlement || msg.sender == address(0)) revert NotSettlement(msg.sender, cfg.settlement);
+        uint256 amount = incentive + dividend;
         if (amount == 0) revert ZeroAmount();
         Subnet storage s = _subnets[netuid];
         Pool memory p = s.pool;
@@ -116,13 +117,28 @@ contract StakingEmissionModule is StakingBase {
         unchecked {
             s.alpha.pending -= uint64(amount); // amount <= pending checked above
         }
+        _credit(s, p, netuid, hotkey, coldkey, incentive, dividend, cfg.taoWeight);
+    }
+
+    /// @dev Incentive (and an owner cut) is the coldkey's own stake, as subtensor stakes it: no take, no root
+    /// part. Dividends pay the delegate take, then the root stake's part, then raise every alpha nominator's
+    /// shares.
+    function _credit(
+        Subnet storage s,
+        Pool memory p,
+        uint16 netuid,
+        address hotkey,
+        address coldkey,
+        uint256 incentive,
+        uint256 dividend,
+        uint64 taoWeight_
+    ) internal {
         uint64 slot = _now();
         uint256 key = _poolKey(netuid, p.generation, hotkey);
-        uint256 take = (amount * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
-        uint256 rest = amount - take;
-        (uint256 toRoot, uint256 rootTao) = _sellRootPart(s, p, key, hotkey, rest, cfg.taoWeight, slot);
-        _creditShares(key, coldkey, take, rest - toRoot, slot);
-        emit EmissionCredited(netuid, hotkey, amount, take, toRoot, rootTao);
+        uint256 take = (dividend * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
+        (uint256 toRoot, uint256 rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot);
+        _creditShares(key, coldkey, incentive + take, dividend - take - toRoot, slot);
+        emit EmissionCredited(netuid, hotkey, incentive, dividend, take, toRoot, rootTao);
     }
 
     /// @dev The part of a dividend `rest` earned by the hotkey's root stake (§3.7: in proportion

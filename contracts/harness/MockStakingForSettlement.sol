@@ -38,7 +38,8 @@ contract MockStakingForSettlement is IStakingHooks {
         _weights[netuid][hotkey].push(fromSlot, weight);
     }
 
-    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
+    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external {
+        uint256 amount = incentive + dividend;
         if (perHotkey) {
             totalCredited[netuid] += amount;
             credited[netuid][hotkey] += amount;

@@ -142,12 +142,14 @@ interface IStakingTypes {
     /// @notice `netuid` received `taoIn` TAO and `alphaIn` alpha into its pool (of which `protocolAlpha` was
     /// bought back with excess TAO) and accrued `alphaOut` alpha of epoch emission.
     event SubnetEmitted(uint16 indexed netuid, uint256 taoIn, uint256 alphaIn, uint256 protocolAlpha, uint256 alphaOut);
-    /// @notice The settlement credited `amount` alpha to `hotkey` on `netuid`: `take` to its coldkey, `toRoot`
-    /// alpha sold for `rootTao` TAO added to its root nominators, the rest to its alpha nominators.
+    /// @notice The settlement credited `incentive + dividend` alpha to `hotkey` on `netuid`: the incentive and
+    /// `take` (of the dividend) to its coldkey, `toRoot` alpha of the dividend sold for `rootTao` TAO added to its
+    /// root nominators, the rest of the dividend to its alpha nominators.
     event EmissionCredited(
         uint16 indexed netuid,
         address indexed hotkey,
-        uint256 amount,
+        uint256 incentive,
+        uint256 dividend,
         uint256 take,
         uint256 toRoot,
         uint256 rootTao

@@ -18,9 +18,11 @@ interface IStakingHooks {
     /// moves; Staking counts it as TAO inflow of the subnet for the net-TAO-flow emission share.
     function onRegistrationBurn(uint16 netuid, uint256 tao) external;
 
-    /// @notice Settlement: credit `amount` alpha of epoch emission to `hotkey` on `netuid`; the hotkey's
-    /// delegate take goes to its coldkey's shares, the rest raises the value of all its nominators' shares.
-    function creditEmission(uint16 netuid, address hotkey, uint256 amount) external;
+    /// @notice Settlement: credit `incentive + dividend` alpha of epoch emission to `hotkey` on `netuid`. The
+    /// incentive (a miner's, or an owner cut) is staked for the hotkey's coldkey; of the dividend, the hotkey's
+    /// delegate take goes to its coldkey's shares, the root stake's part to its root nominators, and the rest
+    /// raises the value of all its alpha nominators' shares (subtensor §3.7).
+    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external;
 
     /// @notice Alpha emission accrued for epoch `epoch` of `netuid`: the owner cut and the part Yuma divides
     /// among miners and validators.

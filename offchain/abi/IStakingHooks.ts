@@ -14,7 +14,12 @@ export const stakingHooksAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "amount",
+        "name": "incentive",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "dividend",
         "type": "uint256"
       }
     ],

@@ -598,7 +598,13 @@ export const stakingAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "amount",
+        "name": "incentive",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "dividend",
         "type": "uint256"
       },
       {
@@ -1159,6 +1165,11 @@ export const stakingAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",

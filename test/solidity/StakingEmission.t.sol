@@ -260,6 +260,35 @@ contract StakingEmissionTest is StakingFixture {
         this.creditEmission(1, HOT1, pending);
     }
 
+    function test_creditIncentiveIsTheColdkeysOwnStakeWithoutTakeOrRootPart() public {
+        _createStarted(1);
+        _coinbase();
+        uint256 aliceAlpha = _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp); // root stake: dividends would go partly to root
+        _warpSlots(50);
+        _coinbase();
+        (uint256 hk0, ) = staking.hotkeyStake(1, HOT1);
+        (uint256 root0, , ) = staking.ledger();
+        this.creditIncentive(1, HOT1, 10e9, 0);
+        (uint256 hk1, ) = staking.hotkeyStake(1, HOT1);
+        (uint256 root1, , ) = staking.ledger();
+        assertEq(hk1 - hk0, 10e9, "the whole incentive stays on the subnet's alpha side");
+        assertEq(root1, root0, "no root part is sold from an incentive");
+        assertApprox(_alphaOf(1, HOT1, COLD1), 10e9, 2, "the coldkey owns the incentive, no take taken");
+        assertApprox(_alphaOf(1, HOT1, ALICE), aliceAlpha, 2, "nominators do not share a miner's incentive");
+
+        // Incentive and dividend in one credit: the take and the root part apply to the dividend only.
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
+        this.creditIncentive(1, HOT1, 4e9, 6e9);
+        uint256 rest = 6e9 - (uint256(6e9) * 11_796) / 65535;
+        uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
+        (uint256 hk2, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk2, alphaStake + 10e9 - toRoot, "only the dividend's root part leaves the alpha side");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
     function test_creditEmissionRootPartRaisesRootNominators() public {
         _createStarted(1);
         _coinbase();
@@ -311,8 +340,13 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(IERC20(address(e2.tao())).balanceOf(address(s2)), minted, "held by staking");
     }
 
-    /// @dev This test contract is the settlement; external so that expectRevert sees the call.
+    /// @dev This test contract is the settlement; external so that expectRevert sees the call. Credits a
+    /// validator's dividend.
     function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
-        staking.creditEmission(netuid, hotkey, amount);
+        staking.creditEmission(netuid, hotkey, 0, amount);
+    }
+
+    function creditIncentive(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external {
+        staking.creditEmission(netuid, hotkey, incentive, dividend);
     }
 }

@@ -127,7 +127,9 @@ contract StakingHandler {
         uint16 n = 1 + uint16(net % 2);
         IStakingTypes.PoolView memory p = staking.pool(n);
         if (!p.live || p.alphaPending == 0) return;
-        staking.creditEmission(n, hotkeys[hot % 2], 1 + (amount % p.alphaPending));
+        uint256 total = 1 + (amount % p.alphaPending);
+        uint256 incentive = (total * ((amount >> 128) % 101)) / 100; // 0-100% of it as incentive
+        staking.creditEmission(n, hotkeys[hot % 2], incentive, total - incentive);
         _after();
     }
 

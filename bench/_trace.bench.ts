@@ -1,0 +1,210 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { keccak256, toHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "/work/main/offchain/abi/index.js";
+import { slotOf } from "/work/main/offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "/work/main/offchain/epoch/resultStore.js";
+import { assembleEpochInput } from "/work/main/offchain/epoch/inputs.js";
+import { EpochWorker } from "/work/main/offchain/epoch/worker.js";
+import { bootstrapLocalSubnet } from "/work/main/offchain/localnet/bootstrap.js";
+import { commitHash, packWeights } from "/work/main/offchain/weights/index.js";
+import { hardhatLocalChain } from "/work/main/test/e2e/localChain.js";
+import type { BenchResult } from "/work/main/bench/types.js";
+
+const key = (i: number): LocalAccount =>
+  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: i });
+
+/**
+ * Gas of the hot paths with the real contracts wired together (no mocks): one subnet, 2 validators,
+ * 3 miners, one commit-reveal epoch, settlement and claims. The per-contract benches use mocks for the
+ * contracts they call; these rows include what the calls into the other contracts really cost.
+ */
+export default async function bench(): Promise<BenchResult> {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const owner = { coldkey: key(0), hotkey: key(10) };
+  const miners = [2, 3, 4].map((i) => ({ coldkey: key(i), hotkey: key(10 + i) }));
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [{ coldkey: key(1), hotkey: key(11) }],
+    miners,
+    validatorStakeTao: [70n, 30n],
+    minLockTao: 1_000n,
+    tempo: 20,
+    grantTao: 2_000n,
+    commitReveal: true,
+  });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const gas: Record<string, number> = {};
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  const toNextEpoch = async (into: number) => {
+    const [, , close] = await publicClient.readContract({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+  };
+  const measure = async (name: string, hash: Hex) => {
+    const r = await publicClient.waitForTransactionReceipt({ hash });
+    if (r.status !== "success") throw new Error(`${name} reverted`);
+    gas[name] = Number(r.gasUsed);
+    if (process.env.TRACE && name.includes(process.env.TRACE)) {
+      const t = (await provider.request({ method: "debug_traceTransaction", params: [hash, { disableStorage: true, disableMemory: true, disableStack: false }] })) as { structLogs: { op: string; gasCost: number; depth: number; gas: number; stack?: string[] }[] };
+      const logs = t.structLogs;
+      const agg: Record<string, number> = {};
+      for (let i = 0; i < logs.length; i++) {
+        const l = logs[i]!;
+        let cost = l.gasCost;
+        if (["CALL", "DELEGATECALL", "STATICCALL"].includes(l.op)) {
+          // the call's own cost = gas before - gas after return at same depth - gas consumed inside
+          const next = logs[i + 1];
+          if (next && next.depth > l.depth) { let j = i + 1; while (j < logs.length && logs[j]!.depth > l.depth) j++; cost = l.gas - logs[j]!.gas - (next.gas - logs[j - 1]!.gas + logs[j - 1]!.gasCost); }
+        }
+        const k = `d${l.depth} ${l.op}`;
+        agg[k] = (agg[k] ?? 0) + cost;
+      }
+      const byDepth: Record<number, number> = {};
+      for (const l of logs) byDepth[l.depth] = (byDepth[l.depth] ?? 0) + l.gasCost;
+      console.log(name, r.gasUsed, JSON.stringify(Object.entries(agg).filter(([, v]) => v > 300).sort((a, b) => b[1] - a[1])));
+      for (const l of logs) if (l.op === "SSTORE" || l.op === "SLOAD") console.log(l.depth, l.op, l.gasCost, l.stack?.[l.stack.length - 1]?.slice(-12));
+    }
+  };
+  const w = chain.wallet(owner.hotkey);
+  const tx = { account: w.account, chain: w.chain } as const;
+
+  await toNextEpoch(1);
+  await toNextEpoch(2);
+  const packed = packWeights([
+    { uid: 2, value: 65535 },
+    { uid: 3, value: 30000 },
+    { uid: 4, value: 5000 },
+  ]);
+  const salt = keccak256(toHex("bench"));
+  const hash = commitHash({ hotkey: owner.hotkey.address, netuid, packedWeights: packed, salt, versionKey: 0n });
+  await measure(
+    "protocol: commitWeights (real registry and permits)",
+    await w.writeContract({
+      address: c.Weights!,
+      abi: weightsAbi,
+      functionName: "commitWeights",
+      args: [netuid, hash],
+      ...tx,
+    }),
+  );
+  const [epoch] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochAt",
+    args: [netuid, await slotNow()],
+  });
+  await toNextEpoch(2);
+  await measure(
+    "protocol: revealWeights, 3 entries (real registry and permits)",
+    await w.writeContract({
+      address: c.Weights!,
+      abi: weightsAbi,
+      functionName: "revealWeights",
+      args: [netuid, packed, salt, 0n],
+      ...tx,
+    }),
+  );
+  await toNextEpoch(2);
+  await measure(
+    "protocol: coinbase, 1 subnet (real staking)",
+    await w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx }),
+  );
+  await measure(
+    "protocol: openEpoch (bootstrap)",
+    await w.writeContract({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "openEpoch",
+      args: [netuid, epoch + 1n],
+      ...tx,
+    }),
+  );
+  const workerDeps = {
+    client: publicClient,
+    wallet: w,
+    contracts: {
+      SubnetRegistry: c.SubnetRegistry!,
+      Staking: c.Staking!,
+      Weights: c.Weights!,
+      Settlement: c.Settlement!,
+      Emission: c.Emission,
+    },
+    genesisTime: genesis,
+    deploymentBlock: BigInt(deployment.deploymentBlock),
+    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
+  };
+  const worker = new EpochWorker(workerDeps);
+  const [, close] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochBounds",
+    args: [netuid, epoch + 1n],
+  });
+  const outcome = await worker.settle(netuid, epoch + 1n, close);
+  if (outcome.kind === "submitted") await measure("protocol: submitEpochResult (bootstrap, finalises)", outcome.tx);
+  // Off-chain costs of one epoch on this 5-uid subnet: reading its inputs from chain, then Yuma + the tree.
+  const info = await worker.info(netuid, epoch + 1n);
+  let t0 = performance.now();
+  await assembleEpochInput({
+    client: publicClient,
+    contracts: {
+      SubnetRegistry: c.SubnetRegistry!,
+      Staking: c.Staking!,
+      Weights: c.Weights!,
+      Settlement: c.Settlement!,
+    },
+    genesisTime: genesis,
+    fromBlock: BigInt(deployment.deploymentBlock),
+    netuid,
+    epoch: epoch + 1n,
+    previousBonds: [],
+    emission: info.budget,
+    permitsBitmap: info.eligible,
+  });
+  const assembleMs = performance.now() - t0;
+  t0 = performance.now();
+  const stored = await new EpochWorker({
+    ...workerDeps,
+    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
+  }).compute(netuid, epoch + 1n);
+  const computeMs = performance.now() - t0;
+  const tree = new ResultStore("").tree(stored);
+  for (const [i, leaf] of tree.entries()) {
+    const [, , uid, hotkey, incentive, dividend] = leaf;
+    if (BigInt(incentive) + BigInt(dividend) === 0n) continue;
+    await measure(
+      "protocol: claim (real staking credit)",
+      await w.writeContract({
+        address: c.Settlement!,
+        abi: settlementAbi,
+        functionName: "claim",
+        args: [netuid, epoch + 1n, uid, hotkey, BigInt(incentive), BigInt(dividend), tree.getProof(i) as Hex[]],
+        ...tx,
+      }),
+    );
+    break;
+  }
+  return {
+    gas,
+    timeMs: {
+      "epoch: assemble inputs from chain (5 uids, in-process node)": Math.round(assembleMs * 10) / 10,
+      "epoch: assemble + Yuma + tree from scratch (5 uids)": Math.round(computeMs * 10) / 10,
+    },
+    notes: {
+      protocol:
+        "all contracts real and wired (bench/protocol.bench.ts); per-contract rows elsewhere mock their neighbours",
+    },
+  };
+}
