@@ -107,20 +107,31 @@ export default async function bench(): Promise<BenchResult> {
     await staking.write.moveStake([hot1, hot1, 1, 0, 2n * TAO, 0n, deadline()], { account: alice.account }),
   );
 
-  // coinbase with 1 emitting subnet: a slot inside an epoch, and the first slot of a new epoch.
-  await networkHelpers.time.increase(SLOT);
-  await emission.write.coinbase();
-  await networkHelpers.time.increase(SLOT);
-  const coinbase1 = await gasOf(await emission.write.coinbase());
+  // coinbase with 1 emitting subnet: a slot inside an epoch, and the first slot of a new epoch, on a subnet
+  // that has run a few epochs, each taken by the settlement (the owner here) after it closed, as on a live
+  // network (the first two epochs of a subnet fill its two reusable epoch records: 17k more, once).
+  await staking.write.setSettlement([owner.account.address]);
   const genesis = (await emission.read.genesisTime()) as bigint;
-  const now = (await staking.read.currentSlot()) as bigint;
-  const nextEpoch = (now / 360n + 1n) * 360n; // the mock's epochs: tempo 360 from slot 0
-  await networkHelpers.time.setNextBlockTimestamp(genesis + (nextEpoch - 1n) * BigInt(SLOT));
+  const at = (slot: bigint) => networkHelpers.time.setNextBlockTimestamp(genesis + slot * BigInt(SLOT));
+  const TEMPO = 360n; // the mock's epochs: tempo 360 from slot 0
+  let epoch = ((await staking.read.currentSlot()) as bigint) / TEMPO;
+  for (let i = 0; i < 3; i++) {
+    await at((epoch + 1n) * TEMPO - 1n);
+    await emission.write.coinbase();
+    await at((epoch + 1n) * TEMPO);
+    await emission.write.coinbase();
+    await staking.write.takeEpochEmission([1, epoch, (epoch + 1n) * TEMPO]);
+    epoch += 1n;
+  }
+  await at(epoch * TEMPO + 5n);
   await emission.write.coinbase();
-  await networkHelpers.time.setNextBlockTimestamp(genesis + nextEpoch * BigInt(SLOT));
+  await at(epoch * TEMPO + 6n);
+  const coinbase1 = await gasOf(await emission.write.coinbase());
+  await at((epoch + 1n) * TEMPO - 1n);
+  await emission.write.coinbase();
+  await at((epoch + 1n) * TEMPO);
   const coinbase1NewEpoch = await gasOf(await emission.write.coinbase());
 
-  await staking.write.setSettlement([owner.account.address]);
   const credit = await gasOf(await staking.write.creditEmission([1, hot1, 0n, TAO / 10n])); // a dividend
 
   // ---------------------------------------------------------------- coinbase with 128 emitting subnets

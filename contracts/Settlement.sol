@@ -141,7 +141,7 @@ contract Settlement is ISettlement, Ownable2Step {
         if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
         if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
 
-        (uint256 ownerCut, uint256 distributable) = staking.epochEmission(netuid, epoch);
+        (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
         (, address ownerHotkey) = registry.subnetOwner(netuid);
         uint256 budget = distributable + s.carry;
         // With no owner hotkey to pay, the owner cut goes to miners and validators with the rest.
@@ -214,7 +214,7 @@ contract Settlement is ISettlement, Ownable2Step {
         _requireSubnet(netuid);
         (uint64 close, uint64 deadline) = _window(netuid, epoch);
         if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
-        (uint256 ownerCut, uint256 distributable) = staking.epochEmission(netuid, epoch);
+        (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
         (, address ownerHotkey) = registry.subnetOwner(netuid);
         if (ownerHotkey == address(0)) distributable += ownerCut;
 

@@ -64,6 +64,11 @@ contract Staking is StakingBase, IStaking {
         Address.functionDelegateCall(module, msg.data);
     }
 
+    /// @inheritdoc IStakingHooks
+    function takeEpochEmission(uint16, uint64, uint64) external returns (uint256, uint256) {
+        return abi.decode(Address.functionDelegateCall(module, msg.data), (uint256, uint256));
+    }
+
     /// @inheritdoc IEmissionReceiver
     function onEmission(uint64, uint64, uint256) external {
         Address.functionDelegateCall(module, msg.data);
@@ -317,7 +322,8 @@ contract Staking is StakingBase, IStaking {
         uint64 epoch
     ) external view returns (uint256 ownerCut_, uint256 distributable) {
         (, uint64 close) = registry.epochBounds(netuid, epoch);
-        EpochEmission memory e = _epochs[_genKey(netuid, _subnets[netuid].pool.generation)][close];
+        Subnet storage s = _subnets[netuid];
+        EpochEmission memory e = _epochRecordView(s, _genKey(netuid, s.pool.generation), close);
         return (e.ownerCut, e.distributable);
     }
 

@@ -55,16 +55,18 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         bool started;
     }
 
-    /// @dev One slot: 64 + 96 + 48 + 48. `emaPrice` <= 1e18 (targets are capped at 1). `flowEma` is stored as rao
+    /// @dev One slot: 64 + 96 + 48 + 40 + 8. `emaPrice` <= 1e18 (targets are capped at 1). `flowEma` is stored as rao
     /// x 2^32 (the I64F64 value >> 32; |flowEma| <= the largest |flow| x 2^32 < 2^95). `epochClose` caches the
     /// closing slot of the epoch that contained the last coinbase (0: none yet): the registry keeps the bounds of
     /// every past and current epoch fixed (a tempo change takes effect at the next boundary), so until a
-    /// coinbase reaches that slot no registry call is needed. Slots fit 48 bits (8.9 billion years).
+    /// coinbase reaches that slot no registry call is needed. Slots fit 40 bits (418,000 years of 12 s slots).
+    /// `newest`: which of the subnet's two `recent` epoch records holds the newer epoch.
     struct SubnetEma {
         uint64 emaPrice;
         int96 flowEma;
         uint48 startSlot;
-        uint48 epochClose;
+        uint40 epochClose;
+        uint8 newest;
     }
 
     /// @dev One slot: 96 + 64 + 96. issuance = seed + injected + emitted alpha < 2^86; pending <= alpha emitted
@@ -75,10 +77,14 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint96 protocol;
     }
 
+    /// @dev `recent`: the records of the two newest epochs the subnet has accrued to (or the settlement has
+    /// taken), reused in turn so that a coinbase opening a new epoch overwrites a slot instead of filling a fresh
+    /// one (2.9k gas instead of 22.1k). Older records live in `_epochs`.
     struct Subnet {
         Pool pool;
         SubnetEma ema;
         SubnetAlpha alpha;
+        EpochEmission[2] recent;
     }
 
     /// @dev One slot: 160 + 64 + 16 + 8.
@@ -103,10 +109,14 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint64 lastChange;
     }
 
-    /// @dev One slot: the owner cut and the distributable alpha accrued for one epoch.
+    /// @dev One slot: 48 + 64 + 64 + 8. The alpha accrued for the epoch closing at `close`: the owner cut and the
+    /// part Yuma divides. Each is at most the subnet's alpha issuance (< 2.1e16 < 2^64). `taken`: the settlement
+    /// has opened or rolled over the epoch and read the amounts; later slots of it accrue to a newer epoch.
     struct EpochEmission {
-        uint128 ownerCut;
-        uint128 distributable;
+        uint48 close;
+        uint64 ownerCut;
+        uint64 distributable;
+        bool taken;
     }
 
     /// @dev One slot: 64 + 104 + 64 + 8.
@@ -127,6 +137,7 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint64 older;
         uint64 olderClose;
         uint64 recentClose;
+        uint256 newest;
         uint256 weight;
         uint256 priceWeight;
         Pool pool;
@@ -152,8 +163,9 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     mapping(uint256 poolKey => Checkpoints.Trace208) internal _stakeTrace;
     mapping(uint256 poolKey => mapping(address coldkey => uint256)) internal _shares;
     mapping(address hotkey => Take) internal _takes;
-    /// @dev gen key = netuid | generation << 16. Epoch records are keyed by the epoch's closing slot (unique within
-    /// a generation, and known without asking the registry for the epoch's number).
+    /// @dev gen key = netuid | generation << 16. Epoch records older than a subnet's two `recent` ones, keyed by
+    /// the epoch's closing slot (unique within a generation, and known without asking the registry for the
+    /// epoch's number).
     mapping(uint256 genKey => mapping(uint64 closeSlot => EpochEmission)) internal _epochs;
     mapping(uint256 genKey => DissolvedPot) internal _dissolved;
     Checkpoints.Trace208 internal _taoWeightTrace;
@@ -218,5 +230,50 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
 
     function _genKey(uint16 netuid, uint24 gen) internal pure returns (uint256) {
         return uint256(netuid) | (uint256(gen) << 16);
+    }
+
+    // ------------------------------------------------------------------ epoch records
+
+    /// @dev The record of the epoch closing at `close` (see `Subnet.recent`; `newest` indexes the newer of the
+    /// two): a recent one, an archived one, or, for a close newer than both recent records, the place of the
+    /// older of them, which is archived first if the settlement has not taken it yet (it lags by more than an
+    /// epoch: rare). Returns where to write, the current content (zero amounts for a new epoch) and the new
+    /// `newest`.
+    function _epochRecord(
+        Subnet storage s,
+        uint256 gk,
+        uint64 close,
+        uint256 newest
+    ) internal returns (EpochEmission storage rec, EpochEmission memory e, uint256 newestAfter) {
+        EpochEmission memory n = s.recent[newest];
+        if (n.close == close) return (s.recent[newest], n, newest);
+        uint256 other = newest ^ 1;
+        EpochEmission memory o = s.recent[other];
+        if (close > n.close) {
+            if (o.close != 0 && !o.taken) _storeRecord(_epochs[gk][o.close], o, false);
+            return (s.recent[other], EpochEmission(uint48(close), 0, 0, false), other);
+        }
+        if (o.close == close) return (s.recent[other], o, newest);
+        rec = _epochs[gk][close];
+        e = rec;
+        e.close = uint48(close); // an epoch never seen starts empty
+        return (rec, e, newest);
+    }
+
+    /// @dev Writes an epoch record in one SSTORE, in `EpochEmission`'s declared packing: close (bits 0-47),
+    /// ownerCut (48-111), distributable (112-175), taken (176).
+    function _storeRecord(EpochEmission storage rec, EpochEmission memory e, bool taken) internal {
+        uint256 word =
+            uint256(e.close) | (uint256(e.ownerCut) << 48) | (uint256(e.distributable) << 112) | (taken ? 1 << 176 : 0);
+        assembly ("memory-safe") {
+            sstore(rec.slot, word)
+        }
+    }
+
+    /// @dev Read-only `_epochRecord`: the amounts accrued for the epoch closing at `close` (zero if none).
+    function _epochRecordView(Subnet storage s, uint256 gk, uint64 close) internal view returns (EpochEmission memory) {
+        if (s.recent[0].close == close) return s.recent[0];
+        if (s.recent[1].close == close) return s.recent[1];
+        return _epochs[gk][close];
     }
 }

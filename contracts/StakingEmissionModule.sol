@@ -97,6 +97,7 @@ contract StakingEmissionModule is StakingBase {
         }
         delete s.ema;
         delete s.alpha;
+        delete s.recent;
         s.pool = Pool({tao: 0, alpha: 0, flow: 0, generation: p.generation + 1, started: false});
         _removeLive(netuid);
         emit PoolDissolved(netuid, p.generation, pot, staked);
@@ -268,6 +269,7 @@ contract StakingEmissionModule is StakingBase {
         uint256 spot = (uint256(e.pool.tao) * WAD) / e.pool.alpha;
         em.emaPrice = uint64(PriceEma.update(em.emaPrice, spot, uint256(toSlot) + 1 - e.start, e.span));
         em.epochClose = _epochPieces(e, em.epochClose, toSlot);
+        e.newest = em.newest;
         s.ema = em;
         return true;
     }
@@ -276,10 +278,10 @@ contract StakingEmissionModule is StakingBase {
     /// all belong to it. Otherwise one registry call gives the epoch of `toSlot`; earlier slots belong to the
     /// epoch before it (closing at its start), which also takes the older slots of a gap longer than one epoch:
     /// nothing is lost and the work per subnet stays bounded. Returns the new cached close.
-    function _epochPieces(Entry memory e, uint64 cachedClose, uint64 toSlot) internal view returns (uint48) {
+    function _epochPieces(Entry memory e, uint64 cachedClose, uint64 toSlot) internal view returns (uint40) {
         if (toSlot < cachedClose) {
             e.recentClose = cachedClose;
-            return uint48(cachedClose);
+            return uint40(cachedClose);
         }
         (, uint64 start, uint64 close) = registry.epochAt(e.netuid, toSlot);
         e.recentClose = close;
@@ -288,7 +290,7 @@ contract StakingEmissionModule is StakingBase {
             e.older = e.span - (toSlot - start + 1);
             e.olderClose = start;
         }
-        return SafeCast.toUint48(close);
+        return SafeCast.toUint40(close);
     }
 
     /// @dev Pass 2 for one subnet: inject `taoIn` (and the matching alpha) into its pool and accrue its alpha
@@ -298,14 +300,17 @@ contract StakingEmissionModule is StakingBase {
         SubnetAlpha memory sa = s.alpha;
         uint256 gk = _genKey(e.netuid, e.pool.generation);
         // Older slots first: each piece continues the halving curve where the previous one left it.
-        uint256 alphaOut;
-        if (e.older != 0) {
-            alphaOut = HalvingMath.emissionOver(sa.issuance, e.older);
-            _addEpoch(gk, e.olderClose, alphaOut, cut);
-        }
-        uint256 recent = HalvingMath.emissionOver(sa.issuance + alphaOut, e.span - e.older);
-        _addEpoch(gk, e.recentClose, recent, cut);
-        alphaOut += recent;
+        uint256 olderOut;
+        if (e.older != 0) olderOut = HalvingMath.emissionOver(sa.issuance, e.older);
+        uint256 recent = HalvingMath.emissionOver(sa.issuance + olderOut, e.span - e.older);
+        uint256 alphaOut = olderOut + recent;
+        // Slots of an epoch the settlement has already taken (a coinbase late past its close) go to the current
+        // epoch: nothing accrues where nobody would distribute it. The current epoch is never taken yet (it
+        // closes at or after this slot, and an epoch opens only after its close).
+        uint256 newest = e.newest;
+        if (olderOut != 0 && !_addEpoch(s, gk, e, e.olderClose, olderOut, cut)) recent += olderOut;
+        _addEpoch(s, gk, e, e.recentClose, recent, cut);
+        if (e.newest != newest) s.ema.newest = uint8(e.newest);
         uint256 alphaIn;
         uint256 bought;
         if (taoIn != 0) {
@@ -325,13 +330,49 @@ contract StakingEmissionModule is StakingBase {
         emit SubnetEmitted(e.netuid, taoIn, alphaIn, bought, alphaOut);
     }
 
-    function _addEpoch(uint256 gk, uint64 closeSlot, uint256 alphaOut, uint16 cut) internal {
-        if (alphaOut == 0) return;
+    /// @dev Accrues `alphaOut` (owner cut `cut`) to the epoch closing at `closeSlot`; false, with nothing
+    /// written, if the settlement has already taken that epoch.
+    function _addEpoch(
+        Subnet storage s,
+        uint256 gk,
+        Entry memory entry,
+        uint64 closeSlot,
+        uint256 alphaOut,
+        uint16 cut
+    ) internal returns (bool) {
+        if (alphaOut == 0) return true;
+        EpochEmission storage rec;
+        EpochEmission memory e;
+        (rec, e, entry.newest) = _epochRecord(s, gk, closeSlot, entry.newest);
+        if (e.taken) return false;
         (uint256 owner_, uint256 distributable) = EmissionSplit.ownerCut(alphaOut, cut);
-        EpochEmission storage e = _epochs[gk][closeSlot];
-        // Per-epoch totals <= 21e15 alpha: far below 2^128.
-        e.ownerCut += uint128(owner_);
-        e.distributable += uint128(distributable);
+        // Per-epoch totals <= the subnet's alpha issuance < 2^64.
+        e.ownerCut += uint64(owner_);
+        e.distributable += uint64(distributable);
+        _storeRecord(rec, e, false);
+        return true;
+    }
+
+    /// @notice See {IStakingHooks}.
+    function takeEpochEmission(
+        uint16 netuid,
+        uint64 epoch,
+        uint64 close
+    ) external onlyDelegated returns (uint256 ownerCut, uint256 distributable) {
+        address settlement = _config.settlement;
+        if (msg.sender != settlement || msg.sender == address(0)) revert NotSettlement(msg.sender, settlement);
+        Subnet storage s = _subnets[netuid];
+        uint256 newest = s.ema.newest;
+        (EpochEmission storage rec, EpochEmission memory e, uint256 newestAfter) = _epochRecord(
+            s,
+            _genKey(netuid, s.pool.generation),
+            close,
+            newest
+        );
+        if (e.taken) revert EpochEmissionTaken(netuid, epoch);
+        if (newestAfter != newest) s.ema.newest = uint8(newestAfter);
+        _storeRecord(rec, e, true);
+        return (e.ownerCut, e.distributable);
     }
 
     /// @dev Median spot price (1e18) of the live subnets, 1e18 when there are none (lower median for an even

@@ -69,6 +69,10 @@ contract MockStakingForRegistry is IStakingHooks {
 
     function creditEmission(uint16, address, uint256, uint256) external pure {}
 
+    function takeEpochEmission(uint16, uint64, uint64) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
     function epochEmission(uint16, uint64) external pure returns (uint256, uint256) {
         return (0, 0);
     }

@@ -13,6 +13,8 @@ contract MockStakingForSettlement is IStakingHooks {
 
     event Credited(uint16 indexed netuid, address indexed hotkey, uint256 amount);
 
+    error EpochEmissionTaken(uint16 netuid, uint64 epoch);
+
     bool public immutable perHotkey;
 
     struct Emission {
@@ -22,6 +24,8 @@ contract MockStakingForSettlement is IStakingHooks {
 
     mapping(uint16 => mapping(uint64 => Emission)) internal _emission;
     mapping(uint16 => mapping(address => Checkpoints.Trace208)) internal _weights;
+    /// @dev netuid => epoch => close => taken (the close tells a re-created subnet's epochs apart).
+    mapping(uint16 => mapping(uint64 => mapping(uint64 => bool))) public taken;
     mapping(uint16 => uint256) public totalCredited;
     mapping(uint16 => mapping(address => uint256)) public credited;
 
@@ -45,6 +49,14 @@ contract MockStakingForSettlement is IStakingHooks {
             credited[netuid][hotkey] += amount;
         }
         emit Credited(netuid, hotkey, amount);
+    }
+
+    /// @dev As the real Staking: each epoch's emission is taken once.
+    function takeEpochEmission(uint16 netuid, uint64 epoch, uint64 close) external returns (uint256, uint256) {
+        if (taken[netuid][epoch][close]) revert EpochEmissionTaken(netuid, epoch);
+        taken[netuid][epoch][close] = true;
+        Emission storage e = _emission[netuid][epoch];
+        return (e.ownerCut, e.distributable);
     }
 
     function epochEmission(uint16 netuid, uint64 epoch) external view returns (uint256, uint256) {

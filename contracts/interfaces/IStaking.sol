@@ -84,6 +84,8 @@ interface IStakingTypes {
     error RateLimited(uint64 nextAllowedSlot);
     /// @notice A credit larger than the subnet's accrued, uncredited emission.
     error EmissionExceeded(uint256 requested, uint256 available);
+    /// @notice The settlement already took epoch `epoch`'s emission of `netuid` (it opens or rolls over once).
+    error EpochEmissionTaken(uint16 netuid, uint64 epoch);
     /// @notice No dissolved position to claim.
     error NothingToClaim(uint16 netuid, uint24 generation, address hotkey, address coldkey);
     /// @notice `generation` of `netuid` was never dissolved.

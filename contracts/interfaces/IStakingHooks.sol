@@ -24,6 +24,16 @@ interface IStakingHooks {
     /// raises the value of all its alpha nominators' shares (subtensor §3.7).
     function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external;
 
+    /// @notice Settlement, once per epoch (at open, or at roll-over of an epoch never opened): the alpha
+    /// emission accrued for epoch `epoch` of `netuid`, closing at slot `close`, which is now fixed: slots of it
+    /// that a late coinbase still brings accrue to the current epoch instead. Reverts `EpochEmissionTaken` if
+    /// taken before.
+    function takeEpochEmission(
+        uint16 netuid,
+        uint64 epoch,
+        uint64 close
+    ) external returns (uint256 ownerCut, uint256 distributable);
+
     /// @notice Alpha emission accrued for epoch `epoch` of `netuid`: the owner cut and the part Yuma divides
     /// among miners and validators.
     function epochEmission(uint16 netuid, uint64 epoch) external view returns (uint256 ownerCut, uint256 distributable);

@@ -177,5 +177,39 @@ export const stakingHooksAbi = [
     ],
     "stateMutability": "view",
     "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "close",
+        "type": "uint64"
+      }
+    ],
+    "name": "takeEpochEmission",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "ownerCut",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "distributable",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
   }
 ] as const;

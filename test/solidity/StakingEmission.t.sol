@@ -312,6 +312,94 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
+    // ---------------------------------------------------------------- epoch records (two recent, then archive)
+
+    function _accrued(uint16 netuid, uint64 epoch) internal view returns (uint256) {
+        (uint256 o, uint256 d) = staking.epochEmission(netuid, epoch);
+        return o + d;
+    }
+
+    function _take(uint16 netuid, uint64 epoch) internal returns (uint256) {
+        (, uint64 close) = registry.epochBounds(netuid, epoch);
+        (uint256 o, uint256 d) = staking.takeEpochEmission(netuid, epoch, close);
+        return o + d;
+    }
+
+    function _epochNow(uint16 netuid) internal view returns (uint64 epoch) {
+        (epoch, , ) = registry.epochAt(netuid, staking.currentSlot());
+    }
+
+    /// The settlement takes each epoch just after it closes, as it does on a live network: the two recent records
+    /// are reused in turn and every epoch's alpha is taken exactly once.
+    function test_epochRecordsRotateAndEveryEpochIsTakenOnce() public {
+        registry.setTempo(1, 10, 0);
+        _createStarted(1);
+        _coinbase();
+        uint256 pending0 = staking.pool(1).alphaPending;
+        uint64 first = _epochNow(1);
+        uint256 initial = _accrued(1, first);
+        uint256 taken;
+        for (uint256 i; i < 12; ++i) {
+            _warpSlots(4);
+            _coinbase();
+            uint64 now_ = _epochNow(1);
+            for (uint64 e = first; e < now_; ++e) {
+                uint256 before = _accrued(1, e);
+                uint256 got = _take(1, e);
+                assertEq(got, before, "take returns what the view showed");
+                taken += got;
+            }
+            if (now_ > first) first = now_;
+        }
+        assertEq(taken + _accrued(1, first), staking.pool(1).alphaPending - pending0 + initial, "all of it, once");
+        (, uint64 close) = registry.epochBounds(1, first - 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.EpochEmissionTaken.selector, 1, first - 1));
+        staking.takeEpochEmission(1, first - 1, close);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.NotSettlement.selector, ALICE, address(this)));
+        staking.takeEpochEmission(1, first, close + 10);
+    }
+
+    /// A settlement that lags several epochs finds each epoch's alpha archived, intact.
+    function test_laggingSettlementFindsArchivedEpochs() public {
+        registry.setTempo(1, 10, 0);
+        _createStarted(1);
+        _coinbase();
+        uint64 first = _epochNow(1);
+        uint256 pending0 = staking.pool(1).alphaPending;
+        uint256 initial = _accrued(1, first);
+        uint256[] memory seen = new uint256[](16);
+        for (uint256 i; i < 6; ++i) {
+            _warpSlots(10);
+            _coinbase();
+        }
+        uint64 last = _epochNow(1);
+        assertGe(last - first, 5, "several epochs passed");
+        uint256 sum;
+        for (uint64 e = first; e <= last; ++e) sum += (seen[e - first] = _accrued(1, e));
+        assertEq(sum, staking.pool(1).alphaPending - pending0 + initial, "records sum to the accrual");
+        for (uint64 e = first; e < last; ++e) assertEq(_take(1, e), seen[e - first], "archived intact");
+    }
+
+    /// Slots of an epoch that the settlement took before a coinbase covered them accrue to the current epoch.
+    function test_lateSlotsOfATakenEpochGoToTheCurrentOne() public {
+        registry.setTempo(1, 10, 0);
+        _createStarted(1);
+        _coinbase();
+        uint64 e0 = _epochNow(1);
+        (, uint64 close0) = registry.epochBounds(1, e0);
+        vm.warp(emission.genesisTime() + uint256(close0) * 12 + 12); // two slots into the next epoch
+        uint256 p0 = staking.pool(1).alphaPending;
+        uint256 before = _accrued(1, e0);
+        assertEq(_take(1, e0), before, "taken before the late coinbase");
+        uint256 current0 = _accrued(1, e0 + 1);
+        _coinbase();
+        uint256 added = staking.pool(1).alphaPending - p0;
+        assertTrue(added > 0, "the coinbase accrued");
+        assertEq(_accrued(1, e0), before, "the taken epoch does not change");
+        assertEq(_accrued(1, e0 + 1) - current0, added, "all of it went to the current epoch");
+    }
+
     function test_emaPriceApproachesCappedSpot() public {
         _createStarted(1);
         _coinbase();
