@@ -198,6 +198,42 @@ export class EpochWorker {
     return { kind: "submitted", root: stored.root, tx };
   }
 
+  /**
+   * The slot after which epoch `epoch` can no longer finalise (the settlement's deadline): its close plus
+   * `deadlineSlots`, or plus its own length when that setting is 0.
+   */
+  async deadline(netuid: number, epoch: bigint): Promise<bigint> {
+    const [[start, close], slots] = await Promise.all([
+      this.deps.client.readContract({
+        address: this.deps.contracts.SubnetRegistry,
+        abi: subnetRegistryAbi,
+        functionName: "epochBounds",
+        args: [netuid, epoch],
+      }),
+      this.deps.client.readContract({ ...this.settlement, functionName: "deadlineSlots" }),
+    ]);
+    return close + (slots === 0n ? close - start : slots);
+  }
+
+  /** Rolls a past-deadline epoch's emission into the next epoch (anyone may). Idempotent. */
+  async rollOver(netuid: number, epoch: bigint): Promise<Hex | undefined> {
+    const { wallet } = this.deps;
+    try {
+      return await this.send(`rollOver ${netuid}/${epoch}`, {
+        ...this.settlement,
+        functionName: "rollOver",
+        args: [netuid, epoch],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    } catch (err) {
+      // Someone else rolled it over (or it finalised) between our read and our transaction: fine.
+      const status = (await this.info(netuid, epoch)).status;
+      if (status === EpochStatus.RolledOver || status === EpochStatus.Finalised) return undefined;
+      throw err;
+    }
+  }
+
   private async uidOf(netuid: number, hotkey: Address): Promise<number | undefined> {
     const info = await this.deps.client.readContract({
       address: this.deps.contracts.SubnetRegistry,

@@ -1,7 +1,9 @@
+import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
+import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
 import {
   addSignerOptions,
@@ -209,9 +211,89 @@ function register(group: Command, app: CliApp): void {
   );
 }
 
+const watchSchema = signerOptionsSchema.extend({
+  netuid: z.string(),
+  fromEpoch: z.string().optional(),
+  resultsDir: z.string().default("./epoch-results"),
+  pollMs: z.string().default("2000"),
+  once: z.boolean().optional(),
+});
+
+function registerWatch(group: Command, app: CliApp): void {
+  addSignerOptions(
+    group
+      .command("watch")
+      .description(
+        "keep settling a subnet: vote on each closed epoch, claim every leaf once finalised, roll over missed " +
+          "epochs; restartable (the cursor is kept in --results-dir)",
+      )
+      .requiredOption("--netuid <n>", "subnet id")
+      .option("--from-epoch <e>", "first epoch when no cursor is saved (default: the latest closed)")
+      .option("--results-dir <dir>", "where epoch results and the cursor are kept", "./epoch-results")
+      .option("--poll-ms <ms>", "pause between passes", "2000")
+      .option("--once", "one pass, then exit"),
+    { hotkey: true },
+  ).action(
+    app.action(watchSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      if (netuid === 0) fail("the root subnet (0) has no epochs: pass a subnet id from `tao subnet list`");
+      const pollMs = Number(parseUint(opts.pollMs, "--poll-ms", 3_600_000n));
+      const fromEpoch = opts.fromEpoch === undefined ? undefined : parseUint(opts.fromEpoch, "--from-epoch", U64_MAX);
+      const hotkey = await loadHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      await requireGas(p, hotkey.address, "hotkey");
+      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
+      const controller = new AbortController();
+      const onSignal = () => {
+        ctx.out.note("stopping after the current step…");
+        controller.abort();
+      };
+      const resolved: { epoch: bigint; status: string; claimed: number }[] = [];
+      const watcher = new EpochWatcher({
+        worker,
+        client: p.client,
+        registry: p.registry,
+        netuid,
+        fromEpoch,
+        cursorFile: path.join(opts.resultsDir, `watch-${netuid}.json`),
+        pollMs,
+        signal: controller.signal,
+        onResolved: (r) => {
+          resolved.push({ epoch: r.epoch, status: r.status, claimed: r.claimed });
+          ctx.io.stderr.write(
+            `[epoch] subnet ${netuid} epoch ${r.epoch}: ${r.status}` +
+              (r.status === "finalised"
+                ? `, ${r.claimed} leaf/leaves claimed${r.vote ? ` (vote: ${r.vote})` : ""}`
+                : "") +
+              "\n",
+          );
+        },
+      });
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        if (opts.once) await step(`watch ${netuid}`, () => watcher.pass());
+        else await watcher.run();
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      const next = watcher.next;
+      ctx.out.result(
+        { netuid, resolved, next: next ?? null },
+        () => `Subnet ${netuid}: ${resolved.length} epoch(s) resolved; next epoch to settle: ${next ?? "-"}`,
+      );
+    }),
+  );
+}
+
 export default defineCommandGroup({
   name: "epoch",
-  summary: "epoch settlement: status, settle (vote) and claim",
+  summary: "epoch settlement: status, settle (vote), claim, and watch (all of it, continuously)",
   order: 80,
-  register,
+  register: (group, app) => {
+    register(group, app);
+    registerWatch(group, app);
+  },
 });

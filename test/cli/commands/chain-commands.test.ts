@@ -290,4 +290,27 @@ describe("tao chain commands (against a real Anvil)", () => {
       /the lock cost [\d,.]+ TAO is above --max-lock 1\.000000000 TAO: raise --max-lock/,
     );
   });
+
+  it("watches the subnet: settles and claims each closed epoch, then resumes from its cursor", async () => {
+    const transport = http(anvil.url);
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
+    const status = await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"]);
+    const close = BigInt(status.closeSlot as string);
+    const now = BigInt(status.currentSlot as string);
+    await test.increaseTime({ seconds: Number(close - now + 2n) * 12 });
+    await test.mine({ blocks: 1 });
+    const results = path.join(dir, "epoch-results");
+    const args = ["epoch", "watch", "--netuid", "1", "--wallet", "alice", "--results-dir", results, "--once"];
+    const first = await ok([...args, "--from-epoch", "0"]);
+    const resolved = first.resolved as { epoch: string; status: string; claimed: number }[];
+    assert.equal(resolved[0]?.epoch, "0");
+    assert.equal(resolved[0]?.status, "finalised", "the owner's hotkey finalises the bootstrap epoch alone");
+    assert.equal(first.next, "1");
+    const info = await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"]);
+    assert.equal(info.status, "finalised");
+    // Restarted: the saved cursor wins over --from-epoch; nothing new has closed, so nothing is done.
+    const again = await ok([...args, "--from-epoch", "0"]);
+    assert.deepEqual(again.resolved, []);
+    assert.equal(again.next, "1");
+  });
 });

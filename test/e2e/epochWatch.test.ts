@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import type { EIP1193Provider, LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochWatcher, readCursor, type EpochReport } from "../../offchain/epoch/watch.js";
+import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
+import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { packWeights } from "../../offchain/weights/index.js";
+import { hardhatLocalChain } from "./localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+
+describe("epoch watch: settle, claim and roll over every closed epoch, restartable", async () => {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const owner = keys(0, 10);
+  const miners = [keys(2, 12), keys(3, 13)];
+  const TEMPO = 10;
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [],
+    miners,
+    validatorStakeTao: [2_000n], // the owner's validator keeps a quorum alone as miners' stake grows
+    minLockTao: 1_000n,
+    tempo: TEMPO,
+    grantTao: 5_000n,
+    commitReveal: false,
+  });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const read = publicClient.readContract.bind(publicClient);
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  const epochNow = async () =>
+    (
+      await read({
+        address: c.SubnetRegistry!,
+        abi: subnetRegistryAbi,
+        functionName: "epochAt",
+        args: [netuid, await slotNow()],
+      })
+    )[0];
+  const toNextEpoch = async (into = 1) => {
+    const [, , close] = await read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+  };
+  const setWeights = async () => {
+    const w = chain.wallet(owner.hotkey);
+    const receipt = await publicClient.waitForTransactionReceipt({
+      hash: await w.writeContract({
+        address: c.Weights!,
+        abi: weightsAbi,
+        functionName: "setWeights",
+        args: [
+          netuid,
+          packWeights([
+            { uid: 1, value: 65535 },
+            { uid: 2, value: 20000 },
+          ]),
+          0n,
+        ],
+        account: w.account,
+        chain: w.chain,
+      }),
+    });
+    assert.equal(receipt.status, "success");
+  };
+  const resultsDir = mkdtempSync(path.join(tmpdir(), "epoch-watch-"));
+  const cursorFile = path.join(resultsDir, `watch-${netuid}.json`);
+  const worker = new EpochWorker({
+    client: publicClient,
+    wallet: chain.wallet(owner.hotkey),
+    contracts: {
+      SubnetRegistry: c.SubnetRegistry!,
+      Staking: c.Staking!,
+      Weights: c.Weights!,
+      Settlement: c.Settlement!,
+      Emission: c.Emission,
+    },
+    genesisTime: genesis,
+    deploymentBlock: BigInt(deployment.deploymentBlock),
+    store: new ResultStore(resultsDir),
+  });
+  const watcher = (reports: EpochReport[], fromEpoch?: bigint) =>
+    new EpochWatcher({
+      worker,
+      client: publicClient,
+      registry: c.SubnetRegistry!,
+      netuid,
+      fromEpoch,
+      cursorFile,
+      onResolved: (r) => reports.push(r),
+    });
+  const info = (epoch: bigint) =>
+    read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
+
+  let first = 0n;
+
+  it("settles and claims each closed epoch in order and saves its cursor", async () => {
+    await toNextEpoch(1); // the short tempo takes effect at the next boundary
+    first = await epochNow();
+    const reports: EpochReport[] = [];
+    const w = watcher(reports, first);
+    const resolved: EpochReport[] = [];
+    for (let i = 0; i < 2; i++) {
+      await setWeights();
+      await toNextEpoch(1);
+      resolved.push(...(await w.pass()));
+    }
+    assert.deepEqual(
+      resolved.map((r) => [r.epoch, r.status]),
+      [
+        [first, "finalised"],
+        [first + 1n, "finalised"],
+      ],
+    );
+    assert.deepEqual(reports, resolved, "onResolved saw each epoch once");
+    for (const r of resolved) {
+      assert.ok(r.claimed > 0, `epoch ${r.epoch} paid some leaves`);
+      const e = await info(r.epoch);
+      assert.equal(e.status, EpochStatus.Finalised);
+      assert.ok(e.claimed > 0n && e.claimed <= e.budget, "claims recorded, within the budget");
+    }
+    assert.equal(w.next, first + 2n);
+    assert.equal(readCursor(cursorFile, netuid), first + 2n, "the cursor is on disk");
+    // A second pass with nothing new closed does nothing.
+    assert.deepEqual(await w.pass(), []);
+  });
+
+  it("a restarted watcher continues from the saved cursor and does nothing twice", async () => {
+    const reports: EpochReport[] = [];
+    const w = watcher(reports, 0n); // --from-epoch is ignored once a cursor exists
+    assert.equal(w.next, first + 2n);
+    await setWeights();
+    await toNextEpoch(1);
+    const resolved = await w.pass();
+    assert.deepEqual(
+      resolved.map((r) => [r.epoch, r.status]),
+      [[first + 2n, "finalised"]],
+    );
+    // The same epochs again through a fresh watcher at an older cursor: all already claimed, nothing re-sent.
+    writeFileSync(cursorFile, JSON.stringify({ netuid, next: first.toString() }));
+    const again = await watcher([]).pass();
+    assert.deepEqual(
+      again.map((r) => [r.epoch, r.claimed]),
+      [
+        [first, 0],
+        [first + 1n, 0],
+        [first + 2n, 0],
+      ],
+    );
+  });
+
+  it("rolls over an epoch whose deadline passed before anyone settled it", async () => {
+    const start = await epochNow();
+    // Let epoch `start` close and its deadline (one epoch length later) pass unsettled.
+    await toNextEpoch(1);
+    await toNextEpoch(TEMPO);
+    await toNextEpoch(1);
+    writeFileSync(cursorFile, JSON.stringify({ netuid, next: start.toString() }));
+    const reports: EpochReport[] = [];
+    const resolved = await watcher(reports).pass();
+    assert.equal(resolved[0]?.epoch, start);
+    assert.equal(resolved[0]?.status, "rolled-over");
+    assert.equal((await info(start)).status, EpochStatus.RolledOver);
+    const [rolled] = await publicClient.getContractEvents({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      eventName: "EpochRolledOver",
+      args: { netuid },
+      fromBlock: 0n,
+    });
+    assert.ok(rolled && rolled.args.amount! > 0n, "the epoch's emission was carried");
+    const later = resolved.find((r) => r.status === "finalised");
+    if (later) assert.ok((await info(later.epoch)).budget >= rolled.args.amount!, "and paid in a later epoch");
+  });
+
+  it("refuses a cursor file of another subnet or a damaged one, naming the file", () => {
+    writeFileSync(cursorFile, JSON.stringify({ netuid: netuid + 1, next: "3" }));
+    assert.throws(() => watcher([]), new RegExp(`belongs to subnet ${netuid + 1}, not ${netuid}`));
+    writeFileSync(cursorFile, "{not json");
+    assert.throws(
+      () => watcher([]),
+      (e: Error) => e.message.includes(cursorFile) && /delete it/.test(e.message),
+    );
+  });
+});
