@@ -161,11 +161,13 @@ export default async function bench(): Promise<BenchResult> {
   }).compute(netuid, epoch + 1n);
   const computeMs = performance.now() - t0;
   const tree = new ResultStore("").tree(stored);
-  for (const [i, leaf] of tree.entries()) {
-    const [, , uid, hotkey, incentive, dividend] = leaf;
-    if (BigInt(incentive) + BigInt(dividend) === 0n) continue;
+  // Claims, one by one: a validator's leaf first (dividend: take and root part; the epoch's first claim), then
+  // the miners' leaves (incentive only). The claimBatch rows are in the settlement bench.
+  const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
+  const claimOne = async (name: string, i: number) => {
+    const [, , uid, hotkey, incentive, dividend] = tree.at(i)!;
     await measure(
-      "protocol: claim (real staking credit)",
+      name,
       await w.writeContract({
         address: c.Settlement!,
         abi: settlementAbi,
@@ -174,7 +176,15 @@ export default async function bench(): Promise<BenchResult> {
         ...tx,
       }),
     );
-    break;
+  };
+  const validatorLeaf = payable.find(([, leaf]) => BigInt(leaf[5]) !== 0n);
+  const minerLeaves = payable.filter(([, leaf]) => BigInt(leaf[5]) === 0n);
+  if (validatorLeaf) await claimOne("protocol: claim, a validator's leaf (first claim of the epoch)", validatorLeaf[0]);
+  for (const [k, [i]] of minerLeaves.entries()) {
+    await claimOne(
+      k === 0 ? "protocol: claim, a miner's leaf (incentive only)" : "protocol: claim, a further miner's leaf",
+      i,
+    );
   }
   return {
     gas,

@@ -136,8 +136,14 @@ contract StakingEmissionModule is StakingBase {
     ) internal {
         uint64 slot = _now();
         uint256 key = _poolKey(netuid, p.generation, hotkey);
-        uint256 take = (dividend * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
-        (uint256 toRoot, uint256 rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot);
+        uint256 take;
+        uint256 toRoot;
+        uint256 rootTao;
+        if (dividend != 0) {
+            // A miner's claim (incentive only) reads neither the take nor the root pool.
+            take = (dividend * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
+            (toRoot, rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot);
+        }
         _creditShares(key, coldkey, incentive + take, dividend - take - toRoot, slot);
         emit EmissionCredited(netuid, hotkey, incentive, dividend, take, toRoot, rootTao);
     }
