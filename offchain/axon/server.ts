@@ -173,12 +173,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   registry.gauge("axon_metagraph_neurons", "Neurons in the metagraph snapshot in use.", () => deps.metagraph.size);
   registry.counterFrom(
     "axon_signature_recoveries_total",
-    "Signature checks that needed a full key recovery.",
+    "Signature checks that hashed the recovered key to an address (a validator's first check, or after LRU eviction).",
     () => verifier.stats.recoveries,
   );
   registry.counterFrom(
     "axon_signature_cached_checks_total",
-    "Signature checks against a cached validator key.",
+    "Signature checks that compared the recovered key with a cached validator key.",
     () => verifier.stats.cachedChecks,
   );
 
