@@ -21,8 +21,9 @@
  */
 import { createRequire } from "node:module";
 import secp256k1 from "secp256k1";
-import { keccak256, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
+import { keccak256Bytes } from "./keccak.js";
 
 /**
  * True when `secp256k1` loaded its libsecp256k1 binding; false on a platform with neither a prebuild nor a
@@ -48,7 +49,7 @@ export interface HotkeySigner {
 /** The EIP-191 (`personal_sign`) digest of a text message: keccak256("\x19Ethereum Signed Message:\n" + len + message). */
 export function eip191Digest(message: string): Uint8Array {
   const prefixed = `\x19Ethereum Signed Message:\n${Buffer.byteLength(message, "utf8")}${message}`;
-  return keccak256(Buffer.from(prefixed, "utf8"), "bytes");
+  return keccak256Bytes(Buffer.from(prefixed, "utf8"));
 }
 
 const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
@@ -105,7 +106,8 @@ function recoverKey(digest: Uint8Array, sig: ParsedSignature): Uint8Array | unde
 
 /** Lower-case address of an uncompressed public key. */
 function addressOf(publicKey: Uint8Array): Address {
-  return `0x${keccak256(publicKey.subarray(1)).slice(26)}` as Address;
+  const h = keccak256Bytes(publicKey.subarray(1));
+  return `0x${Buffer.from(h.buffer, h.byteOffset + 12, 20).toString("hex")}`;
 }
 
 /** Recovers the EIP-191 signer of `message` (lower case), or undefined for a malformed or non-canonical signature. */
