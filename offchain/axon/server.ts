@@ -94,6 +94,10 @@ function rejection(
   return reply.code(AXON_ERRORS[code]).type(JSON_CONTENT_TYPE).send({ error: code, reason });
 }
 
+function abortForDeadline(ac: AbortController): void {
+  ac.abort(new Aborted("deadline"));
+}
+
 /** Resolves with `p`, or rejects with the signal's reason as soon as it aborts (even if `p` never settles). */
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
@@ -359,40 +363,41 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     );
   }
 
+  function refuse(reply: FastifyReply, code: AxonErrorCode, reason: string): FastifyReply {
+    metrics.rejections.inc({ error: code });
+    return rejection(reply, code, reason);
+  }
+
   app.post(FORWARD_PATH, async (request, reply) => {
     const state = states.get(request.raw);
     if (state?.headers === undefined || state.neuron === undefined || state.deadline === undefined) {
       return rejection(reply, "internal", "request state missing");
     }
     const h = state.headers;
-    const refuse = (code: AxonErrorCode, reason: string): FastifyReply => {
-      metrics.rejections.inc({ error: code });
-      return rejection(reply, code, reason);
-    };
 
     const body = request.body;
     if (!Buffer.isBuffer(body) || body.length === 0)
-      return refuse("malformed_json", "the body is empty: send the task as JSON");
+      return refuse(reply, "malformed_json", "the body is empty: send the task as JSON");
     if (bodyHash(body) !== h.bodyHash) {
-      return refuse("body_hash_mismatch", `keccak256 of the body differs from the signed ${h.bodyHash}`);
+      return refuse(reply, "body_hash_mismatch", `keccak256 of the body differs from the signed ${h.bodyHash}`);
     }
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch (err) {
-      return refuse("malformed_json", `the body is not JSON: ${(err as Error).message.slice(0, 120)}`);
+      return refuse(reply, "malformed_json", `the body is not JSON: ${(err as Error).message.slice(0, 120)}`);
     }
     const parsed = taskSchema.safeParse(json);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      return refuse("invalid_task", `task field ${i?.path.join(".") || "(root)"}: ${i?.message ?? "invalid"}`);
+      return refuse(reply, "invalid_task", `task field ${i?.path.join(".") || "(root)"}: ${i?.message ?? "invalid"}`);
     }
     const task = parsed.data;
 
     // Deadline, disconnect and shutdown all abort the same controller.
     const ac = new AbortController();
     const remaining = state.deadline - now();
-    const timer = setTimeout(() => ac.abort(new Aborted("deadline")), Math.max(0, remaining));
+    const timer = setTimeout(abortForDeadline, Math.max(0, remaining), ac);
     const onClose = (): void => {
       if (!reply.raw.writableEnded) ac.abort(new Aborted("client"));
     };
