@@ -28,7 +28,7 @@ import { AXON_ERRORS, AxonRejection, type AxonErrorCode } from "../protocol/erro
 import { parseRequestHeaders, type SignedRequestHeaders } from "../protocol/headers.js";
 import { requestMessage } from "../protocol/messages.js";
 import { taskSchema, type Task } from "../protocol/schemas.js";
-import { SignatureVerifier, type HotkeySigner } from "../protocol/signatures.js";
+import { SignatureVerifier, secp256k1Native, type HotkeySigner } from "../protocol/signatures.js";
 import { signResponse } from "../protocol/signing.js";
 import { Admission, AdmissionRejected, type Release } from "./admission.js";
 import { BackendError, type Backend, type BackendContext } from "./backend.js";
@@ -140,6 +140,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   const now = deps.now ?? Date.now;
   const self = deps.signer.address.toLowerCase() as Address;
   const verifier = new SignatureVerifier({ cacheKeys: config.verifierCacheKeys });
+  if (!secp256k1Native) {
+    log.warn(
+      "secp256k1 runs its pure-JS fallback (no libsecp256k1 build for this platform): signature checks are ~30x slower; install a C toolchain and reinstall the secp256k1 package to build it",
+    );
+  }
   const nonces = new NonceGuard({ skewMs: config.clockSkewMs, reorderMs: config.nonceReorderMs });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
   const ipLimiter =
