@@ -263,18 +263,18 @@ export default async function bench(): Promise<BenchResult> {
     // Warm-up: JIT, keep-alive sockets, the validator's cached key.
     await load({ url, validatorKey, miner: miner.address, count: 600, concurrency: 16 });
     const runs: MeasuredLoad[] = [];
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 5; i++)
       runs.push(await load({ url, validatorKey, miner: miner.address, count: 3000, concurrency: 32 }));
-    // The median run by wall-clock rate; on a busy machine the CPU-time rate is the steadier figure.
+    // The median of 5 runs by wall-clock rate; every run is in the note (a shared machine spreads them).
     const rate = (r: MeasuredLoad): number => ((r.statuses[200] ?? 0) / r.durationMs) * 1000;
-    const run = [...runs].sort((a, b) => rate(a) - rate(b))[1]!;
+    const run = [...runs].sort((a, b) => rate(a) - rate(b))[2]!;
     const ok = run.statuses[200] ?? 0;
     result.perSecond!.axon_verified_requests = Math.round(rate(run));
     result.perSecond!.axon_verified_requests_per_cpu_second = Math.round((ok / run.axonCpuMs) * 1000);
     result.timeMs!.axon_saturated_p50 = round(pct(run.latencies, 50));
     result.timeMs!.axon_saturated_p99 = round(pct(run.latencies, 99));
     result.timeMs!.axon_cpu_per_request = round(run.axonCpuMs / ok, 4);
-    result.notes!.axon_load = `3 runs of 3000 pre-signed requests, 32 in flight, over raw HTTP/1.1 from a separate load process; median run: statuses ${JSON.stringify(run.statuses)}, axon event loop busy ${round(run.axonElu * 100, 1)}%, axon process CPU ${round((run.axonCpuMs / run.durationMs) * 100, 1)}% of a core, load generator CPU ${round((run.cpuMs / run.durationMs) * 100, 1)}% of a core; all runs: ${runs.map((r) => Math.round(rate(r))).join(", ")}/s wall, ${runs.map((r) => Math.round(((r.statuses[200] ?? 0) / r.axonCpuMs) * 1000)).join(", ")}/s per axon CPU second; target >= 1500/s`;
+    result.notes!.axon_load = `5 runs of 3000 pre-signed requests, 32 in flight, over raw HTTP/1.1 from a separate load process; median run: statuses ${JSON.stringify(run.statuses)}, axon event loop busy ${round(run.axonElu * 100, 1)}%, axon process CPU ${round((run.axonCpuMs / run.durationMs) * 100, 1)}% of a core, load generator CPU ${round((run.cpuMs / run.durationMs) * 100, 1)}% of a core; all runs: ${runs.map((r) => Math.round(rate(r))).join(", ")}/s wall, ${runs.map((r) => Math.round(((r.statuses[200] ?? 0) / r.axonCpuMs) * 1000)).join(", ")}/s per axon CPU second; target >= 1500/s`;
 
     // Sequential latency: axon vs a bare HTTP server with a same-sized answer.
     const nonces = new NonceSource();
