@@ -1,9 +1,14 @@
 /**
  * Axon throughput and latency, loopback only, a few seconds in all.
  *
- * 1. Verified requests/s: the axon (main thread, one core) with a no-op backend; the load comes from a
- *    worker thread that pre-signs every request before the clock starts, so the number is the axon's own
- *    cost (header checks, metagraph lookup, signature check, replay/rate state, response signing, HTTP).
+ * 1. Verified requests/s: the axon (this process, one thread) with a no-op backend; the load comes from a
+ *    separate process that pre-signs and serialises every request before the clock starts and sends them
+ *    over raw keep-alive sockets (much cheaper than node:http's client), so the number is the axon's
+ *    own cost (header checks, metagraph lookup, signature check, replay/rate state, body hash and parse,
+ *    response signing, HTTP). Reported two ways: wall-clock (what this machine did, shared with the load
+ *    generator and anything else running) and per CPU second of the axon's process (what one core
+ *    sustains: the axon is all this process runs during the load). The note gives the axon's event-loop
+ *    utilisation: near 100% means the axon, not the load generator, was the bottleneck.
  * 2. Latency the axon adds: sequential requests to the axon vs to a bare node:http server answering the
  *    same size of JSON; p50/p99 of both and the difference.
  * 3. Miner path overhead: a text task through dendrite → axon → Ollama backend → fake Ollama, vs the
@@ -12,10 +17,11 @@
  *    (two signatures, two signature checks, one more HTTP hop), so the percentage shrinks with slower
  *    models and grows with faster ones.
  */
+import { fork } from "node:child_process";
 import { createServer, request as httpRequest, Agent } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { Ollama } from "ollama";
 import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
@@ -38,8 +44,9 @@ import type { BenchResult } from "./types.js";
 const CHAIN_ID = 31337;
 const NETUID = 1;
 
+const LOAD_ENV = "AXON_BENCH_LOAD";
+
 interface LoadJob {
-  kind: "axon-bench-load";
   url: string;
   validatorKey: Hex;
   miner: Hex;
@@ -51,14 +58,24 @@ interface LoadResult {
   durationMs: number;
   latencies: number[];
   statuses: Record<number, number>;
+  /** CPU the load generator itself used while firing (user + system), ms. */
+  cpuMs: number;
 }
 
-/** Worker side: pre-sign `count` requests, then fire them with `concurrency` in flight over keep-alive. */
-async function runLoad(job: LoadJob): Promise<LoadResult> {
+type LoadMessage = { ready: true } | { result: LoadResult };
+
+/**
+ * Load side: pre-sign `count` requests and serialise each as HTTP/1.1 bytes, wait for "go", then send them
+ * over `concurrency` keep-alive TCP connections, one request in flight on each. A raw socket client costs a
+ * fraction of node:http's ClientRequest, so on a small machine the load generator takes less of the CPU
+ * the axon would otherwise get.
+ */
+async function runLoad(job: LoadJob, go: Promise<void>): Promise<LoadResult> {
   const signer = createHotkeySigner(job.validatorKey);
   const nonces = new NonceSource();
   const body = Buffer.from(JSON.stringify({ kind: "text", prompt: "What is 12 + 7?" }));
-  const prepared: Record<string, string>[] = [];
+  const target = new URL(job.url);
+  const prepared: Buffer[] = [];
   for (let i = 0; i < job.count; i++) {
     const s = await signRequest(signer, {
       chainId: CHAIN_ID,
@@ -69,62 +86,118 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
       timeoutMs: 10_000,
       body,
     });
-    prepared.push({ ...s.headers, "content-type": "application/json", "content-length": String(body.length) });
+    const headers = { ...s.headers, "content-type": "application/json", "content-length": String(body.length) };
+    const head = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
+    prepared.push(
+      Buffer.concat([Buffer.from(`POST ${FORWARD_PATH} HTTP/1.1\r\nhost: ${target.host}\r\n${head}\r\n`), body]),
+    );
   }
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
-  const url = new URL(FORWARD_PATH, job.url);
+  const sockets = await Promise.all(
+    Array.from(
+      { length: job.concurrency },
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const sock = connect(Number(target.port), target.hostname, () => resolve(sock));
+          sock.setNoDelay(true);
+          sock.once("error", reject);
+        }),
+    ),
+  );
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let next = 0;
-  const one = (headers: Record<string, string>): Promise<void> =>
-    new Promise((resolve) => {
-      const t = performance.now();
-      const req = httpRequest(url, { method: "POST", agent, headers }, (res) => {
-        res.resume();
-        res.on("end", () => {
-          latencies.push(performance.now() - t);
-          statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
-          resolve();
-        });
-      });
-      req.on("error", () => {
-        statuses[0] = (statuses[0] ?? 0) + 1;
-        resolve();
-      });
-      req.end(body);
-    });
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
-      for (;;) {
+  /** Sends the next request whenever the previous answer on this socket is complete. */
+  const drive = (sock: Socket): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let buf: Buffer = Buffer.alloc(0);
+      let t = 0;
+      const send = (): void => {
         const i = next++;
-        if (i >= prepared.length) return;
-        await one(prepared[i]!);
-      }
-    }),
-  );
-  const durationMs = performance.now() - t0;
-  agent.destroy();
-  return { durationMs, latencies, statuses };
-}
-
-if (!isMainThread && (workerData as LoadJob | undefined)?.kind === "axon-bench-load") {
-  parentPort?.postMessage(await runLoad(workerData as LoadJob));
-}
-
-function load(job: Omit<LoadJob, "kind">): Promise<LoadResult> {
-  const hasTsx = process.execArgv.some((a) => a.includes("tsx"));
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { kind: "axon-bench-load", ...job },
-    execArgv: hasTsx ? process.execArgv : [...process.execArgv, "--import", "tsx"],
-  });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (m: LoadResult) => {
-      resolve(m);
-      void worker.terminate();
+        if (i >= prepared.length) {
+          sock.removeAllListeners("data");
+          resolve();
+          return;
+        }
+        t = performance.now();
+        sock.write(prepared[i]!);
+      };
+      sock.on("data", (chunk: Buffer) => {
+        buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+        for (;;) {
+          const end = buf.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          const head = buf.toString("latin1", 0, end);
+          const len = /\r\ncontent-length: *(\d+)/i.exec(head);
+          if (len === null) return reject(new Error(`axon answered without content-length: ${head.slice(0, 200)}`));
+          const total = end + 4 + Number(len[1]);
+          if (buf.length < total) return;
+          const status = Number(head.slice(9, 12));
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          latencies.push(performance.now() - t);
+          buf = buf.subarray(total);
+          send();
+        }
+      });
+      sock.once("close", () => reject(new Error("the axon closed a load connection")));
+      send();
     });
-    worker.once("error", reject);
+  process.send!({ ready: true } satisfies LoadMessage);
+  await go;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(sockets.map(drive));
+  const durationMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  for (const sock of sockets) sock.destroy();
+  return { durationMs, latencies, statuses, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+if (process.env[LOAD_ENV] !== undefined && process.send) {
+  const job = JSON.parse(process.env[LOAD_ENV]!) as LoadJob;
+  const go = new Promise<void>((resolve) => process.once("message", () => resolve()));
+  const result = await runLoad(job, go);
+  process.send({ result } satisfies LoadMessage, () => process.exit(0));
+}
+
+interface MeasuredLoad extends LoadResult {
+  /** CPU the axon's process used while the load ran (user + system), ms: the axon is all it runs then. */
+  axonCpuMs: number;
+  /** Share of the run the axon's event loop was busy (1 = the axon was the bottleneck). */
+  axonElu: number;
+}
+
+/**
+ * Runs the load generator in its own process (so it never shares the axon's thread or process CPU
+ * accounting), and measures the axon process's CPU and event-loop utilisation while it fires.
+ */
+async function load(job: LoadJob): Promise<MeasuredLoad> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, [LOAD_ENV]: JSON.stringify(job) },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+  try {
+    return await new Promise<MeasuredLoad>((resolve, reject) => {
+      let cpu0 = process.cpuUsage();
+      let elu0 = performance.eventLoopUtilization();
+      child.on("message", (m: LoadMessage) => {
+        if ("ready" in m) {
+          cpu0 = process.cpuUsage();
+          elu0 = performance.eventLoopUtilization();
+          child.send("go");
+          return;
+        }
+        const cpu = process.cpuUsage(cpu0);
+        const elu = performance.eventLoopUtilization(elu0);
+        resolve({ ...m.result, axonCpuMs: (cpu.user + cpu.system) / 1000, axonElu: elu.utilization });
+      });
+      child.once("exit", (code) => reject(new Error(`the axon bench's load generator exited with code ${code}`)));
+    });
+  } finally {
+    child.kill();
+  }
 }
 
 function pct(xs: number[], p: number): number {
@@ -187,14 +260,21 @@ export default async function bench(): Promise<BenchResult> {
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
   const result: BenchResult = { perSecond: {}, timeMs: {}, notes: {} };
   try {
-    // Warm-up: JIT, keep-alive sockets, the validator's key table.
-    await load({ url, validatorKey, miner: miner.address, count: 300, concurrency: 16 });
-    const run = await load({ url, validatorKey, miner: miner.address, count: 2500, concurrency: 32 });
+    // Warm-up: JIT, keep-alive sockets, the validator's cached key.
+    await load({ url, validatorKey, miner: miner.address, count: 600, concurrency: 16 });
+    const runs: MeasuredLoad[] = [];
+    for (let i = 0; i < 5; i++)
+      runs.push(await load({ url, validatorKey, miner: miner.address, count: 3000, concurrency: 32 }));
+    // The median of 5 runs by wall-clock rate; every run is in the note (a shared machine spreads them).
+    const rate = (r: MeasuredLoad): number => ((r.statuses[200] ?? 0) / r.durationMs) * 1000;
+    const run = [...runs].sort((a, b) => rate(a) - rate(b))[2]!;
     const ok = run.statuses[200] ?? 0;
-    result.perSecond!.axon_verified_requests = Math.round((ok / run.durationMs) * 1000);
+    result.perSecond!.axon_verified_requests = Math.round(rate(run));
+    result.perSecond!.axon_verified_requests_per_cpu_second = Math.round((ok / run.axonCpuMs) * 1000);
     result.timeMs!.axon_saturated_p50 = round(pct(run.latencies, 50));
     result.timeMs!.axon_saturated_p99 = round(pct(run.latencies, 99));
-    result.notes!.axon_load = `2500 pre-signed requests, 32 in flight, statuses ${JSON.stringify(run.statuses)}; target >= 1500/s`;
+    result.timeMs!.axon_cpu_per_request = round(run.axonCpuMs / ok, 4);
+    result.notes!.axon_load = `5 runs of 3000 pre-signed requests, 32 in flight, over raw HTTP/1.1 from a separate load process; median run: statuses ${JSON.stringify(run.statuses)}, axon event loop busy ${round(run.axonElu * 100, 1)}%, axon process CPU ${round((run.axonCpuMs / run.durationMs) * 100, 1)}% of a core, load generator CPU ${round((run.cpuMs / run.durationMs) * 100, 1)}% of a core; all runs: ${runs.map((r) => Math.round(rate(r))).join(", ")}/s wall, ${runs.map((r) => Math.round(((r.statuses[200] ?? 0) / r.axonCpuMs) * 1000)).join(", ")}/s per axon CPU second; target >= 1500/s`;
 
     // Sequential latency: axon vs a bare HTTP server with a same-sized answer.
     const nonces = new NonceSource();
@@ -236,22 +316,29 @@ export default async function bench(): Promise<BenchResult> {
     result.timeMs!.axon_added_p50 = round(pct(axonLat, 50) - pct(bareLat, 50));
     result.timeMs!.axon_added_p99 = round(pct(axonLat, 99) - pct(bareLat, 99));
 
-    // Crypto alone, for context.
+    // Crypto alone, for context: the best of 5 passes (the machine may be shared).
+    const bestRate = async (n: number, pass: () => Promise<void> | void): Promise<number> => {
+      let best = 0;
+      for (let k = 0; k < 5; k++) {
+        const t = performance.now();
+        await pass();
+        best = Math.max(best, n / ((performance.now() - t) / 1000));
+      }
+      return Math.round(best);
+    };
     const verifier = new SignatureVerifier();
     const msgs = signed.slice(0, 300).map((s) => ({ m: requestMessage(s.fields), sig: s.signature }));
     verifier.verify(msgs[0]!.m, msgs[0]!.sig, validator.address);
-    verifier.verify(msgs[1]!.m, msgs[1]!.sig, validator.address);
-    await new Promise((r) => setImmediate(r));
-    let t = performance.now();
-    for (const { m, sig } of msgs.slice(2)) verifier.verify(m, sig, validator.address);
-    result.perSecond!.signature_checks_cached_key = Math.round((msgs.length - 2) / ((performance.now() - t) / 1000));
+    result.perSecond!.signature_checks_cached_key = await bestRate(msgs.length, () => {
+      for (const { m, sig } of msgs) verifier.verify(m, sig, validator.address);
+    });
     const cold = new SignatureVerifier({ cacheKeys: 0 });
-    t = performance.now();
-    for (const { m, sig } of msgs.slice(0, 200)) cold.verify(m, sig, validator.address);
-    result.perSecond!.signature_recoveries = Math.round(200 / ((performance.now() - t) / 1000));
-    t = performance.now();
-    for (let i = 0; i < 300; i++) await miner.signMessage({ message: `m${i}` });
-    result.perSecond!.response_signatures = Math.round(300 / ((performance.now() - t) / 1000));
+    result.perSecond!.signature_recoveries = await bestRate(msgs.length, () => {
+      for (const { m, sig } of msgs) cold.verify(m, sig, validator.address);
+    });
+    result.perSecond!.response_signatures = await bestRate(300, async () => {
+      for (let i = 0; i < 300; i++) await miner.signMessage({ message: `m${i}` });
+    });
   } finally {
     await axon.close();
   }

@@ -4,7 +4,10 @@
  */
 type Labels = Record<string, string | number>;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function escapeLabel(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 

@@ -24,9 +24,13 @@ interface CallerState {
   high: number;
   /** Nonces at or below this are refused even inside the reorder window (raised when memory is capped). */
   floor: number;
-  /** Accepted nonces above `high - window`. */
+  /** Accepted nonces above `high - window` (and, until the next prune, some at or below it). */
   recent: Set<number>;
+  /** Size of `recent` that triggers the next prune: twice what the last one left, so pruning is amortised O(1). */
+  pruneAt: number;
 }
+
+const MIN_PRUNE_AT = 64;
 
 export type Freshness = "fresh" | "stale" | "future";
 
@@ -55,7 +59,7 @@ export class NonceGuard {
   commit(caller: string, nonce: number): boolean {
     let st = this.#callers.get(caller);
     if (st === undefined) {
-      st = { high: nonce, floor: 0, recent: new Set([nonce]) };
+      st = { high: nonce, floor: 0, recent: new Set([nonce]), pruneAt: MIN_PRUNE_AT };
       this.#callers.set(caller, st);
       if (this.#callers.size > this.#maxCallers) {
         const oldest = this.#callers.keys().next().value;
@@ -67,7 +71,7 @@ export class NonceGuard {
       st.high = nonce;
       if (this.#window > 0) {
         st.recent.add(nonce);
-        if (st.recent.size > 64) this.#prune(st);
+        if (st.recent.size > st.pruneAt) this.#prune(st);
       }
       return true;
     }
@@ -88,5 +92,8 @@ export class NonceGuard {
       st.floor = keepFrom - 1;
       for (const n of sorted) if (n < keepFrom) st.recent.delete(n);
     }
+    // Entries at or below the floor are refused by `commit` whether or not they are still in the set, so
+    // when the prune runs never changes an answer, only memory (at most twice the window, capped).
+    st.pruneAt = Math.min(this.#maxPerCaller, Math.max(MIN_PRUNE_AT, 2 * st.recent.size));
   }
 }

@@ -28,7 +28,7 @@ import { AXON_ERRORS, AxonRejection, type AxonErrorCode } from "../protocol/erro
 import { parseRequestHeaders, type SignedRequestHeaders } from "../protocol/headers.js";
 import { requestMessage } from "../protocol/messages.js";
 import { taskSchema, type Task } from "../protocol/schemas.js";
-import { SignatureVerifier, type HotkeySigner } from "../protocol/signatures.js";
+import { SignatureVerifier, secp256k1Native, type HotkeySigner } from "../protocol/signatures.js";
 import { signResponse } from "../protocol/signing.js";
 import { Admission, AdmissionRejected, type Release } from "./admission.js";
 import { BackendError, type Backend, type BackendContext } from "./backend.js";
@@ -94,6 +94,10 @@ function rejection(
   return reply.code(AXON_ERRORS[code]).type(JSON_CONTENT_TYPE).send({ error: code, reason });
 }
 
+function abortForDeadline(ac: AbortController): void {
+  ac.abort(new Aborted("deadline"));
+}
+
 /** Resolves with `p`, or rejects with the signal's reason as soon as it aborts (even if `p` never settles). */
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
@@ -136,6 +140,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   const now = deps.now ?? Date.now;
   const self = deps.signer.address.toLowerCase() as Address;
   const verifier = new SignatureVerifier({ cacheKeys: config.verifierCacheKeys });
+  if (!secp256k1Native) {
+    log.warn(
+      "secp256k1 runs its pure-JS fallback (no libsecp256k1 build for this platform): signature checks are ~30x slower; install a C toolchain and reinstall the secp256k1 package to build it",
+    );
+  }
   const nonces = new NonceGuard({ skewMs: config.clockSkewMs, reorderMs: config.nonceReorderMs });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
   const ipLimiter =
@@ -173,12 +182,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   registry.gauge("axon_metagraph_neurons", "Neurons in the metagraph snapshot in use.", () => deps.metagraph.size);
   registry.counterFrom(
     "axon_signature_recoveries_total",
-    "Signature checks that needed a full key recovery.",
+    "Signature checks that hashed the recovered key to an address (a validator's first check, or after LRU eviction).",
     () => verifier.stats.recoveries,
   );
   registry.counterFrom(
     "axon_signature_cached_checks_total",
-    "Signature checks against a cached validator key.",
+    "Signature checks that compared the recovered key with a cached validator key.",
     () => verifier.stats.cachedChecks,
   );
 
@@ -359,40 +368,41 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     );
   }
 
+  function refuse(reply: FastifyReply, code: AxonErrorCode, reason: string): FastifyReply {
+    metrics.rejections.inc({ error: code });
+    return rejection(reply, code, reason);
+  }
+
   app.post(FORWARD_PATH, async (request, reply) => {
     const state = states.get(request.raw);
     if (state?.headers === undefined || state.neuron === undefined || state.deadline === undefined) {
       return rejection(reply, "internal", "request state missing");
     }
     const h = state.headers;
-    const refuse = (code: AxonErrorCode, reason: string): FastifyReply => {
-      metrics.rejections.inc({ error: code });
-      return rejection(reply, code, reason);
-    };
 
     const body = request.body;
     if (!Buffer.isBuffer(body) || body.length === 0)
-      return refuse("malformed_json", "the body is empty: send the task as JSON");
+      return refuse(reply, "malformed_json", "the body is empty: send the task as JSON");
     if (bodyHash(body) !== h.bodyHash) {
-      return refuse("body_hash_mismatch", `keccak256 of the body differs from the signed ${h.bodyHash}`);
+      return refuse(reply, "body_hash_mismatch", `keccak256 of the body differs from the signed ${h.bodyHash}`);
     }
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch (err) {
-      return refuse("malformed_json", `the body is not JSON: ${(err as Error).message.slice(0, 120)}`);
+      return refuse(reply, "malformed_json", `the body is not JSON: ${(err as Error).message.slice(0, 120)}`);
     }
     const parsed = taskSchema.safeParse(json);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      return refuse("invalid_task", `task field ${i?.path.join(".") || "(root)"}: ${i?.message ?? "invalid"}`);
+      return refuse(reply, "invalid_task", `task field ${i?.path.join(".") || "(root)"}: ${i?.message ?? "invalid"}`);
     }
     const task = parsed.data;
 
     // Deadline, disconnect and shutdown all abort the same controller.
     const ac = new AbortController();
     const remaining = state.deadline - now();
-    const timer = setTimeout(() => ac.abort(new Aborted("deadline")), Math.max(0, remaining));
+    const timer = setTimeout(abortForDeadline, Math.max(0, remaining), ac);
     const onClose = (): void => {
       if (!reply.raw.writableEnded) ac.abort(new Aborted("client"));
     };

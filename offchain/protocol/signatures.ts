@@ -1,26 +1,45 @@
 /**
- * EIP-191 signatures for axon traffic, bit-compatible with viem's `signMessage` / `recoverMessageAddress`,
- * with a fast path for the axon's hot loop.
+ * EIP-191 signatures for axon traffic, bit-compatible with viem's `signMessage` / `recoverMessageAddress`.
  *
- * Cost model (pure-JS secp256k1; on the reference machine ~740 recoveries/s on one core): a request needs
- * one signature check and one response signature. Two things make that cheaper:
- * - `createHotkeySigner` signs with @noble/curves (the library viem itself uses) after widening the
- *   generator's precomputed window from 8 to 12 bits (24 point additions a signature instead of 34, ~20 MB
- *   once). Signing stays constant-time and RFC 6979 deterministic: signatures equal viem's byte for byte.
- * - `SignatureVerifier` recovers the signer once per key, caches the public key of each address it has
- *   verified (LRU), and from the second check on uses a precomputed 8-bit-window table for that key
- *   (~0.35 MB, built once off the request path), so a check is two table multiplications: ~3x cheaper than
- *   a recovery. Only signatures that recovered to the expected address ever create a cache entry.
- * Both paths accept exactly what recovery accepts, restricted to canonical low-s signatures with v in
- * {27, 28} (or {0, 1}): the recovered point must equal the cached key AND the parity of R must match v.
+ * Acceptance (both `recoverSigner` and `SignatureVerifier`): exactly 65 bytes `r || s || v` as 0x-hex;
+ * r and s in [1, n); s canonical (low, s <= n/2); v in {27, 28} or {0, 1}; and the key recovered from
+ * (r, s, v) over the EIP-191 digest of the message must be the expected address. Malleable high-s twins,
+ * recovery ids 2/3 (v = 29, 30) and any other length are refused before any curve arithmetic.
+ *
+ * Curve arithmetic is libsecp256k1 through the `secp256k1` package (N-API prebuilds for linux-x64,
+ * darwin-arm64, win32-x64; elsewhere it is built at install when a C toolchain is present, else the package
+ * falls back to pure-JS `elliptic` behind the same API: the same answers, ~30x slower). Signing is
+ * RFC 6979 deterministic with low s, like viem/noble, so `createHotkeySigner` produces viem's signatures
+ * byte for byte.
+ *
+ * Cost model (reference machine, one core, native path, best of many runs): a request costs one signature
+ * check and one response signature. A check is the EIP-191 digest (~15 µs for a ~300-byte request message
+ * with protocol/keccak.ts; viem's `hashMessage` takes ~37 µs) plus one key recovery (~70 µs): ~87 µs,
+ * ~11 500/s. The verifier caches the 65-byte public key of each address it has verified (LRU), so a repeat
+ * check compares the recovered key's bytes with the cached key instead of hashing it to an address (one
+ * keccak less); it stays a recovery, not a verify, because recovery also pins v. Signing is the digest plus
+ * ~50 µs: ~66 µs, ~15 000/s. The pure-JS code this replaced (noble with precomputed tables) took ~0.7 ms a
+ * cached-key check and ~0.35 ms a signature on the same machine.
  */
-import { secp256k1 } from "@noble/curves/secp256k1";
-import { hashMessage, keccak256, type Address, type Hex } from "viem";
+import { createRequire } from "node:module";
+import secp256k1 from "secp256k1";
+import type { Address, Hex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
+import { keccak256Bytes } from "./keccak.js";
 
-type Point = InstanceType<typeof secp256k1.ProjectivePoint>;
-const Point = secp256k1.ProjectivePoint;
-const N = secp256k1.CURVE.n;
+/**
+ * True when `secp256k1` loaded its libsecp256k1 binding; false on a platform with neither a prebuild nor a
+ * compiler at install time, where it runs pure-JS `elliptic` (the same answers, ~30x slower).
+ */
+export const secp256k1Native: boolean = (() => {
+  try {
+    return createRequire(import.meta.url)("secp256k1/bindings.js") === secp256k1;
+  } catch {
+    return false;
+  }
+})();
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = N >> 1n;
 
 /** Anything that signs EIP-191 messages for a hotkey: a viem `LocalAccount` or `createHotkeySigner`. */
@@ -29,19 +48,10 @@ export interface HotkeySigner {
   signMessage(args: { message: string }): Promise<Hex>;
 }
 
-/** Window of the generator's precomputed table (noble's default is 8; 12 costs ~20 MB once, ~0.2 s to build). */
-const BASE_WINDOW = 12;
-let basePrecomputed = false;
-
-/** Builds the generator table now (otherwise done on first use). */
-export function warmSecp256k1(): void {
-  if (basePrecomputed) return;
-  secp256k1.utils.precompute(BASE_WINDOW, Point.BASE);
-  basePrecomputed = true;
-}
-
-function hex64(x: bigint): string {
-  return x.toString(16).padStart(64, "0");
+/** The EIP-191 (`personal_sign`) digest of a text message: keccak256("\x19Ethereum Signed Message:\n" + len + message). */
+export function eip191Digest(message: string): Uint8Array {
+  const prefixed = `\x19Ethereum Signed Message:\n${Buffer.byteLength(message, "utf8")}${message}`;
+  return keccak256Bytes(Buffer.from(prefixed, "utf8"));
 }
 
 const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
@@ -58,18 +68,19 @@ export function createHotkeySigner(privateKey: Hex): HotkeySigner {
   return {
     address,
     signMessage({ message }: { message: string }): Promise<Hex> {
-      warmSecp256k1();
-      const digest = hashMessage(message, "bytes");
-      const sig = secp256k1.sign(digest, keyBytes, { lowS: true });
-      return Promise.resolve(`0x${hex64(sig.r)}${hex64(sig.s)}${(27 + sig.recovery).toString(16)}` as Hex);
+      const { signature, recid } = secp256k1.ecdsaSign(eip191Digest(message), keyBytes);
+      const rs = Buffer.from(signature.buffer, signature.byteOffset, 64).toString("hex");
+      return Promise.resolve(`0x${rs}${recid === 0 ? "1b" : "1c"}` as Hex);
     },
   };
 }
 
-interface ParsedSignature {
+export interface ParsedSignature {
   r: bigint;
   s: bigint;
   recovery: 0 | 1;
+  /** `r || s`, 64 bytes, as libsecp256k1 takes it. */
+  rs: Uint8Array;
 }
 
 const SIGNATURE_PATTERN = /^0x[0-9a-fA-F]{130}$/;
@@ -77,74 +88,57 @@ const SIGNATURE_PATTERN = /^0x[0-9a-fA-F]{130}$/;
 /** Strict 65-byte `r || s || v` parse: low s, r and s in [1, n), v in {0, 1, 27, 28}. */
 export function parseSignature(signature: string): ParsedSignature | undefined {
   if (typeof signature !== "string" || !SIGNATURE_PATTERN.test(signature)) return undefined;
-  const r = BigInt(`0x${signature.slice(2, 66)}`);
-  const s = BigInt(`0x${signature.slice(66, 130)}`);
   const v = Number.parseInt(signature.slice(130, 132), 16);
   const recovery = v >= 27 ? v - 27 : v;
   if (recovery !== 0 && recovery !== 1) return undefined;
+  const r = BigInt(`0x${signature.slice(2, 66)}`);
+  const s = BigInt(`0x${signature.slice(66, 130)}`);
   if (r <= 0n || r >= N || s <= 0n || s > HALF_N) return undefined;
-  return { r, s, recovery };
+  return { r, s, recovery, rs: Buffer.from(signature.slice(2, 130), "hex") };
 }
 
-function invert(a: bigint, m: bigint): bigint {
-  let [x, y, u, v] = [0n, 1n, m, a % m];
-  while (v !== 0n) {
-    const q = u / v;
-    [u, v] = [v, u - q * v];
-    [x, y] = [y, x - q * y];
+/** The uncompressed public key (0x04 || x || y) that signed `digest`, or undefined when none does. */
+function recoverKey(digest: Uint8Array, sig: ParsedSignature): Uint8Array | undefined {
+  try {
+    return secp256k1.ecdsaRecover(sig.rs, sig.recovery, digest, false);
+  } catch {
+    return undefined; // r is not the x of a curve point, or the key would be the point at infinity
   }
-  return ((x % m) + m) % m;
 }
 
-function addressOf(point: Point): Address {
-  const raw = point.toRawBytes(false); // 0x04 || x || y
-  return `0x${keccak256(raw.subarray(1)).slice(26)}` as Address;
+/** Lower-case address of an uncompressed public key. */
+function addressOf(publicKey: Uint8Array): Address {
+  const h = keccak256Bytes(publicKey.subarray(1));
+  return `0x${Buffer.from(h.buffer, h.byteOffset + 12, 20).toString("hex")}`;
 }
 
-/** Recovers the EIP-191 signer of `message`, or undefined for a malformed or non-canonical signature. */
+/** Recovers the EIP-191 signer of `message` (lower case), or undefined for a malformed or non-canonical signature. */
 export function recoverSigner(message: string, signature: string): Address | undefined {
   const sig = parseSignature(signature);
   if (sig === undefined) return undefined;
-  return recoverParsed(BigInt(hashMessage(message)) % N, sig)?.address;
+  const key = recoverKey(eip191Digest(message), sig);
+  return key === undefined ? undefined : addressOf(key);
 }
 
-function recoverParsed(h: bigint, sig: ParsedSignature): { point: Point; address: Address } | undefined {
-  try {
-    const point = new secp256k1.Signature(sig.r, sig.s).addRecoveryBit(sig.recovery).recoverPublicKey(hex64(h));
-    return { point, address: addressOf(point).toLowerCase() as Address };
-  } catch {
-    return undefined;
-  }
-}
-
-interface CachedKey {
-  point: Point;
-  uses: number;
-  precomputed: boolean;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface SignatureVerifierOptions {
-  /** Public keys kept (LRU); 0 disables the cache and every check is a recovery. Default 64. */
+  /** Public keys kept (LRU); 0 disables the cache and every check hashes the recovered key. Default 64. */
   cacheKeys?: number;
-  /** Checks of a key before its precomputed table is built (~0.35 MB, ~25 ms, off the request path). Default 2. */
-  precomputeAfter?: number;
-  /** Window of the per-key tables. Default 8. */
-  window?: number;
 }
 
 export class SignatureVerifier {
-  readonly #cache = new Map<string, CachedKey>();
+  readonly #cache = new Map<string, Uint8Array>();
   readonly #capacity: number;
-  readonly #precomputeAfter: number;
-  readonly #window: number;
-  /** Counters for metrics and tests. */
-  readonly stats = { recoveries: 0, cachedChecks: 0, tablesBuilt: 0 };
+  /** Counters for metrics and tests: checks that derived the address from the key, and checks against a cached key. */
+  readonly stats = { recoveries: 0, cachedChecks: 0 };
 
   constructor(options: SignatureVerifierOptions = {}) {
     this.#capacity = options.cacheKeys ?? 64;
-    this.#precomputeAfter = Math.max(1, options.precomputeAfter ?? 2);
-    this.#window = options.window ?? 8;
-    if (this.#capacity > 0) warmSecp256k1();
   }
 
   /** True when `signature` is a canonical EIP-191 signature of `message` by `expected`. Never throws. */
@@ -152,17 +146,19 @@ export class SignatureVerifier {
     const sig = parseSignature(signature);
     if (sig === undefined) return false;
     const key = expected.toLowerCase();
-    const h = BigInt(hashMessage(message)) % N;
+    const recovered = recoverKey(eip191Digest(message), sig);
+    if (recovered === undefined) return false;
     const cached = this.#cache.get(key);
     if (cached !== undefined) {
       this.stats.cachedChecks++;
-      this.#touch(key, cached);
-      return this.#checkWithKey(h, sig, cached.point);
+      this.#cache.delete(key); // LRU: most recent last
+      this.#cache.set(key, cached);
+      // Only a key that hashed to `key` is ever cached, so equal bytes means the same address.
+      return sameBytes(recovered, cached);
     }
     this.stats.recoveries++;
-    const recovered = recoverParsed(h, sig);
-    if (recovered === undefined || recovered.address !== key) return false;
-    if (this.#capacity > 0) this.#insert(key, recovered.point);
+    if (addressOf(recovered) !== key) return false;
+    if (this.#capacity > 0) this.#insert(key, recovered);
     return true;
   }
 
@@ -171,38 +167,8 @@ export class SignatureVerifier {
     return this.#cache.size;
   }
 
-  #checkWithKey(h: bigint, sig: ParsedSignature, point: Point): boolean {
-    const w = invert(sig.s, N);
-    const u1 = (h * w) % N;
-    const u2 = (sig.r * w) % N;
-    // Constant-time table multiplications (noble's `multiplyUnsafe` is not used on precomputed points).
-    const a = u1 === 0n ? Point.ZERO : Point.BASE.multiply(u1);
-    const R = a.add(point.multiply(u2));
-    if (R.equals(Point.ZERO)) return false;
-    const { x, y } = R.toAffine();
-    // Exactly recovery's acceptance: R.x = r (recovery ids 2/3 are rejected at parse) and y parity = v.
-    return x === sig.r && Number(y & 1n) === sig.recovery;
-  }
-
-  #touch(key: string, entry: CachedKey): void {
-    this.#cache.delete(key);
-    this.#cache.set(key, entry);
-    entry.uses++;
-    if (!entry.precomputed && entry.uses >= this.#precomputeAfter) {
-      entry.precomputed = true;
-      // Building a table blocks for ~25 ms: do it after this request, not inside it.
-      setImmediate(() => {
-        if (this.#cache.get(key) !== entry) return;
-        const table = Point.fromAffine(entry.point.toAffine());
-        secp256k1.utils.precompute(this.#window, table);
-        entry.point = table;
-        this.stats.tablesBuilt++;
-      });
-    }
-  }
-
-  #insert(key: string, point: Point): void {
-    this.#cache.set(key, { point, uses: 1, precomputed: false });
+  #insert(key: string, publicKey: Uint8Array): void {
+    this.#cache.set(key, publicKey);
     while (this.#cache.size > this.#capacity) {
       const oldest = this.#cache.keys().next().value;
       if (oldest === undefined) break;

@@ -42,6 +42,25 @@ describe("NonceGuard", () => {
     for (let i = 0; i < 500; i++) assert.equal(g.commit("a", base + i * 2), true);
     for (let i = 0; i < 500; i++) assert.equal(g.commit("a", base + i * 2), false, `nonce ${i} replayed`);
   });
+
+  it("steady in-order traffic across many windows: every replay and every unseen too-old nonce is refused", () => {
+    // 2 ms window = 2000 nonce units, one nonce every 7 units: ~285 live in a window, so the set is pruned
+    // many times (lazily); whatever has or has not been pruned yet, the answers are the same.
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 2 });
+    const step = 7;
+    let high = 0;
+    for (let i = 1; i <= 20_000; i++) {
+      high = i * step;
+      assert.equal(g.commit("a", high), true);
+      if (i % 97 === 0) {
+        assert.equal(g.commit("a", high - step * 10), false, `replay of a recent nonce at ${i}`);
+        assert.equal(g.commit("a", high - 2000 - 3), false, `unseen nonce just past the window at ${i}`);
+        assert.equal(g.commit("a", high - step * 50 - 1), true, `unseen nonce inside the window at ${i}`);
+        assert.equal(g.commit("a", high - step * 50 - 1), false, `its replay at ${i}`);
+      }
+    }
+    for (let i = 1; i <= 20_000; i += 13) assert.equal(g.commit("a", i * step), false, `late replay of ${i}`);
+  });
 });
 
 describe("RateLimiter", () => {
