@@ -14,7 +14,7 @@
  *
  * Cost model (reference machine, one core, native path, best of many runs): a request costs one signature
  * check and one response signature. A check is the EIP-191 digest (~15 µs for a ~300-byte request message
- * with protocol/keccak.ts; viem's `hashMessage` takes ~37 µs) plus one key recovery (~70 µs): ~87 µs,
+ * with @noble/hashes' `keccak_256` on bytes; viem's `hashMessage` adds hex conversions) plus one key recovery (~70 µs): ~87 µs,
  * ~11 500/s. The verifier caches the 65-byte public key of each address it has verified (LRU), so a repeat
  * check compares the recovered key's bytes with the cached key instead of hashing it to an address (one
  * keccak less); it stays a recovery, not a verify, because recovery also pins v. Signing is the digest plus
@@ -25,7 +25,7 @@ import { createRequire } from "node:module";
 import secp256k1 from "secp256k1";
 import type { Address, Hex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import { keccak256Bytes } from "./keccak.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 
 /**
  * True when `secp256k1` loaded its libsecp256k1 binding; false on a platform with neither a prebuild nor a
@@ -51,7 +51,7 @@ export interface HotkeySigner {
 /** The EIP-191 (`personal_sign`) digest of a text message: keccak256("\x19Ethereum Signed Message:\n" + len + message). */
 export function eip191Digest(message: string): Uint8Array {
   const prefixed = `\x19Ethereum Signed Message:\n${Buffer.byteLength(message, "utf8")}${message}`;
-  return keccak256Bytes(Buffer.from(prefixed, "utf8"));
+  return keccak_256(Buffer.from(prefixed, "utf8"));
 }
 
 const PRIVATE_KEY_PATTERN = /^0x[0-9a-fA-F]{64}$/;
@@ -108,7 +108,7 @@ function recoverKey(digest: Uint8Array, sig: ParsedSignature): Uint8Array | unde
 
 /** Lower-case address of an uncompressed public key. */
 function addressOf(publicKey: Uint8Array): Address {
-  const h = keccak256Bytes(publicKey.subarray(1));
+  const h = keccak_256(publicKey.subarray(1));
   return `0x${Buffer.from(h.buffer, h.byteOffset + 12, 20).toString("hex")}`;
 }
 
