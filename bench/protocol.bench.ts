@@ -98,7 +98,7 @@ export default async function bench(): Promise<BenchResult> {
   );
   await toNextEpoch(2);
   await measure(
-    "protocol: coinbase, 1 subnet (real staking)",
+    "protocol: coinbase, 1 subnet, after a gap of epochs nobody opened",
     await w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx }),
   );
   await measure(
@@ -186,6 +186,23 @@ export default async function bench(): Promise<BenchResult> {
       i,
     );
   }
+  // Steady-state coinbase with every contract real: a slot inside the current epoch, then the first slot of
+  // the next one (the epoch before the current was opened above, so its record slot is reused as is).
+  const coinbase = () => w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx });
+  await measure("protocol: coinbase, 1 subnet, a slot inside an epoch", await coinbase());
+  await chain.increaseTime(12);
+  await measure("protocol: coinbase, 1 subnet, a slot inside an epoch", await coinbase());
+  const [, , closeNow] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochAt",
+    args: [netuid, await slotNow()],
+  });
+  await chain.increaseTime(Number(closeNow - (await slotNow()) - 1n) * 12);
+  await coinbase();
+  await chain.increaseTime(12);
+  if ((await slotNow()) !== closeNow) throw new Error("bench: not at the epoch's first slot");
+  await measure("protocol: coinbase, 1 subnet, first slot of an epoch", await coinbase());
   return {
     gas,
     timeMs: {

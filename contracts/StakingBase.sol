@@ -138,6 +138,7 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint64 olderClose;
         uint64 recentClose;
         uint256 newest;
+        SubnetEma ema;
         uint256 weight;
         uint256 priceWeight;
         Pool pool;
@@ -267,6 +268,22 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
             uint256(e.close) | (uint256(e.ownerCut) << 48) | (uint256(e.distributable) << 112) | (taken ? 1 << 176 : 0);
         assembly ("memory-safe") {
             sstore(rec.slot, word)
+        }
+    }
+
+    /// @dev Writes a subnet's `SubnetEma` in one SSTORE (a struct assignment writes it member by member), in its
+    /// declared packing: emaPrice (bits 0-63), flowEma (64-159, two's complement), startSlot (160-207),
+    /// epochClose (208-247), newest (248-255).
+    function _storeEma(Subnet storage s, SubnetEma memory em) internal {
+        uint256 word =
+            uint256(em.emaPrice) |
+                (uint256(uint96(em.flowEma)) << 64) |
+                (uint256(em.startSlot) << 160) |
+                (uint256(em.epochClose) << 208) |
+                (uint256(em.newest) << 248);
+        SubnetEma storage slot_ = s.ema;
+        assembly ("memory-safe") {
+            sstore(slot_.slot, word)
         }
     }
 

@@ -276,7 +276,7 @@ contract StakingEmissionModule is StakingBase {
         em.emaPrice = uint64(PriceEma.update(em.emaPrice, spot, uint256(toSlot) + 1 - e.start, e.span));
         em.epochClose = _epochPieces(e, em.epochClose, toSlot);
         e.newest = em.newest;
-        s.ema = em;
+        e.ema = em; // written once, in pass 2, with the epoch records' `newest`
         return true;
     }
 
@@ -313,10 +313,10 @@ contract StakingEmissionModule is StakingBase {
         // Slots of an epoch the settlement has already taken (a coinbase late past its close) go to the current
         // epoch: nothing accrues where nobody would distribute it. The current epoch is never taken yet (it
         // closes at or after this slot, and an epoch opens only after its close).
-        uint256 newest = e.newest;
         if (olderOut != 0 && !_addEpoch(s, gk, e, e.olderClose, olderOut, cut)) recent += olderOut;
         _addEpoch(s, gk, e, e.recentClose, recent, cut);
-        if (e.newest != newest) s.ema.newest = uint8(e.newest);
+        e.ema.newest = uint8(e.newest); // 0 or 1
+        _storeEma(s, e.ema);
         uint256 alphaIn;
         uint256 bought;
         if (taoIn != 0) {
