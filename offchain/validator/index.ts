@@ -11,8 +11,7 @@ export {
 export { assertMetagraph, type Axon, type Metagraph, type Neuron } from "./metagraph.js";
 export type { ChainPort, Hex, SettlementPort, SubnetChainState, TxStatus, WeightsCodec } from "./ports.js";
 export {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_GRACE_MS,
+  DEFAULT_SLACK_MS,
   assignTasks,
   runRound,
   sampleNeurons,
