@@ -34,4 +34,12 @@ export {
   type ScheduleOptions,
   type Waiting,
 } from "./schedule.js";
-export { ValidatorService, type ActionOutcome, type ServiceDeps, type TickResult } from "./service.js";
+export {
+  STEP_BACKOFF,
+  ValidatorService,
+  nextStepDelay,
+  type ActionOutcome,
+  type RunOptions,
+  type ServiceDeps,
+  type TickResult,
+} from "./service.js";

@@ -107,18 +107,13 @@ export async function startValidator(
 
   const abort = new AbortController();
   let steps = 0;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        const results = await service.step();
-        steps++;
-        deps.onStep?.(results);
-      } catch (e) {
-        logger.error({ err: e instanceof Error ? e.message : String(e) }, "step failed");
-      }
-      await sleep(config.roundIntervalMs, abort.signal);
-    }
-  })();
+  // Failed steps (the chain unreadable after the RPC client's own retries) back off: see ValidatorService.run.
+  const loop = service.run(abort.signal, {
+    onStep: (results) => {
+      steps++;
+      deps.onStep?.(results);
+    },
+  });
 
   let stopped: Promise<void> | undefined;
   return {
@@ -139,17 +134,4 @@ export async function startValidator(
       return stopped;
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
