@@ -85,7 +85,7 @@ export interface RoundResult {
 
 export const DEFAULT_SLACK_MS = 20;
 /** Queries signed back to back before the round lets their requests go out (see `pacer`). */
-export const LAUNCH_BATCH = 16;
+export const LAUNCH_BATCH = 32;
 
 /** The sampled neurons, sorted by uid. */
 export function sampleNeurons(
