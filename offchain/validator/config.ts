@@ -81,6 +81,9 @@ export const configSchema = z
     commitGuardSlots: z.number().int().min(0).default(10),
     coinbaseIntervalSlots: z.number().int().min(0).default(25),
     maxSettleBacklog: z.number().int().min(0).max(1000).default(8),
+    /** Serve Prometheus metrics on GET /metrics at this port (0 = any free port); absent = no metrics server. */
+    metricsPort: z.number().int().min(0).max(65_535).optional(),
+    metricsHost: z.string().min(1).default("127.0.0.1"),
     /** Per-subnet overrides, keyed by netuid. */
     subnets: z.record(z.string().regex(/^\d+$/, "keys must be netuids"), subnetOverrides).default({}),
   })

@@ -8,6 +8,7 @@ export {
   type SubnetSettings,
   type ValidatorConfig,
 } from "./config.js";
+export { serveMetrics, ValidatorMetrics } from "./metrics.js";
 export { assertMetagraph, type Axon, type Metagraph, type Neuron } from "./metagraph.js";
 export type { ChainPort, Hex, SettlementPort, SubnetChainState, TxStatus, WeightsCodec } from "./ports.js";
 export {

@@ -29,6 +29,8 @@ export interface ServiceDeps {
   logger?: Pick<Logger, "info" | "warn" | "debug" | "error">;
   /** Secret per-round seed (default: 128 random bits). */
   roundSeed?: () => string;
+  /** Sees every finished round (metrics). */
+  onRound?: (r: RoundResult) => void;
 }
 
 export interface ActionOutcome {
@@ -48,6 +50,8 @@ export interface TickResult {
 export interface RunOptions {
   /** Called after every completed step with its results. */
   onStep?: (results: TickResult[]) => void;
+  /** Called when a step fails as a whole. */
+  onStepFailure?: (err: unknown) => void;
   /** The pause between steps (tests pass a recording one). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -142,7 +146,7 @@ export class ValidatorService {
     for (const netuid of this.deps.config.netuids) {
       const slot = await this.deps.chain.currentSlot();
       try {
-        await this.round(netuid, slot);
+        this.deps.onRound?.(await this.round(netuid, slot));
       } catch (e) {
         this.deps.logger?.error({ netuid, err: e instanceof Error ? e.message : String(e) }, "round failed");
       }
@@ -166,6 +170,7 @@ export class ValidatorService {
         opts.onStep?.(results);
       } catch (e) {
         failures++;
+        opts.onStepFailure?.(e);
         this.deps.logger?.error(
           {
             err: e instanceof Error ? e.message : String(e),
