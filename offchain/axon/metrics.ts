@@ -2,7 +2,7 @@
  * A small Prometheus registry (text exposition format 0.0.4) with counters, gauges and histograms:
  * enough for an axon's `/metrics`, without a dependency.
  */
-type Labels = Record<string, string | number>;
+export type Labels = Record<string, string | number>;
 
 const NEEDS_ESCAPE = /[\\"\n]/;
 
@@ -79,6 +79,22 @@ export class Gauge extends Base {
   }
 }
 
+/** Labelled values read at scrape time (e.g. one series per subnet and status, counted from a store). */
+export class GaugeSet extends Base {
+  constructor(
+    name: string,
+    help: string,
+    readonly read: () => Iterable<readonly [Labels, number]>,
+  ) {
+    super(name, help, "gauge");
+  }
+  render(): string {
+    let out = this.header();
+    for (const [labels, v] of this.read()) out += `${this.name}${labelKey(labels)} ${fmt(v)}\n`;
+    return out;
+  }
+}
+
 interface Series {
   counts: number[];
   sum: number;
@@ -139,6 +155,10 @@ export class MetricsRegistry {
   /** A counter whose value lives elsewhere (read at scrape time). */
   counterFrom(name: string, help: string, read: () => number): Gauge {
     return this.#add(new Gauge(name, help, read, "counter"));
+  }
+  /** A labelled gauge whose series are read at scrape time. */
+  gaugeSet(name: string, help: string, read: () => Iterable<readonly [Labels, number]>): GaugeSet {
+    return this.#add(new GaugeSet(name, help, read));
   }
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
     return this.#add(new Histogram(name, help, buckets));

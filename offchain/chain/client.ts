@@ -123,8 +123,16 @@ export function resolveNetwork(name: string, options: ResolveOptions = {}): Reso
   return { name: network, chain, rpcUrl, rpcSource };
 }
 
+/**
+ * How every client retries a failed RPC request (refused or reset connection, HTTP 408/429/5xx, JSON-RPC
+ * "internal"/"limit exceeded"; never a revert or an invalid request): up to `retryCount` more attempts,
+ * `retryDelay` × 2^n apart (150, 300, 600 ms), or as the node's Retry-After says. A longer outage fails the
+ * call, and the worker loops back off on their own (the validator: offchain/validator/service.ts).
+ */
+export const RPC_RETRY = { retryCount: 3, retryDelay: 150 } as const;
+
 function transportFor(rpcUrl: string): Transport {
-  return /^wss?:/i.test(rpcUrl) ? webSocket(rpcUrl) : http(rpcUrl);
+  return /^wss?:/i.test(rpcUrl) ? webSocket(rpcUrl, RPC_RETRY) : http(rpcUrl, RPC_RETRY);
 }
 
 const publicClients = new Map<string, PublicClient>();

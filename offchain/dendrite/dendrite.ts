@@ -47,7 +47,12 @@ export interface DendriteOptions {
   socketsPerHost?: number;
   /** Largest answer read from a peer. Default 1 MiB. */
   maxResponseBytes?: number;
-  /** Miner public keys kept for fast response checks (~0.35 MB each); 0 = recover every time. Default 64. */
+  /**
+   * Miner public keys kept for response checks; 0 (the default) = recover the signer of every answer.
+   * A validator checks each miner about once a round, so a cached key would get its precomputed table
+   * (built on the event loop, see protocol/signatures.ts) on its second check: one build per miner, all in
+   * the same round, which stalls that round (256 miners ≈ 6 s with the pure-JS curve) and never pays back.
+   */
   verifierCacheKeys?: number;
   logger?: Logger;
 }
@@ -92,7 +97,7 @@ export class Dendrite {
   readonly #verifier: SignatureVerifier;
 
   constructor(o: DendriteOptions) {
-    this.#verifier = new SignatureVerifier({ cacheKeys: o.verifierCacheKeys ?? 64 });
+    this.#verifier = new SignatureVerifier({ cacheKeys: o.verifierCacheKeys ?? 0 });
     this.#signer = o.signer;
     this.#chainId = o.chainId;
     this.#netuid = o.netuid;
@@ -157,6 +162,7 @@ export class Dendrite {
           requestId,
           body,
           remaining,
+          deadline,
           options,
           checked.data.stream === true,
         );
@@ -217,6 +223,7 @@ export class Dendrite {
     requestId: string,
     body: Buffer,
     timeoutMs: number,
+    deadline: number,
     options: QueryOptions,
     stream: boolean,
   ): Promise<{ text: string; streamed: boolean }> {
@@ -257,7 +264,8 @@ export class Dendrite {
         settle(() => reject(e));
         req.destroy();
       };
-      const timer = setTimeout(() => abortWith("TimeoutError", "timeout"), timeoutMs);
+      // From the deadline, not from now: signing (and whatever ran meanwhile) does not extend the query.
+      const timer = setTimeout(() => abortWith("TimeoutError", "timeout"), Math.max(0, deadline - performance.now()));
       const onAbort = (): void => abortWith("AbortError", "aborted");
       options.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -378,7 +378,14 @@ export function solve(prompt: string): string | undefined {
 /** A deterministic wrong answer for `answer` (for testing that validators score wrong answers low). */
 export function wrongAnswer(answer: string): string {
   if (/^-?\d+$/.test(answer)) return (BigInt(answer) + 1n).toString();
-  if (/^-?\d+\.\d+$/.test(answer)) return `${answer}1`;
+  const dec = /^(-?\d+)\.(\d+)$/.exec(answer);
+  if (dec) {
+    // One unit in the last place: still wrong once rounded to the answer's own places (a rounded check).
+    const places = dec[2]!.length;
+    const v = BigInt(`${dec[1]}${dec[2]}`) + (dec[1]!.startsWith("-") ? -1n : 1n);
+    const digits = (v < 0n ? -v : v).toString().padStart(places + 1, "0");
+    return `${v < 0n ? "-" : ""}${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  }
   if (answer === "yes") return "no";
   if (answer === "no") return "yes";
   const i = WEEKDAYS.indexOf(answer);

@@ -132,6 +132,15 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
     );
   }
 
+  if (current > 0) {
+    const damage = schemaDifference(db, expectedSchema(migrations, current));
+    if (damage !== undefined)
+      fail(
+        `Validator store ${file} says schema version ${current} but its tables are not that version's (${damage}): ` +
+          `it was damaged or edited by hand. ${WAY_OUT}`,
+      );
+  }
+
   try {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
@@ -170,6 +179,65 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
     }
   }
   return db;
+}
+
+type Schema = Map<string, string[]>;
+
+function tablesOf(db: DatabaseSync): Schema {
+  const out: Schema = new Map();
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all()
+    .map((r) => String(r.name));
+  for (const name of names) {
+    const cols = db
+      .prepare(`PRAGMA table_info(${JSON.stringify(name)})`)
+      .all()
+      .map(
+        (c) => `${String(c.name)} ${String(c.type)}${Number(c.notnull) ? " NOT NULL" : ""}${Number(c.pk) ? " PK" : ""}`,
+      );
+    out.set(name, cols);
+  }
+  return out;
+}
+
+const expected = new WeakMap<readonly Migration[], Map<number, Schema>>();
+
+/** The tables and columns migrations 1..`version` create (computed once, in memory). */
+function expectedSchema(migrations: readonly Migration[], version: number): Schema {
+  let byVersion = expected.get(migrations);
+  if (!byVersion) expected.set(migrations, (byVersion = new Map()));
+  let schema = byVersion.get(version);
+  if (!schema) {
+    const mem = new sqlite.DatabaseSync(":memory:");
+    try {
+      mem.exec(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+      );
+      for (const m of migrations) if (m.version <= version) mem.exec(m.sql);
+      schema = tablesOf(mem);
+    } finally {
+      mem.close();
+    }
+    byVersion.set(version, schema);
+  }
+  return schema;
+}
+
+/** What differs from `want` in the store's tables (tables the store has beyond them are allowed), or undefined. */
+function schemaDifference(db: DatabaseSync, want: Schema): string | undefined {
+  const have = tablesOf(db);
+  const problems: string[] = [];
+  for (const [table, cols] of want) {
+    const got = have.get(table);
+    if (!got) {
+      problems.push(`table ${table} is missing`);
+      continue;
+    }
+    const missing = cols.filter((c) => !got.includes(c));
+    if (missing.length > 0) problems.push(`table ${table} lacks column ${missing.map((c) => `"${c}"`).join(", ")}`);
+  }
+  return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
 /** The schema version of an open store. */

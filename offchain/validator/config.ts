@@ -55,8 +55,11 @@ export const configSchema = z
     sample: sample.default("all"),
     /** Per-request timeout for miners, milliseconds. */
     timeoutMs: z.number().int().min(100).max(300_000).default(12_000),
-    /** Requests in flight per round. */
-    concurrency: z.number().int().min(1).max(256).default(32),
+    /**
+     * Requests in flight per round. The round has one deadline (`timeoutMs`), so the default asks every
+     * sampled miner at once; with fewer, miners whose turn comes after the deadline are not scored that round.
+     */
+    concurrency: z.number().int().min(1).max(4096).default(256),
     /** Pause between rounds, milliseconds. */
     roundIntervalMs: z.number().int().min(0).default(60_000),
     taskMix: taskMix.default({ verifiable: 1, open: 0 }),
@@ -78,6 +81,9 @@ export const configSchema = z
     commitGuardSlots: z.number().int().min(0).default(10),
     coinbaseIntervalSlots: z.number().int().min(0).default(25),
     maxSettleBacklog: z.number().int().min(0).max(1000).default(8),
+    /** Serve Prometheus metrics on GET /metrics at this port (0 = any free port); absent = no metrics server. */
+    metricsPort: z.number().int().min(0).max(65_535).optional(),
+    metricsHost: z.string().min(1).default("127.0.0.1"),
     /** Per-subnet overrides, keyed by netuid. */
     subnets: z.record(z.string().regex(/^\d+$/, "keys must be netuids"), subnetOverrides).default({}),
   })

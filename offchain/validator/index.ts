@@ -8,11 +8,11 @@ export {
   type SubnetSettings,
   type ValidatorConfig,
 } from "./config.js";
+export { serveMetrics, ValidatorMetrics } from "./metrics.js";
 export { assertMetagraph, type Axon, type Metagraph, type Neuron } from "./metagraph.js";
 export type { ChainPort, Hex, SettlementPort, SubnetChainState, TxStatus, WeightsCodec } from "./ports.js";
 export {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_GRACE_MS,
+  DEFAULT_SLACK_MS,
   assignTasks,
   runRound,
   sampleNeurons,
@@ -35,4 +35,12 @@ export {
   type ScheduleOptions,
   type Waiting,
 } from "./schedule.js";
-export { ValidatorService, type ActionOutcome, type ServiceDeps, type TickResult } from "./service.js";
+export {
+  STEP_BACKOFF,
+  ValidatorService,
+  nextStepDelay,
+  type ActionOutcome,
+  type RunOptions,
+  type ServiceDeps,
+  type TickResult,
+} from "./service.js";

@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     .option("--round-interval-ms <ms>", "pause between rounds", int("--round-interval-ms"))
     .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
     .option("--confirmations <n>", "blocks before chain data counts as final", int("--confirmations"))
+    .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (127.0.0.1)", int("--metrics-port"))
     .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
     .showHelpAfterError();
 }
@@ -56,6 +57,7 @@ export interface Flags {
   roundIntervalMs?: number;
   concurrency?: number;
   confirmations?: number;
+  metricsPort?: number;
   logLevel: string;
 }
 
@@ -83,6 +85,7 @@ export function configFromFlags(
     ...(f.roundIntervalMs !== undefined ? { roundIntervalMs: f.roundIntervalMs } : {}),
     ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
     ...(f.confirmations !== undefined ? { confirmations: f.confirmations } : {}),
+    ...(f.metricsPort !== undefined ? { metricsPort: f.metricsPort } : {}),
   };
   return parseConfig(input, f.config ?? "flags");
 }

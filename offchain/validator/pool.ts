@@ -43,3 +43,18 @@ export async function withTimeout<T>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * A launch gate for work that starts with a burst of CPU (signing a request): the first `batch` callers go
+ * through at once, then each next batch waits one macrotask (setImmediate), so the I/O the previous batch
+ * queued (its requests) goes out before the next one is signed. Callers pass in the order they call it.
+ */
+export function pacer(batch: number): () => Promise<void> {
+  if (!(Number.isInteger(batch) && batch > 0)) throw new RangeError(`batch ${batch} must be a positive integer`);
+  let gate: Promise<void> = Promise.resolve();
+  let calls = 0;
+  return () => {
+    if (calls++ % batch === 0 && calls > 1) gate = gate.then(() => new Promise<void>((r) => setImmediate(r)));
+    return gate;
+  };
+}

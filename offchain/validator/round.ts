@@ -7,16 +7,23 @@
  * - Tasks: per miner, seeded by (round seed, netuid, uid), kinds drawn with `kindWeights`. Verifiable tasks
  *   differ per miner (no answer sharing); miners that draw "open" all get the round's one open prompt, so
  *   the validator computes a single reference answer (started concurrently with the queries).
- * - Time: each query gets `timeoutMs` (passed to `query`) and is abandoned at `timeoutMs + graceMs` whatever
- *   it does (its AbortSignal fires), so hung miners never hold the round. With n miners and concurrency c
- *   the round takes at most ceil(n / c) × (timeout + grace), plus the open-prompt reference and embedding
- *   (each bounded by `referenceTimeoutMs`).
+ * - Time: the round has one deadline, `timeoutMs` after it starts. Each query is given the time left until
+ *   it (so the signed timeout the miner sees, and the dendrite's own timer, end there), and everything still
+ *   running `slackMs` after the deadline is dropped as "timeout" (its AbortSignal fires) without waiting for
+ *   sockets to close: hung or slow miners never hold the round, which ends at timeout + slack (default
+ *   20 ms) plus bookkeeping. An answer that completes after the deadline is "late". Queries start in a
+ *   seeded shuffled order, `LAUNCH_BATCH` at a time with a macrotask between batches so requests go out
+ *   while later ones are being signed (signing is CPU work done one query at a time, so the last to be
+ *   signed has the least time left; shuffling keeps that from falling on the same uids every round). With concurrency
+ *   below the sample size, a miner whose turn comes after the deadline is not queried and is "unscored"
+ *   (EMA untouched). Open prompts add the embedding call after the deadline (bounded by
+ *   `referenceTimeoutMs`).
  * - Every failure mode scores 0 with a label (scoring/score.ts); nothing a miner does stops the round.
  *   Open answers that cannot be scored (reference or embedding failed) are "unscored" and leave the EMA as is.
  */
 import type { Logger } from "pino";
 import { assertAlpha, DEFAULT_EMA_ALPHA, updateEma, type EmaRecord } from "../scoring/ema.js";
-import type { DendriteResult } from "../scoring/dendriteResult.js";
+import { isDendriteResult, type DendriteResult } from "../scoring/dendriteResult.js";
 import type { LatencyCurve } from "../scoring/latency.js";
 import { readAnswer, scoreOpen, scoreVerifiable, zero, type ScoredResponse } from "../scoring/score.js";
 import { DEFAULT_SIMILARITY_FLOOR, similarityScores, type Embed } from "../scoring/similarity.js";
@@ -25,7 +32,7 @@ import { Rng, type Seed } from "../tasks/prng.js";
 import type { OpenTask, Task } from "../tasks/task.js";
 import type { ValidatorStore } from "../store/validatorStore.js";
 import { assertMetagraph, type Axon, type Metagraph, type Neuron } from "./metagraph.js";
-import { mapPool, withTimeout } from "./pool.js";
+import { mapPool, pacer, withTimeout } from "./pool.js";
 
 export type QueryFn = (axon: Axon, task: Task, timeoutMs: number, signal: AbortSignal) => Promise<DendriteResult>;
 
@@ -49,8 +56,10 @@ export interface RoundOptions {
   selfHotkey?: string;
   kindWeights?: KindWeights;
   open?: OpenModel;
+  /** Queries in flight at once. Default: all sampled miners. */
   concurrency?: number;
-  graceMs?: number;
+  /** How long after the deadline a query that ignores its time budget and signal is dropped. Default 20 ms. */
+  slackMs?: number;
   referenceTimeoutMs?: number;
   alpha?: number;
   curve?: LatencyCurve;
@@ -74,8 +83,9 @@ export interface RoundResult {
   durationMs: number;
 }
 
-export const DEFAULT_CONCURRENCY = 32;
-export const DEFAULT_GRACE_MS = 250;
+export const DEFAULT_SLACK_MS = 20;
+/** Queries signed back to back before the round lets their requests go out (see `pacer`). */
+export const LAUNCH_BATCH = 32;
 
 /** The sampled neurons, sorted by uid. */
 export function sampleNeurons(
@@ -126,7 +136,8 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
   if ((weights.open ?? 0) > 0 && !opts.open) {
     throw new RangeError("round: the task mix includes open prompts but no model is configured for reference answers");
   }
-  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const slackMs = opts.slackMs ?? DEFAULT_SLACK_MS;
+  if (!(Number.isFinite(slackMs) && slackMs >= 0)) throw new RangeError(`slackMs ${slackMs} must be >= 0`);
   const scoring = { timeoutMs, ...(opts.curve ? { curve: opts.curve } : {}) };
 
   const neurons = sampleNeurons(metagraph, opts.sample, opts.seed, opts.selfHotkey);
@@ -151,25 +162,67 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     scored?: ScoredResponse;
     openText?: { text: string; latencyMs: number; factor: number };
   };
-  const raws = await mapPool(neurons, opts.concurrency ?? DEFAULT_CONCURRENCY, async (neuron): Promise<Raw> => {
-    const task = tasks.get(neuron.uid) as Task;
-    if (!neuron.axon) return { neuron, task, scored: zero("unreachable", 0) };
-    const abort = new AbortController();
-    const t0 = performance.now();
-    const outcome = await withTimeout(
-      Promise.resolve().then(() => opts.query(neuron.axon as Axon, task, timeoutMs, abort.signal)),
-      timeoutMs + graceMs,
-      () => abort.abort(),
+  const deadline = started + timeoutMs;
+  const running = new Set<AbortController>();
+  let cutoffTimer: NodeJS.Timeout | undefined;
+  const cutoff = new Promise<{ timedOut: true }>((resolve) => {
+    cutoffTimer = setTimeout(
+      () => {
+        for (const a of running) a.abort();
+        resolve({ timedOut: true });
+      },
+      Math.max(0, deadline + slackMs - performance.now()),
     );
-    if ("timedOut" in outcome) return { neuron, task, scored: zero("timeout", Math.round(performance.now() - t0)) };
-    if ("error" in outcome) {
-      const msg = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-      return { neuron, task, scored: zero("error", Math.round(performance.now() - t0), { error: msg.slice(0, 200) }) };
-    }
-    if (task.kind !== "open") return { neuron, task, scored: scoreVerifiable(task, outcome.value, scoring) };
-    const answer = readAnswer(outcome.value, scoring);
-    return "rejected" in answer ? { neuron, task, scored: answer.rejected } : { neuron, task, openText: answer };
   });
+  const order = new Rng(`order:${String(opts.seed)}:${netuid}`).shuffle(neurons);
+  const concurrency = opts.concurrency ?? Math.max(1, order.length);
+  const pace = pacer(LAUNCH_BATCH);
+  let notQueried = 0;
+  let raws: Raw[];
+  try {
+    raws = await mapPool(order, concurrency, async (neuron): Promise<Raw> => {
+      const task = tasks.get(neuron.uid) as Task;
+      if (!neuron.axon) return { neuron, task, scored: zero("unreachable", 0) };
+      await pace();
+      if (performance.now() >= deadline) {
+        notQueried++;
+        return { neuron, task, scored: zero("unscored", 0, { error: "not queried: the round's deadline came first" }) };
+      }
+      const axon = neuron.axon;
+      const abort = new AbortController();
+      running.add(abort);
+      const t0 = performance.now();
+      const outcome = await Promise.race([
+        // The budget is computed when the query really starts (after the signing of those before it).
+        Promise.resolve()
+          .then(() => opts.query(axon, task, Math.max(1, Math.floor(deadline - performance.now())), abort.signal))
+          .then(
+            (value) => ({ value, at: performance.now() }),
+            (error: unknown) => ({ error }),
+          ),
+        cutoff,
+      ]);
+      running.delete(abort);
+      const took = Math.round(performance.now() - t0);
+      if ("timedOut" in outcome) return { neuron, task, scored: zero("timeout", took) };
+      if ("error" in outcome) {
+        const msg = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+        return { neuron, task, scored: zero("error", took, { error: msg.slice(0, 200) }) };
+      }
+      if (outcome.at > deadline && isDendriteResult(outcome.value) && outcome.value.ok)
+        return { neuron, task, scored: zero("late", took) };
+      if (task.kind !== "open") return { neuron, task, scored: scoreVerifiable(task, outcome.value, scoring) };
+      const answer = readAnswer(outcome.value, scoring);
+      return "rejected" in answer ? { neuron, task, scored: answer.rejected } : { neuron, task, openText: answer };
+    });
+  } finally {
+    clearTimeout(cutoffTimer);
+  }
+  if (notQueried > 0)
+    opts.logger?.warn(
+      { netuid, notQueried, concurrency },
+      "the round's deadline passed before every miner was queried: raise the concurrency",
+    );
 
   // Open answers: one embedding call against the reference.
   const pendingOpen = raws.filter((r) => r.openText);

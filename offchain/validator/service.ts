@@ -29,6 +29,8 @@ export interface ServiceDeps {
   logger?: Pick<Logger, "info" | "warn" | "debug" | "error">;
   /** Secret per-round seed (default: 128 random bits). */
   roundSeed?: () => string;
+  /** Sees every finished round (metrics). */
+  onRound?: (r: RoundResult) => void;
 }
 
 export interface ActionOutcome {
@@ -43,6 +45,27 @@ export interface TickResult {
   slot: number;
   schedule: Schedule;
   outcomes: ActionOutcome[];
+}
+
+export interface RunOptions {
+  /** Called after every completed step with its results. */
+  onStep?: (results: TickResult[]) => void;
+  /** Called when a step fails as a whole. */
+  onStepFailure?: (err: unknown) => void;
+  /** The pause between steps (tests pass a recording one). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** First delay, and cap, of the backoff after failed steps. */
+export const STEP_BACKOFF = { baseMs: 1_000, maxMs: 300_000 } as const;
+
+/**
+ * The pause before the next step: the round interval; after `failures` consecutive failed steps,
+ * 1 s × 2^(failures − 1) capped at 5 min, and never less than the interval.
+ */
+export function nextStepDelay(failures: number, intervalMs: number): number {
+  if (failures <= 0) return intervalMs;
+  return Math.max(intervalMs, Math.min(STEP_BACKOFF.maxMs, STEP_BACKOFF.baseMs * 2 ** Math.min(30, failures - 1)));
 }
 
 export class ValidatorService {
@@ -123,7 +146,7 @@ export class ValidatorService {
     for (const netuid of this.deps.config.netuids) {
       const slot = await this.deps.chain.currentSlot();
       try {
-        await this.round(netuid, slot);
+        this.deps.onRound?.(await this.round(netuid, slot));
       } catch (e) {
         this.deps.logger?.error({ netuid, err: e instanceof Error ? e.message : String(e) }, "round failed");
       }
@@ -132,15 +155,32 @@ export class ValidatorService {
     return out;
   }
 
-  /** Steps until `signal` aborts, pausing `roundIntervalMs` between steps. */
-  async run(signal: AbortSignal): Promise<void> {
+  /**
+   * Steps until `signal` aborts, pausing `roundIntervalMs` between steps. A step fails as a whole only when
+   * the chain cannot be read (the RPC client has already retried): then the pause backs off (`nextStepDelay`)
+   * until a step succeeds again.
+   */
+  async run(signal: AbortSignal, opts: RunOptions = {}): Promise<void> {
+    const pause = opts.sleep ?? sleep;
+    let failures = 0;
     while (!signal.aborted) {
       try {
-        await this.step();
+        const results = await this.step();
+        failures = 0;
+        opts.onStep?.(results);
       } catch (e) {
-        this.deps.logger?.error({ err: e instanceof Error ? e.message : String(e) }, "step failed");
+        failures++;
+        opts.onStepFailure?.(e);
+        this.deps.logger?.error(
+          {
+            err: e instanceof Error ? e.message : String(e),
+            failures,
+            retryInMs: nextStepDelay(failures, this.deps.config.roundIntervalMs),
+          },
+          "step failed",
+        );
       }
-      await sleep(this.deps.config.roundIntervalMs, signal);
+      await pause(nextStepDelay(failures, this.deps.config.roundIntervalMs), signal);
     }
   }
 

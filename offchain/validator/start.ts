@@ -22,6 +22,7 @@ import type { ProtocolDeployment, Wallet } from "./adapters/protocol.js";
 import { createDendriteQuery } from "./adapters/queryFn.js";
 import { createSettlementPort } from "./adapters/settlementPort.js";
 import { createWeightsCodec } from "./adapters/weightsCodec.js";
+import { serveMetrics, ValidatorMetrics } from "./metrics.js";
 import type { ValidatorConfig } from "./config.js";
 import { ValidatorService, type TickResult } from "./service.js";
 
@@ -46,6 +47,9 @@ export interface StartValidatorDeps {
 
 export interface RunningValidator {
   readonly hotkey: `0x${string}`;
+  readonly metrics: ValidatorMetrics;
+  /** Where GET /metrics is served, when `metricsPort` is set. */
+  readonly metricsUrl: string | undefined;
   readonly service: ValidatorService;
   readonly store: ValidatorStore;
   readonly chain: ViemChainPort;
@@ -93,6 +97,18 @@ export async function startValidator(
     resultsDir: deps.resultsDir ?? path.join(path.dirname(path.resolve(config.dbPath)), "epochs"),
     logger,
   });
+  const metrics = new ValidatorMetrics(store, config.netuids);
+  let served: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      served = await serveMetrics(metrics, config.metricsPort, config.metricsHost);
+    } catch (e) {
+      dendrites.close();
+      store.close();
+      throw e;
+    }
+    logger.info({ url: served.url }, "serving metrics");
+  }
   const service = new ValidatorService({
     config,
     store,
@@ -102,27 +118,27 @@ export async function startValidator(
     hotkey: chain.hotkey,
     settlement,
     logger,
+    onRound: (r) => metrics.round(r),
   });
   logger.info({ hotkey: chain.hotkey, netuids: config.netuids, db: config.dbPath }, "validator starting");
 
   const abort = new AbortController();
   let steps = 0;
-  const loop = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        const results = await service.step();
-        steps++;
-        deps.onStep?.(results);
-      } catch (e) {
-        logger.error({ err: e instanceof Error ? e.message : String(e) }, "step failed");
-      }
-      await sleep(config.roundIntervalMs, abort.signal);
-    }
-  })();
+  // Failed steps (the chain unreadable after the RPC client's own retries) back off: see ValidatorService.run.
+  const loop = service.run(abort.signal, {
+    onStep: (results) => {
+      steps++;
+      metrics.step(results);
+      deps.onStep?.(results);
+    },
+    onStepFailure: () => metrics.stepFailed(),
+  });
 
   let stopped: Promise<void> | undefined;
   return {
     hotkey: chain.hotkey,
+    metrics,
+    metricsUrl: served?.url,
     service,
     store,
     chain,
@@ -133,23 +149,11 @@ export async function startValidator(
         abort.abort();
         dendrites.close(); // in-flight queries end now (connection closed), so the step ends quickly
         await loop;
+        await served?.close();
         store.close();
         logger.info("validator stopped");
       })();
       return stopped;
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -278,6 +278,30 @@ describe("dendrite against misbehaving peers", () => {
     assert.deepEqual([silent.ok, !silent.ok && silent.status], [false, 408]);
   });
 
+  it("counts the time spent signing against the query's timeout", async () => {
+    const slowSigner: HotkeySigner = {
+      address: validator.address,
+      signMessage: (args) => {
+        const until = performance.now() + 150; // e.g. a busy event loop, or many queries signed before this one
+        while (performance.now() < until);
+        return validator.signer.signMessage(args);
+      },
+    };
+    const d = new Dendrite({ signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
+    const peer = await stubPeer(() => {
+      /* never answers */
+    });
+    try {
+      const r = await d.query({ hotkey: miner.address, url: peer.url }, TEXT, { timeoutMs: 200 });
+      assert.deepEqual([r.ok, !r.ok && r.status], [false, 408]);
+      // The timer ends 200 ms after the query began, not 200 ms after the signature (which would be >= 350).
+      assert.ok(r.latencyMs < 330, `408 after ${r.latencyMs} ms`);
+    } finally {
+      d.close();
+      await peer.close();
+    }
+  });
+
   it("a peer that drops the connection mid-answer is a typed failure", async () => {
     const r = await against((_req, res) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" });

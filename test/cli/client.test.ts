@@ -58,3 +58,38 @@ describe("network resolution", () => {
     );
   });
 });
+
+describe("RPC retries", () => {
+  it("retries a failing RPC node with growing pauses, then succeeds (RPC_RETRY)", async () => {
+    const { createServer } = await import("node:http");
+    const { RPC_RETRY } = await import("../../offchain/chain/client.js");
+    const seen: number[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        seen.push(performance.now());
+        if (seen.length <= 2) {
+          res.writeHead(503).end("overloaded"); // twice unavailable, then fine
+          return;
+        }
+        const { id } = JSON.parse(body) as { id: number };
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ jsonrpc: "2.0", id, result: "0x2a" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    try {
+      const client = getPublicClient(resolveNetwork("anvil", { env: { ANVIL_URL: `http://127.0.0.1:${port}` } }));
+      assert.equal(await client.getBlockNumber({ cacheTime: 0 }), 42n);
+      assert.equal(seen.length, 3);
+      const gaps = [seen[1]! - seen[0]!, seen[2]! - seen[1]!];
+      assert.ok(gaps[0]! >= RPC_RETRY.retryDelay - 5, `first pause ${gaps[0]} ms`);
+      assert.ok(gaps[1]! >= 2 * RPC_RETRY.retryDelay - 5, `second pause ${gaps[1]} ms (backoff)`);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fakeAnswer } from "../../offchain/ollama/fakeServer.js";
 import { solve, wrongAnswer } from "../../offchain/ollama/solver.js";
+import { DEFAULT_VERIFIABLE_WEIGHTS, generateTask } from "../../offchain/tasks/index.js";
 
 const cases: Array<[string, string | undefined]> = [
   // arithmetic
@@ -79,5 +81,20 @@ describe("fake Ollama solver", () => {
       assert.notEqual(wrong, expected, prompt);
       assert.equal(wrongAnswer(expected), wrong);
     }
+  });
+
+  it("the fake's wrong answers to generated tasks fail the validator's check, its right ones pass", () => {
+    let rounded = 0;
+    for (let i = 0; i < 1500; i++) {
+      const task = generateTask(`wrong:${i}`, DEFAULT_VERIFIABLE_WEIGHTS);
+      if (task.kind === "open") continue;
+      if (task.template.endsWith(".rounded")) rounded++;
+      assert.equal(task.check(fakeAnswer("m", task.prompt)).correct, true, task.prompt);
+      const wrong = fakeAnswer("m", task.prompt, true);
+      assert.equal(task.check(wrong).correct, false, `${task.prompt} → ${wrong}`);
+    }
+    assert.ok(rounded > 50, `only ${rounded} rounded tasks drawn`);
+    assert.equal(wrongAnswer("-12.99"), "-13.00");
+    assert.equal(wrongAnswer("0.0"), "0.1");
   });
 });

@@ -164,6 +164,54 @@ describe("validator store: refusing bad files", () => {
     );
   });
 
+  it("refuses a validator store whose tables are not its version's, naming what is wrong, leaving it untouched", () => {
+    for (const [edit, what] of [
+      ["DROP TABLE scores", /table scores is missing/],
+      ["ALTER TABLE commits DROP COLUMN reveal_tx", /table commits lacks column "reveal_tx TEXT"/],
+      [
+        "ALTER TABLE settlements RENAME COLUMN root TO merkle_root",
+        /table settlements lacks column "root TEXT NOT NULL"/,
+      ],
+    ] as const) {
+      const file = tempFile();
+      ValidatorStore.open(file).close();
+      const db = new sqlite.DatabaseSync(file);
+      db.exec(edit);
+      db.close();
+      const bytes = readFileSync(file);
+      assert.throws(
+        () => ValidatorStore.open(file),
+        (e: unknown) =>
+          e instanceof StoreError &&
+          e.file === file &&
+          e.message.includes(`${file} says schema version ${LATEST_SCHEMA_VERSION}`) &&
+          what.test(e.message) &&
+          /restore a backup/.test(e.message) &&
+          /Nothing was changed/.test(e.message),
+        edit,
+      );
+      assert.deepEqual(readFileSync(file), bytes, `${edit}: the file was changed`);
+    }
+  });
+
+  it("refuses a store cut short (a truncated copy), naming it", () => {
+    const file = tempFile();
+    const s = ValidatorStore.open(file);
+    for (let i = 0; i < 200; i++)
+      s.recordCommitIntent(newCommit({ epoch: i, hash: `0x${i.toString(16).padStart(64, "0")}` }));
+    s.close();
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    assert.throws(
+      () => {
+        const t = ValidatorStore.open(file);
+        t.commits(1);
+        t.close();
+      },
+      (e: unknown) => e instanceof StoreError && e.file === file && /restore a backup/.test(e.message),
+    );
+  });
+
   it("refuses a directory as the db path", () => {
     const file = tempFile();
     assert.throws(() => ValidatorStore.open(path.dirname(file)), /is a directory/);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ValidatorStore } from "../../offchain/store/index.js";
 import { parseConfig } from "../../offchain/validator/config.js";
-import { ValidatorService } from "../../offchain/validator/service.js";
+import { STEP_BACKOFF, ValidatorService, nextStepDelay } from "../../offchain/validator/service.js";
 import { tempFile } from "../store/helpers.js";
 import { FakeChain, FakeSettlement, SELF, TEMPO, fakeCodec, minerQuery, subnet } from "./fakes.js";
 
@@ -179,5 +179,38 @@ describe("validator service", () => {
       ],
     );
     store.close();
+  });
+
+  it("backs off while the chain cannot be read, and resumes the round interval after a good step", async () => {
+    const codec = fakeCodec();
+    let reads = 0;
+    const chain = new (class extends FakeChain {
+      override async currentSlot() {
+        if (++reads <= 3) throw new Error("fetch failed: ECONNREFUSED");
+        return this.slot;
+      }
+    })(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec);
+    const pauses: number[] = [];
+    const steps: number[] = [];
+    const abort = new AbortController();
+    await svc.run(abort.signal, {
+      onStep: (r) => steps.push(r.length),
+      sleep: async (ms) => {
+        pauses.push(ms);
+        if (pauses.length === 5) abort.abort();
+      },
+    });
+    assert.deepEqual(pauses, [1_000, 2_000, 4_000, 0, 0]); // roundIntervalMs is 0 in this config
+    assert.deepEqual(steps, [1, 1], "two good steps after three failed ones");
+    store.close();
+  });
+
+  it("never backs off below the round interval, nor beyond its cap", () => {
+    assert.equal(nextStepDelay(0, 60_000), 60_000);
+    assert.equal(nextStepDelay(1, 60_000), 60_000);
+    assert.equal(nextStepDelay(7, 60_000), 64_000);
+    assert.equal(nextStepDelay(2, 0), 2 * STEP_BACKOFF.baseMs);
+    assert.equal(nextStepDelay(40, 0), STEP_BACKOFF.maxMs);
   });
 });

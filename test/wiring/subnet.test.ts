@@ -101,6 +101,7 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       confirmations: 0,
       commitAfterSlots: 6,
       commitGuardSlots: 4,
+      metricsPort: 0,
     });
     const v = await startValidator(config, { chain: { client, wallet: chain.wallet(hotkey), deployment } });
     validators.set(name, v);
@@ -202,6 +203,14 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
       owned.store.commits(netuid).some((c) => c.status === "revealed"),
       "the owner's validator revealed a commit",
     );
+    const scraped = await (await fetch(owned.metricsUrl!)).text();
+    for (const want of [
+      new RegExp(`^validator_round_duration_seconds_count\\{netuid="${netuid}"\\} [1-9]`, "m"),
+      new RegExp(`^validator_commits\\{netuid="${netuid}",status="revealed"\\} [1-9]`, "m"),
+      new RegExp(`^validator_settlements\\{netuid="${netuid}",status="claimed"\\} [1-9]`, "m"),
+      new RegExp(`^validator_actions_total\\{action="claim",netuid="${netuid}",result="ok"\\} [1-9]`, "m"),
+    ])
+      assert.match(scraped, want);
     const gains = await Promise.all(minerKeys.map(async (k, i) => (await stakeOf(k.hotkey.address)) - startStake[i]!));
     console.log(`miner stake gains (correct, often failing, slow): ${gains.join(", ")}`);
     assert.ok(gains[0]! > 0n, `the correct miner earned: ${gains.join(", ")}`);

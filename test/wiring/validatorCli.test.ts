@@ -25,12 +25,19 @@ describe("validator command line", () => {
       "900",
       "--config",
       "c.json",
+      "--metrics-port",
+      "9464",
     ]);
     const config = configFromFlags(flags, () => JSON.stringify({ timeoutMs: 5000, roundIntervalMs: 10 }));
     assert.deepEqual(config.netuids, [1, 3]);
     assert.equal(config.timeoutMs, 900, "a flag beats the file");
     assert.equal(config.roundIntervalMs, 10, "the file beats the default");
     assert.deepEqual(config.wallet, { name: "v", hotkey: "default" });
+    assert.deepEqual([config.metricsPort, config.metricsHost], [9464, "127.0.0.1"]);
+    assert.equal(
+      configFromFlags(parse(["--network", "anvil", "--netuid", "1", "--wallet", "v"])).metricsPort,
+      undefined,
+    );
   });
 
   it("names the bad value", () => {

@@ -1,0 +1,205 @@
+/**
+ * A validator killed mid-settlement finishes the epoch after a restart: the SettlementPort it runs (EpochWorker
+ * over the in-process Hardhat network), restarted from the same results directory. The kills are injected in
+ * the wallet, deterministically: right after a transaction went out, or before the n-th one of a kind.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import {
+  keccak256,
+  toHex,
+  zeroHash,
+  type Account,
+  type Chain,
+  type EIP1193Provider,
+  type Hex,
+  type LocalAccount,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
+import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { createSettlementPort } from "../../offchain/validator/adapters/settlementPort.js";
+import { commitHash, packWeights } from "../../offchain/weights/index.js";
+import { hardhatLocalChain } from "./localChain.js";
+
+type Wallet = WalletClient<Transport, Chain | undefined, Account>;
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+
+/**
+ * A wallet that records the contract functions it sent, and "kills the process" (throws) where `kill` says:
+ * "after" = the n-th call of that function went out, then the caller dies; "before" = it dies before sending.
+ */
+function dyingWallet(
+  wallet: Wallet,
+  kill?: { fn: string; nth: number; when: "before" | "after" },
+): { wallet: Wallet; sent: string[] } {
+  const sent: string[] = [];
+  const original = wallet.writeContract.bind(wallet);
+  const seen = new Map<string, number>();
+  const writeContract = (async (args: Parameters<Wallet["writeContract"]>[0]) => {
+    const fn = args.functionName;
+    const n = seen.get(fn) ?? 0;
+    seen.set(fn, n + 1);
+    const dies = kill !== undefined && kill.fn === fn && kill.nth === n;
+    if (dies && kill.when === "before") throw new Error(`killed before sending ${fn} #${n}`);
+    const hash = await original(args);
+    sent.push(fn);
+    if (dies) throw new Error(`killed after sending ${fn} #${n}`);
+    return hash;
+  }) as Wallet["writeContract"];
+  return { wallet: { ...wallet, writeContract } as Wallet, sent };
+}
+
+describe("a validator killed mid-settlement finishes the epoch after a restart", async () => {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const owner = keys(0, 10);
+  const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
+  const TEMPO = 20;
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [],
+    miners,
+    validatorStakeTao: [70n],
+    minLockTao: 1_000n,
+    tempo: TEMPO,
+    grantTao: 2_000n,
+    commitReveal: true,
+  });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const read = publicClient.readContract.bind(publicClient);
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  const epochNow = async () =>
+    read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+  const nextEpoch = async (into: number) => {
+    const [, , close] = await epochNow();
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+    return epochNow();
+  };
+  const send = async (w: Wallet, request: Parameters<Wallet["writeContract"]>[0]) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await w.writeContract(request) });
+    assert.equal(receipt.status, "success");
+  };
+  const epochInfo = (epoch: bigint) =>
+    read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
+
+  // The owner's validator commits and reveals weights for the 3 miners, and the epoch closes.
+  await nextEpoch(1); // the short tempo takes effect at the next boundary
+  const packed = packWeights([
+    { uid: 1, value: 65535 },
+    { uid: 2, value: 30000 },
+    { uid: 3, value: 5000 },
+  ]);
+  const ownerWallet = chain.wallet(owner.hotkey);
+  const [commitEpoch] = await nextEpoch(2);
+  const salt = keccak256(toHex(`salt-${commitEpoch}`));
+  await send(ownerWallet, {
+    address: c.Weights!,
+    abi: weightsAbi,
+    functionName: "commitWeights",
+    args: [netuid, commitHash({ hotkey: owner.hotkey.address, netuid, packedWeights: packed, salt, versionKey: 0n })],
+    account: ownerWallet.account,
+    chain: ownerWallet.chain,
+  });
+  const [epoch] = await nextEpoch(2);
+  await send(ownerWallet, {
+    address: c.Weights!,
+    abi: weightsAbi,
+    functionName: "revealWeights",
+    args: [netuid, packed, salt, 0n],
+    account: ownerWallet.account,
+    chain: ownerWallet.chain,
+  });
+  await nextEpoch(2);
+
+  const resultsDir = mkdtempSync(path.join(tmpdir(), "settle-crash-"));
+  /** The validator's settlement port as (re)started: a fresh process over the same results directory. */
+  const start = (kill?: Parameters<typeof dyingWallet>[1]) => {
+    const w = dyingWallet(chain.wallet(owner.hotkey), kill);
+    const port = createSettlementPort({
+      client: publicClient,
+      wallet: w.wallet,
+      deployment,
+      resultsDir,
+      claimBatchSize: 1,
+    });
+    return { port, sent: w.sent };
+  };
+  const E = Number(epoch);
+
+  it("killed right after its vote went out: the restart finds the epoch final and does not vote again", async () => {
+    const first = start({ fn: "submitEpochResult", nth: 0, when: "after" });
+    const { root } = await first.port.compute(netuid, E);
+    await assert.rejects(first.port.submit(netuid, E, root), /killed after sending submitEpochResult/);
+    assert.equal((await epochInfo(epoch)).status, EpochStatus.Finalised, "the vote landed before the kill");
+
+    const restarted = start();
+    assert.equal((await restarted.port.compute(netuid, E)).root, root, "the stored result is reused");
+    assert.equal(await restarted.port.submit(netuid, E, root), zeroHash, "nothing left to vote");
+    assert.equal(await restarted.port.status(netuid, E), "finalised");
+    assert.deepEqual(restarted.sent, [], "no second submission");
+    assert.equal((await epochInfo(epoch)).root, root);
+  });
+
+  it("killed after half of the claims: the restart claims the rest, every leaf exactly once", async () => {
+    const stored = new ResultStore(resultsDir).load(netuid, epoch);
+    assert.ok(stored, "the epoch's result is on disk");
+    const leaves = [...new ResultStore(resultsDir).tree(stored).entries()]
+      .map(([, leaf]) => ({ uid: leaf[2], hotkey: leaf[3], amount: BigInt(leaf[4]) + BigInt(leaf[5]) }))
+      .filter((l) => l.amount > 0n);
+    assert.ok(leaves.length >= 4, `${leaves.length} payable leaves (3 miners and the validator)`);
+    const isClaimed = (uid: number) =>
+      read({ address: c.Settlement!, abi: settlementAbi, functionName: "isClaimed", args: [netuid, epoch, uid] });
+    const stakeOf = async (hotkey: Hex) =>
+      (await read({ address: c.Staking!, abi: stakingAbi, functionName: "hotkeyStake", args: [netuid, hotkey] }))[0];
+    const minerHotkeys = new Set(miners.map((m) => m.hotkey.address.toLowerCase()));
+    const minerLeaves = leaves.filter((l) => minerHotkeys.has(l.hotkey.toLowerCase()));
+    assert.equal(minerLeaves.length, 3);
+    const stakesBefore = await Promise.all(minerLeaves.map((l) => stakeOf(l.hotkey as Hex)));
+
+    const dying = start({ fn: "claimBatch", nth: 2, when: "before" });
+    await assert.rejects(dying.port.claim(netuid, E), /killed before sending claimBatch #2/);
+    assert.equal(dying.sent.filter((f) => f === "claimBatch").length, 2);
+    const claimedBefore = (await Promise.all(leaves.map((l) => isClaimed(l.uid)))).filter(Boolean).length;
+    assert.equal(claimedBefore, 2, "two leaves were claimed before the kill");
+
+    const restarted = start();
+    const tx = await restarted.port.claim(netuid, E);
+    assert.ok(tx, "the restart claimed something");
+    assert.equal(restarted.sent.filter((f) => f === "claimBatch").length, leaves.length - 2, "only the rest");
+    assert.deepEqual(
+      await Promise.all(leaves.map((l) => isClaimed(l.uid))),
+      leaves.map(() => true),
+    );
+    const total = leaves.reduce((s, l) => s + l.amount, 0n);
+    assert.equal((await epochInfo(epoch)).claimed, total, "every leaf paid exactly once");
+    const stakesAfter = await Promise.all(minerLeaves.map((l) => stakeOf(l.hotkey as Hex)));
+    minerLeaves.forEach((l, i) =>
+      assert.equal(stakesAfter[i]! - stakesBefore[i]!, l.amount, `uid ${l.uid}'s stake grew by its leaf once`),
+    );
+
+    const again = start();
+    assert.equal(await again.port.claim(netuid, E), undefined, "nothing left to claim");
+    assert.deepEqual(again.sent, []);
+  });
+});

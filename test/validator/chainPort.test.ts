@@ -1,0 +1,71 @@
+/**
+ * The validator's ChainPort keeps `confirmations` blocks of distance from the head, on the in-process Hardhat
+ * network: reads lag the head by that many blocks, a transaction is "pending" until it is that deep, and one
+ * undone by a reorg shallower than that was never reported confirmed nor read.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import type { EIP1193Provider } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { emissionAbi } from "../../offchain/abi/index.js";
+import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
+import { createChainPort } from "../../offchain/validator/adapters/chainPort.js";
+import { hardhatLocalChain } from "../e2e/localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+describe("ChainPort confirmation depth", async () => {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const wallet = chain.wallet(mnemonicToAccount(MNEMONIC, { addressIndex: 0 }));
+  const deployment = await deployProtocol(publicClient, wallet, { network: "hardhat", routeEmission: false });
+  const DEPTH = 3;
+  const port = createChainPort({ client: publicClient, wallet, deployment, confirmations: DEPTH });
+  const rpc = (method: string, params: unknown[] = []) =>
+    provider.request({ method: method as never, params: params as never }) as Promise<unknown>;
+  const mine = async (n: number) => {
+    for (let i = 0; i < n; i++) await rpc("evm_mine");
+  };
+  const headMinted = () =>
+    publicClient.readContract({
+      address: deployment.contracts.Emission,
+      abi: emissionAbi,
+      functionName: "lastMintedSlot",
+    });
+
+  it("reads at head − confirmations", async () => {
+    await mine(DEPTH + 1);
+    assert.equal(await port.readBlock(), (await publicClient.getBlockNumber({ cacheTime: 0 })) - BigInt(DEPTH));
+  });
+
+  it("sees a transaction's effect, and calls it confirmed, only once it is `confirmations` deep", async () => {
+    await chain.increaseTime(10 * 12);
+    const before = await port.lastMintedSlot();
+    const tx = await port.coinbase();
+    const minted = Number(await headMinted());
+    assert.ok(minted > before, "coinbase moved lastMintedSlot at the head");
+    for (let extra = 0; extra < DEPTH; extra++) {
+      assert.equal(await port.txStatus(tx), "pending", `${extra} blocks on top`);
+      assert.equal(await port.lastMintedSlot(), before, `the port already reads it with ${extra} blocks on top`);
+      await mine(1);
+    }
+    assert.equal(await port.txStatus(tx), "confirmed");
+    assert.equal(await port.lastMintedSlot(), minted);
+  });
+
+  it("a transaction undone by a reorg shallower than the depth was never confirmed nor read", async () => {
+    await chain.increaseTime(10 * 12);
+    const snapshot = await rpc("evm_snapshot");
+    const before = await port.lastMintedSlot();
+    const tx = await port.coinbase();
+    await mine(DEPTH - 1);
+    assert.equal(await port.txStatus(tx), "pending");
+    assert.equal(await port.lastMintedSlot(), before);
+    assert.equal(await rpc("evm_revert", [snapshot]), true); // the chain drops those DEPTH blocks
+    await mine(DEPTH + 1); // and grows past the old head without the transaction
+    assert.equal(await port.txStatus(tx), "unknown", "the transaction is gone: the service sends it again");
+    assert.equal(await port.lastMintedSlot(), before);
+  });
+});
