@@ -48,10 +48,9 @@ export interface DendriteOptions {
   /** Largest answer read from a peer. Default 1 MiB. */
   maxResponseBytes?: number;
   /**
-   * Miner public keys kept for response checks; 0 (the default) = recover the signer of every answer.
-   * A validator checks each miner about once a round, so a cached key would get its precomputed table
-   * (built on the event loop, see protocol/signatures.ts) on its second check: one build per miner, all in
-   * the same round, which stalls that round (256 miners ≈ 6 s with the pure-JS curve) and never pays back.
+   * Miner public keys kept for response checks (LRU). Default 1024, enough for every miner of a few subnets:
+   * a check is always a key recovery (libsecp256k1, ~75 µs); a cached key only saves hashing the recovered
+   * key to an address. 0 = no cache.
    */
   verifierCacheKeys?: number;
   logger?: Logger;
@@ -97,7 +96,7 @@ export class Dendrite {
   readonly #verifier: SignatureVerifier;
 
   constructor(o: DendriteOptions) {
-    this.#verifier = new SignatureVerifier({ cacheKeys: o.verifierCacheKeys ?? 0 });
+    this.#verifier = new SignatureVerifier({ cacheKeys: o.verifierCacheKeys ?? 1024 });
     this.#signer = o.signer;
     this.#chainId = o.chainId;
     this.#netuid = o.netuid;
