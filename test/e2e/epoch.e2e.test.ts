@@ -1,34 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, it } from "node:test";
-import { network } from "hardhat";
-import { keccak256, toHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { keccak256, toHex, type Hex, type LocalAccount } from "viem";
 import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
-import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
-import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
-import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { commitHash, packWeights } from "../../offchain/weights/index.js";
-import { hardhatLocalChain } from "./localChain.js";
-
-const MNEMONIC = "test test test test test test test test test test test junk";
-const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
-const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+import { keys, localSubnet } from "./harness.js";
 
 describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement, claims", async () => {
-  const { viem, provider } = await network.create();
-  const publicClient = await viem.getPublicClient();
-  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
   const owner = keys(0, 10);
   const validatorB = keys(1, 11);
   const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
   const TEMPO = 20;
-
-  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
-    network: "hardhat",
+  const { publicClient, chain, deployment, netuid, c, read, nextEpoch, worker } = await localSubnet({
     owner,
     validators: [validatorB],
     miners,
@@ -38,38 +22,6 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
     grantTao: 2_000n,
     commitReveal: true,
   });
-  const c = deployment.contracts;
-  const genesis = BigInt(deployment.genesisTime);
-  const read = publicClient.readContract.bind(publicClient);
-  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
-  const epochNow = async () =>
-    read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochAt",
-      args: [netuid, await slotNow()],
-    });
-  /** Moves time to `slots` into the next epoch. */
-  const nextEpoch = async (into = 1) => {
-    const [, , close] = await epochNow();
-    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
-    return epochNow();
-  };
-  const worker = (hotkey: LocalAccount) =>
-    new EpochWorker({
-      client: publicClient,
-      wallet: chain.wallet(hotkey),
-      contracts: {
-        SubnetRegistry: c.SubnetRegistry!,
-        Staking: c.Staking!,
-        Weights: c.Weights!,
-        Settlement: c.Settlement!,
-        Emission: c.Emission,
-      },
-      genesisTime: genesis,
-      deploymentBlock: BigInt(deployment.deploymentBlock),
-      store: new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
-    });
 
   // Miner 1 (uid 2) best, miner 3 (uid 4) worst.
   const packed = packWeights([

@@ -3,62 +3,29 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { network } from "hardhat";
-import type { EIP1193Provider, LocalAccount } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
-import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { settlementAbi, weightsAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochWatcher, readCursor, type EpochReport } from "../../offchain/epoch/watch.js";
-import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
-import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { packWeights } from "../../offchain/weights/index.js";
-import { hardhatLocalChain } from "./localChain.js";
-
-const MNEMONIC = "test test test test test test test test test test test junk";
-const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
-const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+import { keys, localSubnet } from "./harness.js";
 
 describe("epoch watch: settle, claim and roll over every closed epoch, restartable", async () => {
-  const { viem, provider } = await network.create();
-  const publicClient = await viem.getPublicClient();
-  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
   const owner = keys(0, 10);
-  const miners = [keys(2, 12), keys(3, 13)];
   const TEMPO = 10;
-  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
-    network: "hardhat",
+  const net = await localSubnet({
     owner,
     validators: [],
-    miners,
+    miners: [keys(2, 12), keys(3, 13)],
     validatorStakeTao: [2_000n], // the owner's validator keeps a quorum alone as miners' stake grows
     minLockTao: 1_000n,
     tempo: TEMPO,
     grantTao: 5_000n,
     commitReveal: false,
   });
-  const c = deployment.contracts;
-  const genesis = BigInt(deployment.genesisTime);
-  const read = publicClient.readContract.bind(publicClient);
-  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
-  const epochNow = async () =>
-    (
-      await read({
-        address: c.SubnetRegistry!,
-        abi: subnetRegistryAbi,
-        functionName: "epochAt",
-        args: [netuid, await slotNow()],
-      })
-    )[0];
-  const toNextEpoch = async (into = 1) => {
-    const [, , close] = await read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochAt",
-      args: [netuid, await slotNow()],
-    });
-    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
-  };
+  const { publicClient, chain, netuid, c, read, epochNow: epochAt, epochInfo: info } = net;
+  const epochNow = async () => (await epochAt())[0];
+  const toNextEpoch = async (into = 1) => void (await net.nextEpoch(into));
   const setWeights = async () => {
     const w = chain.wallet(owner.hotkey);
     const receipt = await publicClient.waitForTransactionReceipt({
@@ -82,20 +49,7 @@ describe("epoch watch: settle, claim and roll over every closed epoch, restartab
   };
   const resultsDir = mkdtempSync(path.join(tmpdir(), "epoch-watch-"));
   const cursorFile = path.join(resultsDir, `watch-${netuid}.json`);
-  const worker = new EpochWorker({
-    client: publicClient,
-    wallet: chain.wallet(owner.hotkey),
-    contracts: {
-      SubnetRegistry: c.SubnetRegistry!,
-      Staking: c.Staking!,
-      Weights: c.Weights!,
-      Settlement: c.Settlement!,
-      Emission: c.Emission,
-    },
-    genesisTime: genesis,
-    deploymentBlock: BigInt(deployment.deploymentBlock),
-    store: new ResultStore(resultsDir),
-  });
+  const worker = net.worker(owner.hotkey, { store: new ResultStore(resultsDir) });
   const watcher = (reports: EpochReport[], fromEpoch?: bigint) =>
     new EpochWatcher({
       worker,
@@ -106,8 +60,6 @@ describe("epoch watch: settle, claim and roll over every closed epoch, restartab
       cursorFile,
       onResolved: (r) => reports.push(r),
     });
-  const info = (epoch: bigint) =>
-    read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
 
   let first = 0n;
 

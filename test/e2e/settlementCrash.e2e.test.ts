@@ -8,34 +8,24 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { network } from "hardhat";
 import {
   keccak256,
   toHex,
   zeroHash,
   type Account,
   type Chain,
-  type EIP1193Provider,
   type Hex,
-  type LocalAccount,
   type Transport,
   type WalletClient,
 } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
-import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { settlementAbi, stakingAbi, weightsAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
-import { bootstrapLocalSubnet, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
 import { createSettlementPort } from "../../offchain/validator/adapters/settlementPort.js";
 import { commitHash, packWeights } from "../../offchain/weights/index.js";
-import { hardhatLocalChain } from "./localChain.js";
+import { keys, localSubnet } from "./harness.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
-
-const MNEMONIC = "test test test test test test test test test test test junk";
-const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
-const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
 
 /**
  * A wallet that records the contract functions it sent, and "kills the process" (throws) where `kill` says:
@@ -63,14 +53,10 @@ function dyingWallet(
 }
 
 describe("a validator killed mid-settlement finishes the epoch after a restart", async () => {
-  const { viem, provider } = await network.create();
-  const publicClient = await viem.getPublicClient();
-  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
   const owner = keys(0, 10);
   const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
   const TEMPO = 20;
-  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
-    network: "hardhat",
+  const { publicClient, chain, deployment, netuid, c, read, nextEpoch, epochInfo } = await localSubnet({
     owner,
     validators: [],
     miners,
@@ -80,28 +66,10 @@ describe("a validator killed mid-settlement finishes the epoch after a restart",
     grantTao: 2_000n,
     commitReveal: true,
   });
-  const c = deployment.contracts;
-  const genesis = BigInt(deployment.genesisTime);
-  const read = publicClient.readContract.bind(publicClient);
-  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
-  const epochNow = async () =>
-    read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochAt",
-      args: [netuid, await slotNow()],
-    });
-  const nextEpoch = async (into: number) => {
-    const [, , close] = await epochNow();
-    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
-    return epochNow();
-  };
   const send = async (w: Wallet, request: Parameters<Wallet["writeContract"]>[0]) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await w.writeContract(request) });
     assert.equal(receipt.status, "success");
   };
-  const epochInfo = (epoch: bigint) =>
-    read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
 
   // The owner's validator commits and reveals weights for the 3 miners, and the epoch closes.
   await nextEpoch(1); // the short tempo takes effect at the next boundary

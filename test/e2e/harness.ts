@@ -1,0 +1,68 @@
+// The in-process network the end-to-end tests share (no tests here): a fresh Hardhat network, the protocol
+// deployed and one subnet bootstrapped by `bootstrapLocalSubnet` (as `npm start` does), and the clock and
+// epoch helpers every such test needs.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import type { EIP1193Provider, LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochWorker, type EpochWorkerDeps } from "../../offchain/epoch/worker.js";
+import { bootstrapLocalSubnet, type LocalSubnetPlan, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { hardhatLocalChain } from "./localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+/** Hardhat's dev account `i`. */
+export const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+/** A coldkey and hotkey from dev accounts `c` and `h`. */
+export const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+
+export type LocalNetwork = Awaited<ReturnType<typeof localSubnet>>;
+
+export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
+  const { viem, provider } = await network.create();
+  const publicClient = await viem.getPublicClient();
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, { network: "hardhat", ...plan });
+  const c = deployment.contracts;
+  const genesis = BigInt(deployment.genesisTime);
+  const read = publicClient.readContract.bind(publicClient);
+  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
+  /** [epoch, start, close] of the subnet's epoch now. */
+  const epochNow = async () =>
+    read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochAt",
+      args: [netuid, await slotNow()],
+    });
+  /** Moves time to `into` slots past the current epoch's close; returns the epoch then. */
+  const nextEpoch = async (into = 1) => {
+    const [, , close] = await epochNow();
+    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
+    return epochNow();
+  };
+  const epochInfo = (epoch: bigint) =>
+    read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
+  /** An EpochWorker signing as `hotkey`, with its own results directory unless one is given. */
+  const worker = (hotkey: LocalAccount, extra: Partial<Pick<EpochWorkerDeps, "store" | "claimBatchSize">> = {}) =>
+    new EpochWorker({
+      client: publicClient,
+      wallet: chain.wallet(hotkey),
+      contracts: {
+        SubnetRegistry: c.SubnetRegistry!,
+        Staking: c.Staking!,
+        Weights: c.Weights!,
+        Settlement: c.Settlement!,
+        Emission: c.Emission,
+      },
+      genesisTime: genesis,
+      deploymentBlock: BigInt(deployment.deploymentBlock),
+      store: extra.store ?? new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
+      claimBatchSize: extra.claimBatchSize,
+    });
+  return { publicClient, chain, deployment, netuid, c, genesis, read, slotNow, epochNow, nextEpoch, epochInfo, worker };
+}
