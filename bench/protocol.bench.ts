@@ -1,21 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { network } from "hardhat";
-import { keccak256, toHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { keccak256, toHex, type Hex } from "viem";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../offchain/abi/index.js";
-import { slotOf } from "../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../offchain/epoch/resultStore.js";
 import { assembleEpochInput } from "../offchain/epoch/inputs.js";
-import { EpochWorker } from "../offchain/epoch/worker.js";
-import { bootstrapLocalSubnet } from "../offchain/localnet/bootstrap.js";
 import { commitHash, packWeights } from "../offchain/weights/index.js";
-import { hardhatLocalChain } from "../test/e2e/localChain.js";
+import { keys, localSubnet } from "../test/e2e/harness.js";
 import type { BenchResult } from "./types.js";
-
-const key = (i: number): LocalAccount =>
-  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: i });
 
 /**
  * Gas of the hot paths with the real contracts wired together (no mocks): one subnet, 2 validators,
@@ -23,35 +12,19 @@ const key = (i: number): LocalAccount =>
  * contracts they call; these rows include what the calls into the other contracts really cost.
  */
 export default async function bench(): Promise<BenchResult> {
-  const { viem, provider } = await network.create();
-  const publicClient = await viem.getPublicClient();
-  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, publicClient);
-  const owner = { coldkey: key(0), hotkey: key(10) };
-  const miners = [2, 3, 4].map((i) => ({ coldkey: key(i), hotkey: key(10 + i) }));
-  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
-    network: "hardhat",
+  const owner = keys(0, 10);
+  const { publicClient, chain, deployment, netuid, c, genesis, slotNow, nextEpoch, worker } = await localSubnet({
     owner,
-    validators: [{ coldkey: key(1), hotkey: key(11) }],
-    miners,
+    validators: [keys(1, 11)],
+    miners: [keys(2, 12), keys(3, 13), keys(4, 14)],
     validatorStakeTao: [70n, 30n],
     minLockTao: 1_000n,
     tempo: 20,
     grantTao: 2_000n,
     commitReveal: true,
   });
-  const c = deployment.contracts;
-  const genesis = BigInt(deployment.genesisTime);
   const gas: Record<string, number> = {};
-  const slotNow = async () => slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
-  const toNextEpoch = async (into: number) => {
-    const [, , close] = await publicClient.readContract({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochAt",
-      args: [netuid, await slotNow()],
-    });
-    await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
-  };
+  const toNextEpoch = async (into: number) => void (await nextEpoch(into));
   const measure = async (name: string, hash: Hex) => {
     const r = await publicClient.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`${name} reverted`);
@@ -111,31 +84,17 @@ export default async function bench(): Promise<BenchResult> {
       ...tx,
     }),
   );
-  const workerDeps = {
-    client: publicClient,
-    wallet: w,
-    contracts: {
-      SubnetRegistry: c.SubnetRegistry!,
-      Staking: c.Staking!,
-      Weights: c.Weights!,
-      Settlement: c.Settlement!,
-      Emission: c.Emission,
-    },
-    genesisTime: genesis,
-    deploymentBlock: BigInt(deployment.deploymentBlock),
-    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
-  };
-  const worker = new EpochWorker(workerDeps);
+  const settler = worker(owner.hotkey);
   const [, close] = await publicClient.readContract({
     address: c.SubnetRegistry!,
     abi: subnetRegistryAbi,
     functionName: "epochBounds",
     args: [netuid, epoch + 1n],
   });
-  const outcome = await worker.settle(netuid, epoch + 1n, close);
+  const outcome = await settler.settle(netuid, epoch + 1n, close);
   if (outcome.kind === "submitted") await measure("protocol: submitEpochResult (bootstrap, finalises)", outcome.tx);
   // Off-chain costs of one epoch on this 5-uid subnet: reading its inputs from chain, then Yuma + the tree.
-  const info = await worker.info(netuid, epoch + 1n);
+  const info = await settler.info(netuid, epoch + 1n);
   let t0 = performance.now();
   await assembleEpochInput({
     client: publicClient,
@@ -155,10 +114,7 @@ export default async function bench(): Promise<BenchResult> {
   });
   const assembleMs = performance.now() - t0;
   t0 = performance.now();
-  const stored = await new EpochWorker({
-    ...workerDeps,
-    store: new ResultStore(mkdtempSync(path.join(tmpdir(), "bench-epochs-"))),
-  }).compute(netuid, epoch + 1n);
+  const stored = await worker(owner.hotkey).compute(netuid, epoch + 1n); // a fresh results directory
   const computeMs = performance.now() - t0;
   const tree = new ResultStore("").tree(stored);
   // Claims, one by one: a validator's leaf first (dividend: take and root part; the epoch's first claim), then
