@@ -15,6 +15,8 @@ export interface StoredEpoch {
   totals: { incentive: string; dividend: string };
   bonds: U16Pairs[];
   tree: ReturnType<StandardMerkleTree<EpochLeaf>["dump"]>;
+  /** Yuma's per-uid scores, u16 (value / 65535), for display (`tao metagraph`); absent in older results. */
+  scores?: { consensus: number[]; validatorTrust: number[]; incentive: number[]; dividends: number[] };
 }
 
 /**

@@ -149,6 +149,12 @@ export class EpochWorker {
       totals: { incentive: result.totals.incentive.toString(), dividend: result.totals.dividend.toString() },
       bonds: output.bonds,
       tree: result.tree.dump(),
+      scores: {
+        consensus: output.consensus,
+        validatorTrust: output.validatorTrust,
+        incentive: output.incentive,
+        dividends: output.dividends,
+      },
     };
     this.deps.store.save(stored);
     return stored;

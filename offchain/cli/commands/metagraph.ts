@@ -8,11 +8,13 @@ import { defineCommandGroup, type CliApp } from "../command-group.js";
 import { fail } from "../errors.js";
 import { formatTao, renderTable } from "../output.js";
 
-/** Per-uid payouts of the latest finalised epoch, from a validator's ResultStore (leaf = uid). */
+/** Per-uid payouts and scores of the latest finalised epoch, from a validator's ResultStore (leaf = uid). */
 interface EpochPayout {
   hotkey: Address;
   incentive: bigint;
   dividend: bigint;
+  consensus: number | null;
+  validatorTrust: number | null;
 }
 
 export interface MetagraphRow {
@@ -24,9 +26,9 @@ export interface MetagraphRow {
   immune: boolean;
   registrationSlot: bigint;
   lastUpdate: bigint;
-  /** Not kept by the ResultStore (only the payout tree is): always null for now. */
-  trust: null;
-  consensus: null;
+  /** Yuma's consensus and validator trust of the latest finalised epoch, u16 (value / 65535). */
+  consensus: number | null;
+  validatorTrust: number | null;
   incentive: bigint | null;
   dividends: bigint | null;
   emission: bigint | null;
@@ -34,6 +36,8 @@ export interface MetagraphRow {
 }
 
 const dash = (v: bigint | null): string => (v === null ? "-" : formatTao(v));
+/** A u16 score as a fraction with 4 decimals (display only). */
+const share = (v: number | null): string => (v === null ? "-" : (v / 65535).toFixed(4));
 
 function register(group: Command, app: CliApp): void {
   group
@@ -89,6 +93,8 @@ function register(group: Command, app: CliApp): void {
                   hotkey: getAddress(hotkey),
                   incentive: BigInt(incentive),
                   dividend: BigInt(dividend),
+                  consensus: stored.scores?.consensus[uid] ?? null,
+                  validatorTrust: stored.scores?.validatorTrust[uid] ?? null,
                 });
               }
             }
@@ -108,8 +114,8 @@ function register(group: Command, app: CliApp): void {
             immune: n.immune,
             registrationSlot: n.registrationSlot,
             lastUpdate: n.lastUpdate,
-            trust: null,
-            consensus: null,
+            consensus: same ? pay.consensus : null,
+            validatorTrust: same ? pay.validatorTrust : null,
             incentive: same ? pay.incentive : null,
             dividends: same ? pay.dividend : null,
             emission: same ? pay.incentive + pay.dividend : null,
@@ -126,8 +132,8 @@ function register(group: Command, app: CliApp): void {
                 "coldkey",
                 "stake",
                 "permit",
-                "trust",
                 "consensus",
+                "vtrust",
                 "incentive",
                 "dividends",
                 "emission",
@@ -139,8 +145,8 @@ function register(group: Command, app: CliApp): void {
                 r.coldkey,
                 formatTao(r.stake),
                 r.permit ? "yes" : "",
-                "-",
-                "-",
+                share(r.consensus),
+                share(r.validatorTrust),
                 dash(r.incentive),
                 dash(r.dividends),
                 dash(r.emission),

@@ -202,7 +202,7 @@ describe("tao chain commands (against a real Anvil)", () => {
       coldkey: string;
       axon: string | null;
       incentive: string | null;
-      trust: null;
+      consensus: number | null;
     }[];
     assert.deepEqual(
       neurons.map((n) => [n.uid, n.hotkey, n.coldkey, n.axon]),
@@ -212,6 +212,7 @@ describe("tao chain commands (against a real Anvil)", () => {
       ],
     );
     assert.equal(neurons[0]!.incentive, null, "no finalised epoch yet");
+    assert.equal(neurons[0]!.consensus, null);
     const human = await tao(["metagraph", "--netuid", "1"], env);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /Metagraph of subnet 1: 2 neurons/);
@@ -308,6 +309,23 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.equal(first.next, "1");
     const info = await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"]);
     assert.equal(info.status, "finalised");
+    // The metagraph reads the watcher's results: payouts and Yuma's scores of the finalised epoch.
+    const mg = await ok(["metagraph", "--netuid", "1", "--results-dir", results]);
+    assert.equal(mg.epoch, "0");
+    const rows = mg.neurons as {
+      uid: number;
+      incentive: string | null;
+      consensus: number | null;
+      validatorTrust: number | null;
+    }[];
+    for (const r of rows) {
+      assert.notEqual(r.incentive, null, `uid ${r.uid} has its payout`);
+      assert.ok(Number.isInteger(r.consensus) && r.consensus! >= 0 && r.consensus! <= 65535, `uid ${r.uid} consensus`);
+      assert.ok(Number.isInteger(r.validatorTrust) && r.validatorTrust! <= 65535, `uid ${r.uid} validator trust`);
+    }
+    const human = await tao(["metagraph", "--netuid", "1", "--results-dir", results], env);
+    assert.match(human.stdout, /vtrust/);
+    assert.match(human.stdout, /0\.\d{4}|1\.0000/);
     // Restarted: the saved cursor wins over --from-epoch; nothing new has closed, so nothing is done.
     const again = await ok([...args, "--from-epoch", "0"]);
     assert.deepEqual(again.resolved, []);
