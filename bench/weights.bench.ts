@@ -62,13 +62,7 @@ export default async function bench(): Promise<BenchResult> {
   const emission = await viem.deployContract("MockEmissionForWeights", [0n]);
   const registry = await viem.deployContract("MockRegistryForWeights", [await emission.read.genesisTime()]);
   const permits = await viem.deployContract("MockPermitsForWeights");
-  const weights = await viem.deployContract("Weights", [
-    registry.address,
-    permits.address,
-    registry.address,
-    emission.address,
-  ]);
-  await registry.write.setWeightsContract([weights.address]);
+  const weights = await viem.deployContract("Weights", [registry.address, permits.address, emission.address]);
   // Register after slot 0, so the metagraph's last-update words are non-zero (as on a live chain).
   await networkHelpers.time.increase(TEMPO * SLOT);
   for (const netuid of [NETUID_CR, NETUID_DIRECT]) {
