@@ -27,9 +27,9 @@ interface StructLog {
 
 /**
  * Gas of the weights calls, from receipts, on the in-process network, against storage-backed registry and permits
- * mocks (hyperparameters a 3-slot struct, uids in mappings, the sink checking its caller), each read cold as in
+ * mocks (hyperparameters a 3-slot struct, uids in mappings, one weightsContext call), each read cold as in
  * any real transaction. Each number also gets Weights' own share: the receipt minus the intrinsic cost (base +
- * calldata) and minus the gas spent inside the registry, permits and sink calls, taken from the call trace.
+ * calldata) and minus the gas spent inside the registry and permits calls, taken from the call trace.
  */
 export default async function bench(): Promise<BenchResult> {
   const { viem, networkHelpers, provider } = await network.create();

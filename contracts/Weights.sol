@@ -250,12 +250,12 @@ contract Weights is IWeights {
         return SafeCast.toUint40(c.epoch);
     }
 
-    /// @dev Permitted: the settlement's latest finalised permit bit, or the owner hotkey (always; before the
-    /// first finalised epoch it is the only permitted validator).
+    /// @dev Permitted: the owner hotkey (always; before the first finalised epoch it is the only permitted
+    /// validator, and it needs no permits read), or the settlement's latest finalised permit bit.
     function _requirePermit(uint16 netuid, IWeightsContext.WeightsContext memory c) private view {
+        if (c.ownerHotkey) return;
         (uint256 bitmap, bool finalised) = permits.permits(netuid);
-        if (finalised && (bitmap >> c.uid) & 1 == 1) return;
-        if (!c.ownerHotkey) revert NoValidatorPermit(netuid, c.uid);
+        if (!finalised || (bitmap >> c.uid) & 1 == 0) revert NoValidatorPermit(netuid, c.uid);
     }
 
     /// @dev subtensor: allowed if never updated, else once `slot - lastUpdate >= rateLimit`.
