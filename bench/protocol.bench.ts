@@ -30,6 +30,21 @@ export default async function bench(): Promise<BenchResult> {
     if (r.status !== "success") throw new Error(`${name} reverted`);
     gas[name] = Number(r.gasUsed);
   };
+  /** Gas spent inside calls made by the top-level contract (the registry and permits, for Weights). */
+  const split: string[] = [];
+  const noteExternal = async (name: string, hash: Hex) => {
+    const trace = (await provider.request({
+      method: "debug_traceTransaction",
+      params: [hash, { disableStorage: true, disableMemory: true, disableStack: true }],
+    })) as { structLogs: { op: string; gas: number; depth: number }[] };
+    const logs = trace.structLogs;
+    let external = 0;
+    logs.forEach((l, i) => {
+      if (l.depth !== 1 || (l.op !== "CALL" && l.op !== "STATICCALL")) return;
+      external += l.gas - logs.slice(i + 1).find((x) => x.depth === 1)!.gas;
+    });
+    split.push(`${name}: ${external} in registry/permits calls`);
+  };
   const w = chain.wallet(owner.hotkey);
   const tx = { account: w.account, chain: w.chain } as const;
 
@@ -42,16 +57,15 @@ export default async function bench(): Promise<BenchResult> {
   ]);
   const salt = keccak256(toHex("bench"));
   const hash = commitHash({ hotkey: owner.hotkey.address, netuid, packedWeights: packed, salt, versionKey: 0n });
-  await measure(
-    "protocol: commitWeights (real registry and permits)",
-    await w.writeContract({
-      address: c.Weights!,
-      abi: weightsAbi,
-      functionName: "commitWeights",
-      args: [netuid, hash],
-      ...tx,
-    }),
-  );
+  const commitTx = await w.writeContract({
+    address: c.Weights!,
+    abi: weightsAbi,
+    functionName: "commitWeights",
+    args: [netuid, hash],
+    ...tx,
+  });
+  await measure("protocol: commitWeights (real registry and permits)", commitTx);
+  await noteExternal("commitWeights", commitTx);
   const [epoch] = await publicClient.readContract({
     address: c.SubnetRegistry!,
     abi: subnetRegistryAbi,
@@ -59,16 +73,15 @@ export default async function bench(): Promise<BenchResult> {
     args: [netuid, await slotNow()],
   });
   await toNextEpoch(2);
-  await measure(
-    "protocol: revealWeights, 3 entries (real registry and permits)",
-    await w.writeContract({
-      address: c.Weights!,
-      abi: weightsAbi,
-      functionName: "revealWeights",
-      args: [netuid, packed, salt, 0n],
-      ...tx,
-    }),
-  );
+  const revealTx = await w.writeContract({
+    address: c.Weights!,
+    abi: weightsAbi,
+    functionName: "revealWeights",
+    args: [netuid, packed, salt, 0n],
+    ...tx,
+  });
+  await measure("protocol: revealWeights, 3 entries (real registry and permits)", revealTx);
+  await noteExternal("revealWeights", revealTx);
   await toNextEpoch(2);
   await measure(
     "protocol: coinbase, 1 subnet, after a gap of epochs nobody opened",
@@ -168,6 +181,7 @@ export default async function bench(): Promise<BenchResult> {
     notes: {
       protocol:
         "all contracts real and wired (bench/protocol.bench.ts); per-contract rows elsewhere mock their neighbours",
+      "protocol: weights calls (the owner hotkey: first ever commit and reveal, no permits read)": split.join("; "),
     },
   };
 }

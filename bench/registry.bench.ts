@@ -137,10 +137,6 @@ export default async function bench(): Promise<BenchResult> {
     await registerSigned(2),
   );
 
-  // --- weights hook ---
-  await registry.write.setWeightsContract([gov.account.address]);
-  gas["registry.recordWeightsUpdate"] = await gasOf(await registry.write.recordWeightsUpdate([1, 5, await slotNow()]));
-
   // --- subnet limit: 128 subnets, the 129th dissolves the lowest-EMA-price one ---
   await registry.write.setNetworkParam([NetParam.NetworkImmunityPeriod, 0n]);
   for (let n = Number(await registry.read.subnetCount()); n < 128; n++) {

@@ -27,9 +27,9 @@ interface StructLog {
 
 /**
  * Gas of the weights calls, from receipts, on the in-process network, against storage-backed registry and permits
- * mocks (hyperparameters a 3-slot struct, uids in mappings, the sink checking its caller), each read cold as in
+ * mocks (hyperparameters a 3-slot struct, uids in mappings, one weightsContext call), each read cold as in
  * any real transaction. Each number also gets Weights' own share: the receipt minus the intrinsic cost (base +
- * calldata) and minus the gas spent inside the registry, permits and sink calls, taken from the call trace.
+ * calldata) and minus the gas spent inside the registry and permits calls, taken from the call trace.
  */
 export default async function bench(): Promise<BenchResult> {
   const { viem, networkHelpers, provider } = await network.create();
@@ -62,13 +62,7 @@ export default async function bench(): Promise<BenchResult> {
   const emission = await viem.deployContract("MockEmissionForWeights", [0n]);
   const registry = await viem.deployContract("MockRegistryForWeights", [await emission.read.genesisTime()]);
   const permits = await viem.deployContract("MockPermitsForWeights");
-  const weights = await viem.deployContract("Weights", [
-    registry.address,
-    permits.address,
-    registry.address,
-    emission.address,
-  ]);
-  await registry.write.setWeightsContract([weights.address]);
+  const weights = await viem.deployContract("Weights", [registry.address, permits.address, emission.address]);
   // Register after slot 0, so the metagraph's last-update words are non-zero (as on a live chain).
   await networkHelpers.time.increase(TEMPO * SLOT);
   for (const netuid of [NETUID_CR, NETUID_DIRECT]) {

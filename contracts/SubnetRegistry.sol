@@ -10,6 +10,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ISubnetRegistryTypes} from "./interfaces/ISubnetRegistry.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {IWeightsContext} from "./interfaces/IWeightsContext.sol";
+import {IWeights} from "./interfaces/IWeights.sol";
 import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
 import {IEmission} from "./interfaces/IEmission.sol";
@@ -98,7 +100,6 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
         mapping(address => uint256) uidPlusOne; // hotkey => uid + 1
         mapping(uint256 => uint256) axons; // uid => Endpoint word (cleared when the uid is replaced)
         mapping(uint256 => bytes) longHosts; // uid => host, when longer than 15 bytes
-        mapping(uint256 => uint256) lastUpdates; // uid / 8 => 8 x uint32 slots
         mapping(uint256 => uint256) ownerSetSlot; // Param => slot of the owner's last change + 1
     }
 
@@ -193,19 +194,22 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
         return _hashTypedDataV4(keccak256(abi.encode(CREATE_SUBNET_TYPEHASH, coldkey, nonce, deadline)));
     }
 
-    /// @dev The stored update slot, or the registration slot when later (a replaced uid's old value is earlier
-    /// than its new registration, so it needs no clearing).
-    function _lastUpdate(Instance storage inst, uint256 uid) internal view returns (uint64) {
-        uint64 stored = uint64(uint32(inst.lastUpdates[uid >> 3] >> ((uid & 7) << 5)));
-        uint64 reg = PruningQueue.regSlotOf(inst.neurons[uid]);
-        return stored > reg ? stored : reg;
+    /// @dev The slot of the neuron's last weights update (the Weights contract's record for its hotkey), or its
+    /// registration slot when later or never updated (a hotkey's record from before it took this uid is earlier
+    /// than its registration, so it needs no clearing).
+    function _lastUpdate(uint16 netuid, uint256 neuronWord) internal view returns (uint64) {
+        uint64 reg = PruningQueue.regSlotOf(neuronWord);
+        address w = _weights;
+        if (w == address(0)) return reg;
+        (uint64 last, bool updated) = IWeights(w).lastUpdateOf(netuid, address(uint160(neuronWord)));
+        return updated && last > reg ? last : reg;
     }
 }
 
 /// @title SubnetRegistry
 /// @notice See {ISubnetRegistry}: one address, this contract's functions plus its extension's (delegatecall).
-/// Runs subnet creation, registration, serving, weights-update records and the ISubnetRegistryView reads.
-contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
+/// Runs subnet creation, registration, serving, the ISubnetRegistryView reads and the Weights context.
+contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsContext {
     using HyperparamStore for HyperparamStore.Words;
     using TempoSchedule for TempoSchedule.Schedule;
     using PruningQueue for PruningQueue.Queue;
@@ -483,21 +487,6 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
         if (Endpoint.isLongHost(w)) inst.longHosts[uid] = endpoint[hostStart:hostEnd];
     }
 
-    /// @notice See {ISubnetRegistry-recordWeightsUpdate}.
-    function recordWeightsUpdate(uint16 netuid, uint16 uid, uint64 slot) external {
-        if (msg.sender != _weights || msg.sender == address(0)) revert NotWeightsContract(msg.sender);
-        (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
-        if (uid >= s.neuronCount) revert UidNotFound(netuid, uid);
-        uint64 nowSlot = _now();
-        if (slot > nowSlot) revert SlotInFuture(slot, nowSlot);
-        uint256 shift = (uint256(uid) & 7) << 5;
-        uint256 wi = uid >> 3;
-        // slot <= nowSlot < 2^32
-        inst.lastUpdates[wi] =
-            (inst.lastUpdates[wi] & ~(uint256(type(uint32).max) << shift)) | (uint256(slot) << shift);
-        emit WeightsUpdateRecorded(netuid, uid, slot);
-    }
-
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
@@ -525,6 +514,29 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView {
         if (netuid == 0) return _instances[0].hp.load(uint16(HyperparamStore.TEMPO)); // defaults
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         return inst.hp.load(uint16(_tempoAt(inst, s, SlotClock.current(genesisTime))));
+    }
+
+    /// @inheritdoc IWeightsContext
+    function weightsContext(
+        uint16 netuid,
+        address hotkey,
+        uint64 slot
+    ) external view returns (WeightsContext memory c) {
+        if (netuid == 0) {
+            _instances[0].hp.loadWeights(c); // defaults; root has no neurons
+            return c;
+        }
+        (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
+        inst.hp.loadWeights(c);
+        c.neuronCount = s.neuronCount;
+        uint256 u1 = inst.uidPlusOne[hotkey];
+        if (u1 == 0) return c;
+        c.registered = true;
+        c.uid = uint16(u1 - 1);
+        c.ownerHotkey = u1 == 1; // the owner hotkey is the hotkey at uid 0, never replaced
+        uint64 base = s.registeredSlot;
+        if (slot < base) revert SlotBeforeSubnet(slot, base);
+        (c.epoch, , ) = inst.schedule.epochAt(base, uint16(HyperparamStore.TEMPO), slot);
     }
 
     /// @inheritdoc ISubnetRegistryView
@@ -988,7 +1000,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64) {
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         if (uid >= s.neuronCount) revert UidNotFound(netuid, uid);
-        return _lastUpdate(inst, uid);
+        return _lastUpdate(netuid, inst.neurons[uid]);
     }
 
     struct RowContext {
@@ -1029,7 +1041,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         r.hotkey = address(uint160(nw));
         r.coldkey = address(uint160(_hotkeys[r.hotkey]));
         r.registrationSlot = PruningQueue.regSlotOf(nw);
-        r.lastUpdate = _lastUpdate(inst, uid);
+        r.lastUpdate = _lastUpdate(ctx.netuid, nw);
         r.permit = (ctx.permitBits >> uid) & 1 == 1;
         r.immune = uid == 0 || uint256(r.registrationSlot) + ctx.immunity > ctx.nowSlot;
         if (ctx.staking != address(0)) r.stakeWeight = IStakingHooks(ctx.staking).stakeWeight(ctx.netuid, r.hotkey);

@@ -2,8 +2,9 @@
 pragma solidity ^0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IWeights, IWeightsUpdateSink} from "./interfaces/IWeights.sol";
+import {IWeights} from "./interfaces/IWeights.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {IWeightsContext} from "./interfaces/IWeightsContext.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
 import {IEmission} from "./interfaces/IEmission.sol";
 import {SlotClock} from "./libraries/SlotClock.sol";
@@ -12,7 +13,9 @@ import {WeightsState} from "./libraries/WeightsState.sol";
 
 /// @title Weights
 /// @notice See {IWeights} and docs/weights.md. No admin: every rule comes from the registry's hyperparameters
-/// and the settlement's permits.
+/// and the settlement's permits. Each call reads the registry once ({IWeightsContext-weightsContext}: uid,
+/// neuron count, epoch and the weights hyperparameters) and the permits at most once; the per-validator word is
+/// also the metagraph's last update, which the registry reads from here ({lastUpdateOf}).
 ///
 /// Storage: `_validators[netuid][hotkey]` is a {Validator}:
 ///   slot +0      `weightsHash`  keccak256 of the current packed weights (the vector itself is only in the event)
@@ -35,26 +38,18 @@ contract Weights is IWeights {
     /// @inheritdoc IWeights
     IPermits public immutable permits;
     /// @inheritdoc IWeights
-    IWeightsUpdateSink public immutable updateSink;
-    /// @inheritdoc IWeights
     uint256 public immutable genesisTime;
 
     mapping(uint16 netuid => mapping(address hotkey => Validator)) private _validators;
 
-    /// @param registry_ The subnet registry (uids, hyperparameters, epochs).
+    /// @param registry_ The subnet registry (uids, hyperparameters, epochs); it must implement {IWeightsContext}.
     /// @param permits_ The settlement (validator permits).
-    /// @param updateSink_ The registry's last-update hook (normally the registry itself).
     /// @param emission_ The emission contract, whose genesis time starts the slot clock.
-    constructor(ISubnetRegistryView registry_, IPermits permits_, IWeightsUpdateSink updateSink_, IEmission emission_) {
-        if (
-            address(registry_) == address(0) ||
-            address(permits_) == address(0) ||
-            address(updateSink_) == address(0) ||
-            address(emission_) == address(0)
-        ) revert ZeroAddress();
+    constructor(ISubnetRegistryView registry_, IPermits permits_, IEmission emission_) {
+        if (address(registry_) == address(0) || address(permits_) == address(0) || address(emission_) == address(0))
+            revert ZeroAddress();
         registry = registry_;
         permits = permits_;
-        updateSink = updateSink_;
         genesisTime = emission_.genesisTime();
     }
 
@@ -64,21 +59,21 @@ contract Weights is IWeights {
 
     /// @inheritdoc IWeights
     function commitWeights(uint16 netuid, bytes32 commitHash) external {
-        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
-        if (!hp.commitRevealEnabled) revert CommitRevealDisabled(netuid);
-        uint16 uid = _uidOf(netuid, msg.sender);
-        _requirePermit(netuid, uid, msg.sender);
+        uint64 slot = SlotClock.current(genesisTime);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        if (!c.commitRevealEnabled) revert CommitRevealDisabled(netuid);
+        _requireRegistered(netuid, c);
+        _requirePermit(netuid, c);
 
         Validator storage v = _validators[netuid][msg.sender];
         uint256 w = v.word;
-        uint64 slot = SlotClock.current(genesisTime);
-        _requireRateLimit(w, slot, hp.weightsRateLimit);
+        _requireRateLimit(w, slot, c.weightsRateLimit);
 
-        uint64 epoch = _epochAt(netuid, slot);
-        w = w.pop(w.expiredCount(epoch, hp.revealPeriodEpochs));
+        uint64 epoch = _epoch(c);
+        w = w.pop(w.expiredCount(epoch, c.revealPeriodEpochs));
         uint256 pending = w.len();
         if (pending == WeightsState.MAX_PENDING) {
-            revert TooManyPendingCommits(pending, w.epochOf(0) + hp.revealPeriodEpochs);
+            revert TooManyPendingCommits(pending, w.epochOf(0) + c.revealPeriodEpochs);
         }
         if (pending != 0) {
             uint64 newest = w.newestEpoch();
@@ -88,47 +83,44 @@ contract Weights is IWeights {
         (w, r) = w.push(epoch);
         v.ring[r] = commitHash;
         v.word = w.withLastUpdate(slot);
-        emit WeightsCommitted(netuid, uid, msg.sender, commitHash, epoch, slot);
-        updateSink.recordWeightsUpdate(netuid, uid, slot);
+        emit WeightsCommitted(netuid, c.uid, msg.sender, commitHash, epoch, slot);
     }
 
     /// @inheritdoc IWeights
     function revealWeights(uint16 netuid, bytes calldata packedWeights, bytes32 salt, uint64 versionKey) external {
         _requireFormat(packedWeights);
-        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
-        if (!hp.commitRevealEnabled) revert CommitRevealDisabled(netuid);
-        uint16 uid = _uidOf(netuid, msg.sender);
         uint64 slot = SlotClock.current(genesisTime);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        if (!c.commitRevealEnabled) revert CommitRevealDisabled(netuid);
+        _requireRegistered(netuid, c);
         Validator storage v = _validators[netuid][msg.sender];
         _consumeCommit(
             v,
             netuid,
-            slot,
+            _epoch(c),
             WeightsCodec.commitHash(msg.sender, netuid, packedWeights, salt, versionKey),
-            hp.revealPeriodEpochs
+            c.revealPeriodEpochs
         );
-        _checkVector(netuid, uid, msg.sender, packedWeights, versionKey, hp);
-        _storeWeights(v, netuid, uid, slot, packedWeights, false);
+        _checkVector(netuid, packedWeights, versionKey, c);
+        _storeWeights(v, netuid, c.uid, slot, packedWeights, false);
     }
 
     /// @inheritdoc IWeights
     function setWeights(uint16 netuid, bytes calldata packedWeights, uint64 versionKey) external {
         _requireFormat(packedWeights);
-        ISubnetRegistryView.Hyperparams memory hp = registry.hyperparams(netuid);
-        if (hp.commitRevealEnabled) revert CommitRevealEnabled(netuid);
-        uint16 uid = _uidOf(netuid, msg.sender);
         uint64 slot = SlotClock.current(genesisTime);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        if (c.commitRevealEnabled) revert CommitRevealEnabled(netuid);
+        _requireRegistered(netuid, c);
         Validator storage v = _validators[netuid][msg.sender];
-        _requireRateLimit(v.word, slot, hp.weightsRateLimit);
-        _checkVector(netuid, uid, msg.sender, packedWeights, versionKey, hp);
-        _storeWeights(v, netuid, uid, slot, packedWeights, true);
-        updateSink.recordWeightsUpdate(netuid, uid, slot);
+        _requireRateLimit(v.word, slot, c.weightsRateLimit);
+        _checkVector(netuid, packedWeights, versionKey, c);
+        _storeWeights(v, netuid, c.uid, slot, packedWeights, true);
     }
 
     /// @dev Pops the oldest live commit matching `h` and every older one; reverts unless it is revealable now.
-    function _consumeCommit(Validator storage v, uint16 netuid, uint64 slot, bytes32 h, uint8 revealPeriod) private {
+    function _consumeCommit(Validator storage v, uint16 netuid, uint64 epoch, bytes32 h, uint8 revealPeriod) private {
         uint256 w = v.word;
-        uint64 epoch = _epochAt(netuid, slot);
         // Expired commits are a prefix of the queue; the oldest live commit that matches is revealed.
         uint256 expired = w.expiredCount(epoch, revealPeriod);
         uint256 pending = w.len();
@@ -243,25 +235,27 @@ contract Weights is IWeights {
     // Checks
     // ---------------------------------------------------------------------------------------------------------
 
-    function _uidOf(uint16 netuid, address hotkey) private view returns (uint16) {
-        (bool registered, uint16 uid) = registry.uidOf(netuid, hotkey);
-        if (!registered) revert NotRegistered(netuid, hotkey);
-        return uid;
+    /// @dev The registry's weights context of the caller at `slot`.
+    function _context(uint16 netuid, uint64 slot) private view returns (IWeightsContext.WeightsContext memory) {
+        return IWeightsContext(address(registry)).weightsContext(netuid, msg.sender, slot);
     }
 
-    function _epochAt(uint16 netuid, uint64 slot) private view returns (uint64) {
-        (uint64 epoch, , ) = registry.epochAt(netuid, slot);
-        // The queue stores 40-bit epochs (WeightsState); a registry cannot reach 2^40 epochs in 2^40 slots.
-        return SafeCast.toUint40(epoch);
+    function _requireRegistered(uint16 netuid, IWeightsContext.WeightsContext memory c) private view {
+        if (!c.registered) revert NotRegistered(netuid, msg.sender);
     }
 
-    /// @dev Permitted: the settlement's latest finalised permit bit, or the owner hotkey (always; before the
-    /// first finalised epoch it is the only permitted validator).
-    function _requirePermit(uint16 netuid, uint16 uid, address hotkey) private view {
+    /// @dev The context's epoch. The queue stores 40-bit epochs (WeightsState); a registry cannot reach 2^40
+    /// epochs in 2^40 slots.
+    function _epoch(IWeightsContext.WeightsContext memory c) private pure returns (uint64) {
+        return SafeCast.toUint40(c.epoch);
+    }
+
+    /// @dev Permitted: the owner hotkey (always; before the first finalised epoch it is the only permitted
+    /// validator, and it needs no permits read), or the settlement's latest finalised permit bit.
+    function _requirePermit(uint16 netuid, IWeightsContext.WeightsContext memory c) private view {
+        if (c.ownerHotkey) return;
         (uint256 bitmap, bool finalised) = permits.permits(netuid);
-        if (finalised && (bitmap >> uid) & 1 == 1) return;
-        (, address ownerHotkey) = registry.subnetOwner(netuid);
-        if (hotkey != ownerHotkey) revert NoValidatorPermit(netuid, uid);
+        if (!finalised || (bitmap >> c.uid) & 1 == 0) revert NoValidatorPermit(netuid, c.uid);
     }
 
     /// @dev subtensor: allowed if never updated, else once `slot - lastUpdate >= rateLimit`.
@@ -286,26 +280,24 @@ contract Weights is IWeights {
     /// @dev subtensor §6.1 steps 4 and 6-9 (the caller did 1-2, and 5 where it applies).
     function _checkVector(
         uint16 netuid,
-        uint16 uid,
-        address hotkey,
         bytes calldata packed,
         uint64 versionKey,
-        ISubnetRegistryView.Hyperparams memory hp
+        IWeightsContext.WeightsContext memory c
     ) private view {
-        if (versionKey < hp.weightsVersionKey) revert VersionKeyTooLow(versionKey, hp.weightsVersionKey);
+        if (versionKey < c.weightsVersionKey) revert VersionKeyTooLow(versionKey, c.weightsVersionKey);
         WeightsCodec.Summary memory s = WeightsCodec.scan(packed);
-        bool selfWeight = s.entries == 1 && s.firstUid == uid;
-        if (!selfWeight) _requirePermit(netuid, uid, hotkey);
+        bool selfWeight = s.entries == 1 && s.firstUid == c.uid;
+        if (!selfWeight) _requirePermit(netuid, c);
         if (!s.ascending) _revertOrder(packed);
-        uint16 n = registry.neuronCount(netuid);
+        uint16 n = c.neuronCount;
         if (s.entries != 0 && s.lastUid >= n) revert UidOutOfRange(s.lastUid, n);
         if (!selfWeight) {
-            uint256 required = hp.minAllowedWeights < n ? hp.minAllowedWeights : n;
+            uint256 required = c.minAllowedWeights < n ? c.minAllowedWeights : n;
             if (s.entries < required) revert TooFewEntries(s.entries, required);
         }
         if (s.anyNonZero && !s.hasU16Max) revert NotMaxUpscaled(WeightsCodec.rowMax(packed));
-        if (!selfWeight && hp.maxWeightLimit != type(uint16).max && s.sum != 0) {
-            (uint64 share, uint64 limit) = WeightsCodec.maxShareQ32(s.sum, hp.maxWeightLimit);
+        if (!selfWeight && c.maxWeightLimit != type(uint16).max && s.sum != 0) {
+            (uint64 share, uint64 limit) = WeightsCodec.maxShareQ32(s.sum, c.maxWeightLimit);
             if (share > limit) revert MaxWeightExceeded(share, limit);
         }
     }

@@ -2,16 +2,14 @@
 pragma solidity ^0.8.30;
 
 import {ISubnetRegistryView} from "../interfaces/ISubnetRegistryView.sol";
-import {IWeightsUpdateSink} from "../interfaces/IWeights.sol";
+import {IWeightsContext} from "../interfaces/IWeightsContext.sol";
 import {SlotClock} from "../libraries/SlotClock.sol";
 
 /// @title MockRegistryForWeights
 /// @notice Test stand-in for the subnet registry (another issue), storage-backed like the real one so that gas
 /// measured against it includes realistic cold reads: hyperparameters are a storage struct (3 slots), uids and
-/// hotkeys are mappings. Also the metagraph's last-update sink. Anyone may drive it; it checks nothing.
-contract MockRegistryForWeights is ISubnetRegistryView, IWeightsUpdateSink {
-    error NotWeights(address caller);
-
+/// hotkeys are mappings; `weightsContext` reads them the same way. Anyone may drive it; it checks nothing.
+contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
     struct Neuron {
         bool registered;
         uint16 uid;
@@ -23,7 +21,6 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsUpdateSink {
     }
 
     uint256 public immutable genesisTime;
-    address public weights;
 
     mapping(uint16 => Hyperparams) private _hp;
     mapping(uint16 => Owner) private _owner;
@@ -32,17 +29,12 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsUpdateSink {
     mapping(uint16 => mapping(address => Neuron)) private _neurons;
     mapping(uint16 => mapping(uint16 => address)) private _keys;
     mapping(uint16 => mapping(uint16 => uint64)) private _registered;
-    mapping(uint16 => mapping(uint16 => uint64)) public lastUpdate;
 
     constructor(uint256 genesisTime_) {
         genesisTime = genesisTime_;
     }
 
     // ----- driving the mock ----------------------------------------------------------------------------------
-
-    function setWeightsContract(address weights_) external {
-        weights = weights_;
-    }
 
     /// @notice A subnet with subtensor's defaults (tempo 360, rate limit 100, CR on, reveal period 1, min 1).
     function createSubnet(uint16 netuid, address ownerColdkey, address ownerHotkey) external {
@@ -130,14 +122,29 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsUpdateSink {
         _keys[netuid][uid] = hotkey;
         uint64 slot = SlotClock.current(genesisTime);
         _registered[netuid][uid] = slot;
-        lastUpdate[netuid][uid] = slot;
     }
 
-    // ----- IWeightsUpdateSink --------------------------------------------------------------------------------
+    // ----- IWeightsContext -----------------------------------------------------------------------------------
 
-    function recordWeightsUpdate(uint16 netuid, uint16 uid, uint64 slot) external {
-        if (msg.sender != weights) revert NotWeights(msg.sender);
-        lastUpdate[netuid][uid] = slot;
+    function weightsContext(
+        uint16 netuid,
+        address hotkey,
+        uint64 slot
+    ) external view returns (WeightsContext memory c) {
+        Hyperparams storage p = _hp[netuid];
+        c.commitRevealEnabled = p.commitRevealEnabled;
+        c.revealPeriodEpochs = p.revealPeriodEpochs;
+        c.weightsRateLimit = p.weightsRateLimit;
+        c.minAllowedWeights = p.minAllowedWeights;
+        c.maxWeightLimit = p.maxWeightLimit;
+        c.weightsVersionKey = p.weightsVersionKey;
+        c.neuronCount = _count[netuid];
+        Neuron storage n = _neurons[netuid][hotkey];
+        if (!n.registered) return c;
+        c.registered = true;
+        c.uid = n.uid;
+        c.ownerHotkey = hotkey == _owner[netuid].hotkey;
+        (c.epoch, , ) = epochAt(netuid, slot);
     }
 
     // ----- ISubnetRegistryView -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {ISubnetRegistryView} from "./ISubnetRegistryView.sol";
+import {IWeightsContext} from "./IWeightsContext.sol";
 
 /// @title ISubnetRegistryTypes
 /// @notice Types, errors and events of the subnet registry (see {ISubnetRegistry}).
@@ -120,10 +121,6 @@ interface ISubnetRegistryTypes {
     error UidNotFound(uint16 netuid, uint16 uid);
     /// @notice `serveAxon` is rate-limited for this neuron until `nextAllowedSlot`.
     error ServingRateLimited(uint64 nextAllowedSlot);
-    /// @notice Only the weights contract may record weight updates.
-    error NotWeightsContract(address caller);
-    /// @notice A slot in the future was given (`slot` > `currentSlot`).
-    error SlotInFuture(uint64 slot, uint64 currentSlot);
     /// @notice `slot` is before the subnet's creation slot `registeredSlot`.
     error SlotBeforeSubnet(uint64 slot, uint64 registeredSlot);
     /// @notice `value` for `param` is outside [`min`, `max`].
@@ -203,8 +200,6 @@ interface ISubnetRegistryTypes {
         uint8 protocol,
         uint32 version
     );
-    /// @notice The weights contract recorded a weights update of `uid` on `netuid` at `slot`.
-    event WeightsUpdateRecorded(uint16 indexed netuid, uint16 uid, uint64 slot);
     /// @notice The pruning scores of `netuid` were read from Permits at `slot` for `neurons` uids.
     event PruningScoresSynced(uint16 indexed netuid, uint64 slot, uint16 neurons);
 }
@@ -222,9 +217,9 @@ interface ISubnetRegistryTypes {
 /// A hotkey's first registration binds it to the paying coldkey for good (`coldkeyOf`).
 ///
 /// The registry answers at one address: `SubnetRegistry` runs the hot paths (createSubnet, register, serveAxon,
-/// recordWeightsUpdate) and the ISubnetRegistryView reads itself and delegates everything else to its
+/// the Weights contract's `weightsContext`) and the ISubnetRegistryView reads itself and delegates everything else to its
 /// `SubnetRegistryExtension` (same storage). Use this interface's ABI for the registry's address.
-interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
+interface ISubnetRegistry is ISubnetRegistryView, IWeightsContext, ISubnetRegistryTypes {
     // ------------------------------------------------------------------------------------------------------------
     // Governance (Ownable2Step owner)
     // ------------------------------------------------------------------------------------------------------------
@@ -240,7 +235,7 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     function setStaking(address staking) external;
     /// @notice Sets the Permits contract (once).
     function setPermits(address permits) external;
-    /// @notice Sets the Weights contract, the only caller of `recordWeightsUpdate` (once).
+    /// @notice Sets the Weights contract, whose `lastUpdateOf` the metagraph's last updates come from (once).
     function setWeightsContract(address weights) external;
     /// @notice Sets a network-wide setting; reverts `NetValueOutOfBounds` outside its bounds.
     function setNetworkParam(NetParam param, uint256 value) external;
@@ -290,9 +285,6 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
 
     /// @notice The caller (a registered hotkey) publishes its axon: `endpoint` = `http(s)://host:port`.
     function serveAxon(uint16 netuid, string calldata endpoint, uint8 protocol, uint32 version) external;
-
-    /// @notice Weights contract: `uid` on `netuid` set weights at `slot`.
-    function recordWeightsUpdate(uint16 netuid, uint16 uid, uint64 slot) external;
 
     /// @notice Anyone: cache the pruning scores (IPermits.lastEmission of every uid) and their order. Call after
     /// each finalised epoch (the epoch worker does); registrations between syncs rank with score 0.
@@ -351,7 +343,8 @@ interface ISubnetRegistry is ISubnetRegistryView, ISubnetRegistryTypes {
     function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot) external view returns (bytes32);
     /// @notice The axon of `uid` on `netuid`.
     function axonOf(uint16 netuid, uint16 uid) external view returns (Axon memory);
-    /// @notice The slot `uid` on `netuid` last set weights (its registration slot if later or never).
+    /// @notice The slot `uid` on `netuid` last set weights (its registration slot if later or never), from the
+    /// Weights contract's `lastUpdateOf` for the uid's hotkey (the registration slot while none is set).
     function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64);
     /// @notice Metagraph rows `offset .. offset+limit-1` of `netuid` (clipped to the neuron count).
     function metagraph(uint16 netuid, uint16 offset, uint16 limit) external view returns (NeuronInfo[] memory);

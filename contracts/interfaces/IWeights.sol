@@ -4,14 +4,6 @@ pragma solidity ^0.8.30;
 import {ISubnetRegistryView} from "./ISubnetRegistryView.sol";
 import {IPermits} from "./IPermits.sol";
 
-/// @title IWeightsUpdateSink
-/// @notice The registry's hook that records a neuron's last weights update for the metagraph (subtensor's
-/// `LastUpdate`). Only the weights contract may call it. Under commit-reveal it is called at commit time; with
-/// commit-reveal off, at `setWeights` (subtensor-reference.md §6.1-6.2).
-interface IWeightsUpdateSink {
-    function recordWeightsUpdate(uint16 netuid, uint16 uid, uint64 slot) external;
-}
-
 /// @title IWeights
 /// @notice Validator weights with hash commit-reveal (SYSTEM.md §2.4, subtensor-reference.md §6).
 ///
@@ -127,12 +119,11 @@ interface IWeights {
     // Views
     // ---------------------------------------------------------------------------------------------------------
 
-    /// @notice The registry read for uids, hyperparameters and epochs.
+    /// @notice The registry read for uids, hyperparameters and epochs (its `IWeightsContext.weightsContext`, one
+    /// call per transaction).
     function registry() external view returns (ISubnetRegistryView);
     /// @notice The settlement's permits.
     function permits() external view returns (IPermits);
-    /// @notice The metagraph's last-update hook.
-    function updateSink() external view returns (IWeightsUpdateSink);
     /// @notice Chain time of slot 0.
     function genesisTime() external view returns (uint256);
 
@@ -154,7 +145,8 @@ interface IWeights {
     ) external view returns (address hotkey, bytes32 weightsHash, uint64 slot, bool current);
 
     /// @notice Rate-limit anchor: slot of `hotkey`'s last commit (commit-reveal on) or `setWeights` (off), and
-    /// whether there has been one.
+    /// whether there has been one. Also the metagraph's last update (subtensor's `LastUpdate`, set at commit time
+    /// under commit-reveal, subtensor-reference.md §6.1-6.2): the registry's `lastUpdate` and `metagraph` read it.
     function lastUpdateOf(uint16 netuid, address hotkey) external view returns (uint64 slot, bool updated);
 
     /// @notice The first slot at which `hotkey` may commit (or set) weights on `netuid` under the rate limit.

@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {ISubnetRegistryTypes} from "../interfaces/ISubnetRegistry.sol";
 import {ISubnetRegistryView} from "../interfaces/ISubnetRegistryView.sol";
+import {IWeightsContext} from "../interfaces/IWeightsContext.sol";
 import {BurnCost} from "./BurnCost.sol";
 
 /// @title HyperparamStore
@@ -202,6 +203,17 @@ library HyperparamStore {
 
     function decayFactorQ32(uint256 w0) internal pure returns (uint256) {
         return (w0 >> DECAY_SHIFT) & type(uint32).max;
+    }
+
+    /// @notice The weights fields of word 1 (one SLOAD) into `c`.
+    function loadWeights(Words storage s, IWeightsContext.WeightsContext memory c) internal view {
+        uint256 w1 = word(s, 1);
+        c.minAllowedWeights = uint16(w1 >> 16);
+        c.maxWeightLimit = uint16(w1 >> 32);
+        c.weightsRateLimit = uint16(w1 >> 48);
+        c.weightsVersionKey = uint64(w1 >> 64);
+        c.commitRevealEnabled = uint8(w1 >> 128) != 0;
+        c.revealPeriodEpochs = uint8(w1 >> 136);
     }
 
     /// @notice All hyperparameters as the view struct; `tempo` is passed in (it lives in the epoch schedule).

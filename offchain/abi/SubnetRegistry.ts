@@ -363,17 +363,6 @@ export const subnetRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "NotWeightsContract",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "owner",
         "type": "address"
       }
@@ -459,22 +448,6 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "SlotBeforeSubnet",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint64",
-        "name": "slot",
-        "type": "uint64"
-      },
-      {
-        "internalType": "uint64",
-        "name": "currentSlot",
-        "type": "uint64"
-      }
-    ],
-    "name": "SlotInFuture",
     "type": "error"
   },
   {
@@ -991,31 +964,6 @@ export const subnetRegistryAbi = [
     "type": "event"
   },
   {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "uint16",
-        "name": "netuid",
-        "type": "uint16"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint16",
-        "name": "uid",
-        "type": "uint16"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "slot",
-        "type": "uint64"
-      }
-    ],
-    "name": "WeightsUpdateRecorded",
-    "type": "event"
-  },
-  {
     "stateMutability": "nonpayable",
     "type": "fallback"
   },
@@ -1525,29 +1473,6 @@ export const subnetRegistryAbi = [
         "type": "uint16"
       },
       {
-        "internalType": "uint16",
-        "name": "uid",
-        "type": "uint16"
-      },
-      {
-        "internalType": "uint64",
-        "name": "slot",
-        "type": "uint64"
-      }
-    ],
-    "name": "recordWeightsUpdate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint16",
-        "name": "netuid",
-        "type": "uint16"
-      },
-      {
         "internalType": "address",
         "name": "hotkey",
         "type": "address"
@@ -1739,6 +1664,92 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "uid",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "address",
+        "name": "hotkey",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "slot",
+        "type": "uint64"
+      }
+    ],
+    "name": "weightsContext",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "registered",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "uid",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "ownerHotkey",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "neuronCount",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "epoch",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bool",
+            "name": "commitRevealEnabled",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint8",
+            "name": "revealPeriodEpochs",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint16",
+            "name": "weightsRateLimit",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minAllowedWeights",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxWeightLimit",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsVersionKey",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct IWeightsContext.WeightsContext",
+        "name": "c",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

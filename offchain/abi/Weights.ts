@@ -13,11 +13,6 @@ export const weightsAbi = [
         "type": "address"
       },
       {
-        "internalType": "contract IWeightsUpdateSink",
-        "name": "updateSink_",
-        "type": "address"
-      },
-      {
         "internalType": "contract IEmission",
         "name": "emission_",
         "type": "address"
@@ -720,19 +715,6 @@ export const weightsAbi = [
     "name": "setWeights",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "updateSink",
-    "outputs": [
-      {
-        "internalType": "contract IWeightsUpdateSink",
-        "name": "",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -146,7 +146,7 @@ export async function deployProtocol(
     publicClient,
     wallet,
     "Weights",
-    [registry.address, settlement.address, registry.address, emission.address],
+    [registry.address, settlement.address, emission.address],
     log,
   );
   await call(publicClient, wallet, "SubnetRegistry", registry.address, "setStaking", [staking.address], log);

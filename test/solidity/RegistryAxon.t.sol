@@ -3,8 +3,11 @@ pragma solidity ^0.8.30;
 
 import {RegistryFixture} from "./RegistryFixture.t.sol";
 import {ISubnetRegistry, ISubnetRegistryTypes} from "../../contracts/interfaces/ISubnetRegistry.sol";
+import {ISubnetRegistryView} from "../../contracts/interfaces/ISubnetRegistryView.sol";
+import {IWeightsContext} from "../../contracts/interfaces/IWeightsContext.sol";
+import {MockLastUpdateForRegistry} from "../../contracts/harness/MockLastUpdateForRegistry.sol";
 
-/// @notice Axon endpoints, weights-update records and the metagraph view.
+/// @notice Axon endpoints, the weights context, last updates (read from Weights) and the metagraph view.
 contract RegistryAxonTest is RegistryFixture {
     uint16 internal constant NET = 1;
     address internal miner;
@@ -121,25 +124,75 @@ contract RegistryAxonTest is RegistryFixture {
         reg.serveAxon(0, "http://1.2.3.4:2", 1, 1);
     }
 
-    function test_recordWeightsUpdate() public {
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.NotWeightsContract.selector, address(this)));
-        reg.recordWeightsUpdate(NET, 1, 0);
-        address weights = address(0x3E16);
-        reg.setWeightsContract(weights);
+    function test_lastUpdateComesFromWeights() public {
+        _warpSlots(20);
+        address v = _account(2);
+        assertEq(_registerSelf(NET, v), 2, "uid 2");
+        uint64 reg2 = reg.registrationSlot(NET, 2);
+        assertEq(reg.lastUpdate(NET, 2), reg2, "no Weights contract yet: the registration slot");
+        MockLastUpdateForRegistry w = new MockLastUpdateForRegistry();
+        reg.setWeightsContract(address(w));
+        assertEq(reg.lastUpdate(NET, 2), reg2, "never updated: the registration slot");
+        w.setLastUpdate(NET, v, reg2 - 1);
+        assertEq(reg.lastUpdate(NET, 2), reg2, "an update from before this registration does not count");
         _warpSlots(10);
-        vm.prank(weights);
-        reg.recordWeightsUpdate(NET, 1, _slot());
-        assertEq(reg.lastUpdate(NET, 1), _slot(), "recorded");
-        assertEq(reg.lastUpdate(NET, 0), reg.registrationSlot(NET, 0), "others untouched");
-        vm.prank(weights);
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SlotInFuture.selector, _slot() + 1, _slot()));
-        reg.recordWeightsUpdate(NET, 1, _slot() + 1);
-        vm.prank(weights);
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.UidNotFound.selector, NET, uint16(2)));
-        reg.recordWeightsUpdate(NET, 2, _slot());
-        vm.prank(address(this));
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.NotWeightsContract.selector, address(this)));
-        reg.recordWeightsUpdate(NET, 1, _slot());
+        w.setLastUpdate(NET, v, _slot());
+        assertEq(reg.lastUpdate(NET, 2), _slot(), "read from Weights");
+        assertEq(reg.lastUpdate(NET, 1), reg.registrationSlot(NET, 1), "others untouched");
+        w.setLastUpdate(NET + 1, miner, _slot());
+        assertEq(reg.lastUpdate(NET, 1), reg.registrationSlot(NET, 1), "keyed by netuid");
+        ISubnetRegistry.NeuronInfo[] memory rows = reg.metagraph(NET, 1, 2);
+        assertTrue(rows[0].lastUpdate == reg.registrationSlot(NET, 1) && rows[1].lastUpdate == _slot(), "metagraph");
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.UidNotFound.selector, NET, uint16(3)));
+        reg.lastUpdate(NET, 3);
+    }
+
+    function test_weightsContext() public {
+        IWeightsContext.WeightsContext memory c = reg.weightsContext(NET, miner, _slot());
+        assertTrue(c.registered && c.uid == 1 && !c.ownerHotkey && c.neuronCount == 2, "miner: uid 1 of 2");
+        assertTrue(c.commitRevealEnabled && c.revealPeriodEpochs == 1, "defaults: commit-reveal, period 1");
+        assertTrue(c.weightsRateLimit == 100 && c.minAllowedWeights == 1 && c.maxWeightLimit == 65535, "defaults");
+        assertEq(c.weightsVersionKey, 0, "default version key");
+        (uint64 epoch, uint64 start, ) = reg.epochAt(NET, _slot());
+        assertEq(c.epoch, epoch, "epoch of the slot");
+        _toSlot(start + 360 * 3 + 5);
+        assertEq(reg.weightsContext(NET, miner, _slot()).epoch, epoch + 3, "epoch follows the slot");
+        c = reg.weightsContext(NET, ownerHotkey1, _slot());
+        assertTrue(c.registered && c.uid == 0 && c.ownerHotkey, "owner hotkey at uid 0");
+        address stranger = address(0x7777);
+        c = reg.weightsContext(NET, stranger, _slot());
+        assertTrue(!c.registered && c.uid == 0 && !c.ownerHotkey && c.epoch == 0 && c.neuronCount == 2, "stranger");
+
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.MinAllowedWeights, 7);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.MaxWeightLimit, 30_000);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.WeightsRateLimit, 12);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.WeightsVersionKey, 99);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.CommitRevealEnabled, 0);
+        reg.setHyperparam(NET, ISubnetRegistryTypes.Param.RevealPeriodEpochs, 4);
+        c = reg.weightsContext(NET, miner, _slot());
+        ISubnetRegistryView.Hyperparams memory hp = reg.hyperparams(NET);
+        assertTrue(
+            c.minAllowedWeights == hp.minAllowedWeights &&
+                c.maxWeightLimit == hp.maxWeightLimit &&
+                c.weightsRateLimit == hp.weightsRateLimit &&
+                c.weightsVersionKey == hp.weightsVersionKey &&
+                c.commitRevealEnabled == hp.commitRevealEnabled &&
+                c.revealPeriodEpochs == hp.revealPeriodEpochs,
+            "same values as hyperparams()"
+        );
+        assertTrue(c.minAllowedWeights == 7 && c.maxWeightLimit == 30_000 && c.weightsVersionKey == 99, "changed");
+        assertTrue(!c.commitRevealEnabled && c.revealPeriodEpochs == 4 && c.weightsRateLimit == 12, "changed");
+
+        c = reg.weightsContext(0, miner, _slot());
+        assertTrue(!c.registered && c.neuronCount == 0 && c.commitRevealEnabled, "root: defaults, no neurons");
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SubnetNotFound.selector, uint16(9)));
+        reg.weightsContext(9, miner, _slot());
+        _warpSlots(28_800); // the network rate limit on subnet creation
+        address owner2 = _account(9);
+        uint16 net2 = _create(owner2);
+        uint64 created = reg.subnetRegisteredSlot(net2);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SlotBeforeSubnet.selector, created - 1, created));
+        reg.weightsContext(net2, owner2, created - 1);
     }
 
     function test_metagraphPage() public {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {RegistryFixture} from "./RegistryFixture.t.sol";
 import {ISubnetRegistryTypes} from "../../contracts/interfaces/ISubnetRegistry.sol";
 import {BurnCost} from "../../contracts/libraries/BurnCost.sol";
+import {MockLastUpdateForRegistry} from "../../contracts/harness/MockLastUpdateForRegistry.sol";
 
 /// @notice Burned registration, hotkey consent and binding, replacement when full.
 contract RegistryRegisterTest is RegistryFixture {
@@ -344,9 +345,10 @@ contract RegistryRegisterTest is RegistryFixture {
         _registerSelf(NET, a);
         vm.prank(a);
         reg.serveAxon(NET, "http://10.0.0.1:8091", 4, 7);
-        reg.setWeightsContract(address(this));
+        MockLastUpdateForRegistry w = new MockLastUpdateForRegistry();
+        reg.setWeightsContract(address(w));
         _warpSlots(3);
-        reg.recordWeightsUpdate(NET, 1, _slot());
+        w.setLastUpdate(NET, a, _slot());
         assertEq(reg.lastUpdate(NET, 1), _slot(), "recorded");
         _warpSlots(2);
         address b = _account(2);

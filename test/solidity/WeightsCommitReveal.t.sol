@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 import {WeightsFixture} from "./WeightsFixture.t.sol";
 import {Weights} from "../../contracts/Weights.sol";
-import {IWeights, IWeightsUpdateSink} from "../../contracts/interfaces/IWeights.sol";
+import {IWeights} from "../../contracts/interfaces/IWeights.sol";
 import {IPermits} from "../../contracts/interfaces/IPermits.sol";
 import {IEmission} from "../../contracts/interfaces/IEmission.sol";
 import {ISubnetRegistryView} from "../../contracts/interfaces/ISubnetRegistryView.sol";
@@ -46,7 +46,6 @@ contract WeightsCommitRevealTest is WeightsFixture {
         vm.prank(A);
         weights.commitWeights(CR, h);
 
-        assertEq(registry.lastUpdate(CR, UID_A), commitSlot, "metagraph last update set at commit");
         (uint64 last, bool updated) = weights.lastUpdateOf(CR, A);
         assertTrue(updated && last == commitSlot, "rate-limit anchor = commit slot");
         (bytes32[] memory hashes, uint64[] memory epochs) = weights.pendingCommits(CR, A);
@@ -65,7 +64,6 @@ contract WeightsCommitRevealTest is WeightsFixture {
         (bytes32 wh, uint16 uid, uint64 slot) = weights.weightsOf(CR, A);
         assertTrue(wh == keccak256(v) && uid == UID_A && slot == revealSlot, "weightsOf");
         assertEq(_pendingCount(A), 0, "queue empty");
-        assertEq(registry.lastUpdate(CR, UID_A), commitSlot, "reveal does not touch the metagraph last update");
         (last, ) = weights.lastUpdateOf(CR, A);
         assertEq(last, commitSlot, "reveal does not move the rate-limit anchor");
         (, bytes32 cur, , bool current) = weights.currentWeightsOf(CR, UID_A);
@@ -433,14 +431,14 @@ contract WeightsCommitRevealTest is WeightsFixture {
 
     function test_constructorRejectsZeroAddresses() public {
         WeightsDeployer d = new WeightsDeployer();
-        address[4] memory good = [address(registry), address(permits), address(registry), address(emission)];
-        for (uint256 i; i < 4; ++i) {
-            address[4] memory args = [good[0], good[1], good[2], good[3]]; // a copy, not an alias
+        address[3] memory good = [address(registry), address(permits), address(emission)];
+        for (uint256 i; i < 3; ++i) {
+            address[3] memory args = [good[0], good[1], good[2]]; // a copy, not an alias
             args[i] = address(0);
             vm.expectRevert(_err(IWeights.ZeroAddress.selector));
-            d.deploy(args[0], args[1], args[2], args[3]);
+            d.deploy(args[0], args[1], args[2]);
         }
-        Weights w = d.deploy(good[0], good[1], good[2], good[3]);
+        Weights w = d.deploy(good[0], good[1], good[2]);
         assertEq(w.genesisTime(), genesis, "genesis read from the emission contract");
     }
 
@@ -451,13 +449,7 @@ contract WeightsCommitRevealTest is WeightsFixture {
 }
 
 contract WeightsDeployer {
-    function deploy(address registry, address permits, address sink, address emission) external returns (Weights) {
-        return
-            new Weights(
-                ISubnetRegistryView(registry),
-                IPermits(permits),
-                IWeightsUpdateSink(sink),
-                IEmission(emission)
-            );
+    function deploy(address registry, address permits, address emission) external returns (Weights) {
+        return new Weights(ISubnetRegistryView(registry), IPermits(permits), IEmission(emission));
     }
 }

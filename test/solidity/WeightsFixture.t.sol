@@ -50,8 +50,7 @@ abstract contract WeightsFixture is TestBase {
         genesis = emission.genesisTime();
         registry = new MockRegistryForWeights(genesis);
         permits = new MockPermitsForWeights();
-        weights = new Weights(registry, permits, registry, IEmission(address(emission)));
-        registry.setWeightsContract(address(weights));
+        weights = new Weights(registry, permits, IEmission(address(emission)));
         // Registrations happen in slot 0; start the tests a little later so that slots are non-zero.
         for (uint16 netuid = CR; netuid <= DIRECT; ++netuid) {
             registry.createSubnet(netuid, OWNER_COLD, OWNER_HOT);

@@ -14,7 +14,6 @@ contract WeightsSetWeightsTest is WeightsFixture {
         assertTrue(wh == keccak256(v) && uid == UID_A && slot == s, "weightsOf");
         (uint64 last, bool updated) = weights.lastUpdateOf(DIRECT, A);
         assertTrue(updated && last == s, "rate-limit anchor");
-        assertEq(registry.lastUpdate(DIRECT, UID_A), s, "metagraph last update");
     }
 
     function test_setWeightsRejectedWithCommitRevealOn() public {
@@ -195,10 +194,5 @@ contract WeightsSetWeightsTest is WeightsFixture {
         for (uint256 i; i < 9; ++i) (uids[i], values[i]) = (uint16(i), 65535);
         uids[8] = 7;
         _expectSetRevert(A, _pack(uids, values), abi.encodeWithSelector(IWeights.DuplicateUid.selector, 8, uint16(7)));
-    }
-
-    function test_sinkOnlyAcceptsTheWeightsContract() public {
-        vm.expectRevert(abi.encodeWithSelector(bytes4(keccak256("NotWeights(address)")), address(this)));
-        registry.recordWeightsUpdate(DIRECT, 0, 1);
     }
 }

@@ -28,13 +28,7 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
   const genesis = await emission.read.genesisTime();
   const registry = await viem.deployContract("MockRegistryForWeights", [genesis]);
   const permits = await viem.deployContract("MockPermitsForWeights");
-  const weights = await viem.deployContract("Weights", [
-    registry.address,
-    permits.address,
-    registry.address,
-    emission.address,
-  ]);
-  await registry.write.setWeightsContract([weights.address]);
+  const weights = await viem.deployContract("Weights", [registry.address, permits.address, emission.address]);
   await registry.write.createSubnet([NETUID, owner.account.address, ownerHotkey.account.address]);
   for (const v of validators) await registry.write.register([NETUID, v.account.address]); // uids 0..3
   await registry.write.fill([NETUID, N - validators.length]);
