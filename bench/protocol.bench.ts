@@ -13,16 +13,17 @@ import type { BenchResult } from "./types.js";
  */
 export default async function bench(): Promise<BenchResult> {
   const owner = keys(0, 10);
-  const { publicClient, chain, deployment, netuid, c, genesis, slotNow, nextEpoch, worker } = await localSubnet({
-    owner,
-    validators: [keys(1, 11)],
-    miners: [keys(2, 12), keys(3, 13), keys(4, 14)],
-    validatorStakeTao: [70n, 30n],
-    minLockTao: 1_000n,
-    tempo: 20,
-    grantTao: 2_000n,
-    commitReveal: true,
-  });
+  const { provider, publicClient, chain, deployment, netuid, c, genesis, slotNow, nextEpoch, worker } =
+    await localSubnet({
+      owner,
+      validators: [keys(1, 11)],
+      miners: [keys(2, 12), keys(3, 13), keys(4, 14)],
+      validatorStakeTao: [70n, 30n],
+      minLockTao: 1_000n,
+      tempo: 20,
+      grantTao: 2_000n,
+      commitReveal: true,
+    });
   const gas: Record<string, number> = {};
   const toNextEpoch = async (into: number) => void (await nextEpoch(into));
   const measure = async (name: string, hash: Hex) => {

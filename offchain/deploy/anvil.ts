@@ -51,22 +51,47 @@ export function anvilExecutable(): string {
   return existsSync(binary) ? binary : path.join(repoRoot, "node_modules", ".bin", "anvil");
 }
 
-/** Starts Anvil and resolves once it answers JSON-RPC. */
+/**
+ * Starts Anvil and resolves once it answers JSON-RPC. Without `port` Anvil binds a port the OS picks and
+ * reports it ("Listening on 127.0.0.1:PORT"): no window in which another process can take a port we chose,
+ * so parallel tests never talk to each other's node.
+ */
 export async function startAnvil(
   options: { port?: number; args?: string[]; timeoutMs?: number } = {},
 ): Promise<AnvilProcess> {
-  const port = options.port ?? (await freePort());
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const child = spawn(
     anvilExecutable(),
-    ["--host", "127.0.0.1", "--port", String(port), "--silent", ...(options.args ?? [])],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-    },
+    ["--host", "127.0.0.1", "--port", String(options.port ?? 0), ...(options.args ?? [])],
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  // Anvil logs every request on stdout: read it until the listening line, then keep draining it unread.
+  const port = await new Promise<number>((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`anvil did not start listening within ${timeoutMs} ms: ${stderr.trim()}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      seen = (seen + d.toString()).slice(-4096);
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        child.stdout?.resume();
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`anvil exited with code ${code}: ${stderr.trim()}`));
+    });
+  });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}: ${stderr.trim()}`);
     try {
@@ -77,11 +102,11 @@ export async function startAnvil(
       });
       if (res.ok) break;
     } catch {
-      // not listening yet
+      // not answering yet
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`anvil did not answer on ${url} within ${options.timeoutMs ?? 20_000} ms`);
+      throw new Error(`anvil did not answer on ${url} within ${timeoutMs} ms`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -6,7 +6,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { subnetRegistryAbi } from "../abi/index.js";
 import { writeDeployment } from "../chain/deployments.js";
 import { repoRoot } from "../deploy/artifacts.js";
-import { freePort, portInUse, startAnvil, type AnvilProcess } from "../deploy/anvil.js";
+import { portInUse, startAnvil, type AnvilProcess } from "../deploy/anvil.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
 import { anvilLocalChain } from "./anvilChain.js";
 import { bootstrapLocalSubnet, type NeuronKeys } from "./bootstrap.js";
@@ -68,9 +68,13 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
   if (compiled.status !== 0)
     throw new Error(`contract compilation failed: ${compiled.stderr.toString().trim().split("\n").pop()}`);
 
-  const port = (await portInUse(opts.port)) ? await freePort() : opts.port;
-  if (port !== opts.port) log(`port ${opts.port} is taken: using ${port}`);
-  const anvil: AnvilProcess = await startAnvil({ port });
+  // The preferred port if it is free (and stays so until Anvil binds it), else one the OS picks.
+  let anvil: AnvilProcess | undefined;
+  if (!(await portInUse(opts.port))) anvil = await startAnvil({ port: opts.port }).catch(() => undefined);
+  if (anvil === undefined) {
+    anvil = await startAnvil();
+    log(`port ${opts.port} is taken: using ${anvil.port}`);
+  }
   let services: LocalServices | undefined;
   let clock: LocalClock | undefined;
   let stopped = false;

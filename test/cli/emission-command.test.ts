@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -19,8 +19,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { emissionAbi } from "../../offchain/abi/index.js";
 import { writeDeployment } from "../../offchain/chain/deployments.js";
+import { startAnvil, type AnvilProcess } from "../../offchain/deploy/anvil.js";
 import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
-import { anvilExecutable, childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
+import { childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
 
 const ARTIFACT = path.join(REPO_ROOT, "artifacts", "contracts", "Emission.sol", "Emission.json");
 const DEPLOYER = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
@@ -44,22 +45,8 @@ interface EmissionJson {
   receiver: Address;
 }
 
-async function waitForRpc(url: string, child: ChildProcess): Promise<void> {
-  const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`);
-    try {
-      await client.getChainId();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`anvil did not answer at ${url} within 20 s`);
-}
-
 describe("tao emission (against a real Anvil)", () => {
-  let anvil: ChildProcess;
+  let anvil: AnvilProcess;
   let rpcUrl: string;
   let dir: string;
   let emission: Address;
@@ -74,14 +61,10 @@ describe("tao emission (against a real Anvil)", () => {
       });
       assert.equal(build.status, 0, "npx hardhat compile failed");
     }
-    const port = await freePort();
-    rpcUrl = `http://127.0.0.1:${port}`;
-    anvil = spawn(anvilExecutable(), ["--port", String(port), "--host", "127.0.0.1", "--silent"], {
-      stdio: "ignore",
-    });
+    anvil = await startAnvil();
+    rpcUrl = anvil.url;
     // Should this process die before `after` runs, do not leave the node behind.
-    process.once("exit", () => anvil.kill("SIGKILL"));
-    await waitForRpc(rpcUrl, anvil);
+    process.once("exit", () => anvil.process.kill("SIGKILL"));
 
     // Deploy the way `npm run deploy` does, and write the file with the deploy script's writer: the CLI must
     // read what the deploy path writes. Emission is not routed to Staking, so minted TAO stays in the reserve.
@@ -102,11 +85,7 @@ describe("tao emission (against a real Anvil)", () => {
   });
 
   after(async () => {
-    if (anvil && anvil.exitCode === null) {
-      const exited = new Promise((r) => anvil.once("exit", r));
-      anvil.kill("SIGTERM");
-      await exited;
-    }
+    await anvil?.stop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 

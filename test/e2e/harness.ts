@@ -64,5 +64,19 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
       store: extra.store ?? new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
       claimBatchSize: extra.claimBatchSize,
     });
-  return { publicClient, chain, deployment, netuid, c, genesis, read, slotNow, epochNow, nextEpoch, epochInfo, worker };
+  return {
+    provider,
+    publicClient,
+    chain,
+    deployment,
+    netuid,
+    c,
+    genesis,
+    read,
+    slotNow,
+    epochNow,
+    nextEpoch,
+    epochInfo,
+    worker,
+  };
 }
