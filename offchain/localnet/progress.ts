@@ -8,6 +8,8 @@ export interface ProgressCounts {
   finalised: bigint[];
   claims: number;
   claimed: bigint;
+  /** Finalised epochs whose every payout (totalIncentive + totalDividend) has been claimed. */
+  fullyClaimed: bigint[];
 }
 
 /** Counts the subnet's protocol events since `fromBlock`: what `localnet up` reports as it goes. */
@@ -35,6 +37,11 @@ export async function readProgress(
     }),
     client.getContractEvents({ address: contracts.Settlement, abi: settlementAbi, eventName: "Claimed", ...range }),
   ]);
+  const claimedPer = new Map<bigint, bigint>();
+  for (const c of claims) claimedPer.set(c.args.epoch, (claimedPer.get(c.args.epoch) ?? 0n) + c.args.amount);
+  const fullyClaimed = finalised
+    .filter((e) => (claimedPer.get(e.args.epoch) ?? 0n) >= e.args.totalIncentive + e.args.totalDividend)
+    .map((e) => e.args.epoch);
   return {
     commits: commits.length,
     reveals: reveals.length,
@@ -42,5 +49,6 @@ export async function readProgress(
     finalised: finalised.map((e) => e.args.epoch),
     claims: claims.length,
     claimed: claims.reduce((s, e) => s + e.args.amount, 0n),
+    fullyClaimed,
   };
 }

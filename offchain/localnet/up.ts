@@ -184,7 +184,14 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
         log(line);
         last = line.replace(/^slot \d+ \| /, "");
       }
-      if (settled.length >= opts.epochs && progress.claims > 0) break;
+      // Done once N epochs are final and every payout of them has been claimed (the metagraph then shows it).
+      const paid = new Set(progress.fullyClaimed);
+      if (
+        settled.length >= opts.epochs &&
+        progress.claims > 0 &&
+        settled.slice(0, opts.epochs).every((e) => paid.has(e))
+      )
+        break;
       if (Date.now() - started > timeoutMs) {
         throw new Error(
           `only ${settled.length} of ${opts.epochs} epochs settled in ${Math.round(timeoutMs / 1000)} s: see the logs in ${path.relative(process.cwd(), dataDir)}`,

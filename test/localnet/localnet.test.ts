@@ -34,7 +34,9 @@ describe("npm start (tao localnet up)", () => {
       try {
         for (let run = 0; run < 2; run++) {
           const port = run === 0 ? await freePort() : taken;
-          const { code, stdout, stderr } = await localnetUp(["--epochs", "1", "--port", String(port)]);
+          // The first run goes long enough for revealed weights to pay a miner (the first epochs have none).
+          const epochs = run === 0 ? "3" : "1";
+          const { code, stdout, stderr } = await localnetUp(["--epochs", epochs, "--port", String(port)]);
           assert.equal(code, 0, `run ${run} exited ${code}: ${stderr.slice(-2000)}`);
           const summary = JSON.parse(stdout) as {
             rpcUrl: string;
@@ -42,13 +44,17 @@ describe("npm start (tao localnet up)", () => {
             claims: number;
             claimedAlpha: string;
             ollama: { builtIn: boolean };
-            metagraph: { uid: number; axon: string }[];
+            metagraph: { uid: number; axon: string; stakeWeight: string }[];
           };
           assert.ok(summary.settledEpochs.length >= 1, "at least one epoch settled");
           assert.ok(summary.claims > 0 && BigInt(summary.claimedAlpha) > 0n, "non-zero claims");
           assert.equal(summary.ollama.builtIn, true);
           if (run === 0) {
             assert.equal(summary.rpcUrl, `http://127.0.0.1:${port}`);
+            // uid 2 is the miner whose built-in Ollama answers correctly, 3 wrongly, 4 too slowly.
+            const stake = (uid: number) => BigInt(summary.metagraph.find((n) => n.uid === uid)!.stakeWeight);
+            assert.ok(stake(2) > 0n, "the correct miner's incentive was claimed into its stake");
+            assert.equal(stake(4), 0n, "the slow miner earned nothing");
           } else {
             assert.notEqual(summary.rpcUrl, `http://127.0.0.1:${taken}`, "a taken port is not reused");
             assert.match(stderr, new RegExp(`port ${taken} is taken`));
