@@ -130,32 +130,44 @@ export default async function bench(): Promise<BenchResult> {
   t0 = performance.now();
   const stored = await worker(owner.hotkey).compute(netuid, epoch + 1n); // a fresh results directory
   const computeMs = performance.now() - t0;
-  const tree = new ResultStore("").tree(stored);
   // Claims, one by one: a validator's leaf first (dividend: take and root part; the epoch's first claim), then
-  // the miners' leaves (incentive only). The claimBatch rows are in the settlement bench.
-  const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
-  const claimOne = async (name: string, i: number) => {
-    const [, , uid, hotkey, incentive, dividend] = tree.at(i)!;
-    await measure(
-      name,
-      await w.writeContract({
-        address: c.Settlement!,
-        abi: settlementAbi,
-        functionName: "claim",
-        args: [netuid, epoch + 1n, uid, hotkey, BigInt(incentive), BigInt(dividend), tree.getProof(i) as Hex[]],
-        ...tx,
-      }),
-    );
+  // the miners' leaves (incentive only): first for epoch E+1 (each hotkey's first credit ever: fresh stake
+  // checkpoint, shares and coldkey cache), then for E+2 (the same weights, a subnet in its steady state). The
+  // claimBatch rows are in the settlement bench.
+  const claimEpoch = async (e: bigint, result: typeof stored, label: string) => {
+    const tree = new ResultStore("").tree(result);
+    const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
+    const claimOne = async (name: string, i: number) => {
+      const [, , uid, hotkey, incentive, dividend] = tree.at(i)!;
+      await measure(
+        name,
+        await w.writeContract({
+          address: c.Settlement!,
+          abi: settlementAbi,
+          functionName: "claim",
+          args: [netuid, e, uid, hotkey, BigInt(incentive), BigInt(dividend), tree.getProof(i) as Hex[]],
+          ...tx,
+        }),
+      );
+    };
+    const validatorLeaf = payable.find(([, leaf]) => BigInt(leaf[5]) !== 0n);
+    const minerLeaves = payable.filter(([, leaf]) => BigInt(leaf[5]) === 0n);
+    if (validatorLeaf) await claimOne(`protocol: claim, a validator's leaf (${label})`, validatorLeaf[0]);
+    for (const [k, [i]] of minerLeaves.entries()) {
+      await claimOne(`protocol: claim, ${k === 0 ? "a" : "a further"} miner's leaf (${label})`, i);
+    }
   };
-  const validatorLeaf = payable.find(([, leaf]) => BigInt(leaf[5]) !== 0n);
-  const minerLeaves = payable.filter(([, leaf]) => BigInt(leaf[5]) === 0n);
-  if (validatorLeaf) await claimOne("protocol: claim, a validator's leaf (first claim of the epoch)", validatorLeaf[0]);
-  for (const [k, [i]] of minerLeaves.entries()) {
-    await claimOne(
-      k === 0 ? "protocol: claim, a miner's leaf (incentive only)" : "protocol: claim, a further miner's leaf",
-      i,
-    );
-  }
+  await claimEpoch(epoch + 1n, stored, "first credit of each hotkey");
+  const [, close2] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochBounds",
+    args: [netuid, epoch + 2n],
+  });
+  await chain.increaseTime(Number(close2 - (await slotNow()) + 2n) * 12);
+  const second = await settler.settle(netuid, epoch + 2n, close2);
+  if (second.kind !== "submitted" && second.kind !== "finalised") throw new Error(`bench: epoch E+2 ${second.kind}`);
+  await claimEpoch(epoch + 2n, await settler.compute(netuid, epoch + 2n), "steady state");
   // Steady-state coinbase with every contract real: a slot inside the current epoch, then the first slot of
   // the next one (the epoch before the current was opened above, so its record slot is reused as is).
   const coinbase = () => w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx });

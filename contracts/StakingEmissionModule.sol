@@ -113,8 +113,12 @@ contract StakingEmissionModule is StakingBase {
         Pool memory p = s.pool;
         if (netuid == ROOT || p.tao == 0) revert SubnetNotFound(netuid);
         if (amount > s.alpha.pending) revert EmissionExceeded(amount, s.alpha.pending);
-        address coldkey = registry.coldkeyOf(hotkey);
-        if (coldkey == address(0)) revert HotkeyNotBound(hotkey);
+        address coldkey = _takes[hotkey].coldkey;
+        if (coldkey == address(0)) {
+            coldkey = registry.coldkeyOf(hotkey);
+            if (coldkey == address(0)) revert HotkeyNotBound(hotkey);
+            _takes[hotkey].coldkey = coldkey; // see `Take`: a binding never changes
+        }
         unchecked {
             s.alpha.pending -= uint64(amount); // amount <= pending checked above
         }
@@ -446,7 +450,7 @@ contract StakingEmissionModule is StakingBase {
         if (take > current && cur.set && slot < cur.lastChange + TAKE_RATE_LIMIT) {
             revert RateLimited(cur.lastChange + TAKE_RATE_LIMIT);
         }
-        _takes[hotkey] = Take({take: take, set: true, lastChange: slot});
+        _takes[hotkey] = Take({take: take, set: true, lastChange: slot, coldkey: owner_});
         emit DelegateTakeSet(hotkey, take);
     }
 

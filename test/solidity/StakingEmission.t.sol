@@ -289,6 +289,23 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
+    /// A credit reads the hotkey's coldkey from the registry once and caches it beside the take (bindings never
+    /// change in the real registry; the mock can rebind, which shows the cache is what is used afterwards).
+    function test_creditCachesTheHotkeysColdkey() public {
+        _createStarted(1);
+        _coinbase();
+        _warpSlots(50);
+        _coinbase();
+        this.creditIncentive(1, HOT1, 1e9, 0);
+        assertApprox(_alphaOf(1, HOT1, COLD1), 1e9, 2, "credited to the bound coldkey");
+        registry.bind(HOT1, COLD2); // impossible in SubnetRegistry (HotkeyBoundToOther)
+        this.creditIncentive(1, HOT1, 1e9, 0);
+        assertApprox(_alphaOf(1, HOT1, COLD1), 2e9, 4, "the cached binding is used");
+        assertEq(_alphaOf(1, HOT1, COLD2), 0, "nothing to the rebinding");
+        (uint16 take, ) = staking.delegateTake(HOT1);
+        assertEq(take, 11_796, "the cache does not touch the take");
+    }
+
     function test_creditEmissionRootPartRaisesRootNominators() public {
         _createStarted(1);
         _coinbase();
