@@ -35,6 +35,16 @@ async function child(
   }
 }
 
+/** A closed store file with 200 commits in it (several pages), and its bytes. */
+function populatedStoreFile(): { file: string; bytes: Buffer } {
+  const file = tempFile();
+  const s = ValidatorStore.open(file);
+  for (let i = 0; i < 200; i++)
+    s.recordCommitIntent(newCommit({ epoch: i, hash: `0x${i.toString(16).padStart(64, "0")}` }));
+  s.close();
+  return { file, bytes: readFileSync(file) };
+}
+
 describe("validator store: schema and migrations", () => {
   it("creates the schema at the latest version, and reopening applies nothing twice", () => {
     const file = tempFile();
@@ -143,12 +153,7 @@ describe("validator store: refusing bad files", () => {
   });
 
   it("refuses a store whose pages were damaged", () => {
-    const file = tempFile();
-    const s = ValidatorStore.open(file);
-    for (let i = 0; i < 200; i++)
-      s.recordCommitIntent(newCommit({ epoch: i, hash: `0x${i.toString(16).padStart(64, "0")}` }));
-    s.close();
-    const bytes = readFileSync(file);
+    const { file, bytes } = populatedStoreFile();
     assert.ok(bytes.length > 8192);
     // Overwrite the second page (the first table's b-tree) with garbage.
     bytes.fill(0xa5, 4096, 8192);
@@ -195,12 +200,7 @@ describe("validator store: refusing bad files", () => {
   });
 
   it("refuses a store cut short (a truncated copy), naming it", () => {
-    const file = tempFile();
-    const s = ValidatorStore.open(file);
-    for (let i = 0; i < 200; i++)
-      s.recordCommitIntent(newCommit({ epoch: i, hash: `0x${i.toString(16).padStart(64, "0")}` }));
-    s.close();
-    const bytes = readFileSync(file);
+    const { file, bytes } = populatedStoreFile();
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     assert.throws(
       () => {
