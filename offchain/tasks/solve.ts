@@ -14,5 +14,12 @@ export function solve(prompt: string): string | undefined {
   const p = prompt.normalize("NFC");
   // Unit prompts contain numbers that the arithmetic expression reader would take, and date prompts contain
   // ISO dates that read as subtractions: the specific readers go first, the expression reader last.
-  return solveString(p) ?? solveDate(p) ?? solveUnits(p) ?? solveArithmetic(p) ?? solveArithmetic(normaliseText(p));
+  const specific = solveString(p) ?? solveDate(p) ?? solveUnits(p);
+  if (specific !== undefined) return specific;
+  // A prompt with an ISO date that the date reader did not take is not arithmetic ("2024-01-15" is no
+  // subtraction): no answer rather than a wrong one.
+  if (ISO_DATE.test(p)) return undefined;
+  return solveArithmetic(p) ?? solveArithmetic(normaliseText(p));
 }
+
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;

@@ -56,6 +56,13 @@ describe("fake Ollama through the real `ollama` client", () => {
     const r = await client.generate({ model: "tiny:1b", prompt: "Convert 5 km to m", stream: false });
     assert.equal(r.response, "5000");
     assert.equal(r.done, true);
+    // A date phrasing the validator's generator never uses: not read as the subtraction 2024 - 01 - 15.
+    const day = await client.generate({
+      model: "tiny:1b",
+      prompt: "What day of the week is 2024-01-15?",
+      stream: false,
+    });
+    assert.equal(day.response, "Monday");
     const cut = await client.generate({
       model: "tiny:1b",
       prompt: "one two three four five",

@@ -123,5 +123,6 @@ describe("solve", () => {
     assert.equal(solve("Tell me a joke."), undefined);
     assert.equal(solve(""), undefined);
     assert.equal(solve("What is the remainder when 5 is divided by 0?"), undefined);
+    assert.equal(solve("what day of the week is 2024-01-15"), undefined, "an ISO date is not a subtraction");
   });
 });
