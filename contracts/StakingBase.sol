@@ -140,7 +140,6 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint64 older;
         uint64 olderClose;
         uint64 recentClose;
-        uint256 newest;
         SubnetEma ema;
         uint256 weight;
         uint256 priceWeight;

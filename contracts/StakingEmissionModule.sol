@@ -279,7 +279,6 @@ contract StakingEmissionModule is StakingBase {
         uint256 spot = (uint256(e.pool.tao) * WAD) / e.pool.alpha;
         em.emaPrice = uint64(PriceEma.update(em.emaPrice, spot, uint256(toSlot) + 1 - e.start, e.span));
         em.epochClose = _epochPieces(e, em.epochClose, toSlot);
-        e.newest = em.newest;
         e.ema = em; // written once, in pass 2, with the epoch records' `newest`
         return true;
     }
@@ -319,7 +318,6 @@ contract StakingEmissionModule is StakingBase {
         // closes at or after this slot, and an epoch opens only after its close).
         if (olderOut != 0 && !_addEpoch(s, gk, e, e.olderClose, olderOut, cut)) recent += olderOut;
         _addEpoch(s, gk, e, e.recentClose, recent, cut);
-        e.ema.newest = uint8(e.newest); // 0 or 1
         _storeEma(s, e.ema);
         uint256 alphaIn;
         uint256 bought;
@@ -351,9 +349,13 @@ contract StakingEmissionModule is StakingBase {
         uint16 cut
     ) internal returns (bool) {
         if (alphaOut == 0) return true;
-        EpochEmission storage rec;
-        EpochEmission memory e;
-        (rec, e, entry.newest) = _epochRecord(s, gk, closeSlot, entry.newest);
+        (EpochEmission storage rec, EpochEmission memory e, uint256 newest) = _epochRecord(
+            s,
+            gk,
+            closeSlot,
+            entry.ema.newest
+        );
+        entry.ema.newest = uint8(newest); // 0 or 1
         if (e.taken) return false;
         (uint256 owner_, uint256 distributable) = EmissionSplit.ownerCut(alphaOut, cut);
         // Per-epoch totals <= the subnet's alpha issuance < 2^64.
