@@ -25,7 +25,6 @@ export default async function bench(): Promise<BenchResult> {
       commitReveal: true,
     });
   const gas: Record<string, number> = {};
-  const toNextEpoch = async (into: number) => void (await nextEpoch(into));
   const measure = async (name: string, hash: Hex) => {
     const r = await publicClient.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`${name} reverted`);
@@ -49,8 +48,8 @@ export default async function bench(): Promise<BenchResult> {
   const w = chain.wallet(owner.hotkey);
   const tx = { account: w.account, chain: w.chain } as const;
 
-  await toNextEpoch(1);
-  await toNextEpoch(2);
+  await nextEpoch(1);
+  await nextEpoch(2);
   const packed = packWeights([
     { uid: 2, value: 65535 },
     { uid: 3, value: 30000 },
@@ -73,7 +72,7 @@ export default async function bench(): Promise<BenchResult> {
     functionName: "epochAt",
     args: [netuid, await slotNow()],
   });
-  await toNextEpoch(2);
+  await nextEpoch(2);
   const revealTx = await w.writeContract({
     address: c.Weights!,
     abi: weightsAbi,
@@ -83,7 +82,7 @@ export default async function bench(): Promise<BenchResult> {
   });
   await measure("protocol: revealWeights, 3 entries (real registry and permits)", revealTx);
   await noteExternal("revealWeights", revealTx);
-  await toNextEpoch(2);
+  await nextEpoch(2);
   await measure(
     "protocol: coinbase, 1 subnet, after a gap of epochs nobody opened",
     await w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx }),

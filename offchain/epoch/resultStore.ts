@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
+import { writeFileAtomic } from "../util/atomicWrite.js";
 import type { EpochLeaf } from "../result/tree.js";
 import type { U16Pairs } from "../yuma/types.js";
 
@@ -31,11 +32,7 @@ export class ResultStore {
   }
 
   save(result: StoredEpoch): void {
-    const file = this.file(result.netuid, BigInt(result.epoch));
-    mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(result));
-    renameSync(tmp, file); // atomic: a crash never leaves half a file
+    writeFileAtomic(this.file(result.netuid, BigInt(result.epoch)), JSON.stringify(result)); // never half a file
   }
 
   load(netuid: number, epoch: bigint): StoredEpoch | undefined {

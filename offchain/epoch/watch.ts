@@ -5,13 +5,14 @@
  * continues where it stopped. Every step of `EpochWorker` re-reads chain state, so a pass repeated after a
  * crash (even mid-claim) does nothing twice.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import type { Address, PublicClient } from "viem";
 import { z } from "zod";
 import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../abi/index.js";
-import { EpochStatus, type EpochWorker, type SettleOutcome } from "./worker.js";
+import { writeFileAtomic } from "../util/atomicWrite.js";
+import { sleep } from "../util/sleep.js";
+import { EpochStatus, settlementDeadline, type EpochWorker, type SettleOutcome } from "./worker.js";
 
 export interface EpochWatchOptions {
   worker: EpochWorker;
@@ -68,26 +69,6 @@ export function readCursor(file: string, netuid: number): bigint | undefined {
   return BigInt(parsed.next);
 }
 
-function writeCursor(file: string, netuid: number, next: bigint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ netuid, next: next.toString() })}\n`);
-  renameSync(tmp, file); // atomic: a crash leaves the old cursor or the new one
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
 export class EpochWatcher {
   #next: bigint | undefined;
 
@@ -102,7 +83,9 @@ export class EpochWatcher {
 
   #advance(to: bigint): void {
     this.#next = to;
-    if (this.opts.cursorFile) writeCursor(this.opts.cursorFile, this.opts.netuid, to);
+    if (this.opts.cursorFile) {
+      writeFileAtomic(this.opts.cursorFile, `${JSON.stringify({ netuid: this.opts.netuid, next: to.toString() })}\n`);
+    }
   }
 
   /**
@@ -119,10 +102,11 @@ export class EpochWatcher {
       args: [netuid, slot],
     });
     if (this.#next === undefined) this.#advance(this.opts.fromEpoch ?? (current > 0n ? current - 1n : 0n));
+    const deadlineSlots = await worker.deadlineSlots();
     const reports: EpochReport[] = [];
     for (let epoch = this.#next!; epoch < current; epoch++) {
       if (this.opts.signal?.aborted) break;
-      const [, close] = await client.readContract({
+      const [start, close] = await client.readContract({
         address: registry,
         abi: subnetRegistryAbi,
         functionName: "epochBounds",
@@ -131,7 +115,7 @@ export class EpochWatcher {
       let info = await worker.info(netuid, epoch);
       let vote: SettleOutcome["kind"] | undefined;
       if (info.status === EpochStatus.None || info.status === EpochStatus.Open) {
-        if (slot > (await worker.deadline(netuid, epoch))) {
+        if (slot > settlementDeadline(start, close, deadlineSlots)) {
           await worker.rollOver(netuid, epoch);
         } else {
           vote = (await worker.settle(netuid, epoch, close)).kind;

@@ -9,6 +9,14 @@ import { slotOf } from "./blockAtSlot.js";
 import { assembleEpochInput, type EpochContracts } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
+/**
+ * The slot after which an epoch [start, close] can no longer finalise, as Settlement computes it: its close plus
+ * `deadlineSlots`, or plus the epoch's own length when that setting is 0.
+ */
+export function settlementDeadline(start: bigint, close: bigint, deadlineSlots: bigint): bigint {
+  return close + (deadlineSlots === 0n ? close - start : deadlineSlots);
+}
+
 /** `ISettlement.EpochStatus`. */
 export enum EpochStatus {
   None = 0,
@@ -204,21 +212,9 @@ export class EpochWorker {
     return { kind: "submitted", root: stored.root, tx };
   }
 
-  /**
-   * The slot after which epoch `epoch` can no longer finalise (the settlement's deadline): its close plus
-   * `deadlineSlots`, or plus its own length when that setting is 0.
-   */
-  async deadline(netuid: number, epoch: bigint): Promise<bigint> {
-    const [[start, close], slots] = await Promise.all([
-      this.deps.client.readContract({
-        address: this.deps.contracts.SubnetRegistry,
-        abi: subnetRegistryAbi,
-        functionName: "epochBounds",
-        args: [netuid, epoch],
-      }),
-      this.deps.client.readContract({ ...this.settlement, functionName: "deadlineSlots" }),
-    ]);
-    return close + (slots === 0n ? close - start : slots);
+  /** The settlement's vote window after an epoch's close, in slots (0: one epoch length). */
+  async deadlineSlots(): Promise<bigint> {
+    return this.deps.client.readContract({ ...this.settlement, functionName: "deadlineSlots" });
   }
 
   /** Rolls a past-deadline epoch's emission into the next epoch (anyone may). Idempotent. */

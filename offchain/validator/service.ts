@@ -16,6 +16,7 @@ import type { Metagraph } from "./metagraph.js";
 import type { ChainPort, Hex, SettlementPort, SubnetChainState, WeightsCodec } from "./ports.js";
 import { runRound, type OpenModel, type QueryFn, type RoundResult } from "./round.js";
 import { decide, type Action, type Schedule } from "./schedule.js";
+import { sleep } from "../util/sleep.js";
 
 export interface ServiceDeps {
   config: ValidatorConfig;
@@ -317,17 +318,4 @@ export class ValidatorService {
     if (!this.deps.settlement) throw new Error("no settlement port configured");
     return this.deps.settlement;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
