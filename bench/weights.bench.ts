@@ -1,5 +1,6 @@
 import { network } from "hardhat";
-import { type Hex, keccak256, toHex } from "viem";
+import { concat, type Hex, keccak256, maxUint256, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { commitHash, packWeights } from "../offchain/weights/index.js";
 import type { WeightEntry } from "../offchain/weights/index.js";
 import type { BenchResult } from "./types.js";
@@ -10,6 +11,15 @@ const RATE_LIMIT = 100;
 const NETUID_CR = 1;
 const NETUID_DIRECT = 2;
 const SSTORE_FRESH = 22_100; // cold SSTORE of a zero slot (EIP-2929 + EIP-2200)
+const PARAM_COMMIT_REVEAL = 12; // ISubnetRegistry.Param.CommitRevealEnabled
+const REGISTER_TYPES = {
+  Register: [
+    { name: "coldkey", type: "address" },
+    { name: "netuid", type: "uint16" },
+    { name: "nonce", type: "uint64" },
+    { name: "deadline", type: "uint64" },
+  ],
+} as const;
 
 /** A max-upscaled 256-entry vector with pseudo-random non-zero values (realistic calldata: few zero bytes). */
 function fullVector(seed: number): WeightEntry[] {
@@ -74,6 +84,71 @@ export default async function bench(): Promise<BenchResult> {
   }
   await registry.write.setCommitReveal([NETUID_DIRECT, false, 1]);
 
+  /**
+   * The same calls against the real SubnetRegistry (Staking and permits mocked): its weightsContext reads the
+   * subnet's words, the weights hyperparameter word, the hotkey's uid and the epoch schedule, all cold.
+   */
+  async function realRegistryRows(): Promise<void> {
+    const TAO = 1_000_000_000n;
+    const hp = await viem.deployContract("EmissionHarness", [owner.account.address, 0n]);
+    await hp.write.seedIssuance([owner.account.address, 5_000_000n * TAO]);
+    const tao = await viem.getContractAt("TAO", await hp.read.tao());
+    const deployed = await viem.deployContract("SubnetRegistry", [owner.account.address, hp.address]);
+    const reg = await viem.getContractAt("ISubnetRegistry", deployed.address);
+    const staking = await viem.deployContract("MockStakingForRegistry", [tao.address]);
+    await staking.write.setRegistry([reg.address]);
+    const realPermits = await viem.deployContract("MockPermitsForWeights");
+    await reg.write.setStaking([staking.address]);
+    await reg.write.setPermits([realPermits.address]);
+    await tao.write.approve([reg.address, maxUint256]);
+    const w = await viem.deployContract("Weights", [reg.address, realPermits.address, hp.address]);
+    await reg.write.createSubnet([owner.account.address, maxUint256, "0x"]); // netuid 1, owner hotkey at uid 0
+    const netuid = 1;
+    await tao.write.transfer([v1.account.address, 1000n * TAO]);
+    await tao.write.approve([reg.address, maxUint256], { account: v1.account });
+    await reg.write.register([netuid, v1.account.address, maxUint256, "0x"], { account: v1.account }); // uid 1
+    const chainId = await publicClient.getChainId();
+    for (let n = Number(await reg.read.neuronCount([netuid])); n < 256; n++) {
+      const hot = privateKeyToAccount(generatePrivateKey());
+      const deadline = 10n ** 9n;
+      const signature = await hot.signTypedData({
+        domain: { name: "SubnetRegistry", version: "1", chainId, verifyingContract: reg.address },
+        types: REGISTER_TYPES,
+        primaryType: "Register",
+        message: { coldkey: owner.account.address, netuid, nonce: 0n, deadline },
+      });
+      await reg.write.register([netuid, hot.address, maxUint256, concat([toHex(deadline, { size: 8 }), signature])]);
+    }
+    await realPermits.write.setPermits([netuid, 2n, true]); // uid 1 (v1)
+    const genesis = await hp.read.genesisTime();
+    const toNextEpoch = async () => {
+      const slot = (BigInt(await networkHelpers.time.latest()) - genesis) / BigInt(SLOT);
+      const [, , close] = await reg.read.epochAt([netuid, slot + 1n]);
+      await networkHelpers.time.setNextBlockTimestamp(genesis + (close + 1n) * BigInt(SLOT));
+    };
+    const h = (p: Hex) => commitHash({ hotkey, netuid, packedWeights: p, salt, versionKey: 0n });
+    const label = (l: string) => `${l} [real registry]`;
+    const [a, b, c, d] = [packed(11), packed(12), packed(13), packed(14)];
+    await measure(label("commitWeights, first ever"), await w.write.commitWeights([netuid, h(a)], asV1));
+    await networkHelpers.time.increase(RATE_LIMIT * SLOT);
+    await measure(label("commitWeights, 2nd pending"), await w.write.commitWeights([netuid, h(b)], asV1));
+    await toNextEpoch();
+    await measure(
+      label("revealWeights 256 entries, first ever"),
+      await w.write.revealWeights([netuid, a, salt, 0n], asV1),
+    );
+    await measure(label("revealWeights 256 entries, later"), await w.write.revealWeights([netuid, b, salt, 0n], asV1));
+    await measure(label("commitWeights, steady state"), await w.write.commitWeights([netuid, h(c)], asV1));
+    await toNextEpoch();
+    await measure(
+      label("revealWeights 256 entries, steady state"),
+      await w.write.revealWeights([netuid, c, salt, 0n], asV1),
+    );
+    await reg.write.setHyperparam([netuid, PARAM_COMMIT_REVEAL, 0n]);
+    await networkHelpers.time.increase(RATE_LIMIT * SLOT);
+    await measure(label("setWeights 256 entries, later"), await w.write.setWeights([netuid, d, 0n], asV1));
+  }
+
   const salt = keccak256(toHex("salt"));
   const hotkey = v1.account.address;
   const asV1 = { account: v1.account };
@@ -118,10 +193,14 @@ export default async function bench(): Promise<BenchResult> {
     await weights.write.setWeights([NETUID_DIRECT, self, 0n], { account: v2.account }),
   );
 
+  await realRegistryRows();
+
   return {
     gas,
     notes: {
       "weights: split (receipt = intrinsic + external + own)": split.join("; "),
+      "weights: [real registry] rows":
+        "the real SubnetRegistry (256 uids, default hyperparameters, no tempo change), the permits still mocked (one slot, as Settlement.permitBitmap)",
       "weights: storing 256 weights instead": `~${(256 * SSTORE_FRESH).toLocaleString("en-US")} gas (256 fresh slots); the event carries them for ~9k`,
       "weights: targets (issue)":
         "commit first <= 50k, later <= 35k, reveal/set 256 <= 80k: not met; see docs/weights.md (Gas) for why",

@@ -41,8 +41,9 @@ contract Settlement is ISettlement, Ownable2Step {
     /// and the finalising vote rewrite a non-zero word (2,900 gas) instead of paying 20,000 for zero-to-non-zero.
     bytes32 private constant NO_TUPLE_YET = bytes32(uint256(1));
     /// @dev `Subnet.permitsBitmap` from a subnet's first open to its first finalisation, for the same reason: the
-    /// first finalisation then rewrites non-zero words only. Never read as permits: readers check `finalised`.
-    uint256 private constant PERMITS_NOT_YET = type(uint256).max;
+    /// first finalisation then rewrites non-zero words only. It is the bootstrap permitted set, uid 0 (the owner
+    /// hotkey), so {permitBitmap} can read the word alone; {permits} still reports it as not finalised.
+    uint256 private constant PERMITS_NOT_YET = 1;
 
     /// @inheritdoc ISettlement
     ISubnetRegistryView public immutable registry;
@@ -64,7 +65,7 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 permitsClose; // its closing slot
         bool finalised; // any epoch finalised in this generation
         bool opened; // any epoch opened in this generation
-        // word 1: meaningful only once `finalised`; PERMITS_NOT_YET from the first open until then
+        // word 1: the latest finalised permits; PERMITS_NOT_YET (bit 0) from the first open until then, 0 before
         uint256 permitsBitmap;
         // word 2
         uint256 carry; // rolled-over emission waiting for the next opened epoch
@@ -357,6 +358,12 @@ contract Settlement is ISettlement, Ownable2Step {
         Subnet storage s = _subnets[netuid];
         if (!s.finalised) return (0, false);
         return (s.permitsBitmap, true);
+    }
+
+    /// @inheritdoc IPermits
+    function permitBitmap(uint16 netuid) external view returns (uint256) {
+        // 0 before the first open, PERMITS_NOT_YET (= 1) until the first finalisation, then the finalised bitmap.
+        return _subnets[netuid].permitsBitmap | 1;
     }
 
     /// @inheritdoc IPermits

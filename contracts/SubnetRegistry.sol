@@ -520,20 +520,24 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
     function weightsContext(
         uint16 netuid,
         address hotkey,
-        uint64 slot
+        uint64 slot,
+        bool withNeuronCount
     ) external view returns (WeightsContext memory c) {
         if (netuid == 0) {
             _instances[0].hp.loadWeights(c); // defaults; root has no neurons
             return c;
         }
+        // Cold reads: the subnet's word 0, the weights hyperparameter word, the hotkey's uid; word 1 (neuron
+        // count) and the schedule only when asked for / needed.
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         inst.hp.loadWeights(c);
-        c.neuronCount = s.neuronCount;
+        if (withNeuronCount) c.neuronCount = s.neuronCount;
         uint256 u1 = inst.uidPlusOne[hotkey];
         if (u1 == 0) return c;
         c.registered = true;
         c.uid = uint16(u1 - 1);
         c.ownerHotkey = u1 == 1; // the owner hotkey is the hotkey at uid 0, never replaced
+        if (!c.commitRevealEnabled) return c; // only commits and reveals are windowed by epoch
         uint64 base = s.registeredSlot;
         if (slot < base) revert SlotBeforeSubnet(slot, base);
         (c.epoch, , ) = inst.schedule.epochAt(base, uint16(HyperparamStore.TEMPO), slot);

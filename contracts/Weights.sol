@@ -60,7 +60,7 @@ contract Weights is IWeights {
     /// @inheritdoc IWeights
     function commitWeights(uint16 netuid, bytes32 commitHash) external {
         uint64 slot = SlotClock.current(genesisTime);
-        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot, false);
         if (!c.commitRevealEnabled) revert CommitRevealDisabled(netuid);
         _requireRegistered(netuid, c);
         _requirePermit(netuid, c);
@@ -90,7 +90,7 @@ contract Weights is IWeights {
     function revealWeights(uint16 netuid, bytes calldata packedWeights, bytes32 salt, uint64 versionKey) external {
         _requireFormat(packedWeights);
         uint64 slot = SlotClock.current(genesisTime);
-        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot, true);
         if (!c.commitRevealEnabled) revert CommitRevealDisabled(netuid);
         _requireRegistered(netuid, c);
         Validator storage v = _validators[netuid][msg.sender];
@@ -109,7 +109,7 @@ contract Weights is IWeights {
     function setWeights(uint16 netuid, bytes calldata packedWeights, uint64 versionKey) external {
         _requireFormat(packedWeights);
         uint64 slot = SlotClock.current(genesisTime);
-        IWeightsContext.WeightsContext memory c = _context(netuid, slot);
+        IWeightsContext.WeightsContext memory c = _context(netuid, slot, true);
         if (c.commitRevealEnabled) revert CommitRevealEnabled(netuid);
         _requireRegistered(netuid, c);
         Validator storage v = _validators[netuid][msg.sender];
@@ -235,9 +235,13 @@ contract Weights is IWeights {
     // Checks
     // ---------------------------------------------------------------------------------------------------------
 
-    /// @dev The registry's weights context of the caller at `slot`.
-    function _context(uint16 netuid, uint64 slot) private view returns (IWeightsContext.WeightsContext memory) {
-        return IWeightsContext(address(registry)).weightsContext(netuid, msg.sender, slot);
+    /// @dev The registry's weights context of the caller at `slot`; the neuron count only when a vector is checked.
+    function _context(
+        uint16 netuid,
+        uint64 slot,
+        bool vector
+    ) private view returns (IWeightsContext.WeightsContext memory) {
+        return IWeightsContext(address(registry)).weightsContext(netuid, msg.sender, slot, vector);
     }
 
     function _requireRegistered(uint16 netuid, IWeightsContext.WeightsContext memory c) private view {
@@ -251,11 +255,11 @@ contract Weights is IWeights {
     }
 
     /// @dev Permitted: the owner hotkey (always; before the first finalised epoch it is the only permitted
-    /// validator, and it needs no permits read), or the settlement's latest finalised permit bit.
+    /// validator, and it needs no permits read), or the settlement's latest finalised permit bit (one storage
+    /// read there: {IPermits-permitBitmap}).
     function _requirePermit(uint16 netuid, IWeightsContext.WeightsContext memory c) private view {
         if (c.ownerHotkey) return;
-        (uint256 bitmap, bool finalised) = permits.permits(netuid);
-        if (!finalised || (bitmap >> c.uid) & 1 == 0) revert NoValidatorPermit(netuid, c.uid);
+        if ((permits.permitBitmap(netuid) >> c.uid) & 1 == 0) revert NoValidatorPermit(netuid, c.uid);
     }
 
     /// @dev subtensor: allowed if never updated, else once `slot - lastUpdate >= rateLimit`.

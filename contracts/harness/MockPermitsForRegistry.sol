@@ -21,4 +21,8 @@ contract MockPermitsForRegistry is IPermits {
     function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {
         return (_bitmap[netuid], _finalised[netuid]);
     }
+
+    function permitBitmap(uint16 netuid) external view returns (uint256) {
+        return (_finalised[netuid] ? _bitmap[netuid] : 0) | 1;
+    }
 }

@@ -12,9 +12,17 @@ contract MockPermitsForWeights is IPermits {
     }
 
     mapping(uint16 => Permits) private _permits;
+    /// @dev What {permitBitmap} returns, one slot as in the settlement. The mock registry's uid 0 is not
+    /// necessarily the owner hotkey, so bit 0 is not forced (Weights exempts the owner hotkey before reading).
+    mapping(uint16 => uint256) private _permitted;
 
     function setPermits(uint16 netuid, uint256 bitmap, bool finalised) external {
         _permits[netuid] = Permits(bitmap, finalised);
+        _permitted[netuid] = finalised ? bitmap : 0;
+    }
+
+    function permitBitmap(uint16 netuid) external view returns (uint256) {
+        return _permitted[netuid];
     }
 
     function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {

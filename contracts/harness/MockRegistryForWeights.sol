@@ -129,7 +129,8 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
     function weightsContext(
         uint16 netuid,
         address hotkey,
-        uint64 slot
+        uint64 slot,
+        bool withNeuronCount
     ) external view returns (WeightsContext memory c) {
         Hyperparams storage p = _hp[netuid];
         c.commitRevealEnabled = p.commitRevealEnabled;
@@ -138,13 +139,13 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         c.minAllowedWeights = p.minAllowedWeights;
         c.maxWeightLimit = p.maxWeightLimit;
         c.weightsVersionKey = p.weightsVersionKey;
-        c.neuronCount = _count[netuid];
+        if (withNeuronCount) c.neuronCount = _count[netuid];
         Neuron storage n = _neurons[netuid][hotkey];
         if (!n.registered) return c;
         c.registered = true;
         c.uid = n.uid;
         c.ownerHotkey = hotkey == _owner[netuid].hotkey;
-        (c.epoch, , ) = epochAt(netuid, slot);
+        if (c.commitRevealEnabled) (c.epoch, , ) = epochAt(netuid, slot);
     }
 
     // ----- ISubnetRegistryView -------------------------------------------------------------------------------

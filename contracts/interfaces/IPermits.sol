@@ -8,6 +8,11 @@ pragma solidity ^0.8.30;
 interface IPermits {
     function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised);
 
+    /// @notice The uids holding a validator permit now, in one storage read: the latest finalised bitmap with bit 0
+    /// set, since uid 0 is the owner hotkey, which always holds one (before the first finalisation it is the only
+    /// one: `1`).
+    function permitBitmap(uint16 netuid) external view returns (uint256);
+
     /// @notice Emission (alpha, rao) of `uid` in the latest finalised epoch of `netuid`: the pruning score.
     function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256);
 }

@@ -40,12 +40,13 @@ library WeightsCodec {
     /// @dev Per word `w`: `u` = uids and `v` = values in the low half of each lane; `p` = each entry's predecessor
     /// uid plus one, aligned on its lane (entry 0 of a word takes the previous word's last uid plus one; the
     /// vector's first entry has no predecessor, so 0). In each lane `(u | 2^16) - p` is in [0, 2^17): no borrow
-    /// crosses lanes, and bit 16 is set iff `u >= p`, i.e. `u > predecessor`. `v + 1` carries into bit 16 iff
+    /// crosses lanes, and bit 16 is set iff `u >= p`, i.e. `u > predecessor`; AND-ing those over words keeps every
+    /// guard bit set iff the whole vector ascends. `v + 1` carries into bit 16 iff
     /// `v == 65535`, and never past it, so OR-ing it over words and masking with GUARD at the end finds a 65535.
     /// Lane sums cannot overflow: at most 32 words of at most 65535 each stay below 2^21 per lane. A last, partial
     /// word has its bytes past the end masked to zero and only its real lanes checked.
     function scan(bytes calldata packed) internal pure returns (Summary memory s) {
-        uint256 bad;
+        uint256 ok = type(uint256).max; // AND of every lane's `(u | 2^16) - p`: bit 16 stays set iff ascending
         uint256 maxAcc;
         uint256 sumAcc;
         uint256 last;
@@ -60,7 +61,7 @@ library WeightsCodec {
                 let w := calldataload(ptr)
                 let u := and(shr(16, w), LO16)
                 let v := and(w, LO16)
-                bad := or(bad, xor(and(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), GUARD), GUARD))
+                ok := and(ok, sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)))
                 maxAcc := or(maxAcc, add(v, ONES))
                 sumAcc := add(sumAcc, v)
                 prev := shl(224, add(and(u, 0xffff), 1))
@@ -73,8 +74,8 @@ library WeightsCodec {
                 let w := and(calldataload(ptr), lanes)
                 let u := and(shr(16, w), LO16)
                 let v := and(w, LO16)
-                let g := and(GUARD, lanes)
-                bad := or(bad, xor(and(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), g), g))
+                // Lanes past the end count as ascending: all their bits are set before the AND.
+                ok := and(ok, or(sub(or(u, GUARD), add(add(shr(32, u), ONES_LOW7), prev)), not(lanes)))
                 maxAcc := or(maxAcc, add(v, ONES)) // masked lanes: v + 1 = 1, no carry
                 sumAcc := add(sumAcc, v)
                 prev := shl(224, add(and(shr(tail, u), 0xffff), 1))
@@ -87,7 +88,7 @@ library WeightsCodec {
         s.entries = packed.length / ENTRY_BYTES;
         s.firstUid = _firstUid(packed);
         s.lastUid = uint16(last);
-        s.ascending = bad == 0;
+        s.ascending = ok & GUARD == GUARD;
         s.hasU16Max = maxAcc & GUARD != 0;
         s.anyNonZero = sumAcc != 0;
         s.sum = sumAcc;

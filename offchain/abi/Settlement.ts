@@ -1171,6 +1171,25 @@ export const settlementAbi = [
         "type": "uint16"
       }
     ],
+    "name": "permitBitmap",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
     "name": "permits",
     "outputs": [
       {

@@ -1685,6 +1685,11 @@ export const subnetRegistryAbi = [
         "internalType": "uint64",
         "name": "slot",
         "type": "uint64"
+      },
+      {
+        "internalType": "bool",
+        "name": "withNeuronCount",
+        "type": "bool"
       }
     ],
     "name": "weightsContext",

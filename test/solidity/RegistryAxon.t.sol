@@ -148,7 +148,7 @@ contract RegistryAxonTest is RegistryFixture {
     }
 
     function test_weightsContext() public {
-        IWeightsContext.WeightsContext memory c = reg.weightsContext(NET, miner, _slot());
+        IWeightsContext.WeightsContext memory c = reg.weightsContext(NET, miner, _slot(), true);
         assertTrue(c.registered && c.uid == 1 && !c.ownerHotkey && c.neuronCount == 2, "miner: uid 1 of 2");
         assertTrue(c.commitRevealEnabled && c.revealPeriodEpochs == 1, "defaults: commit-reveal, period 1");
         assertTrue(c.weightsRateLimit == 100 && c.minAllowedWeights == 1 && c.maxWeightLimit == 65535, "defaults");
@@ -156,11 +156,13 @@ contract RegistryAxonTest is RegistryFixture {
         (uint64 epoch, uint64 start, ) = reg.epochAt(NET, _slot());
         assertEq(c.epoch, epoch, "epoch of the slot");
         _toSlot(start + 360 * 3 + 5);
-        assertEq(reg.weightsContext(NET, miner, _slot()).epoch, epoch + 3, "epoch follows the slot");
-        c = reg.weightsContext(NET, ownerHotkey1, _slot());
+        assertEq(reg.weightsContext(NET, miner, _slot(), true).epoch, epoch + 3, "epoch follows the slot");
+        c = reg.weightsContext(NET, miner, _slot(), false);
+        assertTrue(c.registered && c.uid == 1 && c.neuronCount == 0 && c.epoch == epoch + 3, "no count unless asked");
+        c = reg.weightsContext(NET, ownerHotkey1, _slot(), true);
         assertTrue(c.registered && c.uid == 0 && c.ownerHotkey, "owner hotkey at uid 0");
         address stranger = address(0x7777);
-        c = reg.weightsContext(NET, stranger, _slot());
+        c = reg.weightsContext(NET, stranger, _slot(), true);
         assertTrue(!c.registered && c.uid == 0 && !c.ownerHotkey && c.epoch == 0 && c.neuronCount == 2, "stranger");
 
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.MinAllowedWeights, 7);
@@ -169,7 +171,7 @@ contract RegistryAxonTest is RegistryFixture {
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.WeightsVersionKey, 99);
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.CommitRevealEnabled, 0);
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.RevealPeriodEpochs, 4);
-        c = reg.weightsContext(NET, miner, _slot());
+        c = reg.weightsContext(NET, miner, _slot(), true);
         ISubnetRegistryView.Hyperparams memory hp = reg.hyperparams(NET);
         assertTrue(
             c.minAllowedWeights == hp.minAllowedWeights &&
@@ -182,17 +184,18 @@ contract RegistryAxonTest is RegistryFixture {
         );
         assertTrue(c.minAllowedWeights == 7 && c.maxWeightLimit == 30_000 && c.weightsVersionKey == 99, "changed");
         assertTrue(!c.commitRevealEnabled && c.revealPeriodEpochs == 4 && c.weightsRateLimit == 12, "changed");
+        assertTrue(c.registered && c.neuronCount == 2 && c.epoch == 0, "commit-reveal off: no epoch read");
 
-        c = reg.weightsContext(0, miner, _slot());
+        c = reg.weightsContext(0, miner, _slot(), true);
         assertTrue(!c.registered && c.neuronCount == 0 && c.commitRevealEnabled, "root: defaults, no neurons");
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SubnetNotFound.selector, uint16(9)));
-        reg.weightsContext(9, miner, _slot());
+        reg.weightsContext(9, miner, _slot(), true);
         _warpSlots(28_800); // the network rate limit on subnet creation
         address owner2 = _account(9);
         uint16 net2 = _create(owner2);
         uint64 created = reg.subnetRegisteredSlot(net2);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SlotBeforeSubnet.selector, created - 1, created));
-        reg.weightsContext(net2, owner2, created - 1);
+        reg.weightsContext(net2, owner2, created - 1, false);
     }
 
     function test_metagraphPage() public {

@@ -77,6 +77,21 @@ contract SettlementTest is SettlementFixture {
         assertTrue(any && epoch == 0 && closeSlot == _closeOf(0), "latest finalised = epoch 0");
     }
 
+    function test_permitBitmap_ownerUntilFinalisedThenTheResult() public {
+        assertEq(settlement.permitBitmap(NETUID), 1, "never opened: the owner's uid 0");
+        _warpSlot(_closeOf(0) + 1);
+        settlement.openEpoch(NETUID, 0);
+        assertEq(settlement.permitBitmap(NETUID), 1, "opened, not finalised: the owner's uid 0");
+        (uint256 bitmap, bool finalised) = settlement.permits(NETUID);
+        assertTrue(bitmap == 0 && !finalised, "permits(): still not finalised");
+        _submit(ownerHotkey, 0, _defaultResult(0), 0x6);
+        assertEq(settlement.permitBitmap(NETUID), 0x7, "finalised bitmap, plus the owner's uid 0");
+        (bitmap, finalised) = settlement.permits(NETUID);
+        assertTrue(bitmap == 0x6 && finalised, "permits(): the result's bitmap as submitted");
+        registry.dissolve(NETUID, settlement);
+        assertEq(settlement.permitBitmap(NETUID), 1, "dissolved: back to the owner's uid 0");
+    }
+
     function test_bootstrap_validatorCannotFinalise() public {
         _warpSlot(_closeOf(0) + 1);
         settlement.openEpoch(NETUID, 0);
