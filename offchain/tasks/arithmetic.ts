@@ -133,6 +133,9 @@ const EXPRESSION_RUN = /[\d(][\d\s+\-−×*()]*[\d)]/g;
 
 function solveExpression(prompt: string): string | undefined {
   const candidates = [...prompt.matchAll(EXPRESSION_RUN)]
+    // A run that starts or ends inside a decimal number ("0.1 + 0.2" holds the run "1 + 0") is not one of the
+    // generator's integer expressions: no answer rather than a wrong one.
+    .filter((m) => !/\d\.$/.test(prompt.slice(0, m.index)) && !/^\.\d/.test(prompt.slice(m.index + m[0].length)))
     .map((m) => m[0].trim())
     .filter((s) => /[+\-−×*]/.test(s) && (s.match(/\d+/g) ?? []).length >= 2)
     .sort((a, b) => b.length - a.length);

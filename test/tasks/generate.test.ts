@@ -124,5 +124,7 @@ describe("solve", () => {
     assert.equal(solve(""), undefined);
     assert.equal(solve("What is the remainder when 5 is divided by 0?"), undefined);
     assert.equal(solve("what day of the week is 2024-01-15"), undefined, "an ISO date is not a subtraction");
+    assert.equal(solve("What is 0.1 + 0.2?"), undefined, "decimals are not integer expressions");
+    assert.equal(solve("What is 3.5 - 1?"), undefined, "a run ending in a decimal point's fraction");
   });
 });
