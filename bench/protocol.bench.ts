@@ -2,6 +2,7 @@ import { keccak256, toHex, type Hex } from "viem";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../offchain/abi/index.js";
 import { ResultStore } from "../offchain/epoch/resultStore.js";
 import { assembleEpochInput } from "../offchain/epoch/inputs.js";
+import { EpochStatus } from "../offchain/epoch/worker.js";
 import { commitHash, packWeights } from "../offchain/weights/index.js";
 import { keys, localSubnet } from "../test/e2e/harness.js";
 import type { BenchResult } from "./types.js";
@@ -13,11 +14,13 @@ import type { BenchResult } from "./types.js";
  */
 export default async function bench(): Promise<BenchResult> {
   const owner = keys(0, 10);
+  const validator = keys(1, 11);
+  const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
   const { provider, publicClient, chain, deployment, netuid, c, genesis, slotNow, nextEpoch, worker } =
     await localSubnet({
       owner,
-      validators: [keys(1, 11)],
-      miners: [keys(2, 12), keys(3, 13), keys(4, 14)],
+      validators: [validator],
+      miners,
       validatorStakeTao: [70n, 30n],
       minLockTao: 1_000n,
       tempo: 20,
@@ -134,6 +137,9 @@ export default async function bench(): Promise<BenchResult> {
   // checkpoint, shares and coldkey cache), then for E+2 (the same weights, a subnet in its steady state). The
   // claimBatch rows are in the settlement bench.
   const claimEpoch = async (e: bigint, result: typeof stored, label: string) => {
+    // Claims land in a later slot than the epoch's open (which credits the owner cut to the owner hotkey): in
+    // the same slot a credit would rewrite that slot's stake checkpoint instead of writing a new one.
+    await chain.increaseTime(12);
     const tree = new ResultStore("").tree(result);
     const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
     const claimOne = async (name: string, i: number) => {
@@ -167,6 +173,52 @@ export default async function bench(): Promise<BenchResult> {
   const second = await settler.settle(netuid, epoch + 2n, close2);
   if (second.kind !== "submitted" && second.kind !== "finalised") throw new Error(`bench: epoch E+2 ${second.kind}`);
   await claimEpoch(epoch + 2n, await settler.compute(netuid, epoch + 2n), "steady state");
+  // E+3 through claimBatch: one leaf alone, then the others in one batch; the difference per extra leaf is what
+  // a further leaf of a batch costs with the real Staking credit (the settlement bench's row mocks Staking).
+  const [, close3] = await publicClient.readContract({
+    address: c.SubnetRegistry!,
+    abi: subnetRegistryAbi,
+    functionName: "epochBounds",
+    args: [netuid, epoch + 3n],
+  });
+  await chain.increaseTime(Number(close3 - (await slotNow()) + 2n) * 12);
+  // By now every uid holds a permit (the miners' incentive is stake too): vote until the quorum is reached.
+  for (const k of [owner, validator, ...miners]) {
+    if ((await settler.info(netuid, epoch + 3n)).status === EpochStatus.Finalised) break;
+    await worker(k.hotkey).settle(netuid, epoch + 3n, close3);
+  }
+  const status3 = (await settler.info(netuid, epoch + 3n)).status;
+  if (status3 !== EpochStatus.Finalised) throw new Error(`bench: epoch E+3 not finalised (status ${status3})`);
+  const tree3 = new ResultStore("").tree(await settler.compute(netuid, epoch + 3n));
+  const leaves3 = [...tree3.entries()]
+    .filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n)
+    .map(([i, [, , uid, hotkey, incentive, dividend]]) => ({
+      uid: Number(uid),
+      hotkey: hotkey as Hex,
+      incentive: BigInt(incentive),
+      dividend: BigInt(dividend),
+      proof: tree3.getProof(i) as Hex[],
+    }));
+  if (leaves3.length < 3) throw new Error(`bench: only ${leaves3.length} payable leaves in E+3`);
+  const batch = async (name: string, leaves: typeof leaves3) =>
+    measure(
+      name,
+      await w.writeContract({
+        address: c.Settlement!,
+        abi: settlementAbi,
+        functionName: "claimBatch",
+        args: [netuid, epoch + 3n, leaves],
+        ...tx,
+      }),
+    );
+  await chain.increaseTime(12); // a later slot than the open, as above
+  const single = "protocol: claimBatch, 1 leaf (steady state)";
+  const rest = `protocol: claimBatch, the other ${leaves3.length - 1} leaves (steady state)`;
+  await batch(single, leaves3.slice(0, 1));
+  await batch(rest, leaves3.slice(1));
+  gas["protocol: claimBatch, each further leaf (steady state)"] = Math.round(
+    (gas[rest]! - gas[single]!) / (leaves3.length - 2),
+  );
   // Steady-state coinbase with every contract real: a slot inside the current epoch, then the first slot of
   // the next one (the epoch before the current was opened above, so its record slot is reused as is).
   const coinbase = () => w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx });
