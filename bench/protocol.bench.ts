@@ -101,12 +101,16 @@ export default async function bench(): Promise<BenchResult> {
     }),
   );
   const settler = worker(owner.hotkey);
-  const [, close] = await publicClient.readContract({
-    address: c.SubnetRegistry!,
-    abi: subnetRegistryAbi,
-    functionName: "epochBounds",
-    args: [netuid, epoch + 1n],
-  });
+  const closeOf = async (e: bigint) =>
+    (
+      await publicClient.readContract({
+        address: c.SubnetRegistry!,
+        abi: subnetRegistryAbi,
+        functionName: "epochBounds",
+        args: [netuid, e],
+      })
+    )[1];
+  const close = await closeOf(epoch + 1n);
   const outcome = await settler.settle(netuid, epoch + 1n, close);
   if (outcome.kind === "submitted") await measure("protocol: submitEpochResult (bootstrap, finalises)", outcome.tx);
   // Off-chain costs of one epoch on this 5-uid subnet: reading its inputs from chain, then Yuma + the tree.
@@ -163,24 +167,14 @@ export default async function bench(): Promise<BenchResult> {
     }
   };
   await claimEpoch(epoch + 1n, stored, "first credit of each hotkey");
-  const [, close2] = await publicClient.readContract({
-    address: c.SubnetRegistry!,
-    abi: subnetRegistryAbi,
-    functionName: "epochBounds",
-    args: [netuid, epoch + 2n],
-  });
+  const close2 = await closeOf(epoch + 2n);
   await chain.increaseTime(Number(close2 - (await slotNow()) + 2n) * 12);
   const second = await settler.settle(netuid, epoch + 2n, close2);
   if (second.kind !== "submitted" && second.kind !== "finalised") throw new Error(`bench: epoch E+2 ${second.kind}`);
   await claimEpoch(epoch + 2n, await settler.compute(netuid, epoch + 2n), "steady state");
   // E+3 through claimBatch: one leaf alone, then the others in one batch; the difference per extra leaf is what
   // a further leaf of a batch costs with the real Staking credit (the settlement bench's row mocks Staking).
-  const [, close3] = await publicClient.readContract({
-    address: c.SubnetRegistry!,
-    abi: subnetRegistryAbi,
-    functionName: "epochBounds",
-    args: [netuid, epoch + 3n],
-  });
+  const close3 = await closeOf(epoch + 3n);
   await chain.increaseTime(Number(close3 - (await slotNow()) + 2n) * 12);
   // By now every uid holds a permit (the miners' incentive is stake too): vote until the quorum is reached.
   for (const k of [owner, validator, ...miners]) {

@@ -1,7 +1,9 @@
 import { network } from "hardhat";
-import { concat, type Hex, keccak256, maxUint256, toHex } from "viem";
+import { type Hex, keccak256, maxUint256, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hotkeyConsent } from "../offchain/localnet/bootstrap.js";
 import { commitHash, packWeights } from "../offchain/weights/index.js";
+import { deployRegistryOn, Param, TAO } from "../test/registry/fixture.js";
 import type { WeightEntry } from "../offchain/weights/index.js";
 import type { BenchResult } from "./types.js";
 
@@ -11,15 +13,6 @@ const RATE_LIMIT = 100;
 const NETUID_CR = 1;
 const NETUID_DIRECT = 2;
 const SSTORE_FRESH = 22_100; // cold SSTORE of a zero slot (EIP-2929 + EIP-2200)
-const PARAM_COMMIT_REVEAL = 12; // ISubnetRegistry.Param.CommitRevealEnabled
-const REGISTER_TYPES = {
-  Register: [
-    { name: "coldkey", type: "address" },
-    { name: "netuid", type: "uint16" },
-    { name: "nonce", type: "uint64" },
-    { name: "deadline", type: "uint64" },
-  ],
-} as const;
 
 /** A max-upscaled 256-entry vector with pseudo-random non-zero values (realistic calldata: few zero bytes). */
 function fullVector(seed: number): WeightEntry[] {
@@ -42,7 +35,8 @@ interface StructLog {
  * calldata) and minus the gas spent inside the registry and permits calls, taken from the call trace.
  */
 export default async function bench(): Promise<BenchResult> {
-  const { viem, networkHelpers, provider } = await network.create();
+  const connection = await network.create();
+  const { viem, networkHelpers, provider } = connection;
   const publicClient = await viem.getPublicClient();
   const [owner, ownerHotkey, v1, v2] = await viem.getWalletClients();
 
@@ -89,38 +83,20 @@ export default async function bench(): Promise<BenchResult> {
    * subnet's words, the weights hyperparameter word, the hotkey's uid and the epoch schedule, all cold.
    */
   async function realRegistryRows(): Promise<void> {
-    const TAO = 1_000_000_000n;
-    const hp = await viem.deployContract("EmissionHarness", [owner.account.address, 0n]);
-    await hp.write.seedIssuance([owner.account.address, 5_000_000n * TAO]);
-    const tao = await viem.getContractAt("TAO", await hp.read.tao());
-    const deployed = await viem.deployContract("SubnetRegistry", [owner.account.address, hp.address]);
-    const reg = await viem.getContractAt("ISubnetRegistry", deployed.address);
-    const staking = await viem.deployContract("MockStakingForRegistry", [tao.address]);
-    await staking.write.setRegistry([reg.address]);
-    const realPermits = await viem.deployContract("MockPermitsForWeights");
-    await reg.write.setStaking([staking.address]);
-    await reg.write.setPermits([realPermits.address]);
-    await tao.write.approve([reg.address, maxUint256]);
-    const w = await viem.deployContract("Weights", [reg.address, realPermits.address, hp.address]);
+    const f = await deployRegistryOn(connection);
+    const reg = f.registry;
+    const w = await viem.deployContract("Weights", [reg.address, f.permits.address, f.emission.address]);
     await reg.write.createSubnet([owner.account.address, maxUint256, "0x"]); // netuid 1, owner hotkey at uid 0
     const netuid = 1;
-    await tao.write.transfer([v1.account.address, 1000n * TAO]);
-    await tao.write.approve([reg.address, maxUint256], { account: v1.account });
+    await f.fund(v1.account.address, 1000n * TAO);
     await reg.write.register([netuid, v1.account.address, maxUint256, "0x"], { account: v1.account }); // uid 1
-    const chainId = await publicClient.getChainId();
     for (let n = Number(await reg.read.neuronCount([netuid])); n < 256; n++) {
       const hot = privateKeyToAccount(generatePrivateKey());
-      const deadline = 10n ** 9n;
-      const signature = await hot.signTypedData({
-        domain: { name: "SubnetRegistry", version: "1", chainId, verifyingContract: reg.address },
-        types: REGISTER_TYPES,
-        primaryType: "Register",
-        message: { coldkey: owner.account.address, netuid, nonce: 0n, deadline },
-      });
-      await reg.write.register([netuid, hot.address, maxUint256, concat([toHex(deadline, { size: 8 }), signature])]);
+      const consent = await hotkeyConsent(publicClient, reg.address, hot, owner.account.address, 10n ** 9n, netuid);
+      await reg.write.register([netuid, hot.address, maxUint256, consent]);
     }
-    await realPermits.write.setPermits([netuid, 2n, true]); // uid 1 (v1)
-    const genesis = await hp.read.genesisTime();
+    await f.permits.write.setPermits([netuid, 2n, true]); // uid 1 (v1)
+    const genesis = f.genesis;
     const toNextEpoch = async () => {
       const slot = (BigInt(await networkHelpers.time.latest()) - genesis) / BigInt(SLOT);
       const [, , close] = await reg.read.epochAt([netuid, slot + 1n]);
@@ -144,7 +120,7 @@ export default async function bench(): Promise<BenchResult> {
       label("revealWeights 256 entries, steady state"),
       await w.write.revealWeights([netuid, c, salt, 0n], asV1),
     );
-    await reg.write.setHyperparam([netuid, PARAM_COMMIT_REVEAL, 0n]);
+    await reg.write.setHyperparam([netuid, Param.CommitRevealEnabled, 0n]);
     await networkHelpers.time.increase(RATE_LIMIT * SLOT);
     await measure(label("setWeights 256 entries, later"), await w.write.setWeights([netuid, d, 0n], asV1));
   }

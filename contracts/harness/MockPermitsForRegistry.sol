@@ -9,9 +9,13 @@ contract MockPermitsForRegistry is IPermits {
     mapping(uint16 => bool) private _finalised;
     mapping(uint16 => mapping(uint16 => uint256)) public lastEmission;
 
+    /// @dev What {permitBitmap} returns, in one slot as in the settlement.
+    mapping(uint16 => uint256) private _permitted;
+
     function setPermits(uint16 netuid, uint256 bitmap, bool finalised) external {
         _bitmap[netuid] = bitmap;
         _finalised[netuid] = finalised;
+        _permitted[netuid] = (finalised ? bitmap : 0) | 1;
     }
 
     function setLastEmission(uint16 netuid, uint16 uid, uint256 amount) external {
@@ -23,6 +27,7 @@ contract MockPermitsForRegistry is IPermits {
     }
 
     function permitBitmap(uint16 netuid) external view returns (uint256) {
-        return (_finalised[netuid] ? _bitmap[netuid] : 0) | 1;
+        uint256 p = _permitted[netuid];
+        return p == 0 ? 1 : p; // never set: the bootstrap set, uid 0
     }
 }

@@ -17,14 +17,18 @@ export const NetParam = {
 } as const;
 
 /** ISubnetRegistryTypes.Param indices used by the TypeScript tests and the bench. */
-export const Param = { MaxUids: 0, ImmunityPeriod: 1, MaxValidators: 7 } as const;
+export const Param = { MaxUids: 0, ImmunityPeriod: 1, MaxValidators: 7, CommitRevealEnabled: 12 } as const;
 
 /**
  * A fresh in-process chain with Emission (5M TAO seeded to the first wallet, the governance), the registry at one
  * address (ISubnetRegistry ABI), and the Staking and Permits mocks wired in.
  */
 export async function deployRegistry() {
-  const connection = await network.create();
+  return deployRegistryOn(await network.create());
+}
+
+/** {@link deployRegistry} on an existing connection (a bench that deploys other contracts beside it). */
+export async function deployRegistryOn(connection: Awaited<ReturnType<typeof network.create>>) {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
