@@ -328,7 +328,7 @@ contract Settlement is ISettlement, Ownable2Step {
 
     // =================================================================== registry hook, governance
 
-    /// @inheritdoc ISettlement
+    /// @inheritdoc IPermits
     function onSubnetDissolved(uint16 netuid) external onlyRegistry {
         Subnet storage s = _subnets[netuid];
         uint64 next = s.generation + 1;

@@ -194,6 +194,14 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
         return _hashTypedDataV4(keccak256(abi.encode(CREATE_SUBNET_TYPEHASH, coldkey, nonce, deadline)));
     }
 
+    /// @dev Both keepers of per-subnet state outside the registry start the netuid afresh: Staking (pool payout)
+    /// and the permits source (the settlement: permits, epochs, claims, carry).
+    function _notifyDissolved(address staking_, uint16 netuid) internal {
+        IStakingHooks(staking_).onSubnetDissolved(netuid);
+        address permits_ = _permits;
+        if (permits_ != address(0)) IPermits(permits_).onSubnetDissolved(netuid);
+    }
+
     /// @dev The slot of the neuron's last weights update (the Weights contract's record for its hotkey), or its
     /// registration slot when later or never updated (a hotkey's record from before it took this uid is earlier
     /// than its registration, so it needs no clearing).
@@ -268,7 +276,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
         emit SubnetCreated(netuid, msg.sender, hotkey, cost);
         emit NeuronRegistered(netuid, 0, hotkey, msg.sender, 0, address(0));
 
-        if (pruned) IStakingHooks(staking_).onSubnetDissolved(netuid);
+        if (pruned) _notifyDissolved(staking_, netuid);
         // TAO reverts on failure and returns true otherwise.
         IERC20(address(tao)).transferFrom(msg.sender, staking_, cost);
         IStakingHooks(staking_).onSubnetCreated(netuid, cost);
@@ -531,6 +539,7 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
         // count) and the schedule only when asked for / needed.
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
         inst.hp.loadWeights(c);
+        c.generation = s.generation;
         if (withNeuronCount) c.neuronCount = s.neuronCount;
         uint256 u1 = inst.uidPlusOne[hotkey];
         if (u1 == 0) return c;
@@ -711,7 +720,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         _lockState = _packLock(lastLock_, lastSlot, count - 1); // count >= 1: netuid was live
         _netuidBitmap &= ~(uint256(1) << (netuid - 1));
         emit SubnetDissolved(netuid, gen, false);
-        IStakingHooks(staking_).onSubnetDissolved(netuid);
+        _notifyDissolved(staking_, netuid);
     }
 
     // ------------------------------------------------------------------------------------------------------------

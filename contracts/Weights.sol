@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IWeights} from "./interfaces/IWeights.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
+import {ISubnetRegistry} from "./interfaces/ISubnetRegistry.sol";
 import {IWeightsContext} from "./interfaces/IWeightsContext.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
 import {IEmission} from "./interfaces/IEmission.sol";
@@ -17,7 +18,7 @@ import {WeightsState} from "./libraries/WeightsState.sol";
 /// neuron count, epoch and the weights hyperparameters) and the permits at most once; the per-validator word is
 /// also the metagraph's last update, which the registry reads from here ({lastUpdateOf}).
 ///
-/// Storage: `_validators[netuid][hotkey]` is a {Validator}:
+/// Storage: `_validators[_liveKey(netuid)][hotkey]` is a {Validator}:
 ///   slot +0      `weightsHash`  keccak256 of the current packed weights (the vector itself is only in the event)
 ///   slot +1      `word`         packed state, layout in {WeightsState}
 ///   slot +2..+11 `ring[10]`     commit hashes; the word says which are pending and their epochs
@@ -40,7 +41,7 @@ contract Weights is IWeights {
     /// @inheritdoc IWeights
     uint256 public immutable genesisTime;
 
-    mapping(uint16 netuid => mapping(address hotkey => Validator)) private _validators;
+    mapping(uint256 subnetKey => mapping(address hotkey => Validator)) private _validators;
 
     /// @param registry_ The subnet registry (uids, hyperparameters, epochs); it must implement {IWeightsContext}.
     /// @param permits_ The settlement (validator permits).
@@ -65,7 +66,7 @@ contract Weights is IWeights {
         _requireRegistered(netuid, c);
         _requirePermit(netuid, c);
 
-        Validator storage v = _validators[netuid][msg.sender];
+        Validator storage v = _validators[_subnetKey(netuid, c.generation)][msg.sender];
         uint256 w = v.word;
         _requireRateLimit(w, slot, c.weightsRateLimit);
 
@@ -93,7 +94,7 @@ contract Weights is IWeights {
         IWeightsContext.WeightsContext memory c = _context(netuid, slot, true);
         if (!c.commitRevealEnabled) revert CommitRevealDisabled(netuid);
         _requireRegistered(netuid, c);
-        Validator storage v = _validators[netuid][msg.sender];
+        Validator storage v = _validators[_subnetKey(netuid, c.generation)][msg.sender];
         _consumeCommit(
             v,
             netuid,
@@ -112,7 +113,7 @@ contract Weights is IWeights {
         IWeightsContext.WeightsContext memory c = _context(netuid, slot, true);
         if (c.commitRevealEnabled) revert CommitRevealEnabled(netuid);
         _requireRegistered(netuid, c);
-        Validator storage v = _validators[netuid][msg.sender];
+        Validator storage v = _validators[_subnetKey(netuid, c.generation)][msg.sender];
         _requireRateLimit(v.word, slot, c.weightsRateLimit);
         _checkVector(netuid, packedWeights, versionKey, c);
         _storeWeights(v, netuid, c.uid, slot, packedWeights, true);
@@ -165,7 +166,7 @@ contract Weights is IWeights {
 
     /// @inheritdoc IWeights
     function weightsHashOf(uint16 netuid, address hotkey) external view returns (bytes32) {
-        return _validators[netuid][hotkey].weightsHash;
+        return _validators[_liveKey(netuid)][hotkey].weightsHash;
     }
 
     /// @inheritdoc IWeights
@@ -173,7 +174,7 @@ contract Weights is IWeights {
         uint16 netuid,
         address hotkey
     ) external view returns (bytes32 weightsHash, uint16 uid, uint64 slot) {
-        Validator storage v = _validators[netuid][hotkey];
+        Validator storage v = _validators[_liveKey(netuid)][hotkey];
         uint256 w = v.word;
         return (v.weightsHash, w.weightsUid(), w.weightsSlot());
     }
@@ -185,7 +186,7 @@ contract Weights is IWeights {
     ) external view returns (address hotkey, bytes32 weightsHash, uint64 slot, bool current) {
         hotkey = registry.hotkeyAt(netuid, uid);
         if (hotkey == address(0)) return (hotkey, bytes32(0), 0, false);
-        Validator storage v = _validators[netuid][hotkey];
+        Validator storage v = _validators[_liveKey(netuid)][hotkey];
         uint256 w = v.word;
         weightsHash = v.weightsHash;
         slot = w.weightsSlot();
@@ -194,12 +195,12 @@ contract Weights is IWeights {
 
     /// @inheritdoc IWeights
     function lastUpdateOf(uint16 netuid, address hotkey) external view returns (uint64 slot, bool updated) {
-        return _validators[netuid][hotkey].word.lastUpdate();
+        return _validators[_liveKey(netuid)][hotkey].word.lastUpdate();
     }
 
     /// @inheritdoc IWeights
     function nextAllowedSlot(uint16 netuid, address hotkey) external view returns (uint64) {
-        (uint64 last, bool updated) = _validators[netuid][hotkey].word.lastUpdate();
+        (uint64 last, bool updated) = _validators[_liveKey(netuid)][hotkey].word.lastUpdate();
         if (!updated) return 0;
         return last + registry.hyperparams(netuid).weightsRateLimit;
     }
@@ -209,7 +210,7 @@ contract Weights is IWeights {
         uint16 netuid,
         address hotkey
     ) external view returns (bytes32[] memory commitHashes, uint64[] memory commitEpochs) {
-        Validator storage v = _validators[netuid][hotkey];
+        Validator storage v = _validators[_liveKey(netuid)][hotkey];
         uint256 w = v.word;
         uint256 n = w.len();
         commitHashes = new bytes32[](n);
@@ -234,6 +235,16 @@ contract Weights is IWeights {
     // ---------------------------------------------------------------------------------------------------------
     // Checks
     // ---------------------------------------------------------------------------------------------------------
+
+    /// @dev Key of one life of `netuid` in `_validators`.
+    function _subnetKey(uint16 netuid, uint32 generation) private pure returns (uint256) {
+        return (uint256(generation) << 16) | netuid;
+    }
+
+    /// @dev Key of the current life of `netuid`, for views (the registry's generation; served by its extension).
+    function _liveKey(uint16 netuid) private view returns (uint256) {
+        return _subnetKey(netuid, ISubnetRegistry(address(registry)).generation(netuid));
+    }
 
     /// @dev The registry's weights context of the caller at `slot`; the neuron count only when a vector is checked.
     function _context(

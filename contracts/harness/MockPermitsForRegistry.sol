@@ -26,6 +26,16 @@ contract MockPermitsForRegistry is IPermits {
         return (_bitmap[netuid], _finalised[netuid]);
     }
 
+    /// @notice How many times the registry reported `netuid` dissolved.
+    mapping(uint16 => uint256) public dissolvedCount;
+
+    function onSubnetDissolved(uint16 netuid) external {
+        ++dissolvedCount[netuid];
+        delete _bitmap[netuid];
+        delete _finalised[netuid];
+        delete _permitted[netuid];
+    }
+
     function permitBitmap(uint16 netuid) external view returns (uint256) {
         uint256 p = _permitted[netuid];
         return p == 0 ? 1 : p; // never set: the bootstrap set, uid 0

@@ -21,6 +21,11 @@ contract MockPermitsForWeights is IPermits {
         _permitted[netuid] = finalised ? bitmap : 0;
     }
 
+    function onSubnetDissolved(uint16 netuid) external {
+        delete _permits[netuid];
+        delete _permitted[netuid];
+    }
+
     function permitBitmap(uint16 netuid) external view returns (uint256) {
         return _permitted[netuid];
     }

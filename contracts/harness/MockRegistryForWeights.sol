@@ -26,6 +26,8 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
     mapping(uint16 => Owner) private _owner;
     mapping(uint16 => uint16) private _count;
     mapping(uint16 => uint64) public epochOrigin;
+    /// @notice The registry's `generation(netuid)` (ISubnetRegistry), which Weights' views read.
+    mapping(uint16 => uint32) public generation;
     mapping(uint16 => mapping(address => Neuron)) private _neurons;
     mapping(uint16 => mapping(uint16 => address)) private _keys;
     mapping(uint16 => mapping(uint16 => uint64)) private _registered;
@@ -89,6 +91,11 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         p.weightsVersionKey = weightsVersionKey;
     }
 
+    /// @notice A new life of `netuid` (as the registry's dissolution and re-creation); neurons are kept.
+    function bumpGeneration(uint16 netuid) external {
+        ++generation[netuid];
+    }
+
     function setTempo(uint16 netuid, uint16 tempo) external {
         _hp[netuid].tempo = tempo;
     }
@@ -139,6 +146,7 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         c.minAllowedWeights = p.minAllowedWeights;
         c.maxWeightLimit = p.maxWeightLimit;
         c.weightsVersionKey = p.weightsVersionKey;
+        c.generation = generation[netuid];
         if (withNeuronCount) c.neuronCount = _count[netuid];
         Neuron storage n = _neurons[netuid][hotkey];
         if (!n.registered) return c;

@@ -13,6 +13,11 @@ interface IPermits {
     /// one: `1`).
     function permitBitmap(uint16 netuid) external view returns (uint256);
 
+    /// @notice Registry only: `netuid` was dissolved. Its permits, and everything else the permits source keeps of
+    /// that subnet's life (for the settlement: epochs, votes, claims, carry, pruning records), reset; a later
+    /// subnet under the same netuid starts afresh (bootstrap permits, epochs from 0).
+    function onSubnetDissolved(uint16 netuid) external;
+
     /// @notice Emission (alpha, rao) of `uid` in the latest finalised epoch of `netuid`: the pruning score.
     function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256);
 }

@@ -194,9 +194,6 @@ interface ISettlement is IPermits {
     /// @notice Claims several leaves of one epoch in one transaction (all or nothing).
     function claimBatch(uint16 netuid, uint64 epoch, ClaimLeaf[] calldata leaves) external;
 
-    /// @notice Registry: `netuid` was dissolved; a later subnet under the same netuid starts afresh.
-    function onSubnetDissolved(uint16 netuid) external;
-
     /// @notice Governance: quorum in basis points of the permitted stake, in (5000, 10000]. Applies to epochs
     /// opened afterwards.
     function setQuorumBps(uint16 bps) external;

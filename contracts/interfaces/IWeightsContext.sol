@@ -10,6 +10,7 @@ interface IWeightsContext {
     /// @notice What Weights needs of (netuid, hotkey) at a slot. The hyperparameter fields are those of
     /// {ISubnetRegistryView-Hyperparams}, with the same meaning.
     struct WeightsContext {
+        uint32 generation; // the subnet's life (bumped on dissolution): Weights keeps one state per life
         bool registered; // `hotkey` holds a uid on `netuid`
         uint16 uid; // its uid (0 when not registered)
         bool ownerHotkey; // `hotkey` is the subnet owner's hotkey (the bootstrap validator)

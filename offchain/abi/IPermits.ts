@@ -32,6 +32,19 @@ export const permitsAbi = [
         "type": "uint16"
       }
     ],
+    "name": "onSubnetDissolved",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
     "name": "permitBitmap",
     "outputs": [
       {

@@ -1697,6 +1697,11 @@ export const subnetRegistryAbi = [
       {
         "components": [
           {
+            "internalType": "uint32",
+            "name": "generation",
+            "type": "uint32"
+          },
+          {
             "internalType": "bool",
             "name": "registered",
             "type": "bool"

@@ -150,6 +150,7 @@ contract RegistryAxonTest is RegistryFixture {
     function test_weightsContext() public {
         IWeightsContext.WeightsContext memory c = reg.weightsContext(NET, miner, _slot(), true);
         assertTrue(c.registered && c.uid == 1 && !c.ownerHotkey && c.neuronCount == 2, "miner: uid 1 of 2");
+        assertEq(c.generation, reg.generation(NET), "the subnet's life");
         assertTrue(c.commitRevealEnabled && c.revealPeriodEpochs == 1, "defaults: commit-reveal, period 1");
         assertTrue(c.weightsRateLimit == 100 && c.minAllowedWeights == 1 && c.maxWeightLimit == 65535, "defaults");
         assertEq(c.weightsVersionKey, 0, "default version key");

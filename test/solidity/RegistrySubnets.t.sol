@@ -156,6 +156,8 @@ contract RegistrySubnetsTest is RegistryFixture {
         reg.dissolveSubnet(2);
         assertFalse(reg.subnetExists(2), "dissolved");
         assertEq(staking.dissolutions(2), 1, "onSubnetDissolved");
+        assertEq(permits.dissolvedCount(2), 1, "the permits source (settlement) reset too");
+        assertEq(permits.dissolvedCount(1) + permits.dissolvedCount(3), 0, "only subnet 2");
         assertEq(reg.subnetCount(), 2, "count");
         assertEq(reg.generation(2), 1, "generation bumped");
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.SubnetNotFound.selector, uint16(2)));
@@ -174,6 +176,7 @@ contract RegistrySubnetsTest is RegistryFixture {
         assertEqAddr(c, newOwner, "new owner");
         // The old hotkey can register again on the new subnet 2.
         assertEq(_registerSelf(2, n1), 1, "fresh uid 1");
+        assertEq(reg.weightsContext(2, n1, _slot(), false).generation, 1, "Weights sees the new life");
         uint16[] memory ids = reg.netuids();
         assertTrue(ids.length == 4 && ids[0] == 0 && ids[1] == 1 && ids[2] == 2 && ids[3] == 3, "netuids");
     }
@@ -216,6 +219,7 @@ contract RegistrySubnetsTest is RegistryFixture {
         uint16 netuid = reg.createSubnet(late, type(uint256).max, "");
         assertEq(netuid, 2, "lowest EMA price dissolved and its netuid reused");
         assertEq(staking.dissolutions(2), 1, "onSubnetDissolved");
+        assertEq(permits.dissolvedCount(2), 1, "the permits source (settlement) reset too");
         assertEq(reg.subnetCount(), 3, "still at the limit");
         (address c, ) = reg.subnetOwner(2);
         assertEqAddr(c, late, "new owner");

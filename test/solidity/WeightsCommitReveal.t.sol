@@ -336,6 +336,24 @@ contract WeightsCommitRevealTest is WeightsFixture {
         weights.commitWeights(CR, h);
     }
 
+    function test_aNewLifeOfTheNetuidStartsEmpty() public {
+        registry.setWeightRules(CR, 1, type(uint16).max, 0, 0);
+        for (uint256 i; i < 10; ++i) _commit(A, _vector(), bytes32(i), 0);
+        bytes32 old = _hash(A, CR, _vector(), bytes32(0), 0);
+        registry.bumpGeneration(CR); // dissolved and created again (its epochs would restart from 0)
+        assertEq(_pendingCount(A), 0, "no pending commits in the new life");
+        (uint64 last, bool updated) = weights.lastUpdateOf(CR, A);
+        assertTrue(!updated && last == 0, "no last update in the new life");
+        // A full queue of the old life neither blocks a commit nor can be revealed in the new one.
+        bytes32 h = _commit(A, _vector(), keccak256("new life"), 0);
+        (bytes32[] memory hashes, ) = weights.pendingCommits(CR, A);
+        assertTrue(hashes.length == 1 && hashes[0] == h, "one fresh commit");
+        _nextEpoch(CR);
+        vm.prank(A);
+        vm.expectRevert(abi.encodeWithSelector(IWeights.CommitNotFound.selector, old));
+        weights.revealWeights(CR, _vector(), bytes32(0), 0);
+    }
+
     // ----- commit checks -------------------------------------------------------------------------------------
 
     function test_commitRateLimited() public {
