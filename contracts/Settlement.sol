@@ -75,10 +75,11 @@ contract Settlement is ISettlement, Ownable2Step {
     /// reads and writes; words 5-6 are for views and error paths.
     struct Epoch {
         // word 0
-        uint120 budget; // 1.3e36 rao: far above the 2.1e16 rao alpha cap
-        uint120 claimed; // <= budget, always
+        uint96 budget; // one epoch's alpha + carry <= a subnet's alpha issuance < 2^86 (see the stake bound below)
+        uint96 claimed; // <= budget, always
         EpochStatus status;
         bool bootstrap;
+        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot (read with status)
         // word 1: while Open, the hash of the first tuple voted for (NO_TUPLE_YET before any vote), whose stake
         // is `firstTupleStake` (other tuples' stake: `_tupleStake`); once Finalised, the merkle root.
         bytes32 rootOrFirstTuple;
@@ -87,15 +88,17 @@ contract Settlement is ISettlement, Ownable2Step {
         // word 3
         uint40 close; // 2^40 slots of 12 s: 418,000 years
         uint40 deadline;
-        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot
-        uint64 quorumStake; // stake weights are rao of a 21M-capped supply: 2^64 rao is 870x the cap
-        uint64 firstTupleStake; // <= permittedStake < 2^64
+        // Stake weights (rao): a hotkey's alpha stake <= its subnet's alpha issuance, whose seed reserve is at most
+        // 2.1e16 TAO-rao at the 1e-9 minimum seed price (< 2^85, StakingEmissionModule) plus a 21M-capped emission,
+        // and tao_weight x root stake < 2^55; summed over the permitted uids < 2^86, so 88 bits hold them.
+        uint88 quorumStake; // <= permittedStake
+        uint88 firstTupleStake; // <= permittedStake
         // word 4
         uint256 pendingVoters; // eligible uids that have not voted
         // word 5
         uint256 eligible;
         // word 6
-        uint256 permittedStake; // < 2^64 (checked at open)
+        uint256 permittedStake; // < 2^88 (checked at open)
     }
 
     mapping(uint16 netuid => Subnet) internal _subnets;
@@ -154,7 +157,7 @@ contract Settlement is ISettlement, Ownable2Step {
             if (!s.finalised) s.permitsBitmap = PERMITS_NOT_YET;
         }
         if (s.carry != 0) s.carry = 0;
-        e.budget = budget.toUint120();
+        e.budget = budget.toUint96();
         e.status = EpochStatus.Open;
         e.rootOrFirstTuple = NO_TUPLE_YET;
         e.unclaimed = ClaimBitmap.ALL_UNCLAIMED;
@@ -266,8 +269,8 @@ contract Settlement is ISettlement, Ownable2Step {
         if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
 
         unchecked {
-            // claimed + amount <= budget < 2^120, checked just above.
-            e.claimed = uint120(claimed + amount);
+            // claimed + amount <= budget < 2^96, checked just above.
+            e.claimed = uint96(claimed + amount);
         }
         e.unclaimed = unclaimed;
         _recordEmission(sub, uid, epoch, amount);
@@ -313,8 +316,8 @@ contract Settlement is ISettlement, Ownable2Step {
             _recordEmission(sub, leaf.uid, epoch, amount);
             emit Claimed(netuid, epoch, leaf.hotkey, leaf.uid, amount);
         }
-        // claimed <= budget < 2^120 (checked in the loop).
-        e.claimed = uint120(claimed);
+        // claimed <= budget < 2^96 (checked in the loop).
+        e.claimed = uint96(claimed);
         e.unclaimed = unclaimed;
 
         // ... then the interactions, once the epoch's state is final.
@@ -480,7 +483,7 @@ contract Settlement is ISettlement, Ownable2Step {
             // The first tuple voted for (usually the only one) keeps its stake in the epoch's own words.
             if (first == NO_TUPLE_YET) e.rootOrFirstTuple = th;
             stake = e.firstTupleStake + weight;
-            e.firstTupleStake = stake.toUint64();
+            e.firstTupleStake = stake.toUint88(); // <= permittedStake < 2^88: never reverts
         } else {
             stake = _tupleStake[key][th] + weight;
             _tupleStake[key][th] = stake;
@@ -557,8 +560,8 @@ contract Settlement is ISettlement, Ownable2Step {
             return;
         }
         e.permitsClose = uint40(permitsClose); // a stored `Epoch.close`: fits 40 bits
-        // quorumStake <= permittedStake (quorumBps <= BPS), so both fit 64 bits once permittedStake does.
-        e.quorumStake = uint64(Math.mulDiv(permittedStake.toUint64(), quorumBps, BPS, Math.Rounding.Ceil));
+        // quorumStake <= permittedStake (quorumBps <= BPS), so both fit 88 bits once permittedStake does.
+        e.quorumStake = uint88(Math.mulDiv(permittedStake.toUint88(), quorumBps, BPS, Math.Rounding.Ceil));
         e.pendingVoters = eligible;
         e.eligible = eligible;
         e.permittedStake = permittedStake;

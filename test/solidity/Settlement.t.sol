@@ -77,6 +77,22 @@ contract SettlementTest is SettlementFixture {
         assertTrue(any && epoch == 0 && closeSlot == _closeOf(0), "latest finalised = epoch 0");
     }
 
+    function test_stakeWeightsAbove2To64Finalise() public {
+        uint256 big = (1 << 84) + 12_345;
+        staking.setStakeWeight(NETUID, v1, 1, uint208(big));
+        staking.setStakeWeight(NETUID, v2, 1, uint208(big));
+        staking.setStakeWeight(NETUID, v3, 1, 1);
+        Result memory r = _openEpoch1();
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
+        assertEq(info.permittedStake, 2 * big + 1, "permitted stake beyond 64 bits");
+        assertEq(info.quorumStake, ((2 * big + 1) * 6667 + 9999) / 10_000, "quorum beyond 64 bits");
+        _submit(v1, 1, r, _permits());
+        bytes32 th = settlement.tupleHashOf(r.root, _permits(), BONDS, r.totals);
+        assertEq(settlement.tupleStake(NETUID, 1, th), big, "first tuple's stake");
+        _submit(v2, 1, r, _permits());
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "two thirds of 2^85 finalise");
+    }
+
     function test_permitBitmap_ownerUntilFinalisedThenTheResult() public {
         assertEq(settlement.permitBitmap(NETUID), 1, "never opened: the owner's uid 0");
         _warpSlot(_closeOf(0) + 1);
@@ -663,10 +679,12 @@ contract SettlementTest is SettlementFixture {
         assertTrue(settlement.leafHash(netuid, epoch, uid, hotkey, incentive, dividend) == expected, "view");
     }
 
-    function testFuzz_quorumFinalisesExactlyAtTheThreshold(uint64 w1, uint64 w2, uint64 w3, uint8 voters) public {
-        w1 = uint64(bound(w1, 1, 1e18));
-        w2 = uint64(bound(w2, 1, 1e18));
-        w3 = uint64(bound(w3, 1, 1e18));
+    /// @dev Stake weights up to 2^85 each: above 2^64 (a subnet seeded at a very low alpha price), within the bound
+    /// of a subnet's alpha issuance.
+    function testFuzz_quorumFinalisesExactlyAtTheThreshold(uint96 w1, uint96 w2, uint96 w3, uint8 voters) public {
+        w1 = uint96(bound(w1, 1, 1 << 85));
+        w2 = uint96(bound(w2, 1, 1 << 85));
+        w3 = uint96(bound(w3, 1, 1 << 85));
         staking.setStakeWeight(NETUID, v1, 1, w1);
         staking.setStakeWeight(NETUID, v2, 1, w2);
         staking.setStakeWeight(NETUID, v3, 1, w3);
@@ -676,7 +694,7 @@ contract SettlementTest is SettlementFixture {
         assertEq(settlement.epochInfo(NETUID, 1).quorumStake, quorum, "quorum stake");
         uint256 voted;
         address[3] memory vs = [v1, v2, v3];
-        uint64[3] memory ws = [w1, w2, w3];
+        uint96[3] memory ws = [w1, w2, w3];
         for (uint256 i; i < 3; i++) {
             if ((voters >> i) & 1 == 0) continue;
             _submit(vs[i], 1, r, _permits());
