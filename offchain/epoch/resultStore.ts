@@ -16,27 +16,33 @@ export interface StoredEpoch {
   totals: { incentive: string; dividend: string };
   bonds: U16Pairs[];
   tree: ReturnType<StandardMerkleTree<EpochLeaf>["dump"]>;
+  /** The settlement's generation of the netuid (its life; bumped when the subnet is dissolved); absent = 0. */
+  generation?: number;
   /** Yuma's per-uid scores, u16 (value / 65535), for display (`tao metagraph`); absent in older results. */
   scores?: { consensus: number[]; validatorTrust: number[]; incentive: number[]; dividends: number[] };
 }
 
 /**
- * Epoch results on disk, one JSON file per (netuid, epoch): `<dir>/<netuid>/<epoch>.json`. The tree dump lets
- * anyone produce claim proofs; the bonds seed the next epoch's Yuma input.
+ * Epoch results on disk, one JSON file per (netuid, life, epoch): `<dir>/<netuid>/<epoch>.json` for a netuid's
+ * first life (generation 0), `<dir>/<netuid>/life-<generation>/<epoch>.json` after it was dissolved and created
+ * again (its epochs restart from 0). The tree dump lets anyone produce claim proofs; the bonds seed the next
+ * epoch's Yuma input.
  */
 export class ResultStore {
   constructor(readonly dir: string) {}
 
-  private file(netuid: number, epoch: bigint): string {
-    return path.join(this.dir, String(netuid), `${epoch}.json`);
+  private file(netuid: number, epoch: bigint, generation: number): string {
+    const life = generation === 0 ? [] : [`life-${generation}`];
+    return path.join(this.dir, String(netuid), ...life, `${epoch}.json`);
   }
 
   save(result: StoredEpoch): void {
-    writeFileAtomic(this.file(result.netuid, BigInt(result.epoch)), JSON.stringify(result)); // never half a file
+    const file = this.file(result.netuid, BigInt(result.epoch), result.generation ?? 0);
+    writeFileAtomic(file, JSON.stringify(result)); // never half a file
   }
 
-  load(netuid: number, epoch: bigint): StoredEpoch | undefined {
-    const file = this.file(netuid, epoch);
+  load(netuid: number, epoch: bigint, generation = 0): StoredEpoch | undefined {
+    const file = this.file(netuid, epoch, generation);
     if (!existsSync(file)) return undefined;
     try {
       return JSON.parse(readFileSync(file, "utf8")) as StoredEpoch;

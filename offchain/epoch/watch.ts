@@ -42,10 +42,21 @@ export interface EpochReport {
   vote?: SettleOutcome["kind"];
 }
 
-const cursorSchema = z.object({ netuid: z.number().int(), next: z.string().regex(/^\d+$/) });
+const cursorSchema = z.object({
+  netuid: z.number().int(),
+  next: z.string().regex(/^\d+$/),
+  /** The netuid's life the cursor counts epochs in (absent in cursors written before: 0). */
+  generation: z.number().int().nonnegative().optional(),
+});
+
+/** A cursor: the first epoch not yet resolved, in the netuid's life `generation`. */
+export interface WatchCursor {
+  next: bigint;
+  generation: number;
+}
 
 /** Reads the cursor file: undefined when absent; a clear error when it is not ours or damaged. */
-export function readCursor(file: string, netuid: number): bigint | undefined {
+export function readCursor(file: string, netuid: number): WatchCursor | undefined {
   let raw: string;
   try {
     raw = readFileSync(file, "utf8");
@@ -66,14 +77,17 @@ export function readCursor(file: string, netuid: number): bigint | undefined {
       `epoch watch cursor ${file} belongs to subnet ${parsed.netuid}, not ${netuid}: use another --results-dir`,
     );
   }
-  return BigInt(parsed.next);
+  return { next: BigInt(parsed.next), generation: parsed.generation ?? 0 };
 }
 
 export class EpochWatcher {
   #next: bigint | undefined;
+  #generation: number | undefined;
 
   constructor(private readonly opts: EpochWatchOptions) {
-    if (opts.cursorFile) this.#next = readCursor(opts.cursorFile, opts.netuid);
+    const cursor = opts.cursorFile ? readCursor(opts.cursorFile, opts.netuid) : undefined;
+    this.#next = cursor?.next;
+    this.#generation = cursor?.generation;
   }
 
   /** The first epoch not yet resolved (undefined before the first pass without a cursor). */
@@ -81,10 +95,12 @@ export class EpochWatcher {
     return this.#next;
   }
 
-  #advance(to: bigint): void {
+  #advance(to: bigint, generation: number): void {
     this.#next = to;
+    this.#generation = generation;
     if (this.opts.cursorFile) {
-      writeFileAtomic(this.opts.cursorFile, `${JSON.stringify({ netuid: this.opts.netuid, next: to.toString() })}\n`);
+      const cursor = { netuid: this.opts.netuid, next: to.toString(), generation };
+      writeFileAtomic(this.opts.cursorFile, `${JSON.stringify(cursor)}\n`);
     }
   }
 
@@ -101,7 +117,16 @@ export class EpochWatcher {
       functionName: "epochAt",
       args: [netuid, slot],
     });
-    if (this.#next === undefined) this.#advance(this.opts.fromEpoch ?? (current > 0n ? current - 1n : 0n));
+    const generation = await worker.generation(netuid);
+    if (this.#next !== undefined && this.#generation !== generation) {
+      // The subnet was dissolved and created again under this netuid: its epochs restart, so does the cursor.
+      log?.warn({ netuid, generation, was: this.#generation }, "subnet re-created: epoch cursor restarts");
+      this.#next = undefined;
+    }
+    if (this.#next === undefined) {
+      const first = this.#generation === undefined ? this.opts.fromEpoch : undefined;
+      this.#advance(first ?? (current > 0n ? current - 1n : 0n), generation);
+    }
     const deadlineSlots = await worker.deadlineSlots();
     const reports: EpochReport[] = [];
     for (let epoch = this.#next!; epoch < current; epoch++) {
@@ -137,7 +162,7 @@ export class EpochWatcher {
         log?.debug({ netuid, epoch: epoch.toString(), vote }, "waiting for the epoch's quorum");
         break; // later epochs start from this one's bonds: keep the order
       }
-      this.#advance(epoch + 1n);
+      this.#advance(epoch + 1n, generation);
     }
     return reports;
   }

@@ -67,6 +67,13 @@ export class EpochWorker {
     return this.deps.client.readContract({ ...this.settlement, functionName: "epochInfo", args: [netuid, epoch] });
   }
 
+  /** The netuid's current life in the settlement (bumped when the subnet is dissolved; its epochs restart). */
+  async generation(netuid: number): Promise<number> {
+    return Number(
+      await this.deps.client.readContract({ ...this.settlement, functionName: "generation", args: [netuid] }),
+    );
+  }
+
   private async send(
     description: string,
     request: Parameters<WalletClient<Transport, Chain | undefined, Account>["writeContract"]>[0],
@@ -113,10 +120,11 @@ export class EpochWorker {
 
   /** The bonds Yuma starts epoch `epoch` from: those of the latest finalised epoch before it (replayed if needed). */
   async previousBonds(netuid: number, epoch: bigint, firstEpoch: bigint): Promise<U16Pairs[]> {
+    const generation = await this.generation(netuid);
     for (let e = epoch - 1n; e >= firstEpoch && e >= 0n; e--) {
       const info = await this.info(netuid, e);
       if (info.status !== EpochStatus.Finalised) continue;
-      const stored = this.deps.store.load(netuid, e) ?? (await this.compute(netuid, e, firstEpoch));
+      const stored = this.deps.store.load(netuid, e, generation) ?? (await this.compute(netuid, e, firstEpoch));
       if (stored.root !== info.root) {
         throw new Error(
           `replayed epoch ${netuid}/${e} gives root ${stored.root} but ${info.root} was finalised: ` +
@@ -130,7 +138,8 @@ export class EpochWorker {
 
   /** Computes (or loads) the result of an opened epoch. */
   async compute(netuid: number, epoch: bigint, firstEpoch = 0n): Promise<StoredEpoch> {
-    const cached = this.deps.store.load(netuid, epoch);
+    const generation = await this.generation(netuid);
+    const cached = this.deps.store.load(netuid, epoch, generation);
     if (cached) return cached;
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
@@ -150,6 +159,7 @@ export class EpochWorker {
     const result = buildEpochResult({ netuid, epoch, hotkeys, output });
     const stored: StoredEpoch = {
       netuid,
+      generation,
       epoch: epoch.toString(),
       root: result.root,
       bondsHash: result.bondsHash,
@@ -250,7 +260,8 @@ export class EpochWorker {
   async claimAll(netuid: number, epoch: bigint): Promise<number> {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.Finalised) return 0;
-    const stored = this.deps.store.load(netuid, epoch) ?? (await this.compute(netuid, epoch));
+    const generation = await this.generation(netuid);
+    const stored = this.deps.store.load(netuid, epoch, generation) ?? (await this.compute(netuid, epoch));
     if (stored.root !== info.root) {
       throw new Error(`our tree for ${netuid}/${epoch} has root ${stored.root}, the finalised root is ${info.root}`);
     }

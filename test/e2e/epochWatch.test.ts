@@ -89,7 +89,7 @@ describe("epoch watch: settle, claim and roll over every closed epoch, restartab
       assert.ok(e.claimed > 0n && e.claimed <= e.budget, "claims recorded, within the budget");
     }
     assert.equal(w.next, first + 2n);
-    assert.equal(readCursor(cursorFile, netuid), first + 2n, "the cursor is on disk");
+    assert.deepEqual(readCursor(cursorFile, netuid), { next: first + 2n, generation: 0 }, "the cursor is on disk");
     // A second pass with nothing new closed does nothing.
     assert.deepEqual(await w.pass(), []);
   });
@@ -140,6 +140,17 @@ describe("epoch watch: settle, claim and roll over every closed epoch, restartab
     assert.ok(rolled && rolled.args.amount! > 0n, "the epoch's emission was carried");
     const later = resolved.find((r) => r.status === "finalised");
     if (later) assert.ok((await info(later.epoch)).budget >= rolled.args.amount!, "and paid in a later epoch");
+  });
+
+  it("a cursor of another life of the netuid (dissolved and created again) restarts at the latest closed epoch", async () => {
+    await toNextEpoch(1);
+    const current = await epochNow();
+    // Written in generation 3, far ahead of this life's epochs: followed, it would wait for ever.
+    writeFileSync(cursorFile, JSON.stringify({ netuid, next: (current + 1000n).toString(), generation: 3 }));
+    const w = watcher([], 0n); // --from-epoch applies to a first start only
+    await w.pass();
+    assert.ok(w.next !== undefined && w.next >= current - 1n && w.next <= current, `restarted at ${w.next}`);
+    assert.equal(readCursor(cursorFile, netuid)?.generation, 0, "the cursor now counts in this life");
   });
 
   it("refuses a cursor file of another subnet or a damaged one, naming the file", () => {

@@ -70,7 +70,13 @@ function register(group: Command, app: CliApp): void {
           if (finalised) {
             epoch = latest;
             const store = new ResultStore(opts.resultsDir);
-            const stored = store.load(netuid, latest);
+            const generation = await p.client.readContract({
+              address: p.settlement,
+              abi: settlementAbi,
+              functionName: "generation",
+              args: [netuid],
+            });
+            const stored = store.load(netuid, latest, Number(generation));
             if (!stored) {
               ctx.out.warn(
                 `${opts.resultsDir} has no result for subnet ${netuid} epoch ${latest}: run \`tao epoch settle --netuid ${netuid}\` with this --results-dir`,

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { ResultStore, type StoredEpoch } from "../../offchain/epoch/resultStore.js";
+
+const result = (epoch: bigint, root: `0x${string}`, generation?: number): StoredEpoch => ({
+  netuid: 3,
+  epoch: epoch.toString(),
+  root,
+  bondsHash: `0x${"00".repeat(32)}`,
+  permitsBitmap: "1",
+  totals: { incentive: "0", dividend: "0" },
+  bonds: [],
+  tree: { format: "standard-v1", leafEncoding: [], tree: [], values: [] },
+  ...(generation === undefined ? {} : { generation }),
+});
+
+describe("ResultStore: one result per (netuid, life, epoch)", () => {
+  it("keeps a re-created subnet's epochs apart from the same epoch numbers of its earlier life", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "results-"));
+    const store = new ResultStore(dir);
+    const first = `0x${"11".repeat(32)}` as const;
+    const second = `0x${"22".repeat(32)}` as const;
+    store.save(result(0n, first)); // first life, written before results carried a generation
+    store.save(result(0n, second, 1));
+    assert.ok(existsSync(path.join(dir, "3", "0.json")), "first life: the original layout");
+    assert.ok(existsSync(path.join(dir, "3", "life-1", "0.json")), "later lives: a folder each");
+    assert.equal(store.load(3, 0n)?.root, first, "generation 0 by default");
+    assert.equal(store.load(3, 0n, 0)?.root, first);
+    assert.equal(store.load(3, 0n, 1)?.root, second, "the new life's epoch 0 is not the old one");
+    assert.equal(store.load(3, 0n, 2), undefined, "nothing for a life never computed");
+  });
+});
