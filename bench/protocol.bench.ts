@@ -128,9 +128,8 @@ export default async function bench(): Promise<BenchResult> {
     fromBlock: BigInt(deployment.deploymentBlock),
     netuid,
     epoch: epoch + 1n,
-    previousBonds: [],
+    previous: undefined,
     emission: info.budget,
-    permitsBitmap: info.eligible,
   });
   const assembleMs = performance.now() - t0;
   t0 = performance.now();

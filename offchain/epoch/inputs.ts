@@ -21,12 +21,20 @@ export interface EpochInputContext {
   fromBlock: bigint;
   netuid: number;
   epoch: bigint;
-  /** Bonds stored from the previous epoch's result (sparse rows by uid); empty before the first. */
-  previousBonds: readonly U16Pairs[];
+  /** The latest finalised result before this epoch (bonds and permits carry from it); undefined before the first. */
+  previous: PreviousResult | undefined;
   /** Alpha to distribute (the settlement budget of the epoch, read after `openEpoch`). */
   emission: bigint;
-  /** Permits held before this epoch: the uids the settlement lets vote on it (`epochInfo.eligible`). */
+}
+
+/** What an epoch carries over from the latest finalised epoch before it. */
+export interface PreviousResult {
+  /** Its bonds (sparse rows by uid). */
+  bonds: readonly U16Pairs[];
+  /** The permits it granted (its result's `permitsBitmap`): the permits held before this epoch. */
   permitsBitmap: bigint;
+  /** Its closing slot: a uid registered after it holds neither those bonds nor that permit. */
+  closeSlot: bigint;
 }
 
 export interface EpochInput {
@@ -92,15 +100,20 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
         }),
       ]);
       const row = rows.get(uid);
-      const permitted = ((ctx.permitsBitmap >> BigInt(uid)) & 1n) === 1n;
+      const prev = ctx.previous;
+      // The uid's occupant then is its occupant now: subtensor's replace_neuron clears a uid's bonds, and the
+      // permit belonged to the hotkey that held the uid when it was granted.
+      const sameOccupant = prev !== undefined && registeredAt <= prev.closeSlot;
+      const permitted = sameOccupant && ((prev.permitsBitmap >> BigInt(uid)) & 1n) === 1n;
       return {
         stake,
-        // A neuron that never set weights counts from its registration, as subtensor's LastUpdate does.
-        lastUpdate: lastUpdate[1] ? lastUpdate[0] : registeredAt,
+        // LastUpdate is set at registration in subtensor: the later of the hotkey's last weights and its
+        // registration (a hotkey's record from before it took this uid is older).
+        lastUpdate: lastUpdate[1] && lastUpdate[0] > registeredAt ? lastUpdate[0] : registeredAt,
         blockAtRegistration: registeredAt,
         validatorPermit: permitted,
         weights: row ? row.entries.map((e) => [e.uid, e.value] as [number, number]) : [],
-        bonds: [...(ctx.previousBonds[uid] ?? [])],
+        bonds: sameOccupant ? [...(prev.bonds[uid] ?? [])] : [],
       };
     }),
   );
@@ -109,7 +122,9 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
   const input: YumaInput = {
     block: close,
     tempo: BigInt(hp.tempo),
-    lastEpochBlock: start,
+    // Bonds towards uids registered since the bonds were computed are masked: from the previous result's close
+    // (the epoch before, or an earlier one when epochs between rolled over).
+    lastEpochBlock: ctx.previous?.closeSlot ?? start,
     activityCutoff: BigInt(hp.activityCutoff),
     params: {
       kappa: hp.kappa,

@@ -6,7 +6,8 @@ import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import type { U16Pairs } from "../yuma/types.js";
 import { slotOf } from "./blockAtSlot.js";
-import { assembleEpochInput, type EpochContracts } from "./inputs.js";
+import { lastBlockAtOrBeforeSlot } from "./blockAtSlot.js";
+import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
 /**
@@ -118,11 +119,33 @@ export class EpochWorker {
     }
   }
 
-  /** The bonds Yuma starts epoch `epoch` from: those of the latest finalised epoch before it (replayed if needed). */
-  async previousBonds(netuid: number, epoch: bigint, firstEpoch: bigint): Promise<U16Pairs[]> {
+  /**
+   * What epoch `epoch` carries over: the latest epoch before it that was finalised by the end of its closing
+   * slot (read at that block, so the answer does not depend on when it is computed), replayed if needed;
+   * undefined when none.
+   */
+  async previousResult(netuid: number, epoch: bigint, firstEpoch: bigint): Promise<PreviousResult | undefined> {
     const generation = await this.generation(netuid);
+    const [, close] = await this.deps.client.readContract({
+      address: this.deps.contracts.SubnetRegistry,
+      abi: subnetRegistryAbi,
+      functionName: "epochBounds",
+      args: [netuid, epoch],
+    });
+    const closeBlock = await lastBlockAtOrBeforeSlot(
+      this.deps.client,
+      this.deps.genesisTime,
+      close,
+      this.deps.deploymentBlock,
+    );
+    if (closeBlock === undefined) return undefined;
     for (let e = epoch - 1n; e >= firstEpoch && e >= 0n; e--) {
-      const info = await this.info(netuid, e);
+      const info = await this.deps.client.readContract({
+        ...this.settlement,
+        functionName: "epochInfo",
+        args: [netuid, e],
+        blockNumber: closeBlock,
+      });
       if (info.status !== EpochStatus.Finalised) continue;
       const stored = this.deps.store.load(netuid, e, generation) ?? (await this.compute(netuid, e, firstEpoch));
       if (stored.root !== info.root) {
@@ -131,9 +154,9 @@ export class EpochWorker {
             "this node's inputs differ from the quorum's (check the RPC node and the deployment block)",
         );
       }
-      return stored.bonds;
+      return { bonds: stored.bonds, permitsBitmap: BigInt(stored.permitsBitmap), closeSlot: info.closeSlot };
     }
-    return [];
+    return undefined;
   }
 
   /** Computes (or loads) the result of an opened epoch. */
@@ -143,7 +166,7 @@ export class EpochWorker {
     if (cached) return cached;
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
-    const previousBonds = await this.previousBonds(netuid, epoch, firstEpoch);
+    const previous = await this.previousResult(netuid, epoch, firstEpoch);
     const { input, hotkeys } = await assembleEpochInput({
       client: this.deps.client,
       contracts: this.deps.contracts,
@@ -151,9 +174,8 @@ export class EpochWorker {
       fromBlock: this.deps.deploymentBlock,
       netuid,
       epoch,
-      previousBonds,
+      previous,
       emission: info.budget,
-      permitsBitmap: info.eligible,
     });
     const output = runEpoch(input);
     const result = buildEpochResult({ netuid, epoch, hotkeys, output });
