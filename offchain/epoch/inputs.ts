@@ -46,6 +46,28 @@ export interface EpochInput {
 }
 
 /**
+ * What uid `uid`, registered at `registeredAt` and whose hotkey last set weights at `lastUpdate` (`[slot, ever]`),
+ * brings into an epoch from the previous result: its bonds row and permit only if it held the uid when that
+ * result closed (subtensor's replace_neuron clears a replaced uid's bonds; the permit belonged to the hotkey then
+ * at the uid); its last update is the later of its hotkey's last weights and its registration (subtensor sets
+ * LastUpdate at registration; a hotkey's record from before it took this uid is older).
+ */
+export function carryOver(
+  previous: PreviousResult | undefined,
+  uid: number,
+  registeredAt: bigint,
+  lastUpdate: readonly [bigint, boolean],
+): Pick<NeuronInput, "lastUpdate" | "blockAtRegistration" | "validatorPermit" | "bonds"> {
+  const sameOccupant = previous !== undefined && registeredAt <= previous.closeSlot;
+  return {
+    lastUpdate: lastUpdate[1] && lastUpdate[0] > registeredAt ? lastUpdate[0] : registeredAt,
+    blockAtRegistration: registeredAt,
+    validatorPermit: sameOccupant && ((previous.permitsBitmap >> BigInt(uid)) & 1n) === 1n,
+    bonds: sameOccupant ? [...(previous.bonds[uid] ?? [])] : [],
+  };
+}
+
+/**
  * Assembles the Yuma input of a closed epoch from chain state as of its closing slot (SYSTEM.md §2.5): every
  * read is at the last block of that slot, and stake comes from the slot-keyed checkpoints, so two honest
  * validators reading different RPC nodes of the same chain build the same input.
@@ -100,20 +122,10 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
         }),
       ]);
       const row = rows.get(uid);
-      const prev = ctx.previous;
-      // The uid's occupant then is its occupant now: subtensor's replace_neuron clears a uid's bonds, and the
-      // permit belonged to the hotkey that held the uid when it was granted.
-      const sameOccupant = prev !== undefined && registeredAt <= prev.closeSlot;
-      const permitted = sameOccupant && ((prev.permitsBitmap >> BigInt(uid)) & 1n) === 1n;
       return {
         stake,
-        // LastUpdate is set at registration in subtensor: the later of the hotkey's last weights and its
-        // registration (a hotkey's record from before it took this uid is older).
-        lastUpdate: lastUpdate[1] && lastUpdate[0] > registeredAt ? lastUpdate[0] : registeredAt,
-        blockAtRegistration: registeredAt,
-        validatorPermit: permitted,
+        ...carryOver(ctx.previous, uid, registeredAt, lastUpdate),
         weights: row ? row.entries.map((e) => [e.uid, e.value] as [number, number]) : [],
-        bonds: sameOccupant ? [...(prev.bonds[uid] ?? [])] : [],
       };
     }),
   );

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type Address, type Hex, type PublicClient, getAddress, isAddressEqual, keccak256 } from "viem";
+import { type Address, type Hex, type PublicClient, getAddress, isAddressEqual, keccak256, zeroHash } from "viem";
 import { z } from "zod";
 import { registryViewAbi, weightsAbi } from "./abi.js";
 import { WeightsInputError } from "./errors.js";
@@ -19,9 +19,7 @@ export interface WeightRow {
 
 /** Why a row was left out of the matrix. */
 export type DropReason =
-  | "malformed" // the event's bytes do not unpack as a valid vector
-  | "hash-mismatch" // keccak256(packedWeights) differs from the event's weightsHash
-  | "stored-hash-mismatch" // the hotkey's latest event does not match weightsHashOf (events incomplete or forged)
+  | "no-stored-weights" // weightsHashOf is empty now: the row is from an earlier life of the netuid
   | "not-occupant" // the uid is now held by another hotkey (or none)
   | "set-before-registration"; // the row predates the occupant's current registration
 
@@ -76,12 +74,14 @@ interface LoggedRow {
 
 /**
  * Rebuilds `netuid`'s weight matrix from `WeightsSet` events: per hotkey, its latest row set at or before
- * `asOfSlot`. Each row is checked and dropped (with a reason) if it fails:
- * - its bytes hash to the event's `weightsHash` and unpack as a valid vector;
- * - the hotkey's latest event up to `blockNumber` carries the hash `weightsHashOf(netuid, hotkey)` holds at
- *   `blockNumber` (so no later row is missing from the logs);
- * - with `checkRegistry`, at `blockNumber` the uid is still held by that hotkey, registered no later than the
- *   row's slot (a new occupant never inherits old weights).
+ * `asOfSlot`. Logs the contract cannot have emitted throw a `WeightsInputError` (a node serving incomplete or
+ * corrupt logs must not make this validator's input differ from its peers'):
+ * - each row's bytes must hash to the event's `weightsHash` and unpack as a valid vector;
+ * - the hotkey's latest event up to `blockNumber` must carry the hash `weightsHashOf(netuid, hotkey)` holds at
+ *   `blockNumber` (so no later row is missing from the logs); an empty stored hash (the row is from an earlier
+ *   life of the netuid) drops the row instead.
+ * With `checkRegistry`, a row is dropped (with a reason) unless at `blockNumber` the uid is still held by that
+ * hotkey, registered no later than the row's slot (a new occupant never inherits old weights).
  */
 export async function rebuildWeightMatrix(
   client: PublicClient,
@@ -138,15 +138,23 @@ export async function rebuildWeightMatrix(
         reason,
         detail,
       });
+      // The contract emits keccak256 of the vector it checked: anything else is the RPC node's doing, and a
+      // validator that dropped the row would vote another root than its peers. Refuse instead.
       const computed = keccak256(row.packedWeights);
       if (computed !== row.weightsHash) {
-        return drop("hash-mismatch", `keccak256(packedWeights) ${computed} != event weightsHash ${row.weightsHash}`);
+        throw new WeightsInputError(
+          `WeightsSet of ${row.hotkey} (block ${row.blockNumber}) is corrupt: keccak256(packedWeights) ${computed} != ` +
+            `its weightsHash ${row.weightsHash}; read the logs from another RPC node`,
+        );
       }
       let entries: WeightEntry[];
       try {
         entries = unpackWeights(row.packedWeights);
       } catch (err) {
-        return drop("malformed", (err as Error).message);
+        throw new WeightsInputError(
+          `WeightsSet of ${row.hotkey} (block ${row.blockNumber}) is corrupt: ${(err as Error).message}; ` +
+            "read the logs from another RPC node",
+        );
       }
       const head = latest.get(row.hotkey)!;
       const stored = await client.readContract({
@@ -157,9 +165,12 @@ export async function rebuildWeightMatrix(
         blockNumber,
       });
       if (stored !== head.weightsHash) {
-        return drop(
-          "stored-hash-mismatch",
-          `latest event (block ${head.blockNumber}) has ${head.weightsHash}, weightsHashOf has ${stored}`,
+        if (stored === zeroHash) {
+          return drop("no-stored-weights", `latest event (block ${head.blockNumber}) is from an earlier life`);
+        }
+        throw new WeightsInputError(
+          `the logs are incomplete: ${row.hotkey}'s latest WeightsSet (block ${head.blockNumber}) has ` +
+            `${head.weightsHash}, weightsHashOf at block ${blockNumber} has ${stored}; read the logs from another RPC node`,
         );
       }
       if (registry !== undefined) {

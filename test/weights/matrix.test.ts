@@ -5,6 +5,7 @@ import pino from "pino";
 import { type Address, type Hex, type PublicClient, getAddress, keccak256, toHex } from "viem";
 import {
   type WeightEntry,
+  WeightsInputError,
   commitHash,
   normaliseScores,
   packWeights,
@@ -102,7 +103,7 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     assert.equal(none.rows.length, 0);
   });
 
-  it("drops rows whose logs are incomplete or forged", async () => {
+  it("refuses logs that are incomplete or forged, naming the hotkey and the fix", async () => {
     const victim = getAddress(validators[1]!.account.address);
     const forged = getAddress(validators[2]!.account.address);
     // A node that hides the victim's latest event and corrupts another row's bytes.
@@ -123,14 +124,31 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
       get: (target, prop, receiver) =>
         prop === "getContractEvents" ? lyingEvents : Reflect.get(target, prop, receiver),
     }) as PublicClient;
-    const m = await rebuildWeightMatrix(lying, { weights: weights.address, netuid: NETUID });
-    const reasons = new Map(m.dropped.map((d) => [d.uid, d.reason]));
-    assert.equal(reasons.get(1), "stored-hash-mismatch");
-    assert.equal(reasons.get(2), "hash-mismatch");
-    assert.deepEqual(
-      m.rows.map((r) => r.uid),
-      [0, 3],
+    const rebuild = (client: PublicClient) => rebuildWeightMatrix(client, { weights: weights.address, netuid: NETUID });
+    const hidingOnly = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) => {
+              const logs = (await publicClient.getContractEvents(args)) as unknown as RowLog[];
+              const lastOfVictim = logs.findLastIndex((l) => getAddress(l.args.hotkey) === victim);
+              return logs.filter((_, i) => i !== lastOfVictim);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    await assert.rejects(
+      rebuild(hidingOnly),
+      (e: Error) =>
+        e instanceof WeightsInputError &&
+        e.message.includes(victim) &&
+        /logs are incomplete.*another RPC node/.test(e.message),
     );
+    await assert.rejects(
+      rebuild(lying),
+      (e: Error) => e instanceof WeightsInputError && /corrupt|incomplete/.test(e.message),
+    );
+    // The honest node's logs rebuild every row.
+    const honest = await rebuild(publicClient);
+    assert.deepEqual(honest.dropped, []);
   });
 
   it("drops a row once its uid changes hands (and checks nothing when asked not to)", async () => {
