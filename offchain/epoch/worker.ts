@@ -120,53 +120,48 @@ export class EpochWorker {
   }
 
   /**
-   * What epoch `epoch` carries over: the latest epoch before it that was finalised by the end of its closing
-   * slot (read at that block, so the answer does not depend on when it is computed), replayed if needed;
-   * undefined when none.
+   * What epoch `epoch` carries over: the settlement's latest finalised epoch as of the end of `epoch`'s closing
+   * slot (read at that block, so the answer does not depend on when it is computed, nor on where a caller starts
+   * looking), replayed if this node has no result for it; undefined when none.
    */
-  async previousResult(netuid: number, epoch: bigint, firstEpoch: bigint): Promise<PreviousResult | undefined> {
-    const generation = await this.generation(netuid);
+  async previousResult(netuid: number, epoch: bigint): Promise<PreviousResult | undefined> {
     const [, close] = await this.deps.client.readContract({
       address: this.deps.contracts.SubnetRegistry,
       abi: subnetRegistryAbi,
       functionName: "epochBounds",
       args: [netuid, epoch],
     });
-    const closeBlock = await lastBlockAtOrBeforeSlot(
-      this.deps.client,
-      this.deps.genesisTime,
-      close,
-      this.deps.deploymentBlock,
-    );
+    const { client, genesisTime, deploymentBlock } = this.deps;
+    const closeBlock = await lastBlockAtOrBeforeSlot(client, genesisTime, close, deploymentBlock);
     if (closeBlock === undefined) return undefined;
-    for (let e = epoch - 1n; e >= firstEpoch && e >= 0n; e--) {
-      const info = await this.deps.client.readContract({
-        ...this.settlement,
-        functionName: "epochInfo",
-        args: [netuid, e],
-        blockNumber: closeBlock,
-      });
-      if (info.status !== EpochStatus.Finalised) continue;
-      const stored = this.deps.store.load(netuid, e, generation) ?? (await this.compute(netuid, e, firstEpoch));
-      if (stored.root !== info.root) {
-        throw new Error(
-          `replayed epoch ${netuid}/${e} gives root ${stored.root} but ${info.root} was finalised: ` +
-            "this node's inputs differ from the quorum's (check the RPC node and the deployment block)",
-        );
-      }
-      return { bonds: stored.bonds, permitsBitmap: BigInt(stored.permitsBitmap), closeSlot: info.closeSlot };
+    const [finalised, source, sourceClose] = await client.readContract({
+      ...this.settlement,
+      functionName: "latestFinalised",
+      args: [netuid],
+      blockNumber: closeBlock,
+    });
+    // An epoch cannot finalise before it closes, so `source` < `epoch`.
+    if (!finalised || source >= epoch) return undefined;
+    const info = await this.info(netuid, source);
+    const stored =
+      this.deps.store.load(netuid, source, await this.generation(netuid)) ?? (await this.compute(netuid, source));
+    if (stored.root !== info.root) {
+      throw new Error(
+        `replayed epoch ${netuid}/${source} gives root ${stored.root} but ${info.root} was finalised: ` +
+          "this node's inputs differ from the quorum's (check the RPC node and the deployment block)",
+      );
     }
-    return undefined;
+    return { bonds: stored.bonds, permitsBitmap: BigInt(stored.permitsBitmap), closeSlot: sourceClose };
   }
 
   /** Computes (or loads) the result of an opened epoch. */
-  async compute(netuid: number, epoch: bigint, firstEpoch = 0n): Promise<StoredEpoch> {
+  async compute(netuid: number, epoch: bigint): Promise<StoredEpoch> {
     const generation = await this.generation(netuid);
     const cached = this.deps.store.load(netuid, epoch, generation);
     if (cached) return cached;
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
-    const previous = await this.previousResult(netuid, epoch, firstEpoch);
+    const previous = await this.previousResult(netuid, epoch);
     const { input, hotkeys } = await assembleEpochInput({
       client: this.deps.client,
       contracts: this.deps.contracts,
@@ -201,13 +196,13 @@ export class EpochWorker {
   }
 
   /** One pass over one epoch: open, compute, vote. Safe to call repeatedly. */
-  async settle(netuid: number, epoch: bigint, closeSlot: bigint, firstEpoch = 0n): Promise<SettleOutcome> {
+  async settle(netuid: number, epoch: bigint, closeSlot: bigint): Promise<SettleOutcome> {
     if ((await this.currentSlot()) <= closeSlot) return { kind: "not-closed", closeSlot };
     await this.ensureOpen(netuid, epoch, closeSlot);
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.RolledOver) return { kind: "rolled-over" };
     if (info.status === EpochStatus.Finalised) return { kind: "finalised", root: info.root };
-    const stored = await this.compute(netuid, epoch, firstEpoch);
+    const stored = await this.compute(netuid, epoch);
 
     const me = getAddress(this.deps.wallet.account.address);
     if (info.bootstrap) {

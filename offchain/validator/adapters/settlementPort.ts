@@ -77,16 +77,6 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
     ...(o.claimBatchSize ? { claimBatchSize: o.claimBatchSize } : {}),
   });
   const registry = { address: a.SubnetRegistry, abi: subnetRegistryAbi } as const;
-  const firstEpochs = new Map<number, bigint>();
-  const firstEpoch = async (netuid: number): Promise<bigint> => {
-    let e = firstEpochs.get(netuid);
-    if (e === undefined) {
-      const start = await o.client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid] });
-      [e] = await o.client.readContract({ ...registry, functionName: "epochAt", args: [netuid, start] });
-      firstEpochs.set(netuid, e);
-    }
-    return e;
-  };
   const closeSlot = async (netuid: number, epoch: bigint): Promise<bigint> => {
     const [, close] = await o.client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
     return close;
@@ -100,12 +90,12 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       if ((await worker.currentSlot()) <= close)
         throw new Error(`epoch ${netuid}/${epoch} closes at slot ${close}: not closed yet at the head`);
       await worker.ensureOpen(netuid, e, close);
-      const stored = await worker.compute(netuid, e, await firstEpoch(netuid));
+      const stored = await worker.compute(netuid, e);
       return { root: stored.root, bonds: new TextEncoder().encode(JSON.stringify(stored.bonds)) };
     },
     async submit(netuid, epoch, root) {
       const e = BigInt(epoch);
-      const outcome = await worker.settle(netuid, e, await closeSlot(netuid, e), await firstEpoch(netuid));
+      const outcome = await worker.settle(netuid, e, await closeSlot(netuid, e));
       switch (outcome.kind) {
         case "not-closed":
           throw new Error(`epoch ${netuid}/${epoch} closes at slot ${outcome.closeSlot}: not closed yet`);
