@@ -20,6 +20,8 @@ export const axonConfigSchema = z
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
+    /** Time a client has to send a whole request, headers and body (Node answers 408 and closes after it). */
+    requestReadTimeoutMs: z.number().int().min(1000).max(600_000).default(10_000),
     /** Accepted distance between a nonce's timestamp and the axon's clock, both ways. */
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** How far below a caller's newest nonce an unseen nonce is still accepted (out-of-order arrival). */

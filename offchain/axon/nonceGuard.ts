@@ -7,7 +7,8 @@
  *   and may arrive out of order); anything older, or seen before, is a replay. With reorderMs = 0 the
  *   rule is plain "strictly newer than the caller's last nonce".
  * Memory per caller is bounded by the nonces accepted within the reorder window (and by `maxPerCaller`).
- * State is in memory: after a restart a request may be replayed once within the skew window.
+ * State is in memory, so nonces minted before `notBeforeMs` (the axon's start) are refused as stale: after a
+ * restart a request captured earlier cannot be replayed within the skew window.
  */
 import { NONCE_PER_MS } from "../protocol/constants.js";
 import { nonceTimeMs } from "../protocol/nonce.js";
@@ -15,6 +16,8 @@ import { nonceTimeMs } from "../protocol/nonce.js";
 export interface NonceGuardOptions {
   skewMs: number;
   reorderMs: number;
+  /** Nonces with an earlier timestamp are stale whatever the skew: the axon remembers none from before it. */
+  notBeforeMs?: number;
   maxCallers?: number;
   maxPerCaller?: number;
 }
@@ -37,12 +40,14 @@ export type Freshness = "fresh" | "stale" | "future";
 export class NonceGuard {
   readonly #callers = new Map<string, CallerState>();
   readonly #skewMs: number;
+  readonly #notBeforeMs: number;
   readonly #window: number;
   readonly #maxCallers: number;
   readonly #maxPerCaller: number;
 
   constructor(o: NonceGuardOptions) {
     this.#skewMs = o.skewMs;
+    this.#notBeforeMs = o.notBeforeMs ?? 0;
     this.#window = o.reorderMs * NONCE_PER_MS;
     this.#maxCallers = o.maxCallers ?? 4096;
     this.#maxPerCaller = o.maxPerCaller ?? 8192;
@@ -50,7 +55,7 @@ export class NonceGuard {
 
   freshness(nonce: number, nowMs: number): Freshness {
     const t = nonceTimeMs(nonce);
-    if (t < nowMs - this.#skewMs) return "stale";
+    if (t < nowMs - this.#skewMs || t < this.#notBeforeMs) return "stale";
     if (t > nowMs + this.#skewMs) return "future";
     return "fresh";
   }

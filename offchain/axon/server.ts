@@ -145,7 +145,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       "secp256k1 runs its pure-JS fallback (no libsecp256k1 build for this platform): signature checks are ~30x slower; install a C toolchain and reinstall the secp256k1 package to build it",
     );
   }
-  const nonces = new NonceGuard({ skewMs: config.clockSkewMs, reorderMs: config.nonceReorderMs });
+  const nonces = new NonceGuard({
+    skewMs: config.clockSkewMs,
+    reorderMs: config.nonceReorderMs,
+    notBeforeMs: Date.now(), // nothing is remembered from before this start: no replay across a restart
+  });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
   const ipLimiter =
     config.ipRatePerSecond > 0
@@ -197,7 +201,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     return503OnClosing: true,
     forceCloseConnections: "idle",
     keepAliveTimeout: 75_000,
-    requestTimeout: 0,
+    requestTimeout: 0, // the body deadline is ours (below): Node checks its own only every 30 s
     routerOptions: { maxParamLength: 200 },
   });
 
@@ -229,6 +233,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
   );
 
   // Runs first for every request: timing, metrics on completion, and the whole pre-work gate for tasks.
+  const bodyTimers = new WeakMap<object, NodeJS.Timeout>();
+  // The body has arrived (it is parsed before preValidation): the read deadline no longer applies.
+  app.addHook("preValidation", async (request) => {
+    clearTimeout(bodyTimers.get(request.raw));
+  });
+
   app.addHook("onRequest", async (request, reply) => {
     const state: RequestState = { t0: performance.now(), route: routeOf(request) };
     states.set(request.raw, state);
@@ -237,11 +247,28 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       metrics.requests.inc({ route: state.route, status });
       metrics.duration.observe((performance.now() - state.t0) / 1000, { route: state.route });
     });
-    if (state.route !== "forward") return;
+    if (state.route !== "forward") {
+      // Only tasks carry a body: refuse any other body before reading it, and drop the socket.
+      const length = request.headers["content-length"];
+      if ((length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined) {
+        reply.header("connection", "close");
+        await rejection(reply, "not_found", `no body is accepted at ${request.method} ${request.url.slice(0, 100)}`);
+        return reply;
+      }
+      return;
+    }
     const refused = gate(request, state);
+    if (refused === undefined) {
+      // A verified caller's body must arrive within requestReadTimeoutMs: nobody holds a socket open mid-body.
+      const timer = setTimeout(() => request.raw.destroy(), config.requestReadTimeoutMs);
+      timer.unref();
+      reply.raw.once("close", () => clearTimeout(timer));
+      bodyTimers.set(request.raw, timer);
+    }
     if (refused !== undefined) {
       metrics.rejections.inc({ error: refused.code });
-      if (refused.code === "payload_too_large") reply.header("connection", "close");
+      // Refused before the body was read: close instead of draining whatever the peer still sends.
+      reply.header("connection", "close");
       log.debug({ error: refused.code, reason: refused.reason, ip: request.ip }, "request refused");
       await rejection(reply, refused.code, refused.reason, refused.headers);
       return reply;

@@ -106,6 +106,8 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     const metagraph = new MetagraphCache({
       netuid: config.netuid,
       refreshMs: config.metagraphRefreshMs,
+      // Permits older than ten refreshes (the chain unreachable for that long) are not trusted: 503 instead.
+      maxStaleMs: config.metagraphRefreshMs * 10,
       source: () => deps.chain.metagraph(config.netuid),
       logger: deps.logger,
     });

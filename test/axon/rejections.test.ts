@@ -274,3 +274,41 @@ describe("axon: per-caller rate limit", () => {
     }
   });
 });
+
+describe("axon: peers cannot hold sockets open", () => {
+  /** Sends `head` (and no more), then resolves with what came back and the ms until the socket closed. */
+  const hold = (url: string, head: string) =>
+    new Promise<{ reply: string; closedAfterMs: number }>((resolve) => {
+      const t0 = Date.now();
+      let reply = "";
+      const s = connect(Number(new URL(url).port), "127.0.0.1");
+      s.on("data", (d) => (reply += d.toString("latin1")));
+      s.on("error", () => undefined);
+      s.on("close", () => resolve({ reply, closedAfterMs: Date.now() - t0 }));
+      s.write(head);
+    });
+
+  it("a task body that never finishes is cut at requestReadTimeoutMs; a refused one closes at once", async () => {
+    const fx = await startAxon({ requestReadTimeoutMs: 1000 });
+    try {
+      const { headers } = await signed(fx, TEXT);
+      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+      const partial = `POST /v1/forward HTTP/1.1\r\nhost: x\r\n${lines.join("\r\n")}\r\ncontent-length: 100000\r\n\r\n{"x":`;
+      const slow = await hold(fx.url, partial);
+      assert.ok(slow.closedAfterMs < 5000, `closed after ${slow.closedAfterMs} ms`);
+      const unsigned = await hold(
+        fx.url,
+        "POST /v1/forward HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{",
+      );
+      assert.match(unsigned.reply, /^HTTP\/1\.1 401/);
+      assert.ok(unsigned.closedAfterMs < 900, `refused and closed after ${unsigned.closedAfterMs} ms, unread body`);
+      const other = await hold(fx.url, "POST /nope HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\nabc");
+      assert.match(other.reply, /^HTTP\/1\.1 404/);
+      assert.ok(other.closedAfterMs < 900, "a body at another route is not read");
+      assert.equal(fx.backend.calls.length, 0);
+      assert.equal((await raw(fx.url, { method: "GET", path: "/health" })).status, 200, "still serving");
+    } finally {
+      await fx.close();
+    }
+  });
+});

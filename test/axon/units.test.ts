@@ -17,6 +17,13 @@ describe("NonceGuard", () => {
     assert.equal(g.freshness((now + 30_001) * 1000, now), "future");
   });
 
+  it("nonces minted before the axon started are stale (no replay across a restart)", () => {
+    const start = 1_700_000_000_000;
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0, notBeforeMs: start });
+    assert.equal(g.freshness((start - 1) * 1000, start + 5), "stale", "inside the skew window, but before start");
+    assert.equal(g.freshness(start * 1000, start + 5), "fresh");
+  });
+
   it("reorderMs = 0: strictly newer than the caller's last nonce", () => {
     const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0 });
     assert.equal(g.commit("a", 1000), true);
