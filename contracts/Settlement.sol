@@ -390,7 +390,7 @@ contract Settlement is ISettlement, Ownable2Step {
         return _subnets[netuid].carry;
     }
 
-    /// @inheritdoc ISettlement
+    /// @inheritdoc IPermits
     function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot) {
         Subnet storage s = _subnets[netuid];
         return (s.finalised, s.permitsEpoch, s.permitsClose);

@@ -1019,6 +1019,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     struct RowContext {
         uint16 netuid;
         uint256 permitBits;
+        uint64 permitsClose; // a uid registered after it does not hold its bit's permit
         address staking;
         uint64 nowSlot;
         uint256 immunity;
@@ -1035,7 +1036,8 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         ctx.netuid = netuid;
         bool finalised;
         if (_permits != address(0)) (ctx.permitBits, finalised) = IPermits(_permits).permits(netuid);
-        if (!finalised) ctx.permitBits = 1; // bootstrap: the owner's hotkey (uid 0) is the permitted set
+        if (finalised) (, , ctx.permitsClose) = IPermits(_permits).latestFinalised(netuid);
+        else ctx.permitBits = 1; // bootstrap: the owner's hotkey (uid 0) is the permitted set
         ctx.staking = _deps.staking;
         ctx.nowSlot = SlotClock.current(genesisTime);
         ctx.immunity = HyperparamStore.immunityPeriod(inst.hp.word(0));
@@ -1055,7 +1057,8 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         r.coldkey = address(uint160(_hotkeys[r.hotkey]));
         r.registrationSlot = PruningQueue.regSlotOf(nw);
         r.lastUpdate = _lastUpdate(ctx.netuid, nw);
-        r.permit = (ctx.permitBits >> uid) & 1 == 1;
+        // The bit belongs to the hotkey at the uid when the permits were granted (the owner's uid 0 always).
+        r.permit = (ctx.permitBits >> uid) & 1 == 1 && (uid == 0 || r.registrationSlot <= ctx.permitsClose);
         r.immune = uid == 0 || uint256(r.registrationSlot) + ctx.immunity > ctx.nowSlot;
         if (ctx.staking != address(0)) r.stakeWeight = IStakingHooks(ctx.staking).stakeWeight(ctx.netuid, r.hotkey);
         r.axon = _axon(inst, uid);

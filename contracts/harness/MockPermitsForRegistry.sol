@@ -29,6 +29,18 @@ contract MockPermitsForRegistry is IPermits {
     /// @notice How many times the registry reported `netuid` dissolved.
     mapping(uint16 => uint256) public dissolvedCount;
 
+    /// @notice The permits' closing slot `latestFinalised` reports (default: after every registration).
+    mapping(uint16 => uint64) public permitsCloseOf;
+
+    function setPermitsClose(uint16 netuid, uint64 closeSlot) external {
+        permitsCloseOf[netuid] = closeSlot;
+    }
+
+    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot) {
+        uint64 c = permitsCloseOf[netuid];
+        return (_finalised[netuid], 0, c == 0 ? type(uint64).max : c);
+    }
+
     function onSubnetDissolved(uint16 netuid) external {
         ++dissolvedCount[netuid];
         delete _bitmap[netuid];

@@ -21,6 +21,10 @@ contract MockPermitsForWeights is IPermits {
         _permitted[netuid] = finalised ? bitmap : 0;
     }
 
+    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot) {
+        return (_permits[netuid].finalised, 0, type(uint64).max);
+    }
+
     function onSubnetDissolved(uint16 netuid) external {
         delete _permits[netuid];
         delete _permitted[netuid];

@@ -13,6 +13,10 @@ interface IPermits {
     /// one: `1`).
     function permitBitmap(uint16 netuid) external view returns (uint256);
 
+    /// @notice The latest finalised epoch of `netuid` (the source of its permits) and its closing slot: a permit
+    /// belongs to the hotkey that held the uid then, not to one registered at the uid after `closeSlot`.
+    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot);
+
     /// @notice Registry only: `netuid` was dissolved. Its permits, and everything else the permits source keeps of
     /// that subnet's life (for the settlement: epochs, votes, claims, carry, pruning records), reset; a later
     /// subnet under the same netuid starts afresh (bootstrap permits, epochs from 0).

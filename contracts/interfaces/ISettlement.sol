@@ -218,9 +218,6 @@ interface ISettlement is IPermits {
     /// @notice Emission rolled over and not yet absorbed by an opened epoch.
     function carry(uint16 netuid) external view returns (uint256);
 
-    /// @notice The latest finalised epoch of `netuid` (the source of its permits) and its closing slot.
-    function latestFinalised(uint16 netuid) external view returns (bool finalised, uint64 epoch, uint64 closeSlot);
-
     function epochInfo(uint16 netuid, uint64 epoch) external view returns (EpochInfo memory);
 
     function isClaimed(uint16 netuid, uint64 epoch, uint16 uid) external view returns (bool);

@@ -32,6 +32,35 @@ export const permitsAbi = [
         "type": "uint16"
       }
     ],
+    "name": "latestFinalised",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "finalised",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "closeSlot",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
     "name": "onSubnetDissolved",
     "outputs": [],
     "stateMutability": "nonpayable",

@@ -226,10 +226,18 @@ contract RegistryAxonTest is RegistryFixture {
         assertEq(rows.length, 5, "page");
         assertEq(rows[0].uid, 3, "offset");
         assertTrue(rows[0].permit && !rows[1].permit && rows[4].permit, "permit bits 3 and 7");
+
         assertFalse(rows[0].immune, "past immunity");
         rows = reg.metagraph(NET, 10, 5);
         assertEq(rows.length, 0, "past the end");
         rows = reg.metagraph(NET, 8, 5);
         assertEq(rows.length, 2, "tail");
+        // A hotkey registered at a permitted uid after the permits' epoch closed does not hold that permit.
+        assertEq(_registerSelf(NET, _account(10)), 10, "uid 10, registered now");
+        permits.setPermits(NET, (1 << 3) | (1 << 10), true);
+        permits.setPermitsClose(NET, reg.registrationSlot(NET, 10) - 1);
+        rows = reg.metagraph(NET, 3, 8);
+        assertTrue(rows[0].permit, "uid 3 held the uid when the permits closed");
+        assertFalse(rows[7].permit, "uid 10 registered after the permits' close");
     }
 }
