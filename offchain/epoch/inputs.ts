@@ -25,6 +25,8 @@ export interface EpochInputContext {
   previous: PreviousResult | undefined;
   /** Alpha to distribute (the settlement budget of the epoch, read after `openEpoch`). */
   emission: bigint;
+  /** The last block of the epoch's closing slot, when the caller has already found it. */
+  closeBlock?: bigint;
 }
 
 /** What an epoch carries over from the latest finalised epoch before it. */
@@ -76,7 +78,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
   const { client, contracts, netuid, epoch } = ctx;
   const registry = { address: contracts.SubnetRegistry, abi: subnetRegistryViewAbi } as const;
   const [start, close] = await client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
-  const closeBlock = await lastBlockAtOrBeforeSlot(client, ctx.genesisTime, close, ctx.fromBlock);
+  const closeBlock = ctx.closeBlock ?? (await lastBlockAtOrBeforeSlot(client, ctx.genesisTime, close, ctx.fromBlock));
   if (closeBlock === undefined) throw new Error(`epoch ${epoch} of subnet ${netuid} closed before the deployment`);
   const at = { blockNumber: closeBlock } as const;
 

@@ -124,15 +124,13 @@ export class EpochWorker {
    * slot (read at that block, so the answer does not depend on when it is computed, nor on where a caller starts
    * looking), replayed if this node has no result for it; undefined when none.
    */
-  async previousResult(netuid: number, epoch: bigint): Promise<PreviousResult | undefined> {
-    const [, close] = await this.deps.client.readContract({
-      address: this.deps.contracts.SubnetRegistry,
-      abi: subnetRegistryAbi,
-      functionName: "epochBounds",
-      args: [netuid, epoch],
-    });
-    const { client, genesisTime, deploymentBlock } = this.deps;
-    const closeBlock = await lastBlockAtOrBeforeSlot(client, genesisTime, close, deploymentBlock);
+  async previousResult(
+    netuid: number,
+    epoch: bigint,
+    known?: { closeBlock: bigint; generation: number },
+  ): Promise<PreviousResult | undefined> {
+    const { client } = this.deps;
+    const closeBlock = known?.closeBlock ?? (await this.closeBlock(netuid, epoch));
     if (closeBlock === undefined) return undefined;
     const [finalised, source, sourceClose] = await client.readContract({
       ...this.settlement,
@@ -143,8 +141,8 @@ export class EpochWorker {
     // An epoch cannot finalise before it closes, so `source` < `epoch`.
     if (!finalised || source >= epoch) return undefined;
     const info = await this.info(netuid, source);
-    const stored =
-      this.deps.store.load(netuid, source, await this.generation(netuid)) ?? (await this.compute(netuid, source));
+    const generation = known?.generation ?? (await this.generation(netuid));
+    const stored = this.deps.store.load(netuid, source, generation) ?? (await this.compute(netuid, source));
     if (stored.root !== info.root) {
       throw new Error(
         `replayed epoch ${netuid}/${source} gives root ${stored.root} but ${info.root} was finalised: ` +
@@ -154,6 +152,17 @@ export class EpochWorker {
     return { bonds: stored.bonds, permitsBitmap: BigInt(stored.permitsBitmap), closeSlot: sourceClose };
   }
 
+  /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */
+  private async closeBlock(netuid: number, epoch: bigint): Promise<bigint | undefined> {
+    const [, close] = await this.deps.client.readContract({
+      address: this.deps.contracts.SubnetRegistry,
+      abi: subnetRegistryAbi,
+      functionName: "epochBounds",
+      args: [netuid, epoch],
+    });
+    return lastBlockAtOrBeforeSlot(this.deps.client, this.deps.genesisTime, close, this.deps.deploymentBlock);
+  }
+
   /** Computes (or loads) the result of an opened epoch. */
   async compute(netuid: number, epoch: bigint): Promise<StoredEpoch> {
     const generation = await this.generation(netuid);
@@ -161,7 +170,9 @@ export class EpochWorker {
     if (cached) return cached;
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
-    const previous = await this.previousResult(netuid, epoch);
+    const closeBlock = await this.closeBlock(netuid, epoch);
+    if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
+    const previous = await this.previousResult(netuid, epoch, { closeBlock, generation });
     const { input, hotkeys } = await assembleEpochInput({
       client: this.deps.client,
       contracts: this.deps.contracts,
@@ -171,6 +182,7 @@ export class EpochWorker {
       epoch,
       previous,
       emission: info.budget,
+      closeBlock,
     });
     const output = runEpoch(input);
     const result = buildEpochResult({ netuid, epoch, hotkeys, output });
