@@ -15,10 +15,12 @@ import {WeightsState} from "./libraries/WeightsState.sol";
 /// @title Weights
 /// @notice See {IWeights} and docs/weights.md. No admin: every rule comes from the registry's hyperparameters
 /// and the settlement's permits. Each call reads the registry once ({IWeightsContext-weightsContext}: uid,
-/// neuron count, epoch and the weights hyperparameters) and the permits at most once; the per-validator word is
-/// also the metagraph's last update, which the registry reads from here ({lastUpdateOf}).
+/// generation, the weights hyperparameters, and the neuron count or epoch where needed) and the permits at most
+/// once ({IPermits-permitBitmap}); the per-validator word is also the metagraph's last update, which the registry
+/// reads from here ({lastUpdateOf}).
 ///
-/// Storage: `_validators[_liveKey(netuid)][hotkey]` is a {Validator}:
+/// Storage: `_validators[generation << 16 | netuid][hotkey]` is a {Validator}, one per life of the netuid (the
+/// registry's generation, bumped on dissolution: a re-created subnet starts with empty queues and no weights):
 ///   slot +0      `weightsHash`  keccak256 of the current packed weights (the vector itself is only in the event)
 ///   slot +1      `word`         packed state, layout in {WeightsState}
 ///   slot +2..+11 `ring[10]`     commit hashes; the word says which are pending and their epochs

@@ -76,6 +76,8 @@ interface RequestState {
   headers?: SignedRequestHeaders;
   neuron?: NeuronInfo;
   deadline?: number;
+  /** Destroys the socket if a verified task's body has not arrived by requestReadTimeoutMs. */
+  bodyTimer?: NodeJS.Timeout;
 }
 
 class Aborted extends Error {
@@ -232,17 +234,17 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     ),
   );
 
-  // Runs first for every request: timing, metrics on completion, and the whole pre-work gate for tasks.
-  const bodyTimers = new WeakMap<object, NodeJS.Timeout>();
   // The body has arrived (it is parsed before preValidation): the read deadline no longer applies.
   app.addHook("preValidation", async (request) => {
-    clearTimeout(bodyTimers.get(request.raw));
+    clearTimeout(states.get(request.raw)?.bodyTimer);
   });
 
+  // Runs first for every request: timing, metrics on completion, and the whole pre-work gate for tasks.
   app.addHook("onRequest", async (request, reply) => {
     const state: RequestState = { t0: performance.now(), route: routeOf(request) };
     states.set(request.raw, state);
     reply.raw.once("close", () => {
+      clearTimeout(state.bodyTimer);
       const status = reply.raw.headersSent ? reply.raw.statusCode : 499;
       metrics.requests.inc({ route: state.route, status });
       metrics.duration.observe((performance.now() - state.t0) / 1000, { route: state.route });
@@ -260,12 +262,9 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     const refused = gate(request, state);
     if (refused === undefined) {
       // A verified caller's body must arrive within requestReadTimeoutMs: nobody holds a socket open mid-body.
-      const timer = setTimeout(() => request.raw.destroy(), config.requestReadTimeoutMs);
-      timer.unref();
-      reply.raw.once("close", () => clearTimeout(timer));
-      bodyTimers.set(request.raw, timer);
-    }
-    if (refused !== undefined) {
+      state.bodyTimer = setTimeout(() => request.raw.destroy(), config.requestReadTimeoutMs);
+      state.bodyTimer.unref();
+    } else {
       metrics.rejections.inc({ error: refused.code });
       // Refused before the body was read: close instead of draining whatever the peer still sends.
       reply.header("connection", "close");

@@ -4,9 +4,7 @@ import type { Logger } from "pino";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
-import type { U16Pairs } from "../yuma/types.js";
-import { slotOf } from "./blockAtSlot.js";
-import { lastBlockAtOrBeforeSlot } from "./blockAtSlot.js";
+import { lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
