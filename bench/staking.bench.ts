@@ -132,7 +132,9 @@ export default async function bench(): Promise<BenchResult> {
   await at((epoch + 1n) * TEMPO);
   const coinbase1NewEpoch = await gasOf(await emission.write.coinbase());
 
-  const credit = await gasOf(await staking.write.creditEmission([1, hot1, 0n, TAO / 10n])); // a dividend
+  const credit = await gasOf(
+    await staking.write.creditEmission([1, hot1, 0n, TAO / 10n, await staking.read.currentSlot()]),
+  ); // a dividend
 
   // ---------------------------------------------------------------- coinbase with 128 emitting subnets
   const big = await deploy();

@@ -167,7 +167,7 @@ contract Settlement is ISettlement, Ownable2Step {
         emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
-            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0);
+            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0, close);
             emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
         }
     }
@@ -230,7 +230,7 @@ contract Settlement is ISettlement, Ownable2Step {
         emit EpochRolledOver(netuid, epoch, distributable, newCarry);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
-            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0);
+            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0, close);
             emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
         }
     }
@@ -276,7 +276,8 @@ contract Settlement is ISettlement, Ownable2Step {
         _recordEmission(sub, uid, epoch, amount);
         emit Claimed(netuid, epoch, hotkey, uid, amount);
 
-        if (amount != 0) staking.creditEmission(netuid, hotkey, incentive, dividend);
+        // The close matters only for a dividend's root/alpha split: a miner's claim does not read it.
+        if (amount != 0) staking.creditEmission(netuid, hotkey, incentive, dividend, dividend != 0 ? e.close : 0);
     }
 
     /// @inheritdoc ISettlement
@@ -321,10 +322,11 @@ contract Settlement is ISettlement, Ownable2Step {
         e.unclaimed = unclaimed;
 
         // ... then the interactions, once the epoch's state is final.
+        uint64 close = e.close;
         for (uint256 i; i < n; ++i) {
             ClaimLeaf calldata leaf = leaves[i];
             if (leaf.incentive | leaf.dividend != 0) {
-                staking.creditEmission(netuid, leaf.hotkey, leaf.incentive, leaf.dividend);
+                staking.creditEmission(netuid, leaf.hotkey, leaf.incentive, leaf.dividend, close);
             }
         }
     }

@@ -60,7 +60,7 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @inheritdoc IStakingHooks
-    function creditEmission(uint16, address, uint256, uint256) external {
+    function creditEmission(uint16, address, uint256, uint256, uint64) external {
         Address.functionDelegateCall(module, msg.data);
     }
 
@@ -291,7 +291,14 @@ contract Staking is StakingBase, IStaking {
     /// @inheritdoc IStaking
     function hotkeyStake(uint16 netuid, address hotkey) external view returns (uint256 alpha, uint256 shares) {
         uint256 key = _poolKey(netuid, netuid == ROOT ? 0 : _subnets[netuid].pool.generation, hotkey);
-        return _hotkeyPool(key);
+        return _poolNow(key);
+    }
+
+    /// @inheritdoc IStaking
+    function rootDividends(address hotkey) external view returns (uint256 vested, uint256 unvested, uint64 endSlot) {
+        RootStream memory r = _rootStreams[hotkey];
+        (vested, unvested) = _rootStreamAt(r, _now());
+        endSlot = r.end;
     }
 
     /// @inheritdoc IStakingHooks
@@ -632,6 +639,12 @@ contract Staking is StakingBase, IStaking {
     /// is bound; one with shares was bound when they were bought, and bindings are permanent.
     function _deposit(uint256 key, address hotkey, address coldkey, uint256 amount, uint64 slot) internal {
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
+        if (key >> 160 == 0) {
+            // Root: the dividends vested so far belong to the shares held until now.
+            uint256 vested = _settleRootStream(hotkey, slot);
+            if (totalShares != 0) total += vested;
+            else if (vested != 0) _rootVestedToNobody(vested);
+        }
         if (totalShares == 0 && registry.coldkeyOf(hotkey) == address(0)) revert HotkeyNotBound(hotkey);
         uint256 minted = SharePool.sharesForDeposit(amount, totalShares, total);
         if (minted == 0) revert SharesRoundToZero(amount);
@@ -642,6 +655,8 @@ contract Staking is StakingBase, IStaking {
     /// @dev Burns the shares of `coldkey` in pool `key` worth `amount`; returns whether the position closed.
     function _withdraw(uint256 key, address coldkey, uint256 amount, uint64 slot) internal returns (bool closed) {
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
+        // Root: the dividends vested so far belong to the shares held until now (the withdrawer holds some).
+        if (key >> 160 == 0) total += _settleRootStream(address(uint160(key)), slot);
         uint256 mine = _shares[key][coldkey];
         uint256 value = SharePool.valueOf(mine, totalShares, total);
         if (amount > value) revert InsufficientStake(amount, value);
@@ -667,8 +682,30 @@ contract Staking is StakingBase, IStaking {
     ) internal view returns (uint256 shares, uint256 alpha) {
         uint256 key = _poolKey(netuid, netuid == ROOT ? 0 : _subnets[netuid].pool.generation, hotkey);
         shares = _shares[key][coldkey];
-        (uint256 total, uint256 totalShares) = _hotkeyPool(key);
+        (uint256 total, uint256 totalShares) = _poolNow(key);
         alpha = SharePool.valueOf(shares, totalShares, total);
+    }
+
+    /// @dev `_hotkeyPool` with, on root, the dividends vested by now (what a stake change now would settle).
+    function _poolNow(uint256 key) internal view returns (uint256 total, uint256 totalShares) {
+        (total, totalShares) = _hotkeyPool(key);
+        if (key >> 160 == 0 && totalShares != 0) {
+            (uint256 vested, ) = _rootStreamAt(_rootStreams[address(uint160(key))], _now());
+            total += vested;
+        }
+    }
+
+    /// @dev Root dividends that vested while a root pool had no shares (every nominator left after the close
+    /// they were earned at) have no owner: they become protocol TAO, as other unowned TAO.
+    function _rootVestedToNobody(uint256 vested) internal {
+        Ledger memory l = _ledger;
+        unchecked {
+            // vested is counted in rootStake (see `RootStream`); protocolTao + vested <= TAO supply < 2^64.
+            l.rootStake -= uint64(vested);
+            l.protocolTao += uint64(vested);
+        }
+        _ledger = l;
+        emit ProtocolTaoAdded(vested, 3);
     }
 
     function _checkDeadline(uint256 deadline) internal view {

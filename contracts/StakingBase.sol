@@ -41,6 +41,12 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     uint256 internal constant WAD = 1e18;
     /// @dev Low 104 bits of a stake checkpoint value: the pool's total alpha.
     uint256 internal constant LOW104 = (1 << 104) - 1;
+    /// @notice The TAO a dividend credit buys for a hotkey's root nominators vests to its root pool linearly over
+    /// this many slots (one default tempo, 360 slots of 12 s). A credit lands when someone claims, at a time the
+    /// claimer picks: paid at once, root stake added just before the claim and removed just after it (root
+    /// staking is 1:1 and fee-free) would take its pro-rata part of a dividend earned by the stake held at the
+    /// epoch's close. Vesting pays each root share in proportion to the time it is held.
+    uint64 public constant ROOT_DIVIDEND_VEST_SLOTS = 360;
 
     // ------------------------------------------------------------------ storage types
 
@@ -122,6 +128,18 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         bool taken;
     }
 
+    /// @dev One slot per hotkey: 64 + 64 + 48 + 48. The TAO bought for the hotkey's root nominators and not yet
+    /// in its root pool's checkpointed total (see `ROOT_DIVIDEND_VEST_SLOTS`): `vested` vested up to `last` and
+    /// belongs to the root shares held since the pool was last written (every change of those shares settles it
+    /// first); `unvested` vests linearly from `last` to `end`. Both < TAO supply < 2^64. The TAO is counted in
+    /// `Ledger.rootStake`.
+    struct RootStream {
+        uint64 vested;
+        uint64 unvested;
+        uint48 last;
+        uint48 end;
+    }
+
     /// @dev One slot: 64 + 104 + 64 + 8.
     struct DissolvedPot {
         uint64 taoPot;
@@ -172,6 +190,7 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     mapping(uint256 genKey => mapping(uint64 closeSlot => EpochEmission)) internal _epochs;
     mapping(uint256 genKey => DissolvedPot) internal _dissolved;
     Checkpoints.Trace208 internal _taoWeightTrace;
+    mapping(address hotkey => RootStream) internal _rootStreams;
 
     constructor(IEmission emission_, ISubnetRegistryView registry_, address owner_) Ownable(owner_) {
         if (address(emission_) == address(0) || address(registry_) == address(0)) revert ZeroAddress();
@@ -197,6 +216,41 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     /// @dev Total alpha of hotkey pool `key` at the end of checkpoint key `k`.
     function _hotkeyAlphaAt(uint256 key, uint48 k) internal view returns (uint256) {
         return uint256(_stakeTrace[key].upperLookupRecent(k)) & LOW104;
+    }
+
+    /// @dev `_hotkeyAlphaAt` that first tries the latest checkpoint (the two slots `_hotkeyPool` reads, so warm
+    /// after it): a pool unchanged since `k` needs no search.
+    function _hotkeyAlphaAtRecent(uint256 key, uint48 k) internal view returns (uint256) {
+        (bool exists, uint48 lastKey, uint208 last) = _stakeTrace[key].latestCheckpoint();
+        if (!exists) return 0;
+        if (lastKey <= k) return uint256(last) & LOW104;
+        return _hotkeyAlphaAt(key, k);
+    }
+
+    /// @dev Stream `r` advanced to `slot`: what has vested (unsettled) and what is still to vest.
+    function _rootStreamAt(RootStream memory r, uint64 slot) internal pure returns (uint256 vested, uint256 unvested) {
+        vested = r.vested;
+        unvested = r.unvested;
+        if (unvested != 0 && slot > r.last) {
+            uint256 v = slot >= r.end ? unvested : (unvested * (slot - r.last)) / (r.end - r.last);
+            unchecked {
+                // v <= unvested (slot - last < end - last in the division); vested + v <= the TAO bought < 2^64.
+                vested += v;
+                unvested -= v;
+            }
+        }
+    }
+
+    /// @dev Before the shares of `hotkey`'s root pool change at `slot`: takes what its root dividends have vested
+    /// out of the stream, for the caller to add to the pool's total (which it writes anyway). Returns 0 without a
+    /// write when nothing vested.
+    function _settleRootStream(address hotkey, uint64 slot) internal returns (uint256 vested) {
+        RootStream memory r = _rootStreams[hotkey];
+        uint256 unvested;
+        (vested, unvested) = _rootStreamAt(r, slot);
+        if (vested == 0) return 0;
+        // Both < 2^64 (see `RootStream`); slot < 2^48 (see `_key`).
+        _rootStreams[hotkey] = RootStream(0, uint64(unvested), uint48(slot), r.end);
     }
 
     function _weightOf(SubnetEma memory em, ShareRule rule) internal pure returns (uint256) {

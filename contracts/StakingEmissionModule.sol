@@ -104,7 +104,13 @@ contract StakingEmissionModule is StakingBase {
     }
 
     /// @notice See {IStakingHooks}.
-    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external onlyDelegated {
+    function creditEmission(
+        uint16 netuid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend,
+        uint64 closeSlot
+    ) external onlyDelegated {
         Config memory cfg = _config;
         if (msg.sender != cfg.settlement || msg.sender == address(0)) revert NotSettlement(msg.sender, cfg.settlement);
         uint256 amount = incentive + dividend;
@@ -122,7 +128,7 @@ contract StakingEmissionModule is StakingBase {
         unchecked {
             s.alpha.pending -= uint64(amount); // amount <= pending checked above
         }
-        _credit(s, p, netuid, hotkey, coldkey, incentive, dividend, cfg.taoWeight);
+        _credit(s, p, netuid, hotkey, coldkey, incentive, dividend, cfg.taoWeight, closeSlot);
     }
 
     /// @dev Incentive (and an owner cut) is the coldkey's own stake, as subtensor stakes it: no take, no root
@@ -136,7 +142,8 @@ contract StakingEmissionModule is StakingBase {
         address coldkey,
         uint256 incentive,
         uint256 dividend,
-        uint64 taoWeight_
+        uint64 taoWeight_,
+        uint64 closeSlot
     ) internal {
         uint64 slot = _now();
         uint256 key = _poolKey(netuid, p.generation, hotkey);
@@ -146,16 +153,18 @@ contract StakingEmissionModule is StakingBase {
         if (dividend != 0) {
             // A miner's claim (incentive only) reads neither the take nor the root pool.
             take = (dividend * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
-            (toRoot, rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot);
+            (toRoot, rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot, closeSlot);
         }
         _creditShares(key, coldkey, incentive + take, dividend - take - toRoot, slot);
         emit EmissionCredited(netuid, hotkey, incentive, dividend, take, toRoot, rootTao);
     }
 
     /// @dev The part of a dividend `rest` earned by the hotkey's root stake (§3.7: in proportion
-    /// tao_weight x root stake : alpha stake) is sold for TAO in the subnet's pool (fee-free, as subtensor's
-    /// default root claim "Swap") and raises the value of the hotkey's root nominators' shares. If the pool is
-    /// too shallow for the sale, the alpha nominators keep it.
+    /// tao_weight x root stake : alpha stake, both as they stood at the end of the epoch's closing slot, so that
+    /// stake moved between the close and the claim does not shift the split) is sold for TAO in the subnet's pool
+    /// (fee-free, as subtensor's default root claim "Swap"), which vests to the hotkey's root nominators (see
+    /// `ROOT_DIVIDEND_VEST_SLOTS`). If the pool is too shallow for the sale, or nobody holds root stake on the
+    /// hotkey any more, the alpha nominators keep it.
     function _sellRootPart(
         Subnet storage s,
         Pool memory p,
@@ -163,19 +172,47 @@ contract StakingEmissionModule is StakingBase {
         address hotkey,
         uint256 rest,
         uint64 taoWeight_,
-        uint64 slot
+        uint64 slot,
+        uint64 closeSlot
     ) internal returns (uint256 toRoot, uint256 rootTao) {
-        uint256 rootKey = _poolKey(ROOT, 0, hotkey);
-        (uint256 rootStake, uint256 rootShares) = _hotkeyPool(rootKey);
-        (uint256 alphaStake, ) = _hotkeyPool(key);
-        toRoot = EmissionSplit.rootPart(rest, alphaStake, EmissionSplit.rootWeight(rootStake, taoWeight_));
+        toRoot = _rootSplit(key, hotkey, rest, taoWeight_, closeSlot);
         if (toRoot == 0) return (0, 0);
         (rootTao, ) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
         if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) return (0, 0);
         p.tao -= uint56(rootTao);
         p.alpha += uint104(toRoot); // <= issuance < 2^96
         s.pool = p;
-        _writeHotkeyPool(rootKey, slot, rootStake + rootTao, rootShares); // rootShares > 0 as rootStake > 0
+        _streamRootTao(hotkey, rootTao, slot);
+    }
+
+    /// @dev The root part of `rest` from the stakes at the end of `closeSlot`; 0 if the root pool has no shares
+    /// now (nobody would own the TAO).
+    function _rootSplit(
+        uint256 key,
+        address hotkey,
+        uint256 rest,
+        uint64 taoWeight_,
+        uint64 closeSlot
+    ) internal view returns (uint256) {
+        uint256 rootKey = _poolKey(ROOT, 0, hotkey);
+        (, uint256 rootShares) = _hotkeyPool(rootKey);
+        if (rootShares == 0) return 0;
+        uint48 k = _key(closeSlot);
+        uint256 rootW = EmissionSplit.rootWeight(_hotkeyAlphaAtRecent(rootKey, k), taoWeight_);
+        return EmissionSplit.rootPart(rest, _hotkeyAlphaAtRecent(key, k), rootW);
+    }
+
+    /// @dev Adds `rootTao` to `hotkey`'s root dividend stream at `slot`. What had vested stays owed to the shares
+    /// held until the pool's next change; what had not, and the new TAO, vest from now over the vesting period.
+    function _streamRootTao(address hotkey, uint256 rootTao, uint64 slot) internal {
+        (uint256 vested, uint256 unvested) = _rootStreamAt(_rootStreams[hotkey], slot);
+        // All < TAO supply < 2^64; slot + ROOT_DIVIDEND_VEST_SLOTS < 2^48 (see `_key`).
+        _rootStreams[hotkey] = RootStream(
+            uint64(vested),
+            uint64(unvested + rootTao),
+            uint48(slot),
+            uint48(slot + ROOT_DIVIDEND_VEST_SLOTS)
+        );
         _ledger.rootStake += uint64(rootTao);
     }
 

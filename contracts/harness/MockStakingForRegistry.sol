@@ -67,7 +67,7 @@ contract MockStakingForRegistry is IStakingHooks {
         _pool[netuid] += amount << 128; // test amounts stay far below 2^128
     }
 
-    function creditEmission(uint16, address, uint256, uint256) external pure {}
+    function creditEmission(uint16, address, uint256, uint256, uint64) external pure {}
 
     function takeEpochEmission(uint16, uint64, uint64) external pure returns (uint256, uint256) {
         return (0, 0);

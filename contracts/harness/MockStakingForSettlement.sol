@@ -42,7 +42,7 @@ contract MockStakingForSettlement is IStakingHooks {
         _weights[netuid][hotkey].push(fromSlot, weight);
     }
 
-    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external {
+    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend, uint64) external {
         uint256 amount = incentive + dividend;
         if (perHotkey) {
             totalCredited[netuid] += amount;

@@ -162,7 +162,7 @@ interface IStakingTypes {
     event ShareRuleSet(ShareRule rule);
     event OwnerCutSet(uint16 cut);
     /// @notice TAO was added to the protocol reserve (`reason`: 0 no emitting subnet, 1 dissolved without
-    /// stakers, 2 drawn from the Emission reserve).
+    /// stakers, 2 drawn from the Emission reserve, 3 root dividends vested while the root pool had no shares).
     event ProtocolTaoAdded(uint256 amount, uint8 reason);
     /// @notice Protocol TAO was recycled (burned), lowering issuance.
     event ProtocolTaoRecycled(uint256 amount);
@@ -286,14 +286,20 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     function maxStakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
     /// @notice Largest alpha input whose sale leaves the price >= `limitPrice` (capped at the input cap).
     function maxUnstakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
-    /// @notice A position: its shares, alpha, and TAO value at the spot price.
+    /// @notice A position: its shares, alpha (on root: TAO, with its part of the root dividends vested so far),
+    /// and TAO value at the spot price.
     function position(
         uint16 netuid,
         address hotkey,
         address coldkey
     ) external view returns (uint256 shares, uint256 alpha, uint256 taoValue);
-    /// @notice A hotkey's share pool on `netuid`: total alpha (TAO on root) and total shares.
+    /// @notice A hotkey's share pool on `netuid`: total alpha (TAO on root, with the root dividends vested so
+    /// far) and total shares.
     function hotkeyStake(uint16 netuid, address hotkey) external view returns (uint256 alpha, uint256 shares);
+    /// @notice The TAO bought for `hotkey`'s root nominators by dividend credits: `vested` already belongs to the
+    /// root pool's shares (added to the pool's checkpointed stake at its next stake change), `unvested` vests
+    /// linearly until slot `endSlot`.
+    function rootDividends(address hotkey) external view returns (uint256 vested, uint256 unvested, uint64 endSlot);
     /// @notice The emission share of `netuid` the next coinbase would use (1e18 = all), from stored EMAs.
     function emissionShare(uint16 netuid) external view returns (uint256);
     /// @notice Delegate take of `hotkey` (x / 65535) and the slot of its last change.

@@ -18,11 +18,19 @@ interface IStakingHooks {
     /// moves; Staking counts it as TAO inflow of the subnet for the net-TAO-flow emission share.
     function onRegistrationBurn(uint16 netuid, uint256 tao) external;
 
-    /// @notice Settlement: credit `incentive + dividend` alpha of epoch emission to `hotkey` on `netuid`. The
-    /// incentive (a miner's, or an owner cut) is staked for the hotkey's coldkey; of the dividend, the hotkey's
-    /// delegate take goes to its coldkey's shares, the root stake's part to its root nominators, and the rest
-    /// raises the value of all its alpha nominators' shares (subtensor §3.7).
-    function creditEmission(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external;
+    /// @notice Settlement: credit `incentive + dividend` alpha of epoch emission to `hotkey` on `netuid`, for the
+    /// epoch that closed at slot `closeSlot`. The incentive (a miner's, or an owner cut) is staked for the hotkey's
+    /// coldkey; of the dividend, the hotkey's delegate take goes to its coldkey's shares, the root stake's part
+    /// (split by the hotkey's alpha and root stakes at `closeSlot`, not at the claim) is sold for TAO that vests
+    /// to its root nominators over `ROOT_DIVIDEND_VEST_SLOTS`, and the rest raises the value of all its alpha
+    /// nominators' shares (subtensor §3.7).
+    function creditEmission(
+        uint16 netuid,
+        address hotkey,
+        uint256 incentive,
+        uint256 dividend,
+        uint64 closeSlot
+    ) external;
 
     /// @notice Settlement, once per epoch (at open, or at roll-over of an epoch never opened): the alpha
     /// emission accrued for epoch `epoch` of `netuid`, closing at slot `close`, which is now fixed: slots of it

@@ -21,6 +21,11 @@ export const stakingHooksAbi = [
         "internalType": "uint256",
         "name": "dividend",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "closeSlot",
+        "type": "uint64"
       }
     ],
     "name": "creditEmission",

@@ -1099,6 +1099,19 @@ export const stakingAbi = [
   },
   {
     "inputs": [],
+    "name": "ROOT_DIVIDEND_VEST_SLOTS",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "TAKE_RATE_LIMIT",
     "outputs": [
       {
@@ -1191,6 +1204,11 @@ export const stakingAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
       }
     ],
     "name": "creditEmission",
@@ -1862,6 +1880,35 @@ export const stakingAbi = [
     "name": "renounceOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "hotkey",
+        "type": "address"
+      }
+    ],
+    "name": "rootDividends",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "vested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unvested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "endSlot",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

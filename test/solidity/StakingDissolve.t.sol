@@ -13,7 +13,7 @@ contract StakingDissolveTest is StakingFixture {
 
     /// @dev This test contract is the settlement.
     function _credit(uint16 netuid, address hotkey, uint256 amount) internal {
-        staking.creditEmission(netuid, hotkey, 0, amount);
+        staking.creditEmission(netuid, hotkey, 0, amount, staking.currentSlot());
     }
 
     function _populate() internal returns (uint256 staked) {
@@ -100,7 +100,7 @@ contract StakingDissolveTest is StakingFixture {
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SubnetNotFound.selector, uint16(1)));
         staking.unstake(1, HOT1, 1e9, 0, false, block.timestamp);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SubnetNotFound.selector, uint16(1)));
-        staking.creditEmission(1, HOT1, 0, 1);
+        staking.creditEmission(1, HOT1, 0, 1, 0);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.NotDissolved.selector, uint16(1), uint24(1)));
         staking.claimDissolved(1, HOT1, 1);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SubnetNotFound.selector, uint16(1)));

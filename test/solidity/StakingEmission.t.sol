@@ -306,7 +306,7 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(take, 11_796, "the cache does not touch the take");
     }
 
-    function test_creditEmissionRootPartRaisesRootNominators() public {
+    function test_creditEmissionRootPartVestsToRootNominators() public {
         _createStarted(1);
         _coinbase();
         _stake(ALICE, 1, HOT1, 100e9);
@@ -321,11 +321,131 @@ contract StakingEmissionTest is StakingFixture {
         uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
         uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
         (uint256 rootAfter, , ) = staking.ledger();
-        assertTrue(rootAfter > rootBefore, "root stake grew");
-        (, uint256 bobRoot, ) = staking.position(0, HOT1, BOB);
-        assertEq(bobRoot, rootAfter - rootBefore + 1000e9, "bob's root position holds the sold alpha's TAO");
+        uint256 rootTao = rootAfter - rootBefore;
+        assertTrue(rootTao > 0, "root stake grew");
+        (uint256 vested, uint256 unvested, uint64 end) = staking.rootDividends(HOT1);
+        assertEq(vested, 0, "nothing vested in the credit's slot");
+        assertEq(unvested, rootTao, "the sold alpha's TAO streams");
+        assertEq(end, staking.currentSlot() + staking.ROOT_DIVIDEND_VEST_SLOTS(), "over the vesting period");
+        assertEq(_alphaOf(0, HOT1, BOB), 1000e9, "bob's position has not grown yet");
         (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
         assertEq(hk, alphaStake + 10e9 - toRoot, "alpha side keeps the rest");
+
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 4);
+        assertEq(_alphaOf(0, HOT1, BOB), 1000e9 + rootTao / 4, "a quarter vested after a quarter of the period");
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        assertEq(_alphaOf(0, HOT1, BOB), 1000e9 + rootTao, "all of it after the period");
+        assertEq(staking.stakeWeight(0, HOT1), 1000e9, "stake weight counts it once a stake change settles it");
+        vm.prank(BOB);
+        (uint256 out, ) = staking.unstakeAll(0, HOT1, 0, block.timestamp);
+        assertEq(out, 1000e9 + rootTao, "bob takes the root part out with his stake");
+        (vested, unvested, ) = staking.rootDividends(HOT1);
+        assertEq(vested + unvested, 0, "stream empty");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev The attack the vesting and the close-time split stop: root stake added after the epoch's close,
+    /// the claim, and an immediate unstake, all in one slot.
+    function test_rootDividendsCannotBeTakenJustInTime() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 10e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        uint64 close = staking.currentSlot();
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        _warpSlots(3);
+        _fund(CAROL, 1_000_000e9);
+        vm.prank(CAROL);
+        staking.stake(0, HOT1, 1_000_000e9, 1e9, false, block.timestamp); // after the close
+        (uint256 rootBefore, , ) = staking.ledger();
+        staking.creditEmission(1, HOT1, 0, 10e9, close);
+        (uint256 rootAfter, , ) = staking.ledger();
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        uint256 rootW = (uint256(10e9) * staking.taoWeight()) / type(uint64).max;
+        uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk, alphaStake + 10e9 - toRoot, "split by the stakes at the close: carol's stake does not count");
+        vm.prank(CAROL);
+        (uint256 out, ) = staking.unstakeAll(0, HOT1, 0, block.timestamp);
+        assertEq(out, 1_000_000e9, "carol leaves with exactly her stake");
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        assertApprox(_alphaOf(0, HOT1, BOB), 10e9 + (rootAfter - rootBefore), 1, "bob, staked at the close, gets it");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev Stake that left after the close still counted in the split, stake added after it did not; a
+    /// second credit merges with the first stream.
+    function test_rootSplitUsesTheStakesAtTheClose() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        uint64 close = staking.currentSlot();
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        _warpSlots(2);
+        _unstake(BOB, 0, HOT1, 500e9); // half of the root stake leaves after the close
+        _stake(CAROL, 1, HOT1, 1000e9); // alpha arrives after it
+        (uint256 alphaNow, ) = staking.hotkeyStake(1, HOT1);
+        staking.creditEmission(1, HOT1, 0, 10e9, close);
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
+        uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk, alphaNow + 10e9 - toRoot, "alpha 100 : root 1000 x tao weight, as at the close");
+        (, uint256 unvested1, ) = staking.rootDividends(HOT1);
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 2);
+        (uint256 vestedMid, uint256 unvestedMid, ) = staking.rootDividends(HOT1);
+        assertEq(vestedMid, unvested1 / 2, "half vested at half the period");
+        staking.creditEmission(1, HOT1, 0, 10e9, staking.currentSlot());
+        (uint256 vested2, uint256 unvested2, uint64 end2) = staking.rootDividends(HOT1);
+        assertEq(vested2, vestedMid, "what vested stays owed to the holders so far");
+        assertTrue(unvested2 > unvestedMid, "the new TAO joins the rest");
+        assertEq(end2, staking.currentSlot() + staking.ROOT_DIVIDEND_VEST_SLOTS(), "and vests from now");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev Root stake gone by the claim: nobody would own root TAO, the alpha nominators keep the dividend. A
+    /// stream whose holders all left vests to nobody: protocol TAO, not the next depositor.
+    function test_rootDividendsWithoutRootHolders() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        uint64 close = staking.currentSlot();
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        this.creditEmission(1, HOT1, 10e9); // streams to bob
+        (, uint256 rootTao, ) = staking.rootDividends(HOT1);
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 2);
+        vm.prank(BOB);
+        (uint256 out, ) = staking.unstakeAll(0, HOT1, 0, block.timestamp);
+        assertEq(out, 1000e9 + rootTao / 2, "bob leaves with the half that vested while he held");
+        (uint256 vested, uint256 unvested, ) = staking.rootDividends(HOT1);
+        assertEq(vested, 0, "settled to bob");
+        (uint256 hkBefore, ) = staking.hotkeyStake(1, HOT1);
+        staking.creditEmission(1, HOT1, 0, 10e9, close); // bob held root stake at that close, nobody does now
+        (uint256 hkAfter, ) = staking.hotkeyStake(1, HOT1);
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        assertApprox(hkAfter - hkBefore, 10e9, 0, "no root part: the alpha side keeps all of it");
+        assertTrue(alphaStake > 0 && rest > 0, "a dividend was split");
+        (, uint256 unvestedAfter, ) = staking.rootDividends(HOT1);
+        assertEq(unvestedAfter, unvested, "the stream did not grow");
+
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        (, , uint256 protocolBefore) = staking.ledger();
+        vm.prank(CAROL);
+        staking.stake(0, HOT1, 5e9, 1e9, false, block.timestamp);
+        assertEq(_alphaOf(0, HOT1, CAROL), 5e9, "the next depositor does not take it");
+        (, , uint256 protocolAfter) = staking.ledger();
+        assertEq(protocolAfter - protocolBefore, unvested, "it becomes protocol TAO");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
@@ -448,10 +568,10 @@ contract StakingEmissionTest is StakingFixture {
     /// @dev This test contract is the settlement; external so that expectRevert sees the call. Credits a
     /// validator's dividend.
     function creditEmission(uint16 netuid, address hotkey, uint256 amount) external {
-        staking.creditEmission(netuid, hotkey, 0, amount);
+        staking.creditEmission(netuid, hotkey, 0, amount, staking.currentSlot());
     }
 
     function creditIncentive(uint16 netuid, address hotkey, uint256 incentive, uint256 dividend) external {
-        staking.creditEmission(netuid, hotkey, incentive, dividend);
+        staking.creditEmission(netuid, hotkey, incentive, dividend, staking.currentSlot());
     }
 }

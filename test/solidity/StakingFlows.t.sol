@@ -322,7 +322,7 @@ contract StakingFlowsTest is StakingFixture {
         staking.onEmission(0, 1, 1);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.NotSettlement.selector, ALICE, address(this)));
-        staking.creditEmission(1, HOT1, 0, 1);
+        staking.creditEmission(1, HOT1, 0, 1, 0);
         vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SettlementAlreadySet.selector, address(this)));
         staking.setSettlement(ALICE);
     }

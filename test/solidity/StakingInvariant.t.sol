@@ -129,7 +129,7 @@ contract StakingHandler {
         if (!p.live || p.alphaPending == 0) return;
         uint256 total = 1 + (amount % p.alphaPending);
         uint256 incentive = (total * ((amount >> 128) % 101)) / 100; // 0-100% of it as incentive
-        staking.creditEmission(n, hotkeys[hot % 2], incentive, total - incentive);
+        staking.creditEmission(n, hotkeys[hot % 2], incentive, total - incentive, staking.currentSlot());
         _after();
     }
 
@@ -226,6 +226,12 @@ abstract contract StakingInvariantBase is TestBase {
             for (uint256 h; h < 2; ++h) {
                 address hk = handler.hotkeys(h);
                 (uint256 total, uint256 shares) = staking.hotkeyStake(n, hk);
+                if (n == 0) {
+                    // Root stake in the ledger also holds the root dividends still streaming (and what vested
+                    // while nobody held the pool, which the next deposit makes protocol TAO).
+                    (uint256 vested, uint256 unvested, ) = staking.rootDividends(hk);
+                    hotkeySum += shares == 0 ? vested + unvested : unvested;
+                }
                 uint256 shareSum;
                 uint256 valueSum;
                 for (uint256 c; c < 5; ++c) {
