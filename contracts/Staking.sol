@@ -698,13 +698,13 @@ contract Staking is StakingBase, IStaking {
     /// @dev Root dividends that vested while a root pool had no shares (every nominator left after the close
     /// they were earned at) have no owner: they become protocol TAO, as other unowned TAO.
     function _rootVestedToNobody(uint256 vested) internal {
-        Ledger memory l = _ledger;
+        Ledger memory ledger_ = _ledger;
         unchecked {
             // vested is counted in rootStake (see `RootStream`); protocolTao + vested <= TAO supply < 2^64.
-            l.rootStake -= uint64(vested);
-            l.protocolTao += uint64(vested);
+            ledger_.rootStake -= uint64(vested);
+            ledger_.protocolTao += uint64(vested);
         }
-        _ledger = l;
+        _ledger = ledger_;
         emit ProtocolTaoAdded(vested, 3);
     }
 
