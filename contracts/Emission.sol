@@ -34,6 +34,12 @@ contract Emission is IEmission, Ownable2Step {
 
     /// @inheritdoc IEmission
     function coinbase() external returns (uint256 minted) {
+        return _coinbase();
+    }
+
+    /// @dev Mints the slots since the last coinbase to the receiver, or to this contract's reserve before one is
+    /// set.
+    function _coinbase() internal returns (uint256 minted) {
         uint64 fromSlot = lastMintedSlot;
         uint64 toSlot = SlotClock.current(genesisTime);
         if (toSlot <= fromSlot) return 0;
@@ -50,10 +56,13 @@ contract Emission is IEmission, Ownable2Step {
         if (to != address(this)) IEmissionReceiver(to).onEmission(fromSlot, toSlot, minted);
     }
 
-    /// @notice Governance: route minted TAO to the subnet split. Set once.
+    /// @notice Governance: route minted TAO to the subnet split. Set once. The slots before it are minted to the
+    /// reserve first, so the receiver's first `onEmission` starts at this slot (it is not handed slots from before
+    /// it existed; the reserve keeps them, for `drawReserve`).
     function setReceiver(address receiver_) external onlyOwner {
         if (receiver_ == address(0)) revert ZeroAddress();
         if (receiver != address(0)) revert ReceiverAlreadySet(receiver);
+        _coinbase();
         receiver = receiver_;
         emit ReceiverSet(receiver_);
     }

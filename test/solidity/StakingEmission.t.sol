@@ -552,6 +552,22 @@ contract StakingEmissionTest is StakingFixture {
         assertTrue(e2 > e1 && e2 <= 1e18, "towards the capped target");
     }
 
+    /// @dev Slots from before the receiver was set are the reserve's, not the receiver's first coinbase.
+    function test_setReceiverMintsEarlierSlotsToTheReserveFirst() public {
+        EmissionHarness e2 = new EmissionHarness(address(this), 0);
+        MockRegistryForStaking r2 = new MockRegistryForStaking(e2.tao());
+        Staking s2 = new Staking(e2, r2, new StakingEmissionModule(e2, r2), address(this));
+        _warpSlots(7);
+        e2.setReceiver(address(s2)); // nobody ran a coinbase for those 7 slots
+        assertEq(e2.reserve(), 7e9, "7 slots at 1 TAO, kept by the reserve");
+        assertEq(e2.lastMintedSlot(), e2.currentSlot(), "minted up to now");
+        _warpSlots(2);
+        uint256 minted = e2.coinbase();
+        assertEq(minted, 2e9, "the receiver's first coinbase covers only the slots since it was set");
+        assertEq(IERC20(address(e2.tao())).balanceOf(address(s2)), 2e9, "held by staking");
+        assertEq(e2.reserve(), 7e9, "the reserve kept its slots");
+    }
+
     function test_drawEmissionReserve() public {
         EmissionHarness e2 = new EmissionHarness(address(this), 0);
         MockRegistryForStaking r2 = new MockRegistryForStaking(e2.tao());
