@@ -36,6 +36,7 @@ import { parseAxonConfig, type AxonConfig, type AxonConfigInput } from "./config
 import { LATENCY_BUCKETS, MetricsRegistry, type Counter, type Histogram } from "./metrics.js";
 import { NonceGuard } from "./nonceGuard.js";
 import { RateLimiter } from "./rateLimiter.js";
+import { sourceKey } from "./sourceKey.js";
 
 export interface AxonDeps {
   /** The miner's hotkey: requests must target it, responses are signed by it. */
@@ -318,11 +319,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
           headers: { "retry-after": "5" },
         };
       }
-      const ipWait = ipLimiter?.take(request.ip) ?? 0;
+      const ipWait = ipLimiter?.take(sourceKey(request.ip)) ?? 0;
       if (ipWait > 0) {
         return {
           code: "rate_limited",
-          reason: `more than ${config.ipRatePerSecond} requests/s from address ${request.ip}: retry in ${ipWait} ms`,
+          reason: `more than ${config.ipRatePerSecond} requests/s from ${sourceKey(request.ip)}: retry in ${ipWait} ms`,
           headers: { "retry-after": String(Math.max(1, Math.ceil(ipWait / 1000))) },
         };
       }

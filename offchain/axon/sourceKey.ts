@@ -1,0 +1,16 @@
+import ipaddr from "ipaddr.js";
+
+/**
+ * The key a peer's address is rate-limited under. An IPv6 host usually holds a whole /64 (one customer's
+ * prefix): keyed by its full address it could rotate through 2^64 buckets, so IPv6 is keyed by its /64.
+ * IPv4-mapped IPv6 (`::ffff:1.2.3.4`, what a dual-stack socket reports) is the IPv4 address it maps.
+ * Anything unparsable is keyed as given.
+ */
+export function sourceKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  let ip = ipaddr.parse(address);
+  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (ip.kind() === "ipv4") return ip.toString();
+  const parts = (ip as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(":")}::/64`;
+}
