@@ -151,13 +151,13 @@ describe("end to end: a uid re-registered while an epoch rolled over does not in
 
     // What C carries: A's result (B never finalised; C itself is the newest finalised now, but not at its close),
     // with bonds on uids 1 and 2 and the old validator's permit.
-    const [finalisedThen, source, sourceClose] = await read({
+    const [finalisedNow, source, sourceClose] = await read({
       address: c.Settlement!,
       abi: settlementAbi,
       functionName: "latestFinalised",
       args: [netuid],
     });
-    assert.deepEqual([finalisedThen, source, sourceClose], [true, cEpoch, cClose], "C is the newest finalised now");
+    assert.deepEqual([finalisedNow, source, sourceClose], [true, cEpoch, cClose], "C is the newest finalised now");
     const previous = await ownerNode.previousResult(netuid, cEpoch);
     assert.ok(previous, "C carries a result");
     assert.equal(previous.closeSlot, aClose, "C carries A's result");
