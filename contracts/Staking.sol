@@ -640,10 +640,10 @@ contract Staking is StakingBase, IStaking {
     function _deposit(uint256 key, address hotkey, address coldkey, uint256 amount, uint64 slot) internal {
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
         if (key >> 160 == 0) {
-            // Root: the dividends vested so far belong to the shares held until now.
-            uint256 vested = _settleRootStream(hotkey, slot);
-            if (totalShares != 0) total += vested;
-            else if (vested != 0) _rootVestedToNobody(vested);
+            // Root: the dividends vested so far belong to the shares held until now; with no shares, nobody owns
+            // the stream, and a new depositor must not inherit it.
+            if (totalShares != 0) total += _settleRootStream(hotkey, slot);
+            else _rootStreamToNobody(hotkey);
         }
         if (totalShares == 0 && registry.coldkeyOf(hotkey) == address(0)) revert HotkeyNotBound(hotkey);
         uint256 minted = SharePool.sharesForDeposit(amount, totalShares, total);
@@ -655,12 +655,15 @@ contract Staking is StakingBase, IStaking {
     /// @dev Burns the shares of `coldkey` in pool `key` worth `amount`; returns whether the position closed.
     function _withdraw(uint256 key, address coldkey, uint256 amount, uint64 slot) internal returns (bool closed) {
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
+        bool isRoot = key >> 160 == 0;
         // Root: the dividends vested so far belong to the shares held until now (the withdrawer holds some).
-        if (key >> 160 == 0) total += _settleRootStream(address(uint160(key)), slot);
+        if (isRoot) total += _settleRootStream(address(uint160(key)), slot);
         uint256 mine = _shares[key][coldkey];
         uint256 value = SharePool.valueOf(mine, totalShares, total);
         if (amount > value) revert InsufficientStake(amount, value);
         closed = amount == value;
+        if (isRoot && !closed && value - amount < MIN_STAKE)
+            revert RootRemainderBelowMinimum(value - amount, MIN_STAKE);
         uint256 burned = closed ? mine : SharePool.sharesForWithdrawal(amount, totalShares, total);
         unchecked {
             // burned <= mine <= totalShares (ceil(amount * S / T) <= mine since amount <= mine * T / S), and
@@ -695,17 +698,21 @@ contract Staking is StakingBase, IStaking {
         }
     }
 
-    /// @dev Root dividends that vested while a root pool had no shares (every nominator left after the close
-    /// they were earned at) have no owner: they become protocol TAO, as other unowned TAO.
-    function _rootVestedToNobody(uint256 vested) internal {
+    /// @dev The root dividend stream of a root pool whose nominators all left has no owner: all of it, vested or
+    /// not, becomes protocol TAO, as other unowned TAO (not the next depositor's).
+    function _rootStreamToNobody(address hotkey) internal {
+        RootStream memory r = _rootStreams[hotkey];
+        uint256 amount = uint256(r.vested) + r.unvested;
+        if (amount == 0) return;
+        delete _rootStreams[hotkey];
         Ledger memory ledger_ = _ledger;
         unchecked {
-            // vested is counted in rootStake (see `RootStream`); protocolTao + vested <= TAO supply < 2^64.
-            ledger_.rootStake -= uint64(vested);
-            ledger_.protocolTao += uint64(vested);
+            // amount is counted in rootStake (see `RootStream`); protocolTao + amount <= TAO supply < 2^64.
+            ledger_.rootStake -= uint64(amount);
+            ledger_.protocolTao += uint64(amount);
         }
         _ledger = ledger_;
-        emit ProtocolTaoAdded(vested, 3);
+        emit ProtocolTaoAdded(amount, 3);
     }
 
     function _checkDeadline(uint256 deadline) internal view {

@@ -249,8 +249,8 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         uint256 unvested;
         (vested, unvested) = _rootStreamAt(r, slot);
         if (vested == 0) return 0;
-        // Both < 2^64 (see `RootStream`); slot < 2^48 (see `_key`).
-        _rootStreams[hotkey] = RootStream(0, uint64(unvested), uint48(slot), r.end);
+        // Both < 2^64 (see `RootStream`).
+        _rootStreams[hotkey] = RootStream(0, uint64(unvested), _key(slot), r.end);
     }
 
     function _weightOf(SubnetEma memory em, ShareRule rule) internal pure returns (uint256) {

@@ -128,7 +128,7 @@ contract StakingEmissionModule is StakingBase {
         unchecked {
             s.alpha.pending -= uint64(amount); // amount <= pending checked above
         }
-        _credit(s, p, netuid, hotkey, coldkey, incentive, dividend, cfg.taoWeight, closeSlot);
+        _credit(s, p, netuid, hotkey, coldkey, incentive, dividend, closeSlot);
     }
 
     /// @dev Incentive (and an owner cut) is the coldkey's own stake, as subtensor stakes it: no take, no root
@@ -142,7 +142,6 @@ contract StakingEmissionModule is StakingBase {
         address coldkey,
         uint256 incentive,
         uint256 dividend,
-        uint64 taoWeight_,
         uint64 closeSlot
     ) internal {
         uint64 slot = _now();
@@ -153,15 +152,15 @@ contract StakingEmissionModule is StakingBase {
         if (dividend != 0) {
             // A miner's claim (incentive only) reads neither the take nor the root pool.
             take = (dividend * _takeOf(hotkey)) / EmissionSplit.U16_ONE;
-            (toRoot, rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, taoWeight_, slot, closeSlot);
+            (toRoot, rootTao) = _sellRootPart(s, p, key, hotkey, dividend - take, slot, closeSlot);
         }
         _creditShares(key, coldkey, incentive + take, dividend - take - toRoot, slot);
         emit EmissionCredited(netuid, hotkey, incentive, dividend, take, toRoot, rootTao);
     }
 
     /// @dev The part of a dividend `rest` earned by the hotkey's root stake (§3.7: in proportion
-    /// tao_weight x root stake : alpha stake, both as they stood at the end of the epoch's closing slot, so that
-    /// stake moved between the close and the claim does not shift the split) is sold for TAO in the subnet's pool
+    /// tao_weight x root stake : alpha stake, as they stood at the end of the epoch's closing slot, the root stake
+    /// capped by today's; see `_rootSplit`) is sold for TAO in the subnet's pool
     /// (fee-free, as subtensor's default root claim "Swap"), which vests to the hotkey's root nominators (see
     /// `ROOT_DIVIDEND_VEST_SLOTS`). If the pool is too shallow for the sale, or nobody holds root stake on the
     /// hotkey any more, the alpha nominators keep it.
@@ -171,11 +170,10 @@ contract StakingEmissionModule is StakingBase {
         uint256 key,
         address hotkey,
         uint256 rest,
-        uint64 taoWeight_,
         uint64 slot,
         uint64 closeSlot
     ) internal returns (uint256 toRoot, uint256 rootTao) {
-        toRoot = _rootSplit(key, hotkey, rest, taoWeight_, closeSlot);
+        toRoot = _rootSplit(key, hotkey, rest, closeSlot);
         if (toRoot == 0) return (0, 0);
         (rootTao, ) = PoolMath.swapOut(p.alpha, p.tao, toRoot, false);
         if (rootTao == 0 || p.tao - rootTao < PoolMath.MIN_RESERVE) return (0, 0);
@@ -185,33 +183,38 @@ contract StakingEmissionModule is StakingBase {
         _streamRootTao(hotkey, rootTao, slot);
     }
 
-    /// @dev The root part of `rest` from the stakes at the end of `closeSlot`; 0 if the root pool has no shares
-    /// now (nobody would own the TAO).
-    function _rootSplit(
-        uint256 key,
-        address hotkey,
-        uint256 rest,
-        uint64 taoWeight_,
-        uint64 closeSlot
-    ) internal view returns (uint256) {
+    /// @dev The root part of `rest` from the alpha stake, root stake and tao_weight at the end of `closeSlot`,
+    /// the root stake capped by what is staked on root now: root stake that left after the close leaves its part
+    /// to the alpha nominators instead of to whoever stays (a lone holder keeping a rao could otherwise draw a
+    /// whole root part onto one share). 0 if the root pool has no shares now (nobody would own the TAO).
+    function _rootSplit(uint256 key, address hotkey, uint256 rest, uint64 closeSlot) internal view returns (uint256) {
         uint256 rootKey = _poolKey(ROOT, 0, hotkey);
-        (, uint256 rootShares) = _hotkeyPool(rootKey);
+        (uint256 rootNow, uint256 rootShares) = _hotkeyPool(rootKey);
         if (rootShares == 0) return 0;
         uint48 k = _key(closeSlot);
-        uint256 rootW = EmissionSplit.rootWeight(_hotkeyAlphaAtRecent(rootKey, k), taoWeight_);
+        uint256 rootStake = Math.min(_hotkeyAlphaAtRecent(rootKey, k), rootNow);
+        uint256 rootW = EmissionSplit.rootWeight(rootStake, _taoWeightAtRecent(k));
         return EmissionSplit.rootPart(rest, _hotkeyAlphaAtRecent(key, k), rootW);
+    }
+
+    /// @dev tao_weight at the end of checkpoint key `k`, as `stakeWeightAt` (Yuma's and the quorum's input)
+    /// reads it; the latest checkpoint first (governance changes it rarely).
+    function _taoWeightAtRecent(uint48 k) internal view returns (uint256) {
+        (, uint48 lastKey, uint208 last) = _taoWeightTrace.latestCheckpoint(); // pushed in the constructor
+        if (lastKey <= k) return last;
+        return _taoWeightTrace.upperLookupRecent(k);
     }
 
     /// @dev Adds `rootTao` to `hotkey`'s root dividend stream at `slot`. What had vested stays owed to the shares
     /// held until the pool's next change; what had not, and the new TAO, vest from now over the vesting period.
     function _streamRootTao(address hotkey, uint256 rootTao, uint64 slot) internal {
         (uint256 vested, uint256 unvested) = _rootStreamAt(_rootStreams[hotkey], slot);
-        // All < TAO supply < 2^64; slot + ROOT_DIVIDEND_VEST_SLOTS < 2^48 (see `_key`).
+        // All < TAO supply < 2^64; slots saturate at 2^48 - 1 (see `_key`).
         _rootStreams[hotkey] = RootStream(
             uint64(vested),
             uint64(unvested + rootTao),
-            uint48(slot),
-            uint48(slot + ROOT_DIVIDEND_VEST_SLOTS)
+            _key(slot),
+            _key(slot + ROOT_DIVIDEND_VEST_SLOTS)
         );
         _ledger.rootStake += uint64(rootTao);
     }

@@ -376,8 +376,8 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
-    /// @dev Stake that left after the close still counted in the split, stake added after it did not; a
-    /// second credit merges with the first stream.
+    /// @dev Root stake that left after the close leaves its part to the alpha side, stake added after it does not
+    /// count; a second credit merges with the first stream.
     function test_rootSplitUsesTheStakesAtTheClose() public {
         _createStarted(1);
         _coinbase();
@@ -394,10 +394,10 @@ contract StakingEmissionTest is StakingFixture {
         (uint256 alphaNow, ) = staking.hotkeyStake(1, HOT1);
         staking.creditEmission(1, HOT1, 0, 10e9, close);
         uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
-        uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
+        uint256 rootW = (uint256(500e9) * staking.taoWeight()) / type(uint64).max;
         uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
         (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
-        assertEq(hk, alphaNow + 10e9 - toRoot, "alpha 100 : root 1000 x tao weight, as at the close");
+        assertEq(hk, alphaNow + 10e9 - toRoot, "alpha 100 as at the close : root min(1000 at the close, 500 now)");
         (, uint256 unvested1, ) = staking.rootDividends(HOT1);
         _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 2);
         (uint256 vestedMid, uint256 unvestedMid, ) = staking.rootDividends(HOT1);
@@ -447,6 +447,94 @@ contract StakingEmissionTest is StakingFixture {
         (, , uint256 protocolAfter) = staking.ledger();
         assertEq(protocolAfter - protocolBefore, unvested, "it becomes protocol TAO");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev A lone root holder cannot keep a rao to draw a root part onto one share (a share-price inflation that
+    /// would round later deposits down): a partial root withdrawal leaves at least the minimum stake, and the
+    /// split counts root stake only as far as it is still staked.
+    function test_loneRootHolderCannotInflateTheRootSharePrice() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 10_000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        uint64 close = staking.currentSlot();
+        _warpSlots(1);
+        uint256 min = staking.MIN_STAKE();
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.RootRemainderBelowMinimum.selector, 1, min));
+        staking.unstake(0, HOT1, 10_000e9 - 1, 0, false, block.timestamp);
+        _unstake(BOB, 0, HOT1, 10_000e9 - min); // leaves exactly the minimum
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        uint256 rootW = (min * staking.taoWeight()) / type(uint64).max;
+        uint256 expected = _rootTaoFor((rest * rootW) / (alphaStake + rootW));
+        staking.creditEmission(1, HOT1, 0, 10e9, close);
+        (, uint256 unvested, ) = staking.rootDividends(HOT1);
+        assertEq(unvested, expected, "root part of the minimum stake only");
+        assertTrue(unvested < min, "less than the position it vests onto");
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        vm.prank(CAROL);
+        staking.stake(0, HOT1, 5e9, 1e9, false, block.timestamp);
+        assertApprox(_alphaOf(0, HOT1, CAROL), 5e9, 2, "a later depositor keeps her value");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev What the subnet's pool pays for `toRoot` alpha now (fee-free), as a credit would sell it.
+    function _rootTaoFor(uint256 toRoot) internal view returns (uint256) {
+        IStakingTypes.PoolView memory p = staking.pool(1);
+        return (toRoot * p.taoReserve) / (p.alphaReserve + toRoot);
+    }
+
+    /// @dev A deposit into a root pool nobody holds does not inherit the stream still vesting there.
+    function test_depositIntoAnEmptyRootPoolDoesNotInheritTheStream() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        this.creditEmission(1, HOT1, 10e9);
+        (, uint256 rootTao, ) = staking.rootDividends(HOT1);
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 4);
+        vm.prank(BOB);
+        staking.unstakeAll(0, HOT1, 0, block.timestamp);
+        (, uint256 left, ) = staking.rootDividends(HOT1);
+        assertApprox(left, rootTao - rootTao / 4, 1, "three quarters still to vest, nobody to vest onto");
+        (, , uint256 protocolBefore) = staking.ledger();
+        vm.prank(CAROL);
+        staking.stake(0, HOT1, 5e9, 1e9, false, block.timestamp); // at once, mid-stream
+        (, , uint256 protocolAfter) = staking.ledger();
+        assertEq(protocolAfter - protocolBefore, left, "all of the orphaned stream becomes protocol TAO");
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        assertEq(_alphaOf(0, HOT1, CAROL), 5e9, "carol's position is her deposit, then and later");
+        (uint256 v, uint256 u, ) = staking.rootDividends(HOT1);
+        assertEq(v + u, 0, "stream gone");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev The split reads tao_weight at the close, as Yuma's stake weights (stakeWeightAt) did.
+    function test_rootSplitUsesTaoWeightAtTheClose() public {
+        _createStarted(1);
+        _coinbase();
+        _stake(ALICE, 1, HOT1, 100e9);
+        vm.prank(BOB);
+        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        _warpSlots(50);
+        _coinbase();
+        uint64 close = staking.currentSlot();
+        uint256 weightAtClose = staking.taoWeight();
+        (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
+        _warpSlots(1);
+        staking.setTaoWeight(0);
+        staking.creditEmission(1, HOT1, 0, 10e9, close);
+        uint256 rest = 10e9 - (uint256(10e9) * 11_796) / 65535;
+        uint256 rootW = (uint256(1000e9) * weightAtClose) / type(uint64).max;
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
+        assertEq(hk, alphaStake + 10e9 - (rest * rootW) / (alphaStake + rootW), "0.18 at the close, not 0 now");
     }
 
     // ---------------------------------------------------------------- epoch records (two recent, then archive)
