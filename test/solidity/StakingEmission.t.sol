@@ -306,14 +306,20 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(take, 11_796, "the cache does not touch the take");
     }
 
-    function test_creditEmissionRootPartVestsToRootNominators() public {
+    /// @dev Subnet 1 started, Alice staking 100 TAO on HOT1 there and Bob `rootStake` TAO on HOT1 on root,
+    /// 50 slots of emission accrued: a validator whose dividends have a root part.
+    function _subnetWithRootStake(uint256 rootStake) internal {
         _createStarted(1);
         _coinbase();
         _stake(ALICE, 1, HOT1, 100e9);
         vm.prank(BOB);
-        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
+        staking.stake(0, HOT1, rootStake, 1e9, false, block.timestamp);
         _warpSlots(50);
         _coinbase();
+    }
+
+    function test_creditEmissionRootPartVestsToRootNominators() public {
+        _subnetWithRootStake(1000e9);
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
         uint256 rootW = (uint256(1000e9) * staking.taoWeight()) / type(uint64).max;
         (uint256 rootBefore, , ) = staking.ledger();
@@ -347,13 +353,7 @@ contract StakingEmissionTest is StakingFixture {
     /// @dev The attack the vesting and the close-time split stop: root stake added after the epoch's close,
     /// the claim, and an immediate unstake, all in one slot.
     function test_rootDividendsCannotBeTakenJustInTime() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 10e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(10e9);
         uint64 close = staking.currentSlot();
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
         _warpSlots(3);
@@ -379,13 +379,7 @@ contract StakingEmissionTest is StakingFixture {
     /// @dev Root stake that left after the close leaves its part to the alpha side, stake added after it does not
     /// count; a second credit merges with the first stream.
     function test_rootSplitUsesTheStakesAtTheClose() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(1000e9);
         uint64 close = staking.currentSlot();
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
         _warpSlots(2);
@@ -413,13 +407,7 @@ contract StakingEmissionTest is StakingFixture {
     /// @dev Root stake gone by the claim: nobody would own root TAO, the alpha nominators keep the dividend. A
     /// stream whose holders all left vests to nobody: protocol TAO, not the next depositor.
     function test_rootDividendsWithoutRootHolders() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(1000e9);
         uint64 close = staking.currentSlot();
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
         this.creditEmission(1, HOT1, 10e9); // streams to bob
@@ -453,13 +441,7 @@ contract StakingEmissionTest is StakingFixture {
     /// would round later deposits down): a partial root withdrawal leaves at least the minimum stake, and the
     /// split counts root stake only as far as it is still staked.
     function test_loneRootHolderCannotInflateTheRootSharePrice() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 10_000e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(10_000e9);
         uint64 close = staking.currentSlot();
         _warpSlots(1);
         uint256 min = staking.MIN_STAKE();
@@ -490,13 +472,7 @@ contract StakingEmissionTest is StakingFixture {
 
     /// @dev A deposit into a root pool nobody holds does not inherit the stream still vesting there.
     function test_depositIntoAnEmptyRootPoolDoesNotInheritTheStream() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(1000e9);
         this.creditEmission(1, HOT1, 10e9);
         (, uint256 rootTao, ) = staking.rootDividends(HOT1);
         _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 4);
@@ -518,13 +494,7 @@ contract StakingEmissionTest is StakingFixture {
 
     /// @dev The split reads tao_weight at the close, as Yuma's stake weights (stakeWeightAt) did.
     function test_rootSplitUsesTaoWeightAtTheClose() public {
-        _createStarted(1);
-        _coinbase();
-        _stake(ALICE, 1, HOT1, 100e9);
-        vm.prank(BOB);
-        staking.stake(0, HOT1, 1000e9, 1e9, false, block.timestamp);
-        _warpSlots(50);
-        _coinbase();
+        _subnetWithRootStake(1000e9);
         uint64 close = staking.currentSlot();
         uint256 weightAtClose = staking.taoWeight();
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
