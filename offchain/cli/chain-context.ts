@@ -251,6 +251,12 @@ const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
     `price moved past the tolerance: ${formatTao(a.amount as bigint)} requested but only ${formatTao(a.maxAmount as bigint)} fits at the limit price ${formatTao(a.limitPrice as bigint)}: raise --tolerance, lower the amount or pass --partial`,
   SlippageExceeded: (a) =>
     `price moved past the tolerance: ${formatTao(a.amountOut as bigint)} out is below the minimum ${formatTao(a.minAmountOut as bigint)}: raise --tolerance or lower the amount`,
+  TakeTooHigh: (a) =>
+    `take ${String(a.take)}/65535 is above the maximum ${String(a.maxTake)}/65535: pass a lower --take (see \`tao stake take show\`)`,
+  NotHotkeyOwner: (a) =>
+    `${String(a.caller)} does not own hotkey ${String(a.hotkey)} (its coldkey is ${String(a.coldkey)}): use that coldkey's wallet`,
+  HotkeyNotBound: (a) =>
+    `hotkey ${String(a.hotkey)} is not bound to a coldkey yet: register it first (\`tao neuron register\`)`,
   SubnetNotFound: (a) => `subnet ${String(a.netuid)} does not exist: see \`tao subnet list\``,
   NotSubnetOwner: (a) => `${String(a.caller)} does not own subnet ${String(a.netuid)}: use the owner's wallet`,
   SubnetNotStarted: (a) =>

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { getAddress, type Address } from "viem";
+import { getAddress, zeroAddress, type Address } from "viem";
 import { z } from "zod";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
 import {
   addSignerOptions,
   connectProtocol,
+  currentSlot,
   DEADLINE_SECONDS,
   ensureAllowance,
   formatPpm,
@@ -83,6 +84,130 @@ function impactPpm(ideal: bigint, got: bigint): bigint {
 
 async function deadline(p: Protocol): Promise<bigint> {
   return (await headTime(p.client)) + DEADLINE_SECONDS;
+}
+
+/** One stake position of a coldkey: its shares, alpha and the alpha's value at the spot price. */
+export interface StakePosition {
+  readonly netuid: number;
+  readonly hotkey: Address;
+  readonly shares: bigint;
+  readonly alpha: bigint;
+  readonly taoValue: bigint;
+}
+
+/** The addresses of a wallet's hotkeys (files only, no password). */
+export async function walletHotkeyAddresses(ctx: CliContext, wallet: string): Promise<Address[]> {
+  return (await ctx.wallets().showWallet(wallet)).hotkeys.flatMap((h) => (h.address ? [getAddress(h.address)] : []));
+}
+
+/**
+ * The non-empty positions of `coldkey` over every subnet, with `own` hotkeys and every metagraph hotkey
+ * (what `tao stake list` shows; `tao wallet balance` sums their `taoValue`).
+ */
+export async function stakePositions(p: Protocol, coldkey: Address, own: readonly Address[]): Promise<StakePosition[]> {
+  const netuids = await p.client.readContract({
+    address: p.registry,
+    abi: subnetRegistryAbi,
+    functionName: "netuids",
+  });
+  const positions: StakePosition[] = [];
+  for (const netuid of netuids) {
+    const count = await p.client.readContract({
+      address: p.registry,
+      abi: subnetRegistryAbi,
+      functionName: "neuronCount",
+      args: [netuid],
+    });
+    const rows =
+      count === 0
+        ? []
+        : await p.client.readContract({
+            address: p.registry,
+            abi: subnetRegistryAbi,
+            functionName: "metagraph",
+            args: [netuid, 0, count],
+          });
+    const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
+    for (const hotkey of hotkeys) {
+      const [shares, alpha, taoValue] = await p.client.readContract({
+        address: p.staking,
+        abi: stakingAbi,
+        functionName: "position",
+        args: [netuid, hotkey, coldkey],
+      });
+      if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey, shares, alpha, taoValue });
+    }
+  }
+  return positions;
+}
+
+// ------------------------------------------------------------------------------------------------ delegate take
+
+/** Takes are u16 proportions: `take / 65535`. */
+const TAKE_DENOMINATOR = 65_535n;
+
+/**
+ * `"10"` (percent) -> 6554n: the nearest `x / 65535`, halves rounded up, computed on the decimal string (no
+ * floats). At most 4 decimals, which reach every u16 value, so a take shown by `formatPpm(takePpm(x))` parses
+ * back to `x`.
+ */
+export function parseTakePercent(raw: string, what: string): bigint {
+  const m = /^(\d+)(?:\.(\d{0,4}))?%?$/.exec(raw.trim());
+  if (!m) fail(`${what} ${JSON.stringify(raw)} is not a percentage: write e.g. 9.5 for 9.5% (4 decimals at most)`);
+  const ppm = BigInt(m[1]!) * 10_000n + BigInt((m[2] ?? "").padEnd(4, "0"));
+  return (ppm * TAKE_DENOMINATOR * 2n + PPM) / (2n * PPM);
+}
+
+/** A u16 take in parts per million (nearest, halves up), for {@link formatPpm}. */
+export function takePpm(take: number): bigint {
+  return (BigInt(take) * PPM * 2n + TAKE_DENOMINATOR) / (2n * TAKE_DENOMINATOR);
+}
+
+/** `11796` -> `17.9995% (11796/65535)`. */
+function takeCell(take: number): string {
+  return `${formatPpm(takePpm(take))} (${take}/65535)`;
+}
+
+/** `--hotkey`: a wallet hotkey name, or an address. */
+async function hotkeyArg(ctx: CliContext, opts: z.output<typeof signerOptionsSchema>): Promise<Address> {
+  const raw = opts.walletHotkey;
+  return raw !== undefined && raw.startsWith("0x")
+    ? parseAddress(raw, "--hotkey")
+    : (await loadHotkey(ctx, opts)).address;
+}
+
+interface TakeInfo {
+  readonly take: number;
+  readonly lastChangeSlot: bigint;
+  readonly maxTake: number;
+  readonly rateLimit: bigint;
+  /** First slot at which the take may be raised (a lower take may be set any time). */
+  readonly nextIncreaseSlot: bigint;
+  readonly slot: bigint;
+  /** The coldkey the hotkey is bound to (the only signer of `setDelegateTake`), or null. */
+  readonly coldkey: Address | null;
+}
+
+async function readTake(p: Protocol, hotkey: Address): Promise<TakeInfo> {
+  const s = { address: p.staking, abi: stakingAbi } as const;
+  const [[take, lastChangeSlot], maxTake, rateLimit, owner, slot] = await Promise.all([
+    p.client.readContract({ ...s, functionName: "delegateTake", args: [hotkey] }),
+    p.client.readContract({ ...s, functionName: "MAX_TAKE" }),
+    p.client.readContract({ ...s, functionName: "TAKE_RATE_LIMIT" }),
+    p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "coldkeyOf", args: [hotkey] }),
+    currentSlot(p),
+  ]);
+  // An unset take reads as the maximum with lastChangeSlot 0; it cannot be raised, so no limit applies.
+  const nextIncreaseSlot = lastChangeSlot === 0n && take >= maxTake ? 0n : lastChangeSlot + rateLimit;
+  return {
+    take,
+    lastChangeSlot,
+    maxTake,
+    rateLimit,
+    nextIncreaseSlot,
+    slot,
+    coldkey: owner === zeroAddress ? null : getAddress(owner),
+  };
 }
 
 function register(group: Command, app: CliApp): void {
@@ -356,43 +481,9 @@ function register(group: Command, app: CliApp): void {
         opts.coldkey !== undefined
           ? parseAddress(opts.coldkey, "--coldkey")
           : await ctx.wallets().coldkeyAddress(wallet);
-      const own: Address[] =
-        opts.coldkey !== undefined
-          ? []
-          : (await ctx.wallets().showWallet(wallet)).hotkeys.flatMap((h) => (h.address ? [getAddress(h.address)] : []));
+      const own = opts.coldkey !== undefined ? [] : await walletHotkeyAddresses(ctx, wallet);
       const p = await connectProtocol(ctx);
-      const netuids = await p.client.readContract({
-        address: p.registry,
-        abi: subnetRegistryAbi,
-        functionName: "netuids",
-      });
-      const positions: { netuid: number; hotkey: Address; shares: bigint; alpha: bigint; taoValue: bigint }[] = [];
-      for (const netuid of netuids) {
-        const count = await p.client.readContract({
-          address: p.registry,
-          abi: subnetRegistryAbi,
-          functionName: "neuronCount",
-          args: [netuid],
-        });
-        const rows =
-          count === 0
-            ? []
-            : await p.client.readContract({
-                address: p.registry,
-                abi: subnetRegistryAbi,
-                functionName: "metagraph",
-                args: [netuid, 0, count],
-              });
-        const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
-        for (const hotkey of hotkeys) {
-          const [shares, alpha, taoValue] = await p.client.readContract({
-            ...stk(p),
-            functionName: "position",
-            args: [netuid, hotkey, coldkey],
-          });
-          if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey, shares, alpha, taoValue });
-        }
-      }
+      const positions = await stakePositions(p, coldkey, own);
       const total = positions.reduce((s, x) => s + x.taoValue, 0n);
       ctx.out.result({ coldkey, positions, totalTaoValue: total }, () =>
         positions.length === 0
@@ -408,11 +499,125 @@ function register(group: Command, app: CliApp): void {
       );
     }),
   );
+
+  const take = group
+    .command("take")
+    .description("a delegate hotkey's take of its stakers' dividends (u16 proportion of 65535, at most ~18%)");
+
+  addSignerOptions(
+    take.command("show").description("a hotkey's delegate take and when it may next be raised (no password needed)"),
+    { hotkey: true },
+  ).action(
+    app.action(signerOptionsSchema, async (ctx, opts) => {
+      const hotkey = await hotkeyArg(ctx, opts);
+      const p = await connectProtocol(ctx);
+      const info = await readTake(p, hotkey);
+      const data = {
+        hotkey,
+        coldkey: info.coldkey,
+        take: info.take,
+        takePercent: formatPpm(takePpm(info.take)),
+        maxTake: info.maxTake,
+        lastChangeSlot: info.lastChangeSlot,
+        nextIncreaseSlot: info.nextIncreaseSlot,
+        currentSlot: info.slot,
+      };
+      ctx.out.result(data, () =>
+        renderFields([
+          ["hotkey", hotkey],
+          ["coldkey", info.coldkey ?? "(not bound: register the hotkey first)"],
+          ["take", takeCell(info.take)],
+          ["maximum", takeCell(info.maxTake)],
+          [
+            "last change",
+            info.lastChangeSlot === 0n ? "never (the default is the maximum)" : `slot ${info.lastChangeSlot}`,
+          ],
+          [
+            "next increase",
+            info.take >= info.maxTake
+              ? "none: the take is at the maximum"
+              : info.nextIncreaseSlot <= info.slot
+                ? "allowed now"
+                : `from slot ${info.nextIncreaseSlot} (now ${info.slot})`,
+          ],
+        ]),
+      );
+    }),
+  );
+
+  addSignerOptions(
+    take
+      .command("set")
+      .description("set a hotkey's delegate take, signed by the coldkey that owns the hotkey")
+      .requiredOption(
+        "--take <percent>",
+        "the take in percent, e.g. 10 or 9.5 (4 decimals at most; rounded to the nearest 1/65535)",
+      ),
+    { hotkey: true },
+  ).action(
+    app.action(signerOptionsSchema.extend({ take: z.string() }), async (ctx, opts) => {
+      const newTake = parseTakePercent(opts.take, "--take");
+      const hotkey = await hotkeyArg(ctx, opts);
+      const p = await connectProtocol(ctx);
+      const info = await readTake(p, hotkey);
+      if (newTake > BigInt(info.maxTake)) {
+        fail(
+          `--take ${opts.take} is ${newTake}/65535, above the maximum delegate take ${takeCell(info.maxTake)}: pass --take ${formatPpm(takePpm(info.maxTake)).slice(0, -1)} or less`,
+        );
+      }
+      const takeU16 = Number(newTake);
+      const { wallet } = signerNames(opts, ctx.io.env);
+      if (info.coldkey === null) {
+        fail(
+          `hotkey ${hotkey} is not bound to a coldkey: register it first (\`tao neuron register --netuid <n> --wallet ${wallet} --hotkey <name>\`)`,
+        );
+      }
+      if (takeU16 === info.take && info.lastChangeSlot !== 0n) {
+        fail(`the delegate take of hotkey ${hotkey} is already ${takeCell(info.take)}: nothing to do`);
+      }
+      if (takeU16 > info.take && info.slot < info.nextIncreaseSlot) {
+        fail(
+          `raising the take of hotkey ${hotkey} from ${takeCell(info.take)} to ${takeCell(takeU16)} is rate limited until slot ${info.nextIncreaseSlot} (now ${info.slot}; one increase per ${info.rateLimit} slots after the last change): wait, or lower it instead`,
+        );
+      }
+      const coldkey = await unlockColdkey(ctx, opts);
+      if (coldkey.address !== info.coldkey) {
+        fail(
+          `hotkey ${hotkey} belongs to coldkey ${info.coldkey}, not to wallet ${wallet}'s coldkey ${coldkey.address}: use the wallet that owns the hotkey`,
+        );
+      }
+      await requireGas(p, coldkey.address, "coldkey");
+      ctx.out.note(
+        `delegate take of ${hotkey}: ${takeCell(info.take)} -> ${takeCell(takeU16)} (any change restarts the ${info.rateLimit}-slot wait before the next increase)`,
+      );
+      await ctx.confirm(
+        `Set the delegate take of hotkey ${hotkey} to ${takeCell(takeU16)}, signed by coldkey ${coldkey.address}?`,
+      );
+      const sent = await send(ctx, p, coldkey, "setDelegateTake", {
+        ...stk(p),
+        functionName: "setDelegateTake",
+        args: [hotkey, takeU16],
+      });
+      ctx.out.result(
+        {
+          hotkey,
+          coldkey: coldkey.address,
+          take: takeU16,
+          takePercent: formatPpm(takePpm(takeU16)),
+          previousTake: info.take,
+          maxTake: info.maxTake,
+          tx: sent.hash,
+        },
+        () =>
+          `Set the delegate take of hotkey ${hotkey} to ${takeCell(takeU16)} (was ${takeCell(info.take)}) (${sent.hash})`,
+      );
+    }),
+  );
 }
 
 export default defineCommandGroup({
   name: "stake",
-  summary: "add, remove, move, transfer and list stake (with price impact and a limit price)",
+  summary: "add, remove, move, transfer and list stake (with price impact and a limit price); delegate take",
   order: 50,
   register,
 });

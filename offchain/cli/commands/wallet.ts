@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { formatEther, zeroAddress, type Address } from "viem";
 import { z } from "zod";
+import { taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
 import { checkName } from "../../wallet/names.js";
 import { readHidden } from "../../wallet/password.js";
@@ -12,11 +14,24 @@ import {
   type WalletSummary,
   type WrittenKey,
 } from "../../wallet/wallet-store.js";
+import {
+  addSignerOptions,
+  connectProtocol,
+  parseAddress,
+  parseTao,
+  requireGas,
+  send,
+  signerNames,
+  signerOptionsSchema,
+  unlockColdkey,
+  type Protocol,
+} from "../chain-context.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
-import { renderFields, renderTable } from "../output.js";
+import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
+import { stakePositions, walletHotkeyAddresses } from "./stake.js";
 
 const wordsSchema = z.coerce
   .number()
@@ -30,6 +45,19 @@ const createSchema = walletOptionsSchema.extend({
   words: wordsSchema,
   overwrite: z.boolean().default(false),
 });
+
+const balanceSchema = signerOptionsSchema.extend({ address: z.string().optional() });
+
+const transferSchema = signerOptionsSchema.extend({
+  dest: z.string(),
+  amount: z.string().optional(),
+  all: z.boolean().default(false),
+});
+
+/** The TAO (ERC-20) balance of `who`, in rao. */
+function taoBalance(p: Protocol, who: Address): Promise<bigint> {
+  return p.client.readContract({ address: p.tao, abi: taoAbi, functionName: "balanceOf", args: [who] });
+}
 
 const secretFlags = z.object({
   mnemonic: z.string().optional(),
@@ -294,11 +322,109 @@ function register(group: Command, app: CliApp): void {
       );
     }),
   );
+
+  addSignerOptions(
+    group
+      .command("balance")
+      .description("the coldkey's free TAO and the value of its stake at spot over every subnet (no password needed)")
+      .option("--address <address>", "show this address instead of the wallet's coldkey"),
+    { hotkey: false },
+  ).action(
+    app.action(balanceSchema, async (ctx, opts) => {
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const byAddress = opts.address !== undefined;
+      const coldkey = byAddress
+        ? parseAddress(opts.address ?? "", "--address")
+        : await ctx.wallets().coldkeyAddress(wallet);
+      const own = byAddress ? [] : await walletHotkeyAddresses(ctx, wallet);
+      const p = await connectProtocol(ctx);
+      const [free, native, positions] = await Promise.all([
+        taoBalance(p, coldkey),
+        p.client.getBalance({ address: coldkey }),
+        stakePositions(p, coldkey, own),
+      ]);
+      const staked = positions.reduce((s, x) => s + x.taoValue, 0n);
+      const data = {
+        network: p.network.name,
+        wallet: byAddress ? null : wallet,
+        coldkey,
+        free,
+        staked,
+        total: free + staked,
+        positions: positions.length,
+        nativeBalance: native,
+      };
+      ctx.out.result(data, () =>
+        [
+          `Balance of ${byAddress ? "" : `wallet ${wallet}, `}coldkey ${coldkey} on ${p.network.name}`,
+          renderFields([
+            ["free", taoCell(free)],
+            [
+              "staked (value at spot)",
+              `${taoCell(staked)} in ${positions.length} position${positions.length === 1 ? "" : "s"} (see \`tao stake list\`)`,
+            ],
+            ["total", taoCell(free + staked)],
+            ["native balance (gas)", formatEther(native)],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+  addSignerOptions(
+    group
+      .command("transfer")
+      .description("send TAO (the ERC-20) from the wallet's coldkey to an address")
+      .requiredOption("--dest <address>", "the recipient's address")
+      .option("--amount <tao>", "TAO to send (9 decimals at most)")
+      .option("--all", "send the coldkey's whole free TAO balance"),
+    { hotkey: false },
+  ).action(
+    app.action(transferSchema, async (ctx, opts) => {
+      if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <tao> or --all");
+      const dest = parseAddress(opts.dest, "--dest");
+      if (dest === zeroAddress)
+        fail(`--dest ${opts.dest} is the zero address: TAO sent there is lost; pass the recipient's address`);
+      const asked = opts.amount === undefined ? undefined : parseTao(opts.amount, "--amount");
+      if (asked === 0n) fail("--amount 0 sends nothing: pass a positive TAO amount");
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const from = await ctx.wallets().coldkeyAddress(wallet);
+      if (dest === from) fail(`--dest ${dest} is wallet ${wallet}'s own coldkey: nothing would move`);
+      const p = await connectProtocol(ctx);
+      if (dest === p.tao)
+        fail(`--dest ${dest} is the TAO contract itself: TAO sent there is lost; pass the recipient's address`);
+      const balance = await taoBalance(p, from);
+      const amount = asked ?? balance;
+      if (amount === 0n) fail(`coldkey ${from} holds 0 TAO: nothing to send; fund it first`);
+      if (amount > balance) {
+        fail(
+          `insufficient balance: coldkey ${from} holds ${formatTao(balance)} TAO but --amount is ${formatTao(amount)} TAO: lower --amount (or pass --all) or fund the coldkey`,
+        );
+      }
+      await requireGas(p, from, "coldkey");
+      ctx.out.note(
+        `transfer ${taoCell(amount)} from ${from} to ${dest} on ${p.network.name} (balance ${taoCell(balance)} -> ${taoCell(balance - amount)})`,
+      );
+      await ctx.confirm(`Transfer ${taoCell(amount)} from coldkey ${from} to ${dest}?`);
+      const coldkey = await unlockColdkey(ctx, opts);
+      const sent = await send<boolean>(ctx, p, coldkey, `transfer ${formatTao(amount)} TAO`, {
+        address: p.tao,
+        abi: taoAbi,
+        functionName: "transfer",
+        args: [dest, amount],
+      });
+      const after = await taoBalance(p, from);
+      ctx.out.result(
+        { network: p.network.name, from, dest, amount, balanceBefore: balance, balanceAfter: after, tx: sent.hash },
+        () => `Transferred ${taoCell(amount)} from ${from} to ${dest}: balance ${taoCell(after)} (${sent.hash})`,
+      );
+    }),
+  );
 }
 
 export default defineCommandGroup({
   name: "wallet",
-  summary: "create, import and inspect wallets (coldkey + hotkeys)",
+  summary: "create, import and inspect wallets (coldkey + hotkeys); balance and TAO transfers",
   order: 10,
   register,
 });

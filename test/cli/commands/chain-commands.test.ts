@@ -1,117 +1,31 @@
 // The chain commands (subnet, neuron, axon, stake, weights, metagraph, epoch) against a real Anvil: deployed the
 // way `npm run deploy` does, wallets made with `tao wallet create`, every step through the CLI in-process.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { foundry } from "viem/chains";
-import { emissionAbi, subnetRegistryAbi } from "../../../offchain/abi/index.js";
-import { startAnvil, type AnvilProcess } from "../../../offchain/deploy/anvil.js";
-import { deployProtocol, routeEmission } from "../../../offchain/deploy/deployProtocol.js";
-import { writeDeployment } from "../../../offchain/chain/deployments.js";
-import { REPO_ROOT, tao, type CliRun } from "../support.js";
-
-const DEPLOYER = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-const TAO = 1_000_000_000n;
-const PASSWORD = "correct horse battery";
-
-/** Exactly one line on stderr, starting with `error:`, and a non-zero exit. */
-function assertOneLineError(r: CliRun, pattern: RegExp): void {
-  assert.notEqual(r.code, 0, `expected failure, got: ${r.stdout}`);
-  const lines = r.stderr.split("\n").filter(Boolean);
-  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
-  assert.match(lines[0]!, /^error: /);
-  assert.match(lines[0]!, pattern);
-}
+import type { Address } from "viem";
+import { assertOneLineError, startCliChain, TAO, type CliChain } from "../chainFixture.js";
+import { tao } from "../support.js";
 
 describe("tao chain commands (against a real Anvil)", () => {
-  let anvil: AnvilProcess;
+  let chain: CliChain;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const keys: Record<string, { coldkey: Address; hotkey: Address }> = {};
+  let keys: Record<string, { coldkey: Address; hotkey: Address }>;
   let netuid = 0;
-
-  async function ok(argv: string[], extra: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
-    const r = await tao(["--json", "--yes", ...argv], { ...env, ...extra });
-    assert.equal(r.code, 0, `tao ${argv.join(" ")} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  }
+  const ok = (argv: string[], extra: NodeJS.ProcessEnv = {}) => chain.ok(argv, extra);
 
   before(async () => {
-    if (!existsSync(path.join(REPO_ROOT, "artifacts", "contracts", "Staking.sol", "Staking.json"))) {
-      const build = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["compile"], {
-        cwd: REPO_ROOT,
-        stdio: "inherit",
-      });
-      assert.equal(build.status, 0, "npx hardhat compile failed");
-    }
-    anvil = await startAnvil();
-    process.once("exit", () => anvil.process.kill("SIGKILL"));
-    const transport = http(anvil.url);
-    const pub = createPublicClient({ chain: foundry, transport });
-    const gov = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
-    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
-    const deployment = await deployProtocol(pub, gov, {
-      network: "localhost",
-      rpcUrl: anvil.url,
-      routeEmission: false,
+    chain = await startCliChain({
+      tmpPrefix: "tao-cli-chain-",
+      wallets: ["alice", "bob", "carol"],
+      grants: { alice: 300n, bob: 50n },
     });
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-chain-"));
-    await writeDeployment(deployment, { dir: path.join(dir, "deployments") });
-    env = {
-      TAO_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
-      TAO_WALLETS_DIR: path.join(dir, "wallets"),
-      TAO_PASSWORD: PASSWORD,
-      TAO_KEYSTORE_SCRYPT_N: "1024",
-    };
-    const c = deployment.contracts;
-    const wait = async (hash: `0x${string}`) =>
-      assert.equal((await pub.waitForTransactionReceipt({ hash })).status, "success");
-
-    for (const name of ["alice", "bob", "carol"]) {
-      const created = await ok(["wallet", "create", "--wallet-name", name]);
-      const coldkey = (created.coldkey as { address: Address }).address;
-      const hotkey = (created.hotkey as { address: Address }).address;
-      keys[name] = { coldkey, hotkey };
-      await test.setBalance({ address: coldkey, value: parseEther("100") });
-      await test.setBalance({ address: hotkey, value: parseEther("100") });
-    }
-    // A deeper pool: the lock seeds it. Then the faucet: the reserve accrues 1 TAO a slot, governance grants it.
-    await wait(
-      await gov.writeContract({
-        address: c.SubnetRegistry!,
-        abi: subnetRegistryAbi,
-        functionName: "setNetworkParam",
-        args: [0, 100n * TAO],
-      }),
-    );
-    await test.increaseTime({ seconds: 1_000 * 12 });
-    await test.mine({ blocks: 1 });
-    await wait(await gov.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase" }));
-    for (const [name, amount] of [
-      ["alice", 300n],
-      ["bob", 50n],
-    ] as const) {
-      await wait(
-        await gov.writeContract({
-          address: c.Emission,
-          abi: emissionAbi,
-          functionName: "grantReserve",
-          args: [keys[name]!.coldkey, amount * TAO],
-        }),
-      );
-    }
-    await routeEmission(pub, gov, deployment);
+    ({ dir, env, keys } = chain);
   });
 
   after(async () => {
-    await anvil?.stop();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await chain?.stop();
   });
 
   it("creates a subnet after showing the lock cost, and lists it", async () => {
@@ -140,8 +54,7 @@ describe("tao chain commands (against a real Anvil)", () => {
     const started = await ok(["subnet", "start", "1", "--wallet", "alice"]);
     assert.ok(BigInt(started.startSlot as string) > 0n);
     // Staking opens from the start slot: let one slot pass.
-    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).increaseTime({ seconds: 24 });
-    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).mine({ blocks: 1 });
+    await chain.advanceSlots(2);
   });
 
   it("registers a neuron after showing the burn, and serves its axon", async () => {
@@ -293,13 +206,10 @@ describe("tao chain commands (against a real Anvil)", () => {
   });
 
   it("watches the subnet: settles and claims each closed epoch, then resumes from its cursor", async () => {
-    const transport = http(anvil.url);
-    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
     const status = await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"]);
     const close = BigInt(status.closeSlot as string);
     const now = BigInt(status.currentSlot as string);
-    await test.increaseTime({ seconds: Number(close - now + 2n) * 12 });
-    await test.mine({ blocks: 1 });
+    await chain.advanceSlots(Number(close - now + 2n));
     const results = path.join(dir, "epoch-results");
     const args = ["epoch", "watch", "--netuid", "1", "--wallet", "alice", "--results-dir", results, "--once"];
     const first = await ok([...args, "--from-epoch", "0"]);
