@@ -73,6 +73,13 @@ export function carryOver(
  * Assembles the Yuma input of a closed epoch from chain state as of its closing slot (SYSTEM.md §2.5): every
  * read is at the last block of that slot, and stake comes from the slot-keyed checkpoints, so two honest
  * validators reading different RPC nodes of the same chain build the same input.
+ *
+ * Weights are the exception: the weights matrix and each hotkey's last update are read as of the end of the
+ * slot before the close. The Weights contract numbers epochs as the registry does, `[start, close)`, so a commit
+ * or reveal in the closing slot belongs to the next epoch (subtensor: a weights call in the block where the
+ * epoch runs lands after it). Counting it here would let a validator copy a vector revealed during epoch e,
+ * commit it in epoch e and reveal it in the closing slot, and have it count for epoch e itself: copied weights
+ * would never be an epoch stale, which is what commit-reveal exists to ensure.
  */
 export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochInput> {
   const { client, contracts, netuid, epoch } = ctx;
@@ -81,6 +88,26 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
   const closeBlock = ctx.closeBlock ?? (await lastBlockAtOrBeforeSlot(client, ctx.genesisTime, close, ctx.fromBlock));
   if (closeBlock === undefined) throw new Error(`epoch ${epoch} of subnet ${netuid} closed before the deployment`);
   const at = { blockNumber: closeBlock } as const;
+  // The last block of slot close - 1 (at least the subnet's creation block, in slot start <= close - 1), found
+  // only if some hotkey updated in the closing slot itself.
+  let beforeClose: Promise<bigint> | undefined;
+  const blockBeforeClose = () =>
+    (beforeClose ??= lastBlockAtOrBeforeSlot(client, ctx.genesisTime, close - 1n, ctx.fromBlock).then((b) => {
+      if (b === undefined) throw new Error(`epoch ${epoch} of subnet ${netuid} starts before the deployment`);
+      return b;
+    }));
+  const lastUpdateBeforeClose = async (hotkey: Address): Promise<readonly [bigint, boolean]> => {
+    const read = (blockNumber: bigint) =>
+      client.readContract({
+        address: contracts.Weights,
+        abi: weightsAbi,
+        functionName: "lastUpdateOf",
+        args: [netuid, hotkey],
+        blockNumber,
+      });
+    const atClose = await read(closeBlock);
+    return atClose[1] && atClose[0] >= close ? read(await blockBeforeClose()) : atClose;
+  };
 
   const [hp, count, owner] = await Promise.all([
     client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...at }),
@@ -98,7 +125,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
   const matrix = await rebuildWeightMatrix(client, {
     weights: contracts.Weights,
     netuid,
-    asOfSlot: close,
+    asOfSlot: close - 1n,
     blockNumber: closeBlock,
     fromBlock: ctx.fromBlock,
   });
@@ -113,15 +140,10 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
           abi: stakingHooksAbi,
           functionName: "stakeWeightAt",
           args: [netuid, hotkey, close],
-        }),
-        client.readContract({ ...registry, functionName: "registrationSlot", args: [netuid, uid], ...at }),
-        client.readContract({
-          address: contracts.Weights,
-          abi: weightsAbi,
-          functionName: "lastUpdateOf",
-          args: [netuid, hotkey],
           ...at,
         }),
+        client.readContract({ ...registry, functionName: "registrationSlot", args: [netuid, uid], ...at }),
+        lastUpdateBeforeClose(hotkey),
       ]);
       const row = rows.get(uid);
       return {
