@@ -65,6 +65,7 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 permitsClose; // its closing slot
         bool finalised; // any epoch finalised in this generation
         bool opened; // any epoch opened in this generation
+        uint48 priorPlusOne; // the latest finalised epoch before `permitsEpoch`, plus one (0: none)
         // word 1: the latest finalised permits; PERMITS_NOT_YET (bit 0) from the first open until then, 0 before
         uint256 permitsBitmap;
         // word 2
@@ -79,14 +80,14 @@ contract Settlement is ISettlement, Ownable2Step {
         uint96 claimed; // <= budget, always
         EpochStatus status;
         bool bootstrap;
-        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot (read with status)
+        uint40 close; // 2^40 slots of 12 s: 418,000 years. In word 0 because a validator's claim passes it on
         // word 1: while Open, the hash of the first tuple voted for (NO_TUPLE_YET before any vote), whose stake
         // is `firstTupleStake` (other tuples' stake: `_tupleStake`); once Finalised, the merkle root.
         bytes32 rootOrFirstTuple;
         // word 2
         uint256 unclaimed; // ClaimBitmap: all ones at open, bit uid cleared when claimed
-        // word 3
-        uint40 close; // 2^40 slots of 12 s: 418,000 years
+        // word 3 (what a vote reads besides word 0)
+        uint40 permitsClose; // a voter's uid must not have been re-registered after this slot
         uint40 deadline;
         // Stake weights (rao): a hotkey's alpha stake <= its subnet's alpha issuance, whose seed reserve is at most
         // 2.1e16 TAO-rao at the 1e-9 minimum seed price (< 2^85, StakingEmissionModule) plus a 21M-capped emission,
@@ -139,6 +140,9 @@ contract Settlement is ISettlement, Ownable2Step {
         Subnet storage s = _subnets[netuid];
         Epoch storage e = _epochs[_epochKey(netuid, s.generation, epoch)];
         if (e.status != EpochStatus.None) revert EpochAlreadyOpened(netuid, epoch, e.status);
+        // A newer epoch finalised first (possible only with deadlines longer than a tempo): its permits are not
+        // this epoch's voters. The epoch can still be rolled over once its deadline passes; nothing is lost.
+        if (s.finalised && epoch < s.permitsEpoch) revert EpochSuperseded(netuid, epoch, s.permitsEpoch);
 
         (uint64 close, uint64 deadline) = _window(netuid, epoch);
         uint64 nowSlot = _now();
@@ -288,14 +292,40 @@ contract Settlement is ISettlement, Ownable2Step {
         Epoch storage e = _epochs[(sub << 64) | epoch];
         if (e.status != EpochStatus.Finalised) revert EpochNotFinalised(netuid, epoch, e.status);
 
-        bytes32 root = e.rootOrFirstTuple;
-        uint256 unclaimed = e.unclaimed;
-        uint256 claimed = e.claimed;
-        uint256 budget = e.budget;
+        // Effects first, for every leaf, on the epoch's budget and bitmap...
+        uint256 fresh = _claimEffects(e, sub, netuid, epoch, leaves);
 
-        // Effects first, for every leaf, on the budget and bitmap held in memory...
+        // ... then the interactions, once the epoch's state is final. `fresh` holds the uids this batch claimed;
+        // a uid's first leaf in the batch is the one verified (a later duplicate was skipped), so each credits once.
+        uint64 close = e.close;
         for (uint256 i; i < n; ++i) {
             ClaimLeaf calldata leaf = leaves[i];
+            if (leaf.uid > type(uint8).max || !ClaimBitmap.isUnclaimed(fresh, leaf.uid)) continue;
+            fresh = ClaimBitmap.markClaimed(fresh, leaf.uid);
+            if (leaf.incentive | leaf.dividend != 0) {
+                staking.creditEmission(netuid, leaf.hotkey, leaf.incentive, leaf.dividend, close);
+            }
+        }
+    }
+
+    /// @dev `claimBatch`'s checks and effects: verifies and records every leaf not claimed yet (skipping those
+    /// already claimed, before or earlier in the batch), writes the epoch's claimed total and bitmap once, and
+    /// returns the bitmap of the uids this batch claimed (set bit: claimed now).
+    function _claimEffects(
+        Epoch storage e,
+        uint256 sub,
+        uint16 netuid,
+        uint64 epoch,
+        ClaimLeaf[] calldata leaves
+    ) private returns (uint256 fresh) {
+        bytes32 root = e.rootOrFirstTuple;
+        uint256 before = e.unclaimed;
+        uint256 unclaimed = before;
+        uint256 claimed = e.claimed;
+        uint256 budget = e.budget;
+        for (uint256 i; i < leaves.length; ++i) {
+            ClaimLeaf calldata leaf = leaves[i];
+            if (leaf.uid <= type(uint8).max && !ClaimBitmap.isUnclaimed(unclaimed, leaf.uid)) continue;
             unclaimed = _verifyLeaf(
                 root,
                 unclaimed,
@@ -320,15 +350,7 @@ contract Settlement is ISettlement, Ownable2Step {
         // claimed <= budget < 2^96 (checked in the loop).
         e.claimed = uint96(claimed);
         e.unclaimed = unclaimed;
-
-        // ... then the interactions, once the epoch's state is final.
-        uint64 close = e.close;
-        for (uint256 i; i < n; ++i) {
-            ClaimLeaf calldata leaf = leaves[i];
-            if (leaf.incentive | leaf.dividend != 0) {
-                staking.creditEmission(netuid, leaf.hotkey, leaf.incentive, leaf.dividend, close);
-            }
-        }
+        return before & ~unclaimed;
     }
 
     // =================================================================== registry hook, governance
@@ -372,14 +394,30 @@ contract Settlement is ISettlement, Ownable2Step {
     }
 
     /// @inheritdoc IPermits
-    /// @dev The amount recorded when `uid`'s leaf of the latest finalised epoch was claimed; 0 if it has not been
-    /// claimed (yet) or the uid's last claim is for an older epoch.
+    /// @dev The amount recorded when `uid`'s leaf of the latest finalised epoch was claimed. Until that leaf is
+    /// claimed (claims are separate transactions, made after the finalisation), the amount its claim recorded for
+    /// the finalised epoch before, so that a finalisation does not zero every unclaimed uid's score at once (a sync
+    /// in that window would make the oldest neuron the prune candidate, whatever it earns). A record counts only
+    /// for the uid's current occupant: one registered after the record's epoch closed scores 0. Otherwise 0.
     function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256) {
         Subnet storage s = _subnets[netuid];
         if (!s.finalised || uid > type(uint8).max) return 0;
-        uint256 word = _lastEmission[(_subKey(netuid, s.generation) << 8) | LastEmissionRecord.wordIndex(uid)];
-        (uint64 epoch, uint64 amount) = LastEmissionRecord.read(word, uid);
-        return epoch == s.permitsEpoch ? amount : 0;
+        uint256 sub = _subKey(netuid, s.generation);
+        (uint64 epoch, uint64 amount) = LastEmissionRecord.read(
+            _lastEmission[(sub << 8) | LastEmissionRecord.wordIndex(uid)],
+            uid
+        );
+        if (amount == 0) return 0;
+        uint64 recordClose;
+        if (epoch == s.permitsEpoch) {
+            recordClose = s.permitsClose;
+        } else {
+            uint256 priorPlusOne = s.priorPlusOne;
+            if (priorPlusOne == 0 || epoch != priorPlusOne - 1) return 0;
+            if (!ClaimBitmap.isUnclaimed(_epochs[(sub << 64) | s.permitsEpoch].unclaimed, uid)) return 0;
+            recordClose = _epochs[(sub << 64) | epoch].close;
+        }
+        return registry.registrationSlot(netuid, uid) > recordClose ? 0 : amount;
     }
 
     /// @inheritdoc ISettlement
@@ -509,6 +547,8 @@ contract Settlement is ISettlement, Ownable2Step {
         e.status = EpochStatus.Finalised;
         e.rootOrFirstTuple = root;
         if (!s.finalised || epoch > s.permitsEpoch) {
+            // Epochs never exceed slots, which fit 40 bits (see `Epoch.close`): the +1 fits 48.
+            if (s.finalised) s.priorPlusOne = uint48(s.permitsEpoch + 1);
             s.finalised = true;
             s.permitsEpoch = epoch;
             s.permitsClose = e.close;

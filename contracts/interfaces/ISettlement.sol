@@ -92,6 +92,9 @@ interface ISettlement is IPermits {
     error AlreadySubmitted(address hotkey, uint16 uid);
     /// @notice The tuple's totals exceed the epoch's budget.
     error TotalsExceedBudget(uint256 total, uint256 budget);
+    /// @notice `openEpoch` of an epoch older than the latest finalised one (`latestFinalised`), whose permits
+    /// would decide its vote: roll it over after its deadline instead.
+    error EpochSuperseded(uint16 netuid, uint64 epoch, uint64 latestFinalised);
     /// @notice The leaf of `uid` was already claimed for this epoch.
     error AlreadyClaimed(uint16 uid);
     /// @notice The proof given for the leaf of `uid` does not lead to the finalised root.
@@ -129,7 +132,8 @@ interface ISettlement is IPermits {
         uint256 eligible,
         bool bootstrap
     );
-    /// @notice The owner cut of `epoch` was credited to the owner hotkey (or carried, if the subnet has none).
+    /// @notice The owner cut of `epoch` was credited to the owner hotkey. A subnet without one emits nothing here:
+    /// its cut joins the epoch's budget (`EpochOpened.budget` includes it).
     event OwnerCutCredited(uint16 indexed netuid, uint64 indexed epoch, address indexed hotkey, uint256 amount);
     /// @notice `validator` voted for `tupleHash` with `stakeWeight`; the tuple now holds `tupleStake`.
     event EpochResultSubmitted(
@@ -191,7 +195,9 @@ interface ISettlement is IPermits {
         bytes32[] calldata proof
     ) external;
 
-    /// @notice Claims several leaves of one epoch in one transaction (all or nothing).
+    /// @notice Claims several leaves of one epoch in one transaction. A leaf already claimed (by an earlier
+    /// transaction, or earlier in this batch) is skipped, so a racing claimer cannot make the batch revert; any
+    /// other failure (a wrong proof, the budget) reverts the whole batch.
     function claimBatch(uint16 netuid, uint64 epoch, ClaimLeaf[] calldata leaves) external;
 
     /// @notice Governance: quorum in basis points of the permitted stake, in (5000, 10000]. Applies to epochs

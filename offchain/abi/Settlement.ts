@@ -231,6 +231,27 @@ export const settlementAbi = [
     "inputs": [
       {
         "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "latestFinalised",
+        "type": "uint64"
+      }
+    ],
+    "name": "EpochSuperseded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
         "name": "uid",
         "type": "uint16"
       }

@@ -273,8 +273,18 @@ describe("Settlement: claims", () => {
       assert.equal(await f.settlement.read.isClaimed([NETUID, 0n, e.uid]), true);
     }
     assert.equal(await f.settlement.read.lastEmission([NETUID, 255]), entries[255].incentive);
+    // A second batch over claimed leaves pays nothing (skipped, not reverted); a single claim reverts.
+    await f.publicClient.waitForTransactionReceipt({
+      hash: await f.settlement.write.claimBatch([NETUID, 0n, leaves.slice(100, 101)]),
+    });
+    assert.equal((await f.settlement.read.epochInfo([NETUID, 0n])).claimed, info.budget, "nothing more claimed");
+    assert.equal(
+      await f.staking.read.credited([NETUID, entries[100]!.hotkey]),
+      entries[100]!.incentive + entries[100]!.dividend,
+    );
+    const again = leaves[100]!;
     await f.viem.assertions.revertWithCustomError(
-      f.settlement.write.claimBatch([NETUID, 0n, leaves.slice(100, 101)]),
+      f.settlement.write.claim([NETUID, 0n, again.uid, again.hotkey, again.incentive, again.dividend, again.proof]),
       f.settlement,
       "AlreadyClaimed",
     );
