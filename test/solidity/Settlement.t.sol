@@ -476,7 +476,6 @@ contract SettlementTest is SettlementFixture {
         assertEq(staking.credited(NETUID, v1), 36e9, "credited once");
     }
 
-
     function test_claimBatch_emptyReverts() public {
         _bootstrap();
         vm.expectRevert(ISettlement.EmptyBatch.selector);
