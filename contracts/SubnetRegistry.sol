@@ -24,6 +24,7 @@ import {HyperparamStore} from "./libraries/HyperparamStore.sol";
 import {TempoSchedule} from "./libraries/TempoSchedule.sol";
 import {PruningQueue} from "./libraries/PruningQueue.sol";
 import {Endpoint} from "./libraries/Endpoint.sol";
+import {PoolMath} from "./libraries/PoolMath.sol";
 
 /// @title SubnetRegistryBase
 /// @notice Storage and shared internals of the registry. `SubnetRegistry` (hot paths and the cross-contract views)
@@ -699,7 +700,8 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @dev (shift, bits, min, max) of a network setting in `_config`.
     function _netLayout(NetParam p) private pure returns (uint256, uint256, uint256, uint256) {
-        if (p == NetParam.MinLock) return (0, 64, 1, 1_000_000e9);
+        // A lock seeds the new pool's TAO reserve, which must hold at least PoolMath.MIN_RESERVE (1e6 rao).
+        if (p == NetParam.MinLock) return (0, 64, PoolMath.MIN_RESERVE, 1_000_000e9);
         if (p == NetParam.LockReductionInterval) return (64, 32, 0, type(uint32).max);
         if (p == NetParam.NetworkRateLimit) return (96, 32, 0, type(uint32).max);
         if (p == NetParam.NetworkImmunityPeriod) return (128, 32, 0, type(uint32).max);
@@ -819,8 +821,15 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
             param == Param.WeightsRateLimit ||
             param == Param.RegistrationAllowed
         ) revert GovernanceOnly(param, msg.sender);
-        (, , uint64 close) = inst.schedule.epochAt(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot);
-        if (uint256(nowSlot) + uint16(_config >> 176) >= close) revert AdminFreezeWindow(close);
+        (, uint64 start, uint64 close) = inst.schedule.epochAt(
+            s.registeredSlot,
+            uint16(HyperparamStore.TEMPO),
+            nowSlot
+        );
+        // The window is at most tempo - 1 slots: a window as long as the epoch (a short tempo set by governance,
+        // or a long window) would freeze the owner, own `setTempo` included, for good.
+        uint256 window = Math.min(uint16(_config >> 176), close - start - 1);
+        if (uint256(nowSlot) + window >= close) revert AdminFreezeWindow(close);
         _recordOwnerChange(s, inst, param, nowSlot);
     }
 

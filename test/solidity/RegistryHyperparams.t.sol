@@ -253,6 +253,18 @@ contract RegistryHyperparamsTest is RegistryFixture {
         reg.setHyperparam(NET, _p(1), 5); // the next epoch
     }
 
+    /// @notice A freeze window as long as the epoch cannot freeze the owner for good: it is capped at tempo - 1.
+    function test_adminFreezeWindowLongerThanTheEpochLeavesTheFirstSlot() public {
+        reg.setNetworkParam(ISubnetRegistryTypes.NetParam.AdminFreezeWindow, 1_000); // tempo is 360
+        _toSlot(created + 360); // the first slot of epoch 1
+        vm.prank(owner1);
+        reg.setHyperparam(NET, _p(1), 5);
+        _toSlot(created + 361);
+        vm.prank(owner1);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.AdminFreezeWindow.selector, created + 720));
+        reg.setHyperparam(NET, _p(1), 6);
+    }
+
     function test_tempoChangesAtTheNextEpochBoundary() public {
         _toSlot(created + 100);
         vm.prank(owner1);
