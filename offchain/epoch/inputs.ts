@@ -1,4 +1,4 @@
-import type { Address, PublicClient } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
 import { getAddress } from "viem";
 import { stakingHooksAbi, subnetRegistryViewAbi, weightsAbi } from "../abi/index.js";
 import { rebuildWeightMatrix } from "../weights/index.js";
@@ -130,6 +130,9 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     fromBlock: ctx.fromBlock,
   });
   const rows = new Map(matrix.rows.map((r) => [r.uid, r]));
+  const commitBlocks = hp.commitRevealEnabled
+    ? await earliestPendingCommits(ctx, hotkeys, epoch, BigInt(hp.revealPeriodEpochs), await blockBeforeClose())
+    : new Map<Address, bigint>();
 
   const neurons: NeuronInput[] = await Promise.all(
     uids.map(async (uid): Promise<NeuronInput> => {
@@ -150,6 +153,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
         stake,
         ...carryOver(ctx.previous, uid, registeredAt, lastUpdate),
         weights: row ? row.entries.map((e) => [e.uid, e.value] as [number, number]) : [],
+        ...(commitBlocks.has(hotkey) ? { commitBlock: commitBlocks.get(hotkey)! } : {}),
       };
     }),
   );
@@ -179,4 +183,65 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     neurons,
   };
   return { input, hotkeys, closeSlot: close, closeBlock };
+}
+
+/**
+ * Commit-reveal's column mask (reference §5.5): for each hotkey, the slot of its earliest commit that is still
+ * pending at the end of slot `close - 1` (block `block`) and not expired for `epoch` (commit epoch +
+ * `revealPeriod` >= `epoch`). The queue comes from `pendingCommits` (oldest first); each commit's slot from its
+ * `WeightsCommitted` event, matched by hotkey, hash and commit epoch. A pending commit without its event means
+ * the node's logs are incomplete: refuse rather than compute another input than the peers.
+ */
+async function earliestPendingCommits(
+  ctx: EpochInputContext,
+  hotkeys: readonly Address[],
+  epoch: bigint,
+  revealPeriod: bigint,
+  block: bigint,
+): Promise<Map<Address, bigint>> {
+  const { client, contracts, netuid } = ctx;
+  const earliest = new Map<Address, { hash: Hex; commitEpoch: bigint }>();
+  await Promise.all(
+    hotkeys.map(async (hotkey) => {
+      const [hashes, epochs] = await client.readContract({
+        address: contracts.Weights,
+        abi: weightsAbi,
+        functionName: "pendingCommits",
+        args: [netuid, hotkey],
+        blockNumber: block,
+      });
+      const i = epochs.findIndex((c) => c + revealPeriod >= epoch);
+      if (i >= 0) earliest.set(hotkey, { hash: hashes[i]!, commitEpoch: epochs[i]! });
+    }),
+  );
+  const slots = new Map<Address, bigint>();
+  if (earliest.size === 0) return slots;
+  const logs = await client.getContractEvents({
+    address: contracts.Weights,
+    abi: weightsAbi,
+    eventName: "WeightsCommitted",
+    args: { netuid },
+    fromBlock: ctx.fromBlock,
+    toBlock: block,
+    strict: true,
+  });
+  logs.sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+  for (const log of logs) {
+    const hotkey = getAddress(log.args.hotkey);
+    const want = earliest.get(hotkey);
+    if (want && log.args.commitHash === want.hash && log.args.commitEpoch === want.commitEpoch) {
+      slots.set(hotkey, log.args.slot); // the latest matching event wins (logs come in chain order)
+    }
+  }
+  for (const [hotkey, want] of earliest) {
+    if (!slots.has(hotkey)) {
+      throw new Error(
+        `the logs are incomplete: ${hotkey}'s pending commit ${want.hash} (epoch ${want.commitEpoch}) on subnet ` +
+          `${netuid} has no WeightsCommitted event up to block ${block}; read the logs from another RPC node`,
+      );
+    }
+  }
+  return slots;
 }

@@ -7,8 +7,9 @@
  * weights (permit rows, diagonal, outdated, row-normalise) → κ-quantile consensus → clipping, validator
  * trust, incentive → bonds and dividends (original or Yuma 3) → emission split → u16/rao outputs.
  *
- * Not modelled (no input for them): commit-reveal's column mask (§5.5, needs the pending commit blocks),
- * multiple mechanisms (§5.12), bonds reset by commitment.
+ * Commit-reveal's column mask (§5.5) applies to neurons whose input carries `commitBlock`.
+ *
+ * Not modelled (no input for them): multiple mechanisms (§5.12), bonds reset by commitment.
  */
 import { originalBonds, yuma3Bonds } from "./bonds.js";
 import {
@@ -101,6 +102,7 @@ export function runEpoch(input: YumaInput): YumaOutput {
     for (const [j, w] of x.weights) {
       if (i === j && i !== owner) continue; // mask_diag_sparse(_except_index)
       if (lastUpdate[i]! <= registeredAt[j]!) continue; // outdated: i's weights predate j's registration
+      if (x.commitBlock !== undefined && x.commitBlock < registeredAt[j]!) continue; // commit-reveal mask
       row.cols.push(j);
       row.vals.push(fromInt32(BigInt(w)));
     }

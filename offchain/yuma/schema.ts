@@ -37,6 +37,7 @@ const neuronSchema = z
     validatorPermit: z.boolean(),
     weights: pairs,
     bonds: pairs,
+    commitBlock: blockNumber.optional(),
   })
   .strict();
 
@@ -175,6 +176,7 @@ export function parseYumaInput(json: unknown): YumaInput {
     validatorPermit: x.validatorPermit,
     weights: x.weights.map(([u, w]) => [u, w] as [number, number]),
     bonds: x.bonds.map(([u, b]) => [u, b] as [number, number]),
+    ...(x.commitBlock === undefined ? {} : { commitBlock: BigInt(x.commitBlock) }),
   }));
   return {
     block: BigInt(v.block),

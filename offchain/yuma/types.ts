@@ -43,6 +43,12 @@ export interface NeuronInput {
   weights: U16Pairs;
   /** Stored u16 bonds from the previous epoch, in stored order. */
   bonds: U16Pairs;
+  /**
+   * Commit-reveal (reference §5.5): the block of the neuron's earliest unexpired pending commit. Its weights on
+   * uids registered after that block are dropped. Absent when commit-reveal is off or nothing is pending (an
+   * extension of yuma-io.md's interface: inputs without it compute exactly as before).
+   */
+  commitBlock?: bigint;
 }
 
 export interface YumaInput {

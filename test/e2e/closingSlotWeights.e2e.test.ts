@@ -115,10 +115,12 @@ describe("end to end: weights set in an epoch's closing slot count for the next 
     const inE = await inputOf(e);
     assert.deepEqual(inE.neurons[0]!.weights, [], "the reveal in slot close(e) does not count for e");
     assert.equal(inE.neurons[0]!.lastUpdate, commitSlot, "the commit (during e) is the owner's last update");
+    assert.equal(inE.neurons[0]!.commitBlock, commitSlot, "still pending at e's close: the commit-reveal mask");
 
     await nextEpoch(1); // e + 1 closes
     const inNext = await inputOf(e + 1n);
     assert.deepEqual(inNext.neurons[0]!.weights, rowOf(copied), "it counts for e + 1");
+    assert.equal(inNext.neurons[0]!.commitBlock, undefined, "revealed: nothing pending, no mask");
   });
 
   it("a direct setWeights in the closing slot counts neither its row nor its last update for that epoch", async () => {
