@@ -158,6 +158,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     }),
   );
 
+  fitStakes(neurons);
   const ownerUid = hotkeys.indexOf(ownerHotkey);
   const input: YumaInput = {
     block: close,
@@ -183,6 +184,24 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     neurons,
   };
   return { input, hotkeys, closeSlot: close, closeBlock };
+}
+
+/** Yuma's stake arithmetic (I64F64) holds a total stake below 2^63. */
+const STAKE_TOTAL_LIMIT = 1n << 63n;
+
+/**
+ * Stake weights are uint256 on chain (alpha plus tao_weight x root stake; a subnet seeded at a very low price can
+ * pass 2^63 rao in total), and Yuma would saturate them, turning 2^63 and 2^64 into the same stake. When the total
+ * does not fit, every stake is shifted right by the same number of bits, the fewest that bring the total below
+ * 2^62: the ratios Yuma normalises keep their leading 62 bits. Deterministic; a no-op on every realistic subnet.
+ * Returns the shift applied (0 when none).
+ */
+export function fitStakes(neurons: NeuronInput[]): number {
+  const total = neurons.reduce((a, x) => a + x.stake, 0n);
+  if (total < STAKE_TOTAL_LIMIT) return 0;
+  const shift = total.toString(2).length - 62; // total >> shift < 2^62, and the shifted sum is at most that
+  for (const x of neurons) x.stake >>= BigInt(shift);
+  return shift;
 }
 
 /**
