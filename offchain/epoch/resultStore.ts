@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
@@ -31,9 +31,30 @@ export interface StoredEpoch {
 export class ResultStore {
   constructor(readonly dir: string) {}
 
-  private file(netuid: number, epoch: bigint, generation: number): string {
+  /** The file of (netuid, epoch, generation). */
+  file(netuid: number, epoch: bigint, generation = 0): string {
     const life = generation === 0 ? [] : [`life-${generation}`];
     return path.join(this.dir, String(netuid), ...life, `${epoch}.json`);
+  }
+
+  /**
+   * Moves the stored result of (netuid, epoch, generation), whose root is `root`, aside to
+   * `<file>.mismatch-<root>` (kept for debugging; `load` no longer finds it). Returns where it went, or undefined
+   * when nothing was stored.
+   */
+  setAside(netuid: number, epoch: bigint, generation: number, root: Hex): string | undefined {
+    const file = this.file(netuid, epoch, generation);
+    if (!existsSync(file)) return undefined;
+    const aside = `${file}.mismatch-${root}`;
+    renameSync(file, aside);
+    return aside;
+  }
+
+  /** Writes `result` straight to its set-aside file `<file>.mismatch-<root>` (never to the file `load` reads). */
+  saveAside(result: StoredEpoch): string {
+    const aside = `${this.file(result.netuid, BigInt(result.epoch), result.generation ?? 0)}.mismatch-${result.root}`;
+    writeFileAtomic(aside, JSON.stringify(result));
+    return aside;
   }
 
   save(result: StoredEpoch): void {

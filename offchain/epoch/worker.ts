@@ -2,6 +2,7 @@ import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClien
 import { getAddress } from "viem";
 import type { Logger } from "pino";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
+import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import { lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
@@ -43,7 +44,42 @@ export interface EpochWorkerDeps {
   log?: Logger;
   /** Leaves per claimBatch transaction. */
   claimBatchSize?: number;
+  /** Blocks per `getContractEvents` request when looking up an `EpochFinalised` log (default 10,000). */
+  logPageBlocks?: bigint;
 }
+
+/** What the settlement finalised for an epoch: the tuple of its `EpochFinalised` event the result must match. */
+export interface FinalisedTuple {
+  root: Hex;
+  permitsBitmap: bigint;
+  bondsHash: Hex;
+}
+
+/**
+ * How a stored result differs from its epoch's finalised tuple (empty: it is the finalised result): its root and
+ * its tree's root, its permits, its bonds hash and the hash of the bonds it carries into the next epoch.
+ */
+export function resultMismatches(store: ResultStore, stored: StoredEpoch, finalised: FinalisedTuple): string[] {
+  const out: string[] = [];
+  const check = (what: string, ours: () => string, theirs: string) => {
+    let value: string;
+    try {
+      value = ours();
+    } catch (err) {
+      out.push(`${what} unreadable (${(err as Error).message})`);
+      return;
+    }
+    if (value.toLowerCase() !== theirs.toLowerCase()) out.push(`${what} ${value} != finalised ${theirs}`);
+  };
+  check("root", () => stored.root, finalised.root);
+  check("tree root", () => store.tree(stored).root, finalised.root);
+  check("permitsBitmap", () => BigInt(stored.permitsBitmap).toString(), finalised.permitsBitmap.toString());
+  check("bondsHash", () => stored.bondsHash, finalised.bondsHash);
+  check("hash of the bonds", () => bondsHashOf(stored.bonds), finalised.bondsHash);
+  return out;
+}
+
+type EpochInfo = Awaited<ReturnType<EpochWorker["info"]>>;
 
 /**
  * Settles epochs of a subnet: opens a closed epoch, assembles its input from chain, runs Yuma, builds the
@@ -51,6 +87,9 @@ export interface EpochWorkerDeps {
  * idempotent and safe to restart at any point.
  */
 export class EpochWorker {
+  /** Finalised tuples already read, by `netuid/generation/epoch` (final within a life of the netuid). */
+  readonly #finalised = new Map<string, FinalisedTuple>();
+
   constructor(private readonly deps: EpochWorkerDeps) {}
 
   private get settlement() {
@@ -120,7 +159,8 @@ export class EpochWorker {
   /**
    * What epoch `epoch` carries over: the settlement's latest finalised epoch as of the end of `epoch`'s closing
    * slot (read at that block, so the answer does not depend on when it is computed, nor on where a caller starts
-   * looking), replayed if this node has no result for it; undefined when none.
+   * looking), replayed if this node has no result for it (or a stored one that differs from the finalised tuple);
+   * its bonds, and the permits the chain finalised; undefined when none.
    */
   async previousResult(
     netuid: number,
@@ -130,24 +170,108 @@ export class EpochWorker {
     const { client } = this.deps;
     const closeBlock = known?.closeBlock ?? (await this.closeBlock(netuid, epoch));
     if (closeBlock === undefined) return undefined;
-    const [finalised, source, sourceClose] = await client.readContract({
+    const [anyFinalised, source, sourceClose] = await client.readContract({
       ...this.settlement,
       functionName: "latestFinalised",
       args: [netuid],
       blockNumber: closeBlock,
     });
     // An epoch cannot finalise before it closes, so `source` < `epoch`.
-    if (!finalised || source >= epoch) return undefined;
+    if (!anyFinalised || source >= epoch) return undefined;
     const info = await this.info(netuid, source);
-    const generation = known?.generation ?? (await this.generation(netuid));
-    const stored = this.deps.store.load(netuid, source, generation) ?? (await this.compute(netuid, source));
-    if (stored.root !== info.root) {
+    if (info.status !== EpochStatus.Finalised) {
       throw new Error(
-        `replayed epoch ${netuid}/${source} gives root ${stored.root} but ${info.root} was finalised: ` +
-          "this node's inputs differ from the quorum's (check the RPC node and the deployment block)",
+        `epoch ${netuid}/${source} was the latest finalised one at block ${closeBlock} but its status is now ` +
+          `${EpochStatus[info.status]}: the netuid was dissolved since; compute epochs of its current life`,
       );
     }
-    return { bonds: stored.bonds, permitsBitmap: BigInt(stored.permitsBitmap), closeSlot: sourceClose };
+    const generation = known?.generation ?? (await this.generation(netuid));
+    const { stored, finalised } = await this.finalisedResult(netuid, source, generation, info);
+    // The permits the chain finalised (the stored ones were just checked against them).
+    return { bonds: stored.bonds, permitsBitmap: finalised.permitsBitmap, closeSlot: sourceClose };
+  }
+
+  /**
+   * The finalised tuple of epoch `epoch` (of the netuid's current life, `generation`), finalised with `info.root`:
+   * the permits and bonds hash from its `EpochFinalised` log, the first after the epoch's close and by its
+   * deadline (an earlier life's epoch of the same number finalised before this life began).
+   */
+  async finalisedTuple(netuid: number, epoch: bigint, generation: number, info: EpochInfo): Promise<FinalisedTuple> {
+    const key = `${netuid}/${generation}/${epoch}`;
+    const known = this.#finalised.get(key);
+    if (known !== undefined && known.root === info.root) return known;
+    const { client } = this.deps;
+    const closeBlock = await this.closeBlock(netuid, epoch);
+    if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
+    const head = await client.getBlockNumber();
+    const page = this.deps.logPageBlocks ?? 10_000n;
+    if (page <= 0n) throw new Error(`logPageBlocks ${page} must be a positive number of blocks`);
+    for (let from = closeBlock + 1n; from <= head; from += page) {
+      const to = from + page - 1n < head ? from + page - 1n : head;
+      const [log] = await client.getContractEvents({
+        ...this.settlement,
+        eventName: "EpochFinalised",
+        args: { netuid, epoch },
+        fromBlock: from,
+        toBlock: to,
+        strict: true,
+      });
+      if (log !== undefined) {
+        if (log.args.root !== info.root) {
+          throw new Error(
+            `EpochFinalised of ${netuid}/${epoch} (block ${log.blockNumber}) has root ${log.args.root} but epochInfo ` +
+              `has ${info.root}: read the logs from another RPC node`,
+          );
+        }
+        const tuple = { root: info.root, permitsBitmap: log.args.permitsBitmap, bondsHash: log.args.bondsHash };
+        this.#finalised.set(key, tuple);
+        return tuple;
+      }
+      // Finalisation happens by the deadline: no need to read further once a page ends past it.
+      const end = await client.getBlock({ blockNumber: to });
+      if (slotOf(end.timestamp, this.deps.genesisTime) > info.deadline) break;
+    }
+    throw new Error(
+      `epoch ${netuid}/${epoch} finalised with root ${info.root} but no EpochFinalised log follows its close ` +
+        `(block ${closeBlock}): read the logs from another RPC node`,
+    );
+  }
+
+  /**
+   * The result of a finalised epoch, checked against its finalised tuple. A stored result that differs (a bad
+   * cache: a crash mid-upgrade, another node's file, a damaged disk) is set aside as `<file>.mismatch-<root>` and
+   * the epoch recomputed once from chain; throws only when the recomputed result differs too.
+   */
+  private async finalisedResult(
+    netuid: number,
+    epoch: bigint,
+    generation: number,
+    info: EpochInfo,
+  ): Promise<{ stored: StoredEpoch; finalised: FinalisedTuple }> {
+    const finalised = await this.finalisedTuple(netuid, epoch, generation, info);
+    const { store } = this.deps;
+    const cached = store.load(netuid, epoch, generation);
+    if (cached !== undefined) {
+      const diff = resultMismatches(store, cached, finalised);
+      if (diff.length === 0) return { stored: cached, finalised };
+      const aside = store.setAside(netuid, epoch, generation, cached.root);
+      this.deps.log?.warn(
+        { netuid, epoch: epoch.toString(), generation, diff, aside },
+        "stored epoch result differs from the finalised one: set aside, recomputing it from chain",
+      );
+    }
+    const fresh = await this.computeFresh(netuid, epoch, generation, info);
+    const diff = resultMismatches(store, fresh, finalised);
+    if (diff.length > 0) {
+      const aside = store.saveAside(fresh);
+      throw new Error(
+        `epoch ${netuid}/${epoch} recomputed from chain gives root ${fresh.root}, the finalised root is ` +
+          `${finalised.root} (${diff.join("; ")}; ours kept at ${aside}): this node's inputs differ from the ` +
+          "quorum's, check the RPC node (archive state, complete logs) and the deployment block",
+      );
+    }
+    store.save(fresh);
+    return { stored: fresh, finalised };
   }
 
   /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */
@@ -161,12 +285,25 @@ export class EpochWorker {
     return lastBlockAtOrBeforeSlot(this.deps.client, this.deps.genesisTime, close, this.deps.deploymentBlock);
   }
 
-  /** Computes (or loads) the result of an opened epoch. */
+  /**
+   * Computes (or loads) the result of an opened epoch; of a finalised one, the result checked against the
+   * finalised tuple (a stored one that differs is set aside and recomputed).
+   */
   async compute(netuid: number, epoch: bigint): Promise<StoredEpoch> {
     const generation = await this.generation(netuid);
+    const info = await this.info(netuid, epoch);
+    if (info.status === EpochStatus.Finalised) {
+      return (await this.finalisedResult(netuid, epoch, generation, info)).stored;
+    }
     const cached = this.deps.store.load(netuid, epoch, generation);
     if (cached) return cached;
-    const info = await this.info(netuid, epoch);
+    const stored = await this.computeFresh(netuid, epoch, generation, info);
+    this.deps.store.save(stored);
+    return stored;
+  }
+
+  /** Computes the result of an opened epoch from chain, ignoring (and not writing) the store. */
+  private async computeFresh(netuid: number, epoch: bigint, generation: number, info: EpochInfo): Promise<StoredEpoch> {
     if (info.status === EpochStatus.None) throw new Error(`epoch ${netuid}/${epoch} is not open yet`);
     const closeBlock = await this.closeBlock(netuid, epoch);
     if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
@@ -201,7 +338,6 @@ export class EpochWorker {
         dividends: output.dividends,
       },
     };
-    this.deps.store.save(stored);
     return stored;
   }
 
@@ -288,10 +424,7 @@ export class EpochWorker {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.Finalised) return 0;
     const generation = await this.generation(netuid);
-    const stored = this.deps.store.load(netuid, epoch, generation) ?? (await this.compute(netuid, epoch));
-    if (stored.root !== info.root) {
-      throw new Error(`our tree for ${netuid}/${epoch} has root ${stored.root}, the finalised root is ${info.root}`);
-    }
+    const { stored } = await this.finalisedResult(netuid, epoch, generation, info);
     const tree = this.deps.store.tree(stored);
     const payable = [...tree.entries()].filter(([, leaf]) => BigInt(leaf[4]) + BigInt(leaf[5]) !== 0n);
     // One read per payable leaf, in parallel (viem batches them when the transport supports it).

@@ -1,6 +1,16 @@
 import type { Logger } from "pino";
-import { type Address, type Hex, type PublicClient, getAddress, isAddressEqual, keccak256, zeroHash } from "viem";
+import {
+  type Address,
+  type Hex,
+  type PublicClient,
+  getAddress,
+  isAddressEqual,
+  keccak256,
+  zeroAddress,
+  zeroHash,
+} from "viem";
 import { z } from "zod";
+import { subnetRegistryViewAbi } from "../abi/index.js";
 import { registryViewAbi, weightsAbi } from "./abi.js";
 import { WeightsInputError } from "./errors.js";
 import { unpackWeights } from "./pack.js";
@@ -59,9 +69,14 @@ const paramsSchema = z.object({
   fromBlock: z.bigint().nonnegative().default(0n),
   /** Drop rows whose uid changed hands since they were set (default true). */
   checkRegistry: z.boolean().default(true),
+  /** Blocks per `getContractEvents` request (providers cap log ranges; default 10,000). */
+  logPageBlocks: z.bigint().positive().default(10_000n),
 });
 
 export type RebuildParams = z.input<typeof paramsSchema>;
+
+/** `getContractEvents` requests in flight at once while paging the WeightsSet logs. */
+const LOG_PAGES_IN_FLIGHT = 4;
 
 interface LoggedRow {
   uid: number;
@@ -79,7 +94,10 @@ interface LoggedRow {
  * - each row's bytes must hash to the event's `weightsHash` and unpack as a valid vector;
  * - the hotkey's latest event up to `blockNumber` must carry the hash `weightsHashOf(netuid, hotkey)` holds at
  *   `blockNumber` (so no later row is missing from the logs); an empty stored hash (the row is from an earlier
- *   life of the netuid) drops the row instead.
+ *   life of the netuid) drops the row instead;
+ * - with `checkRegistry`, every uid's hotkey at `blockNumber` with a non-empty `weightsHashOf` must have a logged
+ *   row (a node whose log index lags must not make a validator's weights vanish).
+ * Logs are read in pages of `logPageBlocks` blocks (providers cap log ranges), ordered by (block, log index).
  * With `checkRegistry`, a row is dropped (with a reason) unless at `blockNumber` the uid is still held by that
  * hotkey, registered no later than the row's slot (a new occupant never inherits old weights).
  */
@@ -97,15 +115,25 @@ export async function rebuildWeightMatrix(
   const p = parsed.data;
   const blockNumber = p.blockNumber ?? (await client.getBlockNumber());
 
-  const logs = await client.getContractEvents({
-    address: p.weights,
-    abi: weightsAbi,
-    eventName: "WeightsSet",
-    args: { netuid: p.netuid },
-    fromBlock: p.fromBlock,
-    toBlock: blockNumber,
-    strict: true,
-  });
+  const pages: Array<{ fromBlock: bigint; toBlock: bigint }> = [];
+  for (let from = p.fromBlock; from <= blockNumber; from += p.logPageBlocks) {
+    const to = from + p.logPageBlocks - 1n;
+    pages.push({ fromBlock: from, toBlock: to < blockNumber ? to : blockNumber });
+  }
+  const readPage = (range: { fromBlock: bigint; toBlock: bigint }) =>
+    client.getContractEvents({
+      address: p.weights,
+      abi: weightsAbi,
+      eventName: "WeightsSet",
+      args: { netuid: p.netuid },
+      ...range,
+      strict: true,
+    });
+  const logs: Awaited<ReturnType<typeof readPage>> = [];
+  // A few pages at a time: bounded concurrency over a long range, one request for a short one.
+  for (let i = 0; i < pages.length; i += LOG_PAGES_IN_FLIGHT) {
+    for (const page of await Promise.all(pages.slice(i, i + LOG_PAGES_IN_FLIGHT).map(readPage))) logs.push(...page);
+  }
   logs.sort((a, b) =>
     a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
   );
@@ -128,6 +156,66 @@ export async function rebuildWeightMatrix(
   const registry = p.checkRegistry
     ? await client.readContract({ address: p.weights, abi: weightsAbi, functionName: "registry", blockNumber })
     : undefined;
+
+  // One weightsHashOf and one hotkeyAt read per hotkey / uid, shared by the checks below.
+  const storedHashes = new Map<Address, Promise<Hex>>();
+  const storedHashOf = (hotkey: Address): Promise<Hex> => {
+    let read = storedHashes.get(hotkey);
+    if (read === undefined) {
+      read = client.readContract({
+        address: p.weights,
+        abi: weightsAbi,
+        functionName: "weightsHashOf",
+        args: [p.netuid, hotkey],
+        blockNumber,
+      });
+      storedHashes.set(hotkey, read);
+    }
+    return read;
+  };
+  const occupants = new Map<number, Promise<Address>>();
+  const occupantOf = (reg: Address, uid: number): Promise<Address> => {
+    let read = occupants.get(uid);
+    if (read === undefined) {
+      read = client
+        .readContract({
+          address: reg,
+          abi: registryViewAbi,
+          functionName: "hotkeyAt",
+          args: [p.netuid, uid],
+          blockNumber,
+        })
+        .then((hotkey) => getAddress(hotkey));
+      occupants.set(uid, read);
+    }
+    return read;
+  };
+
+  if (registry !== undefined) {
+    // A hotkey whose every WeightsSet is missing from the logs (a node whose log index lags) would otherwise just
+    // vanish from the matrix: every uid's occupant with stored weights must have a logged row.
+    const count = await client.readContract({
+      address: registry,
+      abi: subnetRegistryViewAbi,
+      functionName: "neuronCount",
+      args: [p.netuid],
+      blockNumber,
+    });
+    await Promise.all(
+      Array.from({ length: count }, async (_, uid) => {
+        const hotkey = await occupantOf(registry, uid);
+        if (hotkey === zeroAddress || latest.has(hotkey)) return;
+        const stored = await storedHashOf(hotkey);
+        if (stored !== zeroHash) {
+          throw new WeightsInputError(
+            `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} has weightsHashOf ${stored} at block ` +
+              `${blockNumber} but no WeightsSet in blocks ${p.fromBlock}..${blockNumber}; read the logs from ` +
+              "another RPC node (or start fromBlock at the Weights deployment)",
+          );
+        }
+      }),
+    );
+  }
 
   const checked = await Promise.all(
     [...latestAsOf.values()].map(async (row): Promise<WeightRow | DroppedRow> => {
@@ -157,13 +245,7 @@ export async function rebuildWeightMatrix(
         );
       }
       const head = latest.get(row.hotkey)!;
-      const stored = await client.readContract({
-        address: p.weights,
-        abi: weightsAbi,
-        functionName: "weightsHashOf",
-        args: [p.netuid, row.hotkey],
-        blockNumber,
-      });
+      const stored = await storedHashOf(row.hotkey);
       if (stored !== head.weightsHash) {
         if (stored === zeroHash) {
           return drop("no-stored-weights", `latest event (block ${head.blockNumber}) is from an earlier life`);
@@ -175,13 +257,7 @@ export async function rebuildWeightMatrix(
       }
       if (registry !== undefined) {
         const [occupant, registeredAt] = await Promise.all([
-          client.readContract({
-            address: registry,
-            abi: registryViewAbi,
-            functionName: "hotkeyAt",
-            args: [p.netuid, row.uid],
-            blockNumber,
-          }),
+          occupantOf(registry, row.uid),
           client.readContract({
             address: registry,
             abi: registryViewAbi,

@@ -151,6 +151,77 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     assert.deepEqual(honest.dropped, []);
   });
 
+  it("refuses logs that miss every WeightsSet of a hotkey with stored weights, naming it", async () => {
+    const victim = getAddress(validators[2]!.account.address);
+    type EventsFn = PublicClient["getContractEvents"];
+    type RowLog = { args: { hotkey: Address } };
+    // A node whose log index lags over the only range holding the victim's rows: none of them is returned.
+    const lagging = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) =>
+              ((await publicClient.getContractEvents(args)) as unknown as RowLog[]).filter(
+                (l) => getAddress(l.args.hotkey) !== victim,
+              )
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    assert.notEqual(await weights.read.weightsHashOf([NETUID, victim]), `0x${"00".repeat(32)}`);
+    await assert.rejects(
+      rebuildWeightMatrix(lagging, { weights: weights.address, netuid: NETUID }),
+      (e: Error) =>
+        e instanceof WeightsInputError &&
+        e.message.includes(victim) &&
+        /uid 2's hotkey .* no WeightsSet .*another RPC node/.test(e.message),
+    );
+  });
+
+  it("pages the log reads by block range: the same matrix as one range, within a provider's cap", async () => {
+    type EventsFn = PublicClient["getContractEvents"];
+    const cap = 5n;
+    const ranges: Array<[bigint, bigint]> = [];
+    // A provider that refuses log ranges over `cap` blocks.
+    const capped = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) => {
+              const from = BigInt(args.fromBlock ?? 0n);
+              const to = BigInt(args.toBlock ?? 0n);
+              if (to - from + 1n > cap) throw new Error(`log range ${from}..${to} exceeds ${cap} blocks`);
+              ranges.push([from, to]);
+              return publicClient.getContractEvents(args);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    const blockNumber = await publicClient.getBlockNumber();
+    const whole = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, blockNumber });
+    await assert.rejects(
+      rebuildWeightMatrix(capped, { weights: weights.address, netuid: NETUID, blockNumber }),
+      /exceeds 5 blocks/,
+      "one range by default",
+    );
+    for (const logPageBlocks of [1n, 3n, 5n]) {
+      ranges.length = 0;
+      const paged = await rebuildWeightMatrix(capped, {
+        weights: weights.address,
+        netuid: NETUID,
+        blockNumber,
+        logPageBlocks,
+      });
+      assert.deepEqual(paged, whole, `pages of ${logPageBlocks} blocks`);
+      // The pages tile 0..blockNumber exactly, in order.
+      assert.equal(ranges.length, Number((blockNumber + logPageBlocks) / logPageBlocks));
+      ranges.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      ranges.forEach(([from, to], i) => {
+        assert.equal(from, BigInt(i) * logPageBlocks);
+        assert.equal(to, i === ranges.length - 1 ? blockNumber : from + logPageBlocks - 1n);
+      });
+    }
+    await assert.rejects(
+      rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, logPageBlocks: 0n }),
+      /logPageBlocks/,
+    );
+  });
+
   it("drops a row once its uid changes hands (and checks nothing when asked not to)", async () => {
     await registry.write.replace([NETUID, 3, getAddress("0x000000000000000000000000000000000000d00d")]);
     const m = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID });
