@@ -203,7 +203,7 @@ export class EpochWorker {
     const { client } = this.deps;
     const closeBlock = await this.closeBlock(netuid, epoch);
     if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
-    const head = await client.getBlockNumber();
+    const head = await client.getBlockNumber({ cacheTime: 0 }); // viem caches the number for a polling interval
     const page = this.deps.logPageBlocks ?? 10_000n;
     if (page <= 0n) throw new Error(`logPageBlocks ${page} must be a positive number of blocks`);
     for (let from = closeBlock + 1n; from <= head; from += page) {

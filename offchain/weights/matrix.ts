@@ -113,7 +113,7 @@ export async function rebuildWeightMatrix(
     );
   }
   const p = parsed.data;
-  const blockNumber = p.blockNumber ?? (await client.getBlockNumber());
+  const blockNumber = p.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
 
   const pages: Array<{ fromBlock: bigint; toBlock: bigint }> = [];
   for (let from = p.fromBlock; from <= blockNumber; from += p.logPageBlocks) {
