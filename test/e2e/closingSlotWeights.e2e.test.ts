@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Hex, LocalAccount } from "viem";
 import { subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
-import { assembleEpochInput } from "../../offchain/epoch/inputs.js";
 import { commitHash, packWeights, type WeightEntry } from "../../offchain/weights/index.js";
 import { keys, localSubnet } from "./harness.js";
 
@@ -23,10 +22,9 @@ describe("end to end: weights set in an epoch's closing slot count for the next 
     grantTao: 2_000n,
     commitReveal: true,
   });
-  const { publicClient, chain, deployment, netuid, c, genesis, nextEpoch, slotNow } = net;
+  const { publicClient, chain, netuid, c, genesis, nextEpoch, slotNow } = net;
   const registry = { address: c.SubnetRegistry!, abi: subnetRegistryAbi } as const;
   const gov = chain.wallet(owner.coldkey);
-  const ownerWallet = chain.wallet(owner.hotkey);
 
   const send = async (w: ReturnType<typeof chain.wallet>, req: Parameters<typeof w.writeContract>[0]) => {
     const hash = await w.writeContract(req);
@@ -55,24 +53,7 @@ describe("end to end: weights set in an epoch's closing slot count for the next 
       chain: w.chain,
     } as Parameters<typeof w.writeContract>[0]);
   };
-  const inputOf = async (epoch: bigint) =>
-    (
-      await assembleEpochInput({
-        client: publicClient,
-        contracts: {
-          SubnetRegistry: c.SubnetRegistry!,
-          Staking: c.Staking!,
-          Weights: c.Weights!,
-          Settlement: c.Settlement!,
-        },
-        genesisTime: genesis,
-        fromBlock: BigInt(deployment.deploymentBlock),
-        netuid,
-        epoch,
-        previous: undefined,
-        emission: 1_000_000_000n,
-      })
-    ).input;
+  const inputOf = async (epoch: bigint) => (await net.epochInput(epoch, undefined, 1_000_000_000n)).input;
   const rowOf = (entries: WeightEntry[]) => entries.map((e) => [e.uid, e.value] as [number, number]);
   /** Moves time to the closing slot of the current epoch and checks that the next transaction lands in it. */
   const toClosingSlot = async () => {

@@ -7,11 +7,14 @@ import path from "node:path";
 import { network } from "hardhat";
 import type { EIP1193Provider, LocalAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
+import assert from "node:assert/strict";
+import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { assembleEpochInput, type PreviousResult } from "../../offchain/epoch/inputs.js";
 import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochWorker, type EpochWorkerDeps } from "../../offchain/epoch/worker.js";
 import { bootstrapLocalSubnet, type LocalSubnetPlan, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { packWeights, type WeightEntry } from "../../offchain/weights/index.js";
 import { hardhatLocalChain } from "./localChain.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -64,6 +67,49 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
       store: extra.store ?? new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
       claimBatchSize: extra.claimBatchSize,
     });
+  /** Governance (the owner's coldkey deployed the protocol) sets hyperparameter `param` (ISubnetRegistry.Param). */
+  const setHyperparam = async (param: number, value: bigint) => {
+    const gov = chain.wallet(plan.owner.coldkey);
+    const hash = await gov.writeContract({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "setHyperparam",
+      args: [netuid, param, value],
+      account: gov.account,
+      chain: gov.chain,
+    });
+    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
+  };
+  /** `hotkey` sets its weights directly (commit-reveal off), version key 0. */
+  const setWeights = async (hotkey: LocalAccount, entries: WeightEntry[]) => {
+    const w = chain.wallet(hotkey);
+    const hash = await w.writeContract({
+      address: c.Weights!,
+      abi: weightsAbi,
+      functionName: "setWeights",
+      args: [netuid, packWeights(entries), 0n],
+      account: w.account,
+      chain: w.chain,
+    });
+    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
+  };
+  /** `assembleEpochInput` of a closed epoch of the subnet. */
+  const epochInput = (epoch: bigint, previous: PreviousResult | undefined, emission: bigint) =>
+    assembleEpochInput({
+      client: publicClient,
+      contracts: {
+        SubnetRegistry: c.SubnetRegistry!,
+        Staking: c.Staking!,
+        Weights: c.Weights!,
+        Settlement: c.Settlement!,
+      },
+      genesisTime: genesis,
+      fromBlock: BigInt(deployment.deploymentBlock),
+      netuid,
+      epoch,
+      previous,
+      emission,
+    });
   return {
     provider,
     publicClient,
@@ -78,5 +124,8 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
     nextEpoch,
     epochInfo,
     worker,
+    setHyperparam,
+    setWeights,
+    epochInput,
   };
 }

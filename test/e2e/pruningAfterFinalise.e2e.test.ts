@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { LocalAccount } from "viem";
-import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
-import { packWeights, type WeightEntry } from "../../offchain/weights/index.js";
 import { keys, localSubnet } from "./harness.js";
 
 // Claims land in separate transactions after a finalisation. If the finalisation zeroed every unclaimed uid's
@@ -23,33 +21,10 @@ describe("end to end: a pruning-score sync right after a finalisation keeps the 
     grantTao: 2_000n,
     commitReveal: false,
   });
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochInfo } = net;
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochInfo, setHyperparam, setWeights } = net;
   const registry = { address: c.SubnetRegistry!, abi: subnetRegistryAbi } as const;
-  const gov = chain.wallet(owner.coldkey);
   const anyone = chain.wallet(miners[1]!.coldkey);
 
-  const setHyperparam = async (param: number, value: bigint) => {
-    const hash = await gov.writeContract({
-      ...registry,
-      functionName: "setHyperparam",
-      args: [netuid, param, value],
-      account: gov.account,
-      chain: gov.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
-  };
-  const setWeights = async (hotkey: LocalAccount, entries: WeightEntry[]) => {
-    const w = chain.wallet(hotkey);
-    const hash = await w.writeContract({
-      address: c.Weights!,
-      abi: weightsAbi,
-      functionName: "setWeights",
-      args: [netuid, packWeights(entries), 0n],
-      account: w.account,
-      chain: w.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
-  };
   const syncByAnyone = async () => {
     const hash = await anyone.writeContract({
       ...registry,

@@ -4,12 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import type { LocalAccount } from "viem";
-import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
-import { assembleEpochInput } from "../../offchain/epoch/inputs.js";
+import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { hotkeyConsent } from "../../offchain/localnet/bootstrap.js";
-import { packWeights, type WeightEntry } from "../../offchain/weights/index.js";
 import { runEpoch } from "../../offchain/yuma/epoch.js";
 import type { U16Pairs } from "../../offchain/yuma/types.js";
 import { key, keys, localSubnet } from "./harness.js";
@@ -33,36 +31,13 @@ describe("end to end: a uid re-registered while an epoch rolled over does not in
     grantTao: 2_000n,
     commitReveal: false,
   });
-  const { publicClient, chain, deployment, netuid, c, read, genesis, nextEpoch, epochInfo } = net;
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochInfo, setHyperparam, setWeights } = net;
   const registry = { address: c.SubnetRegistry!, abi: subnetRegistryAbi } as const;
-  const gov = chain.wallet(owner.coldkey);
 
   const bounds = (epoch: bigint) => read({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
   const registrationSlot = (uid: number) =>
     read({ ...registry, functionName: "registrationSlot", args: [netuid, uid] });
   const hotkeyAt = (uid: number) => read({ ...registry, functionName: "hotkeyAt", args: [netuid, uid] });
-  const setHyperparam = async (param: number, value: bigint) => {
-    const hash = await gov.writeContract({
-      ...registry,
-      functionName: "setHyperparam",
-      args: [netuid, param, value],
-      account: gov.account,
-      chain: gov.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
-  };
-  const setWeights = async (hotkey: LocalAccount, entries: WeightEntry[]) => {
-    const w = chain.wallet(hotkey);
-    const hash = await w.writeContract({
-      address: c.Weights!,
-      abi: weightsAbi,
-      functionName: "setWeights",
-      args: [netuid, packWeights(entries), 0n],
-      account: w.account,
-      chain: w.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
-  };
   /** Registers `hotkey` (paid by miner 2's coldkey) on the full subnet; returns the uid it took. */
   const registerReplacing = async (hotkey: LocalAccount): Promise<number> => {
     const coldkey = miners[0]!.coldkey;
@@ -167,21 +142,7 @@ describe("end to end: a uid re-registered while an epoch rolled over does not in
     assert.equal((previous.permitsBitmap >> 1n) & 1n, 1n, "A: the old uid 1 held a permit");
 
     // C's assembled input: masking from A's close; the new occupants of uids 1 and 2 start afresh.
-    const { input, hotkeys } = await assembleEpochInput({
-      client: publicClient,
-      contracts: {
-        SubnetRegistry: c.SubnetRegistry!,
-        Staking: c.Staking!,
-        Weights: c.Weights!,
-        Settlement: c.Settlement!,
-      },
-      genesisTime: genesis,
-      fromBlock: BigInt(deployment.deploymentBlock),
-      netuid,
-      epoch: cEpoch,
-      previous,
-      emission: cInfo.budget,
-    });
+    const { input, hotkeys } = await net.epochInput(cEpoch, previous, cInfo.budget);
     assert.deepEqual(hotkeys.slice(1, 3), [newcomers[0]!.address, newcomers[1]!.address]);
     assert.equal(input.lastEpochBlock, aClose, "lastEpochBlock: the last finalised close, not B's close or C's start");
     assert.deepEqual(
