@@ -9,10 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { type Hex, type PublicClient, getAddress } from "viem";
-import { settlementAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
 import { ResultStore, type StoredEpoch } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
-import { packWeights } from "../../offchain/weights/index.js";
 import { keys, localSubnet } from "../e2e/harness.js";
 
 const BAD_ROOT: Hex = `0x${"de".repeat(32)}`;
@@ -43,23 +42,10 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
 
   // The owner's validator weighs both miners; epochs A and B finalise (A alone, at bootstrap; B from A's permits).
   await nextEpoch(1);
-  const w = chain.wallet(owner.hotkey);
-  const tx = await w.writeContract({
-    address: c.Weights!,
-    abi: weightsAbi,
-    functionName: "setWeights",
-    args: [
-      netuid,
-      packWeights([
-        { uid: 1, value: 65535 },
-        { uid: 2, value: 20000 },
-      ]),
-      0n,
-    ],
-    account: w.account,
-    chain: w.chain,
-  });
-  assert.equal((await publicClient.waitForTransactionReceipt({ hash: tx })).status, "success");
+  await net.setWeights(owner.hotkey, [
+    { uid: 1, value: 65535 },
+    { uid: 2, value: 20000 },
+  ]);
   const [A] = await epochNow();
   const B = A + 1n;
   const dir = mkdtempSync(path.join(tmpdir(), "mismatch-"));

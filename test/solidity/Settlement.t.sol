@@ -488,6 +488,20 @@ contract SettlementTest is SettlementFixture {
         settlement.claim(NETUID, 0, 256, v1, 1, 0, new bytes32[](0));
     }
 
+    /// @notice Opens epoch `epoch` after its close and finalises a result paying `incentive` / `dividend` with
+    /// the votes of v1 and v2 (a quorum of the permits of epoch 0).
+    function _finaliseByQuorum(
+        uint64 epoch,
+        uint256[4] memory incentive,
+        uint256[4] memory dividend
+    ) internal returns (Result memory r) {
+        _warpSlot(_closeOf(epoch) + 1);
+        settlement.openEpoch(NETUID, epoch);
+        r = _result(epoch, incentive, dividend);
+        _submit(v1, epoch, r, _permits());
+        _submit(v2, epoch, r, _permits());
+    }
+
     // ================================================================ lastEmission (pruning score)
 
     function test_lastEmission_latestFinalisedEpochOnly() public {
@@ -496,11 +510,7 @@ contract SettlementTest is SettlementFixture {
         _claim(0, r0, 1);
         assertEq(settlement.lastEmission(NETUID, 1), 36e9, "epoch 0 claimed");
         // Epoch 1 finalises: uid 1's record is for an older epoch until it claims again.
-        _warpSlot(_closeOf(1) + 1);
-        settlement.openEpoch(NETUID, 1);
-        Result memory r1 = _result(1, [uint256(0), 5e9, 0, 0], [uint256(0), 1e9, 0, 0]);
-        _submit(v1, 1, r1, _permits());
-        _submit(v2, 1, r1, _permits());
+        Result memory r1 = _finaliseByQuorum(1, [uint256(0), 5e9, 0, 0], [uint256(0), 1e9, 0, 0]);
         assertEq(settlement.lastEmission(NETUID, 1), 36e9, "epoch 0's amount until uid 1 claims epoch 1");
         _claim(1, r1, 1);
         assertEq(settlement.lastEmission(NETUID, 1), 6e9, "epoch 1 amount");
@@ -523,22 +533,14 @@ contract SettlementTest is SettlementFixture {
         Result memory r0 = _bootstrap();
         _claim(0, r0, 1);
         _claim(0, r0, 3);
-        _warpSlot(_closeOf(1) + 1);
-        settlement.openEpoch(NETUID, 1);
-        Result memory r1 = _result(1, [uint256(0), 5e9, 0, 2e9], [uint256(0), 1e9, 0, 0]);
-        _submit(v1, 1, r1, _permits());
-        _submit(v2, 1, r1, _permits());
+        Result memory r1 = _finaliseByQuorum(1, [uint256(0), 5e9, 0, 2e9], [uint256(0), 1e9, 0, 0]);
         assertEq(settlement.lastEmission(NETUID, 1), 36e9, "finalised, unclaimed: epoch 0's amount");
         assertEq(settlement.lastEmission(NETUID, 3), 8e9, "finalised, unclaimed: epoch 0's amount");
         _claim(1, r1, 3);
         assertEq(settlement.lastEmission(NETUID, 3), 2e9, "claimed: epoch 1's amount");
 
         // Epoch 2 finalises; uid 1 never claimed epoch 1, so its epoch 0 record is two finalised epochs old.
-        _warpSlot(_closeOf(2) + 1);
-        settlement.openEpoch(NETUID, 2);
-        Result memory r2 = _result(2, [uint256(0), 5e9, 0, 3e9], [uint256(0), 1e9, 0, 0]);
-        _submit(v1, 2, r2, _permits());
-        _submit(v2, 2, r2, _permits());
+        Result memory r2 = _finaliseByQuorum(2, [uint256(0), 5e9, 0, 3e9], [uint256(0), 1e9, 0, 0]);
         assertEq(settlement.lastEmission(NETUID, 1), 0, "a record older than the prior epoch is stale");
         assertEq(settlement.lastEmission(NETUID, 3), 2e9, "uid 3: epoch 1's amount until it claims epoch 2");
 
@@ -565,11 +567,7 @@ contract SettlementTest is SettlementFixture {
 
     function test_lastEmission_lateClaimDoesNotOverwriteNewerRecord() public {
         Result memory r0 = _bootstrap();
-        _warpSlot(_closeOf(1) + 1);
-        settlement.openEpoch(NETUID, 1);
-        Result memory r1 = _result(1, [uint256(0), 5e9, 0, 0], [uint256(0), 1e9, 0, 0]);
-        _submit(v1, 1, r1, _permits());
-        _submit(v2, 1, r1, _permits());
+        Result memory r1 = _finaliseByQuorum(1, [uint256(0), 5e9, 0, 0], [uint256(0), 1e9, 0, 0]);
         _claim(1, r1, 1);
         _claim(0, r0, 1); // late claim of epoch 0
         assertEq(settlement.lastEmission(NETUID, 1), 6e9, "epoch 1 record kept");
