@@ -540,7 +540,7 @@ contract SettlementTest is SettlementFixture {
         assertEq(settlement.lastEmission(NETUID, 3), 2e9, "claimed: epoch 1's amount");
 
         // Epoch 2 finalises; uid 1 never claimed epoch 1, so its epoch 0 record is two finalised epochs old.
-        Result memory r2 = _finaliseByQuorum(2, [uint256(0), 5e9, 0, 3e9], [uint256(0), 1e9, 0, 0]);
+        _finaliseByQuorum(2, [uint256(0), 5e9, 0, 3e9], [uint256(0), 1e9, 0, 0]);
         assertEq(settlement.lastEmission(NETUID, 1), 0, "a record older than the prior epoch is stale");
         assertEq(settlement.lastEmission(NETUID, 3), 2e9, "uid 3: epoch 1's amount until it claims epoch 2");
 
