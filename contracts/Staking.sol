@@ -436,7 +436,7 @@ contract Staking is StakingBase, IStaking {
             taoUsed = taoIn;
             if (taoUsed < MIN_STAKE) revert BelowMinimumStake(taoUsed, MIN_STAKE);
             alphaOut = taoUsed;
-            _deposit(_poolKey(ROOT, 0, hotkey), hotkey, msg.sender, alphaOut, slot);
+            _deposit(_poolKey(ROOT, 0, hotkey), msg.sender, alphaOut, slot, false);
             _ledger.rootStake += SafeCast.toUint64(taoUsed);
         } else {
             Subnet storage s = _subnets[netuid];
@@ -450,7 +450,7 @@ contract Staking is StakingBase, IStaking {
             if (taoUsed < MIN_STAKE) revert BelowMinimumStake(taoUsed, MIN_STAKE);
             p.flow += int64(int256(taoUsed)); // taoUsed <= TAO supply < 2^56, else the pull below reverts
             s.pool = p;
-            _deposit(_poolKey(netuid, p.generation, hotkey), hotkey, msg.sender, alphaOut, slot);
+            _deposit(_poolKey(netuid, p.generation, hotkey), msg.sender, alphaOut, slot, false);
         }
         SafeTransferLib.safeTransferFrom(tao, msg.sender, address(this), taoUsed);
         emit Staked(msg.sender, hotkey, netuid, taoUsed, alphaOut);
@@ -532,7 +532,7 @@ contract Staking is StakingBase, IStaking {
         }
         bool closed = _withdraw(_poolKey(netuid, gen, fromHotkey), msg.sender, alpha, slot);
         if (!closed && taoValue < MIN_STAKE) revert BelowMinimumStake(taoValue, MIN_STAKE);
-        _deposit(_poolKey(netuid, gen, toHotkey), toHotkey, toColdkey, alpha, slot);
+        _deposit(_poolKey(netuid, gen, toHotkey), toColdkey, alpha, slot, fromHotkey == toHotkey);
         return alpha;
     }
 
@@ -560,7 +560,7 @@ contract Staking is StakingBase, IStaking {
         uint64 slot
     ) internal returns (uint256 alphaOut) {
         if (netuid == ROOT) {
-            _deposit(_poolKey(ROOT, 0, hotkey), hotkey, coldkey, taoIn, slot);
+            _deposit(_poolKey(ROOT, 0, hotkey), coldkey, taoIn, slot, false);
             _ledger.rootStake += uint64(taoIn); // taoIn < pool TAO < 2^56
             return taoIn;
         }
@@ -574,7 +574,7 @@ contract Staking is StakingBase, IStaking {
         (, alphaOut) = _buy(p, taoIn, type(uint256).max, false, withFee);
         p.flow += int64(int256(taoIn));
         s.pool = p;
-        _deposit(_poolKey(netuid, p.generation, hotkey), hotkey, coldkey, alphaOut, slot);
+        _deposit(_poolKey(netuid, p.generation, hotkey), coldkey, alphaOut, slot, false);
     }
 
     /// @dev Buys alpha with up to `taoIn` TAO into `p` (memory; the caller stores it). Applies the input cap,
@@ -636,14 +636,17 @@ contract Staking is StakingBase, IStaking {
     }
 
     /// @dev Buys shares of pool `key` for `coldkey` with `amount`. A pool with no shares checks that the hotkey
-    /// is bound; one with shares was bound when they were bought, and bindings are permanent.
-    function _deposit(uint256 key, address hotkey, address coldkey, uint256 amount, uint64 slot) internal {
+    /// is bound; one with shares was bound when they were bought, and bindings are permanent. `keepStream`: the
+    /// deposit refills a root pool its caller has just emptied (a whole position moved to the same hotkey), so
+    /// an unvested stream belongs to the depositor rather than to nobody.
+    function _deposit(uint256 key, address coldkey, uint256 amount, uint64 slot, bool keepStream) internal {
+        address hotkey = address(uint160(key)); // the low 160 bits of a pool key (see `_poolKey`)
         (uint256 total, uint256 totalShares) = _hotkeyPool(key);
         if (key >> 160 == 0) {
             // Root: the dividends vested so far belong to the shares held until now; with no shares, nobody owns
             // the stream, and a new depositor must not inherit it.
             if (totalShares != 0) total += _settleRootStream(hotkey, slot);
-            else _rootStreamToNobody(hotkey);
+            else if (!keepStream) _rootStreamToNobody(hotkey);
         }
         if (totalShares == 0 && registry.coldkeyOf(hotkey) == address(0)) revert HotkeyNotBound(hotkey);
         uint256 minted = SharePool.sharesForDeposit(amount, totalShares, total);
@@ -662,8 +665,7 @@ contract Staking is StakingBase, IStaking {
         uint256 value = SharePool.valueOf(mine, totalShares, total);
         if (amount > value) revert InsufficientStake(amount, value);
         closed = amount == value;
-        if (isRoot && !closed && value - amount < MIN_STAKE)
-            revert RootRemainderBelowMinimum(value - amount, MIN_STAKE);
+        if (!closed && value - amount < MIN_STAKE) revert RemainderBelowMinimum(value - amount, MIN_STAKE);
         uint256 burned = closed ? mine : SharePool.sharesForWithdrawal(amount, totalShares, total);
         unchecked {
             // burned <= mine <= totalShares (ceil(amount * S / T) <= mine since amount <= mine * T / S), and

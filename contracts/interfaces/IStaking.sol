@@ -64,9 +64,10 @@ interface IStakingTypes {
     error DeadlineExpired(uint256 deadline, uint256 nowTime);
     /// @notice An amount of TAO (or its value) below the minimum stake.
     error BelowMinimumStake(uint256 amount, uint256 minimum);
-    /// @notice A partial root withdrawal would leave `remainder` rao on the position, below `minimum`: withdraw all
-    /// of it, or leave at least `minimum` (a dust root position would let dividends inflate its share price).
-    error RootRemainderBelowMinimum(uint256 remainder, uint256 minimum);
+    /// @notice A partial withdrawal would leave `remainder` rao (alpha, or TAO on root) on the position, below
+    /// `minimum`: withdraw all of it, or leave at least `minimum` (a dust position left alone in a hotkey's pool
+    /// would let one dividend inflate its share price and round later stakes down).
+    error RemainderBelowMinimum(uint256 remainder, uint256 minimum);
     /// @notice `amount` would move the price past `limitPrice`; at most `maxAmount` can be filled.
     error PriceLimitExceeded(uint256 amount, uint256 maxAmount, uint256 limitPrice);
     /// @notice A swap input above 1000 x the input reserve.

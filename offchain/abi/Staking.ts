@@ -372,6 +372,22 @@ export const stakingAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "remainder",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimum",
+        "type": "uint256"
+      }
+    ],
+    "name": "RemainderBelowMinimum",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "reserveAfter",
         "type": "uint256"
       },
@@ -382,22 +398,6 @@ export const stakingAbi = [
       }
     ],
     "name": "ReserveBelowMinimum",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "remainder",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "minimum",
-        "type": "uint256"
-      }
-    ],
-    "name": "RootRemainderBelowMinimum",
     "type": "error"
   },
   {

@@ -437,6 +437,41 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
+    /// @dev A sole root holder who transfers its whole position to another coldkey on the same hotkey hands over the
+    /// unvested root dividends with it: the pool empties and refills in one transaction, so the stream is not
+    /// orphaned to protocol TAO.
+    function test_wholeRootPositionTransferredOnTheSameHotkeyKeepsItsStream() public {
+        _subnetWithRootStake(1000e9);
+        this.creditEmission(1, HOT1, 10e9);
+        (, uint256 unvested, ) = staking.rootDividends(HOT1);
+        assertTrue(unvested > 0, "a stream to hand over");
+        _warpSlots(10);
+        (, , uint256 protocolBefore) = staking.ledger();
+        uint256 whole = _alphaOf(0, HOT1, BOB);
+        vm.prank(BOB);
+        staking.transferStake(CAROL, HOT1, 0, 0, whole, 0, block.timestamp);
+        (, , uint256 protocolAfter) = staking.ledger();
+        assertEq(protocolAfter, protocolBefore, "nothing orphaned");
+        (uint256 vestedNow, uint256 unvestedNow, ) = staking.rootDividends(HOT1);
+        assertTrue(vestedNow == 0 && unvestedNow > 0, "the rest still streams");
+        _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS());
+        assertEq(_alphaOf(0, HOT1, CAROL), whole + unvestedNow, "carol receives the rest of the stream");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev The same rule on a subnet pool: a lone alpha nominator cannot keep one rao through a claim to inflate
+    /// the hotkey's share price.
+    function test_partialAlphaWithdrawalLeavesAtLeastTheMinimum() public {
+        _subnetWithRootStake(1000e9);
+        uint256 alpha = _alphaOf(1, HOT1, ALICE);
+        uint256 min = staking.MIN_STAKE();
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.RemainderBelowMinimum.selector, 1, min));
+        staking.unstake(1, HOT1, alpha - 1, 0, false, block.timestamp);
+        _unstake(ALICE, 1, HOT1, alpha - min); // exactly the minimum stays
+        assertEq(_alphaOf(1, HOT1, ALICE), min, "the minimum remains");
+    }
+
     /// @dev A lone root holder cannot keep a rao to draw a root part onto one share (a share-price inflation that
     /// would round later deposits down): a partial root withdrawal leaves at least the minimum stake, and the
     /// split counts root stake only as far as it is still staked.
@@ -446,7 +481,7 @@ contract StakingEmissionTest is StakingFixture {
         _warpSlots(1);
         uint256 min = staking.MIN_STAKE();
         vm.prank(BOB);
-        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.RootRemainderBelowMinimum.selector, 1, min));
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.RemainderBelowMinimum.selector, 1, min));
         staking.unstake(0, HOT1, 10_000e9 - 1, 0, false, block.timestamp);
         _unstake(BOB, 0, HOT1, 10_000e9 - min); // leaves exactly the minimum
         (uint256 alphaStake, ) = staking.hotkeyStake(1, HOT1);
