@@ -400,6 +400,17 @@ contract Settlement is ISettlement, Ownable2Step {
     /// in that window would make the oldest neuron the prune candidate, whatever it earns). A record counts only
     /// for the uid's current occupant: one registered after the record's epoch closed scores 0. Otherwise 0.
     function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256) {
+        if (uid > type(uint8).max) return 0;
+        return _lastEmissionOf(netuid, uid, registry.registrationSlot(netuid, uid));
+    }
+
+    /// @inheritdoc IPermits
+    function lastEmissionOf(uint16 netuid, uint16 uid, uint64 registeredAt) external view returns (uint256) {
+        return _lastEmissionOf(netuid, uid, registeredAt);
+    }
+
+    /// @dev See {lastEmission}: the score of `uid`'s occupant registered at `registeredAt`.
+    function _lastEmissionOf(uint16 netuid, uint16 uid, uint64 registeredAt) private view returns (uint256) {
         Subnet storage s = _subnets[netuid];
         if (!s.finalised || uid > type(uint8).max) return 0;
         uint256 sub = _subKey(netuid, s.generation);
@@ -417,7 +428,7 @@ contract Settlement is ISettlement, Ownable2Step {
             if (!ClaimBitmap.isUnclaimed(_epochs[(sub << 64) | s.permitsEpoch].unclaimed, uid)) return 0;
             recordClose = _epochs[(sub << 64) | epoch].close;
         }
-        return registry.registrationSlot(netuid, uid) > recordClose ? 0 : amount;
+        return registeredAt > recordClose ? 0 : amount;
     }
 
     /// @inheritdoc ISettlement

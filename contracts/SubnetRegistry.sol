@@ -906,9 +906,10 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         uint16 n = s.neuronCount;
         uint256[] memory keys = new uint256[](n - 1); // n >= 1: the owner's uid 0
         for (uint256 uid = 1; uid < n; ++uid) {
-            uint256 score = IPermits(permits_).lastEmission(netuid, uint16(uid));
+            uint64 regSlot = PruningQueue.regSlotOf(inst.neurons[uid]);
+            uint256 score = IPermits(permits_).lastEmissionOf(netuid, uint16(uid), regSlot);
             if (score > MAX_SCORE) score = MAX_SCORE;
-            keys[uid - 1] = (score << 40) | (uint256(PruningQueue.regSlotOf(inst.neurons[uid])) << 8) | uid;
+            keys[uid - 1] = (score << 40) | (uint256(regSlot) << 8) | uid;
         }
         Arrays.sort(keys);
         uint64 nowSlot = _now();

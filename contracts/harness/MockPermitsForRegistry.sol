@@ -22,6 +22,11 @@ contract MockPermitsForRegistry is IPermits {
         lastEmission[netuid][uid] = amount;
     }
 
+    /// @dev The set amount, whatever the occupant's registration slot (the tests set what the sync should read).
+    function lastEmissionOf(uint16 netuid, uint16 uid, uint64) external view returns (uint256) {
+        return lastEmission[netuid][uid];
+    }
+
     function permits(uint16 netuid) external view returns (uint256 bitmap, bool finalised) {
         return (_bitmap[netuid], _finalised[netuid]);
     }

@@ -42,4 +42,8 @@ contract MockPermitsForWeights is IPermits {
     function lastEmission(uint16, uint16) external pure returns (uint256) {
         return 0;
     }
+
+    function lastEmissionOf(uint16, uint16, uint64) external pure returns (uint256) {
+        return 0;
+    }
 }

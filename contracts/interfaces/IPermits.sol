@@ -22,6 +22,11 @@ interface IPermits {
     /// subnet under the same netuid starts afresh (bootstrap permits, epochs from 0).
     function onSubnetDissolved(uint16 netuid) external;
 
-    /// @notice Emission (alpha, rao) of `uid` in the latest finalised epoch of `netuid`: the pruning score.
+    /// @notice Emission (alpha, rao) of `uid` in the latest finalised epoch of `netuid`: the pruning score of its
+    /// current occupant.
     function lastEmission(uint16 netuid, uint16 uid) external view returns (uint256);
+
+    /// @notice {lastEmission} for an occupant of `uid` registered at slot `registeredAt`, for a caller that already
+    /// holds it (the registry's pruning-score sync), so the permits source need not ask the registry back.
+    function lastEmissionOf(uint16 netuid, uint16 uid, uint64 registeredAt) external view returns (uint256);
 }

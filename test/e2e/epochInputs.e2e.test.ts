@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { settlementAbi } from "../../offchain/abi/index.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { keys, localSubnet } from "./harness.js";
 
@@ -8,7 +8,7 @@ import { keys, localSubnet } from "./harness.js";
 describe("end to end: the carried-over result is the one finalised by the epoch's close", async () => {
   const owner = keys(0, 10);
   const TEMPO = 10;
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, worker } = await localSubnet({
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, worker, closeOf } = await localSubnet({
     owner,
     validators: [],
     miners: [keys(2, 12)],
@@ -18,15 +18,6 @@ describe("end to end: the carried-over result is the one finalised by the epoch'
     grantTao: 5_000n,
     commitReveal: false,
   });
-  const closeOf = async (epoch: bigint) =>
-    (
-      await read({
-        address: c.SubnetRegistry!,
-        abi: subnetRegistryAbi,
-        functionName: "epochBounds",
-        args: [netuid, epoch],
-      })
-    )[1];
 
   it("an epoch finalised after the next one closed does not feed it, however late that one is computed", async () => {
     // Votes stay open for 5 tempos: epoch B can finalise after epoch E (the one after it) has closed.

@@ -48,6 +48,11 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
     await chain.increaseTime(Number(close - (await slotNow()) + BigInt(into)) * 12);
     return epochNow();
   };
+  /** [start, close] of epoch `epoch` of the subnet. */
+  const epochBounds = (epoch: bigint) =>
+    read({ address: c.SubnetRegistry!, abi: subnetRegistryAbi, functionName: "epochBounds", args: [netuid, epoch] });
+  /** The closing slot of epoch `epoch`. */
+  const closeOf = async (epoch: bigint) => (await epochBounds(epoch))[1];
   const epochInfo = (epoch: bigint) =>
     read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
   /** An EpochWorker signing as `hotkey`, with its own results directory unless one is given. */
@@ -123,6 +128,8 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
     epochNow,
     nextEpoch,
     epochInfo,
+    epochBounds,
+    closeOf,
     worker,
     setHyperparam,
     setWeights,

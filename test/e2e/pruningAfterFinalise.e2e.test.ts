@@ -38,7 +38,7 @@ describe("end to end: a pruning-score sync right after a finalisation keeps the 
   const candidate = async () => (await read({ ...registry, functionName: "pruneCandidate", args: [netuid] }))[1];
   const score = (uid: number) =>
     read({ address: c.Settlement!, abi: settlementAbi, functionName: "lastEmission", args: [netuid, uid] });
-  const bounds = (epoch: bigint) => read({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
+  const bounds = net.epochBounds;
   const ownerNode = net.worker(owner.hotkey);
 
   it("between a finalisation and its claims, the scores are the previous epoch's, not 0", async () => {

@@ -34,7 +34,7 @@ describe("end to end: a uid re-registered while an epoch rolled over does not in
   const { publicClient, chain, netuid, c, read, nextEpoch, epochInfo, setHyperparam, setWeights } = net;
   const registry = { address: c.SubnetRegistry!, abi: subnetRegistryAbi } as const;
 
-  const bounds = (epoch: bigint) => read({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
+  const bounds = net.epochBounds;
   const registrationSlot = (uid: number) =>
     read({ ...registry, functionName: "registrationSlot", args: [netuid, uid] });
   const hotkeyAt = (uid: number) => read({ ...registry, functionName: "hotkeyAt", args: [netuid, uid] });

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { type Hex, type PublicClient, getAddress } from "viem";
-import { settlementAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { settlementAbi } from "../../offchain/abi/index.js";
 import { ResultStore, type StoredEpoch } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
 import { keys, localSubnet } from "../e2e/harness.js";
@@ -29,16 +29,7 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
     grantTao: 5_000n,
     commitReveal: false,
   });
-  const { publicClient, chain, deployment, netuid, c, read, nextEpoch, epochNow, epochInfo } = net;
-  const closeOf = async (epoch: bigint) =>
-    (
-      await read({
-        address: c.SubnetRegistry!,
-        abi: subnetRegistryAbi,
-        functionName: "epochBounds",
-        args: [netuid, epoch],
-      })
-    )[1];
+  const { publicClient, chain, deployment, netuid, c, nextEpoch, epochNow, epochInfo, closeOf } = net;
 
   // The owner's validator weighs both miners; epochs A and B finalise (A alone, at bootstrap; B from A's permits).
   await nextEpoch(1);

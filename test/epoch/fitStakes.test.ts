@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fitStakes } from "../../offchain/epoch/inputs.js";
 import { runEpoch } from "../../offchain/yuma/epoch.js";
+import { DEFAULT_PARAMS } from "../../offchain/yuma/synthetic.js";
 import type { NeuronInput } from "../../offchain/yuma/types.js";
 
 const neuron = (stake: bigint): NeuronInput => ({
@@ -37,19 +38,7 @@ describe("epoch inputs: stake weights beyond Yuma's range", () => {
       tempo: 10n,
       lastEpochBlock: 0n,
       activityCutoff: 5_000n,
-      params: {
-        kappa: 32767,
-        bondsPenalty: 65535,
-        bondsMovingAverage: 900_000,
-        yuma3: false,
-        liquidAlpha: false,
-        alphaLow: 45875,
-        alphaHigh: 58982,
-        alphaSigmoidSteepness: 1000,
-        maxAllowedValidators: 64,
-        stakeThreshold: 0n,
-        ownerUid: null,
-      },
+      params: { ...DEFAULT_PARAMS, yuma3: false },
       emission: 1_000_000_000n,
       neurons: ns,
     });
