@@ -3,6 +3,7 @@ import { getAddress } from "viem";
 import { stakingHooksAbi, subnetRegistryViewAbi, weightsAbi } from "../abi/index.js";
 import { rebuildWeightMatrix } from "../weights/index.js";
 import type { NeuronInput, U16Pairs, YumaInput } from "../yuma/types.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, readLogsInPages } from "../chain/logPages.js";
 import { lastBlockAtOrBeforeSlot } from "./blockAtSlot.js";
 
 /** The protocol contracts an epoch reads. */
@@ -27,6 +28,8 @@ export interface EpochInputContext {
   emission: bigint;
   /** The last block of the epoch's closing slot, when the caller has already found it. */
   closeBlock?: bigint;
+  /** Blocks per `eth_getLogs` request (default 10,000; providers cap log ranges). */
+  logPageBlocks?: bigint;
 }
 
 /** What an epoch carries over from the latest finalised epoch before it. */
@@ -128,6 +131,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     asOfSlot: close - 1n,
     blockNumber: closeBlock,
     fromBlock: ctx.fromBlock,
+    logPageBlocks: ctx.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS,
   });
   const rows = new Map(matrix.rows.map((r) => [r.uid, r]));
   const commitBlocks = hp.commitRevealEnabled
@@ -235,17 +239,15 @@ async function earliestPendingCommits(
   );
   const slots = new Map<Address, bigint>();
   if (earliest.size === 0) return slots;
-  const logs = await client.getContractEvents({
-    address: contracts.Weights,
-    abi: weightsAbi,
-    eventName: "WeightsCommitted",
-    args: { netuid },
-    fromBlock: ctx.fromBlock,
-    toBlock: block,
-    strict: true,
-  });
-  logs.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  const logs = await readLogsInPages(ctx.fromBlock, block, ctx.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS, (range) =>
+    client.getContractEvents({
+      address: contracts.Weights,
+      abi: weightsAbi,
+      eventName: "WeightsCommitted",
+      args: { netuid },
+      ...range,
+      strict: true,
+    }),
   );
   for (const log of logs) {
     const hotkey = getAddress(log.args.hotkey);

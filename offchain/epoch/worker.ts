@@ -6,6 +6,7 @@ import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import { lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
+import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
@@ -204,7 +205,7 @@ export class EpochWorker {
     const closeBlock = await this.closeBlock(netuid, epoch);
     if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
     const head = await client.getBlockNumber({ cacheTime: 0 }); // viem caches the number for a polling interval
-    const page = this.deps.logPageBlocks ?? 10_000n;
+    const page = this.deps.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS;
     if (page <= 0n) throw new Error(`logPageBlocks ${page} must be a positive number of blocks`);
     for (let from = closeBlock + 1n; from <= head; from += page) {
       const to = from + page - 1n < head ? from + page - 1n : head;
@@ -318,6 +319,7 @@ export class EpochWorker {
       previous,
       emission: info.budget,
       closeBlock,
+      ...(this.deps.logPageBlocks === undefined ? {} : { logPageBlocks: this.deps.logPageBlocks }),
     });
     const output = runEpoch(input);
     const result = buildEpochResult({ netuid, epoch, hotkeys, output });

@@ -11,6 +11,7 @@ import {
 } from "viem";
 import { z } from "zod";
 import { subnetRegistryViewAbi } from "../abi/index.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, readLogsInPages } from "../chain/logPages.js";
 import { registryViewAbi, weightsAbi } from "./abi.js";
 import { WeightsInputError } from "./errors.js";
 import { unpackWeights } from "./pack.js";
@@ -70,13 +71,10 @@ const paramsSchema = z.object({
   /** Drop rows whose uid changed hands since they were set (default true). */
   checkRegistry: z.boolean().default(true),
   /** Blocks per `getContractEvents` request (providers cap log ranges; default 10,000). */
-  logPageBlocks: z.bigint().positive().default(10_000n),
+  logPageBlocks: z.bigint().positive().default(DEFAULT_LOG_PAGE_BLOCKS),
 });
 
 export type RebuildParams = z.input<typeof paramsSchema>;
-
-/** `getContractEvents` requests in flight at once while paging the WeightsSet logs. */
-const LOG_PAGES_IN_FLIGHT = 4;
 
 interface LoggedRow {
   uid: number;
@@ -115,12 +113,7 @@ export async function rebuildWeightMatrix(
   const p = parsed.data;
   const blockNumber = p.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
 
-  const pages: Array<{ fromBlock: bigint; toBlock: bigint }> = [];
-  for (let from = p.fromBlock; from <= blockNumber; from += p.logPageBlocks) {
-    const to = from + p.logPageBlocks - 1n;
-    pages.push({ fromBlock: from, toBlock: to < blockNumber ? to : blockNumber });
-  }
-  const readPage = (range: { fromBlock: bigint; toBlock: bigint }) =>
+  const logs = await readLogsInPages(p.fromBlock, blockNumber, p.logPageBlocks, (range) =>
     client.getContractEvents({
       address: p.weights,
       abi: weightsAbi,
@@ -128,14 +121,7 @@ export async function rebuildWeightMatrix(
       args: { netuid: p.netuid },
       ...range,
       strict: true,
-    });
-  const logs: Awaited<ReturnType<typeof readPage>> = [];
-  // A few pages at a time: bounded concurrency over a long range, one request for a short one.
-  for (let i = 0; i < pages.length; i += LOG_PAGES_IN_FLIGHT) {
-    for (const page of await Promise.all(pages.slice(i, i + LOG_PAGES_IN_FLIGHT).map(readPage))) logs.push(...page);
-  }
-  logs.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+    }),
   );
 
   const latest = new Map<Address, LoggedRow>();
