@@ -5,7 +5,7 @@ import { emissionAbi, settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } 
 import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
-import { lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
+import { confirmedHead, lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
 import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
@@ -47,6 +47,12 @@ export interface EpochWorkerDeps {
   claimBatchSize?: number;
   /** Blocks per `getContractEvents` request when looking up an `EpochFinalised` log (default 10,000). */
   logPageBlocks?: bigint;
+  /**
+   * Blocks that must lie on top of the first block after an epoch's closing slot before the epoch counts as
+   * closed (default 0). Inputs are read at the closing block; with N > 0 a reorg shallower than N cannot give
+   * two validators different inputs. 0 suits a local chain that mines only on transactions.
+   */
+  confirmations?: number;
 }
 
 /** What the settlement finalised for an epoch: the tuple of its `EpochFinalised` event the result must match. */
@@ -91,15 +97,25 @@ export class EpochWorker {
   /** Finalised tuples already read, by `netuid/generation/epoch` (final within a life of the netuid). */
   readonly #finalised = new Map<string, FinalisedTuple>();
 
-  constructor(private readonly deps: EpochWorkerDeps) {}
+  constructor(private readonly deps: EpochWorkerDeps) {
+    const c = deps.confirmations;
+    if (c !== undefined && (!Number.isSafeInteger(c) || c < 0)) {
+      throw new RangeError(`confirmations ${c} must be a whole number of blocks >= 0 (0 on a local chain)`);
+    }
+  }
 
   private get settlement() {
     return { address: this.deps.contracts.Settlement, abi: settlementAbi } as const;
   }
 
+  /** The slot of the newest block at the configured confirmation depth (the head for 0). */
   async currentSlot(): Promise<bigint> {
-    const head = await this.deps.client.getBlock({ blockTag: "latest" });
+    const head = await confirmedHead(this.deps.client, this.confirmations);
     return slotOf(head.timestamp, this.deps.genesisTime);
+  }
+
+  private get confirmations(): bigint {
+    return BigInt(this.deps.confirmations ?? 0);
   }
 
   async info(netuid: number, epoch: bigint) {
@@ -283,7 +299,13 @@ export class EpochWorker {
       functionName: "epochBounds",
       args: [netuid, epoch],
     });
-    return lastBlockAtOrBeforeSlot(this.deps.client, this.deps.genesisTime, close, this.deps.deploymentBlock);
+    return lastBlockAtOrBeforeSlot(
+      this.deps.client,
+      this.deps.genesisTime,
+      close,
+      this.deps.deploymentBlock,
+      this.confirmations,
+    );
   }
 
   /**

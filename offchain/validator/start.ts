@@ -96,6 +96,7 @@ export async function startValidator(
     deployment,
     resultsDir: deps.resultsDir ?? path.join(path.dirname(path.resolve(config.dbPath)), "epochs"),
     logger,
+    confirmations: config.confirmations,
   });
   const metrics = new ValidatorMetrics(store, config.netuids);
   let served: Awaited<ReturnType<typeof serveMetrics>> | undefined;

@@ -56,7 +56,10 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
   const epochInfo = (epoch: bigint) =>
     read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
   /** An EpochWorker signing as `hotkey`, with its own results directory unless one is given. */
-  const worker = (hotkey: LocalAccount, extra: Partial<Pick<EpochWorkerDeps, "store" | "claimBatchSize">> = {}) =>
+  const worker = (
+    hotkey: LocalAccount,
+    extra: Partial<Pick<EpochWorkerDeps, "store" | "claimBatchSize" | "confirmations">> = {},
+  ) =>
     new EpochWorker({
       client: publicClient,
       wallet: chain.wallet(hotkey),
@@ -71,6 +74,7 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
       deploymentBlock: BigInt(deployment.deploymentBlock),
       store: extra.store ?? new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
       claimBatchSize: extra.claimBatchSize,
+      ...(extra.confirmations === undefined ? {} : { confirmations: extra.confirmations }),
     });
   /** Governance (the owner's coldkey deployed the protocol) sets hyperparameter `param` (ISubnetRegistry.Param). */
   const setHyperparam = async (param: number, value: bigint) => {

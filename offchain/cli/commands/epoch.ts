@@ -48,6 +48,7 @@ function workerFor(
   p: Protocol,
   hotkey: Awaited<ReturnType<typeof loadHotkey>>,
   dir: string,
+  confirmations = 0,
 ): Promise<EpochWorker> {
   return ctx.walletClient(hotkey).then(
     (wallet) =>
@@ -64,6 +65,7 @@ function workerFor(
         genesisTime: p.genesisTime,
         deploymentBlock: BigInt(p.deployment.deploymentBlock),
         store: new ResultStore(dir),
+        confirmations,
       }),
   );
 }
@@ -74,7 +76,17 @@ const workSchema = signerOptionsSchema.extend({
   netuid: z.string(),
   epoch: z.string().optional(),
   resultsDir: z.string().default("./epoch-results"),
+  confirmations: z.string().default("0"),
 });
+
+const CONFIRMATIONS_HELP =
+  "blocks that must lie on top of the first block after the close before the epoch counts as closed " +
+  "(a reorg shallower than this cannot change the inputs; 0 on a local chain)";
+
+/** `--confirmations`: a whole number of blocks, at most 128. */
+function parseConfirmations(raw: string): number {
+  return Number(parseUint(raw, "--confirmations", 128n));
+}
 
 /** Runs a worker step, turning a contract revert into one line. */
 async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -150,11 +162,13 @@ function register(group: Command, app: CliApp): void {
       .description("open a closed epoch, compute its result (Yuma) and vote with the wallet's hotkey")
       .requiredOption("--netuid <n>", "subnet id")
       .option("--epoch <e>", "epoch index (default: the latest closed)")
-      .option("--results-dir <dir>", "where epoch results are kept (ResultStore)", "./epoch-results"),
+      .option("--results-dir <dir>", "where epoch results are kept (ResultStore)", "./epoch-results")
+      .option("--confirmations <n>", CONFIRMATIONS_HELP, "0"),
     { hotkey: true },
   ).action(
     app.action(workSchema, async (ctx, opts) => {
       const netuid = parseNetuid(opts.netuid, "--netuid");
+      const confirmations = parseConfirmations(opts.confirmations);
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
@@ -162,8 +176,13 @@ function register(group: Command, app: CliApp): void {
       const e = await pickEpoch(p, netuid, opts.epoch);
       if (e.slot <= e.close)
         fail(`epoch ${e.epoch} of subnet ${netuid} closes at slot ${e.close} (now ${e.slot}): wait for it to close`);
-      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
+      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir, confirmations);
       const outcome = await step(`settle ${netuid}/${e.epoch}`, () => worker.settle(netuid, e.epoch, e.close));
+      if (outcome.kind === "not-closed") {
+        fail(
+          `epoch ${e.epoch} of subnet ${netuid} closed at slot ${e.close} but not yet ${confirmations} block(s) deep: wait for more blocks or lower --confirmations`,
+        );
+      }
       if (outcome.kind === "not-permitted") {
         fail(
           `hotkey ${hotkey.address} may not vote on epoch ${e.epoch} of subnet ${netuid} (no permit; in bootstrap only the owner hotkey): use a permitted validator's hotkey`,
@@ -217,6 +236,7 @@ const watchSchema = signerOptionsSchema.extend({
   resultsDir: z.string().default("./epoch-results"),
   pollMs: z.string().default("2000"),
   once: z.boolean().optional(),
+  confirmations: z.string().default("0"),
 });
 
 function registerWatch(group: Command, app: CliApp): void {
@@ -231,6 +251,7 @@ function registerWatch(group: Command, app: CliApp): void {
       .option("--from-epoch <e>", "first epoch when no cursor is saved (default: the latest closed)")
       .option("--results-dir <dir>", "where epoch results and the cursor are kept", "./epoch-results")
       .option("--poll-ms <ms>", "pause between passes", "2000")
+      .option("--confirmations <n>", CONFIRMATIONS_HELP, "0")
       .option("--once", "one pass, then exit"),
     { hotkey: true },
   ).action(
@@ -238,12 +259,13 @@ function registerWatch(group: Command, app: CliApp): void {
       const netuid = parseNetuid(opts.netuid, "--netuid");
       if (netuid === 0) fail("the root subnet (0) has no epochs: pass a subnet id from `tao subnet list`");
       const pollMs = Number(parseUint(opts.pollMs, "--poll-ms", 3_600_000n));
+      const confirmations = parseConfirmations(opts.confirmations);
       const fromEpoch = opts.fromEpoch === undefined ? undefined : parseUint(opts.fromEpoch, "--from-epoch", U64_MAX);
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       await requireGas(p, hotkey.address, "hotkey");
-      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
+      const worker = await workerFor(ctx, p, hotkey, opts.resultsDir, confirmations);
       const controller = new AbortController();
       const onSignal = () => {
         ctx.out.note("stopping after the current step…");

@@ -38,6 +38,8 @@ export interface SettlementPortOptions {
   resultsDir: string;
   logger?: Logger;
   claimBatchSize?: number;
+  /** Blocks on top of an epoch's first post-close block before it counts as closed (the validator's own depth). */
+  confirmations?: number;
 }
 
 export interface WorkerSettlementPort extends SettlementPort {
@@ -75,6 +77,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
     store: new ResultStore(o.resultsDir),
     ...(o.logger ? { log: o.logger } : {}),
     ...(o.claimBatchSize ? { claimBatchSize: o.claimBatchSize } : {}),
+    ...(o.confirmations === undefined ? {} : { confirmations: o.confirmations }),
   });
   const registry = { address: a.SubnetRegistry, abi: subnetRegistryAbi } as const;
   const closeSlot = async (netuid: number, epoch: bigint): Promise<bigint> => {

@@ -211,6 +211,15 @@ describe("tao chain commands (against a real Anvil)", () => {
     const now = BigInt(status.currentSlot as string);
     await chain.advanceSlots(Number(close - now + 2n));
     const results = path.join(dir, "epoch-results");
+    const settle = ["--json", "epoch", "settle", "--netuid", "1", "--epoch", "0", "--wallet", "alice"];
+    assertOneLineError(
+      await tao([...settle, "--results-dir", results, "--confirmations", "128"], env),
+      /epoch 0 of subnet 1 closed at slot \d+ but not yet 128 block\(s\) deep: wait for more blocks or lower --confirmations/,
+    );
+    assertOneLineError(
+      await tao([...settle, "--confirmations", "129"], env),
+      /--confirmations "129" is not an integer in 0..128/,
+    );
     const args = ["epoch", "watch", "--netuid", "1", "--wallet", "alice", "--results-dir", results, "--once"];
     const first = await ok([...args, "--from-epoch", "0"]);
     const resolved = first.resolved as { epoch: string; status: string; claimed: number }[];

@@ -1,0 +1,69 @@
+/**
+ * An epoch worker with `confirmations: N` treats an epoch as closed only once the first block past its closing
+ * slot has N blocks on top of it, and then reads exactly the inputs a worker at the head reads (the closing block
+ * does not depend on the depth): a reorg shallower than N cannot hand two validators different inputs.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { lastBlockAtOrBeforeSlot } from "../../offchain/epoch/blockAtSlot.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
+import { keys, localSubnet } from "../e2e/harness.js";
+
+describe("epoch worker: confirmations", async () => {
+  const owner = keys(0, 10);
+  const net = await localSubnet({
+    owner,
+    validators: [],
+    miners: [keys(2, 12)],
+    validatorStakeTao: [2_000n],
+    minLockTao: 1_000n,
+    tempo: 10,
+    grantTao: 5_000n,
+    commitReveal: false,
+  });
+  const { publicClient, provider, netuid, nextEpoch, epochNow, epochInfo, closeOf, genesis } = net;
+  const mine = (blocks: number) =>
+    provider.request({ method: "hardhat_mine" as never, params: [`0x${blocks.toString(16)}`] as never });
+
+  await nextEpoch(1);
+  await net.setWeights(owner.hotkey, [{ uid: 1, value: 65535 }]);
+  const [epoch] = await epochNow();
+  await nextEpoch(1); // one block past the close: the epoch has ended at the head, 0 blocks deep
+  const close = await closeOf(epoch);
+  const firstAfter = await publicClient.getBlockNumber({ cacheTime: 0 });
+
+  it("rejects a depth that is not a whole number of blocks", () => {
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      assert.throws(() => net.worker(owner.hotkey, { confirmations: bad }), /confirmations .* whole number/);
+    }
+  });
+
+  it("an epoch ended at the head is not closed 3 blocks deep until 3 blocks lie on top", async () => {
+    const deep = net.worker(owner.hotkey, { confirmations: 3 });
+    assert.ok((await deep.currentSlot()) <= close, "the slot at depth 3 is still the closing slot or earlier");
+    assert.deepEqual(await deep.settle(netuid, epoch, close), { kind: "not-closed", closeSlot: close });
+    assert.equal((await epochInfo(epoch)).status, EpochStatus.None, "nothing was sent");
+    await assert.rejects(
+      lastBlockAtOrBeforeSlot(publicClient, genesis, close, 0n, 3n),
+      new RegExp(`slot ${close} has not ended at 3 blocks below the chain head`),
+    );
+    const atHead = await lastBlockAtOrBeforeSlot(publicClient, genesis, close);
+    assert.equal(atHead, firstAfter - 1n, "the closing block is the one before the first block past the close");
+
+    await mine(2);
+    assert.deepEqual(await deep.settle(netuid, epoch, close), { kind: "not-closed", closeSlot: close }, "2 deep");
+    await mine(1);
+    assert.equal(await lastBlockAtOrBeforeSlot(publicClient, genesis, close, 0n, 3n), atHead, "same closing block");
+    const store = new ResultStore(mkdtempSync(path.join(tmpdir(), "deep-")));
+    const outcome = await net.worker(owner.hotkey, { confirmations: 3, store }).settle(netuid, epoch, close);
+    assert.equal(outcome.kind, "submitted");
+    // A worker at the head computes the same result from the same closing block.
+    const shallow = await net.worker(owner.hotkey).compute(netuid, epoch);
+    assert.equal(store.load(netuid, epoch)?.root, shallow.root);
+    assert.equal((await epochInfo(epoch)).status, EpochStatus.Finalised, "the owner's bootstrap vote finalised it");
+  });
+});
