@@ -10,6 +10,8 @@ import type { NeuronInput, U16Pairs, YumaInput, YumaOutput } from "./types.js";
 const U64_MAX = (1n << 64n) - 1n;
 /** Largest integer part of an I64F64: stake sums must stay below it. */
 const I64F64_INT_LIMIT = 1n << 63n;
+/** subtensor's lower bound for alpha_low and alpha_high: floor(65535 / 40) (0.025). */
+const ALPHA_FLOOR = 1638;
 
 const u16 = z.number().int("must be an integer").min(0, "must be ≥ 0 (u16)").max(65535, "must be ≤ 65535 (u16)");
 const i16 = z
@@ -45,7 +47,10 @@ const paramsSchema = z
   .object({
     kappa: u16,
     bondsPenalty: u16,
-    bondsMovingAverage: blockNumber,
+    bondsMovingAverage: blockNumber.refine(
+      (v) => v <= 1_000_000,
+      "must be ≤ 1000000 (parts per million: α = 1 − bondsMovingAverage / 10^6 must not be negative)",
+    ),
     yuma3: z.boolean(),
     liquidAlpha: z.boolean(),
     alphaLow: u16,
@@ -60,9 +65,9 @@ const paramsSchema = z
 export const yumaInputSchema = z
   .object({
     block: blockNumber,
-    tempo: blockNumber,
+    tempo: blockNumber.refine((v) => v >= 1, "must be ≥ 1 (a subnet with tempo 0 never runs an epoch)"),
     lastEpochBlock: blockNumber,
-    activityCutoff: blockNumber,
+    activityCutoff: blockNumber.refine((v) => v >= 1, "must be ≥ 1 (subtensor's cutoff is max(1, …))"),
     params: paramsSchema,
     emission: u64String,
     neurons: z.array(neuronSchema).max(65536, "at most 65536 neurons (uids are u16)"),
@@ -70,6 +75,15 @@ export const yumaInputSchema = z
   .strict()
   .superRefine((input, ctx) => {
     const n = input.neurons.length;
+    const { liquidAlpha, alphaLow, alphaHigh } = input.params;
+    if (liquidAlpha && (alphaLow < ALPHA_FLOOR || alphaLow > alphaHigh)) {
+      // subtensor refuses such values when they are set (do_set_alpha_values), so no epoch sees them.
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["params", "alphaLow"],
+        message: `alphaLow ${alphaLow} with alphaHigh ${alphaHigh}: liquid alpha needs ${ALPHA_FLOOR} ≤ alphaLow ≤ alphaHigh`,
+      });
+    }
     if (input.params.ownerUid !== null && input.params.ownerUid >= n) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

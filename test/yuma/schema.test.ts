@@ -47,6 +47,31 @@ describe("yuma input schema", () => {
     );
   });
 
+  it("rejects parameters no subtensor epoch can see: bondsMovingAverage > 10^6, tempo or cutoff 0, bad alpha bounds", () => {
+    rejects(
+      mutate((x) => (x["params"].bondsMovingAverage = 1_000_001)),
+      /^params\.bondsMovingAverage: must be ≤ 1000000 \(parts per million/,
+    );
+    parseYumaInput(mutate((x) => (x["params"].bondsMovingAverage = 1_000_000)));
+    rejects(
+      mutate((x) => (x["tempo"] = 0)),
+      /^tempo: must be ≥ 1/,
+    );
+    rejects(
+      mutate((x) => (x["activityCutoff"] = 0)),
+      /^activityCutoff: must be ≥ 1/,
+    );
+    const alpha = (liquidAlpha: boolean, alphaLow: number, alphaHigh: number) =>
+      mutate((x) => Object.assign(x["params"], { liquidAlpha, alphaLow, alphaHigh }));
+    rejects(
+      alpha(true, 58982, 45875),
+      /^params\.alphaLow: alphaLow 58982 with alphaHigh 45875: liquid alpha needs 1638/,
+    );
+    rejects(alpha(true, 1637, 45875), /alphaLow 1637 with alphaHigh 45875/);
+    parseYumaInput(alpha(true, 1638, 1638));
+    parseYumaInput(alpha(false, 58982, 45875)); // unused without liquid alpha
+  });
+
   it("requires decimal strings for big integers", () => {
     rejects(
       mutate((x) => (x["emission"] = 1000)),
