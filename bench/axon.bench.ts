@@ -254,10 +254,12 @@ export default async function bench(): Promise<BenchResult> {
       rateBurst: 1e6,
       ipRatePerSecond: 0,
       metrics: true,
+      clockSkewMs: 1_000,
     },
     { signer: miner, metagraph, backend: { answer: async () => "19" } },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
+  await untilAccepting(axon.noncesFromMs);
   const result: BenchResult = { perSecond: {}, timeMs: {}, notes: {} };
   try {
     // Warm-up: JIT, keep-alive sockets, the validator's cached key.
@@ -357,7 +359,15 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
   ]);
   const service = new OllamaService({ host: fake.url });
   const axon = await createAxon(
-    { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 16, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0 },
+    {
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      maxConcurrent: 16,
+      ratePerSecond: 1e6,
+      rateBurst: 1e6,
+      ipRatePerSecond: 0,
+      clockSkewMs: 1_000,
+    },
     {
       signer: miner,
       metagraph,
@@ -365,6 +375,7 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
     },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
+  await untilAccepting(axon.noncesFromMs);
   const dendrite = new Dendrite({ signer: validator, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 30_000 });
   const client = new Ollama({ host: fake.url });
   const prompt =
@@ -422,4 +433,10 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
     await axon.close();
     await fake.close();
   }
+}
+
+/** Waits until an axon accepts nonces from an accurate clock (its start plus its clock skew: no replay across restarts). */
+async function untilAccepting(fromMs: number): Promise<void> {
+  const waitMs = fromMs - Date.now() + 5;
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
 }

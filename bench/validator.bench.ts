@@ -75,15 +75,28 @@ async function runFleet(validator: Address, first: number, step: number): Promis
     { uid: MINERS, hotkey: validator, coldkey: validator, stake: 10n ** 12n, validatorPermit: true },
   ]);
   const out: FleetMiner[] = [];
+  let acceptingFrom = 0;
   for (let uid = first; uid < MINERS; uid += step) {
     const signer = createHotkeySigner(generatePrivateKey());
     const kind = kindOf(uid);
     const axon = await createAxon(
-      { chainId: CHAIN_ID, netuid: NETUID, maxConcurrent: 4, ratePerSecond: 1e6, rateBurst: 1e6, ipRatePerSecond: 0 },
+      {
+        chainId: CHAIN_ID,
+        netuid: NETUID,
+        maxConcurrent: 4,
+        ratePerSecond: 1e6,
+        rateBurst: 1e6,
+        ipRatePerSecond: 0,
+        clockSkewMs: 1_000,
+      },
       { signer, metagraph, backend: backends[kind] },
     );
     out.push({ uid, hotkey: signer.address, url: await axon.listen({ port: 0, host: "127.0.0.1" }), kind });
+    acceptingFrom = Math.max(acceptingFrom, axon.noncesFromMs);
   }
+  // Axons refuse nonces dated before their start plus the clock skew (no replay across restarts): wait that out.
+  const waitMs = acceptingFrom - Date.now() + 5;
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
   process.on("message", (m: { ping?: number; exit?: true }) => {
     if (m.ping !== undefined) process.send!({ pong: m.ping, cpu: process.cpuUsage() });
     if (m.exit === true) process.exit(0);

@@ -7,8 +7,10 @@
  *   and may arrive out of order); anything older, or seen before, is a replay. With reorderMs = 0 the
  *   rule is plain "strictly newer than the caller's last nonce".
  * Memory per caller is bounded by the nonces accepted within the reorder window (and by `maxPerCaller`).
- * State is in memory, so nonces minted before `notBeforeMs` (the axon's start) are refused as stale: after a
- * restart a request captured earlier cannot be replayed within the skew window.
+ * State is in memory, so the axon sets `notBeforeMs` to its start plus the skew: a validator's clock may run up
+ * to `skewMs` ahead, so any nonce an earlier process on this hotkey could have accepted is dated before that,
+ * and is refused ("beforeStart"). A request captured before a restart cannot be replayed after it; the price is
+ * that nobody is answered during the first `skewMs` after a start.
  */
 import { NONCE_PER_MS } from "../protocol/constants.js";
 import { nonceTimeMs } from "../protocol/nonce.js";
@@ -16,7 +18,7 @@ import { nonceTimeMs } from "../protocol/nonce.js";
 export interface NonceGuardOptions {
   skewMs: number;
   reorderMs: number;
-  /** Nonces with an earlier timestamp are stale whatever the skew: the axon remembers none from before it. */
+  /** Nonces with an earlier timestamp are refused ("beforeStart") whatever the skew. Default 0. */
   notBeforeMs?: number;
   maxCallers?: number;
   maxPerCaller?: number;
@@ -35,7 +37,8 @@ interface CallerState {
 
 const MIN_PRUNE_AT = 64;
 
-export type Freshness = "fresh" | "stale" | "future";
+/** "beforeStart": within the skew of the clock, but dated before `notBeforeMs`. */
+export type Freshness = "fresh" | "stale" | "future" | "beforeStart";
 
 export class NonceGuard {
   readonly #callers = new Map<string, CallerState>();
@@ -53,10 +56,16 @@ export class NonceGuard {
     this.#maxPerCaller = o.maxPerCaller ?? 8192;
   }
 
+  /** Nonces dated before this are refused. */
+  get notBeforeMs(): number {
+    return this.#notBeforeMs;
+  }
+
   freshness(nonce: number, nowMs: number): Freshness {
     const t = nonceTimeMs(nonce);
-    if (t < nowMs - this.#skewMs || t < this.#notBeforeMs) return "stale";
+    if (t < nowMs - this.#skewMs) return "stale";
     if (t > nowMs + this.#skewMs) return "future";
+    if (t < this.#notBeforeMs) return "beforeStart";
     return "fresh";
   }
 

@@ -27,6 +27,7 @@ import {
 import { AXON_ERRORS, AxonRejection, type AxonErrorCode } from "../protocol/errors.js";
 import { parseRequestHeaders, type SignedRequestHeaders } from "../protocol/headers.js";
 import { requestMessage } from "../protocol/messages.js";
+import { nonceTimeMs } from "../protocol/nonce.js";
 import { taskSchema, type Task } from "../protocol/schemas.js";
 import { SignatureVerifier, secp256k1Native, type HotkeySigner } from "../protocol/signatures.js";
 import { signResponse } from "../protocol/signing.js";
@@ -60,6 +61,8 @@ export interface Axon {
   listen(options: { port: number; host?: string }): Promise<string>;
   /** Stops accepting, aborts running work, waits for in-flight replies. */
   close(): Promise<void>;
+  /** Nonces dated earlier (the axon's start plus clockSkewMs) are refused: no replay across a restart. */
+  readonly noncesFromMs: number;
   stats(): AxonStats;
 }
 
@@ -148,10 +151,14 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       "secp256k1 runs its pure-JS fallback (no libsecp256k1 build for this platform): signature checks are ~30x slower; install a C toolchain and reinstall the secp256k1 package to build it",
     );
   }
+  // Nonce state starts empty here, and a validator's clock may run up to clockSkewMs ahead: a nonce dated before
+  // start + clockSkewMs may have been accepted by an earlier process on this hotkey, so it is refused. No request
+  // captured before a restart can be replayed after it; nothing is answered for the first clockSkewMs.
+  const startedMs = now();
   const nonces = new NonceGuard({
     skewMs: config.clockSkewMs,
     reorderMs: config.nonceReorderMs,
-    notBeforeMs: Date.now(), // nothing is remembered from before this start: no replay across a restart
+    notBeforeMs: startedMs + config.clockSkewMs,
   });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
   const ipLimiter =
@@ -306,16 +313,29 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       if (h.miner !== self) return { code: "wrong_miner", reason: `request targets ${h.miner}; this axon is ${self}` };
       const t = now();
       const fresh = nonces.freshness(h.nonce, t);
+      if (fresh === "beforeStart") {
+        const nonceMs = nonceTimeMs(h.nonce);
+        const waitMs = nonces.notBeforeMs - nonceMs;
+        return {
+          code: "stale_nonce",
+          reason: `nonce time ${nonceMs} is before ${nonces.notBeforeMs}: this axon started at ${startedMs} and refuses nonces dated before its start plus the ${config.clockSkewMs} ms clock skew, so that a request captured before a restart cannot be replayed; retry in ${waitMs} ms with a fresh nonce`,
+          headers: { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) },
+        };
+      }
       if (fresh !== "fresh") {
         return {
           code: fresh === "stale" ? "stale_nonce" : "future_nonce",
           reason: `nonce time ${Math.floor(h.nonce / 1000)} is more than ${config.clockSkewMs} ms from this axon's clock ${t}: check the validator's clock`,
         };
       }
-      if (deps.metagraph.ageMs() === Number.POSITIVE_INFINITY) {
+      if (!deps.metagraph.available()) {
+        const age = deps.metagraph.ageMs();
         return {
           code: "metagraph_unavailable",
-          reason: "the metagraph has not loaded yet: retry shortly",
+          reason:
+            age === Number.POSITIVE_INFINITY
+              ? "the metagraph has not loaded yet: retry shortly"
+              : `the metagraph snapshot is ${Math.round(age / 1000)} s old, too old to trust (this miner cannot read the chain): retry shortly`,
           headers: { "retry-after": "5" },
         };
       }
@@ -634,5 +654,6 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       await app.close();
     },
     stats: () => ({ active: admission.active, queued: admission.queued }),
+    noncesFromMs: nonces.notBeforeMs,
   };
 }

@@ -50,6 +50,8 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
         ollamaHost: o.ollamaHosts[i] ?? o.ollamaHosts[0]!,
         model: o.model,
         metagraphRefreshMs: 1_000,
+        // Miners and validators share this machine's clock: a 2 s skew keeps the post-start replay guard short.
+        limits: { clockSkewMs: 2_000 },
       });
       miners.push(miner);
       o.log(`miner ${i + 1} (${k.hotkey.address}) serving`);

@@ -18,7 +18,7 @@ export interface MetagraphCacheOptions {
   netuid: number;
   /** Refresh period. Default 60 s (five slots). */
   refreshMs?: number;
-  /** A snapshot older than this is treated as absent (lookups return undefined). 0 = never. Default 0. */
+  /** A snapshot older than this is treated as absent (`available()` false, lookups undefined). 0 = never. Default 0. */
   maxStaleMs?: number;
   logger?: Logger;
   now?: () => number;
@@ -107,8 +107,13 @@ export class MetagraphCache implements MetagraphView {
   }
 
   lookup(hotkey: string): NeuronInfo | undefined {
-    if (this.#maxStaleMs > 0 && this.ageMs() > this.#maxStaleMs) return undefined;
+    if (!this.available()) return undefined;
     return this.#byHotkey.get(hotkey.toLowerCase());
+  }
+
+  available(): boolean {
+    const age = this.ageMs();
+    return age !== Number.POSITIVE_INFINITY && !(this.#maxStaleMs > 0 && age > this.#maxStaleMs);
   }
 
   ageMs(): number {
@@ -147,6 +152,9 @@ export class StaticMetagraph implements MetagraphView {
   }
   ageMs(): number {
     return 0;
+  }
+  available(): boolean {
+    return true;
   }
   get size(): number {
     return this.#byHotkey.size;

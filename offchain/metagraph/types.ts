@@ -26,7 +26,7 @@ export interface MetagraphSnapshot {
   neurons: NeuronInfo[];
 }
 
-/** Reads one subnet's metagraph from chain (wired by the chain engineer); called on a timer, never per request. */
+/** Reads one subnet's metagraph from chain (the miner's: `registryMetagraph`); called on a timer, never per request. */
 export type MetagraphSource = () => Promise<MetagraphSnapshot>;
 
 /** The read side an axon needs: O(1) lookups into the latest snapshot. */
@@ -34,6 +34,11 @@ export interface MetagraphView {
   lookup(hotkey: string): NeuronInfo | undefined;
   /** Milliseconds since the snapshot in use was fetched; Infinity before the first. */
   ageMs(): number;
+  /**
+   * False before the first snapshot and while the snapshot is older than the view trusts (the chain unreachable
+   * for too long): lookups say nothing then, and the axon answers 503 metagraph_unavailable, not "not registered".
+   */
+  available(): boolean;
   readonly size: number;
 }
 

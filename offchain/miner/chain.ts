@@ -4,7 +4,15 @@
  * MetagraphCache, `connectMinerChain` (deployment file + wallets directory) and `startMinerProcess` for an
  * orchestrator running miners in one process with given keys.
  */
-import { getAddress, parseEventLogs, type Address, type LocalAccount, type PublicClient } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  getAddress,
+  parseEventLogs,
+  type Address,
+  type LocalAccount,
+  type PublicClient,
+} from "viem";
 import { subnetRegistryAbi } from "../abi/index.js";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
@@ -19,7 +27,7 @@ import { readPassword } from "../wallet/password.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { parseMinerConfig, type MinerConfigInput } from "./config.js";
-import type { MinerChain } from "./minerChain.js";
+import { ServingRateLimitedError, type MinerChain } from "./minerChain.js";
 import { runMiner, type RunningMiner } from "./runMiner.js";
 
 export interface MinerWiringRequest {
@@ -36,6 +44,19 @@ export interface MinerWiring {
 
 /** Slots a hotkey's registration consent stays valid (the registry checks the deadline). */
 export const CONSENT_SLOTS = 100n;
+
+/** Seconds per slot (SYSTEM.md §1: slot = (timestamp - genesisTime) / 12). */
+const SLOT_SECONDS = 12n;
+
+/** The slot a ServingRateLimited revert names (serving allowed again from it), when `err` is that revert. */
+function servingRateLimitedSlot(err: unknown): bigint | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (!(reverted instanceof ContractFunctionRevertedError) || reverted.data?.errorName !== "ServingRateLimited")
+    return undefined;
+  const next = reverted.data.args?.[0];
+  return typeof next === "bigint" ? next : undefined;
+}
 
 /** The metagraph as the axon needs it: permit bit → validatorPermit, stake weight → stake. */
 export async function registryMetagraph(
@@ -119,6 +140,13 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
           chain: w.chain,
         });
       } catch (err) {
+        const nextSlot = servingRateLimitedSlot(err);
+        if (nextSlot !== undefined) {
+          const head = await client.getBlock({ blockTag: "latest" });
+          const opens = a.genesisTime + nextSlot * SLOT_SECONDS;
+          const waitMs = opens > head.timestamp ? Number(opens - head.timestamp) * 1000 : 0;
+          throw new ServingRateLimitedError(endpoint, nextSlot, waitMs);
+        }
         throw new Error(`serveAxon(${endpoint}) from ${o.hotkey.address} refused: ${reason(err)}`);
       }
       const receipt = await client.waitForTransactionReceipt({ hash });

@@ -2,10 +2,18 @@
 import { z } from "zod";
 import { LOG_LEVELS } from "../log.js";
 import { ollamaHostFromEnv } from "../ollama/service.js";
+import { isLoopbackOrUnroutable, parseAxonEndpoint } from "./endpoint.js";
 import { parseTao } from "./tao.js";
 
-/** Networks where the axon may publish a loopback endpoint (nothing outside the machine needs to reach it). */
+/**
+ * Networks where the axon may publish a loopback endpoint (nothing outside the machine needs to reach it) and
+ * the built-in fake Ollama may answer.
+ */
 export const LOCAL_NETWORKS = ["localhost", "localnet", "hardhat", "anvil"] as const;
+
+export function isLocalNetwork(network: string): boolean {
+  return (LOCAL_NETWORKS as readonly string[]).includes(network);
+}
 
 const limitsSchema = z
   .object({
@@ -54,8 +62,11 @@ export const minerConfigSchema = z
     host: z.string().min(1).default("0.0.0.0"),
     /** Axon port; 0 picks a free one (only sensible with the loopback endpoint of a local network). */
     port: z.number().int().min(0).max(65_535).default(8091),
-    /** The URL validators use (published with serveAxon). Required off local networks. */
-    externalUrl: z.string().url().optional(),
+    /**
+     * The URL validators use (published with serveAxon), in the registry's grammar `http(s)://<host>:<port>`
+     * (a trailing "/" is dropped). Required off local networks, and never loopback there.
+     */
+    externalUrl: z.string().min(1).optional(),
     model: z.string().min(1).default("llama3.2:1b"),
     ollamaHost: z
       .string()
@@ -82,18 +93,37 @@ export const minerConfigSchema = z
         message: "--register needs --max-burn <TAO>: the most you accept to burn",
       });
     }
-    if (c.serve && c.externalUrl === undefined && !(LOCAL_NETWORKS as readonly string[]).includes(c.network)) {
+    const local = isLocalNetwork(c.network);
+    if (c.serve && c.externalUrl === undefined && !local) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["externalUrl"],
         message: `network ${c.network} needs --external-url http://<public address>:${c.port} (the URL validators reach), or --no-serve`,
       });
     }
-    if (c.externalUrl !== undefined && !/^https?:\/\//.test(c.externalUrl)) {
+    if (c.externalUrl !== undefined) {
+      // Checked here as the registry and subtensor would check it, so a bad URL fails before the registration burn.
+      const url = c.externalUrl;
+      try {
+        const { host } = parseAxonEndpoint(trimSlashes(url));
+        if (!local && isLoopbackOrUnroutable(host)) {
+          throw new Error(
+            `has the loopback or unroutable host ${host}, which validators on network ${c.network} cannot reach: publish this machine's public IP address or DNS name (loopback is only for the local networks ${LOCAL_NETWORKS.join(", ")})`,
+          );
+        }
+      } catch (err) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["externalUrl"],
+          message: `--external-url ${JSON.stringify(url)} ${(err as Error).message}`,
+        });
+      }
+    }
+    if (c.fakeOllama && !local) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        path: ["externalUrl"],
-        message: "the external URL must start with http:// or https://",
+        path: ["fakeOllama"],
+        message: `--fake-ollama answers from a built-in solver, not a model: it runs only on the local networks ${LOCAL_NETWORKS.join(", ")}, not ${c.network}; drop --fake-ollama and run Ollama (\`ollama serve\`)`,
       });
     }
   });
@@ -112,5 +142,9 @@ export function parseMinerConfig(input: MinerConfigInput): MinerConfig {
 
 /** The endpoint published on chain: the configured one, or loopback (on the port bound) on local networks. */
 export function externalEndpoint(c: MinerConfig, boundPort = c.port): string {
-  return (c.externalUrl ?? `http://127.0.0.1:${boundPort}`).replace(/\/+$/, "");
+  return trimSlashes(c.externalUrl ?? `http://127.0.0.1:${boundPort}`);
+}
+
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
 }

@@ -4,11 +4,14 @@ export {
   parseMinerConfig,
   minerConfigSchema,
   externalEndpoint,
+  isLocalNetwork,
   LOCAL_NETWORKS,
   type MinerConfig,
   type MinerConfigInput,
 } from "./config.js";
-export type { MinerChain, RegistrationReceipt, ServeReceipt } from "./minerChain.js";
+export { ServingRateLimitedError, type MinerChain, type RegistrationReceipt, type ServeReceipt } from "./minerChain.js";
+export { MAX_ENDPOINT_LENGTH, isLoopbackOrUnroutable, parseAxonEndpoint, type AxonEndpointParts } from "./endpoint.js";
+export { publishAxon, type AxonPublication, type PublicationState, type PublishAxonOptions } from "./publishAxon.js";
 export { OllamaBackend, type OllamaBackendOptions } from "./ollamaBackend.js";
 export { BurnTooHighError, NotRegisteredError, ensureRegistered } from "./registration.js";
 export { SelfCheckError, checkEndpoint } from "./selfCheck.js";

@@ -105,7 +105,7 @@ export function configFromFlags(f: Flags): MinerConfig {
 
 // ============================================================================================
 // WIRING FACTORY — the one place the miner meets the chain and the wallet. `wire` defaults to
-// offchain/miner/chain.ts (a stub today); the chain engineer replaces that file, nothing here.
+// connectMinerChain (offchain/miner/chain.ts: the deployment file, the RPC and the wallets directory).
 // ============================================================================================
 export async function buildMinerDeps(
   config: MinerConfig,

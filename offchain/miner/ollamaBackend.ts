@@ -25,7 +25,6 @@ export class OllamaBackend implements Backend {
   readonly #timeoutMs: number;
   readonly #log: Logger;
   #up = true;
-  #lastError: string | undefined;
   readonly stats = { answered: 0, failed: 0, timedOut: 0 };
 
   constructor(o: OllamaBackendOptions) {
@@ -39,13 +38,12 @@ export class OllamaBackend implements Backend {
     return this.#generate(task, ctx);
   }
 
+  /**
+   * For the unauthenticated `/health`: up or down and the model, nothing more. The Ollama host (which may carry
+   * credentials) and error texts stay in the miner's log.
+   */
   health(): Record<string, unknown> {
-    return {
-      ollama: this.#up ? "up" : "down",
-      host: this.#service.host,
-      model: this.#model,
-      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
-    };
+    return { ollama: this.#up ? "up" : "down", model: this.#model };
   }
 
   async *#generate(task: Task, ctx: BackendContext): AsyncGenerator<string> {
@@ -82,7 +80,7 @@ export class OllamaBackend implements Backend {
         throw new BackendError(502, "backend_error", err.message);
       }
       if (err instanceof OllamaResponseError) {
-        this.#lastError = err.message;
+        this.#log.debug({ status: err.status, reason: err.message }, "Ollama answered an error");
         throw new BackendError(502, "backend_error", `Ollama answered HTTP ${err.status}: ${err.message}`);
       }
       const message = (err as Error)?.message ?? String(err);
@@ -95,7 +93,6 @@ export class OllamaBackend implements Backend {
   }
 
   #markDown(reason: string): void {
-    this.#lastError = reason;
     if (this.#up)
       this.#log.warn({ host: this.#service.host, reason }, "Ollama is failing: answering 502 until it recovers");
     this.#up = false;
@@ -104,6 +101,5 @@ export class OllamaBackend implements Backend {
   #markUp(): void {
     if (!this.#up) this.#log.info({ host: this.#service.host }, "Ollama is back: serving again");
     this.#up = true;
-    this.#lastError = undefined;
   }
 }

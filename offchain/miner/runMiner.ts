@@ -1,12 +1,14 @@
 /**
  * A miner: Ollama behind an axon, registered and published on chain.
  *
- * Start-up, in an order that fails before it spends anything:
+ * Start-up, in an order that fails before it spends anything (a bad --external-url is refused by the config):
  *   1. Ollama reachable (one clear line when not), model present (pulled with a progress bar when missing),
  *      warmed, residency logged (GPU or CPU);
- *   2. hotkey registered (burn shown first, refused above --max-burn);
- *   3. metagraph loaded, axon listening;
- *   4. self-check: the external endpoint answers /health as this hotkey; then serveAxon.
+ *   2. metagraph loaded, axon listening;
+ *   3. self-check: the external endpoint answers /health as this hotkey;
+ *   4. hotkey registered (burn shown first, refused above --max-burn);
+ *   5. serveAxon, unless the hotkey's axon on chain is already this endpoint; refused by the serving rate limit,
+ *      it is retried at the slot the registry names while the axon serves (publishAxon.ts).
  * While serving, a failing Ollama turns into 502/504 answers for those requests only, and the miner
  * recovers by itself when Ollama returns.
  */
@@ -22,6 +24,7 @@ import { externalEndpoint, type MinerConfig } from "./config.js";
 import type { MinerChain } from "./minerChain.js";
 import { OllamaBackend } from "./ollamaBackend.js";
 import { ensureRegistered } from "./registration.js";
+import { publishAxon, type AxonPublication } from "./publishAxon.js";
 import { checkEndpoint, type HealthFetcher } from "./selfCheck.js";
 
 export interface MinerDeps {
@@ -45,6 +48,8 @@ export interface RunningMiner {
   ollama: OllamaService;
   /** The built-in fake, when `fakeOllama` is set. */
   fake?: FakeOllama;
+  /** The endpoint's publication on chain; undefined with `serve: false`. */
+  publication?: AxonPublication;
   close(): Promise<void>;
 }
 
@@ -93,16 +98,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
         "model is not on a GPU: answers will be slow and may miss deadlines",
       );
 
-    // 2. Registration.
-    await ensureRegistered(deps.chain, {
-      netuid: config.netuid,
-      hotkey,
-      register: config.register,
-      maxBurn: config.maxBurn,
-      logger: log,
-    });
-
-    // 3. Metagraph and axon.
+    // 2. Metagraph and axon.
     const metagraph = new MetagraphCache({
       netuid: config.netuid,
       refreshMs: config.metagraphRefreshMs,
@@ -140,13 +136,37 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     cleanups.push(() => axon.close());
     const url = await axon.listen({ port: config.port, host: config.host });
 
-    // 4. Self-check, then publish.
+    // 3. Self-check: before anything is spent, the external endpoint must reach this axon.
     const endpoint = externalEndpoint(config, Number(new URL(url).port));
     if (config.serve) {
       await checkEndpoint(endpoint, hotkey, deps.fetchHealth);
       log.info({ endpoint }, "external endpoint answers /health as this hotkey");
-      const receipt = await deps.chain.serveAxon(config.netuid, endpoint, 0, PROTOCOL_VERSION);
-      log.info({ endpoint, tx: receipt.txHash }, "axon published on chain");
+    }
+
+    // 4. Registration.
+    await ensureRegistered(deps.chain, {
+      netuid: config.netuid,
+      hotkey,
+      register: config.register,
+      maxBurn: config.maxBurn,
+      logger: log,
+    });
+
+    // 5. Publish (skipped when already on chain; retried later when rate-limited).
+    let publication: AxonPublication | undefined;
+    if (config.serve) {
+      const p = await publishAxon({
+        chain: deps.chain,
+        metagraph,
+        netuid: config.netuid,
+        hotkey,
+        endpoint,
+        protocol: 0,
+        version: PROTOCOL_VERSION,
+        logger: log,
+      });
+      publication = p;
+      cleanups.push(() => p.stop());
     } else {
       log.warn({ url }, "--no-serve: the endpoint is not published; validators will not find this miner");
     }
@@ -161,6 +181,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
       backend,
       ollama,
       fake,
+      ...(publication === undefined ? {} : { publication }),
       async close(): Promise<void> {
         if (closed) return;
         closed = true;

@@ -8,7 +8,7 @@
  *   Integers and decimals; + - * / × ÷ ^, parentheses, unary minus; words plus, minus, times,
  *   multiplied by, divided by, to the power of. Exact rational arithmetic: an integer prints as such,
  *   anything else rounded half away from zero to 6 decimals with trailing zeros removed ("3.5",
- *   "0.333333"). Division by zero answers "undefined".
+ *   "0.333333"). Division by zero answers "undefined". A value past MAX_SOLVER_BITS is not computed (undefined).
  * Unit conversion: "Convert 5 km to m", "What is 3 miles in kilometers?", "How many grams are in 2.5 kg?".
  *   Length mm cm m km in ft yd mi; mass mg g kg t oz lb; time ms s min h day week; volume ml l gal (US);
  *   temperature C F K. Same number format as arithmetic.
@@ -36,14 +36,31 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
+class DivisionByZero extends Error {}
+
+/** A question the solver does not handle (the fake server then echoes the prompt). */
+class Unsupported extends Error {}
+
+/**
+ * Largest numerator or denominator, in bits, the solver keeps. A bigger value is no task a validator sets, and
+ * would cost real CPU in the miner's process (BigInt work is synchronous): `Unsupported` instead.
+ */
+export const MAX_SOLVER_BITS = 4096;
+const LIMIT = 1n << BigInt(MAX_SOLVER_BITS);
+
 function q(n: bigint, d = 1n): Q {
   if (d === 0n) throw new DivisionByZero();
   if (d < 0n) [n, d] = [-n, -d];
   const g = gcd(n, d) || 1n;
-  return { n: n / g, d: d / g };
+  const r = { n: n / g, d: d / g };
+  // Operands are within the limit, so the value just computed had at most about twice its bits: cheap.
+  if ((r.n < 0n ? -r.n : r.n) >= LIMIT || r.d >= LIMIT) throw new Unsupported();
+  return r;
 }
 
-class DivisionByZero extends Error {}
+function bitLength(x: bigint): number {
+  return (x < 0n ? -x : x).toString(2).length;
+}
 
 const add = (a: Q, b: Q): Q => q(a.n * b.d + b.n * a.d, a.d * b.d);
 const sub = (a: Q, b: Q): Q => q(a.n * b.d - b.n * a.d, a.d * b.d);
@@ -54,12 +71,12 @@ function pow(a: Q, e: Q): Q {
   if (e.d !== 1n) throw new Unsupported();
   const k = e.n < 0n ? -e.n : e.n;
   if (k > 256n) throw new Unsupported();
+  // |a^k| < 2^(bits(a)·k): refused before any multiplication when that bound passes the limit.
+  if (Math.max(bitLength(a.n), bitLength(a.d)) * Number(k) > MAX_SOLVER_BITS) throw new Unsupported();
   let r = q(1n);
   for (let i = 0n; i < k; i++) r = mul(r, a);
   return e.n < 0n ? div(q(1n), r) : r;
 }
-
-class Unsupported extends Error {}
 
 function parseDecimal(s: string): Q {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(s);

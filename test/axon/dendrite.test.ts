@@ -49,7 +49,7 @@ describe("dendrite against a real axon", () => {
   let connections = 0;
   before(async () => {
     fx = await startAxon(
-      {},
+      { clockSkewMs: 1_000 }, // a Dendrite's nonces are accepted clockSkewMs after the axon's start
       new SpyBackend(async function* (task) {
         if (task.kind !== "text") return;
         if (task.prompt === "slow") await sleep(2_000);
@@ -61,6 +61,7 @@ describe("dendrite against a real axon", () => {
     );
     fx.axon.fastify.server.on("connection", () => connections++);
     dendrite = new Dendrite({ signer: fx.validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    await fx.ready();
   });
   after(async () => {
     dendrite.close();
@@ -119,8 +120,9 @@ describe("dendrite against a real axon", () => {
   });
 
   it("queries many axons concurrently, results in target order", async () => {
-    const others = await Promise.all([startAxon(), startAxon()]);
+    const others = await Promise.all([startAxon({ clockSkewMs: 1_000 }), startAxon({ clockSkewMs: 1_000 })]);
     try {
+      await Promise.all(others.map((o) => o.ready()));
       // Each fixture has its own validator: register ours in each metagraph.
       for (const o of others)
         o.metagraph.set({

@@ -5,7 +5,7 @@ import { generatePrivateKey } from "viem/accounts";
 import { createAxon, type Axon, type Backend, type BackendContext } from "../../offchain/axon/index.js";
 import type { AxonConfigInput } from "../../offchain/axon/config.js";
 import { StaticMetagraph } from "../../offchain/metagraph/cache.js";
-import type { NeuronInfo } from "../../offchain/metagraph/types.js";
+import type { MetagraphView, NeuronInfo } from "../../offchain/metagraph/types.js";
 import {
   FORWARD_PATH,
   NonceSource,
@@ -54,23 +54,50 @@ export interface Fixture {
   validator: Key;
   backend: SpyBackend;
   metagraph: StaticMetagraph;
+  /**
+   * The validator's nonces, from a clock running `clockSkewMs` ahead (the most the axon allows): accepted at once,
+   * although the axon refuses nonces dated before its start plus that skew (no replay across a restart).
+   */
   nonces: NonceSource;
+  /** Resolves once the axon accepts nonces from an accurate clock (a Dendrite's): `clockSkewMs` after its start. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startAxon(config: Partial<AxonConfigInput> = {}, backend = new SpyBackend()): Promise<Fixture> {
-  const miner = newKey();
-  const validator = newKey();
+export interface FixtureKeys {
+  miner?: Key;
+  validator?: Key;
+  metagraph?: MetagraphView;
+}
+
+export async function startAxon(
+  config: Partial<AxonConfigInput> = {},
+  backend = new SpyBackend(),
+  keys: FixtureKeys = {},
+): Promise<Fixture> {
+  const miner = keys.miner ?? newKey();
+  const validator = keys.validator ?? newKey();
   const metagraph = new StaticMetagraph([
     neuron(0, miner, { validatorPermit: false, stake: 0n }),
     neuron(1, validator),
   ]);
   const axon = await createAxon(
     { chainId: CHAIN_ID, netuid: NETUID, ...config },
-    { signer: miner.signer, metagraph, backend },
+    { signer: miner.signer, metagraph: keys.metagraph ?? metagraph, backend },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
-  return { axon, url, miner, validator, backend, metagraph, nonces: new NonceSource(), close: () => axon.close() };
+  const skew = axon.config.clockSkewMs;
+  return {
+    axon,
+    url,
+    miner,
+    validator,
+    backend,
+    metagraph,
+    nonces: new NonceSource(() => Date.now() + skew),
+    ready: () => sleep(Math.max(0, axon.noncesFromMs - Date.now() + 1)),
+    close: () => axon.close(),
+  };
 }
 
 export interface SignOptions {

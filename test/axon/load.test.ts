@@ -147,7 +147,7 @@ describe("axon under load", () => {
 
   it("a stream that misses its deadline after it began ends with a 408 err line", async () => {
     const fx = await startAxon(
-      {},
+      { clockSkewMs: 1_000 }, // a Dendrite's nonces are accepted clockSkewMs after the axon's start
       new SpyBackend(async function* () {
         yield "partial";
         await new Promise(() => {});
@@ -155,6 +155,7 @@ describe("axon under load", () => {
     );
     const dendrite = new Dendrite({ signer: fx.validator.signer, chainId: CHAIN_ID, netuid: NETUID });
     try {
+      await fx.ready();
       const pieces: string[] = [];
       const r = await dendrite.query(
         { hotkey: fx.miner.address, url: fx.url },

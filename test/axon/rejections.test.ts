@@ -2,7 +2,20 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { H, RH, SignatureVerifier, responseMessage } from "../../offchain/protocol/index.js";
-import { CHAIN_ID, NETUID, TEXT, newKey, neuron, raw, send, signed, startAxon, type Fixture } from "./helpers.js";
+import { MetagraphCache } from "../../offchain/metagraph/cache.js";
+import {
+  CHAIN_ID,
+  NETUID,
+  TEXT,
+  newKey,
+  neuron,
+  raw,
+  send,
+  signed,
+  sleep,
+  startAxon,
+  type Fixture,
+} from "./helpers.js";
 
 describe("axon: every refusal has its status and does no work", () => {
   let fx: Fixture;
@@ -94,18 +107,46 @@ describe("axon: every refusal has its status and does no work", () => {
   });
 
   it("nonce older than the caller's recent window: 401 replayed_nonce", async () => {
-    const v2 = newKey();
-    fx.metagraph.set(neuron(4, v2));
-    const base = Date.now() * 1000;
-    assert.equal((await send(fx, TEXT, { signer: v2.signer, nonce: base + 10_000_000 })).status, 200); // 10 s ahead: fresh, sets the high-water mark
-    assert.equal(
-      (await send(fx, TEXT, { signer: v2.signer, nonce: base + 9_000_000 })).status,
-      200,
-      "1 s below the mark: inside the reorder window",
-    );
-    fx.backend.calls = [];
-    await expectRefused(send(fx, TEXT, { signer: v2.signer, nonce: base }), 401, "replayed_nonce");
-    await expectRefused(send(fx, TEXT, { signer: v2.signer, nonce: base + 9_000_000 }), 401, "replayed_nonce");
+    const own = await startAxon({ nonceReorderMs: 200 });
+    try {
+      // Every nonce below is at least 300 ms under the newest the axon accepts, yet dated after its start plus the
+      // clock skew (younger ones are refused whatever the window): wait until the axon is 300 ms old.
+      await sleep(Math.max(0, own.axon.noncesFromMs - own.axon.config.clockSkewMs + 300 - Date.now()));
+      const top = (Date.now() + own.axon.config.clockSkewMs) * 1000; // the newest a validator's clock may be
+      assert.equal((await send(own, TEXT, { nonce: top })).status, 200, "sets the high-water mark");
+      assert.equal((await send(own, TEXT, { nonce: top - 100_000 })).status, 200, "100 ms below: inside the window");
+      own.backend.calls = [];
+      const refusedOld = await send(own, TEXT, { nonce: top - 300_000 });
+      assert.deepEqual([refusedOld.status, refusedOld.json().error], [401, "replayed_nonce"], "300 ms below");
+      const refusedSeen = await send(own, TEXT, { nonce: top - 100_000 });
+      assert.deepEqual([refusedSeen.status, refusedSeen.json().error], [401, "replayed_nonce"], "seen");
+      assert.equal(own.backend.calls.length, 0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("metagraph too old to trust (the chain unreachable past maxStaleMs): 503 metagraph_unavailable, not 403", async () => {
+    let now = Date.now();
+    const metagraph = new MetagraphCache({
+      netuid: NETUID,
+      maxStaleMs: 60_000,
+      now: () => now,
+      source: async () => ({ netuid: NETUID, neurons: [neuron(0, fx.miner), neuron(1, fx.validator)] }),
+    });
+    await metagraph.refresh();
+    const own = await startAxon({}, fx.backend, { miner: fx.miner, validator: fx.validator, metagraph });
+    try {
+      assert.equal((await send(own, TEXT)).status, 200, "fresh snapshot: answered");
+      fx.backend.calls = [];
+      now += 61_000;
+      const res = await send(own, TEXT);
+      await expectRefused(Promise.resolve(res), 503, "metagraph_unavailable");
+      assert.equal(res.headers["retry-after"], "5");
+      assert.match(res.json().reason ?? "", /snapshot is 61 s old, too old to trust/);
+    } finally {
+      await own.close();
+    }
   });
 
   it("stale (nonce 60 s old): 401", async () => {

@@ -17,11 +17,15 @@ describe("NonceGuard", () => {
     assert.equal(g.freshness((now + 30_001) * 1000, now), "future");
   });
 
-  it("nonces minted before the axon started are stale (no replay across a restart)", () => {
-    const start = 1_700_000_000_000;
-    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0, notBeforeMs: start });
-    assert.equal(g.freshness((start - 1) * 1000, start + 5), "stale", "inside the skew window, but before start");
-    assert.equal(g.freshness(start * 1000, start + 5), "fresh");
+  it("nonces dated before notBeforeMs are refused as beforeStart, after the skew checks", () => {
+    const floor = 1_700_000_030_000; // the axon sets its start + skew
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 0, notBeforeMs: floor });
+    assert.equal(g.notBeforeMs, floor);
+    const now = floor - 29_000;
+    assert.equal(g.freshness((floor - 1) * 1000, now), "beforeStart", "inside the skew window, but before the floor");
+    assert.equal(g.freshness(floor * 1000, now), "fresh");
+    assert.equal(g.freshness((now - 30_001) * 1000, now), "stale", "a clock problem is named as one");
+    assert.equal(g.freshness((now + 30_001) * 1000, now), "future");
   });
 
   it("reorderMs = 0: strictly newer than the caller's last nonce", () => {
@@ -189,12 +193,17 @@ describe("MetagraphCache", () => {
     await assert.rejects(bad.start());
   });
 
-  it("maxStaleMs turns a too-old snapshot into no answers", async () => {
+  it("maxStaleMs turns a too-old snapshot into no answers, and says so with available()", async () => {
     let now = 0;
     const cache = new MetagraphCache({ netuid: 3, maxStaleMs: 1_000, now: () => now, source: async () => snap(1n) });
+    assert.equal(cache.available(), false, "before the first snapshot");
     await cache.refresh();
     assert.ok(cache.lookup(A));
+    assert.equal(cache.available(), true);
     now = 2_000;
     assert.equal(cache.lookup(A), undefined);
+    assert.equal(cache.available(), false, "too old: the axon answers 503, not 'not registered'");
+    await cache.refresh();
+    assert.equal(cache.available(), true, "a new snapshot makes it available again");
   });
 });

@@ -4,10 +4,13 @@ import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { Dendrite } from "../../offchain/dendrite/index.js";
 import type { MetagraphSnapshot, NeuronInfo } from "../../offchain/metagraph/types.js";
+import { createLogger, type Logger } from "../../offchain/log.js";
 import {
   BurnTooHighError,
   NotRegisteredError,
   SelfCheckError,
+  ServingRateLimitedError,
+  externalEndpoint,
   parseMinerConfig,
   runMiner,
   type MinerChain,
@@ -30,14 +33,31 @@ class Sink extends Writable {
   }
 }
 
-/** In-memory chain: records calls in order; serveAxon checks the axon is really up when called. */
+/**
+ * In-memory chain: records calls in order; serveAxon checks the axon is really up when called, and is rate-limited
+ * like the registry's: a hotkey that served less than SERVING_RATE_LIMIT slots ago is refused with the slot serving
+ * is allowed again, whatever the endpoint. The served axon shows in the metagraph on the `hotkey`'s neuron.
+ */
 class FakeChain implements MinerChain {
+  static readonly SERVING_RATE_LIMIT = 50n;
   readonly chainId = CHAIN_ID;
   events: string[] = [];
   registered = new Set<string>();
   neurons: NeuronInfo[] = [];
   burn = 500_000_000n;
   served: Array<{ endpoint: string; protocol: number; version: number; healthAtServe: number }> = [];
+  /** The axon on chain: what the last successful serveAxon stored, at which slot. */
+  axon: { endpoint: string; protocol: number; version: number; slot: bigint } | undefined;
+  readonly #t0 = Date.now();
+  constructor(
+    /** The miner whose neuron carries `axon` in the metagraph. */
+    readonly hotkey?: Address,
+    /** Chain slot length (12 s on chain); a test that waits out the rate limit shortens it. */
+    readonly slotMs = 12_000,
+  ) {}
+  slot(): bigint {
+    return BigInt(Math.floor((Date.now() - this.#t0) / this.slotMs));
+  }
   async burnCost(netuid: number): Promise<bigint> {
     this.events.push(`burnCost:${netuid}`);
     return this.burn;
@@ -49,11 +69,17 @@ class FakeChain implements MinerChain {
   }
   async serveAxon(netuid: number, endpoint: string, protocol: number, version: number) {
     this.events.push(`serveAxon:${netuid}`);
+    const now = this.slot();
+    if (this.axon !== undefined) {
+      const next = this.axon.slot + FakeChain.SERVING_RATE_LIMIT;
+      if (now < next) throw new ServingRateLimitedError(endpoint, next, Number(next - now) * this.slotMs);
+    }
     const health = await fetch(`${endpoint}${HEALTH_PATH}`).then(
       (r) => r.status,
       () => 0,
     );
     this.served.push({ endpoint, protocol, version, healthAtServe: health });
+    this.axon = { endpoint, protocol, version, slot: now };
     return {};
   }
   async isRegistered(netuid: number, hotkey: Address): Promise<boolean> {
@@ -61,7 +87,35 @@ class FakeChain implements MinerChain {
     return this.registered.has(hotkey.toLowerCase());
   }
   async metagraph(netuid: number): Promise<MetagraphSnapshot> {
-    return { netuid, neurons: this.neurons };
+    const axon = this.axon;
+    const self = this.hotkey?.toLowerCase();
+    return {
+      netuid,
+      slot: this.slot(),
+      neurons: this.neurons.map((n) =>
+        axon !== undefined && n.hotkey.toLowerCase() === self
+          ? { ...n, axon: { url: axon.endpoint, protocol: axon.protocol, version: axon.version } }
+          : n,
+      ),
+    };
+  }
+}
+
+/** A pino logger whose JSON lines land in `lines`. */
+function capturingLogger(): {
+  logger: Logger;
+  lines: () => Array<{ level: number; msg: string } & Record<string, unknown>>;
+} {
+  const raw: string[] = [];
+  const logger = createLogger("test", { level: "info", destination: { write: (l: string) => void raw.push(l) } });
+  return { logger, lines: () => raw.map((l) => JSON.parse(l) as { level: number; msg: string }) };
+}
+
+async function until(what: string, cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
   }
 }
 
@@ -88,7 +142,7 @@ describe("miner start-up", () => {
     await fake.close();
   });
 
-  it("checks Ollama, pulls the missing model with progress, warms it, registers within max burn, self-checks, then serves", async () => {
+  it("checks Ollama, pulls the missing model with progress, warms it, self-checks, registers within max burn, then serves", async () => {
     const chain = new FakeChain();
     const miner = newKey();
     const progress = new Sink();
@@ -109,9 +163,83 @@ describe("miner start-up", () => {
       assert.equal(running.endpoint, running.url);
       assert.equal(chain.served[0]!.healthAtServe, 200, "the axon answered /health before serveAxon was sent");
       assert.deepEqual([chain.served[0]!.protocol, chain.served[0]!.version], [0, 1]);
+      assert.equal(running.publication?.state, "published");
     } finally {
       await running.close();
     }
+  });
+
+  it("an external URL that does not reach this axon fails before the registration burn", async () => {
+    const chain = new FakeChain();
+    const cfg = config(fake, { register: true, maxBurn: "1", externalUrl: "http://127.0.0.1:1" });
+    await assert.rejects(runMiner(cfg, { chain, hotkey: newKey().signer, progressOut: new Sink() }), SelfCheckError);
+    assert.deepEqual(chain.events, [], "nothing asked of the chain, nothing burned");
+  });
+
+  it("a restart within the serving rate limit comes back up: the unchanged endpoint is not served again", async () => {
+    const miner = newKey();
+    const chain = new FakeChain(miner.address);
+    chain.registered.add(miner.address.toLowerCase());
+    chain.neurons = [{ uid: 0, hotkey: miner.address, coldkey: miner.address, stake: 0n, validatorPermit: false }];
+    const first = await runMiner(config(fake), { chain, hotkey: miner.signer, progressOut: new Sink() });
+    assert.equal(first.publication?.state, "published");
+    await first.close();
+    const { logger, lines } = capturingLogger();
+    const port = Number(new URL(first.url).port);
+    const second = await runMiner(config(fake, { port }), {
+      chain,
+      hotkey: miner.signer,
+      progressOut: new Sink(),
+      logger,
+    });
+    try {
+      assert.equal(second.endpoint, first.endpoint);
+      assert.equal(second.publication?.state, "unchanged");
+      assert.equal(chain.events.filter((e) => e.startsWith("serveAxon")).length, 1, "sent once, by the first start");
+      assert.ok(lines().some((l) => /the axon on chain is already this endpoint: serveAxon not sent/.test(l.msg)));
+      assert.equal((await fetch(`${second.url}${HEALTH_PATH}`)).status, 200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("a changed endpoint inside the rate limit: the axon serves, the log names the slot, serveAxon is retried then", async () => {
+    const miner = newKey();
+    const chain = new FakeChain(miner.address, 10); // 10 ms slots: the 50-slot limit passes in 0.5 s
+    chain.registered.add(miner.address.toLowerCase());
+    chain.neurons = [{ uid: 0, hotkey: miner.address, coldkey: miner.address, stake: 0n, validatorPermit: false }];
+    chain.axon = { endpoint: "http://203.0.113.7:8091", protocol: 0, version: 1, slot: chain.slot() };
+    const { logger, lines } = capturingLogger();
+    const running = await runMiner(config(fake), { chain, hotkey: miner.signer, progressOut: new Sink(), logger });
+    try {
+      assert.equal(running.publication?.state, "pending");
+      assert.equal(chain.served.length, 0);
+      const warn = lines().find((l) => l.level === 40 && /ServingRateLimited/.test(l.msg));
+      assert.ok(warn, "a warning names the refusal");
+      assert.match(warn.msg, /serving is allowed again at slot \d+.*the axon keeps serving/);
+      const nextSlot = BigInt(String(warn.nextSlot));
+      assert.equal((await fetch(`${running.url}${HEALTH_PATH}`)).status, 200, "the axon is up meanwhile");
+      await until("the retried serveAxon", () => chain.served.length === 1);
+      assert.equal(chain.served[0]!.endpoint, running.endpoint);
+      assert.ok(chain.axon.slot >= nextSlot, `served at slot ${chain.axon.slot}, not before ${nextSlot}`);
+      assert.equal(running.publication?.state, "published");
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("closing the miner cancels a pending serveAxon retry", async () => {
+    const miner = newKey();
+    const chain = new FakeChain(miner.address, 10);
+    chain.registered.add(miner.address.toLowerCase());
+    chain.axon = { endpoint: "http://203.0.113.7:8091", protocol: 0, version: 1, slot: chain.slot() };
+    const running = await runMiner(config(fake), { chain, hotkey: miner.signer, progressOut: new Sink() });
+    assert.equal(running.publication?.state, "pending");
+    await running.close();
+    assert.equal(running.publication?.state, "stopped");
+    const tries = chain.events.filter((e) => e.startsWith("serveAxon")).length;
+    await sleep(1_500);
+    assert.equal(chain.events.filter((e) => e.startsWith("serveAxon")).length, tries, "no try after close");
   });
 
   it("refuses a burn above --max-burn, with both amounts, before sending anything", async () => {
@@ -206,12 +334,13 @@ describe("miner serving through a fake Ollama that fails", () => {
       { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
       { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
     ];
-    running = await runMiner(config(fake, { serve: false }), {
-      chain,
-      hotkey: minerKey.signer,
-      progressOut: new Sink(),
-    });
+    running = await runMiner(
+      // The axon answers a Dendrite's nonces clockSkewMs after its start (no replay across a restart): 1 s here.
+      config(fake, { serve: false, limits: { generationTimeoutMs: 2_000, maxConcurrent: 4, clockSkewMs: 1_000 } }),
+      { chain, hotkey: minerKey.signer, progressOut: new Sink() },
+    );
     dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    await sleep(Math.max(0, running.axon.noncesFromMs - Date.now() + 1));
   });
   after(async () => {
     dendrite.close();
@@ -243,11 +372,12 @@ describe("miner serving through a fake Ollama that fails", () => {
         assert.match(r.reason, /Ollama is not reachable at/);
       }
     }
-    const health = (await (await fetch(`${running.url}/health`)).json()) as {
-      status: string;
-      backend: { ollama: string };
-    };
-    assert.deepEqual([health.status, health.backend.ollama], ["ok", "down"]);
+    const text = await (await fetch(`${running.url}/health`)).text();
+    const health = JSON.parse(text) as { status: string; backend: Record<string, unknown> };
+    assert.equal(health.status, "ok");
+    assert.deepEqual(health.backend, { ollama: "down", model: "tiny:1b" }, "up/down and the model, nothing more");
+    assert.ok(!text.includes(new URL(fake.url).host), "the unauthenticated /health does not show the Ollama host");
+    assert.ok(!/not reachable|ECONNREFUSED/i.test(text), "nor the raw error");
     await fake.setMode({ down: false });
     const back = await dendrite.query(target(), { kind: "text", prompt: "What is 1 + 1?" });
     assert.equal(back.ok && back.text, "2");
@@ -312,5 +442,80 @@ describe("miner config", () => {
     assert.doesNotThrow(() => parseMinerConfig({ ...base, network: "mainnet", serve: false }));
     assert.throws(() => parseMinerConfig({ ...base, limits: { maxConcurrent: 0 } }), /limits\.maxConcurrent/);
     assert.throws(() => parseMinerConfig({ ...base, externalUrl: "ftp://x:1" }), /http:\/\//);
+  });
+
+  it("--external-url in the registry's grammar (http(s)://host:port), refused before anything is spent", () => {
+    const net = { ...base, network: "testnet" };
+    for (const url of [
+      "http://203.0.113.7:8091",
+      "https://miner.example.com:443",
+      "http://[2001:db8::1]:8091",
+      "http://203.0.113.7:8091/", // a trailing "/" is dropped
+    ])
+      assert.doesNotThrow(() => parseMinerConfig({ ...net, externalUrl: url }), url);
+    assert.equal(
+      externalEndpoint(parseMinerConfig({ ...net, externalUrl: "http://203.0.113.7:8091/" })),
+      "http://203.0.113.7:8091",
+    );
+    const refused: Array<[string, RegExp]> = [
+      [
+        "http://203.0.113.7",
+        /"http:\/\/203\.0\.113\.7" has no port: .*write it explicitly, e\.g\. http:\/\/203\.0\.113\.7:8091/,
+      ],
+      ["http://203.0.113.7:8091/axon", /has something after the port \("\/axon"\).*drop the path/],
+      ["http://203.0.113.7:8091?x=1", /has something after the port/],
+      ["http://user:pw@203.0.113.7:8091", /has user info before the host/],
+      ["http://203.0.113.7:0", /port "0" must be 1\.\.65535/],
+      ["http://203.0.113.7:08091", /port "08091" must be 1\.\.65535, written without leading zeros/],
+      ["http://203.0.113.7:65536", /port "65536" must be 1\.\.65535/],
+      ["http://miner_1.example.com:8091", /host "miner_1\.example\.com" must be 1\.\.253 letters, digits/],
+      ["http://[zz::1]:8091", /host \[zz::1\] is not an IPv6 address/],
+      [`http://${"a".repeat(254)}:8091`, /must be 1\.\.253 letters/],
+      [`http://${"a".repeat(300)}:8091`, /characters, more than the 267/],
+      ["not a url", /must start with http:\/\/ or https:\/\//],
+    ];
+    for (const [url, message] of refused) {
+      assert.throws(
+        () => parseMinerConfig({ ...net, externalUrl: url }),
+        (e: unknown) => {
+          assert.match((e as Error).message, /^invalid miner setting externalUrl: --external-url /);
+          assert.match((e as Error).message, message);
+          return true;
+        },
+        url,
+      );
+    }
+  });
+
+  it("a loopback or unroutable --external-url is refused off local networks, allowed on them", () => {
+    for (const url of [
+      "http://127.0.0.1:8091",
+      "http://127.8.9.10:8091",
+      "http://localhost:8091",
+      "http://LOCALHOST:8091",
+      "http://miner.localhost:8091",
+      "http://[::1]:8091",
+      "http://[0:0:0:0:0:0:0:1]:8091",
+      "http://[::ffff:127.0.0.1]:8091",
+      "http://0.0.0.0:8091",
+      "http://2130706433:8091", // 127.0.0.1 as an HTTP client reads it
+      "http://255.255.255.255:8091",
+    ]) {
+      assert.throws(
+        () => parseMinerConfig({ ...base, network: "finney", externalUrl: url }),
+        /loopback or unroutable host .* validators on network finney cannot reach: publish this machine's public IP address or DNS name/,
+        url,
+      );
+      assert.doesNotThrow(() => parseMinerConfig({ ...base, network: "localnet", externalUrl: url }), url);
+    }
+    assert.doesNotThrow(() => parseMinerConfig({ ...base, network: "finney", externalUrl: "http://10.0.0.5:8091" }));
+  });
+
+  it("--fake-ollama only on local networks", () => {
+    assert.equal(parseMinerConfig({ ...base, fakeOllama: true }).fakeOllama, true);
+    assert.throws(
+      () => parseMinerConfig({ ...base, network: "finney", serve: false, fakeOllama: true }),
+      /invalid miner setting fakeOllama: --fake-ollama answers from a built-in solver, not a model: it runs only on the local networks localhost, localnet, hardhat, anvil, not finney; drop --fake-ollama/,
+    );
   });
 });

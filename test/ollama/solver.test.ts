@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fakeAnswer } from "../../offchain/ollama/fakeServer.js";
-import { solve, wrongAnswer } from "../../offchain/ollama/solver.js";
+import { MAX_SOLVER_BITS, solve, wrongAnswer } from "../../offchain/ollama/solver.js";
 import { DEFAULT_VERIFIABLE_WEIGHTS, generateTask } from "../../offchain/tasks/index.js";
 
 const cases: Array<[string, string | undefined]> = [
@@ -73,6 +73,21 @@ describe("fake Ollama solver", () => {
       assert.equal(solve(prompt), expected);
     });
   }
+
+  it("results past MAX_SOLVER_BITS are not computed: no prompt freezes the miner's process", () => {
+    const t0 = performance.now();
+    // Unbounded, this tower is ~47 s of synchronous BigInt work (a 2^2^30-sized result).
+    assert.equal(solve("Calculate ((9^256)^256)^256"), undefined);
+    assert.equal(solve("Calculate (9^256)^256"), undefined, "the power is refused before it is computed");
+    assert.equal(solve("What is (2^200)^20 * (2^200)^20"), undefined, "a product past the limit too");
+    assert.equal(solve("What is 1 / (2^200)^21"), undefined, "and a denominator");
+    assert.ok(performance.now() - t0 < 1_000, `took ${Math.round(performance.now() - t0)} ms`);
+    // Just inside the limit: exact as before.
+    assert.equal(solve("Calculate 2^256"), (2n ** 256n).toString());
+    assert.equal(solve("What is (2^200)^20"), (2n ** 4000n).toString());
+    assert.equal(solve("What is 65535^256"), (65535n ** 256n).toString());
+    assert.ok((2n ** 4000n).toString(2).length <= MAX_SOLVER_BITS);
+  });
 
   it("wrong answers differ from the right ones, deterministically", () => {
     for (const [prompt, expected] of cases) {

@@ -1,0 +1,113 @@
+/**
+ * The miner's serveAxon against the real registry (in-process Hardhat): the ServingRateLimited revert becomes a
+ * ServingRateLimitedError naming the slot, and a miner restarted within the serving rate limit comes back up
+ * without sending serveAxon again.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { network } from "hardhat";
+import type { EIP1193Provider, LocalAccount, PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
+import { bootstrapLocalSubnet, type LocalChain } from "../../offchain/localnet/bootstrap.js";
+import { createMinerChain, startMinerProcess } from "../../offchain/miner/chain.js";
+import { ServingRateLimitedError } from "../../offchain/miner/minerChain.js";
+import { startFakeOllama, type FakeOllama } from "../../offchain/ollama/fakeServer.js";
+import type { ProtocolDeployment } from "../../offchain/validator/adapters/protocol.js";
+import { hardhatLocalChain } from "../e2e/localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+
+describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000 }, () => {
+  let chain: LocalChain;
+  let client: PublicClient;
+  let deployment: ProtocolDeployment;
+  let netuid: number;
+  let fake: FakeOllama;
+  const owner = { coldkey: key(0), hotkey: key(10) };
+  const minerA = { coldkey: key(2), hotkey: key(12) };
+  const minerB = { coldkey: key(3), hotkey: key(13) };
+
+  before(async () => {
+    const { viem, provider } = await network.create();
+    client = (await viem.getPublicClient()) as unknown as PublicClient;
+    chain = hardhatLocalChain(provider as unknown as EIP1193Provider, client);
+    const sub = await bootstrapLocalSubnet(chain, {
+      network: "hardhat",
+      owner,
+      validators: [],
+      miners: [minerA, minerB],
+      validatorStakeTao: [10n],
+      tempo: 20,
+      grantTao: 100n,
+      commitReveal: false,
+    });
+    deployment = sub.deployment;
+    netuid = sub.netuid;
+    fake = await startFakeOllama({});
+  });
+  after(async () => {
+    await fake.close();
+  });
+
+  const onChain = async (hotkey: LocalAccount) => {
+    const rows = await client.readContract({
+      address: deployment.contracts.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "metagraph",
+      args: [netuid, 0, 64],
+    });
+    return rows.find((r) => r.hotkey === hotkey.address)?.axon.endpoint;
+  };
+
+  it("a second serve inside the limit is a ServingRateLimitedError naming the slot serving reopens", async () => {
+    const miner = createMinerChain({
+      client,
+      deployment,
+      hotkey: minerA.hotkey,
+      hotkeyWallet: chain.wallet(minerA.hotkey),
+      coldkeyWallet: chain.wallet(minerA.coldkey),
+    });
+    await miner.serveAxon(netuid, "http://203.0.113.7:8091", 0, 1);
+    const servedAt = slotOf((await client.getBlock({ blockTag: "latest" })).timestamp, BigInt(deployment.genesisTime));
+    await assert.rejects(miner.serveAxon(netuid, "http://203.0.113.8:8091", 0, 1), (e: unknown) => {
+      assert.ok(e instanceof ServingRateLimitedError, String(e));
+      assert.equal(e.nextSlot, servedAt + 50n, "the default SERVING_RATE_LIMIT is 50 slots");
+      assert.ok(e.waitMs > 0 && e.waitMs <= 50 * 12_000, `waitMs ${e.waitMs}`);
+      assert.match(e.message, new RegExp(`ServingRateLimited .*serving is allowed again at slot ${e.nextSlot}`));
+      return true;
+    });
+    assert.equal(await onChain(minerA.hotkey), "http://203.0.113.7:8091", "the first endpoint stays");
+  });
+
+  it("a miner restarted within the limit comes back up without sending serveAxon", async () => {
+    const start = (port: number) =>
+      startMinerProcess({
+        client,
+        deployment,
+        netuid,
+        network: "hardhat",
+        hotkey: minerB.hotkey,
+        hotkeyWallet: chain.wallet(minerB.hotkey),
+        ollamaHost: fake.url,
+        port,
+        metagraphRefreshMs: 1_000,
+      });
+    const first = await start(0);
+    const port = Number(new URL(first.url).port);
+    assert.equal(first.publication?.state, "published");
+    await first.close();
+    assert.equal(await onChain(minerB.hotkey), first.endpoint);
+    const txs = await client.getTransactionCount({ address: minerB.hotkey.address });
+    const second = await start(port);
+    try {
+      assert.equal(second.publication?.state, "unchanged");
+      assert.equal(await client.getTransactionCount({ address: minerB.hotkey.address }), txs, "no transaction sent");
+      assert.equal((await fetch(`${second.url}/health`)).status, 200);
+    } finally {
+      await second.close();
+    }
+  });
+});
