@@ -48,6 +48,11 @@ export interface DendriteOptions {
   /** Largest answer read from a peer. Default 1 MiB. */
   maxResponseBytes?: number;
   /**
+   * Longest line of a streamed (NDJSON) answer; a longer one makes the answer malformed (`bad_response`).
+   * Default 64 KiB: a frame is one piece of the answer, and answers are scored up to 20 000 characters.
+   */
+  maxStreamLineBytes?: number;
+  /**
    * Miner public keys kept for response checks (LRU). Default 1024, enough for every miner of a few subnets:
    * a check is always a key recovery (libsecp256k1, ~75 µs); a cached key only saves hashing the recovered
    * key to an address. 0 = no cache.
@@ -82,6 +87,7 @@ class PeerFailure extends Error {
 }
 
 const MAX_ERROR_BODY = 16 * 1024;
+export const DEFAULT_MAX_STREAM_LINE_BYTES = 64 * 1024;
 
 export class Dendrite {
   readonly #signer: HotkeySigner;
@@ -89,6 +95,7 @@ export class Dendrite {
   readonly #netuid: number;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
+  readonly #maxLine: number;
   readonly #nonces = new NonceSource();
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
@@ -102,6 +109,9 @@ export class Dendrite {
     this.#netuid = o.netuid;
     this.#timeoutMs = o.timeoutMs ?? 12_000;
     this.#maxBytes = o.maxResponseBytes ?? 1024 * 1024;
+    this.#maxLine = o.maxStreamLineBytes ?? DEFAULT_MAX_STREAM_LINE_BYTES;
+    if (!(Number.isInteger(this.#maxLine) && this.#maxLine > 0))
+      throw new RangeError(`maxStreamLineBytes ${this.#maxLine} must be a positive integer (default 65536)`);
     const agentOptions = {
       keepAlive: true,
       keepAliveMsecs: 15_000,
@@ -372,7 +382,13 @@ export class Dendrite {
   ): Promise<string> {
     const signedParts: Buffer[] = [];
     let signedBytes = 0;
-    let pending: Buffer = Buffer.alloc(0);
+    // The bytes of the line not yet ended, as the pieces they came in: a chunk is searched for a newline
+    // once and copied once (when its line ends), so reading is linear in the answer's size.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const maxLine = this.#maxLine;
+    const tooLong = (): PeerFailure =>
+      new PeerFailure(502, "bad_response", `a stream line exceeds ${maxLine} bytes (the most a frame may have)`);
     let text = "";
     let total = 0;
     let ended = false;
@@ -408,15 +424,23 @@ export class Dendrite {
       total += chunk.length;
       if (total > this.#maxBytes)
         throw new PeerFailure(502, "response_too_large", `the answer exceeds ${this.#maxBytes} bytes`);
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      let nl: number;
-      while ((nl = pending.indexOf(0x0a)) >= 0) {
-        const line = pending.subarray(0, nl);
-        pending = pending.subarray(nl + 1);
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+        const tail = chunk.subarray(start, nl);
+        start = nl + 1;
+        if (pendingBytes + tail.length > maxLine) throw tooLong();
+        const line = pendingBytes === 0 ? tail : Buffer.concat([...pending, tail], pendingBytes + tail.length);
+        pending = [];
+        pendingBytes = 0;
         if (line.length > 0) handleLine(line);
       }
+      if (start < chunk.length) {
+        pendingBytes += chunk.length - start;
+        if (pendingBytes > maxLine) throw tooLong();
+        pending.push(chunk.subarray(start));
+      }
     }
-    if (pending.length > 0) handleLine(pending);
+    if (pendingBytes > 0) handleLine(Buffer.concat(pending, pendingBytes));
     if (!ended) throw new PeerFailure(502, "truncated_stream", "the stream ended without its signed end line");
     return text;
   }

@@ -1,5 +1,6 @@
 /** The validator-side client of the axon protocol. */
 export {
+  DEFAULT_MAX_STREAM_LINE_BYTES,
   Dendrite,
   type AxonTarget,
   type DendriteOptions,

@@ -15,3 +15,4 @@ export { DEFAULT_SIMILARITY_FLOOR, cosine, similarityScore, similarityScores, ty
 export { DEFAULT_EMA_ALPHA, assertAlpha, sameHotkey, updateEma, type EmaRecord } from "./ema.js";
 export { kindWeights, type TaskMix } from "./mix.js";
 export { weightInput, type WeightInput } from "./weights.js";
+export { createOllamaOpenModel, type OllamaOpenModel, type OllamaOpenModelOptions } from "./ollamaOpenModel.js";

@@ -80,6 +80,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "commit epoch from chain",
+    sql: `
+      -- The epoch the chain recorded for the commit (the registry's epoch at the block it landed in), set when the
+      -- commit is confirmed on chain. It decides the reveal epoch; "epoch" stays the epoch the commit was made for
+      -- (one commit per epoch). NULL until confirmed, and for rows confirmed before this column existed.
+      ALTER TABLE commits ADD COLUMN commit_epoch INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -30,6 +30,11 @@ export interface NewCommit {
 export interface CommitRow extends NewCommit {
   id: number;
   status: CommitStatus;
+  /**
+   * The epoch the chain recorded the commit in (the registry's epoch at the block it landed in; its reveal
+   * epoch is this + revealPeriodEpochs), once confirmed on chain; null before (and for rows from schema 1).
+   */
+  commitEpoch: number | null;
   commitTx: string | null;
   revealTx: string | null;
   createdAt: number;
@@ -93,6 +98,7 @@ function toCommit(r: Row): CommitRow {
     weights: new Uint8Array(r.weights as Uint8Array),
     versionKey: BigInt(String(r.version_key)),
     status: String(r.status) as CommitStatus,
+    commitEpoch: r.commit_epoch === null || r.commit_epoch === undefined ? null : Number(r.commit_epoch),
     commitTx: r.commit_tx === null ? null : String(r.commit_tx),
     revealTx: r.reveal_tx === null ? null : String(r.reveal_tx),
     createdAt: Number(r.created_at),
@@ -248,9 +254,15 @@ export class ValidatorStore {
   markCommitSent(id: number, tx: string): CommitRow {
     return this.moveCommit(id, "sent", { commit_tx: hex("commit tx", tx, 32) });
   }
-  /** The commit is on chain (confirmed, or found there after a crash: `tx` may then be unknown). */
-  markCommitted(id: number, tx?: string): CommitRow {
-    return this.moveCommit(id, "committed", tx ? { commit_tx: hex("commit tx", tx, 32) } : {});
+  /**
+   * The commit is on chain (confirmed, or found there after a crash: `tx` may then be unknown). `commitEpoch` is
+   * the epoch the chain recorded it in (from `Weights.pendingCommits` or its `WeightsCommitted` log).
+   */
+  markCommitted(id: number, tx?: string, commitEpoch?: number): CommitRow {
+    return this.moveCommit(id, "committed", {
+      ...(tx ? { commit_tx: hex("commit tx", tx, 32) } : {}),
+      ...(commitEpoch !== undefined ? { commit_epoch: nonNegInt("commit epoch", commitEpoch) } : {}),
+    });
   }
   markRevealing(id: number, tx: string): CommitRow {
     return this.moveCommit(id, "revealing", { reveal_tx: hex("reveal tx", tx, 32) });

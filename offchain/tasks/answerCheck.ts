@@ -4,8 +4,18 @@ import { formatIso, parseIso } from "./calendar.js";
 import { equals, formatExact, parseDecimal, roundTo, terminatingPlaces } from "./rational.js";
 import { safeCheck, type CheckResult } from "./task.js";
 
-const show = (r: { n: bigint; d: bigint } | undefined): string =>
-  r === undefined ? "" : terminatingPlaces(r) !== undefined ? formatExact(r) : `${r.n}/${r.d}`;
+/** Longest `extracted` value a number check reports (it is logged and kept with the round's results). */
+export const MAX_EXTRACTED_CHARS = 80;
+
+const bounded = (s: string): string =>
+  s.length > MAX_EXTRACTED_CHARS ? `${s.slice(0, MAX_EXTRACTED_CHARS - 1)}\u2026` : s;
+
+/**
+ * The extracted number as logged: its shortest decimal, or n/d, at most MAX_EXTRACTED_CHARS characters.
+ * Cheap however the number was written: extraction caps it at 64 digits and an exponent of 1000.
+ */
+export const show = (r: { n: bigint; d: bigint } | undefined): string =>
+  r === undefined ? "" : bounded(terminatingPlaces(r) !== undefined ? formatExact(r) : `${r.n}/${r.d}`);
 
 /** Exact integer/decimal answer: the extracted number must equal `answer` (so "12.50" matches "12.5"). */
 export function exactNumberCheck(answer: string, opts: { ignoreDates?: boolean } = {}): (t: string) => CheckResult {

@@ -9,7 +9,7 @@
  * Text is first NFKC-normalised, zero-width characters dropped, Unicode minus signs mapped to "-".
  */
 import { WEEKDAYS, parseIso, type CivilDate, monthFromName, isValidDate } from "./calendar.js";
-import { parseDecimal, type Rational } from "./rational.js";
+import { MAX_DECIMAL_DIGITS, parseDecimal, type Rational } from "./rational.js";
 
 export function normaliseText(text: string): string {
   return text
@@ -22,11 +22,17 @@ export function normaliseText(text: string): string {
 
 const NUMBER = /(?<![\w.,])(-?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?/g;
 
-/** All numbers in `text`, in order of appearance. */
+/**
+ * All numbers in `text`, in order of appearance. A number with more than MAX_DECIMAL_DIGITS digits (or an
+ * exponent over 1000) is not read at all: it is skipped before any BigInt is built.
+ */
 export function numbersIn(text: string): Rational[] {
   const out: Rational[] = [];
   for (const m of normaliseText(text).matchAll(NUMBER)) {
-    const literal = `${m[1]}${(m[2] as string).replace(/,/g, "")}${m[3] ?? ""}${m[4] ?? ""}`;
+    const int = (m[2] as string).replace(/,/g, "");
+    const frac = m[3] ?? "";
+    if (int.length + Math.max(0, frac.length - 1) > MAX_DECIMAL_DIGITS) continue;
+    const literal = `${m[1]}${int}${frac}${m[4] ?? ""}`;
     const r = parseDecimal(literal);
     if (r) out.push(r);
   }

@@ -39,13 +39,25 @@ export function equals(a: Rational, b: Rational): boolean {
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
-/** Parses "12", "-3.250", "1.5e3" exactly; undefined when `text` is not such a number. */
+/**
+ * Most digits (integer and fraction part together) a parsed number may have; the exponent is at most 1000 in
+ * magnitude. Longer numbers are not numbers: no answer needs them, and the BigInt arithmetic on them
+ * (reduction, formatting) grows quadratically, so a miner could stall the validator with one crafted answer.
+ */
+export const MAX_DECIMAL_DIGITS = 64;
+export const MAX_DECIMAL_EXPONENT = 1000;
+
+/**
+ * Parses "12", "-3.250", "1.5e3" exactly; undefined when `text` is not such a number, or has more than
+ * MAX_DECIMAL_DIGITS digits or an exponent above MAX_DECIMAL_EXPONENT.
+ */
 export function parseDecimal(text: string): Rational | undefined {
   const m = DECIMAL.exec(text.trim());
   if (!m) return undefined;
   const [, sign, int, frac = "", exp = "0"] = m;
+  if ((int as string).length + frac.length > MAX_DECIMAL_DIGITS || exp.length > 8) return undefined;
   const e = Number(exp);
-  if (!Number.isSafeInteger(e) || Math.abs(e) > 1000) return undefined;
+  if (!Number.isSafeInteger(e) || Math.abs(e) > MAX_DECIMAL_EXPONENT) return undefined;
   let n = BigInt((int as string) + frac);
   let d = 10n ** BigInt(frac.length);
   if (e > 0) n *= 10n ** BigInt(e);
@@ -54,18 +66,25 @@ export function parseDecimal(text: string): Rational | undefined {
   return rational(n, d);
 }
 
-/** Number of decimal places of `r` when it terminates in base 10, otherwise undefined. */
+/**
+ * Number of decimal places of `r` when it terminates in base 10, otherwise undefined. The power of 2 comes
+ * from the lowest set bit, the power of 5 by binary descent over 5^(2^k): O(log) divisions, not one per
+ * factor (which is quadratic in the size of the denominator).
+ */
 export function terminatingPlaces(r: Rational): number | undefined {
   let d = r.d;
-  let twos = 0,
-    fives = 0;
-  while (d % 2n === 0n) {
-    d /= 2n;
-    twos++;
-  }
-  while (d % 5n === 0n) {
-    d /= 5n;
-    fives++;
+  if (d <= 0n) return undefined;
+  const twos = (d & -d).toString(2).length - 1;
+  d >>= BigInt(twos);
+  const powers: bigint[] = []; // 5^(2^k) for every k with 5^(2^k) | d
+  for (let p = 5n; d % p === 0n; p *= p) powers.push(p);
+  let fives = 0;
+  for (let k = powers.length - 1; k >= 0; k--) {
+    const p = powers[k] as bigint;
+    if (d % p === 0n) {
+      d /= p;
+      fives += 2 ** k;
+    }
   }
   return d === 1n ? Math.max(twos, fives) : undefined;
 }

@@ -5,6 +5,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { TaskMix } from "../scoring/mix.js";
+import { DEFAULT_VERIFIABLE_WEIGHTS } from "../tasks/generate.js";
+import { VERIFIABLE_KINDS } from "../tasks/task.js";
+
+/** The largest delay Node's timers take (a longer one fires at once, with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const netuid = z.number().int().min(1, "netuid 0 is the root subnet: it has no miners to validate").max(65535);
 
@@ -24,7 +29,20 @@ const taskMix = z
       .optional(),
   })
   .strict()
-  .refine((m) => m.verifiable + m.open > 0, { message: "verifiable + open must be > 0" });
+  .refine((m) => m.verifiable + m.open > 0, { message: "verifiable + open must be > 0" })
+  .superRefine((m, ctx) => {
+    // kinds are merged over the defaults (scoring/mix.ts): a kind left out keeps its default weight.
+    const sum = VERIFIABLE_KINDS.reduce((a, k) => a + (m.kinds?.[k] ?? DEFAULT_VERIFIABLE_WEIGHTS[k]), 0);
+    if (m.verifiable > 0 && !(sum > 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kinds"],
+        message:
+          `every verifiable kind has weight 0 while verifiable is ${m.verifiable}: no verifiable task could be ` +
+          `drawn; give at least one of ${VERIFIABLE_KINDS.join(", ")} a weight > 0, or set verifiable to 0`,
+      });
+    }
+  });
 
 const sample = z.union([z.literal("all"), z.object({ count: z.number().int().min(1).max(256) }).strict()]);
 
@@ -61,7 +79,12 @@ export const configSchema = z
      */
     concurrency: z.number().int().min(1).max(4096).default(256),
     /** Pause between rounds, milliseconds. */
-    roundIntervalMs: z.number().int().min(0).default(60_000),
+    roundIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (2^31 − 1 ms, about 24.8 days: Node's timer limit)`)
+      .default(60_000),
     taskMix: taskMix.default({ verifiable: 1, open: 0 }),
     emaAlpha: z.number().gt(0).max(1).default(0.1),
     dbPath: z.string().min(1).default(".validator/validator.db"),
@@ -80,12 +103,28 @@ export const configSchema = z
     commitAfterSlots: z.number().int().min(0).default(0),
     commitGuardSlots: z.number().int().min(0).default(10),
     coinbaseIntervalSlots: z.number().int().min(0).default(25),
-    maxSettleBacklog: z.number().int().min(0).max(1000).default(8),
+    /** Closed epochs settled at most this far back (at least 1: 0 would never settle the epoch just closed). */
+    maxSettleBacklog: z
+      .number()
+      .int()
+      .min(1, "must be at least 1: with 0 no closed epoch is ever settled")
+      .max(1000)
+      .default(8),
     /** Serve Prometheus metrics on GET /metrics at this port (0 = any free port); absent = no metrics server. */
     metricsPort: z.number().int().min(0).max(65_535).optional(),
     metricsHost: z.string().min(1).default("127.0.0.1"),
     /** Per-subnet overrides, keyed by netuid. */
-    subnets: z.record(z.string().regex(/^\d+$/, "keys must be netuids"), subnetOverrides).default({}),
+    subnets: z
+      .record(
+        z
+          .string()
+          .regex(
+            /^[1-9]\d*$/,
+            'keys must be netuids written as plain decimal numbers without leading zeros (e.g. "1")',
+          ),
+        subnetOverrides,
+      )
+      .default({}),
   })
   .strict()
   .superRefine((c, ctx) => {

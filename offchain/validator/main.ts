@@ -1,7 +1,8 @@
 /**
  * `npm run validator -- --network <name> --netuid N --wallet <name> [--hotkey <name>] [options]`
  *
- * Flags (commander) are merged over an optional JSON config file (`--config`) and validated by the
+ * Flags (commander) are merged over an optional JSON config file (`--config`): only the flags given override
+ * the file (the wallet field by field; `--wallet` may be left out when the file names it), and validated by the
  * validator's zod schema (config.ts); the hotkey is read from the wallets directory; logs are pino JSON
  * lines. SIGINT/SIGTERM stop the loop, close the dendrites and the SQLite store, then exit 0; a second
  * signal exits 1 at once.
@@ -29,8 +30,8 @@ export function buildProgram(): Command {
       ...prev,
       int("--netuid")(v),
     ])
-    .requiredOption("--wallet <name>", "wallet whose hotkey signs")
-    .option("--hotkey <name>", "hotkey name in the wallet", "default")
+    .option("--wallet <name>", "wallet whose hotkey signs (required unless the config file names it)")
+    .option("--hotkey <name>", `hotkey name in the wallet (default: the config file's, else "${DEFAULT_HOTKEY}")`)
     .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
     .option("--config <file>", "JSON config file; flags override it")
     .option("--rpc-url <url>", "RPC URL overriding the network's")
@@ -44,11 +45,14 @@ export function buildProgram(): Command {
     .showHelpAfterError();
 }
 
+/** The hotkey used when neither `--hotkey` nor the config file's `wallet.hotkey` names one. */
+export const DEFAULT_HOTKEY = "default";
+
 export interface Flags {
   network: string;
   netuid: number[];
-  wallet: string;
-  hotkey: string;
+  wallet?: string;
+  hotkey?: string;
   walletsDir?: string;
   config?: string;
   rpcUrl?: string;
@@ -61,6 +65,31 @@ export interface Flags {
   logLevel: string;
 }
 
+/**
+ * The wallet: the config file's `wallet` with only the flags given laid over it, field by field (`--wallet`
+ * → name, `--hotkey` → hotkey, `--wallets-dir` → path); the hotkey defaults to "default" when neither names
+ * one. A file value that is not an object is returned as it is, for the schema to report.
+ */
+export function mergeWallet(
+  file: unknown,
+  f: Pick<Flags, "wallet" | "hotkey" | "walletsDir">,
+  source = "flags",
+): unknown {
+  if (file !== undefined && (typeof file !== "object" || file === null || Array.isArray(file))) return file;
+  const merged: Record<string, unknown> = {
+    ...(file as Record<string, unknown> | undefined),
+    ...(f.wallet !== undefined ? { name: f.wallet } : {}),
+    ...(f.hotkey !== undefined ? { hotkey: f.hotkey } : {}),
+    ...(f.walletsDir !== undefined ? { path: f.walletsDir } : {}),
+  };
+  if (merged.name === undefined)
+    throw new ConfigError(source, [
+      "wallet.name: no wallet given; pass --wallet <name> or set wallet.name in --config",
+    ]);
+  merged.hotkey ??= DEFAULT_HOTKEY;
+  return merged;
+}
+
 /** Flags over the config file → validated config (ConfigError lists every problem). */
 export function configFromFlags(
   f: Flags,
@@ -68,17 +97,21 @@ export function configFromFlags(
 ): ValidatorConfig {
   let base: Record<string, unknown> = {};
   if (f.config !== undefined) {
+    let json: unknown;
     try {
-      base = JSON.parse(readFile(f.config)) as Record<string, unknown>;
+      json = JSON.parse(readFile(f.config));
     } catch (e) {
       throw new ConfigError(f.config, [`cannot read it as JSON: ${e instanceof Error ? e.message : String(e)}`]);
     }
+    if (typeof json !== "object" || json === null || Array.isArray(json))
+      throw new ConfigError(f.config, [`(top level): must be a JSON object (got ${JSON.stringify(json)})`]);
+    base = json as Record<string, unknown>;
   }
   const input: Record<string, unknown> = {
     ...base,
     network: f.network,
     netuids: f.netuid,
-    wallet: { name: f.wallet, hotkey: f.hotkey, ...(f.walletsDir ? { path: f.walletsDir } : {}) },
+    wallet: mergeWallet(base.wallet, f, f.config ?? "flags"),
     ...(f.rpcUrl !== undefined ? { rpcUrl: f.rpcUrl } : {}),
     ...(f.db !== undefined ? { dbPath: f.db } : {}),
     ...(f.timeoutMs !== undefined ? { timeoutMs: f.timeoutMs } : {}),

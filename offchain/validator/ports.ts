@@ -20,7 +20,34 @@ export interface SubnetChainState {
   permit: Permit;
   /** First epoch worth settling (the one holding the subnet's emission start). */
   firstEpoch: number;
+  /** What a weight vector must satisfy on this subnet (checked by the contract at reveal / setWeights). */
+  rules: WeightRules;
 }
+
+/** The registry's rules for a weight vector (Weights._checkVector), and who the validator is. */
+export interface WeightRules {
+  /** Uids in use (dense: 0..neuronCount − 1). */
+  neuronCount: number;
+  /** A vector needs at least min(minAllowedWeights, neuronCount) entries (unless a single self-weight). */
+  minAllowedWeights: number;
+  /** u16: the largest entry's share of the sum may be at most maxWeightLimit / 65535; 65535 = off. */
+  maxWeightLimit: number;
+  /** The validator's own uid, when registered. */
+  selfUid?: number;
+}
+
+/** A vector fitted to the rules, or why none can pass them (nothing is sent then). */
+export type FittedWeights =
+  | {
+      ok: true;
+      uids: number[];
+      values: number[];
+      /** Zero-value uids added to reach minAllowedWeights. */
+      padded: number[];
+      /** Whether the largest scores were clipped to respect maxWeightLimit. */
+      clipped: boolean;
+    }
+  | { ok: false; reason: string };
 
 export type TxStatus = "confirmed" | "reverted" | "pending" | "unknown";
 
@@ -31,14 +58,25 @@ export interface ChainPort {
   lastMintedSlot(): Promise<number>;
   metagraph(netuid: number): Promise<Metagraph>;
   subnetState(netuid: number, hotkey: Hex, slot: number): Promise<SubnetChainState>;
-  commitWeights(netuid: number, hash: Hex): Promise<Hex>;
+  /**
+   * Sends the commit; `onSent` gets the tx hash as soon as the node accepted it (before the receipt is waited
+   * for), so the caller can record it: a receipt timeout or a crash then leaves a known tx to look up, not a
+   * blind resend.
+   */
+  commitWeights(netuid: number, hash: Hex, onSent?: (tx: Hex) => void): Promise<Hex>;
   revealWeights(
     netuid: number,
     reveal: { uids: number[]; values: number[]; salt: Hex; versionKey: bigint },
   ): Promise<Hex>;
   setWeights(netuid: number, weights: { uids: number[]; values: number[]; versionKey: bigint }): Promise<Hex>;
-  /** Whether `hash` is one of the hotkey's pending (committed, unrevealed, unexpired) commits on chain. */
-  hasPendingCommit(netuid: number, hotkey: Hex, hash: Hex): Promise<boolean>;
+  /**
+   * The commit epochs (oldest first) of the hotkey's commits on chain with hash `hash` that are still in its queue
+   * (`Weights.pendingCommits`: unrevealed; an expired one stays listed until the hotkey's next commit or reveal
+   * drops it). Empty when there is none. The epoch is the registry's epoch at the block the commit landed in.
+   */
+  pendingCommitEpochs(netuid: number, hotkey: Hex, hash: Hex): Promise<number[]>;
+  /** Whether `netuid` exists on chain (the registry's `subnetExists`). */
+  subnetExists(netuid: number): Promise<boolean>;
   txStatus(tx: Hex): Promise<TxStatus>;
   coinbase(): Promise<Hex>;
 }
@@ -47,6 +85,11 @@ export interface ChainPort {
 export interface WeightsCodec {
   /** Scores → u16 values (max-upscaled); uids with a zero value may be dropped. */
   normalise(uids: readonly number[], scores: readonly number[]): { uids: number[]; values: number[] };
+  /**
+   * Scores → a vector the contract accepts under `rules`: normalised, the largest scores clipped to respect
+   * maxWeightLimit, padded with zero-value uids up to min(minAllowedWeights, neuronCount); or the reason none can.
+   */
+  fit(uids: readonly number[], scores: readonly number[], rules: WeightRules): FittedWeights;
   pack(uids: readonly number[], values: readonly number[]): Uint8Array;
   unpack(packed: Uint8Array): { uids: number[]; values: number[] };
   commitHash(c: {

@@ -20,6 +20,8 @@
  *   `referenceTimeoutMs`).
  * - Every failure mode scores 0 with a label (scoring/score.ts); nothing a miner does stops the round.
  *   Open answers that cannot be scored (reference or embedding failed) are "unscored" and leave the EMA as is.
+ * - Stopping: when `signal` aborts, every query still in flight is aborted and, like those not started yet and
+ *   pending open answers, is "unscored" (EMA untouched): shutting the validator down never costs a miner score.
  */
 import type { Logger } from "pino";
 import { assertAlpha, DEFAULT_EMA_ALPHA, updateEma, type EmaRecord } from "../scoring/ema.js";
@@ -63,8 +65,13 @@ export interface RoundOptions {
   referenceTimeoutMs?: number;
   alpha?: number;
   curve?: LatencyCurve;
+  /** Aborts the round (the validator is stopping): queries not answered yet are unscored, not failed. */
+  signal?: AbortSignal;
   logger?: Pick<Logger, "info" | "warn" | "debug">;
 }
+
+/** The error recorded for queries dropped because the validator is stopping. */
+export const STOPPING = "not scored: the validator is stopping";
 
 export interface MinerResult extends ScoredResponse {
   uid: number;
@@ -164,6 +171,23 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
   };
   const deadline = started + timeoutMs;
   const running = new Set<AbortController>();
+  const stop = opts.signal;
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<{ stopped: true }>((resolve) => {
+    if (!stop) return;
+    onStop = () => {
+      for (const a of running) a.abort();
+      refAbort.abort();
+      resolve({ stopped: true });
+    };
+    if (stop.aborted) onStop();
+    else stop.addEventListener("abort", onStop, { once: true });
+  });
+  const unscoredStopping = (neuron: Neuron, task: Task, took: number): Raw => ({
+    neuron,
+    task,
+    scored: zero("unscored", took, { error: STOPPING }),
+  });
   let cutoffTimer: NodeJS.Timeout | undefined;
   const cutoff = new Promise<{ timedOut: true }>((resolve) => {
     cutoffTimer = setTimeout(
@@ -184,6 +208,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
       const task = tasks.get(neuron.uid) as Task;
       if (!neuron.axon) return { neuron, task, scored: zero("unreachable", 0) };
       await pace();
+      if (stop?.aborted) return unscoredStopping(neuron, task, 0);
       if (performance.now() >= deadline) {
         notQueried++;
         return { neuron, task, scored: zero("unscored", 0, { error: "not queried: the round's deadline came first" }) };
@@ -201,9 +226,14 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
             (error: unknown) => ({ error }),
           ),
         cutoff,
+        stopped,
       ]);
       running.delete(abort);
       const took = Math.round(performance.now() - t0);
+      // Anything but an answer that came back once the validator is stopping may be our own doing (aborted
+      // request, closed sockets): it is not held against the miner.
+      const answered = "value" in outcome && isDendriteResult(outcome.value) && outcome.value.ok;
+      if ("stopped" in outcome || (stop?.aborted && !answered)) return unscoredStopping(neuron, task, took);
       if ("timedOut" in outcome) return { neuron, task, scored: zero("timeout", took) };
       if ("error" in outcome) {
         const msg = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
@@ -217,6 +247,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     });
   } finally {
     clearTimeout(cutoffTimer);
+    if (onStop) stop?.removeEventListener("abort", onStop);
   }
   if (notQueried > 0)
     opts.logger?.warn(
@@ -226,7 +257,10 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
 
   // Open answers: one embedding call against the reference.
   const pendingOpen = raws.filter((r) => r.openText);
-  if (pendingOpen.length > 0 && reference && opts.open) {
+  if (pendingOpen.length > 0 && stop?.aborted) {
+    refAbort.abort();
+    for (const r of pendingOpen) r.scored = zero("unscored", r.openText?.latencyMs ?? 0, { error: STOPPING });
+  } else if (pendingOpen.length > 0 && reference && opts.open) {
     const ref = await reference;
     const unscored = (why: string) => {
       opts.logger?.warn({ netuid, why }, "open answers left unscored this round");
@@ -279,8 +313,14 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
   results.sort((a, b) => b.score - a.score || a.uid - b.uid);
   const durationMs = Math.round(performance.now() - started);
   opts.logger?.info(
-    { netuid, miners: results.length, durationMs, outcomes: countBy(results.map((r) => r.outcome)) },
-    "round finished",
+    {
+      netuid,
+      miners: results.length,
+      durationMs,
+      outcomes: countBy(results.map((r) => r.outcome)),
+      ...(stop?.aborted ? { stopped: true } : {}),
+    },
+    stop?.aborted ? "round stopped: unanswered queries left unscored" : "round finished",
   );
   return { netuid, results, emas, durationMs };
 }

@@ -9,9 +9,13 @@
  *   needed), with `maxPending` commits outstanding, or with no positive scores.
  *   With commit-reveal off the same timing gives `setWeights`.
  * - a commit recorded as `intent` (crash between recording and sending): `recoverCommit` (look the hash up on
- *   chain; resend with the same salt while still in its epoch, else expire); `sent`: `confirmCommit`;
- *   `revealing`: `confirmReveal`.
- * - reveal: a committed commit of epoch c is revealed in epoch c + revealPeriod; after that it is expired.
+ *   chain; resend with the same salt while still in its epoch and before its last `commitGuardSlots`, else
+ *   expire once its epoch is over); `sent`: `confirmCommit` (same resend rule); `revealing`: `confirmReveal`.
+ * - reveal: a committed commit that the chain recorded in epoch c (`commitEpoch`: the epoch of the block it
+ *   landed in, which may be later than the epoch it was made for) is revealed in epoch c + revealPeriod; after
+ *   that it is expired.
+ * - refused with a reason when no slot of an epoch is left to commit in (commitAfterSlots + commitGuardSlots ≥
+ *   tempo), or when the weight vector cannot pass the subnet's rules (`weightsProblem`).
  * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back;
  *   `claim` once finalised, `checkSettlement` while submitted.
  * - coinbase: when `coinbaseInterval` slots have passed since the last minted slot.
@@ -49,8 +53,13 @@ export interface ScheduleInput {
   permit: Permit;
   /** Whether the validator has positive scores to commit. */
   hasWeights: boolean;
-  /** The validator's commits on this subnet from the store (any status). */
-  commits: readonly { id: number; epoch: number; status: CommitStatus }[];
+  /** Why the weight vector cannot pass the subnet's rules (minAllowedWeights, maxWeightLimit), if it cannot. */
+  weightsProblem?: string;
+  /**
+   * The validator's commits on this subnet from the store (any status): `epoch` is the epoch each was made for,
+   * `commitEpoch` the one the chain recorded it in (once confirmed; it decides the reveal epoch).
+   */
+  commits: readonly { id: number; epoch: number; status: CommitStatus; commitEpoch?: number | null }[];
   /** Settlements from the store. */
   settlements: readonly { epoch: number; status: SettlementStatus }[];
   /** The first epoch worth settling (e.g. the epoch containing the subnet's emission start). */
@@ -79,8 +88,19 @@ export const DEFAULT_SCHEDULE_OPTIONS: Readonly<ScheduleOptions> = {
 export type Action =
   | { kind: "commit"; netuid: number; epoch: number }
   | { kind: "setWeights"; netuid: number; epoch: number }
-  | { kind: "recoverCommit"; netuid: number; commitId: number; epoch: number; resendable: boolean }
-  | { kind: "confirmCommit"; netuid: number; commitId: number }
+  /**
+   * `resendable`: still in the commit's epoch and before its last `commitGuardSlots` (a resend landing in the
+   * next epoch would move its reveal window); `epochOver`: the commit's epoch has ended.
+   */
+  | {
+      kind: "recoverCommit";
+      netuid: number;
+      commitId: number;
+      epoch: number;
+      resendable: boolean;
+      epochOver: boolean;
+    }
+  | { kind: "confirmCommit"; netuid: number; commitId: number; resendable: boolean; epochOver: boolean }
   | { kind: "reveal"; netuid: number; commitId: number; epoch: number }
   | { kind: "confirmReveal"; netuid: number; commitId: number }
   | { kind: "expire"; netuid: number; commitId: number; epoch: number; reason: string }
@@ -94,6 +114,8 @@ export type Refusal = { action: "commit" | "setWeights" | "settle"; netuid: numb
   | { reason: "no-permit"; stake: bigint; stakeNeeded: bigint }
   | { reason: "too-many-pending"; pending: number; max: number }
   | { reason: "no-scores" }
+  | { reason: "no-commit-window"; commitAfterSlots: number; commitGuardSlots: number; tempo: number }
+  | { reason: "invalid-weights" }
 );
 
 export type Waiting =
@@ -120,25 +142,24 @@ export function decide(input: ScheduleInput): Schedule {
   const refused: Refusal[] = [];
   const waiting: Waiting[] = [];
 
+  const from = epoch.start + o.commitAfterSlots;
+  const until = epoch.close - o.commitGuardSlots;
+
   // ---- commits already recorded
   let outstanding = 0;
   for (const c of input.commits) {
-    const revealEpoch = c.epoch + input.revealPeriod;
+    const revealEpoch = (c.commitEpoch ?? c.epoch) + input.revealPeriod;
     const expired = epoch.epoch > revealEpoch;
+    // A commit should land in its own epoch: (re)sent only inside it, and not in its last commitGuardSlots.
+    const resend = { resendable: epoch.epoch === c.epoch && slot < until, epochOver: epoch.epoch > c.epoch };
     switch (c.status) {
       case "intent":
-        // A commit must land in its own epoch; past it, the intent can only be checked and expired.
-        due.push({
-          kind: "recoverCommit",
-          netuid,
-          commitId: c.id,
-          epoch: c.epoch,
-          resendable: epoch.epoch === c.epoch,
-        });
+        // Past its epoch, the intent can only be checked on chain and expired.
+        due.push({ kind: "recoverCommit", netuid, commitId: c.id, epoch: c.epoch, ...resend });
         outstanding++;
         break;
       case "sent":
-        due.push({ kind: "confirmCommit", netuid, commitId: c.id });
+        due.push({ kind: "confirmCommit", netuid, commitId: c.id, ...resend });
         outstanding++;
         break;
       case "committed":
@@ -177,13 +198,24 @@ export function decide(input: ScheduleInput): Schedule {
   // ---- this epoch's weights
   const action = input.commitReveal ? "commit" : "setWeights";
   const doneThisEpoch = input.commitReveal
-    ? input.commits.some((c) => c.epoch === epoch.epoch)
+    ? input.commits.some((c) => c.epoch === epoch.epoch || c.commitEpoch === epoch.epoch)
     : input.lastUpdate !== undefined && input.lastUpdate > 0 && input.lastUpdate >= epoch.start;
   if (!doneThisEpoch) {
-    const from = epoch.start + o.commitAfterSlots;
-    const until = epoch.close - o.commitGuardSlots;
     const nextAllowed = input.lastUpdate ? input.lastUpdate + input.rateLimit : 0;
-    if (slot < from) {
+    if (from >= until) {
+      refused.push({
+        action,
+        netuid,
+        reason: "no-commit-window",
+        commitAfterSlots: o.commitAfterSlots,
+        commitGuardSlots: o.commitGuardSlots,
+        tempo,
+        message:
+          `commitAfterSlots ${o.commitAfterSlots} + commitGuardSlots ${o.commitGuardSlots} ≥ tempo ${tempo} of ` +
+          `netuid ${netuid}: no slot of an epoch is left to ${action === "commit" ? "commit" : "set weights"} in; ` +
+          `lower them in the validator config so their sum is below ${tempo}`,
+      });
+    } else if (slot < from) {
       waiting.push({
         action,
         netuid,
@@ -224,6 +256,13 @@ export function decide(input: ScheduleInput): Schedule {
         netuid,
         reason: "no-scores",
         message: "no miner has a positive score yet; nothing to commit",
+      });
+    } else if (input.weightsProblem !== undefined) {
+      refused.push({
+        action,
+        netuid,
+        reason: "invalid-weights",
+        message: `no ${action} sent: the weight vector cannot pass netuid ${netuid}'s rules: ${input.weightsProblem}`,
       });
     } else {
       due.push({ kind: action, netuid, epoch: epoch.epoch });

@@ -3,17 +3,18 @@
  * round, then asks the schedule what is due and does it. Every chain write that leaves something to finish
  * later is recorded in the store first (write-ahead), so a restart resumes where the crash left off: the
  * schedule sees the store's state and emits recoverCommit / confirmCommit / reveal / confirmReveal / settle.
- * One failing action is logged and retried on a later step; it never stops the loop.
+ * One failing action is logged and retried on a later step, and one failing subnet is logged with its netuid
+ * while the others go on; neither stops the loop.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { kindWeights } from "../scoring/mix.js";
 import { weightInput } from "../scoring/weights.js";
-import type { ValidatorStore } from "../store/validatorStore.js";
+import type { CommitRow, ValidatorStore } from "../store/validatorStore.js";
 import type { ValidatorConfig } from "./config.js";
 import { subnetSettings } from "./config.js";
 import type { Metagraph } from "./metagraph.js";
-import type { ChainPort, Hex, SettlementPort, SubnetChainState, WeightsCodec } from "./ports.js";
+import type { ChainPort, FittedWeights, Hex, SettlementPort, SubnetChainState, WeightsCodec } from "./ports.js";
 import { runRound, type OpenModel, type QueryFn, type RoundResult } from "./round.js";
 import { decide, type Action, type Schedule } from "./schedule.js";
 import { sleep } from "../util/sleep.js";
@@ -71,11 +72,16 @@ export function nextStepDelay(failures: number, intervalMs: number): number {
 
 export class ValidatorService {
   private readonly metagraphs = new Map<number, Metagraph>();
+  /** Slot at which this process last sent a coinbase: the confirmed read of lastMintedSlot lags it. */
+  private coinbaseSlot = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** One scoring round on `netuid` (fresh metagraph). */
-  async round(netuid: number, slot: number): Promise<RoundResult> {
+  /**
+   * One scoring round on `netuid` (fresh metagraph). When `signal` aborts (the validator is stopping), the
+   * queries still in flight are dropped as unscored: their miners' EMAs are left as they are.
+   */
+  async round(netuid: number, slot: number, signal?: AbortSignal): Promise<RoundResult> {
     const { config, store, chain, query, open } = this.deps;
     const s = subnetSettings(config, netuid);
     const metagraph = await chain.metagraph(netuid);
@@ -93,30 +99,40 @@ export class ValidatorService {
       ...(open ? { open } : {}),
       concurrency: config.concurrency,
       alpha: s.emaAlpha,
+      ...(signal ? { signal } : {}),
       ...(this.deps.logger ? { logger: this.deps.logger } : {}),
     });
   }
 
-  /** Decides what is due on `netuid` at `slot` and does it. */
-  async tick(netuid: number, slot: number): Promise<TickResult> {
-    const { chain, store, config, hotkey } = this.deps;
-    const state = await chain.subnetState(netuid, hotkey, slot);
+  /**
+   * Decides what is due on `netuid` and does it. The slot is read from the chain when the tick starts (a round
+   * before it may have taken up to its timeout), unless `slot` is given. No action is started once `signal`
+   * has aborted.
+   */
+  async tick(netuid: number, slot?: number, signal?: AbortSignal): Promise<TickResult> {
+    const { chain, store, config, hotkey, codec } = this.deps;
+    const now = slot ?? (await chain.currentSlot());
+    const state = await chain.subnetState(netuid, hotkey, now);
     const metagraph = this.metagraphs.get(netuid) ?? (await chain.metagraph(netuid));
     this.metagraphs.set(netuid, metagraph);
+    const w = this.weights(netuid, metagraph);
+    const fitted = codec.fit(w.uids, w.scores, state.rules);
     const schedule = decide({
       netuid,
-      slot,
+      slot: now,
       epoch: state.epoch,
       commitReveal: state.commitReveal,
       revealPeriod: state.revealPeriod,
       rateLimit: state.rateLimit,
       ...(state.lastUpdate !== undefined ? { lastUpdate: state.lastUpdate } : {}),
       permit: state.permit,
-      hasWeights: this.weights(netuid, metagraph).uids.length > 0,
+      hasWeights: w.uids.length > 0,
+      ...(fitted.ok ? {} : { weightsProblem: fitted.reason }),
       commits: store.commits(netuid),
       settlements: this.deps.settlement ? store.settlements(netuid) : [],
       firstEpoch: this.deps.settlement ? state.firstEpoch : state.epoch.epoch,
-      lastMintedSlot: await chain.lastMintedSlot(),
+      // Our own coinbase may not be at the confirmed depth yet: never send a second one for it.
+      lastMintedSlot: Math.max(await chain.lastMintedSlot(), this.coinbaseSlot),
       options: {
         commitAfterSlots: config.commitAfterSlots,
         commitGuardSlots: config.commitGuardSlots,
@@ -127,8 +143,9 @@ export class ValidatorService {
     for (const r of schedule.refused) this.deps.logger?.warn({ netuid, reason: r.reason }, r.message);
     const outcomes: ActionOutcome[] = [];
     for (const action of schedule.due) {
+      if (signal?.aborted) break;
       try {
-        const detail = await this.execute(action, state, metagraph);
+        const detail = await this.execute(action, { state, fitted, slot: now });
         outcomes.push({ action, ok: true, detail });
         this.deps.logger?.info({ netuid, action: action.kind, detail }, "action done");
       } catch (e) {
@@ -137,36 +154,76 @@ export class ValidatorService {
         this.deps.logger?.error({ netuid, action, err: detail }, "action failed; will retry");
       }
     }
-    store.setLastSlot(netuid, slot);
-    return { netuid, slot, schedule, outcomes };
+    store.setLastSlot(netuid, now);
+    return { netuid, slot: now, schedule, outcomes };
   }
 
-  /** A round and a tick on every configured subnet. */
-  async step(): Promise<TickResult[]> {
+  /**
+   * A round and a tick on every configured subnet. Only an unreadable chain (the first slot read) fails the
+   * step; a subnet whose round or tick fails is logged with its netuid and the other subnets go on. Once
+   * `signal` aborts, no further round or tick starts.
+   */
+  async step(signal?: AbortSignal): Promise<TickResult[]> {
     const out: TickResult[] = [];
+    const slot = await this.deps.chain.currentSlot();
     for (const netuid of this.deps.config.netuids) {
-      const slot = await this.deps.chain.currentSlot();
+      if (signal?.aborted) break;
       try {
-        this.deps.onRound?.(await this.round(netuid, slot));
+        // Not `onRound?.(await this.round(…))`: an optional call skips its arguments, and so the round.
+        const r = await this.round(netuid, slot, signal);
+        this.deps.onRound?.(r);
       } catch (e) {
-        this.deps.logger?.error({ netuid, err: e instanceof Error ? e.message : String(e) }, "round failed");
+        this.deps.logger?.error({ netuid, err: errText(e) }, `round failed on netuid ${netuid}${hint(netuid, e)}`);
       }
-      out.push(await this.tick(netuid, slot));
+      if (signal?.aborted) break;
+      try {
+        out.push(await this.tick(netuid, undefined, signal));
+      } catch (e) {
+        this.deps.logger?.error(
+          { netuid, err: errText(e) },
+          `tick failed on netuid ${netuid}; the other subnets go on${hint(netuid, e)}`,
+        );
+      }
     }
     return out;
   }
 
+  /** Configured netuids that do not exist on chain (throws only when the chain cannot be read). */
+  async missingSubnets(): Promise<number[]> {
+    const missing: number[] = [];
+    for (const netuid of this.deps.config.netuids) {
+      if (!(await this.deps.chain.subnetExists(netuid))) missing.push(netuid);
+    }
+    return missing;
+  }
+
+  /** Refuses (throws) when a configured netuid does not exist on chain; for a caller that wants to stop early. */
+  async assertSubnetsExist(): Promise<void> {
+    const missing = await this.missingSubnets();
+    if (missing.length > 0) throw new Error(missingMessage(missing, this.deps.config.netuids));
+  }
+
   /**
-   * Steps until `signal` aborts, pausing `roundIntervalMs` between steps. A step fails as a whole only when
-   * the chain cannot be read (the RPC client has already retried): then the pause backs off (`nextStepDelay`)
-   * until a step succeeds again.
+   * Steps until `signal` aborts, pausing `roundIntervalMs` between steps. At the start it flags (logs) configured
+   * netuids that do not exist on chain. A step fails as a whole only when the chain cannot be read (the RPC
+   * client has already retried): then the pause backs off (`nextStepDelay`) until a step succeeds again.
+   *
+   * Stopping: abort `signal` and await this promise before closing the dendrites. The round in flight drops its
+   * in-flight queries as unscored at once (no EMA update), and no transaction is started after the abort; a
+   * transaction already sent finishes its receipt wait.
    */
   async run(signal: AbortSignal, opts: RunOptions = {}): Promise<void> {
     const pause = opts.sleep ?? sleep;
+    try {
+      const missing = await this.missingSubnets();
+      if (missing.length > 0) this.deps.logger?.error({ missing }, missingMessage(missing, this.deps.config.netuids));
+    } catch (e) {
+      this.deps.logger?.warn({ err: errText(e) }, "could not check that the configured subnets exist");
+    }
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const results = await this.step();
+        const results = await this.step(signal);
         failures = 0;
         opts.onStep?.(results);
       } catch (e) {
@@ -174,13 +231,14 @@ export class ValidatorService {
         opts.onStepFailure?.(e);
         this.deps.logger?.error(
           {
-            err: e instanceof Error ? e.message : String(e),
+            err: errText(e),
             failures,
             retryInMs: nextStepDelay(failures, this.deps.config.roundIntervalMs),
           },
           "step failed",
         );
       }
+      if (signal.aborted) break;
       await pause(nextStepDelay(failures, this.deps.config.roundIntervalMs), signal);
     }
   }
@@ -189,13 +247,46 @@ export class ValidatorService {
     return weightInput(metagraph.neurons, this.deps.store.scores(netuid), { selfHotkey: this.deps.hotkey });
   }
 
-  private async execute(a: Action, state: SubnetChainState, metagraph: Metagraph): Promise<string> {
+  /**
+   * Where the commit stands in the chain's queue: the oldest live entry with its hash (the one a reveal
+   * consumes) and its commit epoch, or the newest expired one, or neither.
+   */
+  private async onChain(
+    netuid: number,
+    hash: Hex,
+    state: SubnetChainState,
+  ): Promise<{ live?: number; expired?: number }> {
+    const epochs = await this.deps.chain.pendingCommitEpochs(netuid, this.deps.hotkey, hash);
+    const live = epochs.find((e) => e + state.revealPeriod >= state.epoch.epoch);
+    if (live !== undefined) return { live };
+    return epochs.length > 0 ? { expired: epochs[epochs.length - 1] as number } : {};
+  }
+
+  /** Marks the commit committed in the epoch the chain recorded it in. */
+  private committed(c: CommitRow, landed: number, state: SubnetChainState, how: string): string {
+    this.deps.store.markCommitted(c.id, undefined, landed);
+    const late = landed !== c.epoch ? ` (made for epoch ${c.epoch}, it landed in epoch ${landed})` : "";
+    return `commit ${c.hash} ${how}${late}; it reveals in epoch ${landed + state.revealPeriod}`;
+  }
+
+  private async resend(c: CommitRow, netuid: number): Promise<Hex> {
+    const { chain, store } = this.deps;
+    let recorded = false;
+    const tx = await chain.commitWeights(netuid, c.hash as Hex, (sent) => {
+      store.markCommitSent(c.id, sent);
+      recorded = true;
+    });
+    if (!recorded) store.markCommitSent(c.id, tx);
+    return tx;
+  }
+
+  private async execute(a: Action, ctx: ExecuteContext): Promise<string> {
     const { chain, store, codec, hotkey } = this.deps;
+    const { state, fitted } = ctx;
     switch (a.kind) {
       case "commit": {
-        const w = this.weights(a.netuid, metagraph);
-        const { uids, values } = codec.normalise(w.uids, w.scores);
-        if (uids.length === 0) return "nothing to commit";
+        if (!fitted.ok) return `nothing to commit: ${fitted.reason}`;
+        const { uids, values } = fitted;
         const salt = codec.randomSalt();
         const versionKey = state.versionKey;
         const hash = codec.commitHash({ hotkey, netuid: a.netuid, uids, values, salt, versionKey });
@@ -209,59 +300,79 @@ export class ValidatorService {
           weights: codec.pack(uids, values),
           versionKey,
         });
-        const tx = await chain.commitWeights(a.netuid, row.hash as Hex);
-        store.markCommitSent(row.id, tx);
-        return `commit ${row.hash} for epoch ${a.epoch} sent in ${tx}`;
+        // The tx hash is on disk before the receipt wait: a timeout or a crash leaves a tx to look up.
+        const tx = await this.resend(row, a.netuid);
+        return `commit ${row.hash} for epoch ${a.epoch} sent in ${tx}${fitNote(fitted)}`;
       }
       case "recoverCommit": {
         const c = this.commitRow(a.commitId);
-        if (await chain.hasPendingCommit(a.netuid, hotkey, c.hash as Hex)) {
-          store.markCommitted(c.id);
-          return `commit ${c.hash} found on chain`;
+        const found = await this.onChain(a.netuid, c.hash as Hex, state);
+        if (found.live !== undefined) return this.committed(c, found.live, state, "found on chain");
+        if (found.expired !== undefined) {
+          store.markExpired(c.id);
+          return `commit ${c.hash} landed in epoch ${found.expired} but its reveal window has passed`;
         }
-        if (!a.resendable) {
+        if (a.resendable) return `commit ${c.hash} resent in ${await this.resend(c, a.netuid)} (same salt)`;
+        if (a.epochOver) {
           store.markExpired(c.id);
           return `commit ${c.hash} of epoch ${c.epoch} never landed; its epoch is over`;
         }
-        const tx = await chain.commitWeights(a.netuid, c.hash as Hex);
-        store.markCommitSent(c.id, tx);
-        return `commit ${c.hash} resent in ${tx} (same salt)`;
+        return guardMessage(c, ctx.slot, state);
       }
       case "confirmCommit": {
         const c = this.commitRow(a.commitId);
         const status = await chain.txStatus(c.commitTx as Hex);
         if (status === "pending") return `commit tx ${c.commitTx} not yet confirmed`;
-        if (status === "confirmed" || (await chain.hasPendingCommit(a.netuid, hotkey, c.hash as Hex))) {
-          store.markCommitted(c.id);
-          return `commit ${c.hash} confirmed`;
+        const found = await this.onChain(a.netuid, c.hash as Hex, state);
+        if (found.live !== undefined) return this.committed(c, found.live, state, "confirmed");
+        if (found.expired !== undefined || status === "confirmed") {
+          store.markExpired(c.id);
+          return found.expired !== undefined
+            ? `commit ${c.hash} landed in epoch ${found.expired} but its reveal window has passed`
+            : `commit tx ${c.commitTx} confirmed but the commit is no longer in the chain's queue (expired and dropped)`;
         }
-        if (state.epoch.epoch === c.epoch) {
-          const tx = await chain.commitWeights(a.netuid, c.hash as Hex);
-          store.markCommitSent(c.id, tx);
-          return `commit tx ${c.commitTx} ${status}; resent in ${tx}`;
+        if (a.resendable)
+          return `commit tx ${c.commitTx} ${status}; resent in ${await this.resend(c, a.netuid)} (same salt)`;
+        if (a.epochOver) {
+          store.markExpired(c.id);
+          return `commit tx ${c.commitTx} ${status} and epoch ${c.epoch} is over`;
         }
-        store.markExpired(c.id);
-        return `commit tx ${c.commitTx} ${status} and epoch ${c.epoch} is over`;
+        return `commit tx ${c.commitTx} ${status}; ${guardMessage(c, ctx.slot, state)}`;
       }
       case "reveal": {
         const c = this.commitRow(a.commitId);
-        if (!(await chain.hasPendingCommit(a.netuid, hotkey, c.hash as Hex))) {
-          // Committed (confirmed) but no longer pending inside its window: an earlier reveal went through.
+        const found = await this.onChain(a.netuid, c.hash as Hex, state);
+        if (found.live === undefined) {
+          if (found.expired !== undefined) {
+            store.markExpired(c.id);
+            return `commit ${c.hash} (epoch ${found.expired}) expired on chain before its reveal`;
+          }
+          // Committed (confirmed) but no longer in the queue: an earlier reveal went through.
           store.markRevealed(c.id);
           return `commit ${c.hash} already revealed`;
+        }
+        const revealEpoch = found.live + state.revealPeriod;
+        if (revealEpoch !== state.epoch.epoch) {
+          if (c.commitEpoch !== found.live) store.markCommitted(c.id, undefined, found.live);
+          return `commit ${c.hash} is recorded on chain in epoch ${found.live}: it reveals in epoch ${revealEpoch}, not now (epoch ${state.epoch.epoch})`;
         }
         const { uids, values } = codec.unpack(c.weights);
         const tx = await chain.revealWeights(a.netuid, { uids, values, salt: c.salt as Hex, versionKey: c.versionKey });
         store.markRevealing(c.id, tx);
-        return `reveal of epoch ${c.epoch} sent in ${tx}`;
+        return `reveal of epoch ${found.live} sent in ${tx}`;
       }
       case "confirmReveal": {
         const c = this.commitRow(a.commitId);
         const status = await chain.txStatus(c.revealTx as Hex);
         if (status === "pending") return `reveal tx ${c.revealTx} not yet confirmed`;
-        if (status === "confirmed" || !(await chain.hasPendingCommit(a.netuid, hotkey, c.hash as Hex))) {
+        const found = status === "confirmed" ? {} : await this.onChain(a.netuid, c.hash as Hex, state);
+        if (found.live === undefined && found.expired === undefined) {
           store.markRevealed(c.id);
-          return `reveal of epoch ${c.epoch} confirmed`;
+          return `reveal of epoch ${c.commitEpoch ?? c.epoch} confirmed`;
+        }
+        if (found.live === undefined) {
+          store.markExpired(c.id);
+          return `reveal tx ${c.revealTx} ${status} and the commit expired on chain`;
         }
         store.markCommitted(c.id); // reveal again on the next tick, while the window is open
         return `reveal tx ${c.revealTx} ${status}; will reveal again`;
@@ -271,11 +382,13 @@ export class ValidatorService {
         return a.reason;
       }
       case "setWeights": {
-        const w = this.weights(a.netuid, metagraph);
-        const { uids, values } = codec.normalise(w.uids, w.scores);
-        if (uids.length === 0) return "nothing to set";
-        const tx = await chain.setWeights(a.netuid, { uids, values, versionKey: state.versionKey });
-        return `weights set in ${tx}`;
+        if (!fitted.ok) return `nothing to set: ${fitted.reason}`;
+        const tx = await chain.setWeights(a.netuid, {
+          uids: fitted.uids,
+          values: fitted.values,
+          versionKey: state.versionKey,
+        });
+        return `weights set in ${tx}${fitNote(fitted)}`;
       }
       case "settle": {
         const settlement = this.settlementPort();
@@ -303,7 +416,10 @@ export class ValidatorService {
         return tx ? `epoch ${a.epoch} claimed in ${tx}` : `nothing to claim in epoch ${a.epoch}`;
       }
       case "coinbase": {
-        return `coinbase in ${await chain.coinbase()}`;
+        const tx = await chain.coinbase();
+        // The next subnet's tick (and the next step) counts it as minted before the confirmed read shows it.
+        this.coinbaseSlot = Math.max(this.coinbaseSlot, ctx.slot);
+        return `coinbase in ${tx}`;
       }
     }
   }
@@ -318,4 +434,44 @@ export class ValidatorService {
     if (!this.deps.settlement) throw new Error("no settlement port configured");
     return this.deps.settlement;
   }
+}
+
+interface ExecuteContext {
+  state: SubnetChainState;
+  /** This tick's weight vector, fitted to the subnet's rules. */
+  fitted: FittedWeights;
+  /** The slot the tick decided at. */
+  slot: number;
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function hint(netuid: number, e: unknown): string {
+  return /SubnetNotFound/.test(errText(e))
+    ? `: netuid ${netuid} does not exist on chain (dissolved, or a typo in netuids); remove it from the config`
+    : "";
+}
+
+function missingMessage(missing: readonly number[], configured: readonly number[]): string {
+  return (
+    `netuid${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the configured [${configured.join(", ")}] ` +
+    `do${missing.length > 1 ? "" : "es"} not exist on chain (SubnetRegistry.subnetExists is false): check --netuid / ` +
+    `netuids in the config (a typo, or a dissolved subnet) and remove ${missing.length > 1 ? "them" : "it"}`
+  );
+}
+
+function guardMessage(c: CommitRow, slot: number, state: SubnetChainState): string {
+  return (
+    `commit ${c.hash} of epoch ${c.epoch} is not on chain and slot ${slot} is within commitGuardSlots of the ` +
+    `epoch's end (slot ${state.epoch.close}): a resend could land in epoch ${c.epoch + 1}; it expires once the epoch is over`
+  );
+}
+
+function fitNote(f: FittedWeights): string {
+  if (!f.ok) return "";
+  const notes: string[] = [];
+  if (f.clipped) notes.push("top scores clipped to the subnet's maxWeightLimit");
+  if (f.padded.length > 0)
+    notes.push(`padded with zero-weight uid(s) ${f.padded.join(", ")} to reach the subnet's minAllowedWeights`);
+  return notes.length > 0 ? ` (${notes.join("; ")})` : "";
 }

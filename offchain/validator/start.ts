@@ -6,6 +6,10 @@
  * (`rpcUrl` overrides it), and the hotkey `wallet.name/wallet.hotkey` from the wallets directory (hotkeys are
  * unencrypted; the validator never needs the coldkey). An orchestrator running a local network in one
  * process passes `deps.chain` instead: a PublicClient, a WalletClient signing as the hotkey, the deployment.
+ *
+ * With `model` in the config, open prompts are scored through Ollama (`openModelFromConfig`): reference
+ * answers from `model.name`, embeddings from `model.embedModel` (/api/embed), at `model.host` (default
+ * $OLLAMA_HOST, else 127.0.0.1:11434), scaled by `similarityFloor`.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +17,9 @@ import type { PublicClient } from "viem";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
 import { silentLogger, type Logger } from "../log.js";
+import { normalizeModelName } from "../ollama/models.js";
+import { OllamaService } from "../ollama/service.js";
+import { createOllamaOpenModel, type OllamaOpenModel } from "../scoring/ollamaOpenModel.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { ValidatorStore } from "../store/validatorStore.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
@@ -53,10 +60,48 @@ export interface RunningValidator {
   readonly service: ValidatorService;
   readonly store: ValidatorStore;
   readonly chain: ViemChainPort;
+  /** The model for open prompts (reference answers and embeddings through Ollama), when `model` is set. */
+  readonly open: OllamaOpenModel | undefined;
   /** Steps completed so far. */
   steps(): number;
-  /** Stops the loop (the step in flight finishes its current request), closes the dendrites and the store. */
+  /**
+   * Stops the service and waits for its step in flight (the round drops its unanswered queries as unscored,
+   * no transaction starts after the stop), then closes the dendrites, the metrics server and the store.
+   */
   stop(): Promise<void>;
+}
+
+/**
+ * The open-prompt model the config asks for: `model.name` answers through Ollama at `model.host` (default
+ * $OLLAMA_HOST, else http://127.0.0.1:11434), `model.embedModel` embeds, `similarityFloor` scales; none
+ * without `model`.
+ */
+export function openModelFromConfig(config: ValidatorConfig): OllamaOpenModel | undefined {
+  if (!config.model) return undefined;
+  return createOllamaOpenModel({
+    model: config.model.name,
+    embedModel: config.model.embedModel,
+    ...(config.model.host !== undefined ? { host: config.model.host } : {}),
+    similarityFloor: config.similarityFloor,
+  });
+}
+
+/** Warns (never fails: Ollama may come up later) when Ollama is unreachable or lacks a configured model. */
+async function checkOpenModel(open: OllamaOpenModel, logger: Logger): Promise<void> {
+  try {
+    const have = new Set((await new OllamaService({ host: open.host }).listModels()).map(normalizeModelName));
+    const missing = [open.model, open.embedModel].filter((m) => !have.has(normalizeModelName(m)));
+    if (missing.length > 0)
+      logger.warn(
+        { host: open.host, missing },
+        `Ollama lacks ${missing.join(", ")}: open answers stay unscored until you run \`ollama pull ${missing[0]}\``,
+      );
+  } catch (e) {
+    logger.warn(
+      { host: open.host, err: e instanceof Error ? e.message : String(e) },
+      "Ollama is not reachable: open answers stay unscored until it is",
+    );
+  }
 }
 
 /** Connects from the config alone: deployment file, RPC URL, hotkey from the wallets directory. */
@@ -110,6 +155,7 @@ export async function startValidator(
     }
     logger.info({ url: served.url }, "serving metrics");
   }
+  const open = openModelFromConfig(config);
   const service = new ValidatorService({
     config,
     store,
@@ -118,10 +164,20 @@ export async function startValidator(
     query: dendrites.query,
     hotkey: chain.hotkey,
     settlement,
+    ...(open ? { open } : {}),
     logger,
     onRound: (r) => metrics.round(r),
   });
-  logger.info({ hotkey: chain.hotkey, netuids: config.netuids, db: config.dbPath }, "validator starting");
+  logger.info(
+    {
+      hotkey: chain.hotkey,
+      netuids: config.netuids,
+      db: config.dbPath,
+      ...(open ? { model: open.model, embedModel: open.embedModel, ollama: open.host } : {}),
+    },
+    "validator starting",
+  );
+  if (open) void checkOpenModel(open, logger);
 
   const abort = new AbortController();
   let steps = 0;
@@ -143,15 +199,25 @@ export async function startValidator(
     service,
     store,
     chain,
+    open,
     steps: () => steps,
     stop() {
       stopped ??= (async () => {
         logger.info("validator stopping");
+        // The service first: its round aborts the queries in flight (unscored, not failed) and no transaction
+        // starts after this; only once its step is over are the dendrites and the store closed under it.
         abort.abort();
-        dendrites.close(); // in-flight queries end now (connection closed), so the step ends quickly
-        await loop;
-        await served?.close();
-        store.close();
+        try {
+          await loop;
+          logger.info("service stopped: closing the dendrites and the store");
+        } finally {
+          dendrites.close();
+          try {
+            await served?.close();
+          } finally {
+            store.close();
+          }
+        }
         logger.info("validator stopped");
       })();
       return stopped;

@@ -1,15 +1,17 @@
 /**
  * The validator's ChainPort keeps `confirmations` blocks of distance from the head, on the in-process Hardhat
  * network: reads lag the head by that many blocks, a transaction is "pending" until it is that deep, and one
- * undone by a reorg shallower than that was never reported confirmed nor read.
+ * undone by a reorg shallower than that was never reported confirmed nor read. On a live subnet it reads the
+ * weight rules and the chain's commit epochs.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import type { EIP1193Provider } from "viem";
+import { getAddress, keccak256, parseEventLogs, toHex, type EIP1193Provider, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { emissionAbi } from "../../offchain/abi/index.js";
+import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
 import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
+import { bootstrapLocalSubnet } from "../../offchain/localnet/bootstrap.js";
 import { createChainPort } from "../../offchain/validator/adapters/chainPort.js";
 import { hardhatLocalChain } from "../e2e/localChain.js";
 
@@ -67,5 +69,65 @@ describe("ChainPort confirmation depth", async () => {
     await mine(DEPTH + 1); // and grows past the old head without the transaction
     assert.equal(await port.txStatus(tx), "unknown", "the transaction is gone: the service sends it again");
     assert.equal(await port.lastMintedSlot(), before);
+  });
+});
+
+describe("ChainPort on a live subnet: weight rules, subnet existence, commit epochs", async () => {
+  const { viem, provider } = await network.create();
+  const client = (await viem.getPublicClient()) as unknown as PublicClient;
+  const chain = hardhatLocalChain(provider as unknown as EIP1193Provider, client);
+  const key = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+  const owner = { coldkey: key(0), hotkey: key(10) };
+  const { deployment, netuid } = await bootstrapLocalSubnet(chain, {
+    network: "hardhat",
+    owner,
+    validators: [],
+    miners: [
+      { coldkey: key(2), hotkey: key(12) },
+      { coldkey: key(3), hotkey: key(13) },
+    ],
+    validatorStakeTao: [50n],
+    tempo: 20,
+    grantTao: 1_000n,
+    commitReveal: true,
+  });
+  const registry = getAddress(deployment.contracts.SubnetRegistry!);
+  const governance = chain.wallet(owner.coldkey);
+  for (const [param, value] of [
+    [8, 3n], // MinAllowedWeights
+    [9, 40_000n], // MaxWeightLimit
+  ] as const) {
+    const hash = await governance.writeContract({
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "setHyperparam",
+      args: [netuid, param, value],
+      account: governance.account,
+      chain: governance.chain,
+    });
+    await client.waitForTransactionReceipt({ hash });
+  }
+  const port = createChainPort({ client, wallet: chain.wallet(owner.hotkey), deployment });
+
+  it("says which netuids exist", async () => {
+    assert.equal(await port.subnetExists(netuid), true);
+    assert.equal(await port.subnetExists(netuid + 1), false);
+  });
+
+  it("reads minAllowedWeights, maxWeightLimit, the neuron count and the validator's uid", async () => {
+    const state = await port.subnetState(netuid, port.hotkey, await port.currentSlot());
+    assert.deepEqual(state.rules, { neuronCount: 3, minAllowedWeights: 3, maxWeightLimit: 40_000, selfUid: 0 });
+  });
+
+  it("hands over the commit tx before its receipt, and reports the epoch the chain recorded the commit in", async () => {
+    const hash = keccak256(toHex("a commit"));
+    const sent: Hex[] = [];
+    const tx = await port.commitWeights(netuid, hash, (t) => sent.push(t));
+    assert.deepEqual(sent, [tx]);
+    const receipt = await client.getTransactionReceipt({ hash: tx });
+    const [log] = parseEventLogs({ abi: weightsAbi, eventName: "WeightsCommitted", logs: receipt.logs });
+    assert.ok(log);
+    assert.deepEqual(await port.pendingCommitEpochs(netuid, port.hotkey, hash), [Number(log.args.commitEpoch)]);
+    assert.deepEqual(await port.pendingCommitEpochs(netuid, port.hotkey, keccak256(toHex("another"))), []);
   });
 });

@@ -72,6 +72,34 @@ describe("validator config", () => {
     );
   });
 
+  it("refuses values that validate as numbers but would never work", () => {
+    const kinds = { arithmetic: 0, units: 0, string: 0, date: 0 };
+    assert.match(
+      issues({ ...minimal, taskMix: { verifiable: 1, open: 0, kinds } }).join("\n"),
+      /taskMix\.kinds: every verifiable kind has weight 0 while verifiable is 1: .*give at least one of arithmetic, units, string, date a weight > 0/,
+    );
+    assert.match(
+      issues({ ...minimal, subnets: { "1": { taskMix: { verifiable: 1, open: 0, kinds } } } }).join("\n"),
+      /subnets\.1\.taskMix\.kinds: every verifiable kind has weight 0/,
+    );
+    // Kinds left out keep their default weight; with verifiable 0 the kinds do not matter.
+    parseConfig({ ...minimal, taskMix: { verifiable: 1, open: 0, kinds: { arithmetic: 0 } } });
+    parseConfig({ ...minimal, model: { name: "m" }, taskMix: { verifiable: 0, open: 1, kinds } });
+    assert.match(
+      issues({ ...minimal, subnets: { "01": { timeoutMs: 3000 } } }).join("\n"),
+      /subnets\.01: keys must be netuids written as plain decimal numbers without leading zeros \(e\.g\. "1"\)/,
+    );
+    assert.match(
+      issues({ ...minimal, maxSettleBacklog: 0 }).join("\n"),
+      /maxSettleBacklog: must be at least 1: with 0 no closed epoch is ever settled \(got 0\)/,
+    );
+    assert.match(
+      issues({ ...minimal, roundIntervalMs: 2 ** 31 }).join("\n"),
+      /roundIntervalMs: must be at most 2147483647 \(2\^31 − 1 ms.*Node's timer limit\) \(got 2147483648\)/,
+    );
+    assert.equal(parseConfig({ ...minimal, roundIntervalMs: 2 ** 31 - 1 }).roundIntervalMs, 2 ** 31 - 1);
+  });
+
   it("loads a JSON file, naming it in errors", () => {
     const file = tempFile("validator.json");
     writeFileSync(file, JSON.stringify(minimal));

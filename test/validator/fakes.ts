@@ -3,7 +3,15 @@ import { keccak256, toHex } from "viem";
 import type { DendriteResult } from "../../offchain/scoring/index.js";
 import { solve } from "../../offchain/tasks/index.js";
 import type { Metagraph } from "../../offchain/validator/metagraph.js";
-import type { ChainPort, Hex, SettlementPort, SubnetChainState, WeightsCodec } from "../../offchain/validator/ports.js";
+import { fitWeights } from "../../offchain/validator/adapters/weightsCodec.js";
+import type {
+  ChainPort,
+  Hex,
+  SettlementPort,
+  SubnetChainState,
+  WeightRules,
+  WeightsCodec,
+} from "../../offchain/validator/ports.js";
 import type { QueryFn } from "../../offchain/validator/round.js";
 
 export const TEMPO = 360;
@@ -13,7 +21,10 @@ export const hk = (uid: number): Hex => `0x${(uid + 1).toString(16).padStart(40,
 let counter = 0;
 const txHash = (): Hex => `0x${(++counter).toString(16).padStart(64, "0")}`;
 
-/** Max-upscaled u16 weights, 4-byte big-endian (uid, value) packing, keccak of a JSON tuple as the commit hash. */
+/**
+ * Max-upscaled u16 weights, 4-byte big-endian (uid, value) packing, keccak of a JSON tuple as the commit hash;
+ * `fit` is the real one (adapters/weightsCodec.ts) over this normalisation.
+ */
 export function fakeCodec(): WeightsCodec & { salts: number } {
   const codec = {
     salts: 0,
@@ -28,6 +39,9 @@ export function fakeCodec(): WeightsCodec & { salts: number } {
         }
       });
       return out;
+    },
+    fit(uids: readonly number[], scores: readonly number[], rules: WeightRules) {
+      return fitWeights(codec.normalise, uids, scores, rules);
     },
     pack(uids: readonly number[], values: readonly number[]) {
       const b = new Uint8Array(uids.length * 4);
@@ -57,7 +71,10 @@ export function fakeCodec(): WeightsCodec & { salts: number } {
   return codec;
 }
 
-/** A subnet with commit-reveal (reveal period 1, rate limit 100 slots), checking reveals against commits. */
+/**
+ * A subnet with commit-reveal (reveal period 1, rate limit 100 slots), checking reveals against commits. Like the
+ * contract, a commit is recorded in the epoch of the slot it lands at (`slot + commitLag`).
+ */
 export class FakeChain implements ChainPort {
   slot = 3700;
   minted = 0;
@@ -65,8 +82,20 @@ export class FakeChain implements ChainPort {
   pending: { hash: Hex; epoch: number }[] = [];
   revealed: { epoch: number; uids: number[]; values: number[] }[] = [];
   txs = new Map<Hex, "confirmed" | "reverted">();
-  /** Fail the next commit: "before" the tx is out, or "after" it landed (the process dies in between). */
-  crashNextCommit: "before" | "after" | undefined;
+  /**
+   * Fail the next commit: "before" the tx is out; "after" it landed (the process dies before learning the tx
+   * hash); "receipt": the tx is out and its hash handed over, but it stays in the mempool (pending, not landed)
+   * until `mineHeld()`, and the receipt wait times out.
+   */
+  crashNextCommit: "before" | "after" | "receipt" | undefined;
+  /** Slots between sending a commit and the block it lands in. */
+  commitLag = 0;
+  held: { tx: Hex; hash: Hex } | undefined;
+  /** Netuids that do not exist: their reads revert SubnetNotFound. */
+  missing = new Set<number>();
+  rules: WeightRules = { neuronCount: 4, minAllowedWeights: 1, maxWeightLimit: 65535, selfUid: 0 };
+  /** The confirmed read of lastMintedSlot does not show our coinbase yet. */
+  mintLag = false;
   failCoinbase = false;
   calls: string[] = [];
 
@@ -78,16 +107,24 @@ export class FakeChain implements ChainPort {
   epoch(): number {
     return Math.floor(this.slot / TEMPO);
   }
+  private exists(netuid: number) {
+    if (this.missing.has(netuid)) throw new Error(`execution reverted: SubnetNotFound(${netuid})`);
+  }
   async currentSlot() {
     return this.slot;
   }
   async lastMintedSlot() {
     return this.minted;
   }
-  async metagraph() {
-    return this.metagraphValue;
+  async metagraph(netuid: number) {
+    this.exists(netuid);
+    return { ...this.metagraphValue, netuid };
   }
-  async subnetState(_netuid: number, _hotkey: Hex, slot: number): Promise<SubnetChainState> {
+  async subnetExists(netuid: number) {
+    return !this.missing.has(netuid);
+  }
+  async subnetState(netuid: number, _hotkey: Hex, slot: number): Promise<SubnetChainState> {
+    this.exists(netuid);
     const e = Math.floor(slot / TEMPO);
     return {
       epoch: { epoch: e, start: e * TEMPO, close: (e + 1) * TEMPO },
@@ -98,23 +135,43 @@ export class FakeChain implements ChainPort {
       ...(this.lastUpdate !== undefined ? { lastUpdate: this.lastUpdate } : {}),
       permit: { has: true, stake: 10n ** 12n, needed: 1n },
       firstEpoch: 10,
+      rules: this.rules,
     };
   }
   private expire() {
     this.pending = this.pending.filter((p) => p.epoch + 1 >= this.epoch());
   }
-  async commitWeights(_netuid: number, hash: Hex): Promise<Hex> {
+  private land(hash: Hex) {
+    const at = this.slot + this.commitLag;
+    this.expire();
+    if (!this.pending.some((p) => p.hash === hash)) this.pending.push({ hash, epoch: Math.floor(at / TEMPO) });
+    this.lastUpdate = at;
+  }
+  /** The held commit lands (in the epoch of the current slot + commitLag). */
+  mineHeld() {
+    const h = this.held;
+    if (!h) throw new Error("no commit held");
+    this.land(h.hash);
+    this.txs.set(h.tx, "confirmed");
+    this.held = undefined;
+  }
+  async commitWeights(_netuid: number, hash: Hex, onSent?: (tx: Hex) => void): Promise<Hex> {
     this.calls.push(`commit ${hash}`);
     const crash = this.crashNextCommit;
     this.crashNextCommit = undefined;
     if (crash === "before") throw new Error("simulated crash before the commit tx was sent");
+    if (this.held) throw new Error(`nonce clash: a commit (${this.held.tx}) is still in the mempool`);
     if (this.lastUpdate !== undefined && this.slot < this.lastUpdate + 100)
       throw new Error(`RateLimited(${this.lastUpdate + 100})`);
-    this.expire();
-    if (!this.pending.some((p) => p.hash === hash)) this.pending.push({ hash, epoch: this.epoch() });
-    this.lastUpdate = this.slot;
-    if (crash === "after") throw new Error("simulated crash after the commit tx was sent");
     const tx = txHash();
+    if (crash === "receipt") {
+      onSent?.(tx);
+      this.held = { tx, hash };
+      throw new Error(`commitWeights(1) sent in ${tx} but no receipt within 60000 ms`);
+    }
+    this.land(hash);
+    if (crash === "after") throw new Error("simulated crash after the commit tx was sent");
+    onSent?.(tx);
     this.txs.set(tx, "confirmed");
     return tx;
   }
@@ -126,9 +183,18 @@ export class FakeChain implements ChainPort {
     this.expire();
     const hash = this.codec.commitHash({ hotkey: SELF, netuid, ...r });
     const i = this.pending.findIndex((p) => p.hash === hash);
-    if (i < 0) throw new Error(`NoSuchCommit(${hash})`);
+    if (i < 0) throw new Error(`CommitNotFound(${hash})`);
     const c = this.pending[i] as { hash: Hex; epoch: number };
-    if (c.epoch + 1 !== this.epoch()) throw new Error(`RevealOutsideWindow(${c.epoch}, ${this.epoch()})`);
+    if (c.epoch + 1 !== this.epoch()) throw new Error(`RevealTooEarly(${c.epoch + 1}, ${this.epoch()})`);
+    // Weights._checkVector's entry count and max weight limit (contract arithmetic, written out again here).
+    const required = Math.min(this.rules.minAllowedWeights, this.rules.neuronCount);
+    if (r.uids.length < required) throw new Error(`TooFewEntries(${r.uids.length}, ${required})`);
+    const sum = r.values.reduce((a, v) => a + BigInt(v), 0n);
+    if (this.rules.maxWeightLimit !== 65535 && sum > 0n) {
+      const share = (65535n << 32n) / sum;
+      const limit = (BigInt(this.rules.maxWeightLimit) << 32n) / 65535n;
+      if (share > limit) throw new Error(`MaxWeightExceeded(${share}, ${limit})`);
+    }
     this.pending.splice(i, 1);
     this.revealed.push({ epoch: c.epoch, uids: r.uids, values: r.values });
     const tx = txHash();
@@ -138,16 +204,18 @@ export class FakeChain implements ChainPort {
   async setWeights(): Promise<Hex> {
     throw new Error("commit-reveal is on");
   }
-  async hasPendingCommit(_netuid: number, _hotkey: Hex, hash: Hex) {
+  async pendingCommitEpochs(_netuid: number, _hotkey: Hex, hash: Hex) {
     this.expire();
-    return this.pending.some((p) => p.hash === hash);
+    return this.pending.filter((p) => p.hash === hash).map((p) => p.epoch);
   }
   async txStatus(tx: Hex) {
+    if (this.held?.tx === tx) return "pending" as const;
     return this.txs.get(tx) ?? "unknown";
   }
   async coinbase(): Promise<Hex> {
+    this.calls.push("coinbase");
     if (this.failCoinbase) throw new Error("coinbase reverted");
-    this.minted = this.slot;
+    if (!this.mintLag) this.minted = this.slot;
     return txHash();
   }
 }

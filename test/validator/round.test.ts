@@ -4,7 +4,7 @@ import type { DendriteResult } from "../../offchain/scoring/index.js";
 import { ValidatorStore } from "../../offchain/store/index.js";
 import { solve, type Task } from "../../offchain/tasks/index.js";
 import type { Metagraph } from "../../offchain/validator/metagraph.js";
-import { runRound, sampleNeurons, type QueryFn } from "../../offchain/validator/round.js";
+import { runRound, sampleNeurons, STOPPING, type QueryFn } from "../../offchain/validator/round.js";
 
 const TIMEOUT = 300;
 const SLACK = 20;
@@ -182,6 +182,60 @@ describe("runRound", () => {
     assert.deepEqual(
       store.scores(1).map((e) => e.uid),
       asked,
+    );
+    store.close();
+  });
+
+  it("leaves queries in flight unscored when the validator stops, and returns at once", async () => {
+    const store = ValidatorStore.open(":memory:");
+    const stop = new AbortController();
+    // uid 1 answers at once; the others hang until their signal fires, then fail as a closed dendrite does.
+    const query: QueryFn = async (axon, task, _ms, signal) => {
+      if (uidOf(axon.url) === 1) return answer(String(solve(task.prompt)));
+      return new Promise<DendriteResult>((resolve) =>
+        signal.addEventListener("abort", () => resolve({ ok: false, status: 0, error: "socket closed", latencyMs: 1 })),
+      );
+    };
+    setTimeout(() => stop.abort(), 30);
+    const t0 = performance.now();
+    const r = await runRound({
+      metagraph: metagraph([1, 2, 3]),
+      sample: "all",
+      seed: 5,
+      query,
+      timeoutMs: 2_000,
+      store,
+      slot: 1,
+      signal: stop.signal,
+    });
+    assert.ok(performance.now() - t0 < 1_000, "the round waited for its deadline after the stop");
+    const byUid = new Map(r.results.map((x) => [x.uid, x]));
+    assert.deepEqual(
+      [1, 2, 3].map((u) => byUid.get(u)?.outcome),
+      ["correct", "unscored", "unscored"],
+    );
+    assert.equal(byUid.get(2)?.error, STOPPING);
+    assert.deepEqual(
+      store.scores(1).map((e) => e.uid),
+      [1],
+      "only the miner that answered before the stop has an EMA update",
+    );
+    // Stopped before it starts: nobody is asked, nobody is scored.
+    const asked: number[] = [];
+    const none = await runRound({
+      metagraph: metagraph([4, 5]),
+      sample: "all",
+      seed: 5,
+      query: async (axon) => (asked.push(uidOf(axon.url)), answer("1")),
+      timeoutMs: 2_000,
+      store,
+      slot: 2,
+      signal: stop.signal,
+    });
+    assert.deepEqual([asked, none.results.map((x) => x.outcome)], [[], ["unscored", "unscored"]]);
+    assert.deepEqual(
+      store.scores(1).map((e) => e.uid),
+      [1],
     );
     store.close();
   });

@@ -108,13 +108,81 @@ describe("schedule: reveals and recovery", () => {
 
   it("recovers an intent left by a crash: resendable in its own epoch only", () => {
     const now = decide(input({ commits: [{ id: 3, epoch: 10, status: "intent" }] }));
-    assert.deepEqual(now.due, [{ kind: "recoverCommit", netuid: 1, commitId: 3, epoch: 10, resendable: true }]);
+    assert.deepEqual(now.due, [
+      { kind: "recoverCommit", netuid: 1, commitId: 3, epoch: 10, resendable: true, epochOver: false },
+    ]);
     const later = decide(input({ commits: [{ id: 3, epoch: 9, status: "intent" }] }));
-    assert.deepEqual(later.due[0], { kind: "recoverCommit", netuid: 1, commitId: 3, epoch: 9, resendable: false });
+    assert.deepEqual(later.due[0], {
+      kind: "recoverCommit",
+      netuid: 1,
+      commitId: 3,
+      epoch: 9,
+      resendable: false,
+      epochOver: true,
+    });
     assert.equal(later.due[1]?.kind, "commit");
     assert.deepEqual(kinds(decide(input({ commits: [{ id: 4, epoch: 9, status: "revealing" }] }))).slice(0, 1), [
       "confirmReveal",
     ]);
+  });
+
+  it("never resends a commit within commitGuardSlots of its epoch's end (it could land in the next epoch)", () => {
+    // Epoch 10 closes at 3960; the guard (10 slots) starts at 3950.
+    const intent = decide(input({ slot: 3955, commits: [{ id: 3, epoch: 10, status: "intent" }] }));
+    assert.deepEqual(intent.due[0], {
+      kind: "recoverCommit",
+      netuid: 1,
+      commitId: 3,
+      epoch: 10,
+      resendable: false,
+      epochOver: false,
+    });
+    const sent = decide(input({ slot: 3955, commits: [{ id: 3, epoch: 10, status: "sent" }] }));
+    assert.deepEqual(sent.due[0], {
+      kind: "confirmCommit",
+      netuid: 1,
+      commitId: 3,
+      resendable: false,
+      epochOver: false,
+    });
+    const early = decide(input({ slot: 3949, commits: [{ id: 3, epoch: 10, status: "sent" }] }));
+    assert.deepEqual(early.due[0], {
+      kind: "confirmCommit",
+      netuid: 1,
+      commitId: 3,
+      resendable: true,
+      epochOver: false,
+    });
+  });
+
+  it("reveals in the epoch after the one the chain recorded the commit in, not the one it was made for", () => {
+    // Made for epoch 9, landed in epoch 10: revealable in epoch 11 only.
+    const late = [{ id: 7, epoch: 9, commitEpoch: 10, status: "committed" as const }];
+    const now = decide(input({ commits: late }));
+    assert.deepEqual(kinds(now), [], "revealed (RevealTooEarly) or re-committed in epoch 10");
+    assert.match(now.waiting.find((w) => w.action === "reveal")?.message ?? "", /reveals in epoch 11/);
+    const next = decide(input({ slot: 3965, commits: late }));
+    assert.deepEqual(next.due[0], { kind: "reveal", netuid: 1, commitId: 7, epoch: 9 });
+    assert.equal(decide(input({ slot: 4325, commits: late })).due[0]?.kind, "expire");
+  });
+
+  it("refuses with a reason when no slot of an epoch is left to commit in", () => {
+    const s = decide(input({ options: { commitAfterSlots: 300, commitGuardSlots: 60, maxBacklog: 0 } }));
+    assert.deepEqual(s.due, []);
+    const r = s.refused[0];
+    assert.ok(r && r.reason === "no-commit-window");
+    assert.deepEqual([r.commitAfterSlots, r.commitGuardSlots, r.tempo], [300, 60, 360]);
+    assert.match(r.message, /commitAfterSlots 300 \+ commitGuardSlots 60 ≥ tempo 360 of netuid 1: .*lower them/);
+  });
+
+  it("refuses a vector that cannot pass the subnet's rules, with the reason", () => {
+    const s = decide(input({ weightsProblem: "maxWeightLimit 100 needs more uids" }));
+    assert.deepEqual(s.due, []);
+    assert.equal(s.refused[0]?.reason, "invalid-weights");
+    assert.match(
+      s.refused[0]?.message ?? "",
+      /^no commit sent: .*netuid 1's rules: maxWeightLimit 100 needs more uids$/,
+    );
   });
 
   it("ignores revealed and expired commits", () => {

@@ -1,35 +1,60 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ValidatorStore } from "../../offchain/store/index.js";
-import { parseConfig } from "../../offchain/validator/config.js";
+import { parseConfig, type ValidatorConfig } from "../../offchain/validator/config.js";
+import type { QueryFn } from "../../offchain/validator/round.js";
 import { STEP_BACKOFF, ValidatorService, nextStepDelay } from "../../offchain/validator/service.js";
 import { tempFile } from "../store/helpers.js";
 import { FakeChain, FakeSettlement, SELF, TEMPO, fakeCodec, minerQuery, subnet } from "./fakes.js";
 
-const config = parseConfig({
+const base = {
   network: "test",
   netuids: [1],
   wallet: { name: "w", hotkey: "h" },
   timeoutMs: 1000,
   roundIntervalMs: 0,
   commitGuardSlots: 10,
-});
+};
+const config = parseConfig(base);
 
-function service(file: string, chain: FakeChain, codec: ReturnType<typeof fakeCodec>, settlement?: FakeSettlement) {
+interface Extra {
+  config?: ValidatorConfig;
+  query?: QueryFn;
+  /** Collects "level: message {fields}" lines. */
+  logs?: string[];
+}
+
+function service(
+  file: string,
+  chain: FakeChain,
+  codec: ReturnType<typeof fakeCodec>,
+  settlement?: FakeSettlement,
+  extra: Extra = {},
+) {
   const store = ValidatorStore.open(file);
   let n = 0;
+  const json = (o: unknown) => JSON.stringify(o, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+  const record =
+    (level: string) =>
+    (obj: unknown, msg?: string): void => {
+      extra.logs?.push(`${level}: ${msg ?? ""} ${json(obj)}`);
+    };
+  const logger = { info: record("info"), warn: record("warn"), debug: record("debug"), error: record("error") };
   const svc = new ValidatorService({
-    config,
+    config: extra.config ?? config,
     store,
     chain,
     codec,
-    query: minerQuery,
+    query: extra.query ?? minerQuery,
     hotkey: SELF,
     ...(settlement ? { settlement } : {}),
+    ...(extra.logs ? { logger } : {}),
     roundSeed: () => `seed-${n++}`,
   });
   return { store, svc };
 }
+
+const commits = (chain: FakeChain) => chain.calls.filter((c) => c.startsWith("commit"));
 
 describe("validator service", () => {
   it("scores, commits, reveals in the next epoch, settles and claims", async () => {
@@ -104,7 +129,7 @@ describe("validator service", () => {
     const r = await second.svc.tick(1, chain.slot);
     assert.deepEqual(
       [r.outcomes[0]?.action.kind, r.outcomes[0]?.detail],
-      ["recoverCommit", `commit ${chain.pending[0]?.hash} found on chain`],
+      ["recoverCommit", `commit ${chain.pending[0]?.hash} found on chain; it reveals in epoch 11`],
     );
     chain.slot = 11 * TEMPO + 1;
     await second.svc.tick(1, chain.slot);
@@ -159,8 +184,219 @@ describe("validator service", () => {
       commitId: 1,
       epoch: 10,
       resendable: false,
+      epochOver: true,
     });
     assert.equal(store.commit(1)?.status, "expired");
+    store.close();
+  });
+
+  it("reads the slot again when the tick starts: a round that ran into the guard window commits nothing", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    let slow = false;
+    const query: QueryFn = async (axon, task, ms, signal) => {
+      if (slow) chain.slot = 11 * TEMPO - 5; // the round ends 5 slots before epoch 10 closes
+      return minerQuery(axon, task, ms, signal);
+    };
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { query });
+    await svc.round(1, chain.slot);
+    chain.slot = 11 * TEMPO - 30;
+    slow = true;
+    const [t] = await svc.step();
+    assert.equal(t?.slot, 11 * TEMPO - 5);
+    assert.deepEqual(commits(chain), [], "a commit decided at the slot read before the round would land in epoch 11");
+    assert.match(t?.schedule.waiting[0]?.message ?? "", /too close to the end of epoch 10/);
+    store.close();
+  });
+
+  it("stores the epoch the chain recorded a late commit in, and reveals it in the epoch after that one", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec);
+    await svc.round(1, chain.slot);
+    chain.slot = 11 * TEMPO - 11; // one slot before the guard window: the commit is decided for epoch 10
+    chain.commitLag = 15; // but it lands in epoch 11
+    assert.equal((await svc.tick(1)).outcomes[0]?.action.kind, "commit");
+    const confirm = (await svc.tick(1)).outcomes[0];
+    assert.equal(confirm?.action.kind, "confirmCommit");
+    assert.match(confirm?.detail ?? "", /made for epoch 10, it landed in epoch 11\); it reveals in epoch 12$/);
+    const row = store.commit(1);
+    assert.deepEqual([row?.status, row?.epoch, row?.commitEpoch], ["committed", 10, 11]);
+
+    chain.commitLag = 0;
+    chain.slot = 11 * TEMPO + 150; // epoch 11, past the rate limit
+    const t11 = await svc.tick(1);
+    assert.ok(!chain.calls.includes("reveal"), "revealed in epoch 11: the chain answers RevealTooEarly");
+    assert.ok(!t11.outcomes.some((o) => o.action.kind === "commit"), "epoch 11 already holds the late commit");
+    chain.slot = 12 * TEMPO + 5;
+    const t12 = await svc.tick(1);
+    assert.equal(t12.outcomes.find((o) => o.action.kind === "reveal")?.ok, true);
+    assert.equal(chain.revealed[0]?.epoch, 11);
+    assert.equal(store.commit(1)?.status, "revealing");
+    store.close();
+  });
+
+  it("does not resend a commit that never went out once its epoch is within commitGuardSlots of closing", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec);
+    await svc.round(1, chain.slot);
+    chain.crashNextCommit = "before";
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO - 5;
+    const r = await svc.tick(1);
+    assert.equal(r.outcomes[0]?.action.kind, "recoverCommit");
+    assert.match(
+      r.outcomes[0]?.detail ?? "",
+      /within commitGuardSlots of the epoch's end \(slot 3960\): a resend could land in epoch 11/,
+    );
+    assert.equal(commits(chain).length, 1, "resent inside the guard window");
+    assert.equal(store.commit(1)?.status, "intent");
+    chain.slot = 11 * TEMPO + 1;
+    await svc.tick(1);
+    assert.equal(store.commit(1)?.status, "expired");
+    store.close();
+  });
+
+  it("records the commit tx before waiting for its receipt: a timed-out wait is followed up, not resent", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec);
+    await svc.round(1, chain.slot);
+    chain.crashNextCommit = "receipt";
+    const first = await svc.tick(1);
+    assert.equal(first.outcomes[0]?.ok, false);
+    assert.match(first.outcomes[0]?.detail ?? "", /no receipt within/);
+    const row = store.commit(1);
+    assert.deepEqual([row?.status, row?.commitTx], ["sent", chain.held?.tx]);
+    chain.slot += 5;
+    const waiting = await svc.tick(1);
+    assert.deepEqual(
+      [waiting.outcomes[0]?.action.kind, waiting.outcomes[0]?.detail],
+      ["confirmCommit", `commit tx ${row?.commitTx} not yet confirmed`],
+    );
+    chain.mineHeld();
+    await svc.tick(1);
+    assert.deepEqual([store.commit(1)?.status, store.commit(1)?.commitEpoch], ["committed", 10]);
+    assert.equal(commits(chain).length, 1, "the commit was sent twice");
+    store.close();
+  });
+
+  it("one failing subnet does not stop the others nor back the loop off; a missing netuid is flagged at start", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.missing.add(2);
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, undefined, {
+      config: parseConfig({ ...base, netuids: [1, 2, 3] }),
+      logs,
+    });
+    const pauses: number[] = [];
+    const ticked: number[][] = [];
+    const abort = new AbortController();
+    await svc.run(abort.signal, {
+      onStep: (r) => ticked.push(r.map((t) => t.netuid)),
+      sleep: async (ms) => {
+        pauses.push(ms);
+        if (pauses.length === 2) abort.abort();
+      },
+    });
+    assert.deepEqual(ticked, [
+      [1, 3],
+      [1, 3],
+    ]);
+    assert.deepEqual(pauses, [0, 0], "no backoff: the chain was readable");
+    assert.ok(store.scores(3).length > 0, "netuid 3 ran its rounds");
+    assert.ok(
+      logs.some((l) => l.startsWith("error: netuid 2 of the configured [1, 2, 3] does not exist on chain")),
+      logs.join("\n"),
+    );
+    assert.ok(
+      logs.some((l) =>
+        l.startsWith("error: tick failed on netuid 2; the other subnets go on: netuid 2 does not exist"),
+      ),
+      logs.join("\n"),
+    );
+    await assert.rejects(svc.assertSubnetsExist(), /netuid 2 of the configured \[1, 2, 3\] does not exist on chain/);
+    store.close();
+  });
+
+  it("a stop during the round leaves the miners' scores alone and sends nothing after it", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const abort = new AbortController();
+    // Every query hangs until aborted, then reports a failure, as the dendrite does when closed.
+    const query: QueryFn = (_axon, _task, _ms, signal) =>
+      new Promise((resolve) =>
+        signal.addEventListener("abort", () => resolve({ ok: false, status: 0, error: "socket closed", latencyMs: 1 })),
+      );
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { query });
+    setTimeout(() => abort.abort(), 30);
+    const t0 = performance.now();
+    const results = await svc.step(abort.signal);
+    assert.ok(performance.now() - t0 < 500, "the round waited for its deadline (1000 ms) after the stop");
+    assert.deepEqual(results, [], "a tick ran after the stop");
+    assert.deepEqual(store.scores(1), [], "the stop was scored against the miners");
+    assert.deepEqual(chain.calls, [], "a transaction went out after the stop");
+    store.close();
+  });
+
+  it("sends one coinbase per step whatever the number of subnets, though the confirmed read lags it", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.mintLag = true; // lastMintedSlot keeps reading 0
+    const { store, svc } = service(tempFile(), chain, codec, undefined, {
+      config: parseConfig({ ...base, netuids: [1, 2] }),
+    });
+    const coinbases = () => chain.calls.filter((c) => c === "coinbase").length;
+    await svc.step();
+    assert.equal(coinbases(), 1);
+    await svc.step();
+    assert.equal(coinbases(), 1, "the same slot minted twice");
+    chain.slot += 25;
+    await svc.step();
+    assert.equal(coinbases(), 2);
+    store.close();
+  });
+
+  it("pads the vector to minAllowedWeights and clips it to maxWeightLimit, so the reveal passes", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.rules = { neuronCount: 4, minAllowedWeights: 3, maxWeightLimit: 39_321, selfUid: 0 }; // 60 %
+    const { store, svc } = service(tempFile(), chain, codec);
+    for (let i = 0; i < 3; i++) await svc.round(1, chain.slot);
+    const commit = (await svc.tick(1)).outcomes[0];
+    assert.equal(commit?.action.kind, "commit");
+    assert.match(
+      commit?.detail ?? "",
+      /top scores clipped to the subnet's maxWeightLimit; padded with zero-weight uid\(s\) 3/,
+    );
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO + 5;
+    const reveal = (await svc.tick(1)).outcomes.find((o) => o.action.kind === "reveal");
+    assert.equal(reveal?.ok, true, reveal?.detail);
+    const r = chain.revealed[0];
+    assert.deepEqual(r?.uids, [1, 2, 3], "uid 3 (score 0) pads the vector; the validator's own uid 0 is left out");
+    assert.deepEqual([r?.values[0], r?.values[2]], [65535, 0]);
+    store.close();
+  });
+
+  it("sends no commit when the vector cannot pass the subnet's rules, and says why", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.rules = { neuronCount: 4, minAllowedWeights: 1, maxWeightLimit: 16_384, selfUid: 0 }; // 25 %: 4+ uids
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { logs });
+    await svc.round(1, chain.slot);
+    const t = await svc.tick(1);
+    assert.deepEqual(commits(chain), []);
+    const refusal = t.schedule.refused[0];
+    assert.equal(refusal?.reason, "invalid-weights");
+    assert.match(
+      refusal?.message ?? "",
+      /^no commit sent: .*maxWeightLimit 16384 \(25\.00% of the row\) needs more than 2 uid\(s\) with a positive score/,
+    );
+    assert.ok(logs.some((l) => l.startsWith("warn: no commit sent")));
     store.close();
   });
 

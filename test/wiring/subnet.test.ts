@@ -139,6 +139,7 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
           hotkeyWallet: chain.wallet(k.hotkey),
           ollamaHost: fake.url,
           metagraphRefreshMs: 1_000,
+          limits: { clockSkewMs: 1_000 }, // one machine's clock: the post-start replay guard lasts 1 s
         }),
       );
       startStake.push(await stakeOf(k.hotkey.address));

@@ -2,14 +2,15 @@
  * The ChainPort over viem. Reads are made at `confirmations` blocks below the head (so a reorg shallower than
  * that never shows the validator a state that disappears); writes are signed by the validator's hotkey, go
  * through viem's gas estimation (a revert is reported with its decoded custom error before anything is
- * spent) and wait for their receipt, so the caller can send the next one with the next nonce.
+ * spent) and wait for their receipt, so the caller can send the next one with the next nonce. A commit hands its
+ * tx hash to the caller (`onSent`) as soon as the node accepted it, before the receipt wait.
  */
 import { getAddress, type Address, type PublicClient } from "viem";
 import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
-import type { ChainPort, Hex, SubnetChainState, TxStatus } from "../ports.js";
+import type { ChainPort, Hex, SubnetChainState, TxStatus, WeightRules } from "../ports.js";
 import { stakeNeededForPermit } from "../schedule.js";
 import { readMetagraphRows, type RegistryRow } from "./metagraphRows.js";
 import { protocolAddresses, reason, type ProtocolDeployment, type Wallet } from "./protocol.js";
@@ -47,14 +48,26 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
   };
   const at = async () => ({ blockNumber: await readBlock() });
 
-  async function send(what: string, request: Parameters<Wallet["writeContract"]>[0]): Promise<Hex> {
+  async function send(
+    what: string,
+    request: Parameters<Wallet["writeContract"]>[0],
+    onSent?: (tx: Hex) => void,
+  ): Promise<Hex> {
     let hash: Hex;
     try {
       hash = await wallet.writeContract(request);
     } catch (err) {
       throw new Error(`${what} from ${hotkey} refused: ${reason(err)}`);
     }
-    await client.waitForTransactionReceipt({ hash, timeout: o.receiptTimeoutMs ?? 60_000 });
+    onSent?.(hash);
+    const timeout = o.receiptTimeoutMs ?? 60_000;
+    let receipt;
+    try {
+      receipt = await client.waitForTransactionReceipt({ hash, timeout });
+    } catch (err) {
+      throw new Error(`${what} sent in ${hash} but no receipt within ${timeout} ms: ${reason(err)}`);
+    }
+    if (receipt.status !== "success") throw new Error(`${what} in ${hash} reverted (block ${receipt.blockNumber})`);
     return hash;
   }
 
@@ -112,6 +125,12 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         ...b,
       });
       const me = rows.find((r) => getAddress(r.hotkey) === getAddress(who));
+      const rules: WeightRules = {
+        neuronCount: rows.length,
+        minAllowedWeights: hp.minAllowedWeights,
+        maxWeightLimit: hp.maxWeightLimit,
+        ...(me ? { selfUid: me.uid } : {}),
+      };
       const others = rows.filter((r) => r !== me).map((r) => r.stakeWeight);
       const [lastSlot, updated] = last;
       return {
@@ -127,16 +146,24 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
         },
         firstEpoch: Number(firstEpoch),
+        rules,
       };
     },
-    commitWeights: (netuid, hash) =>
-      send(`commitWeights(${netuid})`, {
-        ...weights,
-        functionName: "commitWeights",
-        args: [netuid, hash],
-        account: wallet.account,
-        chain: wallet.chain,
-      }),
+    async subnetExists(netuid) {
+      return client.readContract({ ...registry, functionName: "subnetExists", args: [netuid], ...(await at()) });
+    },
+    commitWeights: (netuid, hash, onSent) =>
+      send(
+        `commitWeights(${netuid})`,
+        {
+          ...weights,
+          functionName: "commitWeights",
+          args: [netuid, hash],
+          account: wallet.account,
+          chain: wallet.chain,
+        },
+        onSent,
+      ),
     revealWeights: (netuid, r) =>
       send(`revealWeights(${netuid})`, {
         ...weights,
@@ -153,14 +180,18 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         account: wallet.account,
         chain: wallet.chain,
       }),
-    async hasPendingCommit(netuid, who, hash) {
-      const [hashes] = await client.readContract({
+    async pendingCommitEpochs(netuid, who, hash) {
+      const [hashes, epochs] = await client.readContract({
         ...weights,
         functionName: "pendingCommits",
         args: [netuid, who],
         ...(await at()),
       });
-      return hashes.some((h) => h.toLowerCase() === hash.toLowerCase());
+      const out: number[] = [];
+      hashes.forEach((h, i) => {
+        if (h.toLowerCase() === hash.toLowerCase()) out.push(Number(epochs[i]));
+      });
+      return out;
     },
     async txStatus(tx): Promise<TxStatus> {
       try {

@@ -1,0 +1,89 @@
+/**
+ * The validator's model for open prompts, through Ollama (the official `ollama` client): the reference
+ * answer is a chat completion of the validator's `model`, similarity uses `/api/embed` of its `embedModel`
+ * (scoring/similarity.ts turns the cosines into scores, 0 at or below `similarityFloor`).
+ *
+ * Every call is bounded (the caller's AbortSignal for the reference, `requestTimeoutMs` for embeddings), and
+ * the embedding response is checked with zod: one finite vector per text, all of one length. A failure
+ * throws; the round then leaves that round's open answers unscored (EMA untouched) and carries on.
+ */
+import { Ollama } from "ollama";
+import { z } from "zod";
+import { ollamaHostFromEnv, OllamaService } from "../ollama/service.js";
+import { DEFAULT_SIMILARITY_FLOOR, type Embed } from "./similarity.js";
+
+export interface OllamaOpenModelOptions {
+  /** Chat model for reference answers, e.g. "llama3.2:1b". */
+  model: string;
+  /** Embedding model, e.g. "nomic-embed-text". */
+  embedModel: string;
+  /** Ollama's URL; default $OLLAMA_HOST, else http://127.0.0.1:11434. */
+  host?: string;
+  similarityFloor?: number;
+  /** Cap on the reference answer's length (Ollama's num_predict). Default 512 tokens. */
+  maxReferenceTokens?: number;
+  /** Limit of one embedding call. Default 60 s. */
+  embedTimeoutMs?: number;
+}
+
+/** Structurally the round's `OpenModel` (validator/round.ts). */
+export interface OllamaOpenModel {
+  readonly host: string;
+  readonly model: string;
+  readonly embedModel: string;
+  reference(prompt: string, signal: AbortSignal): Promise<string>;
+  embed: Embed;
+  readonly similarityFloor: number;
+}
+
+const embedResponse = z.object({ embeddings: z.array(z.array(z.number().finite()).min(1)) }).passthrough();
+
+export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenModel {
+  const host = (o.host ?? ollamaHostFromEnv()).replace(/\/+$/, "");
+  const floor = o.similarityFloor ?? DEFAULT_SIMILARITY_FLOOR;
+  if (!(floor >= -1 && floor < 1)) throw new RangeError(`similarityFloor ${floor} must be in [-1, 1)`);
+  const maxTokens = o.maxReferenceTokens ?? 512;
+  const embedTimeoutMs = o.embedTimeoutMs ?? 60_000;
+  const chat = new OllamaService({ host });
+  const embedClient = (signal: AbortSignal): Ollama =>
+    new Ollama({
+      host,
+      fetch: (input, init) =>
+        fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+    });
+
+  return {
+    host,
+    model: o.model,
+    embedModel: o.embedModel,
+    similarityFloor: floor,
+    async reference(prompt, signal) {
+      let text = "";
+      for await (const piece of chat.stream(o.model, prompt, { signal, maxTokens })) text += piece;
+      return text;
+    },
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      let raw: unknown;
+      try {
+        raw = await embedClient(AbortSignal.timeout(embedTimeoutMs)).embed({ model: o.embedModel, input: texts });
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(`embedding with ${o.embedModel} at ${host} failed: ${why}`, { cause: e });
+      }
+      const parsed = embedResponse.safeParse(raw);
+      if (!parsed.success)
+        throw new Error(
+          `Ollama's /api/embed (${o.embedModel} at ${host}) answered an unexpected shape: ${parsed.error.issues[0]?.message}`,
+        );
+      const vectors = parsed.data.embeddings;
+      const dims = vectors[0]?.length;
+      if (vectors.length !== texts.length || vectors.some((v) => v.length !== dims))
+        throw new Error(
+          `Ollama's /api/embed (${o.embedModel} at ${host}) returned ${vectors.length} vectors of lengths ` +
+            `${[...new Set(vectors.map((v) => v.length))].join("/")} for ${texts.length} texts`,
+        );
+      return vectors;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * startValidator with open prompts: the config's `model` is built into the service (reference answers and
+ * embeddings through the `ollama` client, against the fake Ollama server), so a round of open prompts scores
+ * the miners; and stop() stops the service (its round in flight) before it closes the dendrites.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { network } from "hardhat";
+import { pino } from "pino";
+import type { EIP1193Provider, LocalAccount, PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { bootstrapLocalSubnet, type LocalChain, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
+import { startMinerProcess } from "../../offchain/miner/chain.js";
+import type { RunningMiner } from "../../offchain/miner/runMiner.js";
+import { startFakeOllama, type FakeOllama } from "../../offchain/ollama/fakeServer.js";
+import { ValidatorStore } from "../../offchain/store/validatorStore.js";
+import type { ProtocolDeployment } from "../../offchain/validator/adapters/protocol.js";
+import { parseConfig, type ValidatorConfig } from "../../offchain/validator/config.js";
+import { openModelFromConfig, startValidator, type RunningValidator } from "../../offchain/validator/start.js";
+import { hardhatLocalChain } from "../e2e/localChain.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
+const MODEL = "llama3.2:1b";
+const EMBED = "nomic-embed-text";
+
+async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A pino logger whose lines land in `lines` (parsed). */
+function capture(): { logger: pino.Logger; lines: { msg: string; component?: string }[] } {
+  const lines: { msg: string; component?: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString("utf8").split("\n").filter(Boolean))
+        lines.push(JSON.parse(l) as { msg: string; component?: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, sink), lines };
+}
+
+describe("startValidator builds the configured open-prompt model", () => {
+  it("from model.name / embedModel / host and similarityFloor; none without a model", () => {
+    const base = { network: "hardhat", netuids: [1], wallet: { name: "v", hotkey: "h" } };
+    assert.equal(openModelFromConfig(parseConfig(base)), undefined);
+    const open = openModelFromConfig(
+      parseConfig({
+        ...base,
+        taskMix: { verifiable: 0.8, open: 0.2 },
+        model: { name: MODEL, host: "http://127.0.0.1:1/" },
+        similarityFloor: 0.3,
+      }),
+    );
+    assert.deepEqual(
+      [open?.model, open?.embedModel, open?.host, open?.similarityFloor],
+      [MODEL, EMBED, "http://127.0.0.1:1", 0.3],
+    );
+  });
+});
+
+describe("startValidator with open prompts, on the in-process Hardhat network", { timeout: 120_000 }, () => {
+  let chain: LocalChain;
+  let client: PublicClient;
+  let deployment: ProtocolDeployment;
+  let netuid: number;
+  const owner = keys(0, 10);
+  const minerKeys = [keys(2, 12), keys(3, 13)];
+  const fakes: FakeOllama[] = [];
+  const miners: RunningMiner[] = [];
+  let validatorOllama: FakeOllama;
+  const running: RunningValidator[] = [];
+  const dir = mkdtempSync(path.join(tmpdir(), "start-open-"));
+
+  const config = (name: string, over: Record<string, unknown> = {}): ValidatorConfig =>
+    parseConfig({
+      network: "hardhat",
+      netuids: [netuid],
+      wallet: { name, hotkey: "default" },
+      timeoutMs: 2_000,
+      roundIntervalMs: 20,
+      emaAlpha: 0.5,
+      taskMix: { verifiable: 0, open: 1 },
+      model: { name: MODEL, embedModel: EMBED, host: validatorOllama.url },
+      similarityFloor: 0.5,
+      dbPath: path.join(dir, `${name}.db`),
+      confirmations: 0,
+      ...over,
+    });
+
+  before(async () => {
+    const { viem, provider } = await network.create();
+    client = (await viem.getPublicClient()) as unknown as PublicClient;
+    chain = hardhatLocalChain(provider as unknown as EIP1193Provider, client);
+    const sub = await bootstrapLocalSubnet(chain, {
+      network: "hardhat",
+      owner,
+      validators: [],
+      miners: minerKeys,
+      validatorStakeTao: [70n],
+      minLockTao: 1_000n,
+      tempo: 20,
+      grantTao: 2_000n,
+      commitReveal: false,
+    });
+    deployment = sub.deployment;
+    netuid = sub.netuid;
+    validatorOllama = await startFakeOllama({ models: [MODEL, EMBED] });
+    for (const k of minerKeys) {
+      const fake = await startFakeOllama({ models: [MODEL] });
+      fakes.push(fake);
+      miners.push(
+        await startMinerProcess({
+          client,
+          deployment,
+          netuid,
+          network: "hardhat",
+          hotkey: k.hotkey,
+          hotkeyWallet: chain.wallet(k.hotkey),
+          ollamaHost: fake.url,
+          model: MODEL,
+          metagraphRefreshMs: 1_000,
+          // The axon takes a dendrite's nonces only clockSkewMs after its start (default 30 s).
+          limits: { clockSkewMs: 1_000 },
+        }),
+      );
+    }
+  });
+
+  after(async () => {
+    for (const v of running) await v.stop();
+    for (const m of miners) await m.close();
+    for (const f of [...fakes, validatorOllama]) await f?.close();
+  });
+
+  it("a round of open prompts scores the miners by similarity to the reference", async () => {
+    const v = await startValidator(config("open"), {
+      chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+    });
+    running.push(v);
+    assert.equal(v.open?.model, MODEL);
+    const hotkeys = minerKeys.map((k) => k.hotkey.address.toLowerCase());
+    await until("both miners scored on open prompts", () => {
+      const scored = v.store.scores(netuid).filter((s) => hotkeys.includes(s.hotkey.toLowerCase()) && s.ema > 0);
+      return scored.length === hotkeys.length;
+    });
+    assert.match(v.metrics.render(), /validator_round_queries_total\{[^}]*outcome="scored"[^}]*\} [1-9]/);
+    assert.ok((validatorOllama.stats.requests["POST /api/embed"] ?? 0) > 0, "similarity came from /api/embed");
+    assert.ok((validatorOllama.stats.requests["POST /api/chat"] ?? 0) > 0, "the reference came from /api/chat");
+    await v.stop();
+  });
+
+  it("stop() stops the round in flight before closing the dendrites; the miners' scores are untouched", async () => {
+    const { logger, lines } = capture();
+    // Miners that take longer than the round: the round is in flight when stop() comes.
+    for (const f of fakes) await f.setMode({ latencyMs: 60_000 });
+    const v = await startValidator(config("stopping", { timeoutMs: 30_000 }), {
+      chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+      logger,
+    });
+    running.push(v);
+    const asked = () => fakes.reduce((a, f) => a + f.stats.generations, 0);
+    const before = asked();
+    await until("both miners working on the round's prompt", () => asked() >= before + 2);
+    await v.stop();
+    const order = lines.map((l) => l.msg);
+    const roundStopped = order.indexOf("round stopped: unanswered queries left unscored");
+    const closing = order.indexOf("service stopped: closing the dendrites and the store");
+    assert.ok(roundStopped >= 0, `the round ended as stopped: ${JSON.stringify(order)}`);
+    assert.ok(closing > roundStopped, `the dendrites closed after the round ended: ${JSON.stringify(order)}`);
+    const reopened = ValidatorStore.open(path.join(dir, "stopping.db"));
+    try {
+      assert.deepEqual(reopened.scores(netuid), [], "queries cut by the stop are unscored, not failed");
+    } finally {
+      reopened.close();
+    }
+    for (const f of fakes) await f.setMode({ latencyMs: 0 });
+  });
+});
