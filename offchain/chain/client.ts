@@ -82,6 +82,23 @@ export interface ResolveOptions {
   readonly deploymentRpcUrl?: string;
   /** `chainId` from deployments/<network>.json (a local node may run with another id than 31337). */
   readonly chainId?: number;
+  /** An explicit URL (a `--rpc-url` flag): wins over the environment and the deployments file. */
+  readonly rpcUrl?: string;
+}
+
+/**
+ * `url` as it may be shown in messages and logs: scheme, host and port only. Providers put API keys in the
+ * user info, the path or the query (`https://eth-sepolia.g.alchemy.com/v2/<key>`), so those are left out.
+ */
+export function redactRpcUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const hidden =
+      u.username !== "" || u.password !== "" || (u.pathname !== "/" && u.pathname !== "") || u.search !== "";
+    return `${u.protocol}//${u.host}${hidden ? "/…" : ""}`;
+  } catch {
+    return "(unparsable URL)";
+  }
 }
 
 /** RPC URL precedence: the network's environment variables, then the deployments file, then the local default. */
@@ -91,7 +108,11 @@ export function resolveNetwork(name: string, options: ResolveOptions = {}): Reso
   const env = options.env ?? process.env;
   let rpcUrl: string | undefined;
   let rpcSource = "";
-  for (const variable of def.rpcEnv) {
+  if (options.rpcUrl) {
+    rpcUrl = options.rpcUrl;
+    rpcSource = "--rpc-url";
+  }
+  for (const variable of rpcUrl === undefined ? def.rpcEnv : []) {
     const value = env[variable];
     if (value) {
       rpcUrl = value;
@@ -113,7 +134,13 @@ export function resolveNetwork(name: string, options: ResolveOptions = {}): Reso
   const checked = rpcUrlSchema.safeParse(rpcUrl);
   if (!checked.success) {
     throw new NetworkError(
-      `RPC URL ${JSON.stringify(rpcUrl)} for network ${network} (from ${rpcSource}) ${checked.error.issues[0]?.message ?? "is invalid"}: fix ${rpcSource === "deployments" || rpcSource === "default" ? def.rpcEnv[0] : rpcSource}`,
+      `RPC URL ${JSON.stringify(redactRpcUrl(rpcUrl))} for network ${network} (from ${rpcSource}) ${checked.error.issues[0]?.message ?? "is invalid"}: fix ${rpcSource === "deployments" || rpcSource === "default" ? def.rpcEnv[0] : rpcSource}`,
+    );
+  }
+  if (options.chainId !== undefined && options.chainId !== def.chain.id && def.defaultRpcUrl === undefined) {
+    // Only a local node may run under another id; a public network's id is fixed.
+    throw new NetworkError(
+      `deployments/${network}.json says chain ${options.chainId} but ${network} is chain ${def.chain.id}: redeploy with \`npm run deploy -- --network ${network}\` against a ${network} node`,
     );
   }
   const chain =
@@ -181,12 +208,12 @@ export async function assertChainId(
     const reason = e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e);
     const def: NetworkDefinition = NETWORKS[network.name];
     throw new NetworkError(
-      `cannot reach network ${network.name} at ${network.rpcUrl} (${reason.split("\n")[0]}): start the node or set ${def.rpcEnv[0]}`,
+      `cannot reach network ${network.name} at ${redactRpcUrl(network.rpcUrl)} (${reason.split("\n")[0]}): start the node or ${network.rpcSource === "--rpc-url" ? "fix --rpc-url" : `set ${def.rpcEnv[0]}`}`,
     );
   }
   if (actual !== expected) {
     throw new NetworkError(
-      `${file} is for chain ${expected} but ${network.rpcUrl} is chain ${actual}: point ${NETWORKS[network.name].rpcEnv[0]} at the right node or redeploy with \`npm run deploy -- --network ${network.name}\``,
+      `${file} is for chain ${expected} but ${redactRpcUrl(network.rpcUrl)} is chain ${actual}: point ${NETWORKS[network.name].rpcEnv[0]} at the right node or redeploy with \`npm run deploy -- --network ${network.name}\``,
     );
   }
 }

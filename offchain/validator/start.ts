@@ -108,7 +108,7 @@ async function checkOpenModel(open: OllamaOpenModel, logger: Logger): Promise<vo
 export async function connectValidatorChain(config: ValidatorConfig): Promise<ValidatorChainDeps> {
   const deployment = await readDeployment(config.network);
   const network = resolveNetwork(config.network, {
-    ...(config.rpcUrl ? { env: { ...process.env, RPC_URL: config.rpcUrl, ANVIL_URL: config.rpcUrl } } : {}),
+    ...(config.rpcUrl ? { rpcUrl: config.rpcUrl } : {}),
     ...(deployment.rpcUrl ? { deploymentRpcUrl: deployment.rpcUrl } : {}),
     chainId: deployment.chainId,
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getPublicClient, parseNetworkName, resolveNetwork } from "../../offchain/chain/client.js";
+import { getPublicClient, parseNetworkName, redactRpcUrl, resolveNetwork } from "../../offchain/chain/client.js";
 
 describe("network resolution", () => {
   it("defaults localhost/anvil to 127.0.0.1:8545, overridable by ANVIL_URL then RPC_URL", () => {
@@ -47,6 +47,49 @@ describe("network resolution", () => {
 
   it("takes the chain id of the deployment (a local node may not be 31337)", () => {
     assert.equal(resolveNetwork("localhost", { env: {}, chainId: 1337 }).chain.id, 1337);
+  });
+
+  it("refuses a deployments file whose chain id is not the public network's", () => {
+    assert.throws(
+      () => resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "https://s.example" }, chainId: 31337 }),
+      /deployments\/sepolia\.json says chain 31337 but sepolia is chain 11155111: redeploy/,
+    );
+    assert.equal(
+      resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "https://s.example" }, chainId: 11155111 }).chain.id,
+      11155111,
+    );
+  });
+
+  it("an explicit rpcUrl (--rpc-url) wins over the environment and the deployments file, on every network", () => {
+    const net = resolveNetwork("sepolia", {
+      env: { SEPOLIA_RPC_URL: "https://env.example" },
+      deploymentRpcUrl: "https://file.example",
+      rpcUrl: "https://flag.example",
+    });
+    assert.equal(net.rpcUrl, "https://flag.example");
+    assert.equal(net.rpcSource, "--rpc-url");
+    assert.throws(
+      () => resolveNetwork("localnet", { env: {}, rpcUrl: "ftp://x" }),
+      /\(from --rpc-url\) must start with http.*: fix --rpc-url/,
+    );
+  });
+
+  it("shows RPC URLs without the user info, path or query that carry provider keys", () => {
+    assert.equal(redactRpcUrl("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
+    assert.equal(redactRpcUrl("https://user:S3CRET@rpc.example:443"), "https://rpc.example/…");
+    assert.equal(redactRpcUrl("https://eth-sepolia.g.alchemy.com/v2/KEY123"), "https://eth-sepolia.g.alchemy.com/…");
+    assert.equal(redactRpcUrl("wss://rpc.example/ws?apikey=K"), "wss://rpc.example/…");
+    assert.doesNotMatch(
+      (() => {
+        try {
+          resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "ftp://u:KEY9@x/KEY9" } });
+          return "";
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })(),
+      /KEY9/,
+    );
   });
 
   it("reuses one PublicClient per network and URL", () => {
