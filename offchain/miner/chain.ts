@@ -157,6 +157,7 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
       const [registered] = await client.readContract({ ...registry, functionName: "uidOf", args: [netuid, hotkey] });
       return registered;
     },
+    gasBalance: (address) => client.getBalance({ address }),
     metagraph: (netuid) => registryMetagraph(client, a.SubnetRegistry, a.genesisTime, netuid),
   };
 }

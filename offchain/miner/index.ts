@@ -13,6 +13,6 @@ export { ServingRateLimitedError, type MinerChain, type RegistrationReceipt, typ
 export { MAX_ENDPOINT_LENGTH, isLoopbackOrUnroutable, parseAxonEndpoint, type AxonEndpointParts } from "./endpoint.js";
 export { publishAxon, type AxonPublication, type PublicationState, type PublishAxonOptions } from "./publishAxon.js";
 export { OllamaBackend, type OllamaBackendOptions } from "./ollamaBackend.js";
-export { BurnTooHighError, NotRegisteredError, ensureRegistered } from "./registration.js";
+export { BurnTooHighError, HotkeyHasNoGasError, NotRegisteredError, ensureRegistered } from "./registration.js";
 export { SelfCheckError, checkEndpoint } from "./selfCheck.js";
 export { parseTao, formatTao, RAO_PER_TAO } from "./tao.js";

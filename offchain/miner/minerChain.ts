@@ -29,6 +29,8 @@ export interface MinerChain {
    */
   serveAxon(netuid: number, endpoint: string, protocol: number, version: number): Promise<ServeReceipt>;
   isRegistered(netuid: number, hotkey: Address): Promise<boolean>;
+  /** The native (gas) balance of `address`, in wei; optional for chains that charge no gas. */
+  gasBalance?(address: Address): Promise<bigint>;
   /** The subnet's neurons (read on a timer by the metagraph cache, never per request). */
   metagraph(netuid: number): Promise<MetagraphSnapshot>;
 }

@@ -31,11 +31,23 @@ export class NotRegisteredError extends Error {
   }
 }
 
+export class HotkeyHasNoGasError extends Error {
+  constructor(readonly hotkey: Address) {
+    super(
+      `hotkey ${hotkey} has no native balance to pay gas for serveAxon after registering: send it some gas first ` +
+        "(nothing was burned)",
+    );
+    this.name = "HotkeyHasNoGasError";
+  }
+}
+
 export interface EnsureRegisteredOptions {
   netuid: number;
   hotkey: Address;
   register: boolean;
   maxBurn?: bigint;
+  /** The hotkey will send a transaction after registering (serveAxon): refuse to burn if it cannot pay gas. */
+  hotkeyPaysGas?: boolean;
   logger: Logger;
 }
 
@@ -55,6 +67,9 @@ export async function ensureRegistered(
     `registration burn is ${formatTao(cost)}`,
   );
   if (cost > o.maxBurn) throw new BurnTooHighError(o.netuid, cost, o.maxBurn);
+  if (o.hotkeyPaysGas && chain.gasBalance && (await chain.gasBalance(o.hotkey)) === 0n) {
+    throw new HotkeyHasNoGasError(o.hotkey);
+  }
   const receipt = await chain.register(o.netuid, o.maxBurn);
   o.logger.info(
     { netuid: o.netuid, uid: receipt.uid, burned: formatTao(receipt.burned), tx: receipt.txHash },

@@ -149,6 +149,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
       hotkey,
       register: config.register,
       maxBurn: config.maxBurn,
+      hotkeyPaysGas: config.serve,
       logger: log,
     });
 

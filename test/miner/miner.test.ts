@@ -7,6 +7,7 @@ import type { MetagraphSnapshot, NeuronInfo } from "../../offchain/metagraph/typ
 import { createLogger, type Logger } from "../../offchain/log.js";
 import {
   BurnTooHighError,
+  HotkeyHasNoGasError,
   NotRegisteredError,
   SelfCheckError,
   ServingRateLimitedError,
@@ -45,6 +46,8 @@ class FakeChain implements MinerChain {
   registered = new Set<string>();
   neurons: NeuronInfo[] = [];
   burn = 500_000_000n;
+  /** The hotkey's native balance (gas); undefined: the chain charges none and the method is absent. */
+  gas: bigint | undefined;
   served: Array<{ endpoint: string; protocol: number; version: number; healthAtServe: number }> = [];
   /** The axon on chain: what the last successful serveAxon stored, at which slot. */
   axon: { endpoint: string; protocol: number; version: number; slot: bigint } | undefined;
@@ -81,6 +84,10 @@ class FakeChain implements MinerChain {
     this.served.push({ endpoint, protocol, version, healthAtServe: health });
     this.axon = { endpoint, protocol, version, slot: now };
     return {};
+  }
+  get gasBalance(): MinerChain["gasBalance"] {
+    const gas = this.gas;
+    return gas === undefined ? undefined : async () => gas;
   }
   async isRegistered(netuid: number, hotkey: Address): Promise<boolean> {
     this.events.push(`isRegistered:${netuid}`);
@@ -251,6 +258,22 @@ describe("miner start-up", () => {
       assert.equal(
         e.message,
         "registration on subnet 5 costs 2.5 TAO, above --max-burn 1.5 TAO: raise --max-burn or wait for the burn to decay",
+      );
+      return true;
+    });
+    assert.ok(!chain.events.some((e) => e.startsWith("register:")), "register never sent");
+  });
+
+  it("refuses to burn when the hotkey cannot pay serveAxon's gas afterwards", async () => {
+    const chain = new FakeChain();
+    chain.gas = 0n;
+    const cfg = config(fake, { register: true, maxBurn: "1.5" });
+    const hotkey = newKey();
+    await assert.rejects(runMiner(cfg, { chain, hotkey: hotkey.signer, progressOut: new Sink() }), (e: unknown) => {
+      assert.ok(e instanceof HotkeyHasNoGasError);
+      assert.match(
+        e.message,
+        new RegExp(`hotkey ${hotkey.address} has no native balance to pay gas.*nothing was burned`),
       );
       return true;
     });
