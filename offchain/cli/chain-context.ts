@@ -327,7 +327,8 @@ export interface Sent<R> {
 }
 
 /**
- * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), sends
+ * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), asks
+ * `confirm` when given (once the simulation passed, so a doomed change is refused without a question), sends
  * it and waits for the receipt. Returns the simulated return value.
  */
 export async function send<R = unknown>(
@@ -336,6 +337,7 @@ export async function send<R = unknown>(
   account: PrivateKeyAccount,
   what: string,
   request: SendRequest,
+  options: { confirm?: string } = {},
 ): Promise<Sent<R>> {
   const abi = [...request.abi, ...KNOWN_ERRORS] as Abi;
   let result: unknown;
@@ -361,6 +363,7 @@ export async function send<R = unknown>(
     if (line) fail(line);
     throw e;
   }
+  if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
   const hash = await wallet.writeContract({
     address: request.address,

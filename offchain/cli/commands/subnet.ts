@@ -339,36 +339,65 @@ function register(group: Command, app: CliApp): void {
       await requireSubnet(p, netuid);
       const coldkey = await unlockColdkey(ctx, opts);
       const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
+      const ask = { confirm: `Set ${param} of live subnet ${netuid} to ${rawValue}?` };
       let sent;
       if (param === "Tempo") {
         if (value > 0xffffn) fail(`Tempo value ${value} is not a u16: pass 1..65535`);
-        sent = await send(ctx, p, coldkey, "setTempo", {
-          ...reg,
-          functionName: "setTempo",
-          args: [netuid, Number(value)],
-        });
+        sent = await send(
+          ctx,
+          p,
+          coldkey,
+          "setTempo",
+          {
+            ...reg,
+            functionName: "setTempo",
+            args: [netuid, Number(value)],
+          },
+          ask,
+        );
       } else if (param === "AlphaLow" || param === "AlphaHigh") {
         if (value > 0xffffn) fail(`${param} value ${value} is not a u16: pass 0..65535`);
         const hp = await p.client.readContract({ ...reg, functionName: "hyperparams", args: [netuid] });
         const low = param === "AlphaLow" ? Number(value) : hp.alphaLow;
         const high = param === "AlphaHigh" ? Number(value) : hp.alphaHigh;
-        sent = await send(ctx, p, coldkey, "setAlphaValues", {
-          ...reg,
-          functionName: "setAlphaValues",
-          args: [netuid, low, high],
-        });
+        sent = await send(
+          ctx,
+          p,
+          coldkey,
+          "setAlphaValues",
+          {
+            ...reg,
+            functionName: "setAlphaValues",
+            args: [netuid, low, high],
+          },
+          ask,
+        );
       } else if (param === "AlphaSigmoidSteepness") {
-        sent = await send(ctx, p, coldkey, "setAlphaSigmoidSteepness", {
-          ...reg,
-          functionName: "setAlphaSigmoidSteepness",
-          args: [netuid, Number(value)],
-        });
+        sent = await send(
+          ctx,
+          p,
+          coldkey,
+          "setAlphaSigmoidSteepness",
+          {
+            ...reg,
+            functionName: "setAlphaSigmoidSteepness",
+            args: [netuid, Number(value)],
+          },
+          ask,
+        );
       } else {
-        sent = await send(ctx, p, coldkey, `setHyperparam ${param}`, {
-          ...reg,
-          functionName: "setHyperparam",
-          args: [netuid, PARAMS.indexOf(param), value],
-        });
+        sent = await send(
+          ctx,
+          p,
+          coldkey,
+          `setHyperparam ${param}`,
+          {
+            ...reg,
+            functionName: "setHyperparam",
+            args: [netuid, PARAMS.indexOf(param), value],
+          },
+          ask,
+        );
       }
       ctx.out.result(
         { netuid, param, value, tx: sent.hash },
@@ -389,12 +418,14 @@ function register(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       const coldkey = await unlockColdkey(ctx, opts);
-      const sent = await send(ctx, p, coldkey, "startEmission", {
-        address: p.registry,
-        abi: subnetRegistryAbi,
-        functionName: "startEmission",
-        args: [netuid],
-      });
+      const sent = await send(
+        ctx,
+        p,
+        coldkey,
+        "startEmission",
+        { address: p.registry, abi: subnetRegistryAbi, functionName: "startEmission", args: [netuid] },
+        { confirm: `Start emission of subnet ${netuid} from the next slot? This cannot be undone.` },
+      );
       const start = await p.client.readContract({
         address: p.registry,
         abi: subnetRegistryAbi,

@@ -51,6 +51,10 @@ describe("tao chain commands (against a real Anvil)", () => {
     await ok(["subnet", "set", "1", "commit_reveal_enabled", "false", "--wallet", "alice"]);
     const hp = await ok(["subnet", "hyperparameters", "1"]);
     assert.equal((hp.hyperparameters as { commitRevealEnabled: boolean }).commitRevealEnabled, false);
+    assertOneLineError(
+      await tao(["--json", "subnet", "start", "1", "--wallet", "alice"], env),
+      /not confirmed \(Start emission of subnet 1 from the next slot\? This cannot be undone\.\)/,
+    );
     const started = await ok(["subnet", "start", "1", "--wallet", "alice"]);
     assert.ok(BigInt(started.startSlot as string) > 0n);
     // Staking opens from the start slot: let one slot pass.
@@ -190,6 +194,11 @@ describe("tao chain commands (against a real Anvil)", () => {
     assertOneLineError(
       await tao(["--json", "stake", "add", "--netuid", "1", "--amount", "1.0000000001"], env),
       /has 10 decimals: TAO has 9/,
+    );
+    // A valid change of a live subnet asks first; with no one to ask (--json) it stops unless --yes.
+    assertOneLineError(
+      await tao(["--json", "subnet", "set", "1", "ImmunityPeriod", "100", "--wallet", "alice"], env),
+      /not confirmed \(Set ImmunityPeriod of live subnet 1 to 100\?\).*pass --yes/,
     );
     assertOneLineError(
       await tao(["--json", "subnet", "set", "1", "Bogus", "1"], env),
