@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { LocalAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
@@ -19,6 +19,28 @@ import { startLocalServices, type LocalServices } from "./services.js";
 /** Anvil's (and Hardhat's) well-known development mnemonic: local networks only. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 const devKey = (i: number): LocalAccount => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i });
+
+/** `.localnet/<LOCK_FILE>` holds the pid of the running localnet. */
+const LOCK_FILE = "localnet.pid";
+
+/**
+ * Refuses to start while another localnet (a live pid in the lock file) uses `.localnet/`: starting would delete
+ * its databases and repoint deployments/localnet.json. A lock left by a crashed run (dead pid) is ignored.
+ */
+export function refuseIfRunning(dataDir: string): void {
+  const lock = path.join(dataDir, LOCK_FILE);
+  if (!existsSync(lock)) return;
+  const pid = Number(readFileSync(lock, "utf8").trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return; // gone: a stale lock
+  }
+  throw new Error(
+    `a local network is already running (pid ${pid}, ${lock}): stop it with Ctrl-C (or \`kill ${pid}\`) before starting another`,
+  );
+}
 
 export interface LocalnetOptions {
   /** Settled epochs to wait for before printing the metagraph (default 3). */
@@ -57,8 +79,11 @@ export interface LocalnetSummary {
 export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary> {
   const { log } = opts;
   const dataDir = path.join(repoRoot, ".localnet");
+  refuseIfRunning(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, LOCK_FILE);
+  writeFileSync(lockFile, `${process.pid}\n`);
 
   log("compiling contracts");
   const compiled = spawnSync(path.join(repoRoot, "node_modules", ".bin", "hardhat"), ["compile", "--quiet"], {
@@ -86,6 +111,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
     await ollama?.fake?.close();
     await Promise.allSettled(extraFakes.map((f) => f.close()));
     await anvil.stop();
+    rmSync(lockFile, { force: true });
   };
   let ollama: Awaited<ReturnType<typeof chooseOllama>> | undefined;
   const extraFakes: FakeOllama[] = [];
