@@ -1,19 +1,56 @@
 // `npm run deploy -- --network <name>`: deploys the protocol to <name> and writes deployments/<name>.json.
+// `DEPLOY_ROUTE_EMISSION=false` leaves emission unrouted, so the Emission reserve accrues for grants
+// (`tao emission grant`) until governance routes it (`tao emission route`).
 import { network } from "hardhat";
 import { deployProtocol } from "../offchain/deploy/deployProtocol.js";
+import {
+  checkChainId,
+  checkPrivateKey,
+  DeployConfigError,
+  parseRouteEmission,
+  recordedRpcUrl,
+  unroutedNextSteps,
+} from "../offchain/deploy/deployScript.js";
 import { writeDeployment } from "../offchain/chain/deployments.js";
 
-const connection = await network.create();
-const { viem, networkName, networkConfig } = connection;
-const publicClient = await viem.getPublicClient();
-const [wallet] = await viem.getWalletClients();
-if (!wallet) throw new Error(`network ${networkName} has no account: set its private key (see README, Deploy)`);
+async function main(): Promise<void> {
+  const routeEmission = parseRouteEmission();
+  const connection = await network.create();
+  const { viem, networkName, networkConfig } = connection;
+  // Before any request: hardhat derives the accounts on the first one, and a malformed key is a stack trace there.
+  if (networkConfig.type === "http" && Array.isArray(networkConfig.accounts)) {
+    for (const [i, account] of networkConfig.accounts.entries()) {
+      const name = (account as { name?: unknown }).name;
+      const variable = typeof name === "string" ? name : `networks.${networkName}.accounts[${i}]`;
+      checkPrivateKey(variable, await account.get());
+    }
+  }
+  const publicClient = await viem.getPublicClient();
+  const chainId = await publicClient.getChainId();
+  checkChainId(networkName, chainId);
+  const [wallet] = await viem.getWalletClients();
+  if (!wallet)
+    throw new DeployConfigError(`network ${networkName} has no account: set its private key (see README, Deploy)`);
 
-console.log(`Deploying to ${networkName} (chain ${await publicClient.getChainId()}) from ${wallet.account.address}`);
-const rpcUrl = networkConfig.type === "http" ? await networkConfig.url.getUrl() : undefined;
-const deployment = await deployProtocol(publicClient, wallet, {
-  network: networkName,
-  ...(rpcUrl ? { rpcUrl } : {}),
-  log: (line) => console.log(`  ${line}`),
-});
-console.log(`Wrote ${await writeDeployment(deployment)}`);
+  console.log(`Deploying to ${networkName} (chain ${chainId}) from ${wallet.account.address}`);
+  const rpcUrl = recordedRpcUrl(
+    networkName,
+    networkConfig.type === "http" ? await networkConfig.url.getUrl() : undefined,
+  );
+  const deployment = await deployProtocol(publicClient, wallet, {
+    network: networkName,
+    ...(rpcUrl ? { rpcUrl } : {}),
+    routeEmission,
+    log: (line) => console.log(`  ${line}`),
+  });
+  console.log(`Wrote ${await writeDeployment(deployment)}`);
+  if (!routeEmission) for (const line of unroutedNextSteps(networkName, wallet.account.address)) console.log(line);
+}
+
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof DeployConfigError)) throw e;
+  console.error(`error: ${e.message}`);
+  process.exitCode = 1;
+}

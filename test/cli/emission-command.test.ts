@@ -14,13 +14,15 @@ import {
   type Abi,
   type Address,
   type Hex,
+  type PublicClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
-import { emissionAbi } from "../../offchain/abi/index.js";
+import { emissionAbi, taoAbi } from "../../offchain/abi/index.js";
 import { writeDeployment } from "../../offchain/chain/deployments.js";
 import { startAnvil, type AnvilProcess } from "../../offchain/deploy/anvil.js";
 import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
+import { assertOneLineError } from "./chainFixture.js";
 import { childEnv, freePort, REPO_ROOT, tao, taoProcess } from "./support.js";
 
 const ARTIFACT = path.join(REPO_ROOT, "artifacts", "contracts", "Emission.sol", "Emission.json");
@@ -186,5 +188,135 @@ describe("tao emission (against a real Anvil)", () => {
         `^error: cannot reach network localhost at ${closed.replace(/\./g, "\\.")} .*: start the node or set ANVIL_URL\\n$`,
       ),
     );
+  });
+});
+
+describe("tao emission grant / route (governance, against a real Anvil)", () => {
+  const TAO_RAO = 1_000_000_000n;
+  const BOB_TO: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+  let anvil: AnvilProcess;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let emission: Address;
+  let staking: Address;
+  let taoToken: Address;
+  let pub: PublicClient;
+
+  const balanceOf = async (who: Address): Promise<bigint> =>
+    pub.readContract({ address: taoToken, abi: taoAbi, functionName: "balanceOf", args: [who] });
+  const reserve = (): Promise<bigint> =>
+    pub.readContract({ address: emission, abi: emissionAbi, functionName: "reserve" });
+  const receiver = async (): Promise<Address> =>
+    getAddress(await pub.readContract({ address: emission, abi: emissionAbi, functionName: "receiver" }));
+
+  before(async () => {
+    anvil = await startAnvil();
+    process.once("exit", () => anvil.process.kill("SIGKILL"));
+    const transport = http(anvil.url);
+    pub = createPublicClient({ chain: foundry, transport });
+    const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport });
+    // What `DEPLOY_ROUTE_EMISSION=false npm run deploy` does: emission stays unrouted, the reserve accrues.
+    const deployment = await deployProtocol(pub, wallet, {
+      network: "localhost",
+      rpcUrl: anvil.url,
+      routeEmission: false,
+    });
+    emission = deployment.contracts.Emission;
+    staking = deployment.contracts.Staking!;
+    taoToken = deployment.contracts.TAO;
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "tao-cli-emission-gov-"));
+    await writeDeployment(deployment, { dir: path.join(dir, "deployments") });
+    env = {
+      TAO_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
+      TAO_WALLETS_DIR: path.join(dir, "wallets"),
+      TAO_PASSWORD: "correct horse battery",
+      TAO_KEYSTORE_SCRYPT_N: "1024",
+    };
+    const gov = await tao(["--json", "wallet", "import", "--wallet-name", "gov"], {
+      ...env,
+      TAO_IMPORT_SECRET: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    });
+    assert.equal(gov.code, 0, gov.stderr);
+    const bob = await tao(["--json", "wallet", "create", "--wallet-name", "bob"], env);
+    assert.equal(bob.code, 0, bob.stderr);
+    const bobColdkey = (JSON.parse(bob.stdout) as { coldkey: { address: Address } }).coldkey.address;
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport });
+    await test.setBalance({ address: bobColdkey, value: 10n ** 20n });
+    await test.increaseTime({ seconds: 100 * 12 });
+    await test.mine({ blocks: 1 });
+  });
+
+  after(async () => {
+    await anvil?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses more than the reserve plus pending emission, before sending anything", async () => {
+    const r = await tao(
+      ["--json", "--yes", "emission", "grant", "--to", BOB_TO, "--amount", "1000", "--wallet", "gov"],
+      env,
+    );
+    assertOneLineError(
+      r,
+      /--amount 1,000\.000000000 TAO is more than the Emission reserve holds \(1\d\d\.000000000 TAO with pending emission\): lower --amount or wait/,
+    );
+    assert.equal(await reserve(), 0n, "no coinbase was sent");
+  });
+
+  it("refuses a wallet that is not governance", async () => {
+    const r = await tao(
+      ["--json", "--yes", "emission", "grant", "--to", BOB_TO, "--amount", "1", "--wallet", "bob"],
+      env,
+    );
+    assertOneLineError(
+      r,
+      /wallet bob's coldkey 0x[0-9a-fA-F]{40} is not governance of Emission on localhost \(owner 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\): pass --wallet/,
+    );
+    assert.equal(await balanceOf(BOB_TO), 0n);
+  });
+
+  it("asks before spending: without --yes under --json nothing is granted", async () => {
+    const r = await tao(["--json", "emission", "grant", "--to", BOB_TO, "--amount", "1", "--wallet", "gov"], env);
+    assertOneLineError(r, /not confirmed \(Grant 1\.000000000 TAO from the Emission reserve .*pass --yes/);
+    assert.equal(await balanceOf(BOB_TO), 0n);
+  });
+
+  it("mints pending emission into the reserve and grants from it", async () => {
+    const r = await tao(
+      ["--json", "--yes", "emission", "grant", "--to", BOB_TO, "--amount", "30.5", "--wallet", "gov"],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { to: Address; amount: string; reserve: string };
+    assert.equal(out.to, BOB_TO);
+    assert.equal(out.amount, "30500000000");
+    assert.equal(await balanceOf(BOB_TO), 30_500_000_000n);
+    const left = await reserve();
+    assert.equal(out.reserve, left.toString());
+    assert.ok(left >= 70n * TAO_RAO - 500_000_000n, `reserve ${left} = the 100+ slots minted less the grant`);
+  });
+
+  it("routes emission to Staking once, then says it is already routed", async () => {
+    const r = await tao(["--json", "--yes", "emission", "route", "--wallet", "gov"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await receiver(), staking);
+    assert.equal((JSON.parse(r.stdout) as { receiver: Address }).receiver, staking);
+
+    const again = await tao(["--json", "--yes", "emission", "route", "--wallet", "gov"], env);
+    assertOneLineError(
+      again,
+      new RegExp(`emission on localhost is already routed to Staking ${staking}: nothing to do`),
+    );
+  });
+
+  it("still grants from the reserve left after routing", async () => {
+    const held = await reserve();
+    const r = await tao(
+      ["--json", "--yes", "emission", "grant", "--to", BOB_TO, "--amount", "1", "--wallet", "gov"],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await reserve(), held - TAO_RAO);
+    assert.equal(await balanceOf(BOB_TO), 31_500_000_000n);
   });
 });
