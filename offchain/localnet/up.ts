@@ -251,7 +251,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
     };
     if (opts.keep && !opts.signal?.aborted) {
       log(
-        `network kept running at ${anvil.url} (Ctrl-C stops it); try: npx tao --network localnet metagraph --netuid ${netuid}`,
+        `network kept running at ${anvil.url} (Ctrl-C stops it); try: npx tao --network localnet metagraph --netuid ${netuid} --results-dir .localnet/epochs`,
       );
       await new Promise<void>((resolve) => {
         if (opts.signal?.aborted) return resolve();

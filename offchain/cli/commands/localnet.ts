@@ -63,7 +63,7 @@ function register(group: Command, app: CliApp): void {
               summary.ollama.builtIn
                 ? "Miners answered through the built-in test Ollama server."
                 : `Miners answered through Ollama at ${summary.ollama.host}.`,
-              "Next: `npm start -- --keep` leaves the chain up for the CLI (`npx tao --network localnet metagraph --netuid 1`);",
+              "Next: `npm start -- --keep` leaves the chain up for the CLI (`npx tao --network localnet metagraph --netuid 1 --results-dir .localnet/epochs`);",
               "run a miner or validator against a testnet: see README.md.",
             ].join("\n"),
           );
