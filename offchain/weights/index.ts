@@ -3,6 +3,7 @@ export { WeightsInputError } from "./errors.js";
 export { commitHash, weightsHash } from "./hash.js";
 export { ENTRY_BYTES, MAX_ENTRIES, MAX_PENDING_COMMITS, U16_MAX } from "./limits.js";
 export { rebuildWeightMatrix, toDenseMatrix } from "./matrix.js";
+export { withinMaxWeightLimit } from "./maxWeight.js";
 export type { DropReason, DroppedRow, RebuildParams, WeightMatrix, WeightRow } from "./matrix.js";
 export { isMaxUpscaled, maxUpscaleU16, normaliseScores } from "./normalise.js";
 export { packWeights, unpackWeights } from "./pack.js";

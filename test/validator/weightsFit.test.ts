@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createWeightsCodec, withinMaxWeightLimit } from "../../offchain/validator/adapters/weightsCodec.js";
+import { createWeightsCodec } from "../../offchain/validator/adapters/weightsCodec.js";
+import { withinMaxWeightLimit } from "../../offchain/weights/index.js";
 import type { FittedWeights, WeightRules } from "../../offchain/validator/ports.js";
 import { U16_MAX } from "../../offchain/weights/index.js";
 

@@ -1,26 +1,18 @@
 /** The WeightsCodec port over offchain/weights: the same u16 normalisation, packing and hash as the contract. */
 import { bytesToHex, type Hex } from "viem";
-import { commitHash, MAX_ENTRIES, normaliseScores, packWeights, U16_MAX, unpackWeights } from "../../weights/index.js";
+import {
+  commitHash,
+  MAX_ENTRIES,
+  normaliseScores,
+  packWeights,
+  U16_MAX,
+  unpackWeights,
+  withinMaxWeightLimit,
+} from "../../weights/index.js";
 import { hexBytes } from "../../weights/pack.js";
 import type { FittedWeights, WeightRules, WeightsCodec } from "../ports.js";
 
 type Normalise = WeightsCodec["normalise"];
-
-const U16_MAX_BIG = BigInt(U16_MAX);
-
-/**
- * Whether a max-upscaled vector with these values passes the contract's max weight limit (subtensor's
- * `check_vec_max_limited` in I32F32 bits, as `WeightsCodec.maxShareQ32`): the largest share
- * `floor(65535 · 2^32 / sum)` must not exceed `floor(maxWeightLimit · 2^32 / 65535)`. 65535 means off.
- */
-export function withinMaxWeightLimit(values: readonly number[], maxWeightLimit: number): boolean {
-  if (maxWeightLimit >= U16_MAX) return true;
-  const sum = values.reduce((a, v) => a + v, 0);
-  if (sum === 0) return true;
-  const share = (U16_MAX_BIG << 32n) / BigInt(sum);
-  const limit = (BigInt(maxWeightLimit) << 32n) / U16_MAX_BIG;
-  return share <= limit;
-}
 
 function checkRules(r: WeightRules): void {
   const u16 = (name: string, v: number) => {
