@@ -26,6 +26,7 @@ import { Ollama } from "ollama";
 import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { createAxon } from "../offchain/axon/index.js";
+import { untilAccepting } from "./axonReady.js";
 import { Dendrite } from "../offchain/dendrite/index.js";
 import { StaticMetagraph } from "../offchain/metagraph/cache.js";
 import { OllamaBackend } from "../offchain/miner/ollamaBackend.js";
@@ -433,10 +434,4 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
     await axon.close();
     await fake.close();
   }
-}
-
-/** Waits until an axon accepts nonces from an accurate clock (its start plus its clock skew: no replay across restarts). */
-async function untilAccepting(fromMs: number): Promise<void> {
-  const waitMs = fromMs - Date.now() + 5;
-  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
 }

@@ -25,6 +25,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { untilAccepting } from "./axonReady.js";
 import type { BenchResult } from "./types.js";
 
 const CHAIN_ID = 31337;
@@ -94,9 +95,7 @@ async function runFleet(validator: Address, first: number, step: number): Promis
     out.push({ uid, hotkey: signer.address, url: await axon.listen({ port: 0, host: "127.0.0.1" }), kind });
     acceptingFrom = Math.max(acceptingFrom, axon.noncesFromMs);
   }
-  // Axons refuse nonces dated before their start plus the clock skew (no replay across restarts): wait that out.
-  const waitMs = acceptingFrom - Date.now() + 5;
-  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  await untilAccepting(acceptingFrom);
   process.on("message", (m: { ping?: number; exit?: true }) => {
     if (m.ping !== undefined) process.send!({ pong: m.ping, cpu: process.cpuUsage() });
     if (m.exit === true) process.exit(0);

@@ -58,10 +58,12 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
   /** An EpochWorker signing as `hotkey`, with its own results directory unless one is given. */
   const worker = (
     hotkey: LocalAccount,
-    extra: Partial<Pick<EpochWorkerDeps, "store" | "claimBatchSize" | "confirmations">> = {},
+    extra: Partial<
+      Pick<EpochWorkerDeps, "client" | "store" | "claimBatchSize" | "confirmations" | "logPageBlocks">
+    > = {},
   ) =>
     new EpochWorker({
-      client: publicClient,
+      client: extra.client ?? publicClient,
       wallet: chain.wallet(hotkey),
       contracts: {
         SubnetRegistry: c.SubnetRegistry!,
@@ -75,6 +77,7 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
       store: extra.store ?? new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))),
       claimBatchSize: extra.claimBatchSize,
       ...(extra.confirmations === undefined ? {} : { confirmations: extra.confirmations }),
+      ...(extra.logPageBlocks === undefined ? {} : { logPageBlocks: extra.logPageBlocks }),
     });
   /** Governance (the owner's coldkey deployed the protocol) sets hyperparameter `param` (ISubnetRegistry.Param). */
   const setHyperparam = async (param: number, value: bigint) => {

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { type Hex, type PublicClient, getAddress } from "viem";
 import { settlementAbi } from "../../offchain/abi/index.js";
 import { ResultStore, type StoredEpoch } from "../../offchain/epoch/resultStore.js";
-import { EpochStatus, EpochWorker } from "../../offchain/epoch/worker.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { keys, localSubnet } from "../e2e/harness.js";
 
 const BAD_ROOT: Hex = `0x${"de".repeat(32)}`;
@@ -29,7 +29,7 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
     grantTao: 5_000n,
     commitReveal: false,
   });
-  const { publicClient, chain, deployment, netuid, c, nextEpoch, epochNow, epochInfo, closeOf } = net;
+  const { publicClient, deployment, netuid, c, nextEpoch, epochNow, epochInfo, closeOf } = net;
 
   // The owner's validator weighs both miners; epochs A and B finalise (A alone, at bootstrap; B from A's permits).
   await nextEpoch(1);
@@ -70,21 +70,7 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
   const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as StoredEpoch;
 
   const workerOver = (client: PublicClient, results: ResultStore, logPageBlocks?: bigint) =>
-    new EpochWorker({
-      client,
-      wallet: chain.wallet(owner.hotkey),
-      contracts: {
-        SubnetRegistry: c.SubnetRegistry!,
-        Staking: c.Staking!,
-        Weights: c.Weights!,
-        Settlement: c.Settlement!,
-        Emission: c.Emission,
-      },
-      genesisTime: net.genesis,
-      deploymentBlock: BigInt(deployment.deploymentBlock),
-      store: results,
-      ...(logPageBlocks === undefined ? {} : { logPageBlocks }),
-    });
+    net.worker(owner.hotkey, { client, store: results, ...(logPageBlocks === undefined ? {} : { logPageBlocks }) });
 
   it("the finalised tuple is the epoch's EpochFinalised log, found page by page", async () => {
     for (const page of [1n, 2n, 10_000n]) {

@@ -5,20 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { network } from "hardhat";
-import type { EIP1193Provider, LocalAccount, PublicClient } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import type { LocalAccount, PublicClient } from "viem";
 import { subnetRegistryAbi } from "../../offchain/abi/index.js";
 import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
-import { bootstrapLocalSubnet, type LocalChain } from "../../offchain/localnet/bootstrap.js";
+import type { LocalChain } from "../../offchain/localnet/bootstrap.js";
 import { createMinerChain, startMinerProcess } from "../../offchain/miner/chain.js";
 import { ServingRateLimitedError } from "../../offchain/miner/minerChain.js";
 import { startFakeOllama, type FakeOllama } from "../../offchain/ollama/fakeServer.js";
 import type { ProtocolDeployment } from "../../offchain/validator/adapters/protocol.js";
-import { hardhatLocalChain } from "../e2e/localChain.js";
-
-const MNEMONIC = "test test test test test test test test test test test junk";
-const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+import { key, localSubnet } from "../e2e/harness.js";
 
 describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000 }, () => {
   let chain: LocalChain;
@@ -31,11 +26,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   const minerB = { coldkey: key(3), hotkey: key(13) };
 
   before(async () => {
-    const { viem, provider } = await network.create();
-    client = (await viem.getPublicClient()) as unknown as PublicClient;
-    chain = hardhatLocalChain(provider as unknown as EIP1193Provider, client);
-    const sub = await bootstrapLocalSubnet(chain, {
-      network: "hardhat",
+    const net = await localSubnet({
       owner,
       validators: [],
       miners: [minerA, minerB],
@@ -44,8 +35,10 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
       grantTao: 100n,
       commitReveal: false,
     });
-    deployment = sub.deployment;
-    netuid = sub.netuid;
+    client = net.publicClient as unknown as PublicClient;
+    chain = net.chain;
+    deployment = net.deployment;
+    netuid = net.netuid;
     fake = await startFakeOllama({});
   });
   after(async () => {

@@ -9,23 +9,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import { network } from "hardhat";
 import { pino } from "pino";
-import type { EIP1193Provider, LocalAccount, PublicClient } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { bootstrapLocalSubnet, type LocalChain, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
-import { startMinerProcess } from "../../offchain/miner/chain.js";
+import type { PublicClient } from "viem";
+import type { LocalChain } from "../../offchain/localnet/bootstrap.js";
 import type { RunningMiner } from "../../offchain/miner/runMiner.js";
 import { startFakeOllama, type FakeOllama } from "../../offchain/ollama/fakeServer.js";
 import { ValidatorStore } from "../../offchain/store/validatorStore.js";
 import type { ProtocolDeployment } from "../../offchain/validator/adapters/protocol.js";
 import { parseConfig, type ValidatorConfig } from "../../offchain/validator/config.js";
 import { openModelFromConfig, startValidator, type RunningValidator } from "../../offchain/validator/start.js";
-import { hardhatLocalChain } from "../e2e/localChain.js";
+import { startFakeMiners } from "../e2e/fakeMiners.js";
+import { keys, localSubnet } from "../e2e/harness.js";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-const key = (i: number): LocalAccount => mnemonicToAccount(MNEMONIC, { addressIndex: i });
-const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), hotkey: key(h) });
 const MODEL = "llama3.2:1b";
 const EMBED = "nomic-embed-text";
 
@@ -99,11 +94,7 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
     });
 
   before(async () => {
-    const { viem, provider } = await network.create();
-    client = (await viem.getPublicClient()) as unknown as PublicClient;
-    chain = hardhatLocalChain(provider as unknown as EIP1193Provider, client);
-    const sub = await bootstrapLocalSubnet(chain, {
-      network: "hardhat",
+    const net = await localSubnet({
       owner,
       validators: [],
       miners: minerKeys,
@@ -113,28 +104,14 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
       grantTao: 2_000n,
       commitReveal: false,
     });
-    deployment = sub.deployment;
-    netuid = sub.netuid;
+    client = net.publicClient as unknown as PublicClient;
+    chain = net.chain;
+    deployment = net.deployment;
+    netuid = net.netuid;
     validatorOllama = await startFakeOllama({ models: [MODEL, EMBED] });
-    for (const k of minerKeys) {
-      const fake = await startFakeOllama({ models: [MODEL] });
-      fakes.push(fake);
-      miners.push(
-        await startMinerProcess({
-          client,
-          deployment,
-          netuid,
-          network: "hardhat",
-          hotkey: k.hotkey,
-          hotkeyWallet: chain.wallet(k.hotkey),
-          ollamaHost: fake.url,
-          model: MODEL,
-          metagraphRefreshMs: 1_000,
-          // The axon takes a dendrite's nonces only clockSkewMs after its start (default 30 s).
-          limits: { clockSkewMs: 1_000 },
-        }),
-      );
-    }
+    const started = await startFakeMiners({ client, chain, deployment, netuid }, minerKeys, { model: MODEL });
+    fakes.push(...started.fakes);
+    miners.push(...started.miners);
   });
 
   after(async () => {

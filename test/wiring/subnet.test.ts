@@ -16,12 +16,12 @@ import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../
 import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { bootstrapLocalSubnet, type LocalChain, type NeuronKeys } from "../../offchain/localnet/bootstrap.js";
-import { startMinerProcess } from "../../offchain/miner/chain.js";
 import type { RunningMiner } from "../../offchain/miner/runMiner.js";
-import { startFakeOllama, type FakeOllama } from "../../offchain/ollama/fakeServer.js";
+import type { FakeOllama } from "../../offchain/ollama/fakeServer.js";
 import type { ProtocolDeployment } from "../../offchain/validator/adapters/protocol.js";
 import { parseConfig } from "../../offchain/validator/config.js";
 import { startValidator, type RunningValidator } from "../../offchain/validator/start.js";
+import { startFakeMiners } from "../e2e/fakeMiners.js";
 import { hardhatLocalChain } from "../e2e/localChain.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -126,24 +126,10 @@ describe("wiring: 3 miners and 2 validators run a subnet on their own", { timeou
     deployment = sub.deployment;
     netuid = sub.netuid;
     await toNextEpoch(1); // the short tempo takes effect at the next boundary
-    for (const k of minerKeys) {
-      const fake = await startFakeOllama({});
-      fakes.push(fake);
-      miners.push(
-        await startMinerProcess({
-          client,
-          deployment,
-          netuid,
-          network: "hardhat",
-          hotkey: k.hotkey,
-          hotkeyWallet: chain.wallet(k.hotkey),
-          ollamaHost: fake.url,
-          metagraphRefreshMs: 1_000,
-          limits: { clockSkewMs: 1_000 }, // one machine's clock: the post-start replay guard lasts 1 s
-        }),
-      );
-      startStake.push(await stakeOf(k.hotkey.address));
-    }
+    const started = await startFakeMiners({ client, chain, deployment, netuid }, minerKeys);
+    fakes.push(...started.fakes);
+    miners.push(...started.miners);
+    for (const k of minerKeys) startStake.push(await stakeOf(k.hotkey.address));
     // Modes after start-up (the miner's warm-up generation must succeed).
     await fakes[1]!.setMode({ errorRate: 0.8 });
     await fakes[2]!.setMode({ latencyMs: 3_000 });
