@@ -54,6 +54,8 @@ export interface LocalnetOptions {
   /** Real milliseconds per slot while services run. */
   msPerSlot: number;
   log: (line: string) => void;
+  /** Called with the summary as soon as the epochs are paid: with `keep`, before the network is left running. */
+  onSummary?: (summary: LocalnetSummary) => void;
   signal?: AbortSignal;
 }
 
@@ -249,6 +251,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
         axon: r.axon.endpoint,
       })),
     };
+    opts.onSummary?.(summary);
     if (opts.keep && !opts.signal?.aborted) {
       log(
         `network kept running at ${anvil.url} (Ctrl-C stops it); try: npx tao --network localnet metagraph --netuid ${netuid} --results-dir .localnet/epochs`,

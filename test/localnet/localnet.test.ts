@@ -6,8 +6,15 @@ import { describe, it } from "node:test";
 import { repoRoot } from "../../offchain/deploy/artifacts.js";
 import { freePort } from "../../offchain/deploy/anvil.js";
 
-/** Runs `npm start -- --epochs 1 --json` (= `tao localnet up`) as a user would, on a free port. */
-function localnetUp(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `npm start -- --epochs 1 --json` (= `tao localnet up`) as a user would, on a free port. With `whileUp`, it
+ * is called once stdout holds the whole summary (with `--keep`, while the network still runs), then the run is
+ * stopped with SIGINT as Ctrl-C would.
+ */
+function localnetUp(
+  args: string[],
+  whileUp?: (summary: { rpcUrl: string }) => Promise<void>,
+): Promise<{ code: number | null; stdout: string; stderr: string; whileUpError?: unknown }> {
   return new Promise((resolve) => {
     const child = spawn(
       path.join(repoRoot, "node_modules", ".bin", "tsx"),
@@ -16,15 +23,30 @@ function localnetUp(args: string[]): Promise<{ code: number | null; stdout: stri
     );
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    let called = false;
+    let whileUpError: unknown;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (!whileUp || called) return;
+      let summary: { rpcUrl: string };
+      try {
+        summary = JSON.parse(stdout) as { rpcUrl: string };
+      } catch {
+        return; // not all of it yet
+      }
+      called = true;
+      whileUp(summary)
+        .catch((e: unknown) => (whileUpError = e))
+        .finally(() => child.kill("SIGINT"));
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => resolve({ code, stdout, stderr, whileUpError }));
   });
 }
 
 describe("npm start (tao localnet up)", () => {
   it(
-    "settles an epoch with non-zero claims against the built-in Ollama server, twice in a row, and when its port is taken",
+    "settles an epoch with non-zero claims against the built-in Ollama server, twice in a row, and when its port is taken; --keep prints the summary while the chain stays up",
     { timeout: 400_000 },
     async () => {
       // The second run asks for a port that is taken, as 8545 often is: it must pick another.
@@ -36,8 +58,27 @@ describe("npm start (tao localnet up)", () => {
           const port = run === 0 ? await freePort() : taken;
           // The first run goes long enough for revealed weights to pay a miner (the first epochs have none).
           const epochs = run === 0 ? "3" : "1";
-          const { code, stdout, stderr } = await localnetUp(["--epochs", epochs, "--port", String(port)]);
+          // The second run keeps the network: its summary must come while the chain still answers.
+          let chainIdWhileUp: string | undefined;
+          const { code, stdout, stderr, whileUpError } = await localnetUp(
+            ["--epochs", epochs, "--port", String(port), ...(run === 1 ? ["--keep"] : [])],
+            run === 1
+              ? async ({ rpcUrl }) => {
+                  const res = await fetch(rpcUrl, {
+                    method: "POST",
+                    headers: { "content-type": "application/json" },
+                    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+                  });
+                  chainIdWhileUp = ((await res.json()) as { result: string }).result;
+                }
+              : undefined,
+          );
           assert.equal(code, 0, `run ${run} exited ${code}: ${stderr.slice(-2000)}`);
+          assert.equal(whileUpError, undefined, `the kept network did not answer: ${String(whileUpError)}`);
+          if (run === 1) {
+            assert.equal(chainIdWhileUp, "0x7a69", "--keep printed the summary while the chain was still up");
+            assert.match(stderr, /network kept running at/);
+          }
           const summary = JSON.parse(stdout) as {
             rpcUrl: string;
             settledEpochs: string[];

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { localnetUp } from "../../localnet/up.js";
+import { localnetUp, type LocalnetSummary } from "../../localnet/up.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import { renderTable } from "../output.js";
 
@@ -40,33 +40,38 @@ function register(group: Command, app: CliApp): void {
         process.once("SIGINT", onSignal);
         process.once("SIGTERM", onSignal);
         try {
-          const summary = await localnetUp({
+          const print = (summary: LocalnetSummary) =>
+            ctx.out.result(summary, () =>
+              [
+                `\nSubnet ${summary.netuid}: ${summary.settledEpochs.length} epochs settled (${summary.settledEpochs.join(", ")}), ${summary.claims} claims, ${summary.claimedAlpha} rao of alpha claimed`,
+                renderTable(
+                  ["uid", "hotkey", "coldkey", "stake weight (rao)", "permit", "axon"],
+                  summary.metagraph.map((n) => [
+                    String(n.uid),
+                    n.hotkey,
+                    n.coldkey,
+                    n.stakeWeight,
+                    n.permit ? "yes" : "",
+                    n.axon,
+                  ]),
+                ),
+                summary.ollama.builtIn
+                  ? "Miners answered through the built-in test Ollama server."
+                  : `Miners answered through Ollama at ${summary.ollama.host}.`,
+                options.keep
+                  ? `Next: the chain stays up at ${summary.rpcUrl} for the CLI (\`npx tao --network localnet metagraph --netuid ${summary.netuid} --results-dir .localnet/epochs\`); Ctrl-C stops it.`
+                  : `Next: \`npm start -- --keep\` leaves the chain up for the CLI (\`npx tao --network localnet metagraph --netuid ${summary.netuid} --results-dir .localnet/epochs\`);`,
+                "run a miner or validator against a testnet: see README.md.",
+              ].join("\n"),
+            );
+          // The summary is printed as soon as the epochs are paid, so `--keep` shows it while the chain stays up.
+          await localnetUp({
             ...options,
             // Progress goes to stderr even with --json: stdout carries only the summary.
             log: (line) => ctx.io.stderr.write(`[localnet] ${line}\n`),
+            onSummary: print,
             signal: controller.signal,
           });
-          ctx.out.result(summary, () =>
-            [
-              `\nSubnet ${summary.netuid}: ${summary.settledEpochs.length} epochs settled (${summary.settledEpochs.join(", ")}), ${summary.claims} claims, ${summary.claimedAlpha} rao of alpha claimed`,
-              renderTable(
-                ["uid", "hotkey", "coldkey", "stake weight (rao)", "permit", "axon"],
-                summary.metagraph.map((n) => [
-                  String(n.uid),
-                  n.hotkey,
-                  n.coldkey,
-                  n.stakeWeight,
-                  n.permit ? "yes" : "",
-                  n.axon,
-                ]),
-              ),
-              summary.ollama.builtIn
-                ? "Miners answered through the built-in test Ollama server."
-                : `Miners answered through Ollama at ${summary.ollama.host}.`,
-              "Next: `npm start -- --keep` leaves the chain up for the CLI (`npx tao --network localnet metagraph --netuid 1 --results-dir .localnet/epochs`);",
-              "run a miner or validator against a testnet: see README.md.",
-            ].join("\n"),
-          );
         } finally {
           process.off("SIGINT", onSignal);
           process.off("SIGTERM", onSignal);
