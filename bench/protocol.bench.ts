@@ -212,6 +212,22 @@ export default async function bench(): Promise<BenchResult> {
   gas["protocol: claimBatch, each further leaf (steady state)"] = Math.round(
     (gas[rest]! - gas[single]!) / (leaves3.length - 2),
   );
+  // The pruning scores with the real Settlement behind `lastEmissionOf` (the registry bench mocks it): the
+  // epoch worker's call after a finalised and fully claimed epoch, one permits call per uid but the owner's.
+  // The first sync also pre-fills the registration ring's words (docs/registry.md); the second is the steady
+  // state.
+  const sync = () =>
+    w.writeContract({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "syncPruningScores",
+      args: [netuid],
+      ...tx,
+    });
+  const uids = miners.length + 2;
+  await measure(`protocol: syncPruningScores, ${uids} uids (real Settlement, first)`, await sync());
+  await chain.increaseTime(12);
+  await measure(`protocol: syncPruningScores, ${uids} uids (real Settlement, again)`, await sync());
   // Steady-state coinbase with every contract real: a slot inside the current epoch, then the first slot of
   // the next one (the epoch before the current was opened above, so its record slot is reused as is).
   const coinbase = () => w.writeContract({ address: c.Emission, abi: emissionAbi, functionName: "coinbase", ...tx });
