@@ -5,4 +5,11 @@ export { axonConfigSchema, parseAxonConfig, type AxonConfig, type AxonConfigInpu
 export { Admission, AdmissionRejected } from "./admission.js";
 export { RateLimiter } from "./rateLimiter.js";
 export { NonceGuard } from "./nonceGuard.js";
+export {
+  NonceLedger,
+  type NonceLedgerOptions,
+  type NonceScope,
+  type NonceStore,
+  type OpenedNonceScope,
+} from "./nonceLedger.js";
 export { MetricsRegistry } from "./metrics.js";

@@ -7,10 +7,14 @@
  *   and may arrive out of order); anything older, or seen before, is a replay. With reorderMs = 0 the
  *   rule is plain "strictly newer than the caller's last nonce".
  * Memory per caller is bounded by the nonces accepted within the reorder window (and by `maxPerCaller`).
- * State is in memory, so the axon sets `notBeforeMs` to its start plus the skew: a validator's clock may run up
- * to `skewMs` ahead, so any nonce an earlier process on this hotkey could have accepted is dated before that,
- * and is refused ("beforeStart"). A request captured before a restart cannot be replayed after it; the price is
- * that nobody is answered during the first `skewMs` after a start.
+ *
+ * Across restarts, one of two rules (the axon picks):
+ * - with a nonce store (the miner's data dir, nonceLedger.ts): `floor(caller)` is the caller's highest nonce
+ *   accepted by earlier processes (or by this one, for a caller whose state was evicted); a nonce at or below it
+ *   is a replay. `notBeforeMs` is only the store's first start plus the skew, so a restart refuses nothing new.
+ * - without one: `notBeforeMs` is this start plus the skew. A validator's clock may run up to `skewMs` ahead, so
+ *   any nonce an earlier process on this hotkey could have accepted is dated before that, and is refused
+ *   ("beforeStart"); the price is that nobody is answered during the first `skewMs` after every start.
  */
 import { NONCE_PER_MS } from "../protocol/constants.js";
 import { nonceTimeMs } from "../protocol/nonce.js";
@@ -20,6 +24,8 @@ export interface NonceGuardOptions {
   reorderMs: number;
   /** Nonces with an earlier timestamp are refused ("beforeStart") whatever the skew. Default 0. */
   notBeforeMs?: number;
+  /** A caller's nonces at or below this are replays, whatever this process holds (the persisted watermark). */
+  floor?: (caller: string) => number;
   maxCallers?: number;
   maxPerCaller?: number;
 }
@@ -47,6 +53,7 @@ export class NonceGuard {
   readonly #window: number;
   readonly #maxCallers: number;
   readonly #maxPerCaller: number;
+  readonly #floorOf: ((caller: string) => number) | undefined;
 
   constructor(o: NonceGuardOptions) {
     this.#skewMs = o.skewMs;
@@ -54,6 +61,7 @@ export class NonceGuard {
     this.#window = o.reorderMs * NONCE_PER_MS;
     this.#maxCallers = o.maxCallers ?? 4096;
     this.#maxPerCaller = o.maxPerCaller ?? 8192;
+    this.#floorOf = o.floor;
   }
 
   /** Nonces dated before this are refused. */
@@ -73,7 +81,10 @@ export class NonceGuard {
   commit(caller: string, nonce: number): boolean {
     let st = this.#callers.get(caller);
     if (st === undefined) {
-      st = { high: nonce, floor: 0, recent: new Set([nonce]), pruneAt: MIN_PRUNE_AT };
+      // First nonce of this caller in this process (or since its state was evicted): above its stored floor only.
+      const floor = this.#floorOf?.(caller) ?? 0;
+      if (nonce <= floor) return false;
+      st = { high: nonce, floor, recent: new Set([nonce]), pruneAt: MIN_PRUNE_AT };
       this.#callers.set(caller, st);
       if (this.#callers.size > this.#maxCallers) {
         const oldest = this.#callers.keys().next().value;

@@ -36,6 +36,7 @@ import { BackendError, type Backend, type BackendContext } from "./backend.js";
 import { parseAxonConfig, type AxonConfig, type AxonConfigInput } from "./config.js";
 import { LATENCY_BUCKETS, MetricsRegistry, type Counter, type Histogram } from "./metrics.js";
 import { NonceGuard } from "./nonceGuard.js";
+import { NonceLedger, type NonceStore } from "./nonceLedger.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { sourceKey } from "./sourceKey.js";
 
@@ -46,6 +47,13 @@ export interface AxonDeps {
   backend: Backend;
   logger?: Logger;
   now?: () => number;
+  /**
+   * Where each validator's highest accepted nonce is kept across restarts (the miner's data dir). With it, a
+   * restarted axon refuses a request captured before the restart as a replay and answers fresh ones at once;
+   * without it, every start refuses nonces dated before it plus clockSkewMs. The caller opens and closes it;
+   * `close()` writes what is pending first.
+   */
+  nonceStore?: NonceStore;
 }
 
 export interface AxonStats {
@@ -61,8 +69,13 @@ export interface Axon {
   listen(options: { port: number; host?: string }): Promise<string>;
   /** Stops accepting, aborts running work, waits for in-flight replies. */
   close(): Promise<void>;
-  /** Nonces dated earlier (the axon's start plus clockSkewMs) are refused: no replay across a restart. */
+  /**
+   * Nonces dated earlier are refused: without a nonce store, this start plus clockSkewMs; with one, the store's
+   * first start of this chain/subnet/hotkey plus clockSkewMs (in the past after a restart).
+   */
   readonly noncesFromMs: number;
+  /** The durable replay state, when the axon has a nonce store. */
+  readonly nonceLedger?: NonceLedger;
   stats(): AxonStats;
 }
 
@@ -79,6 +92,8 @@ interface RequestState {
   route: string;
   headers?: SignedRequestHeaders;
   neuron?: NeuronInfo;
+  /** Resolves once the request's nonce is on disk (with a nonce store): no work before that. */
+  durable?: Promise<void>;
   deadline?: number;
   /** Destroys the socket if a verified task's body has not arrived by requestReadTimeoutMs. */
   bodyTimer?: NodeJS.Timeout;
@@ -151,14 +166,45 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       "secp256k1 runs its pure-JS fallback (no libsecp256k1 build for this platform): signature checks are ~30x slower; install a C toolchain and reinstall the secp256k1 package to build it",
     );
   }
-  // Nonce state starts empty here, and a validator's clock may run up to clockSkewMs ahead: a nonce dated before
-  // start + clockSkewMs may have been accepted by an earlier process on this hotkey, so it is refused. No request
-  // captured before a restart can be replayed after it; nothing is answered for the first clockSkewMs.
+  // No request captured before a restart may be replayed after it. With a nonce store, each validator's highest
+  // accepted nonce survives restarts (written before any work is done for it, nonceLedger.ts): a nonce at or below
+  // it is a replay, anything newer is answered at once. Without one (or on the store's first start of this scope),
+  // a validator's clock may run up to clockSkewMs ahead, so an earlier process on this hotkey may have accepted any
+  // nonce dated before start + clockSkewMs: those are refused, and nothing is answered for the first clockSkewMs.
   const startedMs = now();
+  const ledger =
+    deps.nonceStore === undefined
+      ? undefined
+      : new NonceLedger(
+          deps.nonceStore,
+          { chainId: config.chainId, netuid: config.netuid, miner: self },
+          startedMs + config.clockSkewMs,
+          {
+            onError: (err) =>
+              log.error(
+                { err: (err as Error)?.message ?? String(err), file: deps.nonceStore?.file },
+                "cannot write accepted nonces to the miner's store: requests are refused until it works again (check the disk and the file's permissions)",
+              ),
+          },
+        );
+  if (ledger !== undefined) {
+    log.info(
+      {
+        file: ledger.file,
+        validators: ledger.validators,
+        noncesFromMs: ledger.notBeforeMs,
+        firstStart: ledger.created,
+      },
+      ledger.created
+        ? "nonce store is new for this chain, subnet and hotkey: nonces dated before this start plus the clock skew are refused"
+        : "nonce watermarks loaded: replays from before the restart are refused, fresh requests are answered at once",
+    );
+  }
   const nonces = new NonceGuard({
     skewMs: config.clockSkewMs,
     reorderMs: config.nonceReorderMs,
-    notBeforeMs: startedMs + config.clockSkewMs,
+    notBeforeMs: ledger?.notBeforeMs ?? startedMs + config.clockSkewMs,
+    ...(ledger === undefined ? {} : { floor: (caller: string) => ledger.floor(caller) }),
   });
   const limiter = new RateLimiter({ perSecond: config.ratePerSecond, burst: config.rateBurst, now });
   const ipLimiter =
@@ -194,6 +240,18 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     () => deps.metagraph.ageMs() / 1000,
   );
   registry.gauge("axon_metagraph_neurons", "Neurons in the metagraph snapshot in use.", () => deps.metagraph.size);
+  if (ledger !== undefined) {
+    registry.counterFrom(
+      "axon_nonce_writes_total",
+      "Group writes of accepted nonces to the miner's store (each one transaction, one fsync).",
+      () => ledger.stats.writes,
+    );
+    registry.counterFrom(
+      "axon_nonce_write_failures_total",
+      "Failed writes of accepted nonces (the requests waiting on them were refused).",
+      () => ledger.stats.failures,
+    );
+  }
   registry.counterFrom(
     "axon_signature_recoveries_total",
     "Signature checks that hashed the recovered key to an address (a validator's first check, or after LRU eviction).",
@@ -316,9 +374,13 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       if (fresh === "beforeStart") {
         const nonceMs = nonceTimeMs(h.nonce);
         const waitMs = nonces.notBeforeMs - nonceMs;
+        const since =
+          ledger === undefined
+            ? `this axon started at ${startedMs} and refuses nonces dated before its start plus the ${config.clockSkewMs} ms clock skew`
+            : `this axon's nonce record for chain ${config.chainId} subnet ${config.netuid} is new (its first start with this data dir) and it refuses nonces dated before that start plus the clock skew`;
         return {
           code: "stale_nonce",
-          reason: `nonce time ${nonceMs} is before ${nonces.notBeforeMs}: this axon started at ${startedMs} and refuses nonces dated before its start plus the ${config.clockSkewMs} ms clock skew, so that a request captured before a restart cannot be replayed; retry in ${waitMs} ms with a fresh nonce`,
+          reason: `nonce time ${nonceMs} is before ${nonces.notBeforeMs}: ${since}, so that a request captured before a restart cannot be replayed; retry in ${waitMs} ms with a fresh nonce`,
           headers: { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) },
         };
       }
@@ -375,6 +437,8 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
           reason: `nonce ${h.nonce} was already used or is older than this validator's recent nonces`,
         };
       }
+      // From here the nonce is spent, whatever the outcome: record it (the write is grouped; awaited before work).
+      if (ledger !== undefined) state.durable = ledger.record(h.validator, h.nonce);
       const wait = limiter.take(h.validator);
       if (wait > 0) {
         return {
@@ -458,6 +522,20 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
 
     let release: Release | undefined;
     try {
+      if (state.durable !== undefined) {
+        try {
+          await raceAbort(state.durable, ac.signal);
+        } catch (err) {
+          if (err instanceof Aborted) return failure(reply, err, h.requestId);
+          metrics.rejections.inc({ error: "internal" });
+          return rejection(
+            reply,
+            "internal",
+            "the miner could not record this request's nonce on disk, so it does no work for it (logged by the miner): retry with a fresh nonce",
+            { "retry-after": "5" },
+          );
+        }
+      }
       try {
         release = await admission.acquire(state.neuron.stake, ac.signal);
       } catch (err) {
@@ -652,8 +730,11 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       closing = true;
       for (const ac of running) ac.abort(new Aborted("shutdown"));
       await app.close();
+      // Nonces spent by requests refused after the replay check (rate limit, bad body) may still be pending.
+      ledger?.flush();
     },
     stats: () => ({ active: admission.active, queued: admission.queued }),
     noncesFromMs: nonces.notBeforeMs,
+    ...(ledger === undefined ? {} : { nonceLedger: ledger }),
   };
 }

@@ -50,7 +50,10 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
         ollamaHost: o.ollamaHosts[i] ?? o.ollamaHosts[0]!,
         model: o.model,
         metagraphRefreshMs: 1_000,
-        // Miners and validators share this machine's clock: a 2 s skew keeps the post-start replay guard short.
+        // Each miner's own store (accepted nonces). `.localnet/` is new on every `npm start`, so each miner's first
+        // start refuses nonces for a clock skew: a 2 s skew (miners and validators share this machine's clock) keeps
+        // that short; a miner restarted on the same dir refuses only replays.
+        dataDir: path.join(o.dataDir, "miners", `miner-${i + 1}`),
         limits: { clockSkewMs: 2_000 },
       });
       miners.push(miner);

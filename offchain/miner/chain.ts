@@ -212,6 +212,8 @@ export interface MinerProcessOptions {
   maxBurn?: bigint;
   metagraphRefreshMs?: number;
   limits?: MinerConfigInput["limits"];
+  /** The miner's data dir (its store, `miner.db`): one per miner, kept across its restarts. */
+  dataDir: string;
   logger?: Logger;
 }
 
@@ -231,6 +233,7 @@ export async function startMinerProcess(o: MinerProcessOptions): Promise<Running
     ...(o.maxBurn !== undefined ? { maxBurn: o.maxBurn } : {}),
     metagraphRefreshMs: o.metagraphRefreshMs ?? 2_000,
     ...(o.limits ? { limits: o.limits } : {}),
+    dataDir: o.dataDir,
   });
   const chain = createMinerChain({
     client: o.client,

@@ -1,9 +1,22 @@
 /** Miner settings, validated with zod at the edge: every error names the setting and how to fix it. */
+import path from "node:path";
 import { z } from "zod";
 import { LOG_LEVELS } from "../log.js";
 import { ollamaHostFromEnv } from "../ollama/service.js";
 import { isLoopbackOrUnroutable, parseAxonEndpoint } from "./endpoint.js";
 import { parseTao } from "./tao.js";
+import { checkName } from "../wallet/names.js";
+import { expandHome } from "../wallet/paths.js";
+
+/** Where miners keep their data unless told otherwise (next to the wallets, as btcli's `~/.bittensor/miners`). */
+export const DEFAULT_MINERS_DIR = path.join("~", ".bittensor-evm", "miners");
+
+/** The default data dir of a miner: `~/.bittensor-evm/miners/<wallet>/<hotkey>/netuid<N>`, absolute. */
+export function defaultMinerDataDir(wallet: string, hotkey: string, netuid: number): string {
+  return expandHome(
+    path.join(DEFAULT_MINERS_DIR, checkName("wallet", wallet), checkName("hotkey", hotkey), `netuid${netuid}`),
+  );
+}
 
 /**
  * Networks where the axon may publish a loopback endpoint (nothing outside the machine needs to reach it) and
@@ -83,9 +96,35 @@ export const minerConfigSchema = z
     metagraphRefreshMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     logLevel: z.enum(LOG_LEVELS).default("info"),
     limits: limitsSchema.default({}),
+    /**
+     * Directory of the miner's state: `miner.db`, each validator's highest accepted nonce, so a restart refuses
+     * replays without refusing fresh requests. Default `~/.bittensor-evm/miners/<wallet>/<hotkey>/netuid<N>`;
+     * a leading `~` is expanded and the path made absolute.
+     */
+    dataDir: z
+      .string()
+      .refine((v) => v.trim().length > 0, {
+        message:
+          "--data-dir is empty: name the directory the miner keeps its state in, or leave it out for the default",
+      })
+      .refine((v) => !v.includes("\0"), { message: "--data-dir contains a NUL character, which no path may hold" })
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.dataDir === undefined) {
+      // The default data dir is named after the wallet and hotkey: they must be names, not paths.
+      for (const [key, kind] of [
+        ["wallet", "wallet"],
+        ["hotkey", "hotkey"],
+      ] as const) {
+        try {
+          checkName(kind, c[key]);
+        } catch (err) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: (err as Error).message });
+        }
+      }
+    }
     if (c.register && c.maxBurn === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -126,7 +165,11 @@ export const minerConfigSchema = z
         message: `--fake-ollama answers from a built-in solver, not a model: it runs only on the local networks ${LOCAL_NETWORKS.join(", ")}, not ${c.network}; drop --fake-ollama and run Ollama (\`ollama serve\`)`,
       });
     }
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    dataDir: c.dataDir === undefined ? defaultMinerDataDir(c.wallet, c.hotkey, c.netuid) : expandHome(c.dataDir),
+  }));
 
 export type MinerConfigInput = z.input<typeof minerConfigSchema>;
 export type MinerConfig = z.output<typeof minerConfigSchema>;

@@ -49,6 +49,11 @@ export function buildProgram(): Command {
     .option("--rate <perSecond>", "requests per second per validator", num("--rate"))
     .option("--burst <n>", "burst per validator", int("--burst"))
     .option("--generation-timeout-ms <ms>", "longest one generation may take", int("--generation-timeout-ms"))
+    .option(
+      "--data-dir <dir>",
+      "where the miner keeps its state (miner.db: accepted nonces, so a restart refuses replays) " +
+        "(default ~/.bittensor-evm/miners/<wallet>/<hotkey>/netuid<N>)",
+    )
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace", "info")
     .showHelpAfterError();
 }
@@ -72,6 +77,7 @@ interface Flags {
   rate?: number;
   burst?: number;
   generationTimeoutMs?: number;
+  dataDir?: string;
   logLevel: string;
 }
 
@@ -97,6 +103,7 @@ export function configFromFlags(f: Flags): MinerConfig {
     register: f.register,
     maxBurn: f.maxBurn,
     serve: f.serve,
+    ...(f.dataDir === undefined ? {} : { dataDir: f.dataDir }),
     logLevel: f.logLevel as MinerConfig["logLevel"],
     limits,
   };

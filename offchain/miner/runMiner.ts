@@ -2,6 +2,7 @@
  * A miner: Ollama behind an axon, registered and published on chain.
  *
  * Start-up, in an order that fails before it spends anything (a bad --external-url is refused by the config):
+ *   0. the store in the data dir opened (a damaged one refused, naming the file and the way out);
  *   1. Ollama reachable (one clear line when not), model present (pulled with a progress bar when missing),
  *      warmed, residency logged (GPU or CPU);
  *   2. metagraph loaded, axon listening;
@@ -19,6 +20,7 @@ import { MetagraphCache } from "../metagraph/cache.js";
 import { OllamaService } from "../ollama/service.js";
 import { startFakeOllama, type FakeOllama } from "../ollama/fakeServer.js";
 import { PROTOCOL_VERSION } from "../protocol/constants.js";
+import { MinerStore } from "../store/minerStore.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { externalEndpoint, type MinerConfig } from "./config.js";
 import type { MinerChain } from "./minerChain.js";
@@ -50,6 +52,8 @@ export interface RunningMiner {
   fake?: FakeOllama;
   /** The endpoint's publication on chain; undefined with `serve: false`. */
   publication?: AxonPublication;
+  /** The miner's store in its data dir (closed by `close()`). */
+  store: MinerStore;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,11 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
   };
 
   try {
+    // 0. The store: each validator's highest accepted nonce, so a restart refuses replays and nothing else.
+    const store = MinerStore.openIn(config.dataDir);
+    cleanups.push(() => store.close());
+    log.info({ dataDir: config.dataDir, file: store.file }, "miner store open");
+
     // 1. Ollama.
     let fake: FakeOllama | undefined;
     let host = config.ollamaHost;
@@ -131,7 +140,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
         maxTimeoutMs: l.maxTimeoutMs,
         clockSkewMs: l.clockSkewMs,
       },
-      { signer: deps.hotkey, metagraph, backend, logger: deps.logger },
+      { signer: deps.hotkey, metagraph, backend, logger: deps.logger, nonceStore: store },
     );
     cleanups.push(() => axon.close());
     const url = await axon.listen({ port: config.port, host: config.host });
@@ -182,6 +191,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
       backend,
       ollama,
       fake,
+      store,
       ...(publication === undefined ? {} : { publication }),
       async close(): Promise<void> {
         if (closed) return;

@@ -1,5 +1,12 @@
-/** The validator's SQLite store (node:sqlite). */
-export { APPLICATION_ID, StoreError, openDatabase, type OpenOptions } from "./openDatabase.js";
+/** The validator's and the miner's SQLite stores (node:sqlite). */
+export {
+  APPLICATION_ID,
+  StoreError,
+  VALIDATOR_STORE,
+  openDatabase,
+  type OpenOptions,
+  type StoreKind,
+} from "./openDatabase.js";
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations.js";
 export {
   OPEN_COMMIT_STATUSES,
@@ -10,3 +17,5 @@ export {
   type SettlementRow,
   type SettlementStatus,
 } from "./validatorStore.js";
+export { MINER_MIGRATIONS, MINER_SCHEMA_VERSION } from "./minerMigrations.js";
+export { MINER_APPLICATION_ID, MINER_STORE, MINER_STORE_FILE, MinerStore, minerStorePath } from "./minerStore.js";

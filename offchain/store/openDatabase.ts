@@ -1,20 +1,53 @@
 /**
- * Opening the validator's SQLite file: create it if missing, refuse anything that is not a healthy validator
- * store (with an error naming the file and the way out — never a silent reset, since the file holds the salts
- * of pending commits), then apply missing migrations.
+ * Opening one of our SQLite files (the validator's store, the miner's store): create it if missing, refuse
+ * anything that is not a healthy store of that kind (with an error naming the file and the way out — never a
+ * silent reset: the validator's file holds the salts of pending commits, the miner's the nonces it has
+ * accepted), then apply missing migrations.
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations.js";
+import { MIGRATIONS, type Migration } from "./migrations.js";
 import { sqlite, type DatabaseSync } from "./sqlite.js";
 
 /** SQLite header `application_id` of a validator store: "TAOV". */
 export const APPLICATION_ID = 0x54414f56;
 
 const NOTHING_CHANGED = "Nothing was changed or deleted.";
-const WAY_OUT =
-  "Move the file aside and restore a backup, or point the validator's db path at a new file " +
-  "(a new store starts empty: salts of pending commits are lost, so those reveals will be missed).";
+
+/** What kind of store a file must be, and how its errors name the way out. */
+export interface StoreKind {
+  /** "validator store": messages say "Validator store <file> …", "… not a validator store". */
+  name: string;
+  /** The program that keeps it: "… newer than this validator knows". */
+  program: string;
+  /** SQLite header `application_id` every file of this kind carries. */
+  applicationId: number;
+  /** Schema migrations of this kind. */
+  migrations: readonly Migration[];
+  /** Appended to every "damaged" error: what to do, and what a new file costs. */
+  wayOut: string;
+  /** Sentence for a SQLite file of another kind or application. */
+  foreign: string;
+  /** Sentence for a file written by a newer release. */
+  newer: string;
+  /** Clause for a directory where the file should be: "the db path must name a file". */
+  notAFile: string;
+  /** Appended when the file cannot be opened or prepared (permissions, a read-only disk); optional. */
+  cannotOpen?: string;
+}
+
+export const VALIDATOR_STORE: StoreKind = {
+  name: "validator store",
+  program: "validator",
+  applicationId: APPLICATION_ID,
+  migrations: MIGRATIONS,
+  wayOut:
+    "Move the file aside and restore a backup, or point the validator's db path at a new file " +
+    "(a new store starts empty: salts of pending commits are lost, so those reveals will be missed).",
+  foreign: "Point the validator's db path at its own file.",
+  newer: "Upgrade the validator, or point its db path at another file.",
+  notAFile: "the db path must name a file",
+};
 
 export class StoreError extends Error {
   constructor(
@@ -52,17 +85,25 @@ export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
 }
 
 export interface OpenOptions {
-  /** The migrations to apply (tests pass longer lists); default MIGRATIONS. */
+  /** The migrations to apply (tests pass longer lists); default the kind's. */
   migrations?: readonly Migration[];
+  /** What the file must be; default VALIDATOR_STORE. */
+  kind?: StoreKind;
 }
 
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync {
-  const migrations = opts.migrations ?? MIGRATIONS;
-  const latest = migrations[migrations.length - 1]?.version ?? LATEST_SCHEMA_VERSION;
+  const kind = opts.kind ?? VALIDATOR_STORE;
+  const migrations = opts.migrations ?? kind.migrations;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const Name = capitalised(kind.name);
+  const WAY_OUT = kind.wayOut;
+  const cannotOpen = kind.cannotOpen === undefined ? "" : ` ${kind.cannotOpen}`;
   const memory = file === ":memory:";
   if (!memory) {
     if (existsSync(file) && statSync(file).isDirectory()) {
-      throw new StoreError(file, `Validator store ${file} is a directory; the db path must name a file.`);
+      throw new StoreError(file, `${Name} ${file} is a directory; ${kind.notAFile}.`);
     }
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
@@ -71,7 +112,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
   try {
     db = new sqlite.DatabaseSync(file);
   } catch (e) {
-    throw new StoreError(file, `Cannot open validator store ${file}: ${errText(e)}.`, { cause: e });
+    throw new StoreError(file, `Cannot open ${kind.name} ${file}: ${errText(e)}.${cannotOpen}`, { cause: e });
   }
 
   const fail = (message: string, cause?: unknown, untouched = true): never => {
@@ -87,7 +128,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
   let appId = 0;
   try {
     const check = pragma(db, "quick_check");
-    if (check !== "ok") fail(`Validator store ${file} is corrupted (SQLite quick_check: ${String(check)}). ${WAY_OUT}`);
+    if (check !== "ok") fail(`${Name} ${file} is corrupted (SQLite quick_check: ${String(check)}). ${WAY_OUT}`);
     appId = Number(pragma(db, "application_id"));
     tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -96,20 +137,20 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
   } catch (e) {
     if (e instanceof StoreError) throw e;
     fail(
-      `Validator store ${file} is not a readable SQLite database (${errText(e)}). It is corrupted or not a store. ${WAY_OUT}`,
+      `${Name} ${file} is not a readable SQLite database (${errText(e)}). It is corrupted or not a store. ${WAY_OUT}`,
       e,
     );
   }
 
   const fresh = tables.length === 0 && appId === 0;
-  if (!fresh && appId !== APPLICATION_ID) {
+  if (!fresh && appId !== kind.applicationId) {
     fail(
-      `${file} is a SQLite database but not a validator store (application_id ${appId}, tables: ${tables.join(", ") || "none"}). ` +
-        `Point the validator's db path at its own file.`,
+      `${file} is a SQLite database but not a ${kind.name} (application_id ${appId}, tables: ${tables.join(", ") || "none"}). ` +
+        kind.foreign,
     );
   }
   if (!fresh && !tables.includes("schema_version")) {
-    fail(`Validator store ${file} has no schema_version table: it is damaged. ${WAY_OUT}`);
+    fail(`${Name} ${file} has no schema_version table: it is damaged. ${WAY_OUT}`);
   }
 
   // Read-only checks first: a store we refuse is left byte-for-byte as it was.
@@ -122,21 +163,19 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
   const current = applied.length > 0 ? (applied[applied.length - 1] as number) : 0;
   if (current > latest) {
     fail(
-      `Validator store ${file} has schema version ${current}, newer than this validator knows (${latest}): ` +
-        `it was written by a newer release. Upgrade the validator, or point its db path at another file.`,
+      `${Name} ${file} has schema version ${current}, newer than this ${kind.program} knows (${latest}): ` +
+        `it was written by a newer release. ${kind.newer}`,
     );
   }
   if (applied.some((v, i) => v !== i + 1)) {
-    fail(
-      `Validator store ${file} has schema versions [${applied.join(", ")}], not 1..${current}: it is damaged. ${WAY_OUT}`,
-    );
+    fail(`${Name} ${file} has schema versions [${applied.join(", ")}], not 1..${current}: it is damaged. ${WAY_OUT}`);
   }
 
   if (current > 0) {
     const damage = schemaDifference(db, expectedSchema(migrations, current));
     if (damage !== undefined)
       fail(
-        `Validator store ${file} says schema version ${current} but its tables are not that version's (${damage}): ` +
+        `${Name} ${file} says schema version ${current} but its tables are not that version's (${damage}): ` +
           `it was damaged or edited by hand. ${WAY_OUT}`,
       );
   }
@@ -148,14 +187,14 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
     db.exec("PRAGMA busy_timeout = 5000");
     if (fresh) {
       inTransaction(db, () => {
-        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+        db.exec(`PRAGMA application_id = ${kind.applicationId}`);
         db.exec(
           "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
         );
       });
     }
   } catch (e) {
-    fail(`Cannot prepare validator store ${file}: ${errText(e)}.`, e);
+    fail(`Cannot prepare ${kind.name} ${file}: ${errText(e)}.${cannotOpen}`, e);
   }
 
   for (const m of migrations) {
@@ -171,7 +210,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DatabaseSync
       });
     } catch (e) {
       fail(
-        `Migration ${m.version} (${m.name}) of validator store ${file} failed: ${errText(e)}. ` +
+        `Migration ${m.version} (${m.name}) of ${kind.name} ${file} failed: ${errText(e)}. ` +
           `That migration was rolled back; the store stays at version ${schemaVersion(db)}.`,
         e,
         false,

@@ -36,3 +36,4 @@ function load(): typeof Sqlite {
 export const sqlite = load();
 export type DatabaseSync = Sqlite.DatabaseSync;
 export type SQLInputValue = Sqlite.SQLInputValue;
+export type StatementSync = Sqlite.StatementSync;

@@ -2,7 +2,13 @@
 import { request as httpRequest } from "node:http";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
-import { createAxon, type Axon, type Backend, type BackendContext } from "../../offchain/axon/index.js";
+import {
+  createAxon,
+  type Axon,
+  type Backend,
+  type BackendContext,
+  type NonceStore,
+} from "../../offchain/axon/index.js";
 import type { AxonConfigInput } from "../../offchain/axon/config.js";
 import { StaticMetagraph } from "../../offchain/metagraph/cache.js";
 import type { MetagraphView, NeuronInfo } from "../../offchain/metagraph/types.js";
@@ -68,6 +74,8 @@ export interface FixtureKeys {
   miner?: Key;
   validator?: Key;
   metagraph?: MetagraphView;
+  /** Durable replay state (the miner's store); without it the axon refuses nonces for a clock skew after start. */
+  nonceStore?: NonceStore;
 }
 
 export async function startAxon(
@@ -83,7 +91,12 @@ export async function startAxon(
   ]);
   const axon = await createAxon(
     { chainId: CHAIN_ID, netuid: NETUID, ...config },
-    { signer: miner.signer, metagraph: keys.metagraph ?? metagraph, backend },
+    {
+      signer: miner.signer,
+      metagraph: keys.metagraph ?? metagraph,
+      backend,
+      ...(keys.nonceStore ? { nonceStore: keys.nonceStore } : {}),
+    },
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
   const skew = axon.config.clockSkewMs;

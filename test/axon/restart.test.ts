@@ -1,5 +1,6 @@
 /**
- * Replay across a restart: nonce state is in memory, so a new axon refuses every nonce dated before its start plus
+ * Replay across a restart without a nonce store (createAxon with no `nonceStore`; the miner always has one, see
+ * nonceStore.test.ts): nonce state is in memory only, so a new axon refuses every nonce dated before its start plus
  * clockSkewMs, the newest an earlier process on the same hotkey could have accepted from a validator whose clock
  * runs up to clockSkewMs ahead.
  */
@@ -8,7 +9,7 @@ import { describe, it } from "node:test";
 import { NonceSource } from "../../offchain/protocol/index.js";
 import { TEXT, newKey, raw, signed, sleep, startAxon } from "./helpers.js";
 
-describe("axon: no replay across a restart", () => {
+describe("axon without a nonce store: no replay across a restart", () => {
   it("a request captured before a quick restart is refused after it; a fresh one is answered", async () => {
     const miner = newKey();
     const validator = newKey();

@@ -1,6 +1,10 @@
 // Miners for the in-process network's tests (no tests here): each with its own fake Ollama server (deterministic
-// answers), started through `startMinerProcess` as `npm start` does, with a 1 s clock skew: the tests share one
-// clock, so the axons' post-start replay guard lasts 1 s instead of 30.
+// answers) and its own data dir (a fresh temporary one), started through `startMinerProcess` as `npm start` does,
+// with a 1 s clock skew: the tests share one clock, and a miner's first start with a new store refuses nonces for
+// one clock skew, so that lasts 1 s instead of 30.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { LocalAccount, PublicClient } from "viem";
 import type { LocalChain, NeuronKeys } from "../../offchain/localnet/bootstrap.js";
 import { startMinerProcess } from "../../offchain/miner/chain.js";
@@ -23,12 +27,14 @@ export async function startFakeMiners(
 ): Promise<FakeMiners> {
   const miners: RunningMiner[] = [];
   const fakes: FakeOllama[] = [];
+  const dataRoot = mkdtempSync(path.join(tmpdir(), "fake-miners-"));
   const close = async () => {
     for (const m of miners) await m.close();
     for (const f of fakes) await f.close();
+    rmSync(dataRoot, { recursive: true, force: true });
   };
   try {
-    for (const k of minerKeys) {
+    for (const [i, k] of minerKeys.entries()) {
       const fake = await startFakeOllama(o.model ? { models: [o.model] } : {});
       fakes.push(fake);
       miners.push(
@@ -43,6 +49,7 @@ export async function startFakeMiners(
           ...(o.model ? { model: o.model } : {}),
           metagraphRefreshMs: 1_000,
           limits: { clockSkewMs: 1_000 },
+          dataDir: path.join(dataRoot, `miner-${i + 1}`),
         }),
       );
     }

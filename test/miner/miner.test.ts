@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
@@ -19,8 +22,10 @@ import {
   type RunningMiner,
 } from "../../offchain/miner/index.js";
 import { OllamaUnreachableError, startFakeOllama, type FakeOllama } from "../../offchain/ollama/index.js";
-import { HEALTH_PATH } from "../../offchain/protocol/index.js";
-import { newKey, sleep, type Key } from "../axon/helpers.js";
+import { buildProgram, configFromFlags } from "../../offchain/miner/main.js";
+import { HEALTH_PATH, NonceSource } from "../../offchain/protocol/index.js";
+import { StoreError, minerStorePath } from "../../offchain/store/index.js";
+import { TEXT, newKey, raw, signed, sleep, type Key } from "../axon/helpers.js";
 
 const NETUID = 5;
 const CHAIN_ID = 31337;
@@ -126,6 +131,9 @@ async function until(what: string, cond: () => boolean, ms = 5_000): Promise<voi
   }
 }
 
+/** A fresh data dir (the miner's store): tests never write under the home directory. */
+const tempDataDir = (): string => mkdtempSync(path.join(os.tmpdir(), "miner-data-"));
+
 function config(fake: FakeOllama, over: Partial<MinerConfigInput> = {}) {
   return parseMinerConfig({
     network: "localnet",
@@ -136,6 +144,7 @@ function config(fake: FakeOllama, over: Partial<MinerConfigInput> = {}) {
     model: "tiny:1b",
     ollamaHost: fake.url,
     limits: { generationTimeoutMs: 2_000, maxConcurrent: 4 },
+    dataDir: tempDataDir(),
     ...over,
   });
 }
@@ -188,12 +197,13 @@ describe("miner start-up", () => {
     const chain = new FakeChain(miner.address);
     chain.registered.add(miner.address.toLowerCase());
     chain.neurons = [{ uid: 0, hotkey: miner.address, coldkey: miner.address, stake: 0n, validatorPermit: false }];
-    const first = await runMiner(config(fake), { chain, hotkey: miner.signer, progressOut: new Sink() });
+    const dataDir = tempDataDir();
+    const first = await runMiner(config(fake, { dataDir }), { chain, hotkey: miner.signer, progressOut: new Sink() });
     assert.equal(first.publication?.state, "published");
     await first.close();
     const { logger, lines } = capturingLogger();
     const port = Number(new URL(first.url).port);
-    const second = await runMiner(config(fake, { port }), {
+    const second = await runMiner(config(fake, { port, dataDir }), {
       chain,
       hotkey: miner.signer,
       progressOut: new Sink(),
@@ -308,6 +318,7 @@ describe("miner start-up", () => {
       wallet: "w",
       port: 0,
       ollamaHost: "http://127.0.0.1:1",
+      dataDir: tempDataDir(),
     });
     await assert.rejects(runMiner(cfg, { chain, hotkey: newKey().signer }), (e: unknown) => {
       assert.ok(e instanceof OllamaUnreachableError);
@@ -334,6 +345,83 @@ describe("miner start-up", () => {
       assert.equal(running.ollama.host, running.fake.url);
     } finally {
       await running.close();
+    }
+  });
+
+  it("a damaged store in --data-dir stops the start, naming the file and the fix, before Ollama and the chain", async () => {
+    const chain = new FakeChain();
+    const dataDir = tempDataDir();
+    const file = minerStorePath(dataDir);
+    writeFileSync(file, "this is not a SQLite database, it was overwritten by mistake".repeat(100));
+    const own = await startFakeOllama({ models: ["tiny:1b"] });
+    try {
+      await assert.rejects(
+        runMiner(config(own, { dataDir }), { chain, hotkey: newKey().signer, progressOut: new Sink() }),
+        (e: unknown) => {
+          assert.ok(e instanceof StoreError, String(e));
+          assert.equal(e.file, file);
+          assert.match(e.message, new RegExp(`^Miner store ${file} is not a readable SQLite database`));
+          assert.match(e.message, /Move it aside .* or start it with another --data-dir/);
+          return true;
+        },
+      );
+      assert.deepEqual(chain.events, [], "nothing asked of the chain");
+      assert.deepEqual(own.stats.requests, {}, "Ollama not even asked");
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe("miner restarted on the same --data-dir", () => {
+  it("refuses a request captured before the restart as a replay and answers a fresh one at once", async () => {
+    const fake = await startFakeOllama({ models: ["tiny:1b"] });
+    const chain = new FakeChain();
+    const minerKey = newKey();
+    const validator = newKey();
+    chain.registered.add(minerKey.address.toLowerCase());
+    chain.neurons = [
+      { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
+      { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
+    ];
+    const dataDir = tempDataDir();
+    const fx = { miner: minerKey, validator, nonces: new NonceSource() } as unknown as Parameters<typeof signed>[0];
+    const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    try {
+      // The first start with a new store refuses nonces for one clock skew (1 s here), as every start used to.
+      const first = await runMiner(
+        config(fake, { serve: false, dataDir, limits: { generationTimeoutMs: 2_000, clockSkewMs: 1_000 } }),
+        { chain, hotkey: minerKey.signer, progressOut: new Sink() },
+      );
+      let captured;
+      try {
+        assert.equal(first.store.file, minerStorePath(dataDir));
+        await sleep(Math.max(0, first.axon.noncesFromMs - Date.now() + 1));
+        captured = await signed(fx, TEXT, { chainId: CHAIN_ID, netuid: NETUID });
+        assert.equal((await raw(first.url, captured)).status, 200, "answered by the first process");
+      } finally {
+        await first.close();
+      }
+      // The restart keeps the default 30 s clock skew: without the store it would refuse every task for 30 s.
+      const second = await runMiner(config(fake, { serve: false, dataDir }), {
+        chain,
+        hotkey: minerKey.signer,
+        progressOut: new Sink(),
+      });
+      try {
+        assert.equal(second.axon.config.clockSkewMs, 30_000);
+        const generations = fake.stats.generations;
+        const replay = await raw(second.url, captured);
+        assert.deepEqual([replay.status, replay.json().error], [401, "replayed_nonce"]);
+        assert.equal(fake.stats.generations, generations, "no generation for the replay");
+        const r = await dendrite.query({ hotkey: minerKey.address, url: second.url }, TEXT);
+        assert.equal(r.ok && r.text, "19", JSON.stringify(r));
+      } finally {
+        await second.close();
+      }
+    } finally {
+      dendrite.close();
+      await fake.close();
     }
   });
 });
@@ -532,6 +620,41 @@ describe("miner config", () => {
       assert.doesNotThrow(() => parseMinerConfig({ ...base, network: "localnet", externalUrl: url }), url);
     }
     assert.doesNotThrow(() => parseMinerConfig({ ...base, network: "finney", externalUrl: "http://10.0.0.5:8091" }));
+  });
+
+  it("--data-dir: the default is per wallet, hotkey and subnet under ~/.bittensor-evm/miners; ~ is expanded", () => {
+    assert.equal(
+      parseMinerConfig({ ...base, hotkey: "m1" }).dataDir,
+      path.join(os.homedir(), ".bittensor-evm", "miners", "w", "m1", "netuid1"),
+    );
+    assert.equal(parseMinerConfig({ ...base, dataDir: "~/miner-a" }).dataDir, path.join(os.homedir(), "miner-a"));
+    assert.equal(parseMinerConfig({ ...base, dataDir: "rel/dir" }).dataDir, path.resolve("rel/dir"), "absolute");
+    const flags = buildProgram()
+      .exitOverride()
+      .parse(["node", "main.ts", "--network", "localnet", "--netuid", "2", "--wallet", "w", "--data-dir", "/srv/m"])
+      .opts();
+    assert.equal(configFromFlags(flags as Parameters<typeof configFromFlags>[0]).dataDir, "/srv/m");
+  });
+
+  it("--data-dir: an empty one is refused; a wallet or hotkey name that cannot name the default dir too", () => {
+    assert.throws(
+      () => parseMinerConfig({ ...base, dataDir: "" }),
+      /^Error: invalid miner setting dataDir: --data-dir is empty: name the directory the miner keeps its state in, or leave it out for the default$/,
+    );
+    assert.throws(
+      () => parseMinerConfig({ ...base, dataDir: "  " }),
+      /invalid miner setting dataDir: --data-dir is empty/,
+    );
+    assert.throws(() => parseMinerConfig({ ...base, dataDir: "a\0b" }), /invalid miner setting dataDir: .*NUL/);
+    assert.throws(
+      () => parseMinerConfig({ ...base, dataDir: 7 as unknown as string }),
+      /invalid miner setting dataDir/,
+    );
+    assert.throws(
+      () => parseMinerConfig({ ...base, hotkey: "../../etc" }),
+      /invalid miner setting hotkey: invalid hotkey name "\.\.\/\.\.\/etc"/,
+    );
+    assert.doesNotThrow(() => parseMinerConfig({ ...base, hotkey: "../../etc", dataDir: "/srv/m" }), "named dir");
   });
 
   it("--fake-ollama only on local networks", () => {

@@ -4,6 +4,9 @@
  * without sending serveAxon again.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { LocalAccount, PublicClient } from "viem";
 import { subnetRegistryAbi } from "../../offchain/abi/index.js";
@@ -76,6 +79,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   });
 
   it("a miner restarted within the limit comes back up without sending serveAxon", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "miner-b-"));
     const start = (port: number) =>
       startMinerProcess({
         client,
@@ -87,6 +91,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
         ollamaHost: fake.url,
         port,
         metagraphRefreshMs: 1_000,
+        dataDir,
       });
     const first = await start(0);
     const port = Number(new URL(first.url).port);
