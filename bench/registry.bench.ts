@@ -1,5 +1,5 @@
 import { network } from "hardhat";
-import { concat, maxUint256, toHex, type Hex } from "viem";
+import { concat, encodeFunctionData, maxUint256, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { BenchResult } from "./types.js";
 
@@ -10,6 +10,7 @@ const REGISTER_TYPES = {
   Register: [
     { name: "coldkey", type: "address" },
     { name: "netuid", type: "uint16" },
+    { name: "generation", type: "uint32" },
     { name: "nonce", type: "uint64" },
     { name: "deadline", type: "uint64" },
   ],
@@ -52,13 +53,14 @@ export default async function bench(): Promise<BenchResult> {
   async function consent(hot: PrivateKeyAccount, netuid: number): Promise<Hex> {
     const deadline = (await slotNow()) + 10n ** 6n;
     const nonce = await registry.read.nonces([hot.address]);
+    const generation = await registry.read.generation([netuid]);
     const signature = await hot.signTypedData({
       domain: { name: "SubnetRegistry", version: "1", chainId, verifyingContract: registry.address },
       types: REGISTER_TYPES,
       primaryType: "Register",
-      message: { coldkey: gov.account.address, netuid, nonce, deadline },
+      message: { coldkey: gov.account.address, netuid, generation, nonce, deadline },
     });
-    return concat([toHex(deadline, { size: 8 }), signature]);
+    return concat([toHex(deadline, { size: 8 }), toHex(generation, { size: 4 }), signature]);
   }
   const registerSigned = async (netuid: number): Promise<Hex> => {
     const hot = privateKeyToAccount(generatePrivateKey());
@@ -136,6 +138,35 @@ export default async function bench(): Promise<BenchResult> {
   gas["registry.register (replace at 256 uids, 200 immune uids ahead in the order)"] = await gasOf(
     await registerSigned(2),
   );
+
+  // --- tempo schedule lookups (netuid 3): the views Weights and Settlement read, before and after 64 changes.
+  // eth_estimateGas of each view: every slot cold, 21k intrinsic and the calldata included. ---
+  await warp(2n);
+  await registry.write.createSubnet([gov.account.address, maxUint256, "0x"]);
+  const viewGas = async (functionName: "epochAt" | "epochBounds", args: readonly [number, bigint]) =>
+    Number(
+      await publicClient.estimateGas({
+        to: registry.address,
+        data: encodeFunctionData({ abi: registry.abi, functionName, args }),
+      }),
+    );
+  const created = await registry.read.subnetRegisteredSlot([3]);
+  gas["registry.epochAt (now, no tempo change; estimateGas)"] = await viewGas("epochAt", [3, await slotNow()]);
+  gas["registry.epochBounds (epoch 0, no tempo change; estimateGas)"] = await viewGas("epochBounds", [3, 0n]);
+  for (let i = 0; i < 64; i++) {
+    const tempo = 1 + (i % 5);
+    await registry.write.setTempo([3, tempo]);
+    const [, , , fromSlot] = await registry.read.pendingTempo([3]);
+    await warp(fromSlot - (await slotNow()) + 1n); // past the new anchor, so the next change appends one
+  }
+  const [latestEpoch] = await registry.read.epochAt([3, await slotNow()]);
+  gas["registry.epochAt (now, after 64 tempo changes; estimateGas)"] = await viewGas("epochAt", [3, await slotNow()]);
+  gas["registry.epochBounds (current epoch, after 64 tempo changes; estimateGas)"] = await viewGas("epochBounds", [
+    3,
+    latestEpoch,
+  ]);
+  gas["registry.epochAt (creation slot, after 64 tempo changes; estimateGas)"] = await viewGas("epochAt", [3, created]);
+  gas["registry.epochBounds (epoch 0, after 64 tempo changes; estimateGas)"] = await viewGas("epochBounds", [3, 0n]);
 
   // --- subnet limit: 128 subnets, the 129th dissolves the lowest-EMA-price one ---
   await registry.write.setNetworkParam([NetParam.NetworkImmunityPeriod, 0n]);

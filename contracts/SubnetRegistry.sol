@@ -52,9 +52,10 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     bytes32 internal constant PERMITS = "permits";
     bytes32 internal constant WEIGHTS = "weights";
 
-    /// @notice EIP-712 type of a hotkey's consent to registration on `netuid` by `coldkey`.
+    /// @notice EIP-712 type of a hotkey's consent to registration on life `generation` of `netuid` by `coldkey`
+    /// (the generation makes a consent for a dissolved subnet void on the next subnet under its netuid).
     bytes32 public constant REGISTER_TYPEHASH = keccak256(
-        "Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)"
+        "Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"
     );
     /// @notice EIP-712 type of a hotkey's consent to be the owner hotkey of a subnet created by `coldkey`.
     bytes32 public constant CREATE_SUBNET_TYPEHASH = keccak256(
@@ -137,13 +138,6 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
         inst = _instances[_key(netuid, s.generation)];
     }
 
-    /// @dev The tempo in effect at `slot`.
-    function _tempoAt(Instance storage inst, Subnet storage s, uint64 slot) internal view returns (uint256) {
-        uint64 base = s.registeredSlot;
-        if (slot < base) slot = base;
-        return inst.schedule.anchorAtSlot(base, uint16(HyperparamStore.TEMPO), slot).tempo;
-    }
-
     function _burnPrice(Subnet storage s, Instance storage inst, uint64 nowSlot) internal view returns (uint256) {
         uint256 w0 = inst.hp.word(0);
         return
@@ -185,10 +179,11 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     function _registerDigest(
         address coldkey,
         uint16 netuid,
+        uint32 gen,
         uint64 nonce,
         uint64 deadline
     ) internal view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(REGISTER_TYPEHASH, coldkey, netuid, nonce, deadline)));
+        return _hashTypedDataV4(keccak256(abi.encode(REGISTER_TYPEHASH, coldkey, netuid, gen, nonce, deadline)));
     }
 
     function _createSubnetDigest(address coldkey, uint64 nonce, uint64 deadline) internal view returns (bytes32) {
@@ -426,7 +421,8 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
         s.pruneMeta = inst.queue.consume(m, c);
     }
 
-    /// @dev Hotkey consent and binding (see {ISubnetRegistry}). `hotkeySig` = deadline slot (8 bytes) ‖ signature.
+    /// @dev Hotkey consent and binding (see {ISubnetRegistry}). `hotkeySig` = deadline slot (8 bytes) ‖ signature
+    /// for createSubnet; deadline slot (8 bytes) ‖ generation (4 bytes) ‖ signature for register.
     function _consent(
         address hotkey,
         address coldkey,
@@ -441,15 +437,27 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
         if (bound != address(0) && bound != coldkey) revert HotkeyBoundToOther(hotkey, bound);
         uint256 updated = info;
         if (hotkeySig.length != 0) {
-            if (hotkeySig.length < 8) revert InvalidHotkeySignature(hotkey);
+            uint256 head = isRegister ? 12 : 8;
+            if (hotkeySig.length < head) revert InvalidHotkeySignature(hotkey);
             uint64 deadline = uint64(bytes8(hotkeySig[0:8]));
             if (nowSlot > deadline) revert HotkeySignatureExpired(deadline, nowSlot);
             uint64 nonce = uint64(info >> 160);
-            bytes32 digest =
-                isRegister
-                    ? _registerDigest(coldkey, netuid, nonce, deadline)
-                    : _createSubnetDigest(coldkey, nonce, deadline);
-            if (!SignatureChecker.isValidSignatureNow(hotkey, digest, hotkeySig[8:])) {
+            bytes32 digest;
+            if (isRegister) {
+                // The consent names the life of the netuid it was given for: void once that subnet is dissolved.
+                // Bytes 8..11, big-endian (the length is >= 12, checked above); a read, cheaper in code than a
+                // checked slice in a contract near the init-code limit.
+                uint32 signedGen;
+                assembly ("memory-safe") {
+                    signedGen := shr(224, calldataload(add(hotkeySig.offset, 8)))
+                }
+                uint32 gen = _subnets[netuid].generation; // warm: register read this word
+                if (signedGen != gen) revert HotkeySignatureWrongGeneration(netuid, signedGen, gen);
+                digest = _registerDigest(coldkey, netuid, gen, nonce, deadline);
+            } else {
+                digest = _createSubnetDigest(coldkey, nonce, deadline);
+            }
+            if (!SignatureChecker.isValidSignatureNow(hotkey, digest, hotkeySig[head:])) {
                 revert InvalidHotkeySignature(hotkey);
             }
             updated = (uint256(nonce) + 1) << 160; // nonce < 2^64 - 1 signatures per hotkey
@@ -522,7 +530,8 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
     function hyperparams(uint16 netuid) external view returns (Hyperparams memory) {
         if (netuid == 0) return _instances[0].hp.load(uint16(HyperparamStore.TEMPO)); // defaults
         (Subnet storage s, Instance storage inst) = _subnetAndInst(netuid);
-        return inst.hp.load(uint16(_tempoAt(inst, s, SlotClock.current(genesisTime))));
+        uint64 nowSlot = SlotClock.current(genesisTime);
+        return inst.hp.load(inst.schedule.tempoAt(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot));
     }
 
     /// @inheritdoc IWeightsContext
@@ -821,7 +830,7 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
             param == Param.WeightsRateLimit ||
             param == Param.RegistrationAllowed
         ) revert GovernanceOnly(param, msg.sender);
-        (, uint64 start, uint64 close) = inst.schedule.epochAt(
+        (, uint64 start, uint64 close) = inst.schedule.epochNow(
             s.registeredSlot,
             uint16(HyperparamStore.TEMPO),
             nowSlot
@@ -848,7 +857,8 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
         uint256 last = inst.ownerSetSlot[uint256(param)];
         if (last == 0) return 0;
         uint256 epochs = param == Param.WeightsVersionKey ? VERSION_KEY_RATE_LIMIT_EPOCHS : uint16(_config >> 192);
-        return uint64(last - 1 + epochs * _tempoAt(inst, s, nowSlot)); // < 2^32 + 2^16 * 2^16
+        uint256 tempo = inst.schedule.tempoNow(s.registeredSlot, uint16(HyperparamStore.TEMPO), nowSlot);
+        return uint64(last - 1 + epochs * tempo); // < 2^32 + 2^16 * 2^16
     }
 
     /// @dev Bounds of `param` for the owner (`gov` false) or governance, given the subnet's current values.
@@ -1001,10 +1011,11 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
     function registerDigest(
         address coldkey,
         uint16 netuid,
+        uint32 subnetGeneration,
         uint64 nonce,
         uint64 deadlineSlot
     ) external view returns (bytes32) {
-        return _registerDigest(coldkey, netuid, nonce, deadlineSlot);
+        return _registerDigest(coldkey, netuid, subnetGeneration, nonce, deadlineSlot);
     }
 
     /// @notice See {ISubnetRegistry-createSubnetDigest}.

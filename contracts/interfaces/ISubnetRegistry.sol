@@ -113,6 +113,9 @@ interface ISubnetRegistryTypes {
     error InvalidHotkeySignature(address hotkey);
     /// @notice The hotkey signature expired at `deadlineSlot`.
     error HotkeySignatureExpired(uint64 deadlineSlot, uint64 currentSlot);
+    /// @notice The hotkey consented to registration on life `signedGeneration` of `netuid`, which is in life
+    /// `generation` now: the subnet it signed for was dissolved (and the netuid reused) since.
+    error HotkeySignatureWrongGeneration(uint16 netuid, uint32 signedGeneration, uint32 generation);
     /// @notice The subnet is full and every neuron is immune (owner's hotkey or inside the immunity period).
     error NoPruneCandidate(uint16 netuid);
     /// @notice `hotkey` is not registered on `netuid`.
@@ -212,8 +215,10 @@ interface ISubnetRegistryTypes {
 ///
 /// Hotkey consent: a hotkey is registered (or made a subnet owner hotkey) only if it is the caller, or it is
 /// already bound to the calling coldkey, or `hotkeySig` carries its EIP-712 signature over the coldkey, the
-/// netuid (registration only), its nonce and a deadline slot. `hotkeySig = abi.encodePacked(uint64 deadlineSlot,
-/// signature)`; the signature may be an ECDSA signature (65 bytes) or an ERC-1271 one for contract hotkeys.
+/// netuid and its generation (registration only: one life of the netuid), its nonce and a deadline slot.
+/// `hotkeySig = abi.encodePacked(uint64 deadlineSlot, signature)` for createSubnet and
+/// `abi.encodePacked(uint64 deadlineSlot, uint32 generation, signature)` for register; the signature may be an
+/// ECDSA signature (65 bytes) or an ERC-1271 one for contract hotkeys.
 /// A hotkey's first registration binds it to the paying coldkey for good (`coldkeyOf`).
 ///
 /// The registry answers at one address: `SubnetRegistry` runs the hot paths (createSubnet, register, serveAxon,
@@ -332,10 +337,12 @@ interface ISubnetRegistry is ISubnetRegistryView, IWeightsContext, ISubnetRegist
     function hyperparamNextAllowedSlot(uint16 netuid, Param param) external view returns (uint64);
     /// @notice The hotkey's signature nonce.
     function nonces(address hotkey) external view returns (uint64);
-    /// @notice EIP-712 digest a hotkey signs to consent to registration on `netuid` by `coldkey`.
+    /// @notice EIP-712 digest a hotkey signs to consent to registration on life `subnetGeneration` (see
+    /// `generation`) of `netuid` by `coldkey`.
     function registerDigest(
         address coldkey,
         uint16 netuid,
+        uint32 subnetGeneration,
         uint64 nonce,
         uint64 deadlineSlot
     ) external view returns (bytes32);

@@ -223,6 +223,27 @@ export const subnetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "signedGeneration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "generation",
+        "type": "uint32"
+      }
+    ],
+    "name": "HotkeySignatureWrongGeneration",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum ISubnetRegistryTypes.Param",
         "name": "param",
         "type": "uint8"
@@ -2181,6 +2202,11 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "netuid",
         "type": "uint16"
+      },
+      {
+        "internalType": "uint32",
+        "name": "subnetGeneration",
+        "type": "uint32"
       },
       {
         "internalType": "uint64",

@@ -66,7 +66,13 @@ async function send(chain: LocalChain, wallet: Wallet, what: string, request: Pa
   return receipt;
 }
 
-/** `abi.encodePacked(uint64 deadlineSlot, signature)`: the hotkey's EIP-712 consent the registry checks. */
+/**
+ * The hotkey's EIP-712 consent the registry checks: `abi.encodePacked(uint64 deadlineSlot, signature)` to be the
+ * owner hotkey of a subnet `coldkey` creates (no `netuid`), or `abi.encodePacked(uint64 deadlineSlot, uint32
+ * generation, signature)` to be registered on `netuid` by `coldkey`. The generation is the netuid's current life:
+ * if the subnet is dissolved (and the netuid reused) before the consent is used, the registry refuses it
+ * (`HotkeySignatureWrongGeneration`).
+ */
 export async function hotkeyConsent(
   client: PublicClient,
   registry: Address,
@@ -75,29 +81,26 @@ export async function hotkeyConsent(
   deadlineSlot: bigint,
   netuid?: number,
 ): Promise<Hex> {
-  const nonce = await client.readContract({
-    address: registry,
-    abi: subnetRegistryAbi,
-    functionName: "nonces",
-    args: [hotkey.address],
-  });
-  const digest =
-    netuid === undefined
-      ? await client.readContract({
-          address: registry,
-          abi: subnetRegistryAbi,
-          functionName: "createSubnetDigest",
-          args: [coldkey, nonce, deadlineSlot],
-        })
-      : await client.readContract({
-          address: registry,
-          abi: subnetRegistryAbi,
-          functionName: "registerDigest",
-          args: [coldkey, netuid, nonce, deadlineSlot],
-        });
   if (!hotkey.sign) throw new Error(`hotkey ${hotkey.address} cannot sign raw digests`);
+  const reg = { address: registry, abi: subnetRegistryAbi } as const;
+  const nonce = await client.readContract({ ...reg, functionName: "nonces", args: [hotkey.address] });
+  if (netuid === undefined) {
+    const digest = await client.readContract({
+      ...reg,
+      functionName: "createSubnetDigest",
+      args: [coldkey, nonce, deadlineSlot],
+    });
+    const signature = await hotkey.sign({ hash: digest });
+    return encodePacked(["uint64", "bytes"], [deadlineSlot, signature]);
+  }
+  const generation = await client.readContract({ ...reg, functionName: "generation", args: [netuid] });
+  const digest = await client.readContract({
+    ...reg,
+    functionName: "registerDigest",
+    args: [coldkey, netuid, generation, nonce, deadlineSlot],
+  });
   const signature = await hotkey.sign({ hash: digest });
-  return encodePacked(["uint64", "bytes"], [deadlineSlot, signature]);
+  return encodePacked(["uint64", "uint32", "bytes"], [deadlineSlot, generation, signature]);
 }
 
 /**

@@ -100,6 +100,8 @@ abstract contract RegistryFixture is TestBase {
             );
     }
 
+    /// @dev A hotkey's consent to registration on the current life (generation) of `netuid`. Reads the registry:
+    /// call it before `vm.prank` / `vm.expectRevert`, not in the arguments of the call they apply to.
     function _registerSig(
         uint256 pk,
         address coldkey,
@@ -107,16 +109,29 @@ abstract contract RegistryFixture is TestBase {
         uint64 nonce,
         uint64 deadline
     ) internal view returns (bytes memory) {
+        return _registerSigAt(pk, coldkey, netuid, reg.generation(netuid), nonce, deadline);
+    }
+
+    /// @dev A hotkey's consent to registration on life `gen` of `netuid`: deadline ‖ generation ‖ signature.
+    function _registerSigAt(
+        uint256 pk,
+        address coldkey,
+        uint16 netuid,
+        uint32 gen,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256("Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)"),
+                keccak256("Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"),
                 coldkey,
                 netuid,
+                gen,
                 nonce,
                 deadline
             )
         );
-        return _sign(pk, structHash, deadline);
+        return abi.encodePacked(deadline, gen, _sign(pk, structHash));
     }
 
     function _createSig(
@@ -133,13 +148,14 @@ abstract contract RegistryFixture is TestBase {
                 deadline
             )
         );
-        return _sign(pk, structHash, deadline);
+        return abi.encodePacked(deadline, _sign(pk, structHash));
     }
 
-    function _sign(uint256 pk, bytes32 structHash, uint64 deadline) private view returns (bytes memory) {
+    /// @dev The 65-byte ECDSA signature (r ‖ s ‖ v) of the EIP-712 digest of `structHash`.
+    function _sign(uint256 pk, bytes32 structHash) private view returns (bytes memory) {
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _domain(), structHash));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
-        return abi.encodePacked(deadline, r, s, v);
+        return abi.encodePacked(r, s, v);
     }
 
     // --- assertions ---

@@ -110,31 +110,13 @@ contract RegistryRegisterTest is RegistryFixture {
         address hot = vm.addr(hotPk);
         address cold = _account(50);
         uint64 deadline = _slot() + 10;
+        bytes memory consent = _registerSig(hotPk, cold, NET, 0, deadline);
         vm.prank(cold);
-        reg.register(NET, hot, type(uint256).max, _registerSig(hotPk, cold, NET, 0, deadline));
+        reg.register(NET, hot, type(uint256).max, consent);
         assertEqAddr(reg.coldkeyOf(hot), cold, "bound");
         assertEq(reg.nonces(hot), 1, "nonce consumed");
         (bool registered, ) = reg.uidOf(NET, hot);
         assertTrue(registered, "registered");
-        assertTrue(
-            reg.registerDigest(cold, NET, 0, deadline) ==
-                keccak256(
-                    abi.encodePacked(
-                        "\x19\x01",
-                        _domain(),
-                        keccak256(
-                            abi.encode(
-                                keccak256("Register(address coldkey,uint16 netuid,uint64 nonce,uint64 deadline)"),
-                                cold,
-                                NET,
-                                uint64(0),
-                                deadline
-                            )
-                        )
-                    )
-                ),
-            "digest view matches"
-        );
         // The bound coldkey needs no new signature on another subnet.
         _warpSlots(28_800);
         uint16 net2 = _create(address(0xC0FFEE));
@@ -155,6 +137,26 @@ contract RegistryRegisterTest is RegistryFixture {
         reg.register(net3, hot, type(uint256).max, "");
     }
 
+    /// @dev The digest view is the EIP-712 hash of Register(coldkey, netuid, generation, nonce, deadline).
+    function test_registerDigestMatchesEip712() public view {
+        address cold = address(0xC01D);
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"),
+                cold,
+                NET,
+                uint32(3),
+                uint64(7),
+                uint64(1_000)
+            )
+        );
+        assertTrue(
+            reg.registerDigest(cold, NET, 3, 7, 1_000) ==
+                keccak256(abi.encodePacked("\x19\x01", _domain(), structHash)),
+            "digest view matches"
+        );
+    }
+
     function test_wrongSignerRejected() public {
         address hot = vm.addr(0x2222);
         address cold = _account(50);
@@ -172,6 +174,13 @@ contract RegistryRegisterTest is RegistryFixture {
         vm.prank(cold);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
         reg.register(NET, hot, type(uint256).max, forOtherNet);
+        // Signed for another life of the netuid but sent as if for this one: the generation is signed.
+        bytes memory forOtherLife = _registerSigAt(0x2222, cold, NET, 1, 0, deadline);
+        forOtherLife[11] = 0x00; // header generation 1 -> 0 (big-endian uint32 at bytes 8..11)
+        vm.prank(cold);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
+        reg.register(NET, hot, type(uint256).max, forOtherLife);
+        // Shorter than deadline (8) + generation (4).
         bytes memory tooShort = hex"00000000000000ff01";
         vm.prank(cold);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
@@ -189,17 +198,75 @@ contract RegistryRegisterTest is RegistryFixture {
         bytes memory sig = _registerSig(hotPk, cold, NET, 0, deadline);
         vm.prank(cold);
         reg.register(NET, hot, type(uint256).max, sig);
-        // The subnet is dissolved and recreated at the same netuid: the old signature (nonce 0) is spent.
+        // Replayed on the same subnet: the nonce is spent.
+        vm.prank(cold);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
+        reg.register(NET, hot, type(uint256).max, sig);
+        // The subnet is dissolved and recreated at the same netuid: the old signature is for the old life.
         reg.dissolveSubnet(NET);
         _warpSlots(28_800);
         assertEq(_create(address(0xC0DE)), NET, "same netuid");
         vm.prank(cold);
-        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.HotkeySignatureWrongGeneration.selector, NET, 0, 1)
+        );
         reg.register(NET, hot, type(uint256).max, sig);
-        // A signature for the current nonce works.
+        // Re-signed for the new life but with the spent nonce: rejected too.
+        bytes memory spent = _registerSig(hotPk, cold, NET, 0, deadline);
         vm.prank(cold);
-        reg.register(NET, hot, type(uint256).max, _registerSig(hotPk, cold, NET, 1, deadline));
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, hot));
+        reg.register(NET, hot, type(uint256).max, spent);
+        // A signature for the current nonce works.
+        bytes memory fresh = _registerSig(hotPk, cold, NET, 1, deadline);
+        vm.prank(cold);
+        reg.register(NET, hot, type(uint256).max, fresh);
         assertEq(reg.nonces(hot), 2, "second nonce used");
+    }
+
+    /// @dev An unused consent for a subnet does not carry over to the next subnet under its netuid, even when the
+    /// same coldkey owns both and registers with it (dissolved by governance).
+    function test_unusedConsentVoidAfterDissolution() public {
+        uint256 hotPk = 0x6666;
+        address hot = vm.addr(hotPk);
+        address cold = _account(60);
+        _cheapNetwork();
+        _warpSlots(1);
+        uint16 net = _create(cold);
+        uint32 gen = reg.generation(net);
+        bytes memory sig = _registerSig(hotPk, cold, net, 0, _slot() + 100_000);
+        reg.dissolveSubnet(net);
+        _warpSlots(1);
+        assertEq(_create(cold), net, "same netuid, same owner coldkey");
+        assertEq(reg.generation(net), gen + 1, "next life");
+        vm.prank(cold);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.HotkeySignatureWrongGeneration.selector, net, gen, gen + 1)
+        );
+        reg.register(net, hot, type(uint256).max, sig);
+        assertEq(reg.nonces(hot), 0, "nonce untouched");
+        assertEqAddr(reg.coldkeyOf(hot), address(0), "not bound");
+        // The hotkey's consent to the new life works.
+        bytes memory renewed = _registerSig(hotPk, cold, net, 0, _slot() + 10);
+        vm.prank(cold);
+        reg.register(net, hot, type(uint256).max, renewed);
+        (bool registered, ) = reg.uidOf(net, hot);
+        assertTrue(registered, "registered on the new life");
+    }
+
+    /// @dev The same when the netuid is reused by a creation at the subnet limit (its subnet is pruned).
+    function test_unusedConsentVoidAfterPruningAtTheLimit() public {
+        uint256 hotPk = 0x7777;
+        address hot = vm.addr(hotPk);
+        reg.setNetworkParam(ISubnetRegistryTypes.NetParam.SubnetLimit, 1);
+        reg.setNetworkParam(ISubnetRegistryTypes.NetParam.NetworkImmunityPeriod, 0);
+        bytes memory sig = _registerSig(hotPk, owner1, NET, 0, _slot() + 100_000);
+        _warpSlots(28_800);
+        assertEq(_create(owner1), NET, "pruned and reused by its owner coldkey");
+        vm.prank(owner1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISubnetRegistryTypes.HotkeySignatureWrongGeneration.selector, NET, 0, 1)
+        );
+        reg.register(NET, hot, type(uint256).max, sig);
     }
 
     function test_expiredSignatureAndMissingConsent() public {
