@@ -31,7 +31,7 @@ export default defineConfig({
           "contracts/Staking.sol": {
             version: solcVersion,
             path: path.join(solcDir, "soljson.js"),
-            settings: { optimizer: { enabled: true, runs: 8_000 }, evmVersion: "cancun" },
+            settings: { optimizer: { enabled: true, runs: 5_000 }, evmVersion: "cancun" },
           },
         },
       },

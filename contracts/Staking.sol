@@ -266,14 +266,22 @@ contract Staking is StakingBase, IStaking {
     function maxStakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256) {
         if (netuid == ROOT) return limitPrice >= PoolMath.PRICE_UNIT ? type(uint256).max : 0;
         Pool memory p = _livePool(netuid);
-        return PoolMath.maxBuy(p.tao, p.alpha, limitPrice, uint256(p.tao) * PoolMath.MAX_INPUT_MULTIPLE, true);
+        uint256 fill = PoolMath.maxBuy(p.tao, p.alpha, limitPrice, uint256(p.tao) * PoolMath.MAX_INPUT_MULTIPLE, true);
+        return PoolMath.maxInAboveFloor(p.tao, p.alpha, fill);
     }
 
     /// @inheritdoc IStaking
     function maxUnstakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256) {
         if (netuid == ROOT) return limitPrice <= PoolMath.PRICE_UNIT ? type(uint256).max : 0;
         Pool memory p = _livePool(netuid);
-        return PoolMath.maxSell(p.tao, p.alpha, limitPrice, uint256(p.alpha) * PoolMath.MAX_INPUT_MULTIPLE, true);
+        uint256 fill = PoolMath.maxSell(
+            p.tao,
+            p.alpha,
+            limitPrice,
+            uint256(p.alpha) * PoolMath.MAX_INPUT_MULTIPLE,
+            true
+        );
+        return PoolMath.maxInAboveFloor(p.alpha, p.tao, fill);
     }
 
     /// @inheritdoc IStaking
@@ -593,6 +601,12 @@ contract Staking is StakingBase, IStaking {
         taoUsed = taoIn;
         if (limitPrice != type(uint256).max) {
             uint256 fill = PoolMath.maxBuy(t, a, limitPrice, taoIn, withFee);
+            // A partial fill also stops at the alpha reserve floor (limit paths always pay the fee).
+            if (allowPartial) {
+                uint256 floorFill = PoolMath.maxInAboveFloor(t, a, fill);
+                // Below the minimum stake the pool is at its floor for any stake: the swap below says so.
+                if (floorFill >= MIN_STAKE) fill = floorFill;
+            }
             if (fill < taoIn) {
                 if (!allowPartial || fill == 0) revert PriceLimitExceeded(taoIn, fill, limitPrice);
                 taoUsed = fill;
@@ -622,6 +636,11 @@ contract Staking is StakingBase, IStaking {
         alphaUsed = alphaIn;
         if (limitPrice != 0) {
             uint256 fill = PoolMath.maxSell(t, a, limitPrice, alphaIn, withFee);
+            // A partial fill also stops at the TAO reserve floor (limit paths always pay the fee).
+            if (allowPartial) {
+                uint256 floorFill = PoolMath.maxInAboveFloor(a, t, fill);
+                if (floorFill != 0) fill = floorFill; // 0: the reserve is at its floor; the swap says so below
+            }
             if (fill < alphaIn) {
                 if (!allowPartial || fill == 0) revert PriceLimitExceeded(alphaIn, fill, limitPrice);
                 alphaUsed = fill;

@@ -39,6 +39,10 @@ contract StakingPoolHarness {
         return PoolMath.maxSell(t, a, limit, cap, withFee);
     }
 
+    function maxInAboveFloor(uint256 rIn, uint256 rOut, uint256 x) external pure returns (uint256) {
+        return PoolMath.maxInAboveFloor(rIn, rOut, x);
+    }
+
     function inject(
         uint256 t,
         uint256 a,

@@ -186,7 +186,8 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
 
     /// @notice Stakes `taoIn` TAO (pulled with one transferFrom) to `hotkey` on `netuid`. With a binding
     /// `limitPrice`, fills at most the amount that moves the price exactly to the limit (or reverts unless
-    /// `allowPartial`). Returns the alpha received and the TAO used.
+    /// `allowPartial`); a partial fill also stops where the pool's alpha reserve would fall below its floor.
+    /// Returns the alpha received and the TAO used.
     function stake(
         uint16 netuid,
         address hotkey,
@@ -210,7 +211,9 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
         bytes32 s
     ) external returns (uint256 alphaOut, uint256 taoUsed);
 
-    /// @notice Sells `alpha` of the caller's stake with `hotkey` on `netuid` for TAO, paid to the caller.
+    /// @notice Sells `alpha` of the caller's stake with `hotkey` on `netuid` for TAO, paid to the caller. With a
+    /// binding `limitPrice`, as `stake`: at most the amount that moves the price to the limit and, when partial,
+    /// leaves the pool's TAO reserve at its floor or above.
     function unstake(
         uint16 netuid,
         address hotkey,
@@ -286,9 +289,11 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     function quoteStake(uint16 netuid, uint256 taoIn) external view returns (uint256 alphaOut, uint256 fee);
     /// @notice TAO out and fee (alpha) for unstaking `alpha` now.
     function quoteUnstake(uint16 netuid, uint256 alpha) external view returns (uint256 taoOut, uint256 fee);
-    /// @notice Largest TAO input whose buy leaves the price <= `limitPrice` (capped at the input cap).
+    /// @notice Largest TAO input whose buy leaves the price <= `limitPrice` and the alpha reserve at its floor
+    /// (PoolMath.MIN_RESERVE) or above, capped at the input cap: what `stake` with `allowPartial` would use.
     function maxStakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
-    /// @notice Largest alpha input whose sale leaves the price >= `limitPrice` (capped at the input cap).
+    /// @notice Largest alpha input whose sale leaves the price >= `limitPrice` and the TAO reserve at its floor
+    /// or above, capped at the input cap: what `unstake` with `allowPartial` would use.
     function maxUnstakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
     /// @notice A position: its shares, alpha (on root: TAO, with its part of the root dividends vested so far),
     /// and TAO value at the spot price.

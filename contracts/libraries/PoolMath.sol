@@ -83,6 +83,25 @@ library PoolMath {
         return _search(false, t, a, limit, cap, withFee, _estimate(a, k, withFee));
     }
 
+    /// @notice The largest input <= `x` (with the fee) whose swap into reserves (`rIn`, `rOut`) leaves at least
+    /// MIN_RESERVE of `rOut`: `x` itself when the floor does not bind (with `rOut` at the floor, the largest
+    /// input whose output rounds to 0).
+    /// @dev out(n) = floor(rOut n / (rIn + n)) <= rOut - M  <=>  n (M - 1) < (rOut - M + 1) rIn, so the largest net
+    /// input is ceil((rOut - M + 1) rIn / (M - 1)) - 1; the gross input is then the largest `y` with
+    /// y - feeOf(y) <= that, where y - feeOf(y) steps by 0 or 1 with y (monotone), found from the estimate in a
+    /// step or two.
+    function maxInAboveFloor(uint256 rIn, uint256 rOut, uint256 x) internal pure returns (uint256 y) {
+        (uint256 out, ) = swapOut(rIn, rOut, x, true);
+        if (rOut - out >= MIN_RESERVE) return x; // out <= rOut
+        if (rOut < MIN_RESERVE) return 0; // reserves never are; kept so the formula below cannot underflow
+        // rOut < 2^104 and rIn < 2^114: the product cannot overflow; the quotient is >= 1 (rOut - M + 1 >= 1).
+        uint256 netMax = Math.ceilDiv((rOut - MIN_RESERVE + 1) * rIn, MIN_RESERVE - 1) - 1;
+        y = Math.mulDiv(netMax, FEE_DENOMINATOR, FEE_DENOMINATOR - FEE_NUMERATOR);
+        while (y - feeOf(y) > netMax) --y;
+        while (y + 1 - feeOf(y + 1) <= netMax) ++y;
+        if (y > x) y = x; // here the floor binds at x, so y < x already; kept for safety
+    }
+
     /// @notice Closed-form estimate of the boundary input x >= 0 of (r + x)(r + (1 - f) x) = k, f = 33/65535:
     ///   x = (F S - (F - c/2) r) / (F - c),  S = sqrt(k (F - c) / F + (c r / 2F)^2),  F = 65535, c = 33.
     /// Off by a few units (fee and output rounding); `_search` makes it exact.

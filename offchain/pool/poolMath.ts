@@ -75,6 +75,14 @@ export function maxSell(t: bigint, a: bigint, limit: bigint, cap: bigint, withFe
   return largestTrue(cap, (x) => priceAfterSell(t, a, x, withFee) >= limit);
 }
 
+/**
+ * Largest input <= x (with the fee) whose swap into (rIn, rOut) leaves at least MIN_RESERVE of rOut: what the
+ * limit views and partial fills stop at on a shallow pool. Searched here; the contract solves it in closed form.
+ */
+export function maxInAboveFloor(rIn: bigint, rOut: bigint, x: bigint): bigint {
+  return largestTrue(x, (y) => rOut - swapOut(rIn, rOut, y, true).out >= MIN_RESERVE);
+}
+
 export interface Injection {
   tNew: bigint;
   aNew: bigint;

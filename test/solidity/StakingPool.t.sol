@@ -78,6 +78,23 @@ contract StakingPoolTest is TestBase {
         if (m < cap) assertTrue(PoolMath.priceAfterBuy(t, a, m + 1, withFee) > limit, "one more rao passes it");
     }
 
+    function testFuzz_maxInAboveFloorIsExactBoundary(uint256 t, uint256 a, uint256 x, bool sell) public pure {
+        (t, a) = _reserves(t, a);
+        (uint256 rIn, uint256 rOut) = sell ? (a, t) : (t, a);
+        x = bound(x, 0, rIn * 1000);
+        uint256 y = PoolMath.maxInAboveFloor(rIn, rOut, x);
+        assertLe(y, x, "never more than asked");
+        (uint256 outX, ) = PoolMath.swapOut(rIn, rOut, x, true);
+        if (rOut - outX >= PoolMath.MIN_RESERVE) {
+            assertEq(y, x, "the floor does not bind: all of it");
+            return;
+        }
+        (uint256 outY, ) = PoolMath.swapOut(rIn, rOut, y, true);
+        (uint256 outNext, ) = PoolMath.swapOut(rIn, rOut, y + 1, true);
+        assertGe(rOut - outY, PoolMath.MIN_RESERVE, "the fill keeps the reserve at its floor or above");
+        assertTrue(rOut - outNext < PoolMath.MIN_RESERVE, "one more rao breaks the floor");
+    }
+
     function testFuzz_maxSellIsExactBoundary(
         uint256 t,
         uint256 a,

@@ -72,6 +72,26 @@ describe(`pool math: Solidity vs TypeScript model (seed ${SEED})`, async () => {
     assert.ok(binding > CASES / 10, `enough binding limits exercised (${binding})`);
   });
 
+  it("the reserve floor: the largest input that keeps it is the same (closed form vs search)", async () => {
+    let binding = 0;
+    for (let i = 0; i < CASES; i++) {
+      const { t, a } = reserves();
+      const sell = rng.bool();
+      // Half the cases on a shallow output reserve (within 1000x of the floor), where the floor binds often.
+      const [rIn, rOut] = sell ? [a, t] : [t, a];
+      const shallow = rng.bool() ? rng.logBetween(poolMath.MIN_RESERVE, poolMath.MIN_RESERVE * 1000n) : rOut;
+      const x = rng.logBetween(1n, rIn * poolMath.MAX_INPUT_MULTIPLE);
+      const got = await h.read.maxInAboveFloor([rIn, shallow, x]);
+      assert.equal(
+        got,
+        poolMath.maxInAboveFloor(rIn, shallow, x),
+        `case ${i}: rIn=${rIn} rOut=${shallow} x=${x} (${sell ? "sell" : "buy"})`,
+      );
+      if (got < x) binding++;
+    }
+    assert.ok(binding > CASES / 10, `enough binding floors exercised (${binding})`);
+  });
+
   it("emission injection at the current price", async () => {
     for (let i = 0; i < CASES; i++) {
       const { t, a } = reserves();
