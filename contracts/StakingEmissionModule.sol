@@ -206,15 +206,26 @@ contract StakingEmissionModule is StakingBase {
     }
 
     /// @dev Adds `rootTao` to `hotkey`'s root dividend stream at `slot`. What had vested stays owed to the shares
-    /// held until the pool's next change; what had not, and the new TAO, vest from now over the vesting period.
+    /// held until the pool's next change. What had not, and the new TAO, vest linearly from now to the
+    /// amount-weighted mean of their ends (the backlog's end and now + `ROOT_DIVIDEND_VEST_SLOTS`), rounded up:
+    /// a merge neither delays the backlog to a full new period (a hotkey credited every few slots would
+    /// otherwise hold about twice the unvested TAO of separate linear streams) nor vests the merged stream faster
+    /// than the two separate streams would at the merge (by Cauchy-Schwarz, (U + N)^2 / (U R + N V) <=
+    /// U / R + N / V).
     function _streamRootTao(address hotkey, uint256 rootTao, uint64 slot) internal {
-        (uint256 vested, uint256 unvested) = _rootStreamAt(_rootStreams[hotkey], slot);
+        RootStream memory r = _rootStreams[hotkey];
+        (uint256 vested, uint256 unvested) = _rootStreamAt(r, slot);
+        uint256 period = ROOT_DIVIDEND_VEST_SLOTS;
+        if (unvested != 0) {
+            // unvested != 0 after the advance: slot < r.end. All terms < 2^64 * 2^48: no overflow.
+            period = Math.ceilDiv(unvested * (r.end - slot) + rootTao * period, unvested + rootTao);
+        }
         // All < TAO supply < 2^64; slots saturate at 2^48 - 1 (see `_key`).
         _rootStreams[hotkey] = RootStream(
             uint64(vested),
             uint64(unvested + rootTao),
             _key(slot),
-            _key(slot + ROOT_DIVIDEND_VEST_SLOTS)
+            _key(slot + uint64(period))
         );
         _ledger.rootStake += uint64(rootTao);
     }

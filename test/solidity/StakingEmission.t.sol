@@ -392,7 +392,7 @@ contract StakingEmissionTest is StakingFixture {
         uint256 toRoot = (rest * rootW) / (alphaStake + rootW);
         (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
         assertEq(hk, alphaNow + 10e9 - toRoot, "alpha 100 as at the close : root min(1000 at the close, 500 now)");
-        (, uint256 unvested1, ) = staking.rootDividends(HOT1);
+        (, uint256 unvested1, uint64 end1) = staking.rootDividends(HOT1);
         _warpSlots(staking.ROOT_DIVIDEND_VEST_SLOTS() / 2);
         (uint256 vestedMid, uint256 unvestedMid, ) = staking.rootDividends(HOT1);
         assertEq(vestedMid, unvested1 / 2, "half vested at half the period");
@@ -400,7 +400,37 @@ contract StakingEmissionTest is StakingFixture {
         (uint256 vested2, uint256 unvested2, uint64 end2) = staking.rootDividends(HOT1);
         assertEq(vested2, vestedMid, "what vested stays owed to the holders so far");
         assertTrue(unvested2 > unvestedMid, "the new TAO joins the rest");
-        assertEq(end2, staking.currentSlot() + staking.ROOT_DIVIDEND_VEST_SLOTS(), "and vests from now");
+        uint256 now_ = staking.currentSlot();
+        uint256 added = unvested2 - unvestedMid;
+        uint256 weighted =
+            (unvestedMid * (end1 - now_) + added * staking.ROOT_DIVIDEND_VEST_SLOTS()) / (unvestedMid + added);
+        assertTrue(end2 - now_ - weighted <= 1, "and vests to the amount-weighted mean of the two ends");
+        assertTrue(end1 < end2 && end2 < now_ + staking.ROOT_DIVIDEND_VEST_SLOTS(), "between the two ends");
+        assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
+    }
+
+    /// @dev A hotkey credited every 20 slots (a short tempo, or several subnets): the merged stream holds what
+    /// separate linear streams of each credit would (sum of N_j (1 - 20 j / 360) over the last 18 credits), not
+    /// the twice as much a stream restarting its period at each merge would hold.
+    function test_mergedRootStreamsHoldTheBacklogOfSeparateStreams() public {
+        _subnetWithRootStake(1000e9);
+        uint256 vest = staking.ROOT_DIVIDEND_VEST_SLOTS();
+        uint256 every = 20;
+        uint256[] memory credits = new uint256[](60);
+        for (uint256 i; i < credits.length; ++i) {
+            _warpSlots(every);
+            _coinbase();
+            (, uint256 before, ) = staking.rootDividends(HOT1);
+            this.creditEmission(1, HOT1, 1e9);
+            (, uint256 afterCredit, ) = staking.rootDividends(HOT1);
+            credits[i] = afterCredit - before;
+        }
+        uint256 ideal;
+        for (uint256 j; j * every < vest; ++j) {
+            ideal += (credits[credits.length - 1 - j] * (vest - j * every)) / vest;
+        }
+        (, uint256 backlog, ) = staking.rootDividends(HOT1);
+        assertApprox(backlog, ideal, ideal / 50, "the backlog of separate linear streams, within 2 %");
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
