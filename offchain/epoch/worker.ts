@@ -10,6 +10,9 @@ import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
+/** Closing blocks an epoch worker remembers (one per settled epoch; a day of 360-slot tempos is 20). */
+const CLOSE_BLOCK_CACHE = 256;
+
 /**
  * The slot after which an epoch [start, close] can no longer finalise, as Settlement computes it: its close plus
  * `deadlineSlots`, or plus the epoch's own length when that setting is 0.
@@ -96,6 +99,12 @@ type EpochInfo = Awaited<ReturnType<EpochWorker["info"]>>;
 export class EpochWorker {
   /** Finalised tuples already read, by `netuid/generation/epoch` (final within a life of the netuid). */
   readonly #finalised = new Map<string, FinalisedTuple>();
+  /**
+   * Closing blocks already found, by closing slot (a slot's last block depends on block timestamps only, not on
+   * the subnet). Kept only with `confirmations` > 0, where the answer is final for a reorg shallower than the
+   * depth: at depth 0 a reorg at the head could move it, and an uncached read heals on the next call.
+   */
+  readonly #closeBlocks = new Map<bigint, bigint | undefined>();
 
   constructor(private readonly deps: EpochWorkerDeps) {
     const c = deps.confirmations;
@@ -299,13 +308,21 @@ export class EpochWorker {
       functionName: "epochBounds",
       args: [netuid, epoch],
     });
-    return lastBlockAtOrBeforeSlot(
+    if (this.#closeBlocks.has(close)) return this.#closeBlocks.get(close);
+    const block = await lastBlockAtOrBeforeSlot(
       this.deps.client,
       this.deps.genesisTime,
       close,
       this.deps.deploymentBlock,
       this.confirmations,
     );
+    if (this.confirmations > 0n) {
+      // Bounded: a long-running worker settles one closing slot per epoch; the oldest entry goes first.
+      const oldest = this.#closeBlocks.keys().next();
+      if (this.#closeBlocks.size >= CLOSE_BLOCK_CACHE && !oldest.done) this.#closeBlocks.delete(oldest.value);
+      this.#closeBlocks.set(close, block);
+    }
+    return block;
   }
 
   /**

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
+import type { PublicClient } from "viem";
 import { lastBlockAtOrBeforeSlot } from "../../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
@@ -25,7 +26,7 @@ describe("epoch worker: confirmations", async () => {
     grantTao: 5_000n,
     commitReveal: false,
   });
-  const { publicClient, provider, netuid, nextEpoch, epochNow, epochInfo, closeOf, genesis } = net;
+  const { publicClient, provider, netuid, nextEpoch, epochNow, epochInfo, closeOf, genesis, deployment } = net;
   const mine = (blocks: number) =>
     provider.request({ method: "hardhat_mine" as never, params: [`0x${blocks.toString(16)}`] as never });
 
@@ -65,5 +66,32 @@ describe("epoch worker: confirmations", async () => {
     const shallow = await net.worker(owner.hotkey).compute(netuid, epoch);
     assert.equal(store.load(netuid, epoch)?.root, shallow.root);
     assert.equal((await epochInfo(epoch)).status, EpochStatus.Finalised, "the owner's bootstrap vote finalised it");
+  });
+
+  it("a worker with confirmations finds each closing block once (a search per slot, not per step)", async () => {
+    // Every search reads the deployment block's header first (the lower bound): count those reads.
+    const fromBlock = BigInt(deployment.deploymentBlock);
+    let searches = 0;
+    type GetBlock = PublicClient["getBlock"];
+    const getBlock = ((args?: Parameters<GetBlock>[0]) => {
+      if (args !== undefined && "blockNumber" in args && args.blockNumber === fromBlock) searches += 1;
+      return publicClient.getBlock(args);
+    }) as GetBlock;
+    const counting = new Proxy(publicClient, {
+      get: (target, prop, receiver) => (prop === "getBlock" ? getBlock : Reflect.get(target, prop, receiver)),
+    }) as PublicClient;
+    const fresh = () => new ResultStore(mkdtempSync(path.join(tmpdir(), "close-cache-")));
+    const cached = net.worker(owner.hotkey, { client: counting, confirmations: 1, store: fresh() });
+    const first = await cached.compute(netuid, epoch); // the finalised tuple's log search, then the recomputation
+    assert.equal(searches, 1, "one search for the finalised tuple and the inputs together");
+    const again = net.worker(owner.hotkey, { client: counting, confirmations: 1, store: fresh() });
+    searches = 0;
+    assert.equal((await again.compute(netuid, epoch)).root, first.root);
+    assert.equal(searches, 1, "another worker searches for itself");
+    // At depth 0 the answer is not kept: a reorg at the head could move it.
+    const atHead = net.worker(owner.hotkey, { client: counting, store: fresh() });
+    searches = 0;
+    assert.equal((await atHead.compute(netuid, epoch)).root, first.root);
+    assert.equal(searches, 2, "depth 0 searches at each step");
   });
 });
