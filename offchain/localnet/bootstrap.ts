@@ -50,6 +50,8 @@ export interface LocalSubnetPlan {
   minLockTao?: bigint;
   /** TAO granted to every coldkey from the protocol reserve. */
   grantTao: bigint;
+  /** Further coldkeys granted `grantTao` and otherwise left alone: funded keys for the CLI. */
+  spareColdkeys?: readonly Address[];
   commitReveal: boolean;
   log?: (line: string) => void;
 }
@@ -129,7 +131,7 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
   log(`deployed: registry ${registry}, staking ${staking}`);
 
   // Faucet: let the reserve accrue (1 TAO a slot), then grant it; from then on emission goes to Staking.
-  const coldkeys = [...new Set(everyone.map((k) => k.coldkey.address))];
+  const coldkeys = [...new Set([...everyone.map((k) => k.coldkey.address), ...(plan.spareColdkeys ?? [])])];
   const need = plan.grantTao * BigInt(coldkeys.length);
   await chain.increaseTime((Number(need) + 2) * 12);
   await send(chain, governance, "coinbase", {

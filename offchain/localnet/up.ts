@@ -133,6 +133,8 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       minLockTao: 1_000n,
       tempo: opts.tempo,
       grantTao: 2_000n,
+      // Anvil's accounts 5-9: funded and untouched, for `tao subnet create` and the like.
+      spareColdkeys: [5, 6, 7, 8, 9].map((i) => devKey(i).address),
       commitReveal: true,
       log: (line) => log(line),
     });
@@ -207,7 +209,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
         fromBlock,
       );
       settled = progress.finalised;
-      const line = `slot ${await slotNow()} | commits ${progress.commits} | reveals ${progress.reveals} | submissions ${progress.submissions} | settled ${settled.length}/${opts.epochs} | claims ${progress.claims}`;
+      const line = `slot ${await slotNow()} | commits ${progress.commits} | reveals ${progress.reveals} | submissions ${progress.submissions} | settled ${settled.length} (need ${opts.epochs}) | claims ${progress.claims}`;
       if (line.replace(/^slot \d+ \| /, "") !== last) {
         log(line);
         last = line.replace(/^slot \d+ \| /, "");

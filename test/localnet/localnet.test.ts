@@ -3,6 +3,10 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { createPublicClient, http } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { taoAbi } from "../../offchain/abi/index.js";
+import { readDeployment } from "../../offchain/chain/deployments.js";
 import { repoRoot } from "../../offchain/deploy/artifacts.js";
 import { freePort } from "../../offchain/deploy/anvil.js";
 
@@ -60,6 +64,7 @@ describe("npm start (tao localnet up)", () => {
           const epochs = run === 0 ? "3" : "1";
           // The second run keeps the network: its summary must come while the chain still answers.
           let chainIdWhileUp: string | undefined;
+          let spareTao: bigint[] = [];
           const { code, stdout, stderr, whileUpError } = await localnetUp(
             ["--epochs", epochs, "--port", String(port), ...(run === 1 ? ["--keep"] : [])],
             run === 1
@@ -70,6 +75,23 @@ describe("npm start (tao localnet up)", () => {
                     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
                   });
                   chainIdWhileUp = ((await res.json()) as { result: string }).result;
+                  // Anvil's accounts 5-9 are funded for the CLI (README: `tao subnet create` with one of them).
+                  const client = createPublicClient({ transport: http(rpcUrl) });
+                  const { contracts } = await readDeployment("localnet");
+                  const dev = (i: number) =>
+                    mnemonicToAccount("test test test test test test test test test test test junk", {
+                      addressIndex: i,
+                    }).address;
+                  spareTao = await Promise.all(
+                    [5, 9].map((i) =>
+                      client.readContract({
+                        address: contracts.TAO,
+                        abi: taoAbi,
+                        functionName: "balanceOf",
+                        args: [dev(i)],
+                      }),
+                    ),
+                  );
                 }
               : undefined,
           );
@@ -78,6 +100,7 @@ describe("npm start (tao localnet up)", () => {
           if (run === 1) {
             assert.equal(chainIdWhileUp, "0x7a69", "--keep printed the summary while the chain was still up");
             assert.match(stderr, /network kept running at/);
+            assert.deepEqual(spareTao, [2_000n * 10n ** 9n, 2_000n * 10n ** 9n], "spare coldkeys hold 2,000 TAO");
           }
           const summary = JSON.parse(stdout) as {
             rpcUrl: string;
