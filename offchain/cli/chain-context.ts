@@ -211,12 +211,21 @@ export async function requireSubnet(p: Protocol, netuid: number): Promise<void> 
   if (!exists) fail(`subnet ${netuid} does not exist on ${p.network.name}: see \`tao subnet list\``);
 }
 
-/** Fails unless `account` holds `amount` rao of TAO (and some gas). */
-export async function requireTao(p: Protocol, who: Address, amount: bigint, what: string): Promise<void> {
+/**
+ * Fails unless `account` holds `amount` rao of TAO, naming the shortfall and `fix` (default: fund the coldkey or
+ * lower the amount; a lock or a burn has no amount to lower).
+ */
+export async function requireTao(
+  p: Protocol,
+  who: Address,
+  amount: bigint,
+  what: string,
+  fix = "fund the coldkey or lower the amount",
+): Promise<void> {
   const balance = await p.client.readContract({ address: p.tao, abi: taoAbi, functionName: "balanceOf", args: [who] });
   if (balance < amount) {
     fail(
-      `insufficient balance: coldkey ${who} holds ${formatTao(balance)} TAO but ${what} needs ${formatTao(amount)} TAO: fund the coldkey or lower the amount`,
+      `insufficient balance: coldkey ${who} holds ${formatTao(balance)} TAO but ${what} needs ${formatTao(amount)} TAO: ${fix}`,
     );
   }
 }
@@ -377,6 +386,30 @@ export async function send<R = unknown>(
     fail(`${what} reverted on chain in ${hash}: rerun to see why (the state changed since the check)`);
   ctx.out.note(`${what}: ${hash} (gas ${receipt.gasUsed})`);
   return { hash, result: result as R, gasUsed: receipt.gasUsed };
+}
+
+/**
+ * Simulates `request` as `account` before an approval it needs is sent, so a call that would revert for another
+ * reason (a rate limit, a bad consent) fails here with its decoded line and nothing is signed. Only the missing
+ * allowance (TAO's `InsufficientAllowance`, which the approval that follows fixes) passes.
+ */
+export async function preflight(p: Protocol, account: PrivateKeyAccount, what: string, request: SendRequest) {
+  try {
+    await p.client.simulateContract({
+      address: request.address,
+      abi: [...request.abi, ...KNOWN_ERRORS] as Abi,
+      functionName: request.functionName,
+      args: request.args ?? [],
+      account,
+    });
+  } catch (e) {
+    const reverted = e instanceof BaseError ? e.walk((x) => x instanceof ContractFunctionRevertedError) : undefined;
+    if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName === "InsufficientAllowance")
+      return;
+    const line = revertLine(what, e);
+    if (line) fail(line);
+    throw e;
+  }
 }
 
 /** Approves `spender` for exactly `amount` rao of TAO when the allowance is short. */

@@ -48,6 +48,8 @@ export interface LocalSubnetPlan {
   tempo: number;
   /** Minimum subnet lock (TAO): the lock seeds the pool, so it sets the pool's depth. */
   minLockTao?: bigint;
+  /** Slots between subnet creations (governance; the default is mainnet's 28,800, about four days). */
+  networkRateLimitSlots?: bigint;
   /** TAO granted to every coldkey from the protocol reserve. */
   grantTao: bigint;
   /** Further coldkeys granted `grantTao` and otherwise left alone: funded keys for the CLI. */
@@ -185,6 +187,16 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
       abi: subnetRegistryAbi,
       functionName: "setNetworkParam",
       args: [0, plan.minLockTao * TAO],
+      account: governance.account,
+      chain: governance.chain,
+    });
+  }
+  if (plan.networkRateLimitSlots !== undefined) {
+    await send(chain, governance, "setNetworkParam NetworkRateLimit", {
+      address: registry,
+      abi: subnetRegistryAbi,
+      functionName: "setNetworkParam",
+      args: [2, plan.networkRateLimitSlots],
       account: governance.account,
       chain: governance.chain,
     });

@@ -131,6 +131,8 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       miners,
       validatorStakeTao: [700n, 300n],
       minLockTao: 1_000n,
+      // One subnet creation every 10 slots (two minutes of chain time), not mainnet's four days: `tao subnet create`.
+      networkRateLimitSlots: 10n,
       tempo: opts.tempo,
       grantTao: 2_000n,
       // Anvil's accounts 5-9: funded and untouched, for `tao subnet create` and the like.

@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { createPublicClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { taoAbi } from "../../offchain/abi/index.js";
+import { subnetRegistryAbi, taoAbi } from "../../offchain/abi/index.js";
 import { readDeployment } from "../../offchain/chain/deployments.js";
 import { repoRoot } from "../../offchain/deploy/artifacts.js";
 import { freePort } from "../../offchain/deploy/anvil.js";
@@ -65,6 +65,7 @@ describe("npm start (tao localnet up)", () => {
           // The second run keeps the network: its summary must come while the chain still answers.
           let chainIdWhileUp: string | undefined;
           let spareTao: bigint[] = [];
+          let networkRateLimit: bigint | undefined;
           const { code, stdout, stderr, whileUpError } = await localnetUp(
             ["--epochs", epochs, "--port", String(port), ...(run === 1 ? ["--keep"] : [])],
             run === 1
@@ -82,6 +83,12 @@ describe("npm start (tao localnet up)", () => {
                     mnemonicToAccount("test test test test test test test test test test test junk", {
                       addressIndex: i,
                     }).address;
+                  networkRateLimit = await client.readContract({
+                    address: contracts.SubnetRegistry!,
+                    abi: subnetRegistryAbi,
+                    functionName: "networkParam",
+                    args: [2], // NetworkRateLimit: `tao subnet create` works within minutes
+                  });
                   spareTao = await Promise.all(
                     [5, 9].map((i) =>
                       client.readContract({
@@ -100,6 +107,7 @@ describe("npm start (tao localnet up)", () => {
           if (run === 1) {
             assert.equal(chainIdWhileUp, "0x7a69", "--keep printed the summary while the chain was still up");
             assert.match(stderr, /network kept running at/);
+            assert.equal(networkRateLimit, 10n, "subnet creations 10 slots apart");
             assert.deepEqual(spareTao, [2_000n * 10n ** 9n, 2_000n * 10n ** 9n], "spare coldkeys hold 2,000 TAO");
           }
           const summary = JSON.parse(stdout) as {

@@ -8,6 +8,7 @@ import {
   connectProtocol,
   currentSlot,
   ensureAllowance,
+  preflight,
   loadHotkey,
   parseNetuid,
   parseTao,
@@ -57,12 +58,14 @@ function register(group: Command, app: CliApp): void {
       }
       const coldkey = await unlockColdkey(ctx, opts);
       await requireGas(p, coldkey.address, "coldkey");
-      await requireTao(p, coldkey.address, burn, "the registration burn");
-      await ctx.confirm(
-        `Burn ${taoCell(burn)} from ${coldkey.address} to register hotkey ${hotkey.address} on subnet ${netuid}?`,
+      await requireTao(
+        p,
+        coldkey.address,
+        burn,
+        "the registration burn",
+        "fund the coldkey (`tao wallet transfer --dest <coldkey>` from a funded wallet), or wait for the burn to fall",
       );
       const ceiling = maxBurn ?? burn;
-      await ensureAllowance(ctx, p, coldkey, p.registry, ceiling);
       const sig = await hotkeyConsent(
         p.client,
         p.registry,
@@ -71,11 +74,13 @@ function register(group: Command, app: CliApp): void {
         (await currentSlot(p)) + CONSENT_SLOTS,
         netuid,
       );
-      const sent = await send<number>(ctx, p, coldkey, "register", {
-        ...reg,
-        functionName: "register",
-        args: [netuid, hotkey.address, ceiling, sig],
-      });
+      const request = { ...reg, functionName: "register", args: [netuid, hotkey.address, ceiling, sig] };
+      await preflight(p, coldkey, "register", request);
+      await ctx.confirm(
+        `Burn ${taoCell(burn)} from ${coldkey.address} to register hotkey ${hotkey.address} on subnet ${netuid}?`,
+      );
+      await ensureAllowance(ctx, p, coldkey, p.registry, ceiling);
+      const sent = await send<number>(ctx, p, coldkey, "register", request);
       const data = {
         netuid,
         uid: sent.result,

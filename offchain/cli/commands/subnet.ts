@@ -9,6 +9,7 @@ import {
   connectProtocol,
   currentSlot,
   ensureAllowance,
+  preflight,
   formatPrice,
   formatShare,
   loadHotkey,
@@ -168,12 +169,14 @@ function register(group: Command, app: CliApp): void {
       }
       const coldkey = await unlockColdkey(ctx, opts);
       await requireGas(p, coldkey.address, "coldkey");
-      await requireTao(p, coldkey.address, lock, "the subnet lock");
-      await ctx.confirm(
-        `Lock ${taoCell(lock)} from ${coldkey.address} to create a subnet with hotkey ${hotkey.address}?`,
+      await requireTao(
+        p,
+        coldkey.address,
+        lock,
+        "the subnet lock",
+        "fund the coldkey (`tao wallet transfer --dest <coldkey>` from a funded wallet), or wait: the lock cost decays after each subnet creation",
       );
       const ceiling = maxLock ?? lock;
-      await ensureAllowance(ctx, p, coldkey, p.registry, ceiling);
       const sig = await hotkeyConsent(
         p.client,
         p.registry,
@@ -181,12 +184,18 @@ function register(group: Command, app: CliApp): void {
         coldkey.address,
         (await currentSlot(p)) + CONSENT_SLOTS,
       );
-      const sent = await send<number>(ctx, p, coldkey, "createSubnet", {
+      const request = {
         address: p.registry,
         abi: subnetRegistryAbi,
         functionName: "createSubnet",
         args: [hotkey.address, ceiling, sig],
-      });
+      };
+      await preflight(p, coldkey, "createSubnet", request);
+      await ctx.confirm(
+        `Lock ${taoCell(lock)} from ${coldkey.address} to create a subnet with hotkey ${hotkey.address}?`,
+      );
+      await ensureAllowance(ctx, p, coldkey, p.registry, ceiling);
+      const sent = await send<number>(ctx, p, coldkey, "createSubnet", request);
       const data = {
         netuid: sent.result,
         lockCost: lock,

@@ -18,8 +18,8 @@ describe("tao chain commands (against a real Anvil)", () => {
   before(async () => {
     chain = await startCliChain({
       tmpPrefix: "tao-cli-chain-",
-      wallets: ["alice", "bob", "carol"],
-      grants: { alice: 300n, bob: 50n },
+      wallets: ["alice", "bob", "carol", "dave"],
+      grants: { alice: 300n, bob: 50n, dave: 300n },
     });
     ({ dir, env, keys } = chain);
   });
@@ -176,6 +176,17 @@ describe("tao chain commands (against a real Anvil)", () => {
     );
     const reg = await tao(["--json", "--yes", "neuron", "register", "--netuid", "1", "--wallet", "carol"], env);
     assertOneLineError(reg, /insufficient balance: .* the registration burn needs/);
+  });
+
+  it("checks a subnet creation before asking or approving: a rate-limited one fails with nothing sent", async () => {
+    const dave = keys.dave!.coldkey;
+    const nonce = await chain.pub.getTransactionCount({ address: dave });
+    const r = await tao(["--json", "--yes", "subnet", "create", "--wallet", "dave", "--hotkey", "default"], env);
+    assertOneLineError(
+      r,
+      /createSubnet reverted with NetworkRateLimited\((\d+)\): subnet creation is rate limited until slot \1: try again then/,
+    );
+    assert.equal(await chain.pub.getTransactionCount({ address: dave }), nonce, "no approval was sent");
   });
 
   it("fails in one line on a wrong password", async () => {
