@@ -306,7 +306,7 @@ contract Staking is StakingBase, IStaking {
     function rootDividends(address hotkey) external view returns (uint256 vested, uint256 unvested, uint64 endSlot) {
         RootStream memory r = _rootStreams[hotkey];
         (vested, unvested) = _rootStreamAt(r, _now());
-        endSlot = r.end;
+        endSlot = uint64((uint256(r.end) + ROOT_STREAM_END_SCALE - 1) / ROOT_STREAM_END_SCALE); // < 2^40: fits
     }
 
     /// @inheritdoc IStakingHooks

@@ -131,14 +131,19 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
     /// @dev One slot per hotkey: 64 + 64 + 48 + 48. The TAO bought for the hotkey's root nominators and not yet
     /// in its root pool's checkpointed total (see `ROOT_DIVIDEND_VEST_SLOTS`): `vested` vested up to `last` and
     /// belongs to the root shares held since the pool was last written (every change of those shares settles it
-    /// first); `unvested` vests linearly from `last` to `end`. Both < TAO supply < 2^64. The TAO is counted in
-    /// `Ledger.rootStake`.
+    /// first); `unvested` vests linearly from slot `last` to `end`, which counts 1/`ROOT_STREAM_END_SCALE`
+    /// slots (a merge of streams ends at a mean of their ends: whole slots would round it by up to a slot per
+    /// merge, and a hotkey credited every slot would never see its end come closer). Both amounts < TAO supply
+    /// < 2^64; slots < 2^40 (SlotClock), so `end` < 2^48. The TAO is counted in `Ledger.rootStake`.
     struct RootStream {
         uint64 vested;
         uint64 unvested;
         uint48 last;
         uint48 end;
     }
+
+    /// @dev Units of `RootStream.end` per slot.
+    uint256 internal constant ROOT_STREAM_END_SCALE = 256;
 
     /// @dev One slot: 64 + 104 + 64 + 8.
     struct DissolvedPot {
@@ -232,9 +237,11 @@ abstract contract StakingBase is IStakingTypes, Ownable2Step {
         vested = r.vested;
         unvested = r.unvested;
         if (unvested != 0 && slot > r.last) {
-            uint256 v = slot >= r.end ? unvested : (unvested * (slot - r.last)) / (r.end - r.last);
+            uint256 at = uint256(slot) * ROOT_STREAM_END_SCALE;
+            uint256 from = uint256(r.last) * ROOT_STREAM_END_SCALE;
+            uint256 v = at >= r.end ? unvested : (unvested * (at - from)) / (r.end - from);
             unchecked {
-                // v <= unvested (slot - last < end - last in the division); vested + v <= the TAO bought < 2^64.
+                // v <= unvested (at - from < end - from in the division); vested + v <= the TAO bought < 2^64.
                 vested += v;
                 unvested -= v;
             }

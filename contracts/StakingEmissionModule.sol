@@ -207,7 +207,8 @@ contract StakingEmissionModule is StakingBase {
 
     /// @dev Adds `rootTao` to `hotkey`'s root dividend stream at `slot`. What had vested stays owed to the shares
     /// held until the pool's next change. What had not, and the new TAO, vest linearly from now to the
-    /// amount-weighted mean of their ends (the backlog's end and now + `ROOT_DIVIDEND_VEST_SLOTS`), rounded up:
+    /// amount-weighted mean of their ends (the backlog's end and now + `ROOT_DIVIDEND_VEST_SLOTS`), rounded up to
+    /// 1/`ROOT_STREAM_END_SCALE` slot:
     /// a merge neither delays the backlog to a full new period (a hotkey credited every few slots would
     /// otherwise hold about twice the unvested TAO of separate linear streams) nor vests the merged stream faster
     /// than the two separate streams would at the merge (by Cauchy-Schwarz, (U + N)^2 / (U R + N V) <=
@@ -215,17 +216,18 @@ contract StakingEmissionModule is StakingBase {
     function _streamRootTao(address hotkey, uint256 rootTao, uint64 slot) internal {
         RootStream memory r = _rootStreams[hotkey];
         (uint256 vested, uint256 unvested) = _rootStreamAt(r, slot);
-        uint256 period = ROOT_DIVIDEND_VEST_SLOTS;
+        uint256 at = uint256(slot) * ROOT_STREAM_END_SCALE;
+        uint256 period = ROOT_DIVIDEND_VEST_SLOTS * ROOT_STREAM_END_SCALE;
         if (unvested != 0) {
-            // unvested != 0 after the advance: slot < r.end. All terms < 2^64 * 2^48: no overflow.
-            period = Math.ceilDiv(unvested * (r.end - slot) + rootTao * period, unvested + rootTao);
+            // unvested != 0 after the advance: at < r.end. All terms < 2^64 * 2^48: no overflow.
+            period = Math.ceilDiv(unvested * (r.end - at) + rootTao * period, unvested + rootTao);
         }
-        // All < TAO supply < 2^64; slots saturate at 2^48 - 1 (see `_key`).
+        // Amounts < TAO supply < 2^64; slots < 2^40, so at + period < 2^48 (see `RootStream`).
         _rootStreams[hotkey] = RootStream(
             uint64(vested),
             uint64(unvested + rootTao),
             _key(slot),
-            _key(slot + uint64(period))
+            SafeCast.toUint48(at + period)
         );
         _ledger.rootStake += uint64(rootTao);
     }

@@ -414,14 +414,27 @@ contract StakingEmissionTest is StakingFixture {
     /// the twice as much a stream restarting its period at each merge would hold.
     function test_mergedRootStreamsHoldTheBacklogOfSeparateStreams() public {
         _subnetWithRootStake(1000e9);
+        _assertMergedBacklog(20, 60, 1e9);
+    }
+
+    /// @dev Credited every slot or every other slot (a validator on many subnets with staggered epochs): a merge
+    /// moves the end by less than a slot, which whole-slot ends rounded away (the end stayed at now + 360).
+    function test_mergedRootStreamsCreditedEverySlotHoldTheBacklogOfSeparateStreams() public {
+        _subnetWithRootStake(1000e9);
+        // Small credits, so the alpha stake (and with it each credit's root part) stays about constant: a single
+        // linear stream matches a sum of streams for a steady flow, not for a trend.
+        _assertMergedBacklog(1, 1080, 1e7); // a merged stream settles to the sum of streams in ~3 vesting periods
+        _assertMergedBacklog(2, 540, 1e7); // from that state
+    }
+
+    function _assertMergedBacklog(uint256 every, uint256 count, uint256 amount) private {
         uint256 vest = staking.ROOT_DIVIDEND_VEST_SLOTS();
-        uint256 every = 20;
-        uint256[] memory credits = new uint256[](60);
+        uint256[] memory credits = new uint256[](count);
         for (uint256 i; i < credits.length; ++i) {
             _warpSlots(every);
             _coinbase();
             (, uint256 before, ) = staking.rootDividends(HOT1);
-            this.creditEmission(1, HOT1, 1e9);
+            this.creditEmission(1, HOT1, amount);
             (, uint256 afterCredit, ) = staking.rootDividends(HOT1);
             credits[i] = afterCredit - before;
         }
