@@ -1,7 +1,7 @@
 // `npm test`: runs `hardhat test` (Solidity tests, then node:test tests), streams its output, and closes with
 // one plain line `N passed, N failed` summed over both runners. Exits non-zero on any failure or on no tests.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,8 +20,15 @@ function testFiles() {
   }
   return files.sort();
 }
+// Arguments pass through. Unless one names a file or folder, the test files are added (of the runner named,
+// when `nodejs` or `solidity` comes first), so flags alone (`npm test -- --grep foo`) count no support module.
 const args = process.argv.slice(2);
-const child = spawn(hardhat, ["test", ...(args.length > 0 ? args : testFiles())], {
+const runner = args[0] === "nodejs" || args[0] === "solidity" ? args[0] : undefined;
+const namesPath = args.some((a) => !a.startsWith("-") && a !== runner && existsSync(path.resolve(root, a)));
+const files = testFiles().filter((f) =>
+  runner === undefined ? true : f.startsWith(path.join("test", "solidity") + path.sep) === (runner === "solidity"),
+);
+const child = spawn(hardhat, ["test", ...args, ...(namesPath ? [] : files)], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
 });
