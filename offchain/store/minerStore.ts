@@ -124,6 +124,15 @@ export class MinerStore implements NonceStore {
         notBeforeMs = notBeforeMsIfNew;
       } else {
         notBeforeMs = Number(row.not_before_ms);
+        // Stored by a first start whose clock ran ahead (later corrected): every nonce a process without this
+        // store accepted is dated before that start's real time plus the skew, which is before now plus the skew,
+        // so the refusal ends by then instead of holding every later start until the wrong instant.
+        if (notBeforeMs > notBeforeMsIfNew) {
+          this.db
+            .prepare("UPDATE nonce_scopes SET not_before_ms = ? WHERE chain_id = ? AND netuid = ? AND miner = ?")
+            .run(notBeforeMsIfNew, ...key);
+          notBeforeMs = notBeforeMsIfNew;
+        }
       }
       const watermarks = new Map<string, number>();
       for (const r of this.db

@@ -177,6 +177,27 @@ describe("axon with a nonce store: no replay across a restart, no refusal window
     }
   });
 
+  it("a first start whose clock ran ahead holds later starts only until their own clock plus the skew", () => {
+    const dir = tempDir();
+    const scope = scopeOf(newKey());
+    const store = MinerStore.openIn(dir);
+    try {
+      const hourAhead = 1_000_000 + 3_600_000;
+      assert.equal(store.openNonceScope(scope, hourAhead).notBeforeMs, hourAhead, "first start, clock an hour fast");
+      const corrected = store.openNonceScope(scope, 1_000_000);
+      assert.deepEqual([corrected.created, corrected.notBeforeMs], [false, 1_000_000], "clock corrected: now + skew");
+      assert.equal(store.openNonceScope(scope, 2_000_000).notBeforeMs, 1_000_000, "never raised again");
+    } finally {
+      store.close();
+    }
+    const reopened = MinerStore.openIn(dir);
+    try {
+      assert.equal(reopened.openNonceScope(scope, 5_000_000).notBeforeMs, 1_000_000, "the lowered value is stored");
+    } finally {
+      reopened.close();
+    }
+  });
+
   it("a write that fails refuses the request before any work (500), and the next one retries it", async () => {
     const writes: Array<Map<string, number>> = [];
     let failing = true;
