@@ -291,6 +291,19 @@ const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
     `the commit can be revealed in epoch ${String(a.revealEpoch)}, now is epoch ${String(a.currentEpoch)}: wait for it`,
   CommitNotFound: (a) =>
     `no pending commit matches hash ${String(a.commitHash)}: check --uids, --values, --salt and --version-key against the commit`,
+  NoValidatorPermit: (a) =>
+    `uid ${String(a.uid)} holds no validator permit on subnet ${String(a.netuid)}: permits go to the top hotkeys by stake weight at each settled epoch (before the first, to the owner's hotkey only); add stake (\`tao stake add\`) and wait for the next settled epoch`,
+  CommitExpired: (a) =>
+    `the commit ${String(a.commitHash)} of epoch ${String(a.commitEpoch)} had to be revealed in epoch ${String(a.revealEpoch)}, which has passed: commit again (\`tao weights commit\`) and reveal in the epoch after`,
+  TooManyPendingCommits: (a) =>
+    `${String(a.pending)} commits are pending, the most allowed: reveal them, or wait until epoch ${String(a.oldestRevealEpoch)} has passed and the oldest expires`,
+  VersionKeyTooLow: (a) =>
+    `version key ${String(a.versionKey)} is below the subnet's ${String(a.required)}: pass --version-key ${String(a.required)} or higher`,
+  UidOutOfRange: (a) =>
+    `uid ${String(a.uid)} does not exist: the subnet has ${String(a.neuronCount)} neurons (uids 0..${String(Number(a.neuronCount) - 1)}), see \`tao metagraph\``,
+  DuplicateUid: (a) => `uid ${String(a.uid)} appears twice (entry ${String(a.index)}): give each uid once`,
+  TooFewEntries: (a) =>
+    `${String(a.entries)} weights set, the subnet requires at least ${String(a.required)}: weight more uids (or only your own uid)`,
   ValueOutOfBounds: (a) =>
     `value ${String(a.value)} is outside ${String(a.min)}..${String(a.max)}: pass a value in that range`,
   GovernanceOnly: (a) => `only governance may set this parameter (caller ${String(a.caller)}): ask the network's owner`,

@@ -219,6 +219,14 @@ describe("tao chain commands (against a real Anvil)", () => {
       await tao(["--json", "--yes", "subnet", "start", "1", "--wallet", "alice"], env),
       /startEmission reverted with EmissionAlreadyStarted\(1, \d+\): subnet 1 already started/,
     );
+    // bob's hotkey is uid 1; before the first settled epoch only the owner's hotkey holds a permit.
+    assertOneLineError(
+      await tao(
+        ["--json", "--yes", "weights", "set", "--netuid", "1", "--wallet", "bob", "--uids", "0", "--values", "65535"],
+        env,
+      ),
+      /setWeights reverted with NoValidatorPermit\(1, 1\): uid 1 holds no validator permit on subnet 1: .*add stake/,
+    );
     assertOneLineError(
       await tao(["--json", "--yes", "subnet", "create", "--wallet", "alice", "--max-lock", "1"], env),
       /the lock cost [\d,.]+ TAO is above --max-lock 1\.000000000 TAO: raise --max-lock/,
