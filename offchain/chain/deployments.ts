@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,8 +129,13 @@ export async function readDeployment(
     text = await fs.readFile(file, "utf8");
   } catch (e) {
     if (e instanceof Error && (e as NodeJS.ErrnoException).code === "ENOENT") {
+      // `npm start` writes localnet.json: someone on its network who left out --network wants that one.
+      const localnet = network !== "localnet" && existsSync(deploymentPath("localnet", options.dir, options.env));
+      const hint = localnet
+        ? "pass `--network localnet` for the network `npm start` runs, or " + deployHint(network)
+        : deployHint(network);
       throw new DeploymentError(
-        `no deployment for network ${network}: ${displayPath(file)} does not exist; ${deployHint(network)} (or set ${DEPLOYMENTS_DIR_ENV})`,
+        `no deployment for network ${network}: ${displayPath(file)} does not exist; ${hint} (or set ${DEPLOYMENTS_DIR_ENV})`,
       );
     }
     throw new DeploymentError(`cannot read ${displayPath(file)}: ${e instanceof Error ? e.message : String(e)}`);

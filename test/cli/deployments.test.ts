@@ -72,6 +72,23 @@ describe("deployments/<network>.json", () => {
     );
   });
 
+  it("points a command that left out --network at npm start's localnet when only that one exists", async () => {
+    const own = await fs.mkdtemp(path.join(os.tmpdir(), "tao-deployments-ln-"));
+    try {
+      await assert.rejects(
+        readDeployment("localhost", { dir: own }),
+        (e: Error) => !e.message.includes("--network localnet"),
+      );
+      await writeDeployment({ ...sample(), network: "localnet" } as DeploymentInput, { dir: own });
+      await assert.rejects(
+        readDeployment("localhost", { dir: own }),
+        /no deployment for network localhost: .* pass `--network localnet` for the network `npm start` runs, or run `npm run deploy -- --network localhost`/,
+      );
+    } finally {
+      await fs.rm(own, { recursive: true, force: true });
+    }
+  });
+
   it("names the file and the missing field", async () => {
     const { Emission: _e, ...noEmission } = sample().contracts as Record<string, string>;
     const file = await writeRaw("localhost", { ...sample(), contracts: noEmission });

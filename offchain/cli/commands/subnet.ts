@@ -10,6 +10,7 @@ import {
   currentSlot,
   ensureAllowance,
   preflight,
+  signerNames,
   formatPrice,
   formatShare,
   loadHotkey,
@@ -213,7 +214,7 @@ function register(group: Command, app: CliApp): void {
             ["owner hotkey (uid 0)", hotkey.address],
             ["transaction", sent.hash],
           ]),
-          `Next: \`tao subnet start ${sent.result}\` to start its emission`,
+          `Next: \`tao subnet start ${sent.result} --wallet ${signerNames(opts, ctx.io.env).wallet}\` to start its emission`,
         ].join("\n"),
       );
     }),
