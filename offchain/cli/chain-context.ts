@@ -233,7 +233,13 @@ export async function requireTao(
 /** Fails when `who` has no native coin to pay gas. */
 export async function requireGas(p: Protocol, who: Address, role: string): Promise<void> {
   const wei = await p.client.getBalance({ address: who });
-  if (wei === 0n) fail(`${role} ${who} has no ${p.network.name} native balance to pay gas: send it some first`);
+  if (wei === 0n) {
+    const how =
+      role === "hotkey"
+        ? "send it some from its coldkey: `tao wallet fund-hotkey --wallet <name> --hotkey <name>`"
+        : "send it some first";
+    fail(`${role} ${who} has no ${p.network.name} native balance to pay gas: ${how}`);
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ sending

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatEther, zeroAddress, type Address } from "viem";
+import { formatEther, parseEther, zeroAddress, type Address } from "viem";
 import { z } from "zod";
 import { taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
@@ -17,6 +17,7 @@ import {
 import {
   addSignerOptions,
   connectProtocol,
+  hotkeyAddress,
   parseAddress,
   parseTao,
   requireGas,
@@ -47,6 +48,17 @@ const createSchema = walletOptionsSchema.extend({
 });
 
 const balanceSchema = signerOptionsSchema.extend({ address: z.string().optional() });
+
+const fundHotkeySchema = signerOptionsSchema.extend({ amount: z.string().default("0.05") });
+
+/** Native coin (18 decimals) from a flag: a positive decimal, or a one-line error naming it. */
+function parseNative(value: string, flag: string): bigint {
+  if (!/^\d+(\.\d{1,18})?$/.test(value))
+    fail(`${flag} ${value} is not an amount of the native coin: pass a decimal such as 0.05 (18 decimals at most)`);
+  const wei = parseEther(value);
+  if (wei === 0n) fail(`${flag} 0 sends nothing: pass a positive amount`);
+  return wei;
+}
 
 const transferSchema = signerOptionsSchema.extend({
   dest: z.string(),
@@ -417,6 +429,54 @@ function register(group: Command, app: CliApp): void {
       ctx.out.result(
         { network: p.network.name, from, dest, amount, balanceBefore: balance, balanceAfter: after, tx: sent.hash },
         () => `Transferred ${taoCell(amount)} from ${from} to ${dest}: balance ${taoCell(after)} (${sent.hash})`,
+      );
+    }),
+  );
+  registerFundHotkey(group, app);
+}
+
+function registerFundHotkey(group: Command, app: CliApp): void {
+  addSignerOptions(
+    group
+      .command("fund-hotkey")
+      .description(
+        "send the chain's native coin from the wallet's coldkey to its hotkey: hotkeys sign (and pay gas for) weights, axon and settlement transactions",
+      )
+      .option("--amount <coin>", "native coin to send (18 decimals at most)", "0.05"),
+    { hotkey: true },
+  ).action(
+    app.action(fundHotkeySchema, async (ctx, opts) => {
+      const amount = parseNative(opts.amount, "--amount");
+      const hotkey = await hotkeyAddress(ctx, opts);
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const p = await connectProtocol(ctx);
+      const from = await ctx.wallets().coldkeyAddress(wallet);
+      const balance = await p.client.getBalance({ address: from });
+      if (balance <= amount) {
+        fail(
+          `coldkey ${from} holds ${formatEther(balance)} of ${p.network.name}'s native coin, not enough to send ${formatEther(amount)} and pay the gas: fund the coldkey or lower --amount`,
+        );
+      }
+      const before = await p.client.getBalance({ address: hotkey });
+      await ctx.confirm(`Send ${formatEther(amount)} native coin from coldkey ${from} to hotkey ${hotkey}?`);
+      const coldkey = await unlockColdkey(ctx, opts);
+      const client = await ctx.walletClient(coldkey);
+      const hash = await client.sendTransaction({ to: hotkey, value: amount });
+      const receipt = await p.client.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") fail(`the transfer to hotkey ${hotkey} failed on chain in ${hash}`);
+      const after = await p.client.getBalance({ address: hotkey });
+      ctx.out.result(
+        {
+          network: p.network.name,
+          from,
+          hotkey,
+          amount,
+          hotkeyBalanceBefore: before,
+          hotkeyBalanceAfter: after,
+          tx: hash,
+        },
+        () =>
+          `Sent ${formatEther(amount)} native coin to hotkey ${hotkey}: it holds ${formatEther(after)} for gas (${hash})`,
       );
     }),
   );

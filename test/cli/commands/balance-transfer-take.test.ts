@@ -157,6 +157,28 @@ describe("tao wallet balance / transfer and stake take (against a real Anvil)", 
     assert.equal(await nonceOf(carol), carolNonce, "carol sent no transaction");
   });
 
+  it("wallet fund-hotkey sends exactly the native amount from the coldkey to the hotkey; bad amounts send nothing", async () => {
+    const { coldkey, hotkey } = keys.bob!;
+    const before = await pub.getBalance({ address: hotkey });
+    const nonce = await nonceOf(coldkey);
+    const r = await ok(["wallet", "fund-hotkey", "--wallet", "bob", "--amount", "0.25"]);
+    assert.equal(r.hotkey, hotkey);
+    assert.equal(await pub.getBalance({ address: hotkey }), before + parseEther("0.25"));
+    assert.equal(BigInt(r.hotkeyBalanceAfter as string), before + parseEther("0.25"));
+    assert.equal(await nonceOf(coldkey), nonce + 1, "one transaction, from the coldkey");
+    for (const [amount, re] of [
+      ["0", /--amount 0 sends nothing/],
+      ["-1", /--amount -1 is not an amount of the native coin/],
+      ["1000000", /holds [\d.]+ of .* native coin, not enough to send 1000000/],
+    ] as const) {
+      assertOneLineError(
+        await tao(["--json", "--yes", "wallet", "fund-hotkey", "--wallet", "bob", "--amount", amount], env),
+        re,
+      );
+    }
+    assert.equal(await nonceOf(coldkey), nonce + 1, "nothing more was sent");
+  });
+
   it("wallet transfer --all sends the whole free balance", async () => {
     const [carolBefore, bobBefore] = await Promise.all([balanceOf(keys.carol!.coldkey), balanceOf(keys.bob!.coldkey)]);
     assert.ok(carolBefore > 0n);
