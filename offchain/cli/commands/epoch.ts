@@ -142,7 +142,7 @@ function register(group: Command, app: CliApp): void {
             ["subnet / epoch", `${netuid} / ${e.epoch} (current ${e.current})`],
             [
               "slots",
-              `${formatInt(e.start)}..${formatInt(e.close)} (now ${formatInt(e.slot)}${e.slot > e.close ? ", closed" : ", open for weights"})`,
+              `${formatInt(e.start)}..${formatInt(e.close)} (now ${formatInt(e.slot)}${e.slot > e.close ? ", closed" : e.slot < e.start ? ", not started" : ", open for weights"})`,
             ],
             ["status", `${status}${info.bootstrap ? " (bootstrap: the owner hotkey finalises)" : ""}`],
             ["deadline slot", info.status === 0 ? "-" : formatInt(info.deadline)],

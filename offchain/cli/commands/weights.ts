@@ -59,6 +59,21 @@ export function vectorFrom(
   }
 }
 
+/** Refuses uids the subnet does not have before a commit (whose reveal would revert) or a set is sent. */
+async function requireUids(p: Protocol, netuid: number, entries: readonly { uid: number }[]): Promise<void> {
+  const n = await p.client.readContract({
+    address: p.registry,
+    abi: subnetRegistryAbi,
+    functionName: "neuronCount",
+    args: [netuid],
+  });
+  const bad = entries.find((e) => e.uid >= n);
+  if (bad !== undefined)
+    fail(
+      `--uids has uid ${bad.uid} but subnet ${netuid} has ${n} neurons (uids 0..${n - 1}): see \`tao metagraph --netuid ${netuid}\``,
+    );
+}
+
 function parseSalt(raw: string): Hex {
   if (!/^0x[0-9a-fA-F]{64}$/.test(raw))
     fail(`--salt ${JSON.stringify(raw)} must be 0x and 64 hex digits (the salt printed by \`tao weights commit\`)`);
@@ -181,6 +196,7 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
+      await requireUids(p, netuid, entries);
       const key = await versionKey(p, netuid, opts.versionKey);
       const hash = commitHash({ hotkey: hotkey.address, netuid, packedWeights: packed, salt, versionKey: key });
       await requireGas(p, hotkey.address, "hotkey");

@@ -219,6 +219,26 @@ describe("tao chain commands (against a real Anvil)", () => {
       await tao(["--json", "--yes", "subnet", "start", "1", "--wallet", "alice"], env),
       /startEmission reverted with EmissionAlreadyStarted\(1, \d+\): subnet 1 already started/,
     );
+    assertOneLineError(
+      await tao(
+        [
+          "--json",
+          "--yes",
+          "weights",
+          "commit",
+          "--netuid",
+          "1",
+          "--wallet",
+          "bob",
+          "--uids",
+          "0,99",
+          "--values",
+          "1,1",
+        ],
+        env,
+      ),
+      /--uids has uid 99 but subnet 1 has \d+ neurons \(uids 0\.\.\d+\)/,
+    );
     // bob's hotkey is uid 1; before the first settled epoch only the owner's hotkey holds a permit.
     assertOneLineError(
       await tao(
