@@ -290,7 +290,8 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     /// @notice TAO out and fee (alpha) for unstaking `alpha` now.
     function quoteUnstake(uint16 netuid, uint256 alpha) external view returns (uint256 taoOut, uint256 fee);
     /// @notice Largest TAO input whose buy leaves the price <= `limitPrice` and the alpha reserve at its floor
-    /// (PoolMath.MIN_RESERVE) or above, capped at the input cap: what `stake` with `allowPartial` would use.
+    /// (PoolMath.MIN_RESERVE) or above, capped at the input cap: what `stake` with `allowPartial` would use, except
+    /// that a fill the floor holds under MIN_STAKE is not made (the stake reverts `ReserveBelowMinimum`).
     function maxStakeAtLimit(uint16 netuid, uint256 limitPrice) external view returns (uint256);
     /// @notice Largest alpha input whose sale leaves the price >= `limitPrice` and the TAO reserve at its floor
     /// or above, capped at the input cap: what `unstake` with `allowPartial` would use.

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { getAddress, zeroAddress, type Address } from "viem";
 import { z } from "zod";
+import { MAX_INPUT_MULTIPLE, maxInAboveFloor } from "../../pool/poolMath.js";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
 import {
   addSignerOptions,
@@ -31,6 +32,8 @@ import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 const PPM = 1_000_000n;
 const DEFAULT_TOLERANCE = "0.5";
@@ -244,6 +247,16 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !opts.partial) {
+        const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
+        const depth = maxInAboveFloor(
+          pool.taoReserve,
+          pool.alphaReserve,
+          min(amount, pool.taoReserve * MAX_INPUT_MULTIPLE),
+        );
+        if (depth < amount)
+          fail(
+            `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} TAO can be staked before its alpha reserve reaches the minimum (or the input cap), whatever the price: lower --amount (or pass --partial)`,
+          );
         fail(
           `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
         );
@@ -326,6 +339,16 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !(opts.partial && !opts.all)) {
+        const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
+        const depth = maxInAboveFloor(
+          pool.alphaReserve,
+          pool.taoReserve,
+          min(amount, pool.alphaReserve * MAX_INPUT_MULTIPLE),
+        );
+        if (depth < amount)
+          fail(
+            `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} α can be unstaked before its TAO reserve reaches the minimum (or the input cap), whatever the price: lower --amount${opts.all ? "" : " (or pass --partial)"}`,
+          );
         fail(
           `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
         );

@@ -163,6 +163,25 @@ describe("tao chain commands (against a real Anvil)", () => {
       r,
       /price moved past the tolerance: staking 40\.000000000 TAO moves the price past 0\.0100% .*raise --tolerance/,
     );
+    // Beyond what the pool can take at any price (its input cap, 1,000 x its TAO): no tolerance helps.
+    const deep = await tao(
+      [
+        "--json",
+        "--yes",
+        "stake",
+        "add",
+        "--netuid",
+        "1",
+        "--wallet",
+        "bob",
+        "--amount",
+        "1000000000",
+        "--tolerance",
+        "100",
+      ],
+      env,
+    );
+    assertOneLineError(deep, /the pool of subnet 1 is too shallow: at most [\d,.]+ TAO can be staked .*lower --amount/);
   });
 
   it("fails in one line on an insufficient balance", async () => {
