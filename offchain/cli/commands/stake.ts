@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { getAddress, zeroAddress, type Address } from "viem";
 import { z } from "zod";
-import { MAX_INPUT_MULTIPLE, maxInAboveFloor } from "../../pool/poolMath.js";
+import { MAX_INPUT_MULTIPLE, maxInAboveFloor, priceAfterBuy, priceAfterSell } from "../../pool/poolMath.js";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
 import {
   addSignerOptions,
@@ -238,8 +238,14 @@ function register(group: Command, app: CliApp): void {
       const ideal = (amount * PRICE_UNIT) / price;
       const impact = impactPpm(ideal, alphaOut);
       const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+      const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
+      // The limit bounds the price after the trade (the impact shown is the average price's distance from spot).
+      const after =
+        netuid !== 0 && pool.alphaReserve > alphaOut
+          ? `, price after ${formatTao(priceAfterBuy(pool.taoReserve, pool.alphaReserve, amount, true))}`
+          : "";
       ctx.out.note(
-        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
+        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} TAO, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
       );
       const fits = await p.client.readContract({
         ...stk(p),
@@ -247,7 +253,6 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !opts.partial) {
-        const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
         const depth = maxInAboveFloor(
           pool.taoReserve,
           pool.alphaReserve,
@@ -330,8 +335,13 @@ function register(group: Command, app: CliApp): void {
       const ideal = (amount * price) / PRICE_UNIT;
       const impact = impactPpm(ideal, taoOut);
       const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+      const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
+      const after =
+        netuid !== 0 && pool.taoReserve > taoOut
+          ? `, price after ${formatTao(priceAfterSell(pool.taoReserve, pool.alphaReserve, amount, true))}`
+          : "";
       ctx.out.note(
-        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)}, impact ${formatPpm(impact)}, limit ${formatTao(limitPrice)})`,
+        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} α, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
       );
       const fits = await p.client.readContract({
         ...stk(p),
@@ -339,7 +349,6 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !(opts.partial && !opts.all)) {
-        const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
         const depth = maxInAboveFloor(
           pool.alphaReserve,
           pool.taoReserve,
@@ -398,7 +407,7 @@ function register(group: Command, app: CliApp): void {
         )
         .requiredOption("--netuid <n>", "origin subnet id")
         .requiredOption("--amount <alpha>", "alpha to move")
-        .option("--to <address>", "origin hotkey (default: the wallet's --hotkey)")
+        .option("--origin-hotkey, --to <address>", "the hotkey the stake is on now (default: the wallet's --hotkey)")
         .option("--dest-netuid <n>", "destination subnet (default: the origin)")
         .option(
           name === "move" ? "--dest-hotkey <address>" : "--dest-coldkey <address>",

@@ -163,6 +163,15 @@ describe("tao chain commands (against a real Anvil)", () => {
       r,
       /price moved past the tolerance: staking 40\.000000000 TAO moves the price past 0\.0100% .*raise --tolerance/,
     );
+    // The quote shows the price after the trade, which the limit bounds: here above it.
+    const human = await tao(
+      ["--yes", "stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "40", "--tolerance", "0.01"],
+      env,
+    );
+    const m = /price after ([\d,]+\.\d{9}), limit ([\d,]+\.\d{9})\)/.exec(human.stdout + human.stderr);
+    assert.ok(m, human.stdout + human.stderr);
+    const num = (x: string) => Number(x.replaceAll(",", ""));
+    assert.ok(num(m[1]!) > num(m[2]!), `price after ${m[1]} is above the limit ${m[2]}`);
     // Beyond what the pool can take at any price (its input cap, 1,000 x its TAO): no tolerance helps.
     const deep = await tao(
       [
