@@ -208,7 +208,11 @@ export async function assertChainId(
     const reason = e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e);
     const def: NetworkDefinition = NETWORKS[network.name];
     throw new NetworkError(
-      `cannot reach network ${network.name} at ${redactRpcUrl(network.rpcUrl)} (${reason.split("\n")[0]}): start the node or ${network.rpcSource === "--rpc-url" ? "fix --rpc-url" : `set ${def.rpcEnv[0]}`}`,
+      `cannot reach network ${network.name} at ${redactRpcUrl(network.rpcUrl)} (${reason.split("\n")[0]}): ${
+        network.name === "localnet"
+          ? "`npm start` stopped (start it again with `npm start -- --keep` to use the CLI on it)"
+          : `start the node or ${network.rpcSource === "--rpc-url" ? "fix --rpc-url" : `set ${def.rpcEnv[0]}`}`
+      }`,
     );
   }
   if (actual !== expected) {

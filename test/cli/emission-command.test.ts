@@ -189,6 +189,25 @@ describe("tao emission (against a real Anvil)", () => {
       ),
     );
   });
+
+  it("says npm start's localnet stopped, and how to keep it up, when its recorded node is gone", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const gone = path.join(dir, "localnet-gone");
+    await writeDeployment(
+      {
+        network: "localnet",
+        chainId: 31337,
+        rpcUrl: closed,
+        genesisTime,
+        deploymentBlock: 1,
+        contracts: { TAO: taoToken, Emission: taoToken },
+      },
+      { dir: gone },
+    );
+    const r = await tao(["--json", "--network", "localnet", "emission"], { TAO_DEPLOYMENTS_DIR: gone });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: cannot reach network localnet at .*`npm start` stopped .*npm start -- --keep/);
+  });
 });
 
 describe("tao emission grant / route (governance, against a real Anvil)", () => {

@@ -291,7 +291,8 @@ function register(group: Command, app: CliApp): void {
       };
       ctx.out.result(
         data,
-        () => `Staked ${taoCell(taoUsed)} to ${hotkey} on subnet ${netuid}: +${formatTao(alpha)} α (${sent.hash})`,
+        () =>
+          `Staked ${taoCell(taoUsed)} to ${hotkey} on subnet ${netuid}: +${formatTao(alpha)} ${netuid === 0 ? "TAO of root stake" : "α"} (${sent.hash})`,
       );
     }),
   );

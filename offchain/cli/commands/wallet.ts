@@ -376,7 +376,10 @@ function register(group: Command, app: CliApp): void {
               `${taoCell(staked)} in ${positions.length} position${positions.length === 1 ? "" : "s"} (see \`tao stake list\`)`,
             ],
             ["total", taoCell(free + staked)],
-            ["native balance (gas)", formatEther(native)],
+            [
+              "native balance (gas)",
+              `${formatEther(native)} ${p.client.chain?.nativeCurrency.symbol ?? "(native coin)"}`,
+            ],
           ]),
         ].join("\n"),
       );
