@@ -79,7 +79,7 @@ function register(group: Command, app: CliApp): void {
             const stored = store.load(netuid, latest, Number(generation));
             if (!stored) {
               ctx.out.warn(
-                `${opts.resultsDir} has no result for subnet ${netuid} epoch ${latest}: run \`tao epoch settle --netuid ${netuid}\` with this --results-dir`,
+                `${opts.resultsDir} has no result for subnet ${netuid} epoch ${latest}: run \`tao epoch settle --netuid ${netuid} --wallet <name> --hotkey <name> --results-dir ${opts.resultsDir}\``,
               );
             } else {
               const info = await p.client.readContract({
@@ -136,13 +136,13 @@ function register(group: Command, app: CliApp): void {
                 "uid",
                 "hotkey",
                 "coldkey",
-                "stake",
+                "stake weight (α)",
                 "permit",
                 "consensus",
                 "vtrust",
-                "incentive",
-                "dividends",
-                "emission",
+                "incentive (α)",
+                "dividends (α)",
+                "emission (α)",
                 "axon",
               ],
               rows.map((r) => [
@@ -159,6 +159,11 @@ function register(group: Command, app: CliApp): void {
                 r.axon ?? "-",
               ]),
             ),
+            ...(opts.resultsDir === undefined && netuid !== 0
+              ? [
+                  "Payouts (consensus to emission) come from a validator's epoch results: pass --results-dir (`npm start` keeps them in .localnet/epochs).",
+                ]
+              : []),
           ].join("\n"),
         );
       }),

@@ -111,6 +111,15 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.deepEqual(after.positions, []);
   });
 
+  it("shows the metagraph as a table with units, and says where payouts come from", async () => {
+    const r = await tao(["metagraph", "--netuid", "1"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /stake weight \(α\).*incentive \(α\)/);
+    assert.match(r.stdout, /Payouts .* pass --results-dir/);
+    const withResults = await tao(["metagraph", "--netuid", "1", "--results-dir", path.join(dir, "results")], env);
+    assert.doesNotMatch(withResults.stdout, /pass --results-dir/);
+  });
+
   it("shows the metagraph as JSON", async () => {
     const mg = await ok(["metagraph", "--netuid", "1", "--results-dir", path.join(dir, "results")]);
     const neurons = mg.neurons as {
