@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { createApp, NETWORK_ENV } from "./command-group.js";
 import { debugEnabled, formatError, oneLine } from "./errors.js";
@@ -6,10 +7,17 @@ import { loadCommandGroups } from "./load-commands.js";
 import { NETWORK_NAMES } from "../chain/client.js";
 import { DEFAULT_WALLETS_DIR, WALLETS_DIR_ENV } from "../wallet/paths.js";
 
+/** This package's version (package.json next to offchain/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 /** Builds the `tao` program with every command group under offchain/cli/commands/. */
 export async function buildProgram(io: CliIo): Promise<Command> {
   const program = new Command("tao")
     .description("Bittensor on an EVM chain: wallets, subnets, staking, weights and epochs (in the style of btcli)")
+    .version(packageVersion(), "-V, --version", "print the version of bittensor-evm")
     .addOption(
       new Option("--network <name>", `network: ${NETWORK_NAMES.join(", ")} (default: $${NETWORK_ENV} or localhost)`),
     )

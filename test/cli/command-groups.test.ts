@@ -29,6 +29,16 @@ describe("command groups", () => {
     assert.match(help.stdout, /--wallets-dir <dir>/);
   });
 
+  it("prints the package version with --version (btcli --version)", async () => {
+    const pkg = JSON.parse(await fs.readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      const r = await tao([flag], {});
+      assert.deepEqual([r.code, r.stdout], [0, `${pkg.version}\n`]);
+    }
+  });
+
   it("rejects a group file without a default export or with a name unlike its file", async () => {
     const bad = path.join(dir, "bad");
     await fs.mkdir(bad);
