@@ -33,7 +33,11 @@ import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
-const min = (a: bigint, b: bigint) => (a < b ? a : b);
+/** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
+function depthAtAnyPrice(rIn: bigint, rOut: bigint, amount: bigint): bigint {
+  const cap = rIn * MAX_INPUT_MULTIPLE;
+  return maxInAboveFloor(rIn, rOut, amount < cap ? amount : cap);
+}
 
 const PPM = 1_000_000n;
 const DEFAULT_TOLERANCE = "0.5";
@@ -253,11 +257,7 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !opts.partial) {
-        const depth = maxInAboveFloor(
-          pool.taoReserve,
-          pool.alphaReserve,
-          min(amount, pool.taoReserve * MAX_INPUT_MULTIPLE),
-        );
+        const depth = depthAtAnyPrice(pool.taoReserve, pool.alphaReserve, amount);
         if (depth < amount)
           fail(
             `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} TAO can be staked before its alpha reserve reaches the minimum (or the input cap), whatever the price: lower --amount (or pass --partial)`,
@@ -350,11 +350,7 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, limitPrice],
       });
       if (fits < amount && !(opts.partial && !opts.all)) {
-        const depth = maxInAboveFloor(
-          pool.alphaReserve,
-          pool.taoReserve,
-          min(amount, pool.alphaReserve * MAX_INPUT_MULTIPLE),
-        );
+        const depth = depthAtAnyPrice(pool.alphaReserve, pool.taoReserve, amount);
         if (depth < amount)
           fail(
             `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} α can be unstaked before its TAO reserve reaches the minimum (or the input cap), whatever the price: lower --amount${opts.all ? "" : " (or pass --partial)"}`,
