@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { localnetUp, type LocalnetSummary } from "../../localnet/up.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
-import { renderTable } from "../output.js";
+import { formatTao, renderTable } from "../output.js";
 
 const upOptions = z.object({
   epochs: z.coerce.number().int().min(1, "--epochs must be at least 1").default(3),
@@ -43,14 +43,14 @@ function register(group: Command, app: CliApp): void {
           const print = (summary: LocalnetSummary) =>
             ctx.out.result(summary, () =>
               [
-                `\nSubnet ${summary.netuid}: ${summary.settledEpochs.length} epochs settled (${summary.settledEpochs.join(", ")}), ${summary.claims} claims, ${summary.claimedAlpha} rao of alpha claimed`,
+                `\nSubnet ${summary.netuid}: ${summary.settledEpochs.length} epochs settled (${summary.settledEpochs.join(", ")}), ${summary.claims} claims, ${formatTao(BigInt(summary.claimedAlpha))} α claimed`,
                 renderTable(
-                  ["uid", "hotkey", "coldkey", "stake weight (rao)", "permit", "axon"],
+                  ["uid", "hotkey", "coldkey", "stake weight (α)", "permit", "axon"],
                   summary.metagraph.map((n) => [
                     String(n.uid),
                     n.hotkey,
                     n.coldkey,
-                    n.stakeWeight,
+                    formatTao(BigInt(n.stakeWeight)),
                     n.permit ? "yes" : "",
                     n.axon,
                   ]),

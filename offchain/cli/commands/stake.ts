@@ -511,6 +511,11 @@ function register(group: Command, app: CliApp): void {
           ? parseAddress(opts.coldkey, "--coldkey")
           : await ctx.wallets().coldkeyAddress(wallet);
       const own = opts.coldkey !== undefined ? [] : await walletHotkeyAddresses(ctx, wallet);
+      // The wallet's own hotkeys are shown by name, as btcli does.
+      const names = new Map<string, string>();
+      if (opts.coldkey === undefined)
+        for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
+          if (h.address) names.set(getAddress(h.address), h.name);
       const p = await connectProtocol(ctx);
       const positions = await stakePositions(p, coldkey, own);
       const total = positions.reduce((s, x) => s + x.taoValue, 0n);
@@ -521,7 +526,15 @@ function register(group: Command, app: CliApp): void {
               `Stake of coldkey ${coldkey}`,
               renderTable(
                 ["netuid", "hotkey", "alpha", "value (TAO)"],
-                positions.map((x) => [String(x.netuid), x.hotkey, formatTao(x.alpha), formatTao(x.taoValue)]),
+                positions.map((x) => {
+                  const name = names.get(getAddress(x.hotkey));
+                  return [
+                    String(x.netuid),
+                    name === undefined ? x.hotkey : `${x.hotkey} (${name})`,
+                    formatTao(x.alpha),
+                    formatTao(x.taoValue),
+                  ];
+                }),
               ),
               renderFields([["total value", taoCell(total)]]),
             ].join("\n"),

@@ -103,6 +103,8 @@ describe("tao chain commands (against a real Anvil)", () => {
       positions.map((x) => [x.netuid, x.hotkey, x.alpha]),
       [[1, keys.bob!.hotkey, alpha.toString()]],
     );
+    const table = await tao(["stake", "list", "--wallet", "bob"], env);
+    assert.ok(table.stdout.includes(`${keys.bob!.hotkey} (default)`), "the wallet's own hotkey is shown by name");
 
     const removed = await ok(["stake", "remove", "--netuid", "1", "--wallet", "bob", "--all", "--tolerance", "5"]);
     assert.equal(removed.alphaUsed, alpha.toString());
