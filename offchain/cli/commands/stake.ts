@@ -510,12 +510,12 @@ function register(group: Command, app: CliApp): void {
         opts.coldkey !== undefined
           ? parseAddress(opts.coldkey, "--coldkey")
           : await ctx.wallets().coldkeyAddress(wallet);
-      const own = opts.coldkey !== undefined ? [] : await walletHotkeyAddresses(ctx, wallet);
-      // The wallet's own hotkeys are shown by name, as btcli does.
-      const names = new Map<string, string>();
+      // The wallet's own hotkeys: their positions are listed even off the metagraph, and shown by name (btcli).
+      const names = new Map<Address, string>();
       if (opts.coldkey === undefined)
         for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
           if (h.address) names.set(getAddress(h.address), h.name);
+      const own = [...names.keys()];
       const p = await connectProtocol(ctx);
       const positions = await stakePositions(p, coldkey, own);
       const total = positions.reduce((s, x) => s + x.taoValue, 0n);
