@@ -354,6 +354,17 @@ export interface Sent<R> {
   readonly gasUsed: bigint;
 }
 
+/** `request` as a viem call by `account`, its ABI extended with every protocol error so reverts decode. */
+function callOf(request: SendRequest, account: PrivateKeyAccount) {
+  return {
+    address: request.address,
+    abi: [...request.abi, ...KNOWN_ERRORS] as Abi,
+    functionName: request.functionName,
+    args: request.args ?? [],
+    account,
+  };
+}
+
 /**
  * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), asks
  * `confirm` when given (once the simulation passed, so a doomed change is refused without a question), sends
@@ -367,25 +378,12 @@ export async function send<R = unknown>(
   request: SendRequest,
   options: { confirm?: string } = {},
 ): Promise<Sent<R>> {
-  const abi = [...request.abi, ...KNOWN_ERRORS] as Abi;
+  const call = callOf(request, account);
   let result: unknown;
   let gas: bigint;
   try {
-    const sim = await p.client.simulateContract({
-      address: request.address,
-      abi,
-      functionName: request.functionName,
-      args: request.args ?? [],
-      account,
-    });
-    result = sim.result;
-    gas = await p.client.estimateContractGas({
-      address: request.address,
-      abi,
-      functionName: request.functionName,
-      args: request.args ?? [],
-      account,
-    });
+    result = (await p.client.simulateContract(call)).result;
+    gas = await p.client.estimateContractGas(call);
   } catch (e) {
     const line = revertLine(what, e);
     if (line) fail(line);
@@ -393,13 +391,7 @@ export async function send<R = unknown>(
   }
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
-  const hash = await wallet.writeContract({
-    address: request.address,
-    abi,
-    functionName: request.functionName,
-    args: request.args ?? [],
-    gas: (gas * 12n) / 10n,
-  });
+  const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")
     fail(`${what} reverted on chain in ${hash}: rerun to see why (the state changed since the check)`);
@@ -414,13 +406,7 @@ export async function send<R = unknown>(
  */
 export async function preflight(p: Protocol, account: PrivateKeyAccount, what: string, request: SendRequest) {
   try {
-    await p.client.simulateContract({
-      address: request.address,
-      abi: [...request.abi, ...KNOWN_ERRORS] as Abi,
-      functionName: request.functionName,
-      args: request.args ?? [],
-      account,
-    });
+    await p.client.simulateContract(callOf(request, account));
   } catch (e) {
     const reverted = e instanceof BaseError ? e.walk((x) => x instanceof ContractFunctionRevertedError) : undefined;
     if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName === "InsufficientAllowance")

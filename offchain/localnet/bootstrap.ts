@@ -181,26 +181,18 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
     slotOf((await publicClient.getBlock({ blockTag: "latest" })).timestamp, BigInt(deployment.genesisTime));
   const deadline = async () => (await slotNow()) + 1_000n;
 
-  if (plan.minLockTao !== undefined) {
-    await send(chain, governance, "setNetworkParam MinLock", {
+  /** Governance sets network parameter `param` (ISubnetRegistry.NetParam: 0 MinLock, 2 NetworkRateLimit). */
+  const setNetParam = (name: string, param: number, value: bigint) =>
+    send(chain, governance, `setNetworkParam ${name}`, {
       address: registry,
       abi: subnetRegistryAbi,
       functionName: "setNetworkParam",
-      args: [0, plan.minLockTao * TAO],
+      args: [param, value],
       account: governance.account,
       chain: governance.chain,
     });
-  }
-  if (plan.networkRateLimitSlots !== undefined) {
-    await send(chain, governance, "setNetworkParam NetworkRateLimit", {
-      address: registry,
-      abi: subnetRegistryAbi,
-      functionName: "setNetworkParam",
-      args: [2, plan.networkRateLimitSlots],
-      account: governance.account,
-      chain: governance.chain,
-    });
-  }
+  if (plan.minLockTao !== undefined) await setNetParam("MinLock", 0, plan.minLockTao * TAO);
+  if (plan.networkRateLimitSlots !== undefined) await setNetParam("NetworkRateLimit", 2, plan.networkRateLimitSlots);
   const lock = await publicClient.readContract({ address: registry, abi: subnetRegistryAbi, functionName: "lockCost" });
   const createSig = await hotkeyConsent(
     publicClient,

@@ -235,14 +235,14 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await targetHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      const [price, [alphaOut, fee]] = await Promise.all([
+      const [price, [alphaOut, fee], pool] = await Promise.all([
         p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
         p.client.readContract({ ...stk(p), functionName: "quoteStake", args: [netuid, amount] }),
+        p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] }),
       ]);
       const ideal = (amount * PRICE_UNIT) / price;
       const impact = impactPpm(ideal, alphaOut);
       const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
-      const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
       // The limit bounds the price after the trade (the impact shown is the average price's distance from spot).
       const after =
         netuid !== 0 && pool.alphaReserve > alphaOut
@@ -329,14 +329,14 @@ function register(group: Command, app: CliApp): void {
           `insufficient stake: coldkey ${coldkey.address} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
         );
       }
-      const [price, [taoOut, fee]] = await Promise.all([
+      const [price, [taoOut, fee], pool] = await Promise.all([
         p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
         p.client.readContract({ ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] }),
+        p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] }),
       ]);
       const ideal = (amount * price) / PRICE_UNIT;
       const impact = impactPpm(ideal, taoOut);
       const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
-      const pool = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
       const after =
         netuid !== 0 && pool.taoReserve > taoOut
           ? `, price after ${formatTao(priceAfterSell(pool.taoReserve, pool.alphaReserve, amount, true))}`
