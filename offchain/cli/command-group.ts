@@ -34,6 +34,8 @@ export interface CommandGroup {
   register(group: Command, app: CliApp): void;
   /** Sort key in `tao --help` (lower first; default 100, then by name). */
   readonly order?: number;
+  /** Other words that select the group, e.g. btcli's `w` and `wallets` for `wallet`. */
+  readonly aliases?: readonly string[];
 }
 
 export function defineCommandGroup(group: CommandGroup): CommandGroup {

@@ -37,6 +37,12 @@ export async function loadCommandGroups(dir: string = COMMANDS_DIR): Promise<Com
         `${path.join(dir, file)} defines group ${JSON.stringify(group.name)}: name it ${JSON.stringify(expected)} like its file`,
       );
     }
+    const taken = new Map(groups.flatMap((g) => [g.name, ...(g.aliases ?? [])].map((w) => [w, g.name])));
+    for (const word of [group.name, ...(group.aliases ?? [])]) {
+      const other = taken.get(word);
+      if (other !== undefined)
+        throw new Error(`${path.join(dir, file)}: \`tao ${word}\` already selects group ${JSON.stringify(other)}`);
+    }
     groups.push(group);
   }
   return groups.sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.name.localeCompare(b.name));

@@ -34,7 +34,9 @@ export async function buildProgram(io: CliIo): Promise<Command> {
   const app = createApp(io);
   for (const group of await loadCommandGroups()) {
     // Subcommands inherit the output configuration and exitOverride from the program.
-    group.register(program.command(group.name).description(group.summary), app);
+    const command = program.command(group.name).description(group.summary);
+    if (group.aliases) command.aliases([...group.aliases]);
+    group.register(command, app);
   }
   return program;
 }

@@ -23,7 +23,28 @@ describe("command groups", () => {
     );
     const help = await tao(["--help"], {});
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /\n  wallet +create, import and inspect wallets/);
+    assert.match(help.stdout, /\n  wallet\|w +create, import and inspect wallets/);
+    // btcli's group words select the same groups.
+    const words = new Map(groups.flatMap((g) => [g.name, ...(g.aliases ?? [])].map((w) => [w, g.name])));
+    for (const [word, name] of [
+      ["w", "wallet"],
+      ["wallets", "wallet"],
+      ["s", "subnet"],
+      ["subnets", "subnet"],
+      ["st", "stake"],
+      ["stakes", "stake"],
+      ["wt", "weights"],
+      ["weight", "weights"],
+    ])
+      assert.equal(words.get(word), name, word);
+    assert.equal(
+      words.size,
+      groups.reduce((n, g) => n + 1 + (g.aliases?.length ?? 0), 0),
+      "no word selects two groups",
+    );
+    const sub = await tao(["subnets", "--help"], {});
+    assert.match(sub.stdout, /\n  register \[options\] +register the wallet's hotkey on a subnet/);
+    assert.match(sub.stdout, /\n  metagraph \[options\] +show a subnet's neurons/);
     assert.match(help.stdout, /\n  emission +show TAO emission/);
     assert.match(help.stdout, /--network <name>/);
     assert.match(help.stdout, /--wallets-dir <dir>/);
@@ -51,6 +72,14 @@ describe("command groups", () => {
       'export default { name: "staking", summary: "s", register() {} };\n',
     );
     await assert.rejects(loadCommandGroups(misnamed), /defines group "staking": name it "stake" like its file/);
+    const clash = path.join(dir, "clash");
+    await fs.mkdir(clash);
+    await fs.writeFile(
+      path.join(clash, "a.ts"),
+      'export default { name: "a", summary: "s", aliases: ["b"], register() {} };\n',
+    );
+    await fs.writeFile(path.join(clash, "b.ts"), 'export default { name: "b", summary: "s", register() {} };\n');
+    await assert.rejects(loadCommandGroups(clash), /b\.ts: `tao b` already selects group "a"/);
     const good = path.join(dir, "good"); // a fresh path: ES modules are cached by URL
     await fs.mkdir(good);
     await fs.writeFile(path.join(good, "_helpers.ts"), "throw new Error('never imported');\n");

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { getAddress, type Address } from "viem";
 import { z } from "zod";
-import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
+import { settlementAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { connectProtocol, parseNetuid, requireSubnet } from "../chain-context.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import { fail } from "../errors.js";
+import { subnetNeurons } from "../neurons.js";
 import { formatTao, renderTable } from "../output.js";
 
 /** Per-uid payouts and scores of the latest finalised epoch, from a validator's ResultStore (leaf = uid). */
@@ -51,12 +52,7 @@ function register(group: Command, app: CliApp): void {
         const netuid = parseNetuid(opts.netuid, "--netuid");
         const p = await connectProtocol(ctx);
         await requireSubnet(p, netuid);
-        const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
-        const count = await p.client.readContract({ ...reg, functionName: "neuronCount", args: [netuid] });
-        const neurons =
-          count === 0
-            ? []
-            : await p.client.readContract({ ...reg, functionName: "metagraph", args: [netuid, 0, count] });
+        const neurons = await subnetNeurons(p, netuid);
 
         let epoch: bigint | null = null;
         const payouts = new Map<number, EpochPayout>();

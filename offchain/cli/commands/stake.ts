@@ -31,6 +31,7 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
+import { mapConcurrent, READ_CONCURRENCY, subnetNeurons } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
 /** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
@@ -119,31 +120,19 @@ export async function stakePositions(p: Protocol, coldkey: Address, own: readonl
   });
   const positions: StakePosition[] = [];
   for (const netuid of netuids) {
-    const count = await p.client.readContract({
-      address: p.registry,
-      abi: subnetRegistryAbi,
-      functionName: "neuronCount",
-      args: [netuid],
-    });
-    const rows =
-      count === 0
-        ? []
-        : await p.client.readContract({
-            address: p.registry,
-            abi: subnetRegistryAbi,
-            functionName: "metagraph",
-            args: [netuid, 0, count],
-          });
+    const rows = await subnetNeurons(p, netuid);
     const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
-    for (const hotkey of hotkeys) {
-      const [shares, alpha, taoValue] = await p.client.readContract({
+    const read = await mapConcurrent(hotkeys, READ_CONCURRENCY, (hotkey) =>
+      p.client.readContract({
         address: p.staking,
         abi: stakingAbi,
         functionName: "position",
         args: [netuid, hotkey, coldkey],
-      });
-      if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey, shares, alpha, taoValue });
-    }
+      }),
+    );
+    read.forEach(([shares, alpha, taoValue], i) => {
+      if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey: hotkeys[i] as Address, shares, alpha, taoValue });
+    });
   }
   return positions;
 }
@@ -659,6 +648,7 @@ function register(group: Command, app: CliApp): void {
 
 export default defineCommandGroup({
   name: "stake",
+  aliases: ["st", "stakes"],
   summary: "add, remove, move, transfer and list stake (with price impact and a limit price); delegate take",
   order: 50,
   register,

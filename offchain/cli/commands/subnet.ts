@@ -27,6 +27,8 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import { fail } from "../errors.js";
 import { formatInt, formatTao, renderFields, renderTable, taoCell } from "../output.js";
+import metagraphGroup from "./metagraph.js";
+import neuronGroup from "./neuron.js";
 
 /** `ISubnetRegistryTypes.Param`, in enum order. */
 export const PARAMS = [
@@ -448,11 +450,20 @@ function register(group: Command, app: CliApp): void {
       );
     }),
   );
+
+  // btcli's spellings: `btcli subnets register` and `btcli subnets metagraph` (the same commands as
+  // `tao neuron register` and `tao metagraph`).
+  neuronGroup.register(group, app);
+  metagraphGroup.register(
+    group.command("metagraph").description(`${metagraphGroup.summary} (as \`tao metagraph\`)`),
+    app,
+  );
 }
 
 export default defineCommandGroup({
   name: "subnet",
-  summary: "create, list, inspect, configure and start subnets",
+  summary: "create, list, inspect, configure and start subnets; register on one, show its metagraph",
   order: 30,
+  aliases: ["s", "subnets"],
   register,
 });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { formatEther, parseEther, zeroAddress, type Address } from "viem";
+import { formatEther, getAddress, parseEther, zeroAddress, type Address } from "viem";
 import { z } from "zod";
-import { taoAbi } from "../../abi/index.js";
+import { subnetRegistryAbi, taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
 import { checkName } from "../../wallet/names.js";
 import { readHidden } from "../../wallet/password.js";
@@ -30,6 +30,7 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
+import { mapConcurrent, READ_CONCURRENCY, subnetNeurons } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
 import { stakePositions, walletHotkeyAddresses } from "./stake.js";
@@ -388,6 +389,95 @@ function register(group: Command, app: CliApp): void {
 
   addSignerOptions(
     group
+      .command("overview")
+      .description(
+        "the wallet's neurons on every subnet (uid, stake, permit, axon), its hotkeys' gas and its balance (no password needed)",
+      ),
+    { hotkey: false },
+  ).action(
+    app.action(signerOptionsSchema, async (ctx, opts) => {
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const w = await ctx.wallets().showWallet(wallet);
+      const coldkey = await ctx.wallets().coldkeyAddress(wallet);
+      const names = new Map<Address, string>();
+      for (const h of w.hotkeys) if (h.address) names.set(getAddress(h.address), h.name);
+      const own = [...names.keys()];
+      const p = await connectProtocol(ctx);
+      const netuids = (
+        await p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "netuids" })
+      ).filter((n) => n !== 0);
+      const [free, native, positions, gas, perSubnet] = await Promise.all([
+        taoBalance(p, coldkey),
+        p.client.getBalance({ address: coldkey }),
+        stakePositions(p, coldkey, own),
+        mapConcurrent(own, READ_CONCURRENCY, (address) => p.client.getBalance({ address })),
+        mapConcurrent(netuids, READ_CONCURRENCY, (netuid) => subnetNeurons(p, netuid)),
+      ]);
+      // btcli's overview: the neurons whose hotkey is the wallet's or whose coldkey is the wallet's coldkey.
+      const neurons = perSubnet.flatMap((rows, i) =>
+        rows
+          .filter((r) => names.has(getAddress(r.hotkey)) || getAddress(r.coldkey) === getAddress(coldkey))
+          .map((r) => ({
+            netuid: netuids[i] as number,
+            uid: r.uid,
+            hotkey: getAddress(r.hotkey),
+            hotkeyName: names.get(getAddress(r.hotkey)) ?? null,
+            stakeWeight: r.stakeWeight,
+            permit: r.permit,
+            immune: r.immune,
+            registrationSlot: r.registrationSlot,
+            lastUpdate: r.lastUpdate,
+            axon: r.axon.endpoint === "" ? null : r.axon.endpoint,
+          })),
+      );
+      const staked = positions.reduce((sum, x) => sum + x.taoValue, 0n);
+      const symbol = p.client.chain?.nativeCurrency.symbol ?? "(native coin)";
+      const hotkeys = own.map((address, i) => ({ name: names.get(address) as string, address, gas: gas[i] as bigint }));
+      ctx.out.result(
+        { network: p.network.name, wallet, coldkey, free, staked, nativeBalance: native, hotkeys, neurons },
+        () =>
+          [
+            `Wallet ${wallet}, coldkey ${coldkey} on ${p.network.name}`,
+            renderFields([
+              ["free", taoCell(free)],
+              ["staked (value at spot)", `${taoCell(staked)} (see \`tao stake list\`)`],
+              ["native balance (gas)", `${formatEther(native)} ${symbol}`],
+            ]),
+            ...(hotkeys.length === 0
+              ? ["No hotkeys: add one with `tao wallet new-hotkey`"]
+              : [
+                  renderTable(
+                    ["hotkey", "address", `gas (${symbol})`],
+                    hotkeys.map((h) => [h.name, h.address, formatEther(h.gas)]),
+                  ),
+                ]),
+            ...(neurons.length === 0
+              ? [
+                  "No neurons: register a hotkey with `tao subnet register --netuid <n> --wallet " +
+                    `${wallet} --hotkey <name>\``,
+                ]
+              : [
+                  renderTable(
+                    ["netuid", "uid", "hotkey", "stake weight (α)", "permit", "immune", "last update", "axon"],
+                    neurons.map((n) => [
+                      String(n.netuid),
+                      String(n.uid),
+                      n.hotkeyName ?? n.hotkey,
+                      formatTao(n.stakeWeight),
+                      n.permit ? "yes" : "no",
+                      n.immune ? "yes" : "no",
+                      String(n.lastUpdate),
+                      n.axon ?? "-",
+                    ]),
+                  ),
+                ]),
+          ].join("\n"),
+      );
+    }),
+  );
+
+  addSignerOptions(
+    group
       .command("transfer")
       .description("send TAO (the ERC-20) from the wallet's coldkey to an address")
       .requiredOption("--dest <address>", "the recipient's address")
@@ -487,7 +577,8 @@ function registerFundHotkey(group: Command, app: CliApp): void {
 
 export default defineCommandGroup({
   name: "wallet",
-  summary: "create, import and inspect wallets (coldkey + hotkeys); balance and TAO transfers",
+  summary: "create, import and inspect wallets (coldkey + hotkeys); balance, overview and TAO transfers",
   order: 10,
+  aliases: ["w", "wallets"],
   register,
 });

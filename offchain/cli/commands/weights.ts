@@ -270,6 +270,7 @@ function register(group: Command, app: CliApp): void {
 
 export default defineCommandGroup({
   name: "weights",
+  aliases: ["wt", "weight"],
   summary: "weight status, commit, reveal and set",
   order: 70,
   register,

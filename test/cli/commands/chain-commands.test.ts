@@ -337,4 +337,43 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.deepEqual(again.resolved, []);
     assert.equal(again.next, "1");
   });
+
+  it("takes btcli's spellings: `subnets register`, `s metagraph`, `w overview`", async () => {
+    await ok(["w", "new-hotkey", "--wallet-name", "bob", "--wallet-hotkey", "second"]);
+    const reg = await ok(["subnets", "register", "--netuid", "1", "--wallet", "bob", "--hotkey", "second"]);
+    assert.equal(reg.uid, 2);
+    assert.deepEqual(await ok(["s", "metagraph", "--netuid", "1"]), await ok(["metagraph", "--netuid", "1"]));
+
+    const overview = await ok(["w", "overview", "--wallet", "bob"]);
+    assert.equal(overview.coldkey, keys.bob!.coldkey);
+    const neurons = overview.neurons as {
+      netuid: number;
+      uid: number;
+      hotkeyName: string | null;
+      axon: string | null;
+    }[];
+    assert.deepEqual(
+      neurons.map((n) => [n.netuid, n.uid, n.hotkeyName, n.axon]),
+      [
+        [1, 1, "default", "http://127.0.0.1:8091"],
+        [1, 2, "second", null],
+      ],
+    );
+    const hotkeys = overview.hotkeys as { name: string; address: string; gas: string }[];
+    assert.deepEqual(
+      hotkeys.map((h) => h.name),
+      ["default", "second"],
+    );
+    assert.equal(hotkeys[0]!.address, keys.bob!.hotkey);
+    assert.equal(
+      BigInt(hotkeys[0]!.gas),
+      await chain.pub.getBalance({ address: keys.bob!.hotkey }),
+      "the hotkey's gas is its native balance",
+    );
+    const table = await tao(["wallet", "overview", "--wallet", "bob"], env);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /│ 1 +│ 2 +│ second /);
+    const none = await tao(["wallet", "overview", "--wallet", "dave"], env);
+    assert.match(none.stdout, /No neurons: register a hotkey with `tao subnet register --netuid <n> --wallet dave/);
+  });
 });
