@@ -1,6 +1,8 @@
 import path from "node:path";
+import { pino } from "pino";
 import type { LocalAccount } from "viem";
 import type { Deployment } from "../deploy/deployProtocol.js";
+import { createLogger, type Logger } from "../log.js";
 import { startMinerProcess } from "../miner/chain.js";
 import type { RunningMiner } from "../miner/runMiner.js";
 import { parseConfig } from "../validator/config.js";
@@ -26,6 +28,8 @@ export interface LocalServicesOptions {
 export interface LocalServices {
   miners: RunningMiner[];
   validators: RunningValidator[];
+  /** Where each worker's log goes: `<dataDir>/logs/<name>.log`, pino JSON lines (level: `LOG_LEVEL`, default info). */
+  logsDir: string;
   stop(): Promise<void>;
 }
 
@@ -34,9 +38,27 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
   const miners: RunningMiner[] = [];
   const validators: RunningValidator[] = [];
   const client = o.chain.publicClient;
+  const logsDir = path.join(o.dataDir, "logs");
+  const files: ReturnType<typeof pino.destination>[] = [];
+  const loggerFor = (name: string): Logger => {
+    const file = pino.destination({ dest: path.join(logsDir, `${name}.log`), mkdir: true, sync: false });
+    files.push(file);
+    return createLogger(name, { destination: file });
+  };
   const stop = async () => {
     await Promise.allSettled(validators.map((v) => v.stop()));
     await Promise.allSettled(miners.map((m) => m.close()));
+    // Ending a destination flushes what is buffered (and waits for a file still opening).
+    await Promise.allSettled(
+      files.map(
+        (f) =>
+          new Promise<void>((resolve) => {
+            f.once("close", resolve);
+            f.once("error", () => resolve());
+            f.end();
+          }),
+      ),
+    );
   };
   try {
     for (const [i, k] of o.miners.entries()) {
@@ -55,6 +77,7 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
         // that short; a miner restarted on the same dir refuses only replays.
         dataDir: path.join(o.dataDir, "miners", `miner-${i + 1}`),
         limits: { clockSkewMs: 2_000 },
+        logger: loggerFor(`miner-${i + 1}`),
       });
       miners.push(miner);
       o.log(`miner ${i + 1} (${k.hotkey.address}) serving`);
@@ -80,11 +103,12 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
       validators.push(
         await startValidator(config, {
           chain: { client, wallet: o.chain.wallet(hotkey), deployment: o.deployment as never },
+          logger: loggerFor(name),
         }),
       );
       o.log(`validator ${name} (${hotkey.address}) running`);
     }
-    return { miners, validators, stop };
+    return { miners, validators, logsDir, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -185,6 +185,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       timeoutMs: TIMEOUT_MS,
       log,
     });
+    log(`worker logs: ${path.relative(process.cwd(), services.logsDir)}/<miner-N|owner-validator|validator-N>.log`);
     if (extraFakes.length >= 2) {
       await extraFakes[0]!.setMode({ wrongAnswers: true });
       await extraFakes[1]!.setMode({ latencyMs: TIMEOUT_MS * 2 });
@@ -226,7 +227,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
         break;
       if (Date.now() - started > timeoutMs) {
         throw new Error(
-          `only ${settled.length} of ${opts.epochs} epochs settled in ${Math.round(timeoutMs / 1000)} s: see the logs in ${path.relative(process.cwd(), dataDir)}`,
+          `only ${settled.length} of ${opts.epochs} epochs settled in ${Math.round(timeoutMs / 1000)} s: see the worker logs in ${path.relative(process.cwd(), services.logsDir)}`,
         );
       }
       await new Promise((r) => setTimeout(r, 1_000));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -127,6 +128,22 @@ describe("npm start (tao localnet up)", () => {
             const stake = (uid: number) => BigInt(summary.metagraph.find((n) => n.uid === uid)!.stakeWeight);
             assert.ok(stake(2) > 0n, "the correct miner's incentive was claimed into its stake");
             assert.equal(stake(4), 0n, "the slow miner earned nothing");
+            // Each worker logs to its own file, which the progress lines name.
+            assert.match(stderr, /worker logs: \.localnet\/logs\//);
+            const lines = (name: string) =>
+              readFileSync(path.join(repoRoot, ".localnet", "logs", `${name}.log`), "utf8")
+                .split("\n")
+                .filter((l) => l !== "")
+                .map((l) => JSON.parse(l) as { name: string; msg: string });
+            for (const name of ["miner-1", "miner-3", "owner-validator", "validator-2"])
+              assert.ok(
+                lines(name).some((l) => l.name === name),
+                `${name}.log holds the worker's JSON lines`,
+              );
+            assert.ok(
+              lines("owner-validator").some((l) => /validator stopped/.test(l.msg)),
+              "the log is flushed when npm start stops",
+            );
           } else {
             assert.notEqual(summary.rpcUrl, `http://127.0.0.1:${taken}`, "a taken port is not reused");
             assert.match(stderr, new RegExp(`port ${taken} is taken`));

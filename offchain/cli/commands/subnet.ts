@@ -351,10 +351,20 @@ function register(group: Command, app: CliApp): void {
       await requireSubnet(p, netuid);
       const coldkey = await unlockColdkey(ctx, opts);
       const reg = { address: p.registry, abi: subnetRegistryAbi } as const;
-      const ask = { confirm: `Set ${param} of live subnet ${netuid} to ${rawValue}?` };
+      const ask: { confirm: string } = { confirm: `Set ${param} of live subnet ${netuid} to ${rawValue}?` };
       let sent;
       if (param === "Tempo") {
         if (value > 0xffffn) fail(`Tempo value ${value} is not a u16: pass 1..65535`);
+        const [hp, [epoch, , close]] = await Promise.all([
+          p.client.readContract({ ...reg, functionName: "hyperparams", args: [netuid] }),
+          p.client.readContract({ ...reg, functionName: "epochAt", args: [netuid, await currentSlot(p)] }),
+        ]);
+        // A tempo change moves every later epoch: say which, since validators' commit-reveal and settlement
+        // schedules follow it.
+        ask.confirm =
+          `Change the tempo of subnet ${netuid} (now ${hp.tempo} slots) to ${value} slots? Epoch ${epoch} still closes at ` +
+          `slot ${formatInt(close)}; every epoch after it lasts ${value} slots, which moves each later close, ` +
+          `reveal window and settlement deadline (validators and miners follow it on their own).`;
         sent = await send(
           ctx,
           p,

@@ -47,6 +47,11 @@ describe("tao chain commands (against a real Anvil)", () => {
   });
 
   it("sets a hyperparameter by its Param name and starts emission", async () => {
+    // A tempo change says which epochs it moves before it is sent.
+    assertOneLineError(
+      await tao(["--json", "subnet", "set", "1", "Tempo", "400", "--wallet", "alice"], env),
+      /not confirmed \(Change the tempo of subnet 1 \(now 360 slots\) to 400 slots\? Epoch 0 still closes at slot [\d,]+; every epoch after it lasts 400 slots/,
+    );
     await ok(["subnet", "set", "1", "Tempo", "400", "--wallet", "alice"]);
     await ok(["subnet", "set", "1", "commit_reveal_enabled", "false", "--wallet", "alice"]);
     const hp = await ok(["subnet", "hyperparameters", "1"]);
