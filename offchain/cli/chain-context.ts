@@ -16,11 +16,12 @@ import {
   type PublicClient,
 } from "viem";
 import { z } from "zod";
-import { emissionAbi, settlementAbi, stakingAbi, subnetRegistryAbi, taoAbi, weightsAbi } from "../abi/index.js";
+import { subnetRegistryAbi, taoAbi } from "../abi/index.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
 import type { ChainConnection, CliContext } from "./context.js";
 import { fail } from "./errors.js";
+import { KNOWN_ERRORS, revertLine } from "./revertHints.js";
 import { formatTao, TAO_DECIMALS } from "./output.js";
 import { WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
 
@@ -244,102 +245,7 @@ export async function requireGas(p: Protocol, who: Address, role: string): Promi
 
 // ------------------------------------------------------------------------------------------------ sending
 
-type AbiError = Extract<Abi[number], { type: "error" }>;
-const KNOWN_ERRORS: AbiError[] = [
-  subnetRegistryAbi,
-  stakingAbi,
-  weightsAbi,
-  settlementAbi,
-  emissionAbi,
-  taoAbi,
-].flatMap((abi) => (abi as Abi).filter((x): x is AbiError => x.type === "error"));
-
-/** Hints for custom errors: what the value means and how to fix it. */
-const HINTS: Record<string, (a: Record<string, unknown>) => string> = {
-  LockCostTooHigh: (a) =>
-    `the lock cost ${formatTao(a.cost as bigint)} TAO is above --max-lock ${formatTao(a.maxLockCost as bigint)} TAO: raise --max-lock or wait for the cost to decay`,
-  BurnTooHigh: (a) =>
-    `the burn cost ${formatTao(a.cost as bigint)} TAO is above --max-burn ${formatTao(a.maxBurn as bigint)} TAO: raise --max-burn or wait for the cost to decay`,
-  ERC20InsufficientBalance: (a) =>
-    `insufficient balance: ${String(a.sender)} holds ${formatTao(a.balance as bigint)} TAO but needs ${formatTao(a.needed as bigint)} TAO: fund the coldkey`,
-  PriceLimitExceeded: (a) =>
-    `price moved past the tolerance: ${formatTao(a.amount as bigint)} requested but only ${formatTao(a.maxAmount as bigint)} fits at the limit price ${formatTao(a.limitPrice as bigint)}: raise --tolerance, lower the amount or pass --partial`,
-  SlippageExceeded: (a) =>
-    `price moved past the tolerance: ${formatTao(a.amountOut as bigint)} out is below the minimum ${formatTao(a.minAmountOut as bigint)}: raise --tolerance or lower the amount`,
-  TakeTooHigh: (a) =>
-    `take ${String(a.take)}/65535 is above the maximum ${String(a.maxTake)}/65535: pass a lower --take (see \`tao stake take show\`)`,
-  NotHotkeyOwner: (a) =>
-    `${String(a.caller)} does not own hotkey ${String(a.hotkey)} (its coldkey is ${String(a.coldkey)}): use that coldkey's wallet`,
-  HotkeyNotBound: (a) =>
-    `hotkey ${String(a.hotkey)} is not bound to a coldkey yet: register it first (\`tao neuron register\`)`,
-  SubnetNotFound: (a) => `subnet ${String(a.netuid)} does not exist: see \`tao subnet list\``,
-  NotSubnetOwner: (a) => `${String(a.caller)} does not own subnet ${String(a.netuid)}: use the owner's wallet`,
-  SubnetNotStarted: (a) =>
-    `subnet ${String(a.netuid)} has not started emission (start slot ${String(a.startSlot)}, now ${String(a.currentSlot)}): the owner runs \`tao subnet start ${String(a.netuid)}\` and staking opens the slot after`,
-  InsufficientStake: (a) =>
-    `the position holds ${formatTao(a.available as bigint)} alpha, ${formatTao(a.requested as bigint)} requested: lower --amount (see \`tao stake list\`)`,
-  RateLimited: (a) => `rate limited until slot ${String(a.nextAllowedSlot)}: try again then`,
-  NetworkRateLimited: (a) => `subnet creation is rate limited until slot ${String(a.nextAllowedSlot)}: try again then`,
-  ServingRateLimited: (a) => `axon serving is rate limited until slot ${String(a.nextAllowedSlot)}: try again then`,
-  AlreadyRegistered: (a) =>
-    `hotkey ${String(a.hotkey)} is already uid ${String(a.uid)} on subnet ${String(a.netuid)}: nothing to do`,
-  HotkeyBoundToOther: (a) =>
-    `hotkey ${String(a.hotkey)} belongs to coldkey ${String(a.coldkey)}: use that wallet or another hotkey`,
-  NotRegistered: (a) =>
-    `hotkey ${String(a.hotkey)} is not registered on subnet ${String(a.netuid)}: run \`tao neuron register --netuid ${String(a.netuid)}\``,
-  EmissionAlreadyStarted: (a) =>
-    `subnet ${String(a.netuid)} already started emission at slot ${String(a.startSlot)}: nothing to do`,
-  CommitRevealDisabled: (a) =>
-    `commit-reveal is off on subnet ${String(a.netuid)}: set weights directly with \`tao weights set\``,
-  CommitRevealEnabled: (a) =>
-    `commit-reveal is on on subnet ${String(a.netuid)}: use \`tao weights commit\` then \`tao weights reveal\``,
-  RevealTooEarly: (a) =>
-    `the commit can be revealed in epoch ${String(a.revealEpoch)}, now is epoch ${String(a.currentEpoch)}: wait for it`,
-  CommitNotFound: (a) =>
-    `no pending commit matches hash ${String(a.commitHash)}: check --uids, --values, --salt and --version-key against the commit`,
-  NoValidatorPermit: (a) =>
-    `uid ${String(a.uid)} holds no validator permit on subnet ${String(a.netuid)}: permits go to the top hotkeys by stake weight at each settled epoch (before the first, to the owner's hotkey only); add stake (\`tao stake add\`) and wait for the next settled epoch`,
-  CommitExpired: (a) =>
-    `the commit ${String(a.commitHash)} of epoch ${String(a.commitEpoch)} had to be revealed in epoch ${String(a.revealEpoch)}, which has passed: commit again (\`tao weights commit\`) and reveal in the epoch after`,
-  TooManyPendingCommits: (a) =>
-    `${String(a.pending)} commits are pending, the most allowed: reveal them, or wait until epoch ${String(a.oldestRevealEpoch)} has passed and the oldest expires`,
-  VersionKeyTooLow: (a) =>
-    `version key ${String(a.versionKey)} is below the subnet's ${String(a.required)}: pass --version-key ${String(a.required)} or higher`,
-  UidOutOfRange: (a) =>
-    `uid ${String(a.uid)} does not exist: the subnet has ${String(a.neuronCount)} neurons (uids 0..${String(Number(a.neuronCount) - 1)}), see \`tao metagraph\``,
-  DuplicateUid: (a) => `uid ${String(a.uid)} appears twice (entry ${String(a.index)}): give each uid once`,
-  TooFewEntries: (a) =>
-    `${String(a.entries)} weights set, the subnet requires at least ${String(a.required)}: weight more uids (or only your own uid)`,
-  ValueOutOfBounds: (a) =>
-    `value ${String(a.value)} is outside ${String(a.min)}..${String(a.max)}: pass a value in that range`,
-  GovernanceOnly: (a) => `only governance may set this parameter (caller ${String(a.caller)}): ask the network's owner`,
-  HyperparamRateLimited: (a) => `this parameter was changed recently: try again at slot ${String(a.nextAllowedSlot)}`,
-  AdminFreezeWindow: (a) =>
-    `hyperparameters are frozen near the epoch's close: try again at slot ${String(a.nextAllowedSlot)}`,
-  BelowMinimumStake: (a) =>
-    `${formatTao(a.amount as bigint)} is below the minimum stake ${formatTao(a.minimum as bigint)} TAO: raise --amount`,
-};
-
-function formatArgs(args: readonly unknown[] | undefined): string {
-  return (args ?? []).map((x) => (typeof x === "bigint" ? x.toString() : String(x))).join(", ");
-}
-
-/** One line for a reverted call: the custom error with its values, and a hint when we know one. */
-export function revertLine(what: string, err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError)) return undefined;
-  const data = reverted.data;
-  if (!data) return `${what} reverted: ${reverted.reason ?? reverted.shortMessage}`;
-  const named: Record<string, unknown> = {};
-  const inputs = "inputs" in data.abiItem ? data.abiItem.inputs : [];
-  inputs.forEach((input, i) => {
-    if (input.name) named[input.name] = data.args?.[i];
-  });
-  const hint = HINTS[data.errorName];
-  const base = `${what} reverted with ${data.errorName}(${formatArgs(data.args)})`;
-  return hint ? `${base}: ${hint(named)}` : `${base}: see the contract's NatSpec for this error`;
-}
+export { revertLine };
 
 export interface SendRequest {
   readonly address: Address;

@@ -29,36 +29,9 @@ import { fail } from "../errors.js";
 import { formatInt, formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import metagraphGroup from "./metagraph.js";
 import neuronGroup from "./neuron.js";
+import { PARAMS, type ParamName } from "../params.js";
 
-/** `ISubnetRegistryTypes.Param`, in enum order. */
-export const PARAMS = [
-  "MaxUids",
-  "ImmunityPeriod",
-  "RegistrationAllowed",
-  "MinBurn",
-  "MaxBurn",
-  "BurnIncreaseMult",
-  "ServingRateLimit",
-  "MaxValidators",
-  "MinAllowedWeights",
-  "MaxWeightLimit",
-  "WeightsRateLimit",
-  "WeightsVersionKey",
-  "CommitRevealEnabled",
-  "RevealPeriodEpochs",
-  "ActivityCutoff",
-  "Kappa",
-  "BondsMovingAverage",
-  "BondsPenalty",
-  "BurnHalfLife",
-  "Yuma3Enabled",
-  "LiquidAlphaEnabled",
-  "AlphaLow",
-  "AlphaHigh",
-  "AlphaSigmoidSteepness",
-  "Tempo",
-] as const;
-export type ParamName = (typeof PARAMS)[number];
+export { PARAMS, type ParamName };
 
 const BOOL_PARAMS: ReadonlySet<ParamName> = new Set([
   "RegistrationAllowed",

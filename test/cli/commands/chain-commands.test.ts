@@ -244,7 +244,7 @@ describe("tao chain commands (against a real Anvil)", () => {
   it("fails in one line on bad values and contract reverts", async () => {
     assertOneLineError(
       await tao(["--json", "subnet", "set", "1", "MaxUids", "100000", "--wallet", "alice"], env),
-      /setHyperparam MaxUids reverted with ValueOutOfBounds\(0, 100000, \d+, 256\): value 100000 is outside \d+\.\.256/,
+      /setHyperparam MaxUids reverted with ValueOutOfBounds\(0, 100000, \d+, 256\): MaxUids 100000 is outside \d+\.\.256/,
     );
     assertOneLineError(
       await tao(["--json", "stake", "add", "--netuid", "1", "--amount", "1.0000000001"], env),
