@@ -245,6 +245,12 @@ export class Dendrite {
       timeoutMs,
       body,
     });
+    // Aborted while signing: the listener below would never fire, so nothing is sent.
+    if (options.signal?.aborted) {
+      const e = new Error("aborted");
+      e.name = "AbortError";
+      throw e;
+    }
     const isHttps = url.protocol === "https:";
     const send = isHttps ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {

@@ -304,6 +304,33 @@ describe("dendrite against misbehaving peers", () => {
     }
   });
 
+  it("a query aborted while it is being signed is cancelled (499) and never sent", async () => {
+    const slowSigner: HotkeySigner = {
+      address: validator.address,
+      signMessage: async (args) => {
+        await sleep(100); // a remote signer, or a busy machine
+        return validator.signer.signMessage(args);
+      },
+    };
+    const d = new Dendrite({ signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
+    let received = 0;
+    const peer = await stubPeer(() => {
+      received++; // never answers
+    });
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 20);
+      const r = await d.query({ hotkey: miner.address, url: peer.url }, TEXT, { timeoutMs: 2_000, signal: ac.signal });
+      assert.deepEqual([r.ok, !r.ok && r.status, !r.ok && r.error], [false, 499, "aborted"]);
+      assert.ok(r.latencyMs < 500, `answered after ${r.latencyMs} ms, not at the 2 s timeout`);
+      await sleep(50);
+      assert.equal(received, 0, "the miner got no request");
+    } finally {
+      d.close();
+      await peer.close();
+    }
+  });
+
   it("a peer that drops the connection mid-answer is a typed failure", async () => {
     const r = await against((_req, res) => {
       res.writeHead(200, { "content-type": "application/x-ndjson" });
