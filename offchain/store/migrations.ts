@@ -90,6 +90,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE commits ADD COLUMN commit_epoch INTEGER;
     `,
   },
+  {
+    version: 3,
+    name: "subnet lives",
+    sql: `
+      -- The life (registry generation) of each netuid the rows of the other tables belong to. A dissolved subnet's
+      -- netuid can be created again, with epochs numbered from 0 again: its commits, scores, bonds and
+      -- settlements must not be read as the new subnet's. Rows from before this table existed count as the life
+      -- first recorded here.
+      CREATE TABLE subnet_lives (
+        netuid     INTEGER PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        since_slot INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -51,6 +51,13 @@ export interface SettlementRow {
   updatedAt: number;
 }
 
+/** A netuid's move to a new life, and the old life's rows that were dropped. */
+export interface LifeChange {
+  from: number;
+  to: number;
+  dropped: { commits: number; scores: number; bonds: number; settlements: number };
+}
+
 /** Which statuses each status may be reached from. */
 const COMMIT_FROM: Record<CommitStatus, readonly CommitStatus[]> = {
   intent: [],
@@ -409,6 +416,42 @@ export class ValidatorStore {
   /** Claimed (`tx` undefined when there was nothing of ours to claim). */
   markSettlementClaimed(netuid: number, epoch: number, tx?: string): SettlementRow {
     return this.moveSettlement(netuid, epoch, "claimed", tx ? { claim_tx: hex("claim tx", tx, 32) } : {});
+  }
+
+  // ------------------------------------------------------------------ subnet lives
+
+  /** The life (registry generation) the netuid's rows belong to; undefined before the first {@link enterLife}. */
+  life(netuid: number): number | undefined {
+    const r = this.get("SELECT generation FROM subnet_lives WHERE netuid = ?", netuid);
+    return r ? Number(r.generation) : undefined;
+  }
+
+  /**
+   * Records that `netuid` is in life `generation` (the registry's `generation(netuid)`) at `slot`. The first call
+   * for a netuid keeps its rows (they are this life's). When the life changed (the subnet was dissolved and its
+   * netuid created again), the old life's commits, scores, bonds and settlements are deleted in one transaction
+   * and counted: its epochs restart from 0, so those rows would otherwise pass for the new subnet's (a commit
+   * "already made" this epoch, an epoch "already claimed"), and nothing in them can be used on the new subnet.
+   */
+  enterLife(netuid: number, generation: number, slot: number): LifeChange | undefined {
+    nonNegInt("generation", generation);
+    return this.transaction(() => {
+      const current = this.life(netuid);
+      if (current === generation) return undefined;
+      const dropped = { commits: 0, scores: 0, bonds: 0, settlements: 0 };
+      if (current !== undefined) {
+        for (const table of ["commits", "scores", "bonds", "settlements"] as const)
+          dropped[table] = this.run(`DELETE FROM ${table} WHERE netuid = ?`, netuid);
+      }
+      this.run(
+        `INSERT INTO subnet_lives (netuid, generation, since_slot) VALUES (?, ?, ?)
+         ON CONFLICT (netuid) DO UPDATE SET generation = excluded.generation, since_slot = excluded.since_slot`,
+        netuid,
+        generation,
+        nonNegInt("slot", slot),
+      );
+      return current === undefined ? undefined : { from: current, to: generation, dropped };
+    });
   }
 
   // ------------------------------------------------------------------ progress

@@ -10,6 +10,11 @@ export type Hex = `0x${string}`;
 
 /** What the validator reads about one subnet at one slot. */
 export interface SubnetChainState {
+  /**
+   * The netuid's life (the registry's `generation`): it changes when the subnet is dissolved and the netuid is
+   * created again, with epochs counted from 0 again.
+   */
+  life: number;
   epoch: EpochInfo;
   commitReveal: boolean;
   revealPeriod: number;
@@ -75,6 +80,8 @@ export interface ChainPort {
    * drops it). Empty when there is none. The epoch is the registry's epoch at the block the commit landed in.
    */
   pendingCommitEpochs(netuid: number, hotkey: Hex, hash: Hex): Promise<number[]>;
+  /** The netuid's life (the registry's `generation`), as in {@link SubnetChainState.life}. */
+  subnetLife(netuid: number): Promise<number>;
   /** Whether `netuid` exists on chain (the registry's `subnetExists`). */
   subnetExists(netuid: number): Promise<boolean>;
   txStatus(tx: Hex): Promise<TxStatus>;

@@ -113,6 +113,7 @@ export class ValidatorService {
     const { chain, store, config, hotkey, codec } = this.deps;
     const now = slot ?? (await chain.currentSlot());
     const state = await chain.subnetState(netuid, hotkey, now);
+    this.enterLife(netuid, state.life, now);
     const metagraph = this.metagraphs.get(netuid) ?? (await chain.metagraph(netuid));
     this.metagraphs.set(netuid, metagraph);
     const w = this.weights(netuid, metagraph);
@@ -159,6 +160,20 @@ export class ValidatorService {
   }
 
   /**
+   * Follows the netuid into its current life: when the subnet was dissolved and created again (its epochs count
+   * from 0 again), the store drops the old life's rows and the cached metagraph goes.
+   */
+  private enterLife(netuid: number, life: number, slot: number): void {
+    const change = this.deps.store.enterLife(netuid, life, slot);
+    if (!change) return;
+    this.metagraphs.delete(netuid);
+    this.deps.logger?.warn(
+      { netuid, from: change.from, to: change.to, dropped: change.dropped },
+      `subnet ${netuid} was dissolved and created again (life ${change.from} -> ${change.to}): starting afresh on it`,
+    );
+  }
+
+  /**
    * A round and a tick on every configured subnet. Only an unreadable chain (the first slot read) fails the
    * step; a subnet whose round or tick fails is logged with its netuid and the other subnets go on. Once
    * `signal` aborts, no further round or tick starts.
@@ -169,6 +184,8 @@ export class ValidatorService {
     for (const netuid of this.deps.config.netuids) {
       if (signal?.aborted) break;
       try {
+        // Before the round: its scores must land in the subnet's current life.
+        this.enterLife(netuid, await this.deps.chain.subnetLife(netuid), slot);
         // Not `onRound?.(await this.round(…))`: an optional call skips its arguments, and so the round.
         const r = await this.round(netuid, slot, signal);
         this.deps.onRound?.(r);

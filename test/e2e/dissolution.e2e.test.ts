@@ -9,13 +9,14 @@ import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { commitHash, packWeights } from "../../offchain/weights/index.js";
 import { hotkeyConsent } from "../../offchain/localnet/bootstrap.js";
+import { createChainPort } from "../../offchain/validator/adapters/chainPort.js";
 import { keys, localSubnet } from "./harness.js";
 
 // With every contract real: dissolving a subnet resets what the settlement and the weights contract keep of it,
 // so a subnet created later under the same netuid (whose epochs restart from 0) starts afresh.
 describe("end to end: dissolution resets the settlement and the weights of the netuid", async () => {
   const owner = keys(0, 10);
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, slotNow, worker } = await localSubnet({
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, slotNow, worker, deployment } = await localSubnet({
     owner,
     validators: [keys(1, 11)],
     miners: [keys(2, 12)],
@@ -27,8 +28,13 @@ describe("end to end: dissolution resets the settlement and the weights of the n
   });
   const store = new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))); // one validator's, both lives
   let settledEpoch = 0n;
+  // What a validator reads of the subnet: its life tells a re-created netuid apart (the store starts it afresh).
+  const port = createChainPort({ client: publicClient, wallet: chain.wallet(owner.hotkey), deployment });
+  const lifeNow = async () => (await port.subnetState(netuid, port.hotkey, await port.currentSlot())).life;
+  let oldLife = 0;
 
   it("the finalised permits, epochs and pending commits of the old subnet are gone", async () => {
+    oldLife = await lifeNow();
     await nextEpoch(1); // the short tempo takes effect at the next boundary
     const [epoch, , close] = await epochNow();
     settledEpoch = epoch;
@@ -129,6 +135,7 @@ describe("end to end: dissolution resets the settlement and the weights of the n
       chain: gov.chain,
     });
     assert.equal(await read({ ...registry, functionName: "subnetExists", args: [netuid] }), true, "netuid reused");
+    assert.equal(await lifeNow(), oldLife + 1, "the validator sees the netuid's next life");
 
     // Epoch `settledEpoch` of the new life: the store holds the old life's result under the same number.
     const [, close] = await read({ ...registry, functionName: "epochBounds", args: [netuid, settledEpoch] });

@@ -347,6 +347,46 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     s.close();
   });
 
+  it("follows a netuid into a new life: the old life's rows go, other subnets' stay, a reopen keeps the life", () => {
+    const file = tempFile();
+    const s = ValidatorStore.open(file);
+    const fill = (netuid: number) => {
+      s.recordCommitIntent(newCommit({ netuid }));
+      s.putScores(netuid, [{ uid: 1, hotkey: "0xaa", ema: 0.5, samples: 1, updatedSlot: 1 }]);
+      s.putBonds(netuid, 7, new Uint8Array([7]));
+      s.recordSettlement(netuid, 7, hex32("77"));
+    };
+    fill(1);
+    fill(2);
+    // First sight of a netuid: its rows are this life's (a store from before lives were recorded keeps them).
+    assert.equal(s.enterLife(1, 1, 100), undefined);
+    assert.equal(s.enterLife(2, 4, 100), undefined);
+    assert.equal(s.enterLife(1, 1, 150), undefined, "the same life again: nothing happens");
+    assert.equal(s.commits(1).length, 1);
+    s.close();
+
+    const t = ValidatorStore.open(file);
+    assert.equal(t.life(1), 1);
+    assert.deepEqual(t.enterLife(1, 2, 200), {
+      from: 1,
+      to: 2,
+      dropped: { commits: 1, scores: 1, bonds: 1, settlements: 1 },
+    });
+    assert.deepEqual(
+      [t.commits(1).length, t.scores(1).length, t.latestBonds(1), t.settlement(1, 7)],
+      [0, 0, undefined, undefined],
+      "netuid 1 starts afresh",
+    );
+    assert.deepEqual(
+      [t.commits(2).length, t.scores(2).length, t.latestBonds(2)?.epoch, t.settlement(2, 7)?.status],
+      [1, 1, 7, "computed"],
+      "netuid 2 is untouched",
+    );
+    t.recordCommitIntent(newCommit({ netuid: 1 })); // the new life's epoch 7 is free again
+    assert.throws(() => t.enterLife(1, -1, 200), /generation -1 must be a non-negative integer/);
+    t.close();
+  });
+
   it("keeps the last processed slot per subnet, never moving it backwards", () => {
     const file = tempFile();
     const s = ValidatorStore.open(file);

@@ -79,6 +79,10 @@ export class FakeChain implements ChainPort {
   slot = 3700;
   minted = 0;
   lastUpdate: number | undefined;
+  /** The netuid's life (registry generation); a test bumps it to play a dissolved and re-created subnet. */
+  life = 1;
+  /** Epochs of slots before the current life (a re-created subnet counts its epochs from 0 again). */
+  epochOffset = 0;
   pending: { hash: Hex; epoch: number }[] = [];
   revealed: { epoch: number; uids: number[]; values: number[] }[] = [];
   txs = new Map<Hex, "confirmed" | "reverted">();
@@ -105,7 +109,7 @@ export class FakeChain implements ChainPort {
   ) {}
 
   epoch(): number {
-    return Math.floor(this.slot / TEMPO);
+    return Math.floor(this.slot / TEMPO) - this.epochOffset;
   }
   private exists(netuid: number) {
     if (this.missing.has(netuid)) throw new Error(`execution reverted: SubnetNotFound(${netuid})`);
@@ -120,14 +124,19 @@ export class FakeChain implements ChainPort {
     this.exists(netuid);
     return { ...this.metagraphValue, netuid };
   }
+  async subnetLife(netuid: number) {
+    this.exists(netuid);
+    return this.life;
+  }
   async subnetExists(netuid: number) {
     return !this.missing.has(netuid);
   }
   async subnetState(netuid: number, _hotkey: Hex, slot: number): Promise<SubnetChainState> {
     this.exists(netuid);
-    const e = Math.floor(slot / TEMPO);
+    const e = Math.floor(slot / TEMPO) - this.epochOffset;
     return {
-      epoch: { epoch: e, start: e * TEMPO, close: (e + 1) * TEMPO },
+      life: this.life,
+      epoch: { epoch: e, start: (e + this.epochOffset) * TEMPO, close: (e + this.epochOffset + 1) * TEMPO },
       commitReveal: true,
       revealPeriod: 1,
       rateLimit: 100,

@@ -449,4 +449,47 @@ describe("validator service", () => {
     assert.equal(nextStepDelay(2, 0), 2 * STEP_BACKOFF.baseMs);
     assert.equal(nextStepDelay(40, 0), STEP_BACKOFF.maxMs);
   });
+
+  it("starts afresh on a subnet dissolved and created again: the old life's epochs are not the new one's", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const settlement = new FakeSettlement();
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, settlement, { logs });
+
+    // Old life: epochs 10 and 11 committed, epoch 10 settled and claimed.
+    chain.slot = 10 * TEMPO + 5;
+    await svc.step();
+    chain.slot = 11 * TEMPO + 5;
+    await svc.step();
+    settlement.final.add(10);
+    await svc.tick(1, chain.slot);
+    await svc.tick(1, chain.slot);
+    assert.equal(store.settlement(1, 10)?.status, "claimed");
+    assert.ok(store.commits(1).some((c) => c.epoch === 11));
+
+    // Dissolved, and created again 10 epochs of slots later: the new life numbers its epochs from 10 again.
+    chain.life = 2;
+    chain.epochOffset = 10;
+    chain.slot = 20 * TEMPO + 5; // the new life's epoch 10
+    chain.pending = [];
+    chain.lastUpdate = undefined;
+    settlement.final.clear();
+    settlement.submitted.clear();
+    const [t] = await svc.step();
+    assert.ok(
+      t?.outcomes.some((o) => o.action.kind === "commit" && o.ok),
+      `commits in the new life's epoch 10: ${JSON.stringify(t?.outcomes.map((o) => o.action.kind))}`,
+    );
+    assert.ok(logs.some((l) => /warn: subnet 1 was dissolved and created again \(life 1 -> 2\)/.test(l)));
+    assert.equal(store.life(1), 2);
+    chain.slot = 21 * TEMPO + 5; // its epoch 10 is closed: it is settled, not taken for the old claimed one
+    const t2 = await svc.tick(1, chain.slot);
+    assert.ok(
+      t2.outcomes.some((o) => o.action.kind === "settle" && o.action.epoch === 10 && o.ok),
+      `settles the new epoch 10: ${JSON.stringify(t2.outcomes.map((o) => o.action.kind))}`,
+    );
+    assert.equal(store.settlement(1, 10)?.status, "submitted");
+    store.close();
+  });
 });

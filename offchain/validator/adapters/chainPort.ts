@@ -110,20 +110,26 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     },
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
-      const [epochAt, hp, last, rows, emissionStart] = await Promise.all([
+      const [epochAt, hp, last, rows, emissionStart, life] = await Promise.all([
         client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
         client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
         client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
         readMetagraphRows(client, a.SubnetRegistry, netuid, b.blockNumber),
         client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid], ...b }),
+        client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
       ]);
       const [epoch, start, close] = epochAt;
-      const [firstEpoch] = await client.readContract({
-        ...registry,
-        functionName: "epochAt",
-        args: [netuid, emissionStart],
-        ...b,
-      });
+      // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
+      // (epochAt of slot 0 reverts SlotBeforeSubnet on any subnet created after slot 0.)
+      const [firstEpoch] =
+        emissionStart === 0n
+          ? epochAt
+          : await client.readContract({
+              ...registry,
+              functionName: "epochAt",
+              args: [netuid, emissionStart],
+              ...b,
+            });
       const me = rows.find((r) => getAddress(r.hotkey) === getAddress(who));
       const rules: WeightRules = {
         neuronCount: rows.length,
@@ -134,6 +140,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
       const others = rows.filter((r) => r !== me).map((r) => r.stakeWeight);
       const [lastSlot, updated] = last;
       return {
+        life: Number(life),
         epoch: { epoch: Number(epoch), start: Number(start), close: Number(close) },
         commitReveal: hp.commitRevealEnabled,
         revealPeriod: hp.revealPeriodEpochs,
@@ -148,6 +155,11 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         firstEpoch: Number(firstEpoch),
         rules,
       };
+    },
+    async subnetLife(netuid) {
+      return Number(
+        await client.readContract({ ...registry, functionName: "generation", args: [netuid], ...(await at()) }),
+      );
     },
     async subnetExists(netuid) {
       return client.readContract({ ...registry, functionName: "subnetExists", args: [netuid], ...(await at()) });
