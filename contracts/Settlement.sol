@@ -267,17 +267,19 @@ contract Settlement is ISettlement, Ownable2Step {
             proof
         );
         uint256 amount = incentive + dividend;
-        uint256 claimed = e.claimed;
-        uint256 budget = e.budget;
-        // claimed <= budget always holds, so the subtraction cannot underflow.
-        if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
+        {
+            uint256 claimed = e.claimed;
+            uint256 budget = e.budget;
+            // claimed <= budget always holds, so the subtraction cannot underflow.
+            if (amount > budget - claimed) revert BudgetExceeded(claimed, amount, budget);
 
-        unchecked {
-            // claimed + amount <= budget < 2^96, checked just above.
-            e.claimed = uint96(claimed + amount);
+            unchecked {
+                // claimed + amount <= budget < 2^96, checked just above.
+                e.claimed = uint96(claimed + amount);
+            }
         }
         e.unclaimed = unclaimed;
-        _recordEmission(sub, uid, epoch, amount);
+        if (_recordsEmission(_subnets[netuid], epoch)) _recordEmission(sub, uid, epoch, amount);
         emit Claimed(netuid, epoch, hotkey, uid, amount);
 
         // The close matters only for a dividend's root/alpha split: a miner's claim does not read it.
@@ -318,6 +320,7 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 epoch,
         ClaimLeaf[] calldata leaves
     ) private returns (uint256 fresh) {
+        bool records = _recordsEmission(_subnets[netuid], epoch);
         bytes32 root = e.rootOrFirstTuple;
         uint256 before = e.unclaimed;
         uint256 unclaimed = before;
@@ -344,7 +347,7 @@ contract Settlement is ISettlement, Ownable2Step {
                 // claimed + amount <= budget, checked just above.
                 claimed += amount;
             }
-            _recordEmission(sub, leaf.uid, epoch, amount);
+            if (records) _recordEmission(sub, leaf.uid, epoch, amount);
             emit Claimed(netuid, epoch, leaf.hotkey, leaf.uid, amount);
         }
         // claimed <= budget < 2^96 (checked in the loop).
@@ -516,15 +519,16 @@ contract Settlement is ISettlement, Ownable2Step {
     function _stakeVote(Epoch storage e, uint256 key, uint16 netuid, uint64 epoch, bytes32 th) private returns (bool) {
         (bool registered, uint16 uid) = registry.uidOf(netuid, msg.sender);
         if (!registered || uid > type(uint8).max) revert NotPermitted(msg.sender);
+        // The permit belongs to the uid's occupant when the permits were granted; a hotkey that took the uid
+        // over since then was not counted in the permitted stake (checked first: the occupant's vote does not
+        // make the newcomer's `AlreadySubmitted`).
+        if (registry.registrationSlot(netuid, uid) > e.permitsClose) revert NotPermitted(msg.sender);
         uint256 bit = uint256(1) << uid;
         uint256 pending = e.pendingVoters;
         if (pending & bit == 0) {
             if (e.eligible & bit != 0) revert AlreadySubmitted(msg.sender, uid);
             revert NotPermitted(msg.sender);
         }
-        // The permit belongs to the uid's occupant when the permits were granted; a hotkey that took the uid
-        // over since then was not counted in the permitted stake.
-        if (registry.registrationSlot(netuid, uid) > e.permitsClose) revert NotPermitted(msg.sender);
         uint256 weight = staking.stakeWeightAt(netuid, msg.sender, e.close);
 
         e.pendingVoters = pending & ~bit;
@@ -586,6 +590,15 @@ contract Settlement is ISettlement, Ownable2Step {
         bytes32 leaf = EpochResult.leaf(netuid, epoch, uid, hotkey, incentive, dividend);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof(uid);
         return ClaimBitmap.markClaimed(unclaimed, uid);
+    }
+
+    /// @dev Whether claims of `epoch` record the uids' emission: only for an epoch `_lastEmissionOf` reads, the
+    /// latest finalised one or the one finalised before it. An epoch finalised after a newer one (a deadline longer
+    /// than a tempo lets e finalise after e + 1) is neither: its record would hide the uid's record of the prior
+    /// epoch, which is what `lastEmission` reads while the latest epoch's leaf is unclaimed, and read as 0 (an
+    /// earning validator made a pruning candidate by anyone claiming its late leaf).
+    function _recordsEmission(Subnet storage s, uint64 epoch) private view returns (bool) {
+        return epoch == s.permitsEpoch || uint256(epoch) + 1 == s.priorPlusOne;
     }
 
     /// @dev Records `amount` as `uid`'s emission for `epoch`, unless the uid already holds a newer epoch's record

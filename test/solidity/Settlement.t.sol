@@ -247,6 +247,18 @@ contract SettlementTest is SettlementFixture {
         _submit(newcomer, 1, r, _permits());
     }
 
+    /// @notice The occupant voted, then its uid changed hands: the newcomer holds no permit, which is what it is told
+    /// (not `AlreadySubmitted`, the occupant's vote).
+    function test_vote_uidTakenOverAfterItsOccupantVotedRevertsNotPermitted() public {
+        Result memory r = _openEpoch1();
+        _submit(v1, 1, r, _permits());
+        address newcomer = address(0x99);
+        registry.setNeuron(NETUID, 1, newcomer, _closeOf(1) + 1);
+        staking.setStakeWeight(NETUID, newcomer, 0, 10_000e9);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotPermitted.selector, newcomer));
+        _submit(newcomer, 1, r, _permits());
+    }
+
     function test_open_skipsUidsTakenOverAfterThePermits() public {
         _bootstrap();
         address newcomer = address(0x99);
@@ -547,6 +559,32 @@ contract SettlementTest is SettlementFixture {
         // uid 3 changes hands after epoch 1 closed: its epoch 1 record belongs to the previous occupant.
         registry.setNeuron(NETUID, 3, address(0xBEEF), _closeOf(1) + 1);
         assertEq(settlement.lastEmission(NETUID, 3), 0, "a newcomer does not inherit its predecessor's score");
+    }
+
+    /// @notice With a deadline longer than a tempo, epoch 2 can finalise before epoch 1. Claiming uid 1's leaf of
+    /// the late epoch 1 (anyone may) must not replace its record of epoch 0, the prior finalised epoch, which is what
+    /// counts while its epoch 2 leaf is unclaimed: the late record would read as 0 and make an earning validator a
+    /// pruning candidate.
+    function test_lastEmission_aLateOlderEpochClaimKeepsThePriorRecord() public {
+        settlement.setDeadlineSlots(uint64(3 * TEMPO));
+        Result memory r0 = _bootstrap();
+        _claim(0, r0, 1);
+        assertEq(settlement.lastEmission(NETUID, 1), 36e9, "epoch 0 recorded");
+        _warpSlot(_closeOf(2) + 1);
+        settlement.openEpoch(NETUID, 1);
+        settlement.openEpoch(NETUID, 2);
+        Result memory r1 = _defaultResult(1);
+        Result memory r2 = _defaultResult(2);
+        _submit(v1, 2, r2, _permits());
+        _submit(v2, 2, r2, _permits());
+        assertEq(settlement.lastEmission(NETUID, 1), 36e9, "the prior record while epoch 2's leaf is unclaimed");
+        _submit(v1, 1, r1, _permits());
+        _submit(v2, 1, r1, _permits());
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "epoch 1 finalised late");
+        _claim(1, r1, 1);
+        assertEq(settlement.lastEmission(NETUID, 1), 36e9, "the late epoch's claim keeps the readable record");
+        _claim(2, r2, 1);
+        assertEq(settlement.lastEmission(NETUID, 1), 36e9, "epoch 2's own amount once claimed");
     }
 
     function test_openEpoch_olderThanTheLatestFinalisedReverts() public {
