@@ -170,4 +170,21 @@ describe("a validator killed mid-settlement finishes the epoch after a restart",
     assert.equal(await again.port.claim(netuid, E), undefined, "nothing left to claim");
     assert.deepEqual(again.sent, []);
   });
+
+  it("an epoch left without a quorum is rolled over once past its deadline, and then counts as resolved", async () => {
+    const [current] = await nextEpoch(1);
+    const late = current - 1n; // closed: the validator opens and computes it, but no vote ever lands
+    const { port, sent } = start();
+    await port.compute(netuid, Number(late));
+    assert.equal((await epochInfo(late)).status, EpochStatus.Open);
+    assert.equal(await port.status(netuid, Number(late)), "pending", "before its deadline it is followed");
+    assert.deepEqual(sent, ["coinbase", "openEpoch"], "opened (minting first); nothing else before the deadline");
+
+    await nextEpoch(2); // past the deadline (one epoch after the close by default)
+    assert.equal(await port.status(netuid, Number(late)), "finalised", "resolved: nothing more to follow");
+    assert.equal((await epochInfo(late)).status, EpochStatus.RolledOver, "its emission went to the next epoch");
+    assert.deepEqual(sent, ["coinbase", "openEpoch", "rollOver"]);
+    assert.equal(await port.status(netuid, Number(late)), "finalised");
+    assert.deepEqual(sent, ["coinbase", "openEpoch", "rollOver"], "rolled over once");
+  });
 });

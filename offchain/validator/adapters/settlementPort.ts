@@ -8,7 +8,9 @@
  *   zero hash and the service goes on to follow the epoch. An epoch not closed yet at the head throws, so the
  *   service retries on a later step.
  * - status: "finalised" once Finalised, and also once RolledOver (nothing will ever be claimable there, and
- *   the claim that follows finds nothing).
+ *   the claim that follows finds nothing). An epoch still open (or never opened) past its deadline is rolled
+ *   over first (anyone may; its emission goes to the next epoch opened), so a vote that never reached the quorum
+ *   is resolved instead of followed for ever.
  * - claim: claims every unclaimed non-zero leaf (anyone may claim for anyone); returns the last claim
  *   transaction, or undefined when there was nothing left to claim.
  */
@@ -25,7 +27,7 @@ import {
 import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
-import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
+import { EpochStatus, EpochWorker, settlementDeadline } from "../../epoch/worker.js";
 import type { SettlementPort } from "../ports.js";
 import { protocolAddresses, type ProtocolDeployment, type Wallet } from "./protocol.js";
 
@@ -112,7 +114,23 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       }
     },
     async status(netuid, epoch) {
-      const info = await worker.info(netuid, BigInt(epoch));
+      const e = BigInt(epoch);
+      let info = await worker.info(netuid, e);
+      if (info.status === EpochStatus.None || info.status === EpochStatus.Open) {
+        const [[start, close], slot, deadlineSlots] = await Promise.all([
+          o.client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, e] }),
+          worker.currentSlot(),
+          worker.deadlineSlots(),
+        ]);
+        // An open epoch's deadline was fixed when it opened; an unopened one's follows the current setting.
+        const deadline =
+          info.status === EpochStatus.Open ? info.deadline : settlementDeadline(start, close, deadlineSlots);
+        if (slot > deadline) {
+          await worker.rollOver(netuid, e);
+          info = await worker.info(netuid, e);
+          o.logger?.warn({ netuid, epoch, deadline: deadline.toString() }, "epoch missed its deadline: rolled over");
+        }
+      }
       return info.status === EpochStatus.Finalised || info.status === EpochStatus.RolledOver ? "finalised" : "pending";
     },
     async claim(netuid, epoch) {
