@@ -259,6 +259,8 @@ function registerWatch(group: Command, app: CliApp): void {
       const netuid = parseNetuid(opts.netuid, "--netuid");
       if (netuid === 0) fail("the root subnet (0) has no epochs: pass a subnet id from `tao subnet list`");
       const pollMs = Number(parseUint(opts.pollMs, "--poll-ms", 3_600_000n));
+      // 0 would make the backoff after a failed pass 0 too: a tight loop against a failing RPC node.
+      if (pollMs < 100) fail(`--poll-ms ${pollMs} is too short: pass 100 or more (default 2000)`);
       const confirmations = parseConfirmations(opts.confirmations);
       const fromEpoch = opts.fromEpoch === undefined ? undefined : parseUint(opts.fromEpoch, "--from-epoch", U64_MAX);
       const hotkey = await loadHotkey(ctx, opts);

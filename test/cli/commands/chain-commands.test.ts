@@ -313,6 +313,10 @@ describe("tao chain commands (against a real Anvil)", () => {
       /--confirmations "129" is not an integer in 0..128/,
     );
     const args = ["epoch", "watch", "--netuid", "1", "--wallet", "alice", "--results-dir", results, "--once"];
+    assertOneLineError(
+      await tao(["--json", ...args, "--poll-ms", "0"], env),
+      /--poll-ms 0 is too short: pass 100 or more/,
+    );
     const first = await ok([...args, "--from-epoch", "0"]);
     const resolved = first.resolved as { epoch: string; status: string; claimed: number }[];
     assert.equal(resolved[0]?.epoch, "0");
