@@ -6,6 +6,14 @@ import { writeFileAtomic } from "../util/atomicWrite.js";
 import type { EpochLeaf } from "../result/tree.js";
 import type { U16Pairs } from "../yuma/types.js";
 
+const IDENTITY_FILE = "deployment.json";
+
+/** The deployment a results directory belongs to. */
+export interface ResultsIdentity {
+  chainId: number;
+  settlement: string;
+}
+
 /** What a validator keeps of each epoch it computed: enough to vote, to claim, and to seed the next epoch. */
 export interface StoredEpoch {
   netuid: number;
@@ -30,6 +38,38 @@ export interface StoredEpoch {
  */
 export class ResultStore {
   constructor(readonly dir: string) {}
+
+  /** `<dir>/deployment.json`: which deployment the results are of (see {@link bind}). */
+  get identityFile(): string {
+    return path.join(this.dir, IDENTITY_FILE);
+  }
+
+  /**
+   * Binds the directory to one deployment (chain id + Settlement address): the first call records it, a later
+   * one for another deployment throws, naming both and the fix. Results hold no chain id, and a directory
+   * shared between two chains would have one chain's result voted (or claimed from) on the other.
+   */
+  bind(id: ResultsIdentity): void {
+    const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase() };
+    const file = this.identityFile;
+    if (!existsSync(file)) {
+      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
+      return;
+    }
+    let have: ResultsIdentity;
+    try {
+      have = JSON.parse(readFileSync(file, "utf8")) as ResultsIdentity;
+    } catch (err) {
+      throw new Error(`${file} is corrupt (${(err as Error).message}): delete it, or pass another results directory`);
+    }
+    if (have.chainId !== want.chainId || String(have.settlement).toLowerCase() !== want.settlement) {
+      throw new Error(
+        `the epoch results in ${this.dir} are of chain ${have.chainId} (Settlement ${have.settlement}), not of ` +
+          `chain ${want.chainId} (Settlement ${want.settlement}): pass another results directory for this ` +
+          "deployment (--results-dir), or delete that one if its deployment is gone",
+      );
+    }
+  }
 
   /** The file of (netuid, epoch, generation). */
   file(netuid: number, epoch: bigint, generation = 0): string {

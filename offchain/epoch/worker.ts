@@ -276,6 +276,7 @@ export class EpochWorker {
   ): Promise<{ stored: StoredEpoch; finalised: FinalisedTuple }> {
     const finalised = await this.finalisedTuple(netuid, epoch, generation, info);
     const { store } = this.deps;
+    await this.bindStore();
     const cached = store.load(netuid, epoch, generation);
     if (cached !== undefined) {
       const diff = resultMismatches(store, cached, finalised);
@@ -298,6 +299,20 @@ export class EpochWorker {
     }
     store.save(fresh);
     return { stored: fresh, finalised };
+  }
+
+  #storeBound: Promise<void> | undefined;
+
+  /** Binds the result store to this deployment once (the chain's id, the Settlement's address). */
+  private bindStore(): Promise<void> {
+    this.#storeBound ??= this.deps.client.getChainId().then(
+      (chainId) => this.deps.store.bind({ chainId, settlement: this.deps.contracts.Settlement }),
+      (err: unknown) => {
+        this.#storeBound = undefined; // an RPC failure: try again next time
+        throw err;
+      },
+    );
+    return this.#storeBound;
   }
 
   /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */
@@ -335,6 +350,7 @@ export class EpochWorker {
     if (info.status === EpochStatus.Finalised) {
       return (await this.finalisedResult(netuid, epoch, generation, info)).stored;
     }
+    await this.bindStore();
     const cached = this.deps.store.load(netuid, epoch, generation);
     if (cached) return cached;
     const stored = await this.computeFresh(netuid, epoch, generation, info);

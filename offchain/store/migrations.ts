@@ -92,8 +92,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: "subnet lives",
+    name: "subnet lives, store identity",
     sql: `
+      -- Whose store this is: one validator hotkey on one deployment (chain id + Settlement address). Its salts,
+      -- commits and settlements mean nothing anywhere else, so a store opened for another is refused.
+      CREATE TABLE identity (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        chain_id   INTEGER NOT NULL,
+        settlement TEXT    NOT NULL,
+        hotkey     TEXT    NOT NULL
+      );
+
       -- The life (registry generation) of each netuid the rows of the other tables belong to. A dissolved subnet's
       -- netuid can be created again, with epochs numbered from 0 again: its commits, scores, bonds and
       -- settlements must not be read as the new subnet's. Rows from before this table existed count as the life

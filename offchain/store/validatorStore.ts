@@ -51,6 +51,13 @@ export interface SettlementRow {
   updatedAt: number;
 }
 
+/** Whose store it is: a validator hotkey on one deployment. Addresses are kept lowercase. */
+export interface StoreIdentity {
+  chainId: number;
+  settlement: string;
+  hotkey: string;
+}
+
 /** A netuid's move to a new life, and the old life's rows that were dropped. */
 export interface LifeChange {
   from: number;
@@ -416,6 +423,44 @@ export class ValidatorStore {
   /** Claimed (`tx` undefined when there was nothing of ours to claim). */
   markSettlementClaimed(netuid: number, epoch: number, tx?: string): SettlementRow {
     return this.moveSettlement(netuid, epoch, "claimed", tx ? { claim_tx: hex("claim tx", tx, 32) } : {});
+  }
+
+  // ------------------------------------------------------------------ identity
+
+  /** Whose store this is, once {@link bindIdentity} recorded it. */
+  identity(): StoreIdentity | undefined {
+    const r = this.get("SELECT chain_id, settlement, hotkey FROM identity WHERE id = 1");
+    return r ? { chainId: Number(r.chain_id), settlement: String(r.settlement), hotkey: String(r.hotkey) } : undefined;
+  }
+
+  /**
+   * Binds the store to one validator hotkey on one deployment: the first call records it, a later one with
+   * another hotkey, chain or Settlement is refused (StoreError naming both and the fix), before anything is
+   * read or sent: a commit's salt, a settled epoch or a score belong to the hotkey and deployment they were made
+   * for (a store shared between two chains votes one chain's result on the other).
+   */
+  bindIdentity(id: StoreIdentity): void {
+    const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), hotkey: id.hotkey.toLowerCase() };
+    this.transaction(() => {
+      const have = this.identity();
+      if (have === undefined) {
+        this.run(
+          "INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)",
+          nonNegInt("chain id", want.chainId),
+          hex("settlement", want.settlement, 20),
+          hex("hotkey", want.hotkey, 20),
+        );
+        return;
+      }
+      if (have.chainId === want.chainId && have.settlement === want.settlement && have.hotkey === want.hotkey) return;
+      throw new StoreError(
+        this.file,
+        `validator store ${this.file} belongs to hotkey ${have.hotkey} on chain ${have.chainId} (Settlement ` +
+          `${have.settlement}), not to hotkey ${want.hotkey} on chain ${want.chainId} (Settlement ${want.settlement}); ` +
+          "nothing was changed: give this validator its own store (--db <file>, or leave --db out for the default " +
+          "per wallet, hotkey and network)",
+      );
+    });
   }
 
   // ------------------------------------------------------------------ subnet lives

@@ -3,10 +3,12 @@
  * throws ConfigError listing every problem as `path: what is wrong (got value)`, with the source named.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import type { TaskMix } from "../scoring/mix.js";
 import { DEFAULT_VERIFIABLE_WEIGHTS } from "../tasks/generate.js";
 import { VERIFIABLE_KINDS } from "../tasks/task.js";
+import { expandHome } from "../wallet/paths.js";
 
 /** The largest delay Node's timers take (a longer one fires at once, with a TimeoutOverflowWarning). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -87,7 +89,12 @@ export const configSchema = z
       .default(60_000),
     taskMix: taskMix.default({ verifiable: 1, open: 0 }),
     emaAlpha: z.number().gt(0).max(1).default(0.1),
-    dbPath: z.string().min(1).default(".validator/validator.db"),
+    /**
+     * The SQLite store (commits with their salts, scores, settlements); epoch results go to `epochs/` beside it.
+     * Default `~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db`: one per hotkey and network,
+     * since a store belongs to one hotkey on one deployment (it refuses any other).
+     */
+    dbPath: z.string().min(1).optional(),
     /** Ollama model for open prompts: reference answers with `name`, similarity with `embedModel`. */
     model: z
       .object({
@@ -148,9 +155,24 @@ export const configSchema = z
         });
       }
     }
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    dbPath:
+      c.dbPath === undefined ? defaultValidatorDbPath(c.wallet.name, c.wallet.hotkey, c.network) : expandHome(c.dbPath),
+  }));
 
-export type ValidatorConfig = z.infer<typeof configSchema>;
+export type ValidatorConfig = z.output<typeof configSchema>;
+
+/** Where validators keep their state unless told otherwise (next to the wallets and the miners' data). */
+export const DEFAULT_VALIDATORS_DIR = path.join("~", ".bittensor-evm", "validators");
+
+/** The default store of a validator: `~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db`. */
+export function defaultValidatorDbPath(wallet: string, hotkey: string, network: string): string {
+  // A name that could leave the directory (`..`, a slash) is made safe; wallet names are checked on loading.
+  const seg = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\./, "_");
+  return expandHome(path.join(DEFAULT_VALIDATORS_DIR, seg(wallet), seg(hotkey), seg(network), "validator.db"));
+}
 
 export class ConfigError extends Error {
   constructor(

@@ -25,7 +25,7 @@ import { ValidatorStore } from "../store/validatorStore.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { createChainPort, type ViemChainPort } from "./adapters/chainPort.js";
-import type { ProtocolDeployment, Wallet } from "./adapters/protocol.js";
+import { protocolAddresses, type ProtocolDeployment, type Wallet } from "./adapters/protocol.js";
 import { createDendriteQuery } from "./adapters/queryFn.js";
 import { createSettlementPort } from "./adapters/settlementPort.js";
 import { createWeightsCodec } from "./adapters/weightsCodec.js";
@@ -129,6 +129,17 @@ export async function startValidator(
   const chain = createChainPort({ client, wallet, deployment, confirmations: config.confirmations });
   mkdirSync(path.dirname(path.resolve(config.dbPath)), { recursive: true });
   const store = ValidatorStore.open(config.dbPath);
+  try {
+    // One hotkey on one deployment per store: another chain's settled epochs or salts must never be used here.
+    store.bindIdentity({
+      chainId: deployment.chainId,
+      settlement: protocolAddresses(deployment).Settlement,
+      hotkey: chain.hotkey,
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const dendrites = createDendriteQuery({
     signer: deps.signer ?? (wallet.account as HotkeySigner),
     chainId: deployment.chainId,

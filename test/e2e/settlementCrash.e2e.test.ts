@@ -4,7 +4,7 @@
  * the wallet, deterministically: right after a transaction went out, or before the n-th one of a kind.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -186,5 +186,19 @@ describe("a validator killed mid-settlement finishes the epoch after a restart",
     assert.deepEqual(sent, ["coinbase", "openEpoch", "rollOver"]);
     assert.equal(await port.status(netuid, Number(late)), "finalised");
     assert.deepEqual(sent, ["coinbase", "openEpoch", "rollOver"], "rolled over once");
+  });
+
+  it("refuses a results directory of another deployment before computing or voting from it", async () => {
+    const other = mkdtempSync(path.join(tmpdir(), "other-chain-"));
+    new ResultStore(other).bind({ chainId: 945, settlement: `0x${"99".repeat(20)}` });
+    const port = createSettlementPort({
+      client: publicClient,
+      wallet: chain.wallet(owner.hotkey),
+      deployment,
+      resultsDir: other,
+    });
+    await assert.rejects(port.compute(netuid, E), /are of chain 945 .* not of chain 31337/);
+    const bound = JSON.parse(readFileSync(path.join(resultsDir, "deployment.json"), "utf8")) as { chainId: number };
+    assert.equal(bound.chainId, 31337, "the validator's own directory was bound on first use");
   });
 });

@@ -32,4 +32,19 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
     assert.equal(store.load(3, 0n, 1)?.root, second, "the new life's epoch 0 is not the old one");
     assert.equal(store.load(3, 0n, 2), undefined, "nothing for a life never computed");
   });
+
+  it("belongs to one deployment: another chain or Settlement is refused, naming both and the fix", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "results-"));
+    const id = { chainId: 31337, settlement: `0x${"AB".repeat(20)}` };
+    new ResultStore(dir).bind(id);
+    new ResultStore(dir).bind({ ...id, settlement: id.settlement.toLowerCase() });
+    assert.throws(
+      () => new ResultStore(dir).bind({ chainId: 945, settlement: id.settlement }),
+      /results in .* are of chain 31337 \(Settlement 0xabab.*\), not of chain 945 .*pass another results directory/,
+    );
+    assert.throws(
+      () => new ResultStore(dir).bind({ ...id, settlement: `0x${"cd".repeat(20)}` }),
+      /not of chain 31337 \(Settlement 0xcdcd/,
+    );
+  });
 });

@@ -387,6 +387,36 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     t.close();
   });
 
+  it("belongs to one hotkey on one deployment: another is refused before anything is read, naming both", () => {
+    const file = tempFile();
+    const s = ValidatorStore.open(file);
+    const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"A1".repeat(20)}` };
+    assert.equal(s.identity(), undefined);
+    s.bindIdentity(me);
+    s.bindIdentity({ ...me, hotkey: me.hotkey.toLowerCase() }); // addresses compare case-insensitively
+    s.recordCommitIntent(newCommit());
+    s.close();
+
+    const t = ValidatorStore.open(file);
+    assert.deepEqual(t.identity(), { ...me, hotkey: me.hotkey.toLowerCase() });
+    for (const other of [
+      { ...me, chainId: 945 },
+      { ...me, settlement: `0x${"5f".repeat(20)}` },
+      { ...me, hotkey: `0x${"b2".repeat(20)}` },
+    ]) {
+      assert.throws(
+        () => t.bindIdentity(other),
+        (e: unknown) =>
+          e instanceof StoreError &&
+          e.message.includes(`belongs to hotkey ${me.hotkey.toLowerCase()} on chain 31337`) &&
+          e.message.includes(`not to hotkey ${other.hotkey.toLowerCase()} on chain ${other.chainId}`) &&
+          /give this validator its own store \(--db <file>/.test(e.message),
+      );
+    }
+    assert.equal(t.commits(1).length, 1, "nothing was changed");
+    t.close();
+  });
+
   it("keeps the last processed slot per subnet, never moving it backwards", () => {
     const file = tempFile();
     const s = ValidatorStore.open(file);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import os from "node:os";
+import path from "node:path";
 import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig, parseConfig, subnetSettings } from "../../offchain/validator/config.js";
@@ -21,9 +23,30 @@ describe("validator config", () => {
   it("fills defaults", () => {
     const c = parseConfig(minimal);
     assert.deepEqual(
-      [c.sample, c.timeoutMs, c.emaAlpha, c.taskMix, c.dbPath, c.confirmations, c.model],
-      ["all", 12_000, 0.1, { verifiable: 1, open: 0 }, ".validator/validator.db", 2, undefined],
+      [c.sample, c.timeoutMs, c.emaAlpha, c.taskMix, c.confirmations, c.model],
+      ["all", 12_000, 0.1, { verifiable: 1, open: 0 }, 2, undefined],
     );
+  });
+
+  it("keeps each wallet, hotkey and network's state apart by default; a given --db is made absolute", () => {
+    const at = (over: Record<string, unknown>) => parseConfig({ ...minimal, ...over }).dbPath;
+    const home = os.homedir();
+    assert.equal(
+      at({ network: "localnet", wallet: { name: "alice", hotkey: "v1" } }),
+      path.join(home, ".bittensor-evm", "validators", "alice", "v1", "localnet", "validator.db"),
+    );
+    assert.notEqual(at({ network: "sepolia" }), at({ network: "localnet" }), "one store per network");
+    assert.notEqual(
+      at({ wallet: { name: "alice", hotkey: "a" } }),
+      at({ wallet: { name: "alice", hotkey: "b" } }),
+      "one store per hotkey",
+    );
+    assert.ok(
+      at({ network: "../../etc" }).startsWith(path.join(home, ".bittensor-evm", "validators")),
+      "a name cannot leave the directory",
+    );
+    assert.equal(at({ dbPath: "state/v.db" }), path.resolve("state/v.db"));
+    assert.equal(at({ dbPath: "~/v.db" }), path.join(home, "v.db"));
   });
 
   it("names each bad value, its path and the fix", () => {

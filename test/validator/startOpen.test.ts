@@ -163,4 +163,17 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
     }
     for (const f of fakes) await f.setMode({ latencyMs: 0 });
   });
+
+  it("refuses to start on another hotkey's store, before sending or reading anything", async () => {
+    const mine = config("shared");
+    const v = await startValidator(mine, { chain: { client, wallet: chain.wallet(owner.hotkey), deployment } });
+    await v.stop();
+    await assert.rejects(
+      startValidator(mine, { chain: { client, wallet: chain.wallet(minerKeys[0]!.hotkey), deployment } }),
+      new RegExp(
+        `belongs to hotkey ${owner.hotkey.address.toLowerCase()} on chain \\d+ .*not to hotkey ` +
+          `${minerKeys[0]!.hotkey.address.toLowerCase()}.*give this validator its own store`,
+      ),
+    );
+  });
 });
