@@ -13,7 +13,7 @@ import {
   type LocalAccount,
   type PublicClient,
 } from "viem";
-import { subnetRegistryAbi } from "../abi/index.js";
+import { subnetRegistryAbi, taoAbi } from "../abi/index.js";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -22,12 +22,19 @@ import type { Logger } from "../log.js";
 import type { MetagraphSnapshot, NeuronInfo } from "../metagraph/types.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { readMetagraphRows } from "../validator/adapters/metagraphRows.js";
-import { protocolAddresses, reason, type ProtocolDeployment, type Wallet } from "../validator/adapters/protocol.js";
+import {
+  protocolAddresses,
+  reason,
+  refusal,
+  type ProtocolDeployment,
+  type Wallet,
+} from "../validator/adapters/protocol.js";
 import { readPassword } from "../wallet/password.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { parseMinerConfig, type MinerConfigInput } from "./config.js";
 import { ServingRateLimitedError, type MinerChain } from "./minerChain.js";
+import { formatTao } from "./tao.js";
 import { runMiner, type RunningMiner } from "./runMiner.js";
 
 export interface MinerWiringRequest {
@@ -93,6 +100,8 @@ export interface MinerChainOptions {
   coldkeyWallet: Wallet | (() => Promise<Wallet>);
 }
 
+const taoErrors = taoAbi.filter((x) => x.type === "error");
+
 export function createMinerChain(o: MinerChainOptions): MinerChain {
   const a = protocolAddresses(o.deployment);
   const { client } = o;
@@ -107,6 +116,39 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
     burnCost: (netuid) => client.readContract({ ...registry, functionName: "burnCost", args: [netuid] }),
     async register(netuid, maxBurn) {
       const w = await coldkeyWallet();
+      const tao = { address: a.TAO, abi: taoAbi } as const;
+      const owner = w.account.address;
+      // The registry pulls the burn from the coldkey's TAO: check the balance, and allow it up to --max-burn (the
+      // cost can rise before the registration lands; the contract takes the cost at that moment, at most maxBurn).
+      const [burn, balance, allowance] = await Promise.all([
+        client.readContract({ ...registry, functionName: "burnCost", args: [netuid] }),
+        client.readContract({ ...tao, functionName: "balanceOf", args: [owner] }),
+        client.readContract({ ...tao, functionName: "allowance", args: [owner, a.SubnetRegistry] }),
+      ]);
+      if (balance < burn) {
+        throw new Error(
+          `registration of ${o.hotkey.address} on subnet ${netuid}: coldkey ${owner} holds ${formatTao(balance)}, ` +
+            `the burn is ${formatTao(burn)}: fund the coldkey (\`tao wallet transfer\` from another wallet)`,
+        );
+      }
+      if (allowance < burn) {
+        let approval;
+        try {
+          approval = await w.writeContract({
+            ...tao,
+            functionName: "approve",
+            args: [a.SubnetRegistry, maxBurn > burn ? maxBurn : burn],
+            account: w.account,
+            chain: w.chain,
+          });
+        } catch (err) {
+          throw new Error(
+            `approving the burn of ${o.hotkey.address}'s registration refused: ${await refusal(client, owner, err)}`,
+          );
+        }
+        const receipt = await client.waitForTransactionReceipt({ hash: approval });
+        if (receipt.status !== "success") throw new Error(`the burn's approval reverted in ${approval}`);
+      }
       const head = await client.getBlock({ blockTag: "latest" });
       const deadline = slotOf(head.timestamp, a.genesisTime) + CONSENT_SLOTS;
       const sig = await hotkeyConsent(client, a.SubnetRegistry, o.hotkey, w.account.address, deadline, netuid);
@@ -114,13 +156,16 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
       try {
         hash = await w.writeContract({
           ...registry,
+          abi: [...subnetRegistryAbi, ...taoErrors], // the TAO pull's errors decode too
           functionName: "register",
           args: [netuid, o.hotkey.address, maxBurn, sig],
           account: w.account,
           chain: w.chain,
         });
       } catch (err) {
-        throw new Error(`registration of ${o.hotkey.address} on subnet ${netuid} refused: ${reason(err)}`);
+        throw new Error(
+          `registration of ${o.hotkey.address} on subnet ${netuid} refused: ${await refusal(client, owner, err)}`,
+        );
       }
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error(`registration reverted in ${hash}`);
@@ -147,7 +192,9 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
           const waitMs = opens > head.timestamp ? Number(opens - head.timestamp) * 1000 : 0;
           throw new ServingRateLimitedError(endpoint, nextSlot, waitMs);
         }
-        throw new Error(`serveAxon(${endpoint}) from ${o.hotkey.address} refused: ${reason(err)}`);
+        throw new Error(
+          `serveAxon(${endpoint}) from ${o.hotkey.address} refused: ${await refusal(client, o.hotkey.address, err)}`,
+        );
       }
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error(`serveAxon reverted in ${hash}`);

@@ -34,8 +34,8 @@ export class NotRegisteredError extends Error {
 export class HotkeyHasNoGasError extends Error {
   constructor(readonly hotkey: Address) {
     super(
-      `hotkey ${hotkey} has no native balance to pay gas for serveAxon after registering: send it some gas first ` +
-        "(nothing was burned)",
+      `hotkey ${hotkey} has no native balance to pay gas for serveAxon after registering: send it some first ` +
+        "(`tao wallet fund-hotkey --wallet-name <w> --wallet-hotkey <h>`; nothing was burned)",
     );
     this.name = "HotkeyHasNoGasError";
   }

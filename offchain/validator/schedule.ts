@@ -37,6 +37,8 @@ export interface Permit {
   stake: bigint;
   /** Stake weight needed for a permit (see stakeNeededForPermit). */
   needed: bigint;
+  /** Whether the hotkey holds a uid on the subnet (absent: taken as registered). */
+  registered?: boolean;
 }
 
 export interface ScheduleInput {
@@ -302,19 +304,31 @@ export function decide(input: ScheduleInput): Schedule {
   return { due, refused, waiting };
 }
 
+/** Rao of alpha as α with up to 9 decimals (messages only). */
+function alpha(rao: bigint): string {
+  const frac = (rao % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
+  return `${rao / 1_000_000_000n}${frac === "" ? "" : `.${frac}`} α`;
+}
+
 function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal {
   const missing = p.needed > p.stake ? p.needed - p.stake : 0n;
+  const common = { action, netuid, reason: "no-permit" as const, stake: p.stake, stakeNeeded: p.needed };
+  if (p.registered === false) {
+    return {
+      ...common,
+      message:
+        `this hotkey is not registered on netuid ${netuid}: register it (\`tao subnet register --netuid ${netuid} ` +
+        "--wallet <name> --hotkey <name>`), then stake to it: validator permits go to the top hotkeys by stake " +
+        "weight at each settled epoch",
+    };
+  }
   return {
-    action,
-    netuid,
-    reason: "no-permit",
-    stake: p.stake,
-    stakeNeeded: p.needed,
+    ...common,
     message:
-      `no validator permit on netuid ${netuid}: stake weight ${p.stake} rao, a permit needs ${p.needed} rao` +
+      `no validator permit on netuid ${netuid}: stake weight ${alpha(p.stake)}, a permit needs ${alpha(p.needed)}` +
       (missing > 0n
-        ? ` (${missing} more); permits are recomputed at each epoch`
-        : "; permits are recomputed at each epoch"),
+        ? ` (${alpha(missing)} more: \`tao stake add --netuid ${netuid}\`); permits are recomputed at each settled epoch`
+        : "; enough: the permit comes with the next settled epoch"),
   };
 }
 

@@ -189,6 +189,18 @@ export async function startValidator(
     "validator starting",
   );
   if (open) void checkOpenModel(open, logger);
+  // Every commit, reveal, vote and claim is paid by the hotkey: say so at once rather than in every failed action.
+  void client
+    .getBalance({ address: chain.hotkey })
+    .then((gas) => {
+      if (gas === 0n)
+        logger.warn(
+          { hotkey: chain.hotkey },
+          `hotkey ${chain.hotkey} has no native coin for gas: its weights, votes and claims will fail until it is ` +
+            `funded (\`tao wallet fund-hotkey --wallet-name ${config.wallet.name} --wallet-hotkey ${config.wallet.hotkey}\`)`,
+        );
+    })
+    .catch(() => {}); // the loop reports an unreachable chain
 
   const abort = new AbortController();
   let steps = 0;

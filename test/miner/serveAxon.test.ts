@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { LocalAccount, PublicClient } from "viem";
-import { subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { subnetRegistryAbi, taoAbi } from "../../offchain/abi/index.js";
 import { slotOf } from "../../offchain/epoch/blockAtSlot.js";
 import type { LocalChain } from "../../offchain/localnet/bootstrap.js";
 import { createMinerChain, startMinerProcess } from "../../offchain/miner/chain.js";
@@ -27,6 +27,8 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   const owner = { coldkey: key(0), hotkey: key(10) };
   const minerA = { coldkey: key(2), hotkey: key(12) };
   const minerB = { coldkey: key(3), hotkey: key(13) };
+  const fresh = { coldkey: key(6), hotkey: key(16) };
+  const broke = { coldkey: key(7), hotkey: key(17) };
 
   before(async () => {
     const net = await localSubnet({
@@ -36,6 +38,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
       validatorStakeTao: [10n],
       tempo: 20,
       grantTao: 100n,
+      spareColdkeys: [fresh.coldkey.address], // funded, never approved anything
       commitReveal: false,
     });
     client = net.publicClient as unknown as PublicClient;
@@ -107,5 +110,54 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     } finally {
       await second.close();
     }
+  });
+
+  it("registers for a coldkey that never approved the registry (it allows the burn up to maxBurn first)", async () => {
+    const tao = { address: deployment.contracts.TAO!, abi: taoAbi } as const;
+    const registry = deployment.contracts.SubnetRegistry!;
+    const allowance = () =>
+      client.readContract({ ...tao, functionName: "allowance", args: [fresh.coldkey.address, registry] });
+    assert.equal(await allowance(), 0n);
+    const miner = createMinerChain({
+      client,
+      deployment,
+      hotkey: fresh.hotkey,
+      hotkeyWallet: chain.wallet(fresh.hotkey),
+      coldkeyWallet: chain.wallet(fresh.coldkey),
+    });
+    const burn = await miner.burnCost(netuid);
+    const maxBurn = burn * 2n;
+    const { burned } = await miner.register(netuid, maxBurn);
+    assert.ok(burned <= maxBurn);
+    assert.equal(await miner.isRegistered(netuid, fresh.hotkey.address), true);
+    assert.equal(await allowance(), maxBurn - burned, "allowed up to maxBurn, the burn taken from it");
+
+    const poor = createMinerChain({
+      client,
+      deployment,
+      hotkey: broke.hotkey,
+      hotkeyWallet: chain.wallet(broke.hotkey),
+      coldkeyWallet: chain.wallet(broke.coldkey),
+    });
+    await assert.rejects(
+      poor.register(netuid, maxBurn),
+      new RegExp(`coldkey ${broke.coldkey.address} holds 0 TAO, the burn is [\\d.]+ TAO: fund the coldkey`),
+    );
+  });
+
+  it("a hotkey without gas is told how to fund it, not the node's raw balance error", async () => {
+    // The hotkey registered above, with its native coin taken away.
+    await client.request({ method: "hardhat_setBalance" as never, params: [fresh.hotkey.address, "0x0"] as never });
+    const miner = createMinerChain({
+      client,
+      deployment,
+      hotkey: fresh.hotkey,
+      hotkeyWallet: chain.wallet(fresh.hotkey),
+      coldkeyWallet: chain.wallet(fresh.coldkey),
+    });
+    await assert.rejects(
+      miner.serveAxon(netuid, "http://203.0.113.9:8091", 0, 1),
+      /native balance cannot pay the gas: fund it .*tao wallet fund-hotkey/,
+    );
   });
 });

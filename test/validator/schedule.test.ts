@@ -64,7 +64,17 @@ describe("schedule: weights", () => {
     const r = s.refused.find((x) => x.action === "commit");
     assert.ok(r && r.reason === "no-permit");
     assert.deepEqual([r.stake, r.stakeNeeded], [400n, 1_000n]);
-    assert.match(r.message, /stake weight 400 rao, a permit needs 1000 rao \(600 more\)/);
+    assert.match(
+      r.message,
+      /stake weight 0\.0000004 α, a permit needs 0\.000001 α \(0\.0000006 α more: `tao stake add --netuid 1`\)/,
+    );
+    const enough = decide(input({ permit: { has: false, stake: 1_000n, needed: 1_000n } })).refused[0];
+    assert.match(enough?.message ?? "", /enough: the permit comes with the next settled epoch/);
+    const unregistered = decide(input({ permit: { has: false, stake: 0n, needed: 1n, registered: false } }));
+    assert.match(
+      unregistered.refused[0]?.message ?? "",
+      /this hotkey is not registered on netuid 1: register it \(`tao subnet register --netuid 1 /,
+    );
     assert.equal(s.refused.filter((x) => x.action === "settle").length, 1, "one settle refusal, not one per epoch");
   });
 

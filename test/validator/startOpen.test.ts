@@ -176,4 +176,18 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
       ),
     );
   });
+
+  it("warns at start when its hotkey has no gas, naming the command that funds it", async () => {
+    const broke = keys(5, 15).hotkey;
+    await client.request({ method: "hardhat_setBalance" as never, params: [broke.address, "0x0"] as never });
+    const { logger, lines } = capture();
+    const v = await startValidator(config("broke"), {
+      chain: { client, wallet: chain.wallet(broke), deployment },
+      logger,
+    });
+    running.push(v);
+    await until("the warning", () => lines.some((l) => /has no native coin for gas/.test(l.msg)));
+    assert.ok(lines.some((l) => /tao wallet fund-hotkey --wallet-name broke --wallet-hotkey default/.test(l.msg)));
+    await v.stop();
+  });
 });

@@ -13,7 +13,7 @@ import type { Metagraph, Neuron } from "../metagraph.js";
 import type { ChainPort, Hex, SubnetChainState, TxStatus, WeightRules } from "../ports.js";
 import { stakeNeededForPermit } from "../schedule.js";
 import { readMetagraphRows, type RegistryRow } from "./metagraphRows.js";
-import { protocolAddresses, reason, type ProtocolDeployment, type Wallet } from "./protocol.js";
+import { protocolAddresses, reason, refusal, type ProtocolDeployment, type Wallet } from "./protocol.js";
 import type { ChainAxon } from "./queryFn.js";
 
 export interface ChainPortOptions {
@@ -57,7 +57,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     try {
       hash = await wallet.writeContract(request);
     } catch (err) {
-      throw new Error(`${what} from ${hotkey} refused: ${reason(err)}`);
+      throw new Error(`${what} from ${hotkey} refused: ${await refusal(client, hotkey, err)}`);
     }
     onSent?.(hash);
     const timeout = o.receiptTimeoutMs ?? 60_000;
@@ -148,6 +148,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         versionKey: hp.weightsVersionKey,
         ...(updated ? { lastUpdate: Number(lastSlot) } : {}),
         permit: {
+          registered: me !== undefined,
           has: me?.permit ?? false,
           stake: me?.stakeWeight ?? 0n,
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),

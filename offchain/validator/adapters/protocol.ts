@@ -2,7 +2,18 @@
  * The addresses and clocks a validator or miner needs from a deployment. Both deployment shapes in the tree
  * (deploy/deployProtocol.ts with numbers, chain/deployments.ts with bigints) fit it.
  */
-import { getAddress, type Account, type Address, type Chain, type Transport, type WalletClient } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  getAddress,
+  InsufficientFundsError,
+  type Account,
+  type Address,
+  type Chain,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
 
 export type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -54,7 +65,42 @@ export function protocolAddresses(d: ProtocolDeployment): ProtocolAddresses {
 }
 
 /** A short reason from a viem error (its shortMessage), for logs and thrown messages. */
+/**
+ * Why `sender`'s transaction was refused: {@link reason}, except that a sender without native coin is told how to
+ * fund it whatever the node said (nodes word it differently: "exceeds the balance", "Missing or invalid
+ * parameters"). Reads the balance only for a failure that is not a revert.
+ */
+export async function refusal(
+  client: Pick<PublicClient, "getBalance">,
+  sender: Address,
+  err: unknown,
+): Promise<string> {
+  const reverted = err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError) !== null;
+  if (!reverted) {
+    const balance = await client.getBalance({ address: sender }).catch(() => undefined);
+    if (balance === 0n) return NO_GAS;
+  }
+  return reason(err);
+}
+
+const NO_GAS =
+  "the sender's native balance cannot pay the gas: fund it (a hotkey: `tao wallet fund-hotkey --wallet-name <w> --wallet-hotkey <h>`)";
+
 export function reason(err: unknown): string {
+  // A revert: its custom error with the values (or its raw selector when the ABI lacks it), not viem's first line
+  // ("… reverted with the following signature:", which cuts the signature off).
+  if (err instanceof BaseError) {
+    if (err.walk((e) => e instanceof InsufficientFundsError) instanceof InsufficientFundsError) return NO_GAS;
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) {
+      if (reverted.data) {
+        const args = (reverted.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
+        return `reverted with ${reverted.data.errorName}(${args.join(", ")})`;
+      }
+      if (reverted.signature) return `reverted with unknown error ${reverted.signature}`;
+      if (reverted.reason) return `reverted: ${reverted.reason}`;
+    }
+  }
   if (err instanceof Error) {
     const short = (err as { shortMessage?: string }).shortMessage;
     return (short ?? err.message).split("\n")[0] ?? String(err);
