@@ -87,6 +87,17 @@ export const configSchema = z
       .min(0)
       .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (2^31 − 1 ms, about 24.8 days: Node's timer limit)`)
       .default(60_000),
+    /**
+     * Between rounds, the weights and settlement schedule runs every this many milliseconds (0: only after a
+     * round). A commit, a reveal or a vote has a window of an epoch or less, which a long round interval (or a
+     * fast local chain) would otherwise miss.
+     */
+    tickIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (2^31 − 1 ms, about 24.8 days: Node's timer limit)`)
+      .default(10_000),
     taskMix: taskMix.default({ verifiable: 1, open: 0 }),
     emaAlpha: z.number().gt(0).max(1).default(0.1),
     /**

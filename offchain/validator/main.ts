@@ -35,11 +35,19 @@ export function buildProgram(): Command {
     .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
     .option("--config <file>", "JSON config file; flags override it")
     .option("--rpc-url <url>", "RPC URL overriding the network's")
-    .option("--db <file>", "SQLite store")
-    .option("--timeout-ms <ms>", "per-request miner timeout", int("--timeout-ms"))
-    .option("--round-interval-ms <ms>", "pause between rounds", int("--round-interval-ms"))
+    .option(
+      "--db <file>",
+      "SQLite store (default ~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db)",
+    )
+    .option("--timeout-ms <ms>", "per-request miner timeout (default 12000)", int("--timeout-ms"))
+    .option("--round-interval-ms <ms>", "pause between rounds (default 60000)", int("--round-interval-ms"))
+    .option(
+      "--tick-interval-ms <ms>",
+      "run the weights and settlement schedule this often between rounds (default 10000; 0 = after rounds only)",
+      int("--tick-interval-ms"),
+    )
     .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
-    .option("--confirmations <n>", "blocks before chain data counts as final", int("--confirmations"))
+    .option("--confirmations <n>", "blocks before chain data counts as final (default 2)", int("--confirmations"))
     .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (127.0.0.1)", int("--metrics-port"))
     .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
     .showHelpAfterError();
@@ -59,6 +67,7 @@ export interface Flags {
   db?: string;
   timeoutMs?: number;
   roundIntervalMs?: number;
+  tickIntervalMs?: number;
   concurrency?: number;
   confirmations?: number;
   metricsPort?: number;
@@ -116,6 +125,7 @@ export function configFromFlags(
     ...(f.db !== undefined ? { dbPath: f.db } : {}),
     ...(f.timeoutMs !== undefined ? { timeoutMs: f.timeoutMs } : {}),
     ...(f.roundIntervalMs !== undefined ? { roundIntervalMs: f.roundIntervalMs } : {}),
+    ...(f.tickIntervalMs !== undefined ? { tickIntervalMs: f.tickIntervalMs } : {}),
     ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
     ...(f.confirmations !== undefined ? { confirmations: f.confirmations } : {}),
     ...(f.metricsPort !== undefined ? { metricsPort: f.metricsPort } : {}),

@@ -148,7 +148,9 @@ export class ValidatorService {
       try {
         const detail = await this.execute(action, { state, fitted, slot: now });
         outcomes.push({ action, ok: true, detail });
-        this.deps.logger?.info({ netuid, action: action.kind, detail }, "action done");
+        // A commit that expired unrevealed cost the epoch's weights: worth more than an info line.
+        if (action.kind === "expire") this.deps.logger?.warn({ netuid, action: action.kind, detail }, "commit expired");
+        else this.deps.logger?.info({ netuid, action: action.kind, detail }, "action done");
       } catch (e) {
         const detail = e instanceof Error ? e.message : String(e);
         outcomes.push({ action, ok: false, detail });
@@ -256,7 +258,33 @@ export class ValidatorService {
         );
       }
       if (signal.aborted) break;
-      await pause(nextStepDelay(failures, this.deps.config.roundIntervalMs), signal);
+      const delay = nextStepDelay(failures, this.deps.config.roundIntervalMs);
+      const every = this.deps.config.tickIntervalMs;
+      if (failures > 0 || every === 0 || delay <= every) {
+        await pause(delay, signal);
+        continue;
+      }
+      // A long pause between rounds: the schedule still runs every `tickIntervalMs` (commit and reveal windows
+      // are an epoch or less), without a round.
+      for (let left = delay; left > 0 && !signal.aborted;) {
+        const d = Math.min(left, every);
+        await pause(d, signal);
+        left -= d;
+        if (left > 0 && !signal.aborted) await this.tickAll(signal);
+      }
+    }
+  }
+
+  /** A tick on every configured subnet (no round); a failing one is logged and the others go on. */
+  private async tickAll(signal: AbortSignal): Promise<void> {
+    for (const netuid of this.deps.config.netuids) {
+      if (signal.aborted) return;
+      try {
+        this.enterLife(netuid, await this.deps.chain.subnetLife(netuid), await this.deps.chain.currentSlot());
+        await this.tick(netuid, undefined, signal);
+      } catch (e) {
+        this.deps.logger?.warn({ netuid, err: errText(e) }, `tick between rounds failed on netuid ${netuid}`);
+      }
     }
   }
 

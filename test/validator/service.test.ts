@@ -492,4 +492,30 @@ describe("validator service", () => {
     assert.equal(store.settlement(1, 10)?.status, "submitted");
     store.close();
   });
+
+  it("runs the schedule between rounds every tickIntervalMs, so a long round interval misses no window", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const cfg = parseConfig({ ...base, roundIntervalMs: 60_000, tickIntervalMs: 10_000 });
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: cfg });
+    const pauses: number[] = [];
+    const abort = new AbortController();
+    let rounds = 0;
+    await svc.run(abort.signal, {
+      onStep: () => rounds++,
+      sleep: async (ms) => {
+        pauses.push(ms);
+        if (pauses.length === 3) chain.slot += TEMPO; // the next epoch begins between two rounds
+        if (pauses.length === 6) abort.abort();
+      },
+    });
+    assert.deepEqual(pauses, [10_000, 10_000, 10_000, 10_000, 10_000, 10_000], "the round interval in ticks");
+    assert.equal(rounds, 1, "one round: the rest were ticks");
+    assert.equal(
+      store.commits(1).filter((c) => c.epoch === Math.floor(chain.slot / TEMPO)).length,
+      1,
+      "the new epoch's commit went out from a tick, before the next round",
+    );
+    store.close();
+  });
 });
