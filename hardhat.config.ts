@@ -48,7 +48,12 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // The CLI's and the workers' `localhost` reads ANVIL_URL, then RPC_URL: the deploy script must agree.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.ANVIL_URL ?? process.env.RPC_URL ?? "http://127.0.0.1:8545",
+    },
     anvil: { type: "http", chainType: "l1", url: process.env.ANVIL_URL ?? "http://127.0.0.1:8545" },
     sepolia: {
       type: "http",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { createPublicClient, getAddress, http } from "viem";
 import { emissionAbi, taoAbi } from "../../offchain/abi/index.js";
 import { repoRoot } from "../../offchain/deploy/artifacts.js";
-import { startAnvil, type AnvilProcess } from "../../offchain/deploy/anvil.js";
+import { freePort, startAnvil, type AnvilProcess } from "../../offchain/deploy/anvil.js";
 import type { Deployment } from "../../offchain/deploy/deployProtocol.js";
 
 const run = promisify(execFile);
@@ -56,4 +56,41 @@ describe("npm run deploy against a real Anvil process", () => {
     assert.equal(Number(block.timestamp), deployment.genesisTime);
     assert.equal(await client.readContract({ address: TAO, abi: taoAbi, functionName: "decimals" }), 9);
   });
+});
+
+describe("npm run anvil (scripts/anvil.ts)", () => {
+  it(
+    "takes another port, mines a block a second, and stops Anvil when it is stopped",
+    { timeout: 30_000 },
+    async () => {
+      const port = await freePort();
+      const child = spawn(
+        path.join(repoRoot, "node_modules", ".bin", "tsx"),
+        ["scripts/anvil.ts", "--port", String(port)],
+        {
+          cwd: repoRoot,
+          stdio: "ignore",
+        },
+      );
+      const url = `http://127.0.0.1:${port}`;
+      const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
+      try {
+        let first: bigint | undefined;
+        for (let i = 0; i < 100 && first === undefined; i++) {
+          first = await client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
+          if (first === undefined) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(first !== undefined, `Anvil answers on ${url}`);
+        await new Promise((r) => setTimeout(r, 2_500));
+        const later = await client.getBlockNumber({ cacheTime: 0 });
+        assert.ok(later >= first + 2n, `blocks ${first} -> ${later} in 2.5 s without transactions`);
+      } finally {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(client.getBlockNumber({ cacheTime: 0 }), "Anvil stopped with the script");
+    },
+  );
 });
