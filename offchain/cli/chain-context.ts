@@ -23,7 +23,7 @@ import type { ChainConnection, CliContext } from "./context.js";
 import { fail } from "./errors.js";
 import { KNOWN_ERRORS, revertLine } from "./revertHints.js";
 import { formatTao, TAO_DECIMALS } from "./output.js";
-import { WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
+import { addWalletOptions, WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
 
 /** 1 TAO in rao. */
 export const RAO_PER_TAO = 10n ** BigInt(TAO_DECIMALS);
@@ -152,14 +152,7 @@ export function formatShare(share: bigint): string {
 
 /** `--wallet`/`--hotkey` (short, btcli-like) beside `--wallet-name`/`--wallet-hotkey`. */
 export function addSignerOptions(cmd: Command, options: { hotkey: boolean }): Command {
-  cmd.option("--wallet, --wallet-name <name>", `wallet (default: $${WALLET_NAME_ENV} or "default")`);
-  if (options.hotkey) {
-    cmd.option(
-      "--hotkey, --wallet-hotkey <name>",
-      `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`,
-    );
-  }
-  return cmd;
+  return addWalletOptions(cmd, options);
 }
 
 export const signerOptionsSchema = z.object({

@@ -10,9 +10,13 @@ export const WALLET_HOTKEY_ENV = "TAO_WALLET_HOTKEY";
  * these, so `tao stake add --wallet-name alice --wallet-hotkey miner1` reads like btcli.
  */
 export function addWalletOptions(cmd: Command, options: { hotkey: boolean }): Command {
-  cmd.option("--wallet-name <name>", `wallet (default: $${WALLET_NAME_ENV} or "default")`);
+  // Both spellings everywhere (`--wallet` / `--hotkey` as the chain commands, the miner and the validator take).
+  cmd.option("--wallet, --wallet-name <name>", `wallet (default: $${WALLET_NAME_ENV} or "default")`);
   if (options.hotkey)
-    cmd.option("--wallet-hotkey <name>", `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`);
+    cmd.option(
+      "--hotkey, --wallet-hotkey <name>",
+      `hotkey of the wallet (default: $${WALLET_HOTKEY_ENV} or "default")`,
+    );
   return cmd;
 }
 

@@ -42,6 +42,8 @@ export interface MinerWiringRequest {
   netuid: number;
   wallet: string;
   hotkey: string;
+  /** Wallets directory (default `$TAO_WALLETS_DIR`, else `~/.bittensor-evm/wallets`). */
+  walletsDir?: string;
 }
 
 export interface MinerWiring {
@@ -218,7 +220,7 @@ export async function connectMinerChain(req: MinerWiringRequest): Promise<MinerW
   });
   const client = getPublicClient(network);
   await assertChainId(client, network, deployment.chainId, deployment.file);
-  const wallets = new WalletStore(resolveWalletsDir(undefined));
+  const wallets = new WalletStore(resolveWalletsDir(req.walletsDir));
   const hotkey = await wallets.loadHotkey(req.wallet, req.hotkey);
   const chain = createMinerChain({
     client,

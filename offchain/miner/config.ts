@@ -71,6 +71,8 @@ export const minerConfigSchema = z
     netuid: z.number().int().min(0).max(65_535),
     wallet: z.string().min(1),
     hotkey: z.string().min(1).default("default"),
+    /** Wallets directory (default `$TAO_WALLETS_DIR`, else `~/.bittensor-evm/wallets`). */
+    walletsDir: z.string().min(1).optional(),
     /** Address the axon binds to. */
     host: z.string().min(1).default("0.0.0.0"),
     /** Axon port; 0 picks a free one (only sensible with the loopback endpoint of a local network). */

@@ -33,8 +33,9 @@ export function buildProgram(): Command {
     .description("Serve a subnet as a miner: Ollama behind a signed axon")
     .requiredOption("--network <name>", "network to mine on (localnet, anvil, a deployed network name)")
     .requiredOption("--netuid <n>", "subnet id", int("--netuid"))
-    .requiredOption("--wallet <name>", "wallet (coldkey) name")
-    .option("--hotkey <name>", "hotkey name in the wallet", "default")
+    .requiredOption("--wallet, --wallet-name <name>", "wallet (coldkey) name")
+    .option("--hotkey, --wallet-hotkey <name>", "hotkey name in the wallet", "default")
+    .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
     .option("--host <address>", "address the axon binds to", "0.0.0.0")
     .option("--port <n>", "axon port", int("--port"), 8091)
     .option("--external-url <url>", "URL validators use to reach this axon (published on chain)")
@@ -61,8 +62,9 @@ export function buildProgram(): Command {
 interface Flags {
   network: string;
   netuid: number;
-  wallet: string;
-  hotkey: string;
+  walletName: string;
+  walletHotkey: string;
+  walletsDir?: string;
   host: string;
   port: number;
   externalUrl?: string;
@@ -92,8 +94,9 @@ export function configFromFlags(f: Flags): MinerConfig {
   const input: MinerConfigInput = {
     network: f.network,
     netuid: f.netuid,
-    wallet: f.wallet,
-    hotkey: f.hotkey,
+    wallet: f.walletName,
+    hotkey: f.walletHotkey,
+    ...(f.walletsDir === undefined ? {} : { walletsDir: f.walletsDir }),
     host: f.host,
     port: f.port,
     externalUrl: f.externalUrl,
@@ -124,6 +127,7 @@ export async function buildMinerDeps(
     netuid: config.netuid,
     wallet: config.wallet,
     hotkey: config.hotkey,
+    ...(config.walletsDir === undefined ? {} : { walletsDir: config.walletsDir }),
   });
   return { chain, hotkey, logger };
 }

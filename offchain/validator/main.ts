@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../log.js";
 import { installShutdown } from "../miner/main.js";
 import { ConfigError, parseConfig, type ValidatorConfig } from "./config.js";
@@ -23,34 +23,39 @@ function int(name: string): (v: string) => number {
 }
 
 export function buildProgram(): Command {
-  return new Command("validator")
-    .description("Validate subnets: score miners, commit and reveal weights, settle epochs, claim")
-    .requiredOption("--network <name>", "network (localhost, anvil, sepolia, ...): deployments/<name>.json")
-    .requiredOption("--netuid <n>", "subnet to validate (repeat for several)", (v: string, prev: number[] = []) => [
-      ...prev,
-      int("--netuid")(v),
-    ])
-    .option("--wallet <name>", "wallet whose hotkey signs (required unless the config file names it)")
-    .option("--hotkey <name>", `hotkey name in the wallet (default: the config file's, else "${DEFAULT_HOTKEY}")`)
-    .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
-    .option("--config <file>", "JSON config file; flags override it")
-    .option("--rpc-url <url>", "RPC URL overriding the network's")
-    .option(
-      "--db <file>",
-      "SQLite store (default ~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db)",
-    )
-    .option("--timeout-ms <ms>", "per-request miner timeout (default 12000)", int("--timeout-ms"))
-    .option("--round-interval-ms <ms>", "pause between rounds (default 60000)", int("--round-interval-ms"))
-    .option(
-      "--tick-interval-ms <ms>",
-      "run the weights and settlement schedule this often between rounds (default 10000; 0 = after rounds only)",
-      int("--tick-interval-ms"),
-    )
-    .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
-    .option("--confirmations <n>", "blocks before chain data counts as final (default 2)", int("--confirmations"))
-    .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (127.0.0.1)", int("--metrics-port"))
-    .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
-    .showHelpAfterError();
+  return (
+    new Command("validator")
+      .description("Validate subnets: score miners, commit and reveal weights, settle epochs, claim")
+      .requiredOption("--network <name>", "network (localhost, anvil, sepolia, ...): deployments/<name>.json")
+      .requiredOption("--netuid <n>", "subnet to validate (repeat for several)", (v: string, prev: number[] = []) => [
+        ...prev,
+        int("--netuid")(v),
+      ])
+      .option("--wallet <name>", "wallet whose hotkey signs (required unless the config file names it)")
+      .option("--hotkey <name>", `hotkey name in the wallet (default: the config file's, else "${DEFAULT_HOTKEY}")`)
+      .option("--wallets-dir <dir>", "wallets directory (default $TAO_WALLETS_DIR or ~/.bittensor-evm/wallets)")
+      // tao's spellings of --wallet and --hotkey.
+      .addOption(new Option("--wallet-name <name>", "same as --wallet").hideHelp())
+      .addOption(new Option("--wallet-hotkey <name>", "same as --hotkey").hideHelp())
+      .option("--config <file>", "JSON config file; flags override it")
+      .option("--rpc-url <url>", "RPC URL overriding the network's")
+      .option(
+        "--db <file>",
+        "SQLite store (default ~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db)",
+      )
+      .option("--timeout-ms <ms>", "per-request miner timeout (default 12000)", int("--timeout-ms"))
+      .option("--round-interval-ms <ms>", "pause between rounds (default 60000)", int("--round-interval-ms"))
+      .option(
+        "--tick-interval-ms <ms>",
+        "run the weights and settlement schedule this often between rounds (default 10000; 0 = after rounds only)",
+        int("--tick-interval-ms"),
+      )
+      .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
+      .option("--confirmations <n>", "blocks before chain data counts as final (default 2)", int("--confirmations"))
+      .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (127.0.0.1)", int("--metrics-port"))
+      .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
+      .showHelpAfterError()
+  );
 }
 
 /** The hotkey used when neither `--hotkey` nor the config file's `wallet.hotkey` names one. */
@@ -61,6 +66,8 @@ export interface Flags {
   netuid: number[];
   wallet?: string;
   hotkey?: string;
+  walletName?: string;
+  walletHotkey?: string;
   walletsDir?: string;
   config?: string;
   rpcUrl?: string;
@@ -81,14 +88,14 @@ export interface Flags {
  */
 export function mergeWallet(
   file: unknown,
-  f: Pick<Flags, "wallet" | "hotkey" | "walletsDir">,
+  f: Pick<Flags, "wallet" | "hotkey" | "walletsDir" | "walletName" | "walletHotkey">,
   source = "flags",
 ): unknown {
   if (file !== undefined && (typeof file !== "object" || file === null || Array.isArray(file))) return file;
   const merged: Record<string, unknown> = {
     ...(file as Record<string, unknown> | undefined),
-    ...(f.wallet !== undefined ? { name: f.wallet } : {}),
-    ...(f.hotkey !== undefined ? { hotkey: f.hotkey } : {}),
+    ...((f.wallet ?? f.walletName) !== undefined ? { name: f.wallet ?? f.walletName } : {}),
+    ...((f.hotkey ?? f.walletHotkey) !== undefined ? { hotkey: f.hotkey ?? f.walletHotkey } : {}),
     ...(f.walletsDir !== undefined ? { path: f.walletsDir } : {}),
   };
   if (merged.name === undefined)

@@ -447,7 +447,10 @@ export class ValidatorService {
         }
         const tx = await settlement.submit(a.netuid, a.epoch, row.root as Hex);
         store.markSettlementSubmitted(a.netuid, a.epoch, tx);
-        return `root ${row.root} of epoch ${a.epoch} submitted in ${tx}`;
+        // The zero hash: nothing to vote (already final or rolled over, voted before, no permit); still followed.
+        return /^0x0+$/.test(tx)
+          ? `root ${row.root} of epoch ${a.epoch} not voted: nothing to vote (final, rolled over, voted, or no permit)`
+          : `root ${row.root} of epoch ${a.epoch} submitted in ${tx}`;
       }
       case "checkSettlement": {
         if ((await this.settlementPort().status(a.netuid, a.epoch)) !== "finalised")

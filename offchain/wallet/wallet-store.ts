@@ -217,6 +217,12 @@ export class WalletStore {
 
   private async readHotkeyFile(name: string, hotkey: string): Promise<HotkeyFile> {
     const file = hotkeyPath(this.walletsDir, name, hotkey);
+    if (!(await fileExists(walletPaths(this.walletsDir, name).dir))) {
+      throw new WalletError(
+        `no wallet ${name} in ${this.walletsDir}: create it with \`tao wallet create --wallet-name ${name}\` ` +
+          "(or import one), or check --wallets-dir / TAO_WALLETS_DIR (`tao wallet list` shows the wallets)",
+      );
+    }
     const text = await readText(
       file,
       `wallet ${name} has no hotkey ${hotkey} at ${file}: create it with \`tao wallet new-hotkey --wallet-name ${name} --wallet-hotkey ${hotkey}\``,

@@ -52,6 +52,26 @@ describe("miner CLI", () => {
     assert.deepEqual([c.limits.maxConcurrent, c.limits.ratePerSecond], [2, 2.5]);
   });
 
+  it("takes btcli's and tao's spellings of the wallet flags, and --wallets-dir, as the validator does", async () => {
+    for (const spelling of [
+      ["--wallet", "w", "--hotkey", "h"],
+      ["--wallet-name", "w", "--wallet-hotkey", "h"],
+    ]) {
+      const c = configFromFlags(
+        buildProgram()
+          .parse(argv("--network", "localnet", "--netuid", "1", ...spelling, "--wallets-dir", "/srv/wallets"))
+          .opts() as Parameters<typeof configFromFlags>[0],
+      );
+      assert.deepEqual([c.wallet, c.hotkey, c.walletsDir], ["w", "h", "/srv/wallets"], spelling.join(" "));
+      const seen: (string | undefined)[] = [];
+      await buildMinerDeps(c, silentLogger(), async (req) => {
+        seen.push(req.walletsDir);
+        return { chain: unusedChain, hotkey: newKey().signer };
+      });
+      assert.deepEqual(seen, ["/srv/wallets"], "the wallets directory reaches the wiring");
+    }
+  });
+
   it("rejects a missing required flag and a non-numeric netuid", () => {
     assert.throws(
       () =>

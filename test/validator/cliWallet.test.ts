@@ -50,6 +50,13 @@ describe("validator command line: the wallet", () => {
     assert.deepEqual(withFile(["--wallet", "v"], { wallet: { name: "x" } }).wallet, { name: "v", hotkey: "default" });
   });
 
+  it("takes tao's spellings --wallet-name and --wallet-hotkey too", () => {
+    assert.deepEqual(configFromFlags(parse(["--wallet-name", "v", "--wallet-hotkey", "h"])).wallet, {
+      name: "v",
+      hotkey: "h",
+    });
+  });
+
   it("asks for a wallet when neither the flags nor the file name one", () => {
     assert.throws(() => configFromFlags(parse([])), /wallet\.name: no wallet given; pass --wallet <name>/);
     assert.throws(() => withFile([], { wallet: { hotkey: "h" } }), /v\.json.*wallet\.name: no wallet given/s);

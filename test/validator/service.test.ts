@@ -518,4 +518,20 @@ describe("validator service", () => {
     );
     store.close();
   });
+
+  it("says an epoch it had nothing to vote on was not voted, instead of 'submitted in 0x000…'", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const settlement = new (class extends FakeSettlement {
+      override async submit() {
+        return `0x${"00".repeat(32)}` as const;
+      }
+    })();
+    const { store, svc } = service(tempFile(), chain, codec, settlement);
+    chain.slot = 11 * TEMPO + 5;
+    const t = await svc.tick(1, chain.slot);
+    const settle = t.outcomes.find((o) => o.action.kind === "settle");
+    assert.match(settle?.detail ?? "", /of epoch 10 not voted: nothing to vote/);
+    store.close();
+  });
 });

@@ -192,6 +192,11 @@ describe("WalletStore", () => {
       store.loadHotkey("alice", "absent"),
       /no hotkey absent .*tao wallet new-hotkey --wallet-name alice --wallet-hotkey absent/,
     );
+    // A wallet that does not exist is named as such, not as a missing hotkey.
+    await assert.rejects(
+      store.loadHotkey("nosuch", "miner1"),
+      /no wallet nosuch in .*tao wallet create --wallet-name nosuch/,
+    );
   });
 
   it("refuses a hotkey file other users can read", async () => {

@@ -251,6 +251,9 @@ function register(group: Command, app: CliApp): void {
           fail(
             `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} TAO can be staked before its alpha reserve reaches the minimum (or the input cap), whatever the price: lower --amount (or pass --partial)`,
           );
+        // Before the tolerance (no password needed): an amount the coldkey does not hold is not a price problem.
+        const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
+        await requireTao(p, from, amount, `staking ${formatTao(amount)} TAO`);
         fail(
           `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
         );

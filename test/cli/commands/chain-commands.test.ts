@@ -207,6 +207,28 @@ describe("tao chain commands (against a real Anvil)", () => {
       env,
     );
     assertOneLineError(deep, /the pool of subnet 1 is too shallow: at most [\d,.]+ TAO can be staked .*lower --amount/);
+    // More than the coldkey holds, though the pool could take it: a balance problem, not a tolerance one.
+    const rich = await tao(
+      [
+        "--json",
+        "--yes",
+        "stake",
+        "add",
+        "--netuid",
+        "1",
+        "--wallet",
+        "bob",
+        "--amount",
+        "5000",
+        "--tolerance",
+        "0.01",
+      ],
+      env,
+    );
+    assertOneLineError(
+      rich,
+      /insufficient balance: coldkey 0x[0-9a-fA-F]{40} holds [\d,.]+ TAO but staking 5,000\.000000000 TAO needs/,
+    );
   });
 
   it("fails in one line on an insufficient balance", async () => {
