@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatEther, getAddress, parseEther, zeroAddress, type Address } from "viem";
+import { formatEther, getAddress, parseEther, zeroAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { subnetRegistryAbi, taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
@@ -65,7 +65,38 @@ const transferSchema = signerOptionsSchema.extend({
   dest: z.string(),
   amount: z.string().optional(),
   all: z.boolean().default(false),
+  native: z.boolean().default(false),
 });
+
+/**
+ * Sends `amount` of the chain's native coin (gas) from the wallet's coldkey to `to`, after checking the coldkey
+ * can pay it and the gas and asking; returns the hash and `to`'s balance before and after.
+ */
+async function sendNative(
+  ctx: CliContext,
+  p: Protocol,
+  opts: z.output<typeof signerOptionsSchema>,
+  to: Address,
+  amount: bigint,
+  what: string,
+): Promise<{ from: Address; hash: Hex; before: bigint; after: bigint }> {
+  const { wallet } = signerNames(opts, ctx.io.env);
+  const from = await ctx.wallets().coldkeyAddress(wallet);
+  const balance = await p.client.getBalance({ address: from });
+  if (balance <= amount) {
+    fail(
+      `coldkey ${from} holds ${formatEther(balance)} of ${p.network.name}'s native coin, not enough to send ${formatEther(amount)} and pay the gas: fund the coldkey or lower --amount`,
+    );
+  }
+  const before = await p.client.getBalance({ address: to });
+  await ctx.confirm(`Send ${formatEther(amount)} native coin from coldkey ${from} to ${what} ${to}?`);
+  const coldkey = await unlockColdkey(ctx, opts);
+  const client = await ctx.walletClient(coldkey);
+  const hash = await client.sendTransaction({ to, value: amount });
+  const receipt = await p.client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") fail(`the transfer to ${what} ${to} failed on chain in ${hash}`);
+  return { from, hash, before, after: await p.client.getBalance({ address: to }) };
+}
 
 /** The TAO (ERC-20) balance of `who`, in rao. */
 function taoBalance(p: Protocol, who: Address): Promise<bigint> {
@@ -479,10 +510,11 @@ function register(group: Command, app: CliApp): void {
   addSignerOptions(
     group
       .command("transfer")
-      .description("send TAO (the ERC-20) from the wallet's coldkey to an address")
+      .description("send TAO (the ERC-20), or with --native the chain's native coin, from the wallet's coldkey")
       .requiredOption("--dest <address>", "the recipient's address")
-      .option("--amount <tao>", "TAO to send (9 decimals at most)")
-      .option("--all", "send the coldkey's whole free TAO balance"),
+      .option("--amount <tao>", "TAO to send (9 decimals at most); with --native, coin (18 decimals at most)")
+      .option("--all", "send the coldkey's whole free TAO balance")
+      .option("--native", "send the chain's native coin (gas) instead of TAO"),
     { hotkey: false },
   ).action(
     app.action(transferSchema, async (ctx, opts) => {
@@ -490,6 +522,27 @@ function register(group: Command, app: CliApp): void {
       const dest = parseAddress(opts.dest, "--dest");
       if (dest === zeroAddress)
         fail(`--dest ${opts.dest} is the zero address: TAO sent there is lost; pass the recipient's address`);
+      if (opts.native) {
+        if (opts.all) fail("--all sends TAO only: give the native coin with --amount <coin>");
+        const amount = parseNative(opts.amount ?? "", "--amount");
+        const p = await connectProtocol(ctx);
+        const sent = await sendNative(ctx, p, opts, dest, amount, "address");
+        ctx.out.result(
+          {
+            network: p.network.name,
+            from: sent.from,
+            dest,
+            amount,
+            native: true,
+            destBalanceBefore: sent.before,
+            destBalanceAfter: sent.after,
+            tx: sent.hash,
+          },
+          () =>
+            `Sent ${formatEther(amount)} native coin to ${dest}: it holds ${formatEther(sent.after)} (${sent.hash})`,
+        );
+        return;
+      }
       const asked = opts.amount === undefined ? undefined : parseTao(opts.amount, "--amount");
       if (asked === 0n) fail("--amount 0 sends nothing: pass a positive TAO amount");
       const { wallet } = signerNames(opts, ctx.io.env);
@@ -541,23 +594,8 @@ function registerFundHotkey(group: Command, app: CliApp): void {
     app.action(fundHotkeySchema, async (ctx, opts) => {
       const amount = parseNative(opts.amount, "--amount");
       const hotkey = await hotkeyAddress(ctx, opts);
-      const { wallet } = signerNames(opts, ctx.io.env);
       const p = await connectProtocol(ctx);
-      const from = await ctx.wallets().coldkeyAddress(wallet);
-      const balance = await p.client.getBalance({ address: from });
-      if (balance <= amount) {
-        fail(
-          `coldkey ${from} holds ${formatEther(balance)} of ${p.network.name}'s native coin, not enough to send ${formatEther(amount)} and pay the gas: fund the coldkey or lower --amount`,
-        );
-      }
-      const before = await p.client.getBalance({ address: hotkey });
-      await ctx.confirm(`Send ${formatEther(amount)} native coin from coldkey ${from} to hotkey ${hotkey}?`);
-      const coldkey = await unlockColdkey(ctx, opts);
-      const client = await ctx.walletClient(coldkey);
-      const hash = await client.sendTransaction({ to: hotkey, value: amount });
-      const receipt = await p.client.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") fail(`the transfer to hotkey ${hotkey} failed on chain in ${hash}`);
-      const after = await p.client.getBalance({ address: hotkey });
+      const { from, hash, before, after } = await sendNative(ctx, p, opts, hotkey, amount, "hotkey");
       ctx.out.result(
         {
           network: p.network.name,

@@ -179,6 +179,20 @@ describe("tao wallet balance / transfer and stake take (against a real Anvil)", 
     assert.equal(await nonceOf(coldkey), nonce + 1, "nothing more was sent");
   });
 
+  it("wallet transfer --native sends the chain's coin to any address (a new wallet's gas); TAO stays put", async () => {
+    const dest = keys.carol!.coldkey;
+    const [before, taoBefore] = await Promise.all([pub.getBalance({ address: dest }), balanceOf(dest)]);
+    const r = await ok(["wallet", "transfer", "--native", "--wallet", "bob", "--dest", dest, "--amount", "0.5"]);
+    assert.equal(r.native, true);
+    assert.equal(await pub.getBalance({ address: dest }), before + parseEther("0.5"));
+    assert.equal(BigInt(r.destBalanceAfter as string), before + parseEther("0.5"));
+    assert.equal(await balanceOf(dest), taoBefore, "no TAO moved");
+    assertOneLineError(
+      await tao(["--json", "--yes", "wallet", "transfer", "--native", "--wallet", "bob", "--dest", dest, "--all"], env),
+      /--all sends TAO only: give the native coin with --amount/,
+    );
+  });
+
   it("wallet transfer --all sends the whole free balance", async () => {
     const [carolBefore, bobBefore] = await Promise.all([balanceOf(keys.carol!.coldkey), balanceOf(keys.bob!.coldkey)]);
     assert.ok(carolBefore > 0n);
