@@ -57,6 +57,10 @@ export class Counter extends Base {
   get(labels?: Labels): number {
     return this.#values.get(labelKey(labels)) ?? 0;
   }
+  /** Every label set's value, keyed as rendered (`{route="forward",status="200"}`; "" without labels). */
+  snapshot(): Map<string, number> {
+    return new Map(this.#values);
+  }
   render(): string {
     let out = this.header();
     for (const [k, v] of this.#values) out += `${this.name}${k} ${fmt(v)}\n`;

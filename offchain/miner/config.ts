@@ -97,6 +97,8 @@ export const minerConfigSchema = z
     serve: z.boolean().default(true),
     metagraphRefreshMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     logLevel: z.enum(LOG_LEVELS).default("info"),
+    /** A "serving" summary line (answers and refusals since the last one) this often, ms; 0 = none. */
+    summaryIntervalMs: z.number().int().min(0).max(86_400_000).default(60_000),
     limits: limitsSchema.default({}),
     /**
      * Directory of the miner's state: `miner.db`, each validator's highest accepted nonce, so a restart refuses

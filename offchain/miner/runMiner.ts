@@ -182,6 +182,31 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     }
 
     log.info({ url, endpoint }, "miner serving");
+    if (config.summaryIntervalMs > 0) {
+      // What a miner operator watches: answers and refusals since the last line (all of /metrics, in the log).
+      let seen = { requests: new Map<string, number>(), rejections: new Map<string, number>() };
+      const since = (now: Map<string, number>, before: Map<string, number>): Record<string, number> =>
+        Object.fromEntries(
+          [...now].map(([k, v]) => [k === "" ? "all" : k, v - (before.get(k) ?? 0)]).filter(([, d]) => d !== 0),
+        );
+      const timer = setInterval(() => {
+        const now = { requests: axon.metrics.requests.snapshot(), rejections: axon.metrics.rejections.snapshot() };
+        const { active, queued } = axon.stats();
+        log.info(
+          {
+            answered: since(now.requests, seen.requests),
+            refused: since(now.rejections, seen.rejections),
+            active,
+            queued,
+            metagraphNeurons: metagraph.size,
+          },
+          "serving",
+        );
+        seen = now;
+      }, config.summaryIntervalMs);
+      timer.unref();
+      cleanups.push(() => clearInterval(timer));
+    }
     let closed = false;
     return {
       axon,

@@ -24,7 +24,11 @@ export class OllamaUnreachableError extends Error {
     readonly host: string,
     options?: { cause?: unknown },
   ) {
-    super(`Ollama is not reachable at ${host}: start it with \`ollama serve\` or set OLLAMA_HOST`, options);
+    super(
+      `Ollama is not reachable at ${host}: start it with \`ollama serve\`, or point OLLAMA_HOST (the miner: ` +
+        "--ollama-host) at a running one; on a local network the miner's --fake-ollama answers without one",
+      options,
+    );
     this.name = "OllamaUnreachableError";
   }
 }

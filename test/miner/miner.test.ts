@@ -324,7 +324,8 @@ describe("miner start-up", () => {
       assert.ok(e instanceof OllamaUnreachableError);
       assert.equal(
         e.message,
-        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST",
+        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve`, or point OLLAMA_HOST (the miner: " +
+          "--ollama-host) at a running one; on a local network the miner's --fake-ollama answers without one",
       );
       return true;
     });
@@ -421,6 +422,59 @@ describe("miner restarted on the same --data-dir", () => {
       }
     } finally {
       dendrite.close();
+      await fake.close();
+    }
+  });
+});
+
+describe("miner summary line", () => {
+  it("logs what it answered and refused since the last line, as an operator watching it would want", async () => {
+    const fake = await startFakeOllama({ models: ["tiny:1b"] });
+    const chain = new FakeChain();
+    const minerKey = newKey();
+    const validator = newKey();
+    chain.registered.add(minerKey.address.toLowerCase());
+    chain.neurons = [
+      { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
+      { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
+    ];
+    const { logger, lines } = capturingLogger();
+    const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    const stranger = new Dendrite({ signer: newKey().signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    const miner = await runMiner(
+      config(fake, {
+        serve: false,
+        summaryIntervalMs: 100,
+        limits: { generationTimeoutMs: 2_000, clockSkewMs: 1_000 },
+      }),
+      { chain, hotkey: minerKey.signer, progressOut: new Sink(), logger },
+    ).catch(async (e: unknown) => {
+      await fake.close();
+      throw e;
+    });
+    try {
+      await sleep(Math.max(0, miner.axon.noncesFromMs - Date.now() + 1)); // a new store's first skew
+      const ok = await dendrite.query({ hotkey: minerKey.address, url: miner.url }, TEXT);
+      assert.ok(ok.ok, JSON.stringify(ok));
+      const refused = await stranger.query({ hotkey: minerKey.address, url: miner.url }, TEXT);
+      assert.ok(!refused.ok);
+      await sleep(250);
+      const summaries = lines().filter((l) => l.msg === "serving") as unknown as {
+        answered: Record<string, number>;
+        refused: Record<string, number>;
+      }[];
+      assert.ok(summaries.length >= 1, "a summary line every interval");
+      const answered = summaries.reduce((n, l) => n + Object.values(l.answered).reduce((a, b) => a + b, 0), 0);
+      const refusedCount = summaries.reduce((n, l) => n + Object.values(l.refused).reduce((a, b) => a + b, 0), 0);
+      assert.ok(answered >= 2, `both requests answered (one 200, one 403): ${JSON.stringify(summaries)}`);
+      assert.equal(refusedCount, 1, "the stranger's request refused, counted once");
+      assert.ok(
+        Object.keys(summaries.find((l) => Object.keys(l.refused).length > 0)!.refused)[0]!.includes("unknown_hotkey"),
+      );
+    } finally {
+      await miner.close();
+      dendrite.close();
+      stranger.close();
       await fake.close();
     }
   });

@@ -46,7 +46,8 @@ describe("OllamaService (production wrapper) against the fake server", () => {
       assert.ok(e instanceof OllamaUnreachableError);
       assert.equal(
         e.message,
-        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve` or set OLLAMA_HOST",
+        "Ollama is not reachable at http://127.0.0.1:1: start it with `ollama serve`, or point OLLAMA_HOST (the miner: " +
+          "--ollama-host) at a running one; on a local network the miner's --fake-ollama answers without one",
       );
       return true;
     });
