@@ -149,6 +149,12 @@ describe("tao chain commands (against a real Anvil)", () => {
     const human = await tao(["metagraph", "--netuid", "1"], env);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /Metagraph of subnet 1: 2 neurons/);
+    // The table shortens keys as btcli does; --wide (and JSON) keep them whole.
+    const bobHot = keys.bob!.hotkey;
+    assert.ok(human.stdout.includes(`${bobHot.slice(0, 6)}…${bobHot.slice(-4)}`));
+    assert.ok(!human.stdout.includes(bobHot), "no whole address in the default table");
+    const wide = await tao(["metagraph", "--netuid", "1", "--wide"], env);
+    assert.ok(wide.stdout.includes(bobHot));
   });
 
   it("shows weights and epoch status", async () => {
