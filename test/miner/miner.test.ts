@@ -374,17 +374,23 @@ describe("miner start-up", () => {
   });
 });
 
+/** A chain where a fresh miner hotkey is registered (uid 0) beside a permitted validator (uid 1). */
+function registeredMiner() {
+  const chain = new FakeChain();
+  const minerKey = newKey();
+  const validator = newKey();
+  chain.registered.add(minerKey.address.toLowerCase());
+  chain.neurons = [
+    { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
+    { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
+  ];
+  return { chain, minerKey, validator };
+}
+
 describe("miner restarted on the same --data-dir", () => {
   it("refuses a request captured before the restart as a replay and answers a fresh one at once", async () => {
     const fake = await startFakeOllama({ models: ["tiny:1b"] });
-    const chain = new FakeChain();
-    const minerKey = newKey();
-    const validator = newKey();
-    chain.registered.add(minerKey.address.toLowerCase());
-    chain.neurons = [
-      { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
-      { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
-    ];
+    const { chain, minerKey, validator } = registeredMiner();
     const dataDir = tempDataDir();
     const fx = { miner: minerKey, validator, nonces: new NonceSource() } as unknown as Parameters<typeof signed>[0];
     const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
@@ -430,14 +436,7 @@ describe("miner restarted on the same --data-dir", () => {
 describe("miner summary line", () => {
   it("logs what it answered and refused since the last line, as an operator watching it would want", async () => {
     const fake = await startFakeOllama({ models: ["tiny:1b"] });
-    const chain = new FakeChain();
-    const minerKey = newKey();
-    const validator = newKey();
-    chain.registered.add(minerKey.address.toLowerCase());
-    chain.neurons = [
-      { uid: 0, hotkey: minerKey.address, coldkey: minerKey.address, stake: 0n, validatorPermit: false },
-      { uid: 1, hotkey: validator.address, coldkey: validator.address, stake: 10n ** 12n, validatorPermit: true },
-    ];
+    const { chain, minerKey, validator } = registeredMiner();
     const { logger, lines } = capturingLogger();
     const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
     const stranger = new Dendrite({ signer: newKey().signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });

@@ -51,6 +51,16 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     await fake.close();
   });
 
+  /** The miner's chain access for a coldkey and hotkey pair. */
+  const minerChainOf = (k: { coldkey: LocalAccount; hotkey: LocalAccount }) =>
+    createMinerChain({
+      client,
+      deployment,
+      hotkey: k.hotkey,
+      hotkeyWallet: chain.wallet(k.hotkey),
+      coldkeyWallet: chain.wallet(k.coldkey),
+    });
+
   const onChain = async (hotkey: LocalAccount) => {
     const rows = await client.readContract({
       address: deployment.contracts.SubnetRegistry!,
@@ -62,13 +72,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   };
 
   it("a second serve inside the limit is a ServingRateLimitedError naming the slot serving reopens", async () => {
-    const miner = createMinerChain({
-      client,
-      deployment,
-      hotkey: minerA.hotkey,
-      hotkeyWallet: chain.wallet(minerA.hotkey),
-      coldkeyWallet: chain.wallet(minerA.coldkey),
-    });
+    const miner = minerChainOf(minerA);
     await miner.serveAxon(netuid, "http://203.0.113.7:8091", 0, 1);
     const servedAt = slotOf((await client.getBlock({ blockTag: "latest" })).timestamp, BigInt(deployment.genesisTime));
     await assert.rejects(miner.serveAxon(netuid, "http://203.0.113.8:8091", 0, 1), (e: unknown) => {
@@ -118,13 +122,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     const allowance = () =>
       client.readContract({ ...tao, functionName: "allowance", args: [fresh.coldkey.address, registry] });
     assert.equal(await allowance(), 0n);
-    const miner = createMinerChain({
-      client,
-      deployment,
-      hotkey: fresh.hotkey,
-      hotkeyWallet: chain.wallet(fresh.hotkey),
-      coldkeyWallet: chain.wallet(fresh.coldkey),
-    });
+    const miner = minerChainOf(fresh);
     const burn = await miner.burnCost(netuid);
     const maxBurn = burn * 2n;
     const { burned } = await miner.register(netuid, maxBurn);
@@ -132,13 +130,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     assert.equal(await miner.isRegistered(netuid, fresh.hotkey.address), true);
     assert.equal(await allowance(), maxBurn - burned, "allowed up to maxBurn, the burn taken from it");
 
-    const poor = createMinerChain({
-      client,
-      deployment,
-      hotkey: broke.hotkey,
-      hotkeyWallet: chain.wallet(broke.hotkey),
-      coldkeyWallet: chain.wallet(broke.coldkey),
-    });
+    const poor = minerChainOf(broke);
     await assert.rejects(
       poor.register(netuid, maxBurn),
       new RegExp(`coldkey ${broke.coldkey.address} holds 0 TAO, the burn is [\\d.]+ TAO: fund the coldkey`),
@@ -148,13 +140,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   it("a hotkey without gas is told how to fund it, not the node's raw balance error", async () => {
     // The hotkey registered above, with its native coin taken away.
     await client.request({ method: "hardhat_setBalance" as never, params: [fresh.hotkey.address, "0x0"] as never });
-    const miner = createMinerChain({
-      client,
-      deployment,
-      hotkey: fresh.hotkey,
-      hotkeyWallet: chain.wallet(fresh.hotkey),
-      coldkeyWallet: chain.wallet(fresh.coldkey),
-    });
+    const miner = minerChainOf(fresh);
     await assert.rejects(
       miner.serveAxon(netuid, "http://203.0.113.9:8091", 0, 1),
       /native balance cannot pay the gas: fund it .*tao wallet fund-hotkey/,
