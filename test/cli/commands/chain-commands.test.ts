@@ -177,62 +177,43 @@ describe("tao chain commands (against a real Anvil)", () => {
   });
 
   it("fails in one line when the price would move past the tolerance", async () => {
-    const r = await tao(
-      ["--json", "--yes", "stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "40", "--tolerance", "0.01"],
-      env,
-    );
+    /** `tao stake add` of bob on subnet 1 (JSON unless `human`). */
+    const stakeAdd = (amount: string, tolerance: string, human = false) =>
+      tao(
+        [
+          ...(human ? [] : ["--json"]),
+          "--yes",
+          "stake",
+          "add",
+          "--netuid",
+          "1",
+          "--wallet",
+          "bob",
+          "--amount",
+          amount,
+          "--tolerance",
+          tolerance,
+        ],
+        env,
+      );
     assertOneLineError(
-      r,
+      await stakeAdd("40", "0.01"),
       /price moved past the tolerance: staking 40\.000000000 TAO moves the price past 0\.0100% .*raise --tolerance/,
     );
     // The quote shows the price after the trade, which the limit bounds: here above it.
-    const human = await tao(
-      ["--yes", "stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "40", "--tolerance", "0.01"],
-      env,
-    );
+    const human = await stakeAdd("40", "0.01", true);
     const m = /price after ([\d,]+\.\d{9}), limit ([\d,]+\.\d{9})\)/.exec(human.stdout + human.stderr);
     assert.ok(m, human.stdout + human.stderr);
     const num = (x: string) => Number(x.replaceAll(",", ""));
     assert.ok(num(m[1]!) > num(m[2]!), `price after ${m[1]} is above the limit ${m[2]}`);
     // Beyond what the pool can take at any price (its input cap, 1,000 x its TAO): no tolerance helps.
-    const deep = await tao(
-      [
-        "--json",
-        "--yes",
-        "stake",
-        "add",
-        "--netuid",
-        "1",
-        "--wallet",
-        "bob",
-        "--amount",
-        "1000000000",
-        "--tolerance",
-        "100",
-      ],
-      env,
-    );
-    assertOneLineError(deep, /the pool of subnet 1 is too shallow: at most [\d,.]+ TAO can be staked .*lower --amount/);
-    // More than the coldkey holds, though the pool could take it: a balance problem, not a tolerance one.
-    const rich = await tao(
-      [
-        "--json",
-        "--yes",
-        "stake",
-        "add",
-        "--netuid",
-        "1",
-        "--wallet",
-        "bob",
-        "--amount",
-        "5000",
-        "--tolerance",
-        "0.01",
-      ],
-      env,
-    );
     assertOneLineError(
-      rich,
+      await stakeAdd("1000000000", "100"),
+      /the pool of subnet 1 is too shallow: at most [\d,.]+ TAO can be staked .*lower --amount/,
+    );
+    // More than the coldkey holds, though the pool could take it: a balance problem, not a tolerance one.
+    assertOneLineError(
+      await stakeAdd("5000", "0.01"),
       /insufficient balance: coldkey 0x[0-9a-fA-F]{40} holds [\d,.]+ TAO but staking 5,000\.000000000 TAO needs/,
     );
   });
