@@ -54,7 +54,11 @@ export default defineConfig({
       chainType: "l1",
       url: process.env.ANVIL_URL ?? process.env.RPC_URL ?? "http://127.0.0.1:8545",
     },
-    anvil: { type: "http", chainType: "l1", url: process.env.ANVIL_URL ?? "http://127.0.0.1:8545" },
+    anvil: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.ANVIL_URL ?? process.env.RPC_URL ?? "http://127.0.0.1:8545",
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

@@ -43,7 +43,7 @@ export async function startLocalServices(o: LocalServicesOptions): Promise<Local
   const loggerFor = (name: string): Logger => {
     const file = pino.destination({ dest: path.join(logsDir, `${name}.log`), mkdir: true, sync: false });
     files.push(file);
-    return createLogger(name, { destination: file });
+    return createLogger(name, { destination: file, pretty: false }); // JSON lines in the file even with LOG_PRETTY
   };
   const stop = async () => {
     await Promise.allSettled(validators.map((v) => v.stop()));

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -12,7 +12,7 @@ export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, text);
+    writeFileSync(fd, text); // loops over short writes, unlike one writeSync
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -280,8 +280,7 @@ export class ValidatorService {
     for (const netuid of this.deps.config.netuids) {
       if (signal.aborted) return;
       try {
-        this.enterLife(netuid, await this.deps.chain.subnetLife(netuid), await this.deps.chain.currentSlot());
-        await this.tick(netuid, undefined, signal);
+        await this.tick(netuid, undefined, signal); // it follows the netuid's life itself
       } catch (e) {
         this.deps.logger?.warn({ netuid, err: errText(e) }, `tick between rounds failed on netuid ${netuid}`);
       }

@@ -31,7 +31,7 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
-import { mapConcurrent, READ_CONCURRENCY, subnetNeurons } from "../neurons.js";
+import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
 /** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
@@ -108,21 +108,32 @@ export async function walletHotkeyAddresses(ctx: CliContext, wallet: string): Pr
   return (await ctx.wallets().showWallet(wallet)).hotkeys.flatMap((h) => (h.address ? [getAddress(h.address)] : []));
 }
 
-/**
- * The non-empty positions of `coldkey` over every subnet, with `own` hotkeys and every metagraph hotkey
- * (what `tao stake list` shows; `tao wallet balance` sums their `taoValue`).
- */
-export async function stakePositions(p: Protocol, coldkey: Address, own: readonly Address[]): Promise<StakePosition[]> {
+/** Every subnet's neurons (root's: none), read once for the commands that need several views of them. */
+export async function allNeurons(p: Protocol): Promise<Map<number, RegistryRow[]>> {
   const netuids = await p.client.readContract({
     address: p.registry,
     abi: subnetRegistryAbi,
     functionName: "netuids",
   });
+  const rows = await mapPool(netuids, READ_CONCURRENCY, (netuid) => subnetNeurons(p, netuid));
+  return new Map(netuids.map((netuid, i) => [netuid, rows[i]!]));
+}
+
+/**
+ * The non-empty positions of `coldkey` over every subnet, with `own` hotkeys and every metagraph hotkey
+ * (what `tao stake list` shows; `tao wallet balance` sums their `taoValue`). `neurons`: from {@link allNeurons},
+ * when the caller has them already.
+ */
+export async function stakePositions(
+  p: Protocol,
+  coldkey: Address,
+  own: readonly Address[],
+  neurons?: Map<number, RegistryRow[]>,
+): Promise<StakePosition[]> {
   const positions: StakePosition[] = [];
-  for (const netuid of netuids) {
-    const rows = await subnetNeurons(p, netuid);
+  for (const [netuid, rows] of neurons ?? (await allNeurons(p))) {
     const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
-    const read = await mapConcurrent(hotkeys, READ_CONCURRENCY, (hotkey) =>
+    const read = await mapPool(hotkeys, READ_CONCURRENCY, (hotkey) =>
       p.client.readContract({
         address: p.staking,
         abi: stakingAbi,

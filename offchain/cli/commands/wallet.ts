@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatEther, getAddress, parseEther, zeroAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { subnetRegistryAbi, taoAbi } from "../../abi/index.js";
+import { taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
 import { checkName } from "../../wallet/names.js";
 import { readHidden } from "../../wallet/password.js";
@@ -30,10 +30,10 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
-import { mapConcurrent, READ_CONCURRENCY, subnetNeurons } from "../neurons.js";
+import { mapPool, READ_CONCURRENCY } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
-import { stakePositions, walletHotkeyAddresses } from "./stake.js";
+import { allNeurons, stakePositions, walletHotkeyAddresses } from "./stake.js";
 
 const wordsSchema = z.coerce
   .number()
@@ -434,22 +434,19 @@ function register(group: Command, app: CliApp): void {
       for (const h of w.hotkeys) if (h.address) names.set(getAddress(h.address), h.name);
       const own = [...names.keys()];
       const p = await connectProtocol(ctx);
-      const netuids = (
-        await p.client.readContract({ address: p.registry, abi: subnetRegistryAbi, functionName: "netuids" })
-      ).filter((n) => n !== 0);
-      const [free, native, positions, gas, perSubnet] = await Promise.all([
+      const subnets = await allNeurons(p); // once: for the positions and the neurons
+      const [free, native, positions, gas] = await Promise.all([
         taoBalance(p, coldkey),
         p.client.getBalance({ address: coldkey }),
-        stakePositions(p, coldkey, own),
-        mapConcurrent(own, READ_CONCURRENCY, (address) => p.client.getBalance({ address })),
-        mapConcurrent(netuids, READ_CONCURRENCY, (netuid) => subnetNeurons(p, netuid)),
+        stakePositions(p, coldkey, own, subnets),
+        mapPool(own, READ_CONCURRENCY, (address) => p.client.getBalance({ address })),
       ]);
       // btcli's overview: the neurons whose hotkey is the wallet's or whose coldkey is the wallet's coldkey.
-      const neurons = perSubnet.flatMap((rows, i) =>
+      const neurons = [...subnets].flatMap(([netuid, rows]) =>
         rows
           .filter((r) => names.has(getAddress(r.hotkey)) || getAddress(r.coldkey) === getAddress(coldkey))
           .map((r) => ({
-            netuid: netuids[i] as number,
+            netuid,
             uid: r.uid,
             hotkey: getAddress(r.hotkey),
             hotkeyName: names.get(getAddress(r.hotkey)) ?? null,

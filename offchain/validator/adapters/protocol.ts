@@ -64,7 +64,6 @@ export function protocolAddresses(d: ProtocolDeployment): ProtocolAddresses {
   };
 }
 
-/** A short reason from a viem error (its shortMessage), for logs and thrown messages. */
 /**
  * Why `sender`'s transaction was refused: {@link reason}, except that a sender without native coin is told how to
  * fund it whatever the node said (nodes word it differently: "exceeds the balance", "Missing or invalid
@@ -86,6 +85,7 @@ export async function refusal(
 const NO_GAS =
   "the sender's native balance cannot pay the gas: fund it (a hotkey: `tao wallet fund-hotkey --wallet-name <w> --wallet-hotkey <h>`)";
 
+/** A short reason from a viem error (its custom error, else its shortMessage), for logs and thrown messages. */
 export function reason(err: unknown): string {
   // A revert: its custom error with the values (or its raw selector when the ABI lacks it), not viem's first line
   // ("… reverted with the following signature:", which cuts the signature off).
