@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../abi/index.js";
 import { writeFileAtomic } from "../util/atomicWrite.js";
 import { sleep } from "../util/sleep.js";
-import { EpochStatus, settlementDeadline, type EpochWorker, type SettleOutcome } from "./worker.js";
+import { EpochStatus, type EpochWorker, type SettleOutcome } from "./worker.js";
 
 export interface EpochWatchOptions {
   worker: EpochWorker;
@@ -127,7 +127,6 @@ export class EpochWatcher {
       const first = this.#generation === undefined ? this.opts.fromEpoch : undefined;
       this.#advance(first ?? (current > 0n ? current - 1n : 0n), generation);
     }
-    const deadlineSlots = await worker.deadlineSlots();
     const reports: EpochReport[] = [];
     for (let epoch = this.#next!; epoch < current; epoch++) {
       if (this.opts.signal?.aborted) break;
@@ -140,7 +139,7 @@ export class EpochWatcher {
       let info = await worker.info(netuid, epoch);
       let vote: SettleOutcome["kind"] | undefined;
       if (info.status === EpochStatus.None || info.status === EpochStatus.Open) {
-        if (slot > settlementDeadline(start, close, deadlineSlots)) {
+        if (await worker.pastDeadline(netuid, epoch, info, slot, [start, close])) {
           await worker.rollOver(netuid, epoch);
         } else {
           vote = (await worker.settle(netuid, epoch, close)).kind;

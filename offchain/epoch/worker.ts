@@ -447,6 +447,32 @@ export class EpochWorker {
     return this.deps.client.readContract({ ...this.settlement, functionName: "deadlineSlots" });
   }
 
+  /**
+   * Whether epoch `epoch` (in state `info`, not finalised) is past its deadline at `slot`, so it can only be rolled
+   * over: an opened epoch's deadline was fixed when it opened (no read); an unopened one's follows the current
+   * `deadlineSlots` from its bounds (`bounds`, when the caller has read them).
+   */
+  async pastDeadline(
+    netuid: number,
+    epoch: bigint,
+    info: EpochInfo,
+    slot: bigint,
+    bounds?: readonly [bigint, bigint],
+  ): Promise<boolean> {
+    if (info.status === EpochStatus.Open) return slot > info.deadline;
+    const [[start, close], deadlineSlots] = await Promise.all([
+      bounds ??
+        this.deps.client.readContract({
+          address: this.deps.contracts.SubnetRegistry,
+          abi: subnetRegistryAbi,
+          functionName: "epochBounds",
+          args: [netuid, epoch],
+        }),
+      this.deadlineSlots(),
+    ]);
+    return slot > settlementDeadline(start, close, deadlineSlots);
+  }
+
   /** Rolls a past-deadline epoch's emission into the next epoch (anyone may). Idempotent. */
   async rollOver(netuid: number, epoch: bigint): Promise<Hex | undefined> {
     const { wallet } = this.deps;

@@ -27,7 +27,7 @@ import {
 import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
-import { EpochStatus, EpochWorker, settlementDeadline } from "../../epoch/worker.js";
+import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
 import type { SettlementPort } from "../ports.js";
 import { protocolAddresses, type ProtocolDeployment, type Wallet } from "./protocol.js";
 
@@ -116,20 +116,16 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
     async status(netuid, epoch) {
       const e = BigInt(epoch);
       let info = await worker.info(netuid, e);
-      if (info.status === EpochStatus.None || info.status === EpochStatus.Open) {
-        const [[start, close], slot, deadlineSlots] = await Promise.all([
-          o.client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, e] }),
-          worker.currentSlot(),
-          worker.deadlineSlots(),
-        ]);
-        // An open epoch's deadline was fixed when it opened; an unopened one's follows the current setting.
-        const deadline =
-          info.status === EpochStatus.Open ? info.deadline : settlementDeadline(start, close, deadlineSlots);
-        if (slot > deadline) {
-          await worker.rollOver(netuid, e);
-          info = await worker.info(netuid, e);
-          o.logger?.warn({ netuid, epoch, deadline: deadline.toString() }, "epoch missed its deadline: rolled over");
-        }
+      if (
+        (info.status === EpochStatus.None || info.status === EpochStatus.Open) &&
+        (await worker.pastDeadline(netuid, e, info, await worker.currentSlot()))
+      ) {
+        const tx = await worker.rollOver(netuid, e);
+        info = await worker.info(netuid, e);
+        o.logger?.warn(
+          { netuid, epoch, tx },
+          tx ? "epoch missed its deadline: rolled over" : "epoch missed its deadline: rolled over by someone else",
+        );
       }
       return info.status === EpochStatus.Finalised || info.status === EpochStatus.RolledOver ? "finalised" : "pending";
     },
