@@ -11,26 +11,34 @@ interface OrderedLog {
 }
 
 /**
- * Reads `[fromBlock, toBlock]` in pages of `pageBlocks` blocks with `readPage`, a few at a time, and returns every
- * log in chain order (block number, then log index), whatever order the pages or the node returned them in.
+ * Reads `[fromBlock, toBlock]` backwards, newest pages first, `PAGES_IN_FLIGHT` pages of `pageBlocks` blocks at a
+ * time, and hands each group's logs to `take` newest first (block number, then log index, descending) with the
+ * lowest block the group covered. Stops as soon as `take` answers true, or at `fromBlock`; returns the lowest
+ * block read. For searches whose answer lies near the head (each hotkey's latest row): the cost follows how far
+ * back the answer is, not the chain's age.
  */
-export async function readLogsInPages<L extends OrderedLog>(
+export async function scanLogsBackward<L extends OrderedLog>(
   fromBlock: bigint,
   toBlock: bigint,
   pageBlocks: bigint,
   readPage: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly L[]>,
-): Promise<L[]> {
+  take: (newestFirst: readonly L[], lowestBlock: bigint) => boolean | Promise<boolean>,
+): Promise<bigint> {
   if (pageBlocks <= 0n) throw new RangeError(`log page of ${pageBlocks} blocks: pass a positive number of blocks`);
-  const pages: Array<{ fromBlock: bigint; toBlock: bigint }> = [];
-  for (let from = fromBlock; from <= toBlock; from += pageBlocks) {
-    const to = from + pageBlocks - 1n;
-    pages.push({ fromBlock: from, toBlock: to < toBlock ? to : toBlock });
+  let to = toBlock;
+  while (to >= fromBlock) {
+    const pages: Array<{ fromBlock: bigint; toBlock: bigint }> = [];
+    for (let i = 0; i < PAGES_IN_FLIGHT && to >= fromBlock; i++) {
+      const from = to - pageBlocks + 1n > fromBlock ? to - pageBlocks + 1n : fromBlock;
+      pages.push({ fromBlock: from, toBlock: to });
+      to = from - 1n;
+    }
+    const logs = (await Promise.all(pages.map(readPage))).flat();
+    logs.sort((a, b) =>
+      a.blockNumber === b.blockNumber ? b.logIndex - a.logIndex : a.blockNumber > b.blockNumber ? -1 : 1,
+    );
+    const lowest = pages[pages.length - 1]!.fromBlock;
+    if (await take(logs, lowest)) return lowest;
   }
-  const logs: L[] = [];
-  for (let i = 0; i < pages.length; i += PAGES_IN_FLIGHT) {
-    for (const page of await Promise.all(pages.slice(i, i + PAGES_IN_FLIGHT).map(readPage))) logs.push(...page);
-  }
-  return logs.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  return fromBlock;
 }

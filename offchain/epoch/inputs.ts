@@ -3,7 +3,7 @@ import { getAddress } from "viem";
 import { stakingHooksAbi, subnetRegistryViewAbi, weightsAbi } from "../abi/index.js";
 import { rebuildWeightMatrix } from "../weights/index.js";
 import type { NeuronInput, U16Pairs, YumaInput } from "../yuma/types.js";
-import { DEFAULT_LOG_PAGE_BLOCKS, readLogsInPages } from "../chain/logPages.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, scanLogsBackward } from "../chain/logPages.js";
 import { lastBlockAtOrBeforeSlot } from "./blockAtSlot.js";
 
 /** The protocol contracts an epoch reads. */
@@ -239,23 +239,37 @@ async function earliestPendingCommits(
   );
   const slots = new Map<Address, bigint>();
   if (earliest.size === 0) return slots;
-  const logs = await readLogsInPages(ctx.fromBlock, block, ctx.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS, (range) =>
-    client.getContractEvents({
-      address: contracts.Weights,
-      abi: weightsAbi,
-      eventName: "WeightsCommitted",
-      args: { netuid },
-      ...range,
-      strict: true,
-    }),
+  // Backwards from `block`, stopping once every pending commit's event is found: the commits are at most
+  // revealPeriod epochs old, so the scan covers that much of the chain, not all of it.
+  await scanLogsBackward(
+    ctx.fromBlock,
+    block,
+    ctx.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS,
+    (range) =>
+      client.getContractEvents({
+        address: contracts.Weights,
+        abi: weightsAbi,
+        eventName: "WeightsCommitted",
+        args: { netuid },
+        ...range,
+        strict: true,
+      }),
+    (newestFirst) => {
+      for (const log of newestFirst) {
+        const hotkey = getAddress(log.args.hotkey);
+        const want = earliest.get(hotkey);
+        if (
+          want &&
+          !slots.has(hotkey) &&
+          log.args.commitHash === want.hash &&
+          log.args.commitEpoch === want.commitEpoch
+        ) {
+          slots.set(hotkey, log.args.slot); // the latest matching event (the first met going backwards)
+        }
+      }
+      return slots.size === earliest.size;
+    },
   );
-  for (const log of logs) {
-    const hotkey = getAddress(log.args.hotkey);
-    const want = earliest.get(hotkey);
-    if (want && log.args.commitHash === want.hash && log.args.commitEpoch === want.commitEpoch) {
-      slots.set(hotkey, log.args.slot); // the latest matching event wins (logs come in chain order)
-    }
-  }
   for (const [hotkey, want] of earliest) {
     if (!slots.has(hotkey)) {
       throw new Error(

@@ -12,6 +12,7 @@ export const weightsAbi = parseAbi([
   "function revealWeights(uint16 netuid, bytes packedWeights, bytes32 salt, uint64 versionKey)",
   "function setWeights(uint16 netuid, bytes packedWeights, uint64 versionKey)",
   "function registry() view returns (address)",
+  "function genesisTime() view returns (uint256)",
   "function weightsHashOf(uint16 netuid, address hotkey) view returns (bytes32)",
   "function weightsOf(uint16 netuid, address hotkey) view returns (bytes32 weightsHash, uint16 uid, uint64 slot)",
   "function pendingCommits(uint16 netuid, address hotkey) view returns (bytes32[] commitHashes, uint64[] commitEpochs)",

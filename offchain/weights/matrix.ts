@@ -11,7 +11,8 @@ import {
 } from "viem";
 import { z } from "zod";
 import { subnetRegistryViewAbi } from "../abi/index.js";
-import { DEFAULT_LOG_PAGE_BLOCKS, readLogsInPages } from "../chain/logPages.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, scanLogsBackward } from "../chain/logPages.js";
+import { slotOf } from "../epoch/blockAtSlot.js";
 import { registryViewAbi, weightsAbi } from "./abi.js";
 import { WeightsInputError } from "./errors.js";
 import { unpackWeights } from "./pack.js";
@@ -95,7 +96,8 @@ interface LoggedRow {
  *   life of the netuid) drops the row instead;
  * - with `checkRegistry`, every uid's hotkey at `blockNumber` with a non-empty `weightsHashOf` must have a logged
  *   row (a node whose log index lags must not make a validator's weights vanish).
- * Logs are read in pages of `logPageBlocks` blocks (providers cap log ranges), ordered by (block, log index).
+ * Logs are read backwards in pages of `logPageBlocks` blocks (providers cap log ranges), newest first, and the
+ * scan stops once every row the matrix can hold is found (with `checkRegistry`; without it every log is read).
  * With `checkRegistry`, a row is dropped (with a reason) unless at `blockNumber` the uid is still held by that
  * hotkey, registered no later than the row's slot (a new occupant never inherits old weights).
  */
@@ -113,37 +115,11 @@ export async function rebuildWeightMatrix(
   const p = parsed.data;
   const blockNumber = p.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
 
-  const logs = await readLogsInPages(p.fromBlock, blockNumber, p.logPageBlocks, (range) =>
-    client.getContractEvents({
-      address: p.weights,
-      abi: weightsAbi,
-      eventName: "WeightsSet",
-      args: { netuid: p.netuid },
-      ...range,
-      strict: true,
-    }),
-  );
-
-  const latest = new Map<Address, LoggedRow>();
-  const latestAsOf = new Map<Address, LoggedRow>();
-  for (const log of logs) {
-    const row: LoggedRow = {
-      uid: log.args.uid,
-      hotkey: getAddress(log.args.hotkey),
-      slot: log.args.slot,
-      weightsHash: log.args.weightsHash,
-      packedWeights: log.args.packedWeights,
-      blockNumber: log.blockNumber,
-    };
-    latest.set(row.hotkey, row);
-    if (p.asOfSlot === undefined || row.slot <= p.asOfSlot) latestAsOf.set(row.hotkey, row);
-  }
-
   const registry = p.checkRegistry
     ? await client.readContract({ address: p.weights, abi: weightsAbi, functionName: "registry", blockNumber })
     : undefined;
 
-  // One weightsHashOf and one hotkeyAt read per hotkey / uid, shared by the checks below.
+  // One weightsHashOf, hotkeyAt and registrationSlot read per hotkey / uid, shared by the scan and checks below.
   const storedHashes = new Map<Address, Promise<Hex>>();
   const storedHashOf = (hotkey: Address): Promise<Hex> => {
     let read = storedHashes.get(hotkey);
@@ -176,10 +152,30 @@ export async function rebuildWeightMatrix(
     }
     return read;
   };
+  const registrations = new Map<number, Promise<bigint>>();
+  const registrationSlotOf = (reg: Address, uid: number): Promise<bigint> => {
+    let read = registrations.get(uid);
+    if (read === undefined) {
+      read = client.readContract({
+        address: reg,
+        abi: registryViewAbi,
+        functionName: "registrationSlot",
+        args: [p.netuid, uid],
+        blockNumber,
+      });
+      registrations.set(uid, read);
+    }
+    return read;
+  };
 
+  // The rows the matrix can hold: one per uid whose occupant has stored weights (any other hotkey's row is
+  // dropped below). The scan reads the logs backwards from `blockNumber` and stops once each such occupant's
+  // latest event and its latest event as of `asOfSlot` are found, or the blocks left are all from before the
+  // occupant's registration (a row set then is dropped anyway): the same matrix as reading every log since
+  // `fromBlock`, at a cost that follows how far back the rows are, not the chain's age. Without the registry
+  // check every hotkey's row counts, and every log is read.
+  const wanted = new Map<Address, { uid: number; registeredAt: bigint }>();
   if (registry !== undefined) {
-    // A hotkey whose every WeightsSet is missing from the logs (a node whose log index lags) would otherwise just
-    // vanish from the matrix: every uid's occupant with stored weights must have a logged row.
     const count = await client.readContract({
       address: registry,
       abi: subnetRegistryViewAbi,
@@ -190,17 +186,72 @@ export async function rebuildWeightMatrix(
     await Promise.all(
       Array.from({ length: count }, async (_, uid) => {
         const hotkey = await occupantOf(registry, uid);
-        if (hotkey === zeroAddress || latest.has(hotkey)) return;
-        const stored = await storedHashOf(hotkey);
-        if (stored !== zeroHash) {
-          throw new WeightsInputError(
-            `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} has weightsHashOf ${stored} at block ` +
-              `${blockNumber} but no WeightsSet in blocks ${p.fromBlock}..${blockNumber}; read the logs from ` +
-              "another RPC node (or start fromBlock at the Weights deployment)",
-          );
-        }
+        if (hotkey === zeroAddress || (await storedHashOf(hotkey)) === zeroHash) return;
+        wanted.set(hotkey, { uid, registeredAt: await registrationSlotOf(registry, uid) });
       }),
     );
+  }
+  let genesisTime: Promise<bigint> | undefined;
+  const slotOfBlock = async (n: bigint): Promise<bigint> => {
+    genesisTime ??= client.readContract({ address: p.weights, abi: weightsAbi, functionName: "genesisTime" });
+    const [block, genesis] = await Promise.all([client.getBlock({ blockNumber: n }), genesisTime]);
+    return slotOf(block.timestamp, genesis);
+  };
+
+  const latest = new Map<Address, LoggedRow>();
+  const latestAsOf = new Map<Address, LoggedRow>();
+  const open = new Set(wanted.keys());
+  const lowestRead = await scanLogsBackward(
+    p.fromBlock,
+    blockNumber,
+    p.logPageBlocks,
+    (range) =>
+      client.getContractEvents({
+        address: p.weights,
+        abi: weightsAbi,
+        eventName: "WeightsSet",
+        args: { netuid: p.netuid },
+        ...range,
+        strict: true,
+      }),
+    async (newestFirst, lowestBlock) => {
+      for (const log of newestFirst) {
+        const row: LoggedRow = {
+          uid: log.args.uid,
+          hotkey: getAddress(log.args.hotkey),
+          slot: log.args.slot,
+          weightsHash: log.args.weightsHash,
+          packedWeights: log.args.packedWeights,
+          blockNumber: log.blockNumber,
+        };
+        if (!latest.has(row.hotkey)) latest.set(row.hotkey, row);
+        if (!latestAsOf.has(row.hotkey) && (p.asOfSlot === undefined || row.slot <= p.asOfSlot)) {
+          latestAsOf.set(row.hotkey, row);
+        }
+      }
+      if (registry === undefined) return false;
+      for (const hotkey of open) if (latestAsOf.has(hotkey)) open.delete(hotkey);
+      // Found their latest row but not one as of asOfSlot: done once the blocks below are from before the
+      // occupant's registration.
+      if ([...open].every((h) => latest.has(h)) && open.size > 0 && lowestBlock > p.fromBlock) {
+        const slot = await slotOfBlock(lowestBlock);
+        for (const hotkey of open) if (slot < wanted.get(hotkey)!.registeredAt) open.delete(hotkey);
+      }
+      return open.size === 0;
+    },
+  );
+
+  if (registry !== undefined) {
+    // A hotkey whose every WeightsSet is missing from the logs (a node whose log index lags) would otherwise just
+    // vanish from the matrix: every uid's occupant with stored weights must have a logged row.
+    for (const [hotkey, { uid }] of wanted) {
+      if (latest.has(hotkey)) continue;
+      throw new WeightsInputError(
+        `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} has weightsHashOf ${await storedHashOf(hotkey)} at ` +
+          `block ${blockNumber} but no WeightsSet in blocks ${lowestRead}..${blockNumber}; read the logs from ` +
+          "another RPC node (or start fromBlock at the Weights deployment)",
+      );
+    }
   }
 
   const checked = await Promise.all(
@@ -244,13 +295,7 @@ export async function rebuildWeightMatrix(
       if (registry !== undefined) {
         const [occupant, registeredAt] = await Promise.all([
           occupantOf(registry, row.uid),
-          client.readContract({
-            address: registry,
-            abi: registryViewAbi,
-            functionName: "registrationSlot",
-            args: [p.netuid, row.uid],
-            blockNumber,
-          }),
+          registrationSlotOf(registry, row.uid),
         ]);
         if (!isAddressEqual(occupant, row.hotkey)) {
           return drop("not-occupant", `uid ${row.uid} is held by ${occupant}`);

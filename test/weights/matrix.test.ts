@@ -208,18 +208,60 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
         logPageBlocks,
       });
       assert.deepEqual(paged, whole, `pages of ${logPageBlocks} blocks`);
-      // The pages tile 0..blockNumber exactly, in order.
-      assert.equal(ranges.length, Number((blockNumber + logPageBlocks) / logPageBlocks));
-      ranges.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      // The pages tile a range ending at blockNumber, newest first, without gaps or overlaps.
+      assert.ok(ranges.length > 0);
+      ranges.sort((a, b) => (a[0] > b[0] ? -1 : 1));
       ranges.forEach(([from, to], i) => {
-        assert.equal(from, BigInt(i) * logPageBlocks);
-        assert.equal(to, i === ranges.length - 1 ? blockNumber : from + logPageBlocks - 1n);
+        assert.equal(to, i === 0 ? blockNumber : ranges[i - 1]![0] - 1n);
+        assert.ok(to - from + 1n <= logPageBlocks);
       });
     }
     await assert.rejects(
       rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, logPageBlocks: 0n }),
       /logPageBlocks/,
     );
+  });
+
+  it("reads the logs backwards and stops once every occupant's rows are found, whatever the chain's age", async () => {
+    type EventsFn = PublicClient["getContractEvents"];
+    const ranges: Array<[bigint, bigint]> = [];
+    const counting = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) => {
+              ranges.push([BigInt(args.fromBlock ?? 0n), BigInt(args.toBlock ?? 0n)]);
+              return publicClient.getContractEvents(args);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    const blockNumber = await publicClient.getBlockNumber();
+    const whole = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, blockNumber });
+    const lastRowBlock = whole.rows.reduce((m, r) => (r.blockNumber < m ? r.blockNumber : m), blockNumber);
+    const paged = await rebuildWeightMatrix(counting, {
+      weights: weights.address,
+      netuid: NETUID,
+      blockNumber,
+      logPageBlocks: 1n,
+    });
+    assert.deepEqual(paged.rows, whole.rows);
+    // Pages of one block, four at a time: the scan ends within the group that reached the oldest latest row.
+    const lowest = ranges.reduce((m, [from]) => (from < m ? from : m), blockNumber);
+    assert.ok(
+      lowest <= lastRowBlock && lowest > lastRowBlock - 4n,
+      `read down to ${lowest}, rows from ${lastRowBlock}`,
+    );
+    assert.ok(lowest > 0n, "did not read the whole chain");
+    // As of an earlier slot, the scan goes further back, to the first round's rows, and finds them.
+    ranges.length = 0;
+    const earlier = await rebuildWeightMatrix(counting, {
+      weights: weights.address,
+      netuid: NETUID,
+      blockNumber,
+      asOfSlot: afterFirst,
+      logPageBlocks: 1n,
+    });
+    assert.deepEqual(rowsOf(earlier), firstRound);
+    assert.ok(ranges.reduce((m, [from]) => (from < m ? from : m), blockNumber) < lastRowBlock);
   });
 
   it("drops a row once its uid changes hands (and checks nothing when asked not to)", async () => {
@@ -242,6 +284,60 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
       checkRegistry: false,
     });
     assert.equal(unchecked.rows.length, 4);
+  });
+
+  it("stops at the occupant's registration when its only rows are after asOfSlot", async () => {
+    const newcomer = wallets[4]!;
+    await networkHelpers.time.increase(3 * SLOT);
+    await registry.write.replace([NETUID, 3, newcomer.account.address]);
+    const registeredAt = await registry.read.registrationSlot([NETUID, 3]);
+    const entries = randomRow();
+    const packed = packWeights(entries);
+    const salt = keccak256(toHex("newcomer"));
+    const h = commitHash({
+      hotkey: newcomer.account.address,
+      netuid: NETUID,
+      packedWeights: packed,
+      salt,
+      versionKey: 0n,
+    });
+    await weights.write.commitWeights([NETUID, h], { account: newcomer.account });
+    await toNextEpoch();
+    await weights.write.revealWeights([NETUID, packed, salt, 0n], { account: newcomer.account });
+    const [, , revealedAt] = await weights.read.weightsOf([NETUID, newcomer.account.address]);
+    assert.ok(revealedAt > registeredAt);
+
+    type EventsFn = PublicClient["getContractEvents"];
+    let lowest: bigint | undefined;
+    const counting = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) => {
+              const from = BigInt(args.fromBlock ?? 0n);
+              if (lowest === undefined || from < lowest) lowest = from;
+              return publicClient.getContractEvents(args);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    const m = await rebuildWeightMatrix(counting, {
+      weights: weights.address,
+      netuid: NETUID,
+      asOfSlot: revealedAt - 1n,
+      logPageBlocks: 1n,
+    });
+    // uid 3's occupant revealed after asOfSlot and holds no row before; uids 0..2 keep their last rows.
+    assert.deepEqual(
+      m.rows.map((r) => r.uid),
+      [0, 1, 2],
+    );
+    for (const r of m.rows) assert.deepEqual([...r.entries], latest.get(r.uid));
+    const firstRoundBlock = (
+      await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID, asOfSlot: afterFirst })
+    ).rows[0]!.blockNumber;
+    assert.ok(
+      lowest !== undefined && lowest > firstRoundBlock,
+      `read down to block ${lowest}, not to the first round (${firstRoundBlock})`,
+    );
   });
 
   it("rejects bad parameters with a clear error", async () => {
