@@ -34,7 +34,7 @@ export interface FakeOllamaMode {
   wrongAnswers: boolean;
   /** Not listening: new connections are refused, open ones are cut. */
   down: boolean;
-  /** Accept chat/generate requests and never answer them. */
+  /** Accept chat, generate and embed requests and never answer them. */
   hang: boolean;
 }
 
@@ -357,6 +357,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const body = await readJson(req);
     const model = requireModel(body);
     if (injectError()) return sendJson(res, 500, { error: "fake-ollama: injected failure" });
+    if (mode.hang) {
+      await new Promise<void>((r) => res.once("close", () => r()));
+      stats.aborted++;
+      return;
+    }
     keepAlive(model, body);
     if (legacy) {
       const prompt = typeof body.prompt === "string" ? body.prompt : "";

@@ -62,11 +62,15 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
       for await (const piece of chat.stream(o.model, prompt, { signal, maxTokens })) text += piece;
       return text;
     },
-    async embed(texts) {
+    async embed(texts, signal) {
       if (texts.length === 0) return [];
       let raw: unknown;
+      const limit = AbortSignal.timeout(embedTimeoutMs);
       try {
-        raw = await embedClient(AbortSignal.timeout(embedTimeoutMs)).embed({ model: o.embedModel, input: texts });
+        raw = await embedClient(signal ? AbortSignal.any([limit, signal]) : limit).embed({
+          model: o.embedModel,
+          input: texts,
+        });
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
         throw new Error(`embedding with ${o.embedModel} at ${host} failed: ${why}`, { cause: e });

@@ -5,8 +5,11 @@
  * inputs to the weights, which the weights codec turns into u16 integers before anything is voted on.
  */
 
-/** Texts in, one embedding per text out (Ollama's `embed`, or a fake in tests). */
-export type Embed = (texts: string[]) => Promise<number[][]>;
+/**
+ * Texts in, one embedding per text out (Ollama's `embed`, or a fake in tests). `signal` cancels the call (the
+ * round's time budget ran out, or the validator is stopping): the request is aborted, not left running.
+ */
+export type Embed = (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
 
 export const DEFAULT_SIMILARITY_FLOOR = 0.5;
 
@@ -45,10 +48,11 @@ export async function similarityScores(
   reference: string,
   answers: readonly string[],
   floor = DEFAULT_SIMILARITY_FLOOR,
+  signal?: AbortSignal,
 ): Promise<number[]> {
   const idx = answers.map((a, i) => (a.trim() === "" ? -1 : i)).filter((i) => i >= 0);
   if (idx.length === 0) return answers.map(() => 0);
-  const vectors = await embed([reference, ...idx.map((i) => answers[i] as string)]);
+  const vectors = await embed([reference, ...idx.map((i) => answers[i] as string)], signal);
   if (!Array.isArray(vectors) || vectors.length !== idx.length + 1) {
     throw new Error(
       `embed returned ${Array.isArray(vectors) ? vectors.length : typeof vectors} vectors for ${idx.length + 1} texts`,

@@ -276,11 +276,16 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
           ref.value,
           pendingOpen.map((r) => r.openText?.text ?? ""),
           opts.open.similarityFloor ?? DEFAULT_SIMILARITY_FLOOR,
+          // Cancelled when its time budget runs out or the validator stops: the request is aborted, not left
+          // running against the model server after the round has moved on.
+          stop ? AbortSignal.any([embedAbort.signal, stop]) : embedAbort.signal,
         ),
         referenceTimeoutMs,
         () => embedAbort.abort(),
       );
-      if (!("value" in sims))
+      if (!("value" in sims) && stop?.aborted) {
+        for (const r of pendingOpen) r.scored = zero("unscored", r.openText?.latencyMs ?? 0, { error: STOPPING });
+      } else if (!("value" in sims))
         unscored("timedOut" in sims ? "embedding timed out" : `embedding failed: ${String(sims.error)}`);
       else
         pendingOpen.forEach(

@@ -30,7 +30,7 @@ describe("the Ollama open-prompt model", () => {
     assert.ok((fake.stats.requests["POST /api/chat"] ?? 0) > 0 && (fake.stats.requests["POST /api/embed"] ?? 0) > 0);
   });
 
-  it("names the model and host when Ollama refuses, and stops the reference on abort", async () => {
+  it("names the model and host when Ollama refuses, and stops the reference and the embedding on abort", async () => {
     await assert.rejects(model({ embedModel: "missing-embed" }).embed(["a"]), (e: Error) => {
       assert.match(e.message, /embedding with missing-embed at http:\/\/127\.0\.0\.1:\d+ failed: .*not found/);
       return true;
@@ -41,6 +41,13 @@ describe("the Ollama open-prompt model", () => {
       const pending = model().reference("hello", abort.signal);
       setTimeout(() => abort.abort(new Error("round over")), 20);
       await assert.rejects(pending, /round over/);
+      // The embedding too: the caller's signal cancels it well before its own 60 s limit.
+      const embedAbort = new AbortController();
+      const embedding = model().embed(["a", "b"], embedAbort.signal);
+      setTimeout(() => embedAbort.abort(new Error("validator stopping")), 20);
+      const t0 = performance.now();
+      await assert.rejects(embedding, /embedding with nomic-embed-text .* failed/);
+      assert.ok(performance.now() - t0 < 2_000);
     } finally {
       await fake.setMode({ hang: false });
     }

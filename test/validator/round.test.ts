@@ -388,6 +388,43 @@ describe("runRound with open prompts", () => {
     store.close();
   });
 
+  it("cancels the embedding call when the validator stops during it", async () => {
+    const store = ValidatorStore.open(":memory:");
+    const stop = new AbortController();
+    let seen: AbortSignal | undefined;
+    // An embedding server that never answers: the call ends only when its signal fires.
+    const hung = (_texts: string[], signal?: AbortSignal) =>
+      new Promise<number[][]>((_resolve, reject) => {
+        seen = signal;
+        signal?.addEventListener("abort", () => reject(signal.reason));
+        setTimeout(() => stop.abort(), 10);
+      });
+    const t0 = performance.now();
+    const r = await runRound({
+      metagraph: metagraph([1, 2]),
+      sample: "all",
+      seed: "open-stop",
+      query: async () => answer(REFERENCE),
+      timeoutMs: TIMEOUT,
+      store,
+      slot: 7,
+      kindWeights: { open: 1 },
+      open: { reference: async () => REFERENCE, embed: hung },
+      signal: stop.signal,
+    });
+    assert.ok(performance.now() - t0 < 1_000, "the round waited for the embedding after the stop");
+    assert.equal(seen?.aborted, true, "the embedding request was aborted");
+    assert.deepEqual(
+      r.results.map((x) => [x.outcome, x.error]),
+      [
+        ["unscored", STOPPING],
+        ["unscored", STOPPING],
+      ],
+    );
+    assert.deepEqual(store.scores(1), []);
+    store.close();
+  });
+
   it("refuses an open mix without a model", async () => {
     const store = ValidatorStore.open(":memory:");
     await assert.rejects(
