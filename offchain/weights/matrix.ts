@@ -120,53 +120,35 @@ export async function rebuildWeightMatrix(
     : undefined;
 
   // One weightsHashOf, hotkeyAt and registrationSlot read per hotkey / uid, shared by the scan and checks below.
-  const storedHashes = new Map<Address, Promise<Hex>>();
-  const storedHashOf = (hotkey: Address): Promise<Hex> => {
-    let read = storedHashes.get(hotkey);
-    if (read === undefined) {
-      read = client.readContract({
-        address: p.weights,
-        abi: weightsAbi,
-        functionName: "weightsHashOf",
-        args: [p.netuid, hotkey],
-        blockNumber,
-      });
-      storedHashes.set(hotkey, read);
-    }
-    return read;
-  };
-  const occupants = new Map<number, Promise<Address>>();
-  const occupantOf = (reg: Address, uid: number): Promise<Address> => {
-    let read = occupants.get(uid);
-    if (read === undefined) {
-      read = client
-        .readContract({
-          address: reg,
-          abi: registryViewAbi,
-          functionName: "hotkeyAt",
-          args: [p.netuid, uid],
-          blockNumber,
-        })
-        .then((hotkey) => getAddress(hotkey));
-      occupants.set(uid, read);
-    }
-    return read;
-  };
-  const registrations = new Map<number, Promise<bigint>>();
-  const registrationSlotOf = (reg: Address, uid: number): Promise<bigint> => {
-    let read = registrations.get(uid);
-    if (read === undefined) {
-      read = client.readContract({
-        address: reg,
+  const storedHashOf = once((hotkey: Address) =>
+    client.readContract({
+      address: p.weights,
+      abi: weightsAbi,
+      functionName: "weightsHashOf",
+      args: [p.netuid, hotkey],
+      blockNumber,
+    }),
+  );
+  const occupantOf = once((uid: number) =>
+    client
+      .readContract({
+        address: registry!,
         abi: registryViewAbi,
-        functionName: "registrationSlot",
+        functionName: "hotkeyAt",
         args: [p.netuid, uid],
         blockNumber,
-      });
-      registrations.set(uid, read);
-    }
-    return read;
-  };
+      })
+      .then((hotkey) => getAddress(hotkey)),
+  );
+  const registrationSlotOf = once((uid: number) =>
+    client.readContract({
+      address: registry!,
+      abi: registryViewAbi,
+      functionName: "registrationSlot",
+      args: [p.netuid, uid],
+      blockNumber,
+    }),
+  );
 
   // The rows the matrix can hold: one per uid whose occupant has stored weights (any other hotkey's row is
   // dropped below). The scan reads the logs backwards from `blockNumber` and stops once each such occupant's
@@ -185,9 +167,9 @@ export async function rebuildWeightMatrix(
     });
     await Promise.all(
       Array.from({ length: count }, async (_, uid) => {
-        const hotkey = await occupantOf(registry, uid);
+        const hotkey = await occupantOf(uid);
         if (hotkey === zeroAddress || (await storedHashOf(hotkey)) === zeroHash) return;
-        wanted.set(hotkey, { uid, registeredAt: await registrationSlotOf(registry, uid) });
+        wanted.set(hotkey, { uid, registeredAt: await registrationSlotOf(uid) });
       }),
     );
   }
@@ -293,10 +275,7 @@ export async function rebuildWeightMatrix(
         );
       }
       if (registry !== undefined) {
-        const [occupant, registeredAt] = await Promise.all([
-          occupantOf(registry, row.uid),
-          registrationSlotOf(registry, row.uid),
-        ]);
+        const [occupant, registeredAt] = await Promise.all([occupantOf(row.uid), registrationSlotOf(row.uid)]);
         if (!isAddressEqual(occupant, row.hotkey)) {
           return drop("not-occupant", `uid ${row.uid} is held by ${occupant}`);
         }
@@ -341,4 +320,14 @@ export function toDenseMatrix(matrix: WeightMatrix, n: number): number[][] {
     for (const e of row.entries) if (e.uid < n) out[row.uid]![e.uid] = e.value;
   }
   return out;
+}
+
+/** `read` memoised by its key: each key is read once, and concurrent callers share the one promise. */
+function once<K, V>(read: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const reads = new Map<K, Promise<V>>();
+  return (key) => {
+    let r = reads.get(key);
+    if (r === undefined) reads.set(key, (r = read(key)));
+    return r;
+  };
 }
