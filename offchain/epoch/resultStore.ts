@@ -3,6 +3,7 @@ import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
 import { writeFileAtomic } from "../util/atomicWrite.js";
+import { genesisLabel } from "../util/genesisLabel.js";
 import type { EpochLeaf } from "../result/tree.js";
 import type { U16Pairs } from "../yuma/types.js";
 
@@ -12,6 +13,8 @@ const IDENTITY_FILE = "deployment.json";
 export interface ResultsIdentity {
   chainId: number;
   settlement: string;
+  /** The deployment's genesis time (unix seconds): a local chain deployed again repeats the id and addresses. */
+  genesisTime: number;
 }
 
 /** What a validator keeps of each epoch it computed: enough to vote, to claim, and to seed the next epoch. */
@@ -45,20 +48,21 @@ export class ResultStore {
   }
 
   /**
-   * Binds the directory to one deployment (chain id + Settlement address): the first call records it, a later
-   * one for another deployment throws, naming both and the fix. Results hold no chain id, and a directory
-   * shared between two chains would have one chain's result voted (or claimed from) on the other.
+   * Binds the directory to one deployment (chain id, Settlement address, genesis time): the first call records
+   * it, a later one for another deployment throws, naming both and the fix. Results hold no chain id, and a
+   * directory shared between two chains (or two deployments of a local chain) would have one's result voted (or
+   * claimed from) on the other. A file written before genesis times were recorded takes this one.
    */
   bind(id: ResultsIdentity): void {
-    const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase() };
+    const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), genesisTime: id.genesisTime };
     const file = this.identityFile;
     if (!existsSync(file)) {
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);
       return;
     }
-    let have: ResultsIdentity;
+    let have: Partial<ResultsIdentity>;
     try {
-      have = JSON.parse(readFileSync(file, "utf8")) as ResultsIdentity;
+      have = JSON.parse(readFileSync(file, "utf8")) as Partial<ResultsIdentity>;
     } catch (err) {
       throw new Error(`${file} is corrupt (${(err as Error).message}): delete it, or pass another results directory`);
     }
@@ -67,6 +71,17 @@ export class ResultStore {
         `the epoch results in ${this.dir} are of chain ${have.chainId} (Settlement ${have.settlement}), not of ` +
           `chain ${want.chainId} (Settlement ${want.settlement}): pass another results directory for this ` +
           "deployment (--results-dir), or delete that one if its deployment is gone",
+      );
+    }
+    if (have.genesisTime === undefined) {
+      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
+      return;
+    }
+    if (have.genesisTime !== want.genesisTime) {
+      throw new Error(
+        `the epoch results in ${this.dir} are of a deployment with genesis ${genesisLabel(have.genesisTime)}; this ` +
+          `one (chain ${want.chainId}, Settlement ${want.settlement}) has genesis ${genesisLabel(want.genesisTime)}: ` +
+          "the chain was deployed again; delete that directory, or pass another results directory (--results-dir)",
       );
     }
   }

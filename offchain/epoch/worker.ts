@@ -303,10 +303,15 @@ export class EpochWorker {
 
   #storeBound: Promise<void> | undefined;
 
-  /** Binds the result store to this deployment once (the chain's id, the Settlement's address). */
+  /** Binds the result store to this deployment once (the chain's id, the Settlement's address, its genesis). */
   private bindStore(): Promise<void> {
     this.#storeBound ??= this.deps.client.getChainId().then(
-      (chainId) => this.deps.store.bind({ chainId, settlement: this.deps.contracts.Settlement }),
+      (chainId) =>
+        this.deps.store.bind({
+          chainId,
+          settlement: this.deps.contracts.Settlement,
+          genesisTime: Number(this.deps.genesisTime),
+        }),
       (err: unknown) => {
         this.#storeBound = undefined; // an RPC failure: try again next time
         throw err;

@@ -114,6 +114,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "store identity: genesis time",
+    sql: `
+      -- The deployment's genesis time (unix seconds, the contracts' genesisTime()): a redeployed local chain repeats
+      -- the chain id and, with deterministic deployer nonces, every address, but not its genesis. NULL for a store
+      -- bound before this column existed: the first bind afterwards records it.
+      ALTER TABLE identity ADD COLUMN genesis_time INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

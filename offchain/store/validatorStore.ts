@@ -10,6 +10,7 @@
 import type { EmaRecord } from "../scoring/ema.js";
 import { inTransaction, openDatabase, schemaVersion, StoreError, type OpenOptions } from "./openDatabase.js";
 import type { DatabaseSync, SQLInputValue } from "./sqlite.js";
+import { genesisLabel } from "../util/genesisLabel.js";
 
 export type CommitStatus = "intent" | "sent" | "committed" | "revealing" | "revealed" | "expired";
 export type SettlementStatus = "computed" | "submitted" | "finalised" | "claimed";
@@ -56,7 +57,12 @@ export interface StoreIdentity {
   chainId: number;
   settlement: string;
   hotkey: string;
+  /** The deployment's genesis time (unix seconds); undefined in a store bound before it was recorded. */
+  genesisTime?: number;
 }
+
+/** What {@link ValidatorStore.bindIdentity} did. */
+export type IdentityBinding = "recorded" | "matched" | "adopted-genesis";
 
 /** A netuid's move to a new life, and the old life's rows that were dropped. */
 export interface LifeChange {
@@ -429,37 +435,67 @@ export class ValidatorStore {
 
   /** Whose store this is, once {@link bindIdentity} recorded it. */
   identity(): StoreIdentity | undefined {
-    const r = this.get("SELECT chain_id, settlement, hotkey FROM identity WHERE id = 1");
-    return r ? { chainId: Number(r.chain_id), settlement: String(r.settlement), hotkey: String(r.hotkey) } : undefined;
+    const r = this.get("SELECT chain_id, settlement, hotkey, genesis_time FROM identity WHERE id = 1");
+    if (!r) return undefined;
+    const id: StoreIdentity = {
+      chainId: Number(r.chain_id),
+      settlement: String(r.settlement),
+      hotkey: String(r.hotkey),
+    };
+    if (r.genesis_time !== null && r.genesis_time !== undefined) id.genesisTime = Number(r.genesis_time);
+    return id;
   }
 
   /**
-   * Binds the store to one validator hotkey on one deployment: the first call records it, a later one with
-   * another hotkey, chain or Settlement is refused (StoreError naming both and the fix), before anything is
-   * read or sent: a commit's salt, a settled epoch or a score belong to the hotkey and deployment they were made
-   * for (a store shared between two chains votes one chain's result on the other).
+   * Binds the store to one validator hotkey on one deployment (chain id, Settlement address, genesis time): the
+   * first call records it, a later one with another hotkey, chain, Settlement or genesis is refused (StoreError
+   * naming both and the fix), before anything is read or sent: a commit's salt, a settled epoch or a score belong
+   * to the hotkey and deployment they were made for (a store shared between two chains votes one chain's result
+   * on the other; a local chain started again repeats the chain id and addresses, not the genesis). A store
+   * bound before genesis times were recorded takes this one ("adopted-genesis").
    */
-  bindIdentity(id: StoreIdentity): void {
-    const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), hotkey: id.hotkey.toLowerCase() };
-    this.transaction(() => {
+  bindIdentity(id: StoreIdentity & { genesisTime: number }): IdentityBinding {
+    const want = {
+      chainId: id.chainId,
+      settlement: id.settlement.toLowerCase(),
+      hotkey: id.hotkey.toLowerCase(),
+      genesisTime: id.genesisTime,
+    };
+    return this.transaction((): IdentityBinding => {
       const have = this.identity();
       if (have === undefined) {
         this.run(
-          "INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)",
+          "INSERT INTO identity (id, chain_id, settlement, hotkey, genesis_time) VALUES (1, ?, ?, ?, ?)",
           nonNegInt("chain id", want.chainId),
           hex("settlement", want.settlement, 20),
           hex("hotkey", want.hotkey, 20),
+          nonNegInt("genesis time", want.genesisTime),
         );
-        return;
+        return "recorded";
       }
-      if (have.chainId === want.chainId && have.settlement === want.settlement && have.hotkey === want.hotkey) return;
-      throw new StoreError(
-        this.file,
-        `validator store ${this.file} belongs to hotkey ${have.hotkey} on chain ${have.chainId} (Settlement ` +
-          `${have.settlement}), not to hotkey ${want.hotkey} on chain ${want.chainId} (Settlement ${want.settlement}); ` +
-          "nothing was changed: give this validator its own store (--db <file>, or leave --db out for the default " +
-          "per wallet, hotkey and network)",
-      );
+      if (have.chainId !== want.chainId || have.settlement !== want.settlement || have.hotkey !== want.hotkey) {
+        throw new StoreError(
+          this.file,
+          `validator store ${this.file} belongs to hotkey ${have.hotkey} on chain ${have.chainId} (Settlement ` +
+            `${have.settlement}), not to hotkey ${want.hotkey} on chain ${want.chainId} (Settlement ${want.settlement}); ` +
+            "nothing was changed: give this validator its own store (--db <file>, or leave --db out for the default " +
+            "per wallet, hotkey and network)",
+        );
+      }
+      if (have.genesisTime === undefined) {
+        this.run("UPDATE identity SET genesis_time = ? WHERE id = 1", nonNegInt("genesis time", want.genesisTime));
+        return "adopted-genesis";
+      }
+      if (have.genesisTime !== want.genesisTime) {
+        throw new StoreError(
+          this.file,
+          `validator store ${this.file} is of a deployment with genesis ${genesisLabel(have.genesisTime)}; this one ` +
+            `(chain ${want.chainId}, Settlement ${want.settlement}) has genesis ${genesisLabel(want.genesisTime)}: ` +
+            "the chain was deployed again, and that store's commits and settlements are of the " +
+            "old one; nothing was changed: delete the file, or pass another --db",
+        );
+      }
+      return "matched";
     });
   }
 

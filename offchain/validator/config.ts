@@ -171,12 +171,20 @@ export const configSchema = z
     ...c,
     dbPath:
       c.dbPath === undefined ? defaultValidatorDbPath(c.wallet.name, c.wallet.hotkey, c.network) : expandHome(c.dbPath),
+    /** No `dbPath` was given: the store is the default one per wallet, hotkey and network. */
+    dbPathDefaulted: c.dbPath === undefined,
   }));
 
 export type ValidatorConfig = z.output<typeof configSchema>;
 
 /** Where validators keep their state unless told otherwise (next to the wallets and the miners' data). */
 export const DEFAULT_VALIDATORS_DIR = path.join("~", ".bittensor-evm", "validators");
+
+/**
+ * The store every validator used before the default moved per wallet, hotkey and network (relative to the working
+ * directory). A validator started without `--db` where it exists is told, so that it does not start afresh unawares.
+ */
+export const LEGACY_VALIDATOR_DB = path.join(".validator", "validator.db");
 
 /** The default store of a validator: `~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db`. */
 export function defaultValidatorDbPath(wallet: string, hotkey: string, network: string): string {

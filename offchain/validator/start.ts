@@ -11,7 +11,7 @@
  * answers from `model.name`, embeddings from `model.embedModel` (/api/embed), at `model.host` (default
  * $OLLAMA_HOST, else 127.0.0.1:11434), scaled by `similarityFloor`.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PublicClient } from "viem";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
@@ -30,7 +30,7 @@ import { createDendriteQuery } from "./adapters/queryFn.js";
 import { createSettlementPort } from "./adapters/settlementPort.js";
 import { createWeightsCodec } from "./adapters/weightsCodec.js";
 import { serveMetrics, ValidatorMetrics } from "./metrics.js";
-import type { ValidatorConfig } from "./config.js";
+import { LEGACY_VALIDATOR_DB, type ValidatorConfig } from "./config.js";
 import { ValidatorService, type TickResult } from "./service.js";
 
 export interface ValidatorChainDeps {
@@ -128,14 +128,30 @@ export async function startValidator(
   const { client, wallet, deployment } = chainDeps;
   const chain = createChainPort({ client, wallet, deployment, confirmations: config.confirmations });
   mkdirSync(path.dirname(path.resolve(config.dbPath)), { recursive: true });
+  const legacy = path.resolve(LEGACY_VALIDATOR_DB);
+  if (config.dbPathDefaulted && !existsSync(config.dbPath) && existsSync(legacy)) {
+    logger.warn(
+      { db: config.dbPath, legacy },
+      `starting a new store at ${config.dbPath}, but ${legacy} exists: the store of a validator started here by an ` +
+        `earlier version (the default was ./.validator/validator.db). To keep its commits, settlements and scores, ` +
+        `stop and start again with --db ${legacy}`,
+    );
+  }
   const store = ValidatorStore.open(config.dbPath);
   try {
     // One hotkey on one deployment per store: another chain's settled epochs or salts must never be used here.
-    store.bindIdentity({
+    const binding = store.bindIdentity({
       chainId: deployment.chainId,
       settlement: protocolAddresses(deployment).Settlement,
       hotkey: chain.hotkey,
+      genesisTime: Number(deployment.genesisTime),
     });
+    if (binding === "adopted-genesis") {
+      logger.info(
+        { db: config.dbPath, genesisTime: Number(deployment.genesisTime) },
+        "validator store: recorded the deployment's genesis time (the store predates it)",
+      );
+    }
   } catch (e) {
     store.close();
     throw e;

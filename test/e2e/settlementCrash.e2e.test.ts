@@ -190,7 +190,7 @@ describe("a validator killed mid-settlement finishes the epoch after a restart",
 
   it("refuses a results directory of another deployment before computing or voting from it", async () => {
     const other = mkdtempSync(path.join(tmpdir(), "other-chain-"));
-    new ResultStore(other).bind({ chainId: 945, settlement: `0x${"99".repeat(20)}` });
+    new ResultStore(other).bind({ chainId: 945, settlement: `0x${"99".repeat(20)}`, genesisTime: 1 });
     const port = createSettlementPort({
       client: publicClient,
       wallet: chain.wallet(owner.hotkey),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -35,16 +35,30 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
 
   it("belongs to one deployment: another chain or Settlement is refused, naming both and the fix", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "results-"));
-    const id = { chainId: 31337, settlement: `0x${"AB".repeat(20)}` };
+    const id = { chainId: 31337, settlement: `0x${"AB".repeat(20)}`, genesisTime: 1_796_297_295 };
     new ResultStore(dir).bind(id);
     new ResultStore(dir).bind({ ...id, settlement: id.settlement.toLowerCase() });
     assert.throws(
-      () => new ResultStore(dir).bind({ chainId: 945, settlement: id.settlement }),
+      () => new ResultStore(dir).bind({ ...id, chainId: 945 }),
       /results in .* are of chain 31337 \(Settlement 0xabab.*\), not of chain 945 .*pass another results directory/,
     );
     assert.throws(
       () => new ResultStore(dir).bind({ ...id, settlement: `0x${"cd".repeat(20)}` }),
       /not of chain 31337 \(Settlement 0xcdcd/,
     );
+    assert.throws(
+      () => new ResultStore(dir).bind({ ...id, genesisTime: id.genesisTime + 60 }),
+      /genesis 1796297295 \(2026-12-03T11:28:15\.000Z\); this one .* has genesis 1796297355 .*deployed again/,
+    );
+  });
+
+  it("a directory bound before genesis times were recorded takes the first one, then holds to it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "results-"));
+    const id = { chainId: 31337, settlement: `0x${"ab".repeat(20)}` };
+    writeFileSync(path.join(dir, "deployment.json"), `${JSON.stringify(id)}\n`); // the previous version's file
+    new ResultStore(dir).bind({ ...id, genesisTime: 100 });
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, "deployment.json"), "utf8")), { ...id, genesisTime: 100 });
+    new ResultStore(dir).bind({ ...id, genesisTime: 100 });
+    assert.throws(() => new ResultStore(dir).bind({ ...id, genesisTime: 101 }), /deployed again/);
   });
 });

@@ -390,10 +390,15 @@ describe("validator store: scores, bonds, settlements, progress", () => {
   it("belongs to one hotkey on one deployment: another is refused before anything is read, naming both", () => {
     const file = tempFile();
     const s = ValidatorStore.open(file);
-    const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"A1".repeat(20)}` };
+    const me = {
+      chainId: 31337,
+      settlement: `0x${"5e".repeat(20)}`,
+      hotkey: `0x${"A1".repeat(20)}`,
+      genesisTime: 1_796_297_295,
+    };
     assert.equal(s.identity(), undefined);
-    s.bindIdentity(me);
-    s.bindIdentity({ ...me, hotkey: me.hotkey.toLowerCase() }); // addresses compare case-insensitively
+    assert.equal(s.bindIdentity(me), "recorded");
+    assert.equal(s.bindIdentity({ ...me, hotkey: me.hotkey.toLowerCase() }), "matched"); // case-insensitive
     s.recordCommitIntent(newCommit());
     s.close();
 
@@ -413,8 +418,36 @@ describe("validator store: scores, bonds, settlements, progress", () => {
           /give this validator its own store \(--db <file>/.test(e.message),
       );
     }
+    // A local chain deployed again: same chain id and addresses, another genesis.
+    assert.throws(
+      () => t.bindIdentity({ ...me, genesisTime: me.genesisTime + 600 }),
+      (e: unknown) =>
+        e instanceof StoreError &&
+        e.message.includes("genesis 1796297295 (2026-12-03T11:28:15.000Z); this one") &&
+        e.message.includes("has genesis 1796297895 (") &&
+        /deployed again.*delete the file, or pass another --db/.test(e.message),
+    );
     assert.equal(t.commits(1).length, 1, "nothing was changed");
     t.close();
+  });
+
+  it("a store bound before genesis times were recorded takes the first one, then holds to it", () => {
+    const file = tempFile();
+    const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"a1".repeat(20)}` };
+    // Written by the previous version: schema 3, an identity without a genesis time.
+    ValidatorStore.open(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) }).close();
+    const raw = new sqlite.DatabaseSync(file);
+    raw
+      .prepare("INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)")
+      .run(me.chainId, me.settlement, me.hotkey);
+    raw.close();
+    const s = ValidatorStore.open(file);
+    assert.deepEqual(s.identity(), me);
+    assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }), "adopted-genesis");
+    assert.deepEqual(s.identity(), { ...me, genesisTime: 100 });
+    assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }), "matched");
+    assert.throws(() => s.bindIdentity({ ...me, genesisTime: 101 }), /deployed again/);
+    s.close();
   });
 
   it("keeps the last processed slot per subnet, never moving it backwards", () => {

@@ -4,7 +4,7 @@
  * the miners; and stop() stops the service (its round in flight) before it closes the dendrites.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -175,6 +175,38 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
           `${minerKeys[0]!.hotkey.address.toLowerCase()}.*give this validator its own store`,
       ),
     );
+  });
+
+  it("warns when it starts a new default store where an earlier version's ./.validator/validator.db exists", async () => {
+    const cwd = process.cwd();
+    const work = mkdtempSync(path.join(tmpdir(), "legacy-cwd-"));
+    mkdirSync(path.join(work, ".validator"));
+    writeFileSync(path.join(work, ".validator", "validator.db"), "");
+    process.chdir(work);
+    try {
+      // As parseConfig leaves it without --db (the default path, here in a temp dir instead of ~).
+      const defaulted = { ...config("legacy"), dbPath: path.join(dir, "legacy-default.db"), dbPathDefaulted: true };
+      for (const [cfg, warned] of [
+        [{ ...defaulted, dbPathDefaulted: false }, false], // --db given: its choice
+        [defaulted, true],
+        [defaulted, false], // the new store exists now: the choice was made
+      ] as const) {
+        const { logger, lines } = capture();
+        const v = await startValidator(cfg, {
+          chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+          logger,
+        });
+        await v.stop();
+        const warning = lines.find((l) => /earlier version/.test(l.msg));
+        assert.equal(warning !== undefined, warned, JSON.stringify(cfg.dbPathDefaulted));
+        if (warning) {
+          assert.ok(warning.msg.includes(`--db ${path.join(work, ".validator", "validator.db")}`), warning.msg);
+        }
+        if (!cfg.dbPathDefaulted) rmSync(cfg.dbPath, { force: true });
+      }
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("warns at start when its hotkey has no gas, naming the command that funds it", async () => {
