@@ -68,6 +68,8 @@ export type IdentityBinding = "recorded" | "matched" | "adopted-genesis";
 export interface LifeChange {
   from: number;
   to: number;
+  /** The slot at which this store first saw the old life (its rows are from then on). */
+  fromSinceSlot: number;
   dropped: { commits: number; scores: number; bonds: number; settlements: number };
 }
 
@@ -517,7 +519,8 @@ export class ValidatorStore {
   enterLife(netuid: number, generation: number, slot: number): LifeChange | undefined {
     nonNegInt("generation", generation);
     return this.transaction(() => {
-      const current = this.life(netuid);
+      const was = this.get("SELECT generation, since_slot FROM subnet_lives WHERE netuid = ?", netuid);
+      const current = was ? Number(was.generation) : undefined;
       if (current === generation) return undefined;
       const dropped = { commits: 0, scores: 0, bonds: 0, settlements: 0 };
       if (current !== undefined) {
@@ -531,7 +534,9 @@ export class ValidatorStore {
         generation,
         nonNegInt("slot", slot),
       );
-      return current === undefined ? undefined : { from: current, to: generation, dropped };
+      return current === undefined
+        ? undefined
+        : { from: current, to: generation, fromSinceSlot: Number(was!.since_slot), dropped };
     });
   }
 

@@ -170,8 +170,9 @@ export class ValidatorService {
     if (!change) return;
     this.metagraphs.delete(netuid);
     this.deps.logger?.warn(
-      { netuid, from: change.from, to: change.to, dropped: change.dropped },
-      `subnet ${netuid} was dissolved and created again (life ${change.from} -> ${change.to}): starting afresh on it`,
+      { netuid, from: change.from, to: change.to, fromSinceSlot: change.fromSinceSlot, slot, dropped: change.dropped },
+      `subnet ${netuid} was dissolved and created again (life ${change.from}, validated here since slot ` +
+        `${change.fromSinceSlot}, -> life ${change.to} at slot ${slot}): starting afresh on it`,
     );
   }
 

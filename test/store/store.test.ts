@@ -370,6 +370,7 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     assert.deepEqual(t.enterLife(1, 2, 200), {
       from: 1,
       to: 2,
+      fromSinceSlot: 100, // the first enterLife's slot: a second call in the same life does not move it
       dropped: { commits: 1, scores: 1, bonds: 1, settlements: 1 },
     });
     assert.deepEqual(

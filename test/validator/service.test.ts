@@ -481,7 +481,13 @@ describe("validator service", () => {
       t?.outcomes.some((o) => o.action.kind === "commit" && o.ok),
       `commits in the new life's epoch 10: ${JSON.stringify(t?.outcomes.map((o) => o.action.kind))}`,
     );
-    assert.ok(logs.some((l) => /warn: subnet 1 was dissolved and created again \(life 1 -> 2\)/.test(l)));
+    assert.ok(
+      logs.some((l) =>
+        /warn: subnet 1 was dissolved and created again \(life 1, validated here since slot \d+, -> life 2 at slot \d+\)/.test(
+          l,
+        ),
+      ),
+    );
     assert.equal(store.life(1), 2);
     chain.slot = 21 * TEMPO + 5; // its epoch 10 is closed: it is settled, not taken for the old claimed one
     const t2 = await svc.tick(1, chain.slot);
