@@ -433,6 +433,36 @@ export class ValidatorStore {
     return this.moveSettlement(netuid, epoch, "claimed", tx ? { claim_tx: hex("claim tx", tx, 32) } : {});
   }
 
+  // ------------------------------------------------------------------ pruning
+
+  /**
+   * Deletes the rows of `netuid` no later step reads, from epochs before `beforeEpoch`, in one transaction:
+   * revealed or expired commits (their salts are spent), claimed settlements (nothing is left to do for them),
+   * and bonds except the newest (the epoch results on disk seed the next Yuma input; these are a copy). Open
+   * commits and settlements stay whatever their age. Returns the counts deleted.
+   */
+  prune(netuid: number, beforeEpoch: number): { commits: number; settlements: number; bonds: number } {
+    nonNegInt("epoch", beforeEpoch);
+    return this.transaction(() => ({
+      commits: this.run(
+        "DELETE FROM commits WHERE netuid = ? AND epoch < ? AND status IN ('revealed', 'expired')",
+        netuid,
+        beforeEpoch,
+      ),
+      settlements: this.run(
+        "DELETE FROM settlements WHERE netuid = ? AND epoch < ? AND status = 'claimed'",
+        netuid,
+        beforeEpoch,
+      ),
+      bonds: this.run(
+        "DELETE FROM bonds WHERE netuid = ? AND epoch < ? AND epoch < (SELECT MAX(epoch) FROM bonds WHERE netuid = ?)",
+        netuid,
+        beforeEpoch,
+        netuid,
+      ),
+    }));
+  }
+
   // ------------------------------------------------------------------ identity
 
   /** Whose store this is, once {@link bindIdentity} recorded it. */

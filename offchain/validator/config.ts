@@ -128,6 +128,12 @@ export const configSchema = z
       .min(1, "must be at least 1: with 0 no closed epoch is ever settled")
       .max(1000)
       .default(8),
+    /**
+     * Epochs of finished rows the store keeps per subnet: revealed or expired commits, claimed settlements and
+     * bonds older than this many epochs are deleted once per epoch (the newest bonds always stay). More than
+     * `maxSettleBacklog`: the schedule reads settlement rows that far back.
+     */
+    keepEpochs: z.number().int().min(2).max(1_000_000).default(64),
     /** Serve Prometheus metrics on GET /metrics at this port (0 = any free port); absent = no metrics server. */
     metricsPort: z.number().int().min(0).max(65_535).optional(),
     metricsHost: z.string().min(1).default("127.0.0.1"),
@@ -146,6 +152,15 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.keepEpochs <= c.maxSettleBacklog) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["keepEpochs"],
+        message:
+          `keepEpochs ${c.keepEpochs} must be more than maxSettleBacklog ${c.maxSettleBacklog} (the schedule reads ` +
+          `settlements that far back): raise keepEpochs to at least ${c.maxSettleBacklog + 1}`,
+      });
+    }
     const mixes: [string[], { open: number }][] = [[["taskMix", "open"], c.taskMix]];
     for (const [k, o] of Object.entries(c.subnets)) {
       if (!c.netuids.includes(Number(k))) {

@@ -72,6 +72,8 @@ export function nextStepDelay(failures: number, intervalMs: number): number {
 
 export class ValidatorService {
   private readonly metagraphs = new Map<number, Metagraph>();
+  /** Per netuid, the epoch before which the store was last pruned (pruning runs once per epoch). */
+  private readonly prunedBefore = new Map<number, number>();
   /** Slot at which this process last sent a coinbase: the confirmed read of lastMintedSlot lags it. */
   private coinbaseSlot = Number.NEGATIVE_INFINITY;
 
@@ -158,7 +160,19 @@ export class ValidatorService {
       }
     }
     store.setLastSlot(netuid, now);
+    this.prune(netuid, state.epoch.epoch);
     return { netuid, slot: now, schedule, outcomes };
+  }
+
+  /** Once per epoch: the store drops finished rows older than `keepEpochs` epochs (see ValidatorStore.prune). */
+  private prune(netuid: number, epoch: number): void {
+    const before = epoch - this.deps.config.keepEpochs;
+    if (before <= 0 || this.prunedBefore.get(netuid) === before) return;
+    const deleted = this.deps.store.prune(netuid, before);
+    this.prunedBefore.set(netuid, before);
+    if (deleted.commits + deleted.settlements + deleted.bonds > 0) {
+      this.deps.logger?.info({ netuid, beforeEpoch: before, deleted }, "store: pruned finished rows");
+    }
   }
 
   /**

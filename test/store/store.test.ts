@@ -254,6 +254,48 @@ describe("validator store: write-ahead commits", () => {
     s.close();
   });
 
+  it("prunes finished rows before an epoch: spent commits, claimed settlements, bonds but the newest", () => {
+    const s = ValidatorStore.open(tempFile());
+    const commit = (epoch: number, to: "revealed" | "expired" | "committed") => {
+      const c = s.recordCommitIntent(newCommit({ epoch, hash: hex32(String(10 + epoch)) }));
+      s.markCommitSent(c.id, hex32("11"));
+      if (to === "expired") return s.markExpired(c.id);
+      s.markCommitted(c.id);
+      if (to === "revealed") {
+        s.markRevealing(c.id, hex32("22"));
+        s.markRevealed(c.id);
+      }
+    };
+    commit(1, "revealed");
+    commit(2, "expired");
+    commit(3, "committed"); // open: stays whatever its age
+    commit(8, "revealed"); // inside the window
+    for (const e of [1, 2, 3, 8]) s.recordSettlement(1, e, hex32(String(20 + e)));
+    s.markSettlementSubmitted(1, 1, hex32("33"));
+    s.markSettlementFinalised(1, 1);
+    s.markSettlementClaimed(1, 1);
+    s.markSettlementSubmitted(1, 2, hex32("34")); // submitted, never final: still followed
+    s.putBonds(1, 1, new Uint8Array([1]));
+    s.putBonds(1, 2, new Uint8Array([2]));
+    s.putBonds(2, 1, new Uint8Array([9])); // another subnet: untouched
+    assert.deepEqual(s.prune(1, 5), { commits: 2, settlements: 1, bonds: 1 });
+    assert.deepEqual(
+      s.commits(1).map((c) => [c.epoch, c.status]),
+      [
+        [3, "committed"],
+        [8, "revealed"],
+      ],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 8].map((e) => s.settlement(1, e)?.status),
+      [undefined, "submitted", "computed", "computed"],
+    );
+    assert.deepEqual([s.bonds(1, 1), s.latestBonds(1)?.epoch, s.bonds(2, 1)?.length], [undefined, 2, 1]);
+    assert.deepEqual(s.prune(1, 5), { commits: 0, settlements: 0, bonds: 0 }, "idempotent");
+    assert.throws(() => s.prune(1, -1), /epoch -1 must be a non-negative integer/);
+    s.close();
+  });
+
   it("walks a commit through sent, committed, revealing, revealed, and refuses going back", () => {
     const s = ValidatorStore.open(tempFile());
     const c = s.recordCommitIntent(newCommit());

@@ -117,6 +117,11 @@ describe("validator config", () => {
       /maxSettleBacklog: must be at least 1: with 0 no closed epoch is ever settled \(got 0\)/,
     );
     assert.match(
+      issues({ ...minimal, maxSettleBacklog: 20, keepEpochs: 20 }).join("\n"),
+      /keepEpochs: keepEpochs 20 must be more than maxSettleBacklog 20 .*raise keepEpochs to at least 21/,
+    );
+    assert.equal(parseConfig(minimal).keepEpochs, 64);
+    assert.match(
       issues({ ...minimal, roundIntervalMs: 2 ** 31 }).join("\n"),
       /roundIntervalMs: must be at most 2147483647 \(2\^31 − 1 ms.*Node's timer limit\) \(got 2147483648\)/,
     );

@@ -450,6 +450,46 @@ describe("validator service", () => {
     assert.equal(nextStepDelay(40, 0), STEP_BACKOFF.maxMs);
   });
 
+  it("prunes finished rows older than keepEpochs once per epoch, and keeps open ones", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const settlement = new FakeSettlement();
+    const logs: string[] = [];
+    const keep = parseConfig({ ...base, keepEpochs: 9 });
+    const { store, svc } = service(tempFile(), chain, codec, settlement, { config: keep, logs });
+    // Epoch 10 committed, revealed in 11, settled and claimed; epoch 11 committed (revealed in 12).
+    chain.slot = 10 * TEMPO + 5;
+    await svc.step();
+    chain.slot = 11 * TEMPO + 5;
+    await svc.step();
+    settlement.final.add(10);
+    await svc.tick(1, chain.slot);
+    await svc.tick(1, chain.slot);
+    const before = {
+      commit10: store.commits(1).find((c) => c.epoch === 10)?.status,
+      settlement10: store.settlement(1, 10)?.status,
+      settlement11: store.settlement(1, 11)?.status,
+    };
+    assert.deepEqual(before, { commit10: "revealed", settlement10: "claimed", settlement11: undefined });
+    // Epoch 20: rows before epoch 11 are old enough.
+    chain.slot = 20 * TEMPO + 5;
+    await svc.tick(1, chain.slot);
+    assert.equal(store.settlement(1, 10), undefined, "epoch 10's claimed settlement is gone");
+    assert.equal(
+      store.commits(1).find((c) => c.epoch === 10),
+      undefined,
+      "epoch 10's revealed commit is gone",
+    );
+    assert.ok(
+      store.commits(1).some((c) => c.epoch === 11),
+      "epoch 11 is inside the window",
+    );
+    assert.ok(store.latestBonds(1) !== undefined, "the newest bonds stay");
+    assert.equal(logs.filter((l) => /pruned finished rows/.test(l)).length, 1);
+    await svc.tick(1, chain.slot);
+    assert.equal(logs.filter((l) => /pruned finished rows/.test(l)).length, 1, "once per epoch");
+  });
+
   it("starts afresh on a subnet dissolved and created again: the old life's epochs are not the new one's", async () => {
     const codec = fakeCodec();
     const chain = new FakeChain(codec, subnet());
