@@ -5,8 +5,6 @@
  */
 import type { Command } from "commander";
 import {
-  BaseError,
-  ContractFunctionRevertedError,
   getAddress,
   isAddress,
   type Abi,
@@ -18,6 +16,7 @@ import {
 import { z } from "zod";
 import { subnetRegistryAbi, taoAbi } from "../abi/index.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
+import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
 import type { ChainConnection, CliContext } from "./context.js";
 import { fail } from "./errors.js";
@@ -307,9 +306,7 @@ export async function preflight(p: Protocol, account: PrivateKeyAccount, what: s
   try {
     await p.client.simulateContract(callOf(request, account));
   } catch (e) {
-    const reverted = e instanceof BaseError ? e.walk((x) => x instanceof ContractFunctionRevertedError) : undefined;
-    if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName === "InsufficientAllowance")
-      return;
+    if (revertName(e) === "InsufficientAllowance") return;
     const line = revertLine(what, e);
     if (line) fail(line);
     throw e;

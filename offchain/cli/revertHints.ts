@@ -3,7 +3,8 @@
  * Every custom error of the contracts the CLI calls is either hinted here or listed in {@link INTERNAL_ERRORS}
  * (test/cli/revertHints.test.ts checks both ways, so a new error cannot reach an operator unexplained).
  */
-import { BaseError, ContractFunctionRevertedError, type Abi } from "viem";
+import type { Abi } from "viem";
+import { customErrorText, decodeRevert } from "../chain/revert.js";
 import { emissionAbi, settlementAbi, stakingAbi, subnetRegistryAbi, taoAbi, weightsAbi } from "../abi/index.js";
 import { formatTao } from "./output.js";
 import { enumName, EPOCH_STATUSES, NET_PARAMS, PARAMS } from "./params.js";
@@ -244,10 +245,6 @@ export const INTERNAL_ERRORS: ReadonlySet<string> = new Set([
 const INTERNAL_HINT =
   "an internal check of the contracts failed, which no option of this command can cause: the deployment or the contracts are broken; report it with the command and the network (DEBUG=1 prints the stack)";
 
-function formatArgs(args: readonly unknown[] | undefined): string {
-  return (args ?? []).map((x) => (typeof x === "bigint" ? x.toString() : String(x))).join(", ");
-}
-
 /** The hint for `errorName` with its named values. */
 export function hintFor(errorName: string, named: Args): string {
   const hint = HINTS[errorName];
@@ -258,15 +255,11 @@ export function hintFor(errorName: string, named: Args): string {
 
 /** One line for a reverted call: the custom error with its values, and a hint when we know one. */
 export function revertLine(what: string, err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError)) return undefined;
-  const data = reverted.data;
-  if (!data) return `${what} reverted: ${reverted.reason ?? reverted.shortMessage}`;
-  const named: Args = {};
-  const inputs = "inputs" in data.abiItem ? data.abiItem.inputs : [];
-  inputs.forEach((input, i) => {
-    if (input.name) named[input.name] = data.args?.[i];
-  });
-  return `${what} reverted with ${data.errorName}(${formatArgs(data.args)}): ${hintFor(data.errorName, named)}`;
+  const r = decodeRevert(err);
+  if (r === undefined) return undefined;
+  if (r.kind === "unknown") {
+    return `${what} reverted with unknown error ${r.signature}: not in this version's ABI (is the deployment of another version?)`;
+  }
+  if (r.kind === "other") return `${what} reverted: ${r.reason ?? r.shortMessage}`;
+  return `${what} reverted with ${customErrorText(r)}: ${hintFor(r.errorName, r.named as Args)}`;
 }

@@ -4,16 +4,9 @@
  * MetagraphCache, `connectMinerChain` (deployment file + wallets directory) and `startMinerProcess` for an
  * orchestrator running miners in one process with given keys.
  */
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  getAddress,
-  parseEventLogs,
-  type Address,
-  type LocalAccount,
-  type PublicClient,
-} from "viem";
+import { getAddress, parseEventLogs, type Address, type LocalAccount, type PublicClient } from "viem";
 import { subnetRegistryAbi, taoAbi } from "../abi/index.js";
+import { decodeRevert, revertName } from "../chain/revert.js";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -34,7 +27,7 @@ import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { parseMinerConfig, type MinerConfigInput } from "./config.js";
 import { ServingRateLimitedError, type MinerChain } from "./minerChain.js";
-import { formatTao } from "./tao.js";
+import { formatTao } from "../util/rao.js";
 import { runMiner, type RunningMiner } from "./runMiner.js";
 
 export interface MinerWiringRequest {
@@ -59,11 +52,8 @@ const SLOT_SECONDS = 12n;
 
 /** The slot a ServingRateLimited revert names (serving allowed again from it), when `err` is that revert. */
 function servingRateLimitedSlot(err: unknown): bigint | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError) || reverted.data?.errorName !== "ServingRateLimited")
-    return undefined;
-  const next = reverted.data.args?.[0];
+  const r = decodeRevert(err);
+  const next = r?.kind === "custom" && r.errorName === "ServingRateLimited" ? r.args[0] : undefined;
   return typeof next === "bigint" ? next : undefined;
 }
 
@@ -120,8 +110,7 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
       const w = await coldkeyWallet();
       const tao = { address: a.TAO, abi: taoAbi } as const;
       const owner = w.account.address;
-      // The registry pulls the burn from the coldkey's TAO: check the balance, and allow it up to --max-burn (the
-      // cost can rise before the registration lands; the contract takes the cost at that moment, at most maxBurn).
+      // The registry pulls the burn from the coldkey's TAO: check the balance first.
       const [burn, balance, allowance] = await Promise.all([
         client.readContract({ ...registry, functionName: "burnCost", args: [netuid] }),
         client.readContract({ ...tao, functionName: "balanceOf", args: [owner] }),
@@ -133,13 +122,37 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
             `the burn is ${formatTao(burn)}: fund the coldkey (\`tao wallet transfer\` from another wallet)`,
         );
       }
-      if (allowance < burn) {
+      const head = await client.getBlock({ blockTag: "latest" });
+      const deadline = slotOf(head.timestamp, a.genesisTime) + CONSENT_SLOTS;
+      const sig = await hotkeyConsent(client, a.SubnetRegistry, o.hotkey, w.account.address, deadline, netuid);
+      const call = {
+        ...registry,
+        abi: [...subnetRegistryAbi, ...taoErrors], // the TAO pull's errors decode too
+        functionName: "register",
+        args: [netuid, o.hotkey.address, maxBurn, sig],
+        account: w.account,
+      } as const;
+      // Every check of the registry comes before it pulls the burn: a registration refused for anything but the
+      // allowance (already registered, burn over --max-burn, no uid to replace, a bad consent) is refused here,
+      // before an approval is sent for nothing.
+      try {
+        await client.simulateContract(call);
+      } catch (err) {
+        if (revertName(err) !== "InsufficientAllowance" || allowance >= maxBurn) {
+          throw new Error(
+            `registration of ${o.hotkey.address} on subnet ${netuid} refused: ${await refusal(client, owner, err)}`,
+          );
+        }
+      }
+      // The cost can rise before the registration lands (the contract takes the cost then, at most maxBurn): allow
+      // up to maxBurn, so a rise within --max-burn does not fail on the allowance.
+      if (allowance < maxBurn) {
         let approval;
         try {
           approval = await w.writeContract({
             ...tao,
             functionName: "approve",
-            args: [a.SubnetRegistry, maxBurn > burn ? maxBurn : burn],
+            args: [a.SubnetRegistry, maxBurn],
             account: w.account,
             chain: w.chain,
           });
@@ -151,19 +164,9 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
         const receipt = await client.waitForTransactionReceipt({ hash: approval });
         if (receipt.status !== "success") throw new Error(`the burn's approval reverted in ${approval}`);
       }
-      const head = await client.getBlock({ blockTag: "latest" });
-      const deadline = slotOf(head.timestamp, a.genesisTime) + CONSENT_SLOTS;
-      const sig = await hotkeyConsent(client, a.SubnetRegistry, o.hotkey, w.account.address, deadline, netuid);
       let hash;
       try {
-        hash = await w.writeContract({
-          ...registry,
-          abi: [...subnetRegistryAbi, ...taoErrors], // the TAO pull's errors decode too
-          functionName: "register",
-          args: [netuid, o.hotkey.address, maxBurn, sig],
-          account: w.account,
-          chain: w.chain,
-        });
+        hash = await w.writeContract({ ...call, chain: w.chain });
       } catch (err) {
         throw new Error(
           `registration of ${o.hotkey.address} on subnet ${netuid} refused: ${await refusal(client, owner, err)}`,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LOG_LEVELS } from "../log.js";
 import { ollamaHostFromEnv } from "../ollama/service.js";
 import { isLoopbackOrUnroutable, parseAxonEndpoint } from "./endpoint.js";
-import { parseTao } from "./tao.js";
+import { parseTao } from "../util/rao.js";
 import { checkName } from "../wallet/names.js";
 import { expandHome } from "../wallet/paths.js";
 

@@ -15,4 +15,4 @@ export { publishAxon, type AxonPublication, type PublicationState, type PublishA
 export { OllamaBackend, type OllamaBackendOptions } from "./ollamaBackend.js";
 export { BurnTooHighError, HotkeyHasNoGasError, NotRegisteredError, ensureRegistered } from "./registration.js";
 export { SelfCheckError, checkEndpoint } from "./selfCheck.js";
-export { parseTao, formatTao, RAO_PER_TAO } from "./tao.js";
+export { parseTao, formatTao, RAO_PER_TAO } from "../util/rao.js";

@@ -5,7 +5,7 @@
 import type { Address } from "viem";
 import type { Logger } from "../log.js";
 import type { MinerChain, RegistrationReceipt } from "./minerChain.js";
-import { formatTao } from "./tao.js";
+import { formatTao } from "../util/rao.js";
 
 export class BurnTooHighError extends Error {
   constructor(

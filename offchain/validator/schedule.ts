@@ -21,6 +21,7 @@
  * - coinbase: when `coinbaseInterval` slots have passed since the last minted slot.
  */
 import type { CommitStatus, SettlementStatus } from "../store/validatorStore.js";
+import { formatAlpha } from "../util/rao.js";
 
 export interface EpochInfo {
   /** The epoch containing the current slot. */
@@ -304,12 +305,6 @@ export function decide(input: ScheduleInput): Schedule {
   return { due, refused, waiting };
 }
 
-/** Rao of alpha as α with up to 9 decimals (messages only). */
-function alpha(rao: bigint): string {
-  const frac = (rao % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
-  return `${rao / 1_000_000_000n}${frac === "" ? "" : `.${frac}`} α`;
-}
-
 function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal {
   const missing = p.needed > p.stake ? p.needed - p.stake : 0n;
   const common = { action, netuid, reason: "no-permit" as const, stake: p.stake, stakeNeeded: p.needed };
@@ -325,9 +320,9 @@ function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal
   return {
     ...common,
     message:
-      `no validator permit on netuid ${netuid}: stake weight ${alpha(p.stake)}, a permit needs ${alpha(p.needed)}` +
+      `no validator permit on netuid ${netuid}: stake weight ${formatAlpha(p.stake)}, a permit needs ${formatAlpha(p.needed)}` +
       (missing > 0n
-        ? ` (${alpha(missing)} more: \`tao stake add --netuid ${netuid}\`); permits are recomputed at each settled epoch`
+        ? ` (${formatAlpha(missing)} more: \`tao stake add --netuid ${netuid}\`); permits are recomputed at each settled epoch`
         : "; enough: the permit comes with the next settled epoch"),
   };
 }

@@ -29,6 +29,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
   const minerB = { coldkey: key(3), hotkey: key(13) };
   const fresh = { coldkey: key(6), hotkey: key(16) };
   const broke = { coldkey: key(7), hotkey: key(17) };
+  const halfApproved = { coldkey: key(8), hotkey: key(18) };
 
   before(async () => {
     const net = await localSubnet({
@@ -38,7 +39,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
       validatorStakeTao: [10n],
       tempo: 20,
       grantTao: 100n,
-      spareColdkeys: [fresh.coldkey.address], // funded, never approved anything
+      spareColdkeys: [fresh.coldkey.address, halfApproved.coldkey.address], // funded, never approved anything
       commitReveal: false,
     });
     client = net.publicClient as unknown as PublicClient;
@@ -116,7 +117,7 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     }
   });
 
-  it("registers for a coldkey that never approved the registry (it allows the burn up to maxBurn first)", async () => {
+  it("registers for a coldkey that never approved the registry (it allows the burn up to maxBurn first, after the checks)", async () => {
     const tao = { address: deployment.contracts.TAO!, abi: taoAbi } as const;
     const registry = deployment.contracts.SubnetRegistry!;
     const allowance = () =>
@@ -129,6 +130,38 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     assert.ok(burned <= maxBurn);
     assert.equal(await miner.isRegistered(netuid, fresh.hotkey.address), true);
     assert.equal(await allowance(), maxBurn - burned, "allowed up to maxBurn, the burn taken from it");
+
+    // Refused up front (already registered): no approval is sent for nothing.
+    const approve = async (coldkey: LocalAccount, amount: bigint) => {
+      const w = chain.wallet(coldkey);
+      const hash = await w.writeContract({
+        ...tao,
+        functionName: "approve",
+        args: [registry, amount],
+        account: w.account,
+        chain: w.chain,
+      });
+      await client.waitForTransactionReceipt({ hash });
+    };
+    await approve(fresh.coldkey, 0n);
+    const sent = await client.getTransactionCount({ address: fresh.coldkey.address });
+    await assert.rejects(miner.register(netuid, maxBurn), /refused: reverted with AlreadyRegistered\(/);
+    assert.equal(await allowance(), 0n, "no approval");
+    assert.equal(await client.getTransactionCount({ address: fresh.coldkey.address }), sent, "nothing sent");
+
+    // An allowance that covers today's burn but not --max-burn is raised to it (a rising burn must not fail).
+    const half = minerChainOf(halfApproved);
+    const burnNow = await half.burnCost(netuid);
+    await approve(halfApproved.coldkey, burnNow);
+    const got = await half.register(netuid, burnNow * 3n);
+    assert.equal(
+      await client.readContract({
+        ...tao,
+        functionName: "allowance",
+        args: [halfApproved.coldkey.address, registry],
+      }),
+      burnNow * 3n - got.burned,
+    );
 
     const poor = minerChainOf(broke);
     await assert.rejects(

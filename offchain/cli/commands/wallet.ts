@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatEther, getAddress, parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { formatEther, getAddress, isAddressEqual, parseEther, zeroAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
@@ -96,6 +96,19 @@ async function sendNative(
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") fail(`the transfer to ${what} ${to} failed on chain in ${hash}`);
   return { from, hash, before, after: await p.client.getBalance({ address: to }) };
+}
+
+/** Which of the deployment's protocol contracts `address` is, if any (nothing sent to one can be got back). */
+function protocolContractAt(p: Protocol, address: Address): string | undefined {
+  const contracts: Record<string, Address> = {
+    TAO: p.tao,
+    SubnetRegistry: p.registry,
+    Staking: p.staking,
+    Weights: p.weights,
+    Settlement: p.settlement,
+    Emission: p.emission,
+  };
+  return Object.keys(contracts).find((name) => isAddressEqual(contracts[name]!, address));
 }
 
 /** The TAO (ERC-20) balance of `who`, in rao. */
@@ -517,12 +530,23 @@ function register(group: Command, app: CliApp): void {
     app.action(transferSchema, async (ctx, opts) => {
       if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <tao> or --all");
       const dest = parseAddress(opts.dest, "--dest");
+      const coin = opts.native ? "the native coin" : "TAO";
       if (dest === zeroAddress)
-        fail(`--dest ${opts.dest} is the zero address: TAO sent there is lost; pass the recipient's address`);
+        fail(`--dest ${opts.dest} is the zero address: ${coin} sent there is lost; pass the recipient's address`);
+      const { wallet } = signerNames(opts, ctx.io.env);
+      const from = await ctx.wallets().coldkeyAddress(wallet);
+      if (isAddressEqual(dest, from)) fail(`--dest ${dest} is wallet ${wallet}'s own coldkey: nothing would move`);
+      const p = await connectProtocol(ctx);
+      const contract = protocolContractAt(p, dest);
+      if (contract !== undefined) {
+        fail(
+          `--dest ${dest} is the ${contract} contract of this deployment: ${coin} sent there is lost (or refused); ` +
+            "pass the recipient's address",
+        );
+      }
       if (opts.native) {
         if (opts.all) fail("--all sends TAO only: give the native coin with --amount <coin>");
         const amount = parseNative(opts.amount ?? "", "--amount");
-        const p = await connectProtocol(ctx);
         const sent = await sendNative(ctx, p, opts, dest, amount, "address");
         ctx.out.result(
           {
@@ -542,12 +566,6 @@ function register(group: Command, app: CliApp): void {
       }
       const asked = opts.amount === undefined ? undefined : parseTao(opts.amount, "--amount");
       if (asked === 0n) fail("--amount 0 sends nothing: pass a positive TAO amount");
-      const { wallet } = signerNames(opts, ctx.io.env);
-      const from = await ctx.wallets().coldkeyAddress(wallet);
-      if (dest === from) fail(`--dest ${dest} is wallet ${wallet}'s own coldkey: nothing would move`);
-      const p = await connectProtocol(ctx);
-      if (dest === p.tao)
-        fail(`--dest ${dest} is the TAO contract itself: TAO sent there is lost; pass the recipient's address`);
       const balance = await taoBalance(p, from);
       const amount = asked ?? balance;
       if (amount === 0n) fail(`coldkey ${from} holds 0 TAO: nothing to send; fund it first`);

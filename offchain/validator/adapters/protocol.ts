@@ -4,7 +4,6 @@
  */
 import {
   BaseError,
-  ContractFunctionRevertedError,
   getAddress,
   InsufficientFundsError,
   type Account,
@@ -14,6 +13,8 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+
+import { customErrorText, decodeRevert } from "../../chain/revert.js";
 
 export type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -74,8 +75,7 @@ export async function refusal(
   sender: Address,
   err: unknown,
 ): Promise<string> {
-  const reverted = err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError) !== null;
-  if (!reverted) {
+  if (decodeRevert(err) === undefined) {
     const balance = await client.getBalance({ address: sender }).catch(() => undefined);
     if (balance === 0n) return NO_GAS;
   }
@@ -91,15 +91,10 @@ export function reason(err: unknown): string {
   // ("… reverted with the following signature:", which cuts the signature off).
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof InsufficientFundsError) instanceof InsufficientFundsError) return NO_GAS;
-    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (reverted instanceof ContractFunctionRevertedError) {
-      if (reverted.data) {
-        const args = (reverted.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
-        return `reverted with ${reverted.data.errorName}(${args.join(", ")})`;
-      }
-      if (reverted.signature) return `reverted with unknown error ${reverted.signature}`;
-      if (reverted.reason) return `reverted: ${reverted.reason}`;
-    }
+    const r = decodeRevert(err);
+    if (r?.kind === "custom") return `reverted with ${customErrorText(r)}`;
+    if (r?.kind === "unknown") return `reverted with unknown error ${r.signature}`;
+    if (r?.kind === "other" && r.reason) return `reverted: ${r.reason}`;
   }
   if (err instanceof Error) {
     const short = (err as { shortMessage?: string }).shortMessage;

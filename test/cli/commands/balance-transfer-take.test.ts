@@ -191,6 +191,29 @@ describe("tao wallet balance / transfer and stake take (against a real Anvil)", 
       await tao(["--json", "--yes", "wallet", "transfer", "--native", "--wallet", "bob", "--dest", dest, "--all"], env),
       /--all sends TAO only: give the native coin with --amount/,
     );
+    // The destination checks of a TAO transfer apply: the zero address, the own coldkey, a protocol contract.
+    const bob = keys.bob!.coldkey;
+    const nonce = await nonceOf(bob);
+    const native = (to: string) =>
+      tao(
+        ["--json", "--yes", "wallet", "transfer", "--native", "--wallet", "bob", "--dest", to, "--amount", "0.1"],
+        env,
+      );
+    assertOneLineError(await native(`0x${"0".repeat(40)}`), /is the zero address: the native coin sent there is lost/);
+    assertOneLineError(await native(bob), /is wallet bob's own coldkey: nothing would move/);
+    const { Staking, TAO } = chain.deployment.contracts;
+    assertOneLineError(
+      await native(Staking!),
+      /is the Staking contract of this deployment: the native coin sent there/,
+    );
+    assertOneLineError(
+      await tao(
+        ["--json", "--yes", "wallet", "transfer", "--wallet", "bob", "--dest", TAO!.toLowerCase(), "--amount", "1"],
+        env,
+      ),
+      /is the TAO contract of this deployment: TAO sent there is lost/,
+    );
+    assert.equal(await nonceOf(bob), nonce, "nothing was sent");
   });
 
   it("wallet transfer --all sends the whole free balance", async () => {
