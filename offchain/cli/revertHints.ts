@@ -56,7 +56,11 @@ export const HINTS: Record<string, (a: Args) => string> = {
   HotkeySignatureExpired: (a) =>
     `the hotkey's consent was valid until slot ${s(a.deadlineSlot)} and it is slot ${s(a.currentSlot)}: run the command again and confirm sooner`,
   HotkeySignatureWrongGeneration: (a) =>
-    `the hotkey consented to life ${s(a.signedGeneration)} of subnet ${s(a.netuid)}, which was dissolved and created again (life ${s(a.generation)} now): check the new subnet (\`tao subnet show ${s(a.netuid)}\`) and register again`,
+    // A life the subnet never had: a consent in the old layout (deadline ‖ signature, no generation), whose
+    // signature bytes were read as the generation.
+    typeof a.signedGeneration === "number" && typeof a.generation === "number" && a.signedGeneration > a.generation
+      ? `the consent names life ${s(a.signedGeneration)} of subnet ${s(a.netuid)}, which it never had (life ${s(a.generation)} now): it was made by an older client, without the generation field (deadline ‖ generation ‖ signature since); sign it again with this version (\`tao subnet register\` does)`
+      : `the hotkey consented to life ${s(a.signedGeneration)} of subnet ${s(a.netuid)}, which was dissolved and created again (life ${s(a.generation)} now): check the new subnet (\`tao subnet show ${s(a.netuid)}\`) and register again`,
   NoPruneCandidate: (a) =>
     `subnet ${s(a.netuid)} is full and every neuron is still immune: wait until the newest registrations leave their immunity period (see \`tao subnet hyperparameters ${s(a.netuid)}\`)`,
   NotRegistered: (a) =>

@@ -60,6 +60,15 @@ describe("revert hints", () => {
       /DependencyNotSet\(0x0+\): an internal check of the contracts failed.*report it/,
     );
     assert.equal(revertLine("x", new Error("plain")), undefined, "not a revert: left to the caller");
+    // A consent in the old layout: its signature's first bytes read as a life the subnet never had.
+    assert.match(
+      hintFor("HotkeySignatureWrongGeneration", { netuid: 1, signedGeneration: 0x8f3a21c0, generation: 0 }),
+      /never had \(life 0 now\): it was made by an older client, without the generation field/,
+    );
+    assert.match(
+      hintFor("HotkeySignatureWrongGeneration", { netuid: 1, signedGeneration: 0, generation: 1 }),
+      /consented to life 0 of subnet 1, which was dissolved and created again \(life 1 now\)/,
+    );
   });
 });
 
