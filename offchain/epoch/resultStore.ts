@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
@@ -51,14 +51,16 @@ export class ResultStore {
    * Binds the directory to one deployment (chain id, Settlement address, genesis time): the first call records
    * it, a later one for another deployment throws, naming both and the fix. Results hold no chain id, and a
    * directory shared between two chains (or two deployments of a local chain) would have one's result voted (or
-   * claimed from) on the other. A file written before genesis times were recorded takes this one.
+   * claimed from) on the other. A file written before genesis times were recorded takes this one. A directory
+   * of the same chain and Settlement with another genesis (the chain was reset and deployed again) is moved to
+   * `<dir>.genesis-<old genesis>` and a new one started: returns where it went.
    */
-  bind(id: ResultsIdentity): void {
+  bind(id: ResultsIdentity): string | undefined {
     const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), genesisTime: id.genesisTime };
     const file = this.identityFile;
     if (!existsSync(file)) {
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return;
+      return undefined;
     }
     let have: Partial<ResultsIdentity>;
     try {
@@ -75,15 +77,19 @@ export class ResultStore {
     }
     if (have.genesisTime === undefined) {
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return;
+      return undefined;
     }
     if (have.genesisTime !== want.genesisTime) {
-      throw new Error(
-        `the epoch results in ${this.dir} are of a deployment with genesis ${genesisLabel(have.genesisTime)}; this ` +
-          `one (chain ${want.chainId}, Settlement ${want.settlement}) has genesis ${genesisLabel(want.genesisTime)}: ` +
-          "the chain was deployed again; delete that directory, or pass another results directory (--results-dir)",
-      );
+      // The same chain and Settlement address, another genesis: the chain was reset and deployed again, and the
+      // results are of contracts that are gone. Kept aside, and this deployment starts an empty directory.
+      let aside = `${this.dir}.genesis-${have.genesisTime}`;
+      for (let n = 2; existsSync(aside); n++) aside = `${this.dir}.genesis-${have.genesisTime}-${n}`;
+      renameSync(this.dir, aside);
+      mkdirSync(this.dir, { recursive: true });
+      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
+      return aside;
     }
+    return undefined;
   }
 
   /** The file of (netuid, epoch, generation). */

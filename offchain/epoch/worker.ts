@@ -306,12 +306,19 @@ export class EpochWorker {
   /** Binds the result store to this deployment once (the chain's id, the Settlement's address, its genesis). */
   private bindStore(): Promise<void> {
     this.#storeBound ??= this.deps.client.getChainId().then(
-      (chainId) =>
-        this.deps.store.bind({
+      (chainId) => {
+        const aside = this.deps.store.bind({
           chainId,
           settlement: this.deps.contracts.Settlement,
           genesisTime: Number(this.deps.genesisTime),
-        }),
+        });
+        if (aside !== undefined) {
+          this.deps.log?.warn(
+            { dir: this.deps.store.dir, aside },
+            `the chain was deployed again: the old epoch results are kept as ${aside}, new ones go to ${this.deps.store.dir}`,
+          );
+        }
+      },
       (err: unknown) => {
         this.#storeBound = undefined; // an RPC failure: try again next time
         throw err;

@@ -7,6 +7,7 @@
  * send the commit tx → `markCommitSent(tx)`. After a crash the intent is still there, so the validator can
  * look the hash up on chain and resend or reveal it with the same salt, never with a new one.
  */
+import { existsSync, renameSync } from "node:fs";
 import type { EmaRecord } from "../scoring/ema.js";
 import { inTransaction, openDatabase, schemaVersion, StoreError, type OpenOptions } from "./openDatabase.js";
 import type { DatabaseSync, SQLInputValue } from "./sqlite.js";
@@ -59,6 +60,34 @@ export interface StoreIdentity {
   hotkey: string;
   /** The deployment's genesis time (unix seconds); undefined in a store bound before it was recorded. */
   genesisTime?: number;
+}
+
+/**
+ * The store is of an earlier deployment at the same chain id and Settlement address (another genesis): the chain
+ * was reset and deployed again, so the contracts the store was bound to are gone (see {@link moveStoreAside}).
+ */
+export class StoreRedeployedError extends StoreError {
+  constructor(
+    file: string,
+    message: string,
+    readonly haveGenesis: number,
+    readonly wantGenesis: number,
+  ) {
+    super(file, message);
+    this.name = "StoreRedeployedError";
+  }
+}
+
+/**
+ * Renames a closed store (and its WAL files) to `<file>.genesis-<haveGenesis>`, so that a new one can start at
+ * `file` without losing the old: returns the new name.
+ */
+export function moveStoreAside(file: string, haveGenesis: number): string {
+  let aside = `${file}.genesis-${haveGenesis}`;
+  for (let n = 2; existsSync(aside); n++) aside = `${file}.genesis-${haveGenesis}-${n}`;
+  renameSync(file, aside);
+  for (const suffix of ["-wal", "-shm"]) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  return aside;
 }
 
 /** What {@link ValidatorStore.bindIdentity} did. */
@@ -519,12 +548,14 @@ export class ValidatorStore {
         return "adopted-genesis";
       }
       if (have.genesisTime !== want.genesisTime) {
-        throw new StoreError(
+        throw new StoreRedeployedError(
           this.file,
           `validator store ${this.file} is of a deployment with genesis ${genesisLabel(have.genesisTime)}; this one ` +
             `(chain ${want.chainId}, Settlement ${want.settlement}) has genesis ${genesisLabel(want.genesisTime)}: ` +
             "the chain was deployed again, and that store's commits and settlements are of the " +
             "old one; nothing was changed: delete the file, or pass another --db",
+          have.genesisTime,
+          want.genesisTime,
         );
       }
       return "matched";

@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PublicClient } from "viem";
+import { settlementAbi } from "../abi/index.js";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
 import { silentLogger, type Logger } from "../log.js";
@@ -21,7 +22,8 @@ import { normalizeModelName } from "../ollama/models.js";
 import { OllamaService } from "../ollama/service.js";
 import { createOllamaOpenModel, type OllamaOpenModel } from "../scoring/ollamaOpenModel.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
-import { ValidatorStore } from "../store/validatorStore.js";
+import { moveStoreAside, StoreRedeployedError, ValidatorStore } from "../store/validatorStore.js";
+import { genesisLabel } from "../util/genesisLabel.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { createChainPort, type ViemChainPort } from "./adapters/chainPort.js";
@@ -137,23 +139,51 @@ export async function startValidator(
         `stop and start again with --db ${legacy}`,
     );
   }
-  const store = ValidatorStore.open(config.dbPath);
+  // The genesis the Settlement reports (not only the deployment file's): with the chain id and the address it
+  // tells a chain reset and deployed again, whose old store is of contracts that are gone.
+  const settlementAddress = protocolAddresses(deployment).Settlement;
+  const genesisTime = Number(
+    await client.readContract({ address: settlementAddress, abi: settlementAbi, functionName: "genesisTime" }),
+  );
+  if (BigInt(genesisTime) !== BigInt(deployment.genesisTime)) {
+    throw new Error(
+      `the Settlement at ${settlementAddress} has genesis ${genesisLabel(genesisTime)}, the deployment file ` +
+        `${genesisLabel(Number(deployment.genesisTime))}: the file is of another deployment; deploy again, or use ` +
+        "the deployment file written by this chain's deploy",
+    );
+  }
+  const identity = { chainId: deployment.chainId, settlement: settlementAddress, hotkey: chain.hotkey, genesisTime };
+  let store = ValidatorStore.open(config.dbPath);
+  let closed = false;
   try {
     // One hotkey on one deployment per store: another chain's settled epochs or salts must never be used here.
-    const binding = store.bindIdentity({
-      chainId: deployment.chainId,
-      settlement: protocolAddresses(deployment).Settlement,
-      hotkey: chain.hotkey,
-      genesisTime: Number(deployment.genesisTime),
-    });
+    let binding;
+    try {
+      binding = store.bindIdentity(identity);
+    } catch (e) {
+      if (!(e instanceof StoreRedeployedError)) throw e;
+      // The same chain and addresses, another genesis: the chain was reset and deployed again. The old store is
+      // of contracts that no longer exist: kept aside, and this deployment starts a new one.
+      store.close();
+      closed = true;
+      const aside = moveStoreAside(config.dbPath, e.haveGenesis);
+      logger.warn(
+        { db: config.dbPath, aside, oldGenesis: e.haveGenesis, genesis: genesisTime },
+        `the chain was deployed again (genesis ${genesisLabel(e.haveGenesis)} -> ${genesisLabel(genesisTime)}): ` +
+          `the old store is kept as ${aside}, a new one starts at ${config.dbPath}`,
+      );
+      store = ValidatorStore.open(config.dbPath);
+      closed = false;
+      binding = store.bindIdentity(identity);
+    }
     if (binding === "adopted-genesis") {
       logger.info(
-        { db: config.dbPath, genesisTime: Number(deployment.genesisTime) },
+        { db: config.dbPath, genesisTime },
         "validator store: recorded the deployment's genesis time (the store predates it)",
       );
     }
   } catch (e) {
-    store.close();
+    if (!closed) store.close();
     throw e;
   }
   const dendrites = createDendriteQuery({

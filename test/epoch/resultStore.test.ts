@@ -33,7 +33,7 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
     assert.equal(store.load(3, 0n, 2), undefined, "nothing for a life never computed");
   });
 
-  it("belongs to one deployment: another chain or Settlement is refused, naming both and the fix", () => {
+  it("belongs to one deployment: another chain or Settlement is refused, naming both and the fix; a redeploy moves it aside", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "results-"));
     const id = { chainId: 31337, settlement: `0x${"AB".repeat(20)}`, genesisTime: 1_796_297_295 };
     new ResultStore(dir).bind(id);
@@ -46,10 +46,15 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
       () => new ResultStore(dir).bind({ ...id, settlement: `0x${"cd".repeat(20)}` }),
       /not of chain 31337 \(Settlement 0xcdcd/,
     );
-    assert.throws(
-      () => new ResultStore(dir).bind({ ...id, genesisTime: id.genesisTime + 60 }),
-      /genesis 1796297295 \(2026-12-03T11:28:15\.000Z\); this one .* has genesis 1796297355 .*deployed again/,
-    );
+    // The chain reset and deployed again (same id and addresses, another genesis): the old results are kept aside.
+    const store = new ResultStore(dir);
+    store.save(result(0n, `0x${"11".repeat(32)}`));
+    const aside = store.bind({ ...id, genesisTime: id.genesisTime + 60 });
+    assert.equal(aside, `${dir}.genesis-1796297295`);
+    assert.ok(existsSync(path.join(aside!, "3", "0.json")), "the old results moved, not deleted");
+    assert.equal(store.load(3, 0n), undefined, "the new deployment starts empty");
+    assert.equal(JSON.parse(readFileSync(store.identityFile, "utf8")).genesisTime, id.genesisTime + 60);
+    assert.equal(store.bind({ ...id, genesisTime: id.genesisTime + 60 }), undefined, "bound to the new one now");
   });
 
   it("a directory bound before genesis times were recorded takes the first one, then holds to it", () => {
@@ -59,6 +64,6 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
     new ResultStore(dir).bind({ ...id, genesisTime: 100 });
     assert.deepEqual(JSON.parse(readFileSync(path.join(dir, "deployment.json"), "utf8")), { ...id, genesisTime: 100 });
     new ResultStore(dir).bind({ ...id, genesisTime: 100 });
-    assert.throws(() => new ResultStore(dir).bind({ ...id, genesisTime: 101 }), /deployed again/);
+    assert.equal(new ResultStore(dir).bind({ ...id, genesisTime: 101 }), `${dir}.genesis-100`);
   });
 });

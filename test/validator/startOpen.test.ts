@@ -4,7 +4,7 @@
  * the miners; and stop() stops the service (its round in flight) before it closes the dendrites.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -175,6 +175,41 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
           `${minerKeys[0]!.hotkey.address.toLowerCase()}.*give this validator its own store`,
       ),
     );
+  });
+
+  it("keeps a store of a chain deployed again aside and starts a new one; refuses a deployment file of another", async () => {
+    const file = path.join(dir, "redeployed.db");
+    const settlement = deployment.contracts.Settlement!;
+    const genesis = Number(deployment.genesisTime);
+    // A store of the same chain id and addresses, bound to an earlier genesis (the chain was reset since).
+    const old = ValidatorStore.open(file);
+    old.bindIdentity({
+      chainId: deployment.chainId,
+      settlement,
+      hotkey: owner.hotkey.address,
+      genesisTime: genesis - 3600,
+    });
+    old.close();
+    const { logger, lines } = capture();
+    const v = await startValidator(config("redeployed", { dbPath: file }), {
+      chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+      logger,
+    });
+    await v.stop();
+    const aside = `${file}.genesis-${genesis - 3600}`;
+    assert.ok(existsSync(aside), "the old store is kept");
+    assert.ok(lines.some((l) => l.msg.includes(`the old store is kept as ${aside}`)));
+    const now = ValidatorStore.open(file);
+    assert.equal(now.identity()?.genesisTime, genesis);
+    now.close();
+    // A deployment file whose genesis is not the Settlement's: refused before any store is touched.
+    await assert.rejects(
+      startValidator(config("stale-file", { dbPath: path.join(dir, "stale.db") }), {
+        chain: { client, wallet: chain.wallet(owner.hotkey), deployment: { ...deployment, genesisTime: genesis + 1 } },
+      }),
+      /the Settlement at 0x[0-9a-fA-F]{40} has genesis \d+ .*the file is of another deployment/,
+    );
+    assert.equal(existsSync(path.join(dir, "stale.db")), false);
   });
 
   it("warns when it starts a new default store where an earlier version's ./.validator/validator.db exists", async () => {
