@@ -83,6 +83,7 @@ export function readCursor(file: string, netuid: number): WatchCursor | undefine
 export class EpochWatcher {
   #next: bigint | undefined;
   #generation: number | undefined;
+  #bound = false;
 
   constructor(private readonly opts: EpochWatchOptions) {
     const cursor = opts.cursorFile ? readCursor(opts.cursorFile, opts.netuid) : undefined;
@@ -110,6 +111,16 @@ export class EpochWatcher {
    */
   async pass(): Promise<EpochReport[]> {
     const { worker, client, registry, netuid, log } = this.opts;
+    if (!this.#bound) {
+      // The cursor lives in the results directory: one of an earlier deployment of a reset chain was moved aside
+      // with it, and the epochs it counted are not this chain's.
+      if ((await worker.bindStore()) !== undefined) {
+        log?.warn({ netuid, was: this.#next?.toString() }, "chain deployed again: epoch cursor restarts");
+        this.#next = undefined;
+        this.#generation = undefined;
+      }
+      this.#bound = true;
+    }
     const slot = await worker.currentSlot();
     const [current] = await client.readContract({
       address: registry,

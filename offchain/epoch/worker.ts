@@ -301,10 +301,14 @@ export class EpochWorker {
     return { stored: fresh, finalised };
   }
 
-  #storeBound: Promise<void> | undefined;
+  #storeBound: Promise<string | undefined> | undefined;
 
-  /** Binds the result store to this deployment once (the chain's id, the Settlement's address, its genesis). */
-  private bindStore(): Promise<void> {
+  /**
+   * Binds the result store to this deployment once (the chain's id, the Settlement's address, its genesis); every
+   * step that reads or writes results calls it first. Resolves to where the directory of an earlier deployment
+   * of a reset chain was moved (see ResultStore.bind), undefined when nothing moved.
+   */
+  bindStore(): Promise<string | undefined> {
     this.#storeBound ??= this.deps.client.getChainId().then(
       (chainId) => {
         const aside = this.deps.store.bind({
@@ -318,6 +322,7 @@ export class EpochWorker {
             `the chain was deployed again: the old epoch results are kept as ${aside}, new ones go to ${this.deps.store.dir}`,
           );
         }
+        return aside;
       },
       (err: unknown) => {
         this.#storeBound = undefined; // an RPC failure: try again next time

@@ -153,6 +153,33 @@ describe("epoch watch: settle, claim and roll over every closed epoch, restartab
     assert.equal(readCursor(cursorFile, netuid)?.generation, 0, "the cursor now counts in this life");
   });
 
+  it("a results directory of a reset chain (same addresses, another genesis) goes aside, cursor and all", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "epoch-watch-reset-"));
+    const genesis = Number(
+      await publicClient.readContract({ address: c.Settlement!, abi: settlementAbi, functionName: "genesisTime" }),
+    );
+    const chainId = await publicClient.getChainId();
+    writeFileSync(
+      path.join(dir, "deployment.json"),
+      JSON.stringify({ chainId, settlement: c.Settlement!.toLowerCase(), genesisTime: genesis - 600 }),
+    );
+    const file = path.join(dir, `watch-${netuid}.json`);
+    const current = await epochNow();
+    // The old chain's cursor: far ahead of this chain's epochs, in the same life (generation 0).
+    writeFileSync(file, JSON.stringify({ netuid, next: (current + 1000n).toString(), generation: 0 }));
+    const w = new EpochWatcher({
+      worker: net.worker(owner.hotkey, { store: new ResultStore(dir) }),
+      client: publicClient,
+      registry: c.SubnetRegistry!,
+      netuid,
+      cursorFile: file,
+    });
+    assert.equal(w.next, current + 1000n);
+    await w.pass();
+    assert.ok(w.next !== undefined && w.next <= current, `restarted at ${w.next}, not the old chain's cursor`);
+    assert.ok(readCursor(path.join(`${dir}.genesis-${genesis - 600}`, `watch-${netuid}.json`), netuid), "kept aside");
+  });
+
   it("refuses a cursor file of another subnet or a damaged one, naming the file", () => {
     writeFileSync(cursorFile, JSON.stringify({ netuid: netuid + 1, next: "3" }));
     assert.throws(() => watcher([]), new RegExp(`belongs to subnet ${netuid + 1}, not ${netuid}`));
