@@ -56,6 +56,17 @@ function service(
 
 const commits = (chain: FakeChain) => chain.calls.filter((c) => c.startsWith("commit"));
 
+/** Epochs 10 and 11 committed (10 revealed in 11), epoch 10 settled, finalised and claimed. */
+async function claimedEpoch10(chain: FakeChain, settlement: FakeSettlement, svc: ValidatorService): Promise<void> {
+  chain.slot = 10 * TEMPO + 5;
+  await svc.step();
+  chain.slot = 11 * TEMPO + 5;
+  await svc.step();
+  settlement.final.add(10);
+  await svc.tick(1, chain.slot);
+  await svc.tick(1, chain.slot);
+}
+
 describe("validator service", () => {
   it("scores, commits, reveals in the next epoch, settles and claims", async () => {
     const codec = fakeCodec();
@@ -458,13 +469,7 @@ describe("validator service", () => {
     const keep = parseConfig({ ...base, keepEpochs: 9 });
     const { store, svc } = service(tempFile(), chain, codec, settlement, { config: keep, logs });
     // Epoch 10 committed, revealed in 11, settled and claimed; epoch 11 committed (revealed in 12).
-    chain.slot = 10 * TEMPO + 5;
-    await svc.step();
-    chain.slot = 11 * TEMPO + 5;
-    await svc.step();
-    settlement.final.add(10);
-    await svc.tick(1, chain.slot);
-    await svc.tick(1, chain.slot);
+    await claimedEpoch10(chain, settlement, svc);
     const before = {
       commit10: store.commits(1).find((c) => c.epoch === 10)?.status,
       settlement10: store.settlement(1, 10)?.status,
@@ -498,13 +503,7 @@ describe("validator service", () => {
     const { store, svc } = service(tempFile(), chain, codec, settlement, { logs });
 
     // Old life: epochs 10 and 11 committed, epoch 10 settled and claimed.
-    chain.slot = 10 * TEMPO + 5;
-    await svc.step();
-    chain.slot = 11 * TEMPO + 5;
-    await svc.step();
-    settlement.final.add(10);
-    await svc.tick(1, chain.slot);
-    await svc.tick(1, chain.slot);
+    await claimedEpoch10(chain, settlement, svc);
     assert.equal(store.settlement(1, 10)?.status, "claimed");
     assert.ok(store.commits(1).some((c) => c.epoch === 11));
 
