@@ -3,7 +3,7 @@ import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
 import { writeFileAtomic } from "../util/atomicWrite.js";
-import { genesisLabel } from "../util/genesisLabel.js";
+import { asidePath, genesisLabel } from "../util/genesis.js";
 import type { EpochLeaf } from "../result/tree.js";
 import type { U16Pairs } from "../yuma/types.js";
 
@@ -82,8 +82,7 @@ export class ResultStore {
     if (have.genesisTime !== want.genesisTime) {
       // The same chain and Settlement address, another genesis: the chain was reset and deployed again, and the
       // results are of contracts that are gone. Kept aside, and this deployment starts an empty directory.
-      let aside = `${this.dir}.genesis-${have.genesisTime}`;
-      for (let n = 2; existsSync(aside); n++) aside = `${this.dir}.genesis-${have.genesisTime}-${n}`;
+      const aside = asidePath(this.dir, have.genesisTime);
       renameSync(this.dir, aside);
       mkdirSync(this.dir, { recursive: true });
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);

@@ -11,7 +11,7 @@ import { existsSync, renameSync } from "node:fs";
 import type { EmaRecord } from "../scoring/ema.js";
 import { inTransaction, openDatabase, schemaVersion, StoreError, type OpenOptions } from "./openDatabase.js";
 import type { DatabaseSync, SQLInputValue } from "./sqlite.js";
-import { genesisLabel } from "../util/genesisLabel.js";
+import { asidePath, genesisLabel } from "../util/genesis.js";
 
 export type CommitStatus = "intent" | "sent" | "committed" | "revealing" | "revealed" | "expired";
 export type SettlementStatus = "computed" | "submitted" | "finalised" | "claimed";
@@ -83,8 +83,7 @@ export class StoreRedeployedError extends StoreError {
  * `file` without losing the old: returns the new name.
  */
 export function moveStoreAside(file: string, haveGenesis: number): string {
-  let aside = `${file}.genesis-${haveGenesis}`;
-  for (let n = 2; existsSync(aside); n++) aside = `${file}.genesis-${haveGenesis}-${n}`;
+  const aside = asidePath(file, haveGenesis);
   renameSync(file, aside);
   for (const suffix of ["-wal", "-shm"]) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
   return aside;

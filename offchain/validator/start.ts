@@ -23,7 +23,7 @@ import { OllamaService } from "../ollama/service.js";
 import { createOllamaOpenModel, type OllamaOpenModel } from "../scoring/ollamaOpenModel.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { moveStoreAside, StoreRedeployedError, ValidatorStore } from "../store/validatorStore.js";
-import { genesisLabel } from "../util/genesisLabel.js";
+import { genesisLabel } from "../util/genesis.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { createChainPort, type ViemChainPort } from "./adapters/chainPort.js";
