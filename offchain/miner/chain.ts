@@ -115,7 +115,10 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
         client.readContract({ ...registry, functionName: "burnCost", args: [netuid] }),
         client.readContract({ ...tao, functionName: "balanceOf", args: [owner] }),
         client.readContract({ ...tao, functionName: "allowance", args: [owner, a.SubnetRegistry] }),
-      ]);
+      ]).catch((err: unknown) => {
+        // burnCost reverts for a netuid with no subnet (SubnetNotFound, RootSubnet): one line, not viem's dump.
+        throw new Error(`registration of ${o.hotkey.address} on subnet ${netuid} refused: ${reason(err)}`);
+      });
       if (balance < burn) {
         throw new Error(
           `registration of ${o.hotkey.address} on subnet ${netuid}: coldkey ${owner} holds ${formatTao(balance)}, ` +
@@ -206,8 +209,14 @@ export function createMinerChain(o: MinerChainOptions): MinerChain {
       return { txHash: hash };
     },
     async isRegistered(netuid, hotkey) {
-      const [registered] = await client.readContract({ ...registry, functionName: "uidOf", args: [netuid, hotkey] });
-      return registered;
+      try {
+        const [registered] = await client.readContract({ ...registry, functionName: "uidOf", args: [netuid, hotkey] });
+        return registered;
+      } catch (err) {
+        throw new Error(`reading whether ${hotkey} is registered on subnet ${netuid} failed: ${reason(err)}`, {
+          cause: err,
+        });
+      }
     },
     gasBalance: (address) => client.getBalance({ address }),
     metagraph: (netuid) => registryMetagraph(client, a.SubnetRegistry, a.genesisTime, netuid),

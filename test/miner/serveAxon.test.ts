@@ -170,6 +170,51 @@ describe("serveAxon on the registry: rate limit and restarts", { timeout: 60_000
     );
   });
 
+  it("a registration the registry refuses (burn over maxBurn, hotkey bound elsewhere, no such subnet) approves nothing", async () => {
+    // halfApproved's coldkey registered above and still holds TAO; its allowance is set back to 0 first.
+    const tao = { address: deployment.contracts.TAO!, abi: taoAbi } as const;
+    const registry = deployment.contracts.SubnetRegistry!;
+    const w = chain.wallet(halfApproved.coldkey);
+    const reset = await w.writeContract({
+      ...tao,
+      functionName: "approve",
+      args: [registry, 0n],
+      account: w.account,
+      chain: w.chain,
+    });
+    await client.waitForTransactionReceipt({ hash: reset });
+    const sent = await client.getTransactionCount({ address: halfApproved.coldkey.address });
+    const unregistered = minerChainOf({ coldkey: halfApproved.coldkey, hotkey: key(19) });
+    const burn = await unregistered.burnCost(netuid);
+    await assert.rejects(
+      unregistered.register(netuid, burn / 2n),
+      new RegExp(`registration of ${key(19).address} on subnet ${netuid} refused: reverted with BurnTooHigh\\(`),
+    );
+    // minerA's hotkey is bound to minerA's coldkey: another coldkey's consent cannot take it.
+    await assert.rejects(
+      minerChainOf({ coldkey: halfApproved.coldkey, hotkey: minerA.hotkey }).register(netuid, burn * 2n),
+      /refused: reverted with HotkeyBoundToOther\(/,
+    );
+    await assert.rejects(
+      unregistered.register(netuid + 50, burn * 2n),
+      new RegExp(
+        `registration of ${key(19).address} on subnet ${netuid + 50} refused: reverted with SubnetNotFound\\(`,
+      ),
+    );
+    await assert.rejects(
+      unregistered.isRegistered(netuid + 50, key(19).address),
+      new RegExp(
+        `whether ${key(19).address} is registered on subnet ${netuid + 50} failed: reverted with SubnetNotFound\\(`,
+      ),
+    );
+    assert.equal(
+      await client.readContract({ ...tao, functionName: "allowance", args: [halfApproved.coldkey.address, registry] }),
+      0n,
+      "no approval",
+    );
+    assert.equal(await client.getTransactionCount({ address: halfApproved.coldkey.address }), sent, "nothing sent");
+  });
+
   it("a hotkey without gas is told how to fund it, not the node's raw balance error", async () => {
     // The hotkey registered above, with its native coin taken away.
     await client.request({ method: "hardhat_setBalance" as never, params: [fresh.hotkey.address, "0x0"] as never });

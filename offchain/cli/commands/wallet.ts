@@ -111,6 +111,33 @@ function protocolContractAt(p: Protocol, address: Address): string | undefined {
   return Object.keys(contracts).find((name) => isAddressEqual(contracts[name]!, address));
 }
 
+/**
+ * `--dest` of `tao wallet transfer`, checked the same for TAO and the native coin (`coin` names it in the
+ * messages): refused when it is the zero address, the wallet's own coldkey or a protocol contract of the
+ * deployment. Returns the address, the sending coldkey and the connected protocol.
+ */
+async function checkDestination(
+  ctx: CliContext,
+  opts: z.output<typeof transferSchema>,
+  coin: string,
+): Promise<{ dest: Address; from: Address; p: Protocol }> {
+  const dest = parseAddress(opts.dest, "--dest");
+  if (dest === zeroAddress)
+    fail(`--dest ${opts.dest} is the zero address: ${coin} sent there is lost; pass the recipient's address`);
+  const { wallet } = signerNames(opts, ctx.io.env);
+  const from = await ctx.wallets().coldkeyAddress(wallet);
+  if (isAddressEqual(dest, from)) fail(`--dest ${dest} is wallet ${wallet}'s own coldkey: nothing would move`);
+  const p = await connectProtocol(ctx);
+  const contract = protocolContractAt(p, dest);
+  if (contract !== undefined) {
+    fail(
+      `--dest ${dest} is the ${contract} contract of this deployment: ${coin} sent there is lost (or refused); ` +
+        "pass the recipient's address",
+    );
+  }
+  return { dest, from, p };
+}
+
 /** The TAO (ERC-20) balance of `who`, in rao. */
 function taoBalance(p: Protocol, who: Address): Promise<bigint> {
   return p.client.readContract({ address: p.tao, abi: taoAbi, functionName: "balanceOf", args: [who] });
@@ -529,21 +556,7 @@ function register(group: Command, app: CliApp): void {
   ).action(
     app.action(transferSchema, async (ctx, opts) => {
       if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <tao> or --all");
-      const dest = parseAddress(opts.dest, "--dest");
-      const coin = opts.native ? "the native coin" : "TAO";
-      if (dest === zeroAddress)
-        fail(`--dest ${opts.dest} is the zero address: ${coin} sent there is lost; pass the recipient's address`);
-      const { wallet } = signerNames(opts, ctx.io.env);
-      const from = await ctx.wallets().coldkeyAddress(wallet);
-      if (isAddressEqual(dest, from)) fail(`--dest ${dest} is wallet ${wallet}'s own coldkey: nothing would move`);
-      const p = await connectProtocol(ctx);
-      const contract = protocolContractAt(p, dest);
-      if (contract !== undefined) {
-        fail(
-          `--dest ${dest} is the ${contract} contract of this deployment: ${coin} sent there is lost (or refused); ` +
-            "pass the recipient's address",
-        );
-      }
+      const { dest, from, p } = await checkDestination(ctx, opts, opts.native ? "the native coin" : "TAO");
       if (opts.native) {
         if (opts.all) fail("--all sends TAO only: give the native coin with --amount <coin>");
         const amount = parseNative(opts.amount ?? "", "--amount");
