@@ -20,6 +20,9 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         address hotkey;
     }
 
+    /// @notice As the registry's: `uid` is at or past the neuron count.
+    error UidNotFound(uint16 netuid, uint16 uid);
+
     uint256 public immutable genesisTime;
 
     mapping(uint16 => Hyperparams) private _hp;
@@ -118,6 +121,13 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         }
     }
 
+    /// @notice Keeps the first `count` neurons (a later life of the netuid with fewer of them); the others'
+    /// hotkeys are no longer registered.
+    function truncate(uint16 netuid, uint16 count) external {
+        for (uint16 uid = count; uid < _count[netuid]; ++uid) delete _neurons[netuid][_keys[netuid][uid]];
+        _count[netuid] = count;
+    }
+
     /// @notice Replaces the occupant of `uid` with `hotkey`, registered now (pruning).
     function replace(uint16 netuid, uint16 uid, address hotkey) external {
         delete _neurons[netuid][_keys[netuid][uid]];
@@ -184,7 +194,9 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         return (n.registered, n.uid);
     }
 
+    /// @notice As the registry: the zero address past the neuron count.
     function hotkeyAt(uint16 netuid, uint16 uid) external view returns (address) {
+        if (uid >= _count[netuid]) return address(0);
         return _keys[netuid][uid];
     }
 
@@ -192,7 +204,9 @@ contract MockRegistryForWeights is ISubnetRegistryView, IWeightsContext {
         return _count[netuid];
     }
 
+    /// @notice As the registry: reverts past the neuron count.
     function registrationSlot(uint16 netuid, uint16 uid) external view returns (uint64) {
+        if (uid >= _count[netuid]) revert UidNotFound(netuid, uid);
         return _registered[netuid][uid];
     }
 

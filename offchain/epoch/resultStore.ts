@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
@@ -51,11 +51,13 @@ export class ResultStore {
    * Binds the directory to one deployment (chain id, Settlement address, genesis time): the first call records
    * it, a later one for another deployment throws, naming both and the fix. Results hold no chain id, and a
    * directory shared between two chains (or two deployments of a local chain) would have one's result voted (or
-   * claimed from) on the other. A file written before genesis times were recorded takes this one. A directory
-   * of the same chain and Settlement with another genesis (the chain was reset and deployed again) is moved to
-   * `<dir>.genesis-<old genesis>` and a new one started: returns where it went.
+   * claimed from) on the other. A file written before genesis times were recorded takes this one, unless the
+   * caller found its results to be past the chain (`unrecordedIsStale`: an epoch not reached yet, a later life). A
+   * directory of the same chain and Settlement with another genesis (the chain was reset and deployed again), or
+   * such a stale one, is moved to `<dir>.genesis-<old genesis | unrecorded>` and a new one started: returns where
+   * it went.
    */
-  bind(id: ResultsIdentity): string | undefined {
+  bind(id: ResultsIdentity, o: { unrecordedIsStale?: boolean } = {}): string | undefined {
     const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), genesisTime: id.genesisTime };
     const file = this.identityFile;
     if (!existsSync(file)) {
@@ -75,7 +77,7 @@ export class ResultStore {
           "deployment (--results-dir), or delete that one if its deployment is gone",
       );
     }
-    if (have.genesisTime === undefined) {
+    if (have.genesisTime === undefined && !o.unrecordedIsStale) {
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);
       return undefined;
     }
@@ -89,6 +91,40 @@ export class ResultStore {
       return aside;
     }
     return undefined;
+  }
+
+  /** The identity recorded in {@link identityFile}, as written (undefined when there is none or it is corrupt). */
+  recordedIdentity(): Partial<ResultsIdentity> | undefined {
+    try {
+      return JSON.parse(readFileSync(this.identityFile, "utf8")) as Partial<ResultsIdentity>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The newest stored epoch of each (netuid, life) in the directory (set-aside files not counted). */
+  newestEpochs(): Array<{ netuid: number; generation: number; epoch: bigint }> {
+    const newest = (dir: string): bigint | undefined => {
+      let top: bigint | undefined;
+      for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+        const m = /^(\d+)\.json$/.exec(name);
+        if (m && (top === undefined || BigInt(m[1]!) > top)) top = BigInt(m[1]!);
+      }
+      return top;
+    };
+    const out: Array<{ netuid: number; generation: number; epoch: bigint }> = [];
+    for (const n of existsSync(this.dir) ? readdirSync(this.dir) : []) {
+      if (!/^\d+$/.test(n)) continue;
+      const netuid = Number(n);
+      const first = newest(path.join(this.dir, n));
+      if (first !== undefined) out.push({ netuid, generation: 0, epoch: first });
+      for (const life of readdirSync(path.join(this.dir, n))) {
+        const m = /^life-(\d+)$/.exec(life);
+        const top = m ? newest(path.join(this.dir, n, life)) : undefined;
+        if (m && top !== undefined) out.push({ netuid, generation: Number(m[1]), epoch: top });
+      }
+    }
+    return out;
   }
 
   /** The file of (netuid, epoch, generation). */

@@ -7,6 +7,7 @@ import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import { confirmedHead, lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
 import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
+import { decodeRevert } from "../chain/revert.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
@@ -309,13 +310,14 @@ export class EpochWorker {
    * of a reset chain was moved (see ResultStore.bind), undefined when nothing moved.
    */
   bindStore(): Promise<string | undefined> {
-    this.#storeBound ??= this.deps.client.getChainId().then(
-      (chainId) => {
-        const aside = this.deps.store.bind({
-          chainId,
-          settlement: this.deps.contracts.Settlement,
-          genesisTime: Number(this.deps.genesisTime),
-        });
+    this.#storeBound ??= this.deps.client
+      .getChainId()
+      .then(async (chainId) => {
+        const unrecorded = this.deps.store.recordedIdentity()?.genesisTime === undefined;
+        const aside = this.deps.store.bind(
+          { chainId, settlement: this.deps.contracts.Settlement, genesisTime: Number(this.deps.genesisTime) },
+          { unrecordedIsStale: unrecorded && (await this.resultsPastChain()) },
+        );
         if (aside !== undefined) {
           this.deps.log?.warn(
             { dir: this.deps.store.dir, aside },
@@ -323,13 +325,43 @@ export class EpochWorker {
           );
         }
         return aside;
-      },
-      (err: unknown) => {
-        this.#storeBound = undefined; // an RPC failure: try again next time
+      })
+      .catch((err: unknown) => {
+        // An RPC failure, or a bind that failed (a busy rename, a full disk): try again next time.
+        this.#storeBound = undefined;
         throw err;
-      },
-    );
+      });
     return this.#storeBound;
+  }
+
+  /**
+   * Whether the result store holds an epoch this chain has not reached (an epoch past the netuid's current one, or
+   * a later life than its current one): then its results are of an earlier deployment of a reset chain, which
+   * starts again at slot 0. Asked only of a directory from before genesis times were recorded.
+   */
+  private async resultsPastChain(): Promise<boolean> {
+    const stored = this.deps.store.newestEpochs();
+    if (stored.length === 0) return false;
+    const slot = await this.currentSlot();
+    for (const { netuid, generation, epoch } of stored) {
+      const life = await this.generation(netuid);
+      if (generation > life) return true;
+      if (generation < life) continue;
+      let current: bigint;
+      try {
+        [current] = await this.deps.client.readContract({
+          address: this.deps.contracts.SubnetRegistry,
+          abi: subnetRegistryViewAbi,
+          functionName: "epochAt",
+          args: [netuid, slot],
+        });
+      } catch (err) {
+        if (decodeRevert(err) === undefined) throw err; // the RPC failed: try again next time
+        continue; // no such subnet now (or not yet at this slot): no evidence either way
+      }
+      if (epoch > current) return true;
+    }
+    return false;
   }
 
   /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */

@@ -10,7 +10,9 @@ export {
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations.js";
 export {
   OPEN_COMMIT_STATUSES,
+  StoreRedeployedError,
   ValidatorStore,
+  moveStoreAside,
   type CommitRow,
   type CommitStatus,
   type NewCommit,

@@ -70,7 +70,8 @@ export class StoreRedeployedError extends StoreError {
   constructor(
     file: string,
     message: string,
-    readonly haveGenesis: number,
+    /** Undefined: a store from before genesis times were recorded, whose slots are past this chain's. */
+    readonly haveGenesis: number | undefined,
     readonly wantGenesis: number,
   ) {
     super(file, message);
@@ -79,13 +80,23 @@ export class StoreRedeployedError extends StoreError {
 }
 
 /**
- * Renames a closed store (and its WAL files) to `<file>.genesis-<haveGenesis>`, so that a new one can start at
- * `file` without losing the old: returns the new name.
+ * Renames a closed store to `<file>.genesis-<haveGenesis>`, so that a new one can start at `file` without losing
+ * the old: returns the new name. Refused (StoreError, nothing moved) while another process has it open.
  */
-export function moveStoreAside(file: string, haveGenesis: number): string {
+export function moveStoreAside(file: string, haveGenesis: number | undefined): string {
+  // A clean close by the last connection checkpoints the WAL and deletes it: one left is another process's open
+  // store, whose unwritten pages a move would split from the file (and the next open here would drop them).
+  const open = ["-wal", "-shm"].filter((suffix) => existsSync(file + suffix));
+  if (open.length !== 0) {
+    throw new StoreError(
+      file,
+      `validator store ${file} is open in another process (${open.map((x) => file + x).join(", ")} still ` +
+        "there after closing it here); nothing was moved: stop that process (or give this validator another --db) " +
+        "and start again",
+    );
+  }
   const aside = asidePath(file, haveGenesis);
   renameSync(file, aside);
-  for (const suffix of ["-wal", "-shm"]) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
   return aside;
 }
 
@@ -514,7 +525,7 @@ export class ValidatorStore {
    * on the other; a local chain started again repeats the chain id and addresses, not the genesis). A store
    * bound before genesis times were recorded takes this one ("adopted-genesis").
    */
-  bindIdentity(id: StoreIdentity & { genesisTime: number }): IdentityBinding {
+  bindIdentity(id: StoreIdentity & { genesisTime: number }, currentSlot?: number): IdentityBinding {
     const want = {
       chainId: id.chainId,
       settlement: id.settlement.toLowerCase(),
@@ -543,6 +554,19 @@ export class ValidatorStore {
         );
       }
       if (have.genesisTime === undefined) {
+        // Adopted only if nothing in it is from past this chain's current slot: a reset chain starts again at 0.
+        const ahead = this.highestSlot();
+        if (currentSlot !== undefined && ahead !== undefined && ahead > currentSlot) {
+          throw new StoreRedeployedError(
+            this.file,
+            `validator store ${this.file} predates recorded genesis times and has progress up to slot ${ahead}, ` +
+              `past this chain's current slot ${currentSlot} (chain ${want.chainId}, Settlement ${want.settlement}, ` +
+              `genesis ${genesisLabel(want.genesisTime)}): the chain was reset and deployed again, and that store's ` +
+              "commits and settlements are of the old one; nothing was changed: delete the file, or pass another --db",
+            undefined,
+            want.genesisTime,
+          );
+        }
         this.run("UPDATE identity SET genesis_time = ? WHERE id = 1", nonNegInt("genesis time", want.genesisTime));
         return "adopted-genesis";
       }
@@ -601,6 +625,15 @@ export class ValidatorStore {
   }
 
   // ------------------------------------------------------------------ progress
+
+  /** The highest slot this store has recorded for any netuid (progress, or a life's first slot). */
+  highestSlot(): number | undefined {
+    const r = this.get(
+      `SELECT MAX(s) AS s FROM (SELECT MAX(last_slot) AS s FROM progress
+       UNION ALL SELECT MAX(since_slot) AS s FROM subnet_lives)`,
+    );
+    return r?.s === null || r?.s === undefined ? undefined : Number(r.s);
+  }
 
   lastSlot(netuid: number): number | undefined {
     const r = this.get("SELECT last_slot FROM progress WHERE netuid = ?", netuid);

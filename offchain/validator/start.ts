@@ -153,13 +153,15 @@ export async function startValidator(
     );
   }
   const identity = { chainId: deployment.chainId, settlement: settlementAddress, hotkey: chain.hotkey, genesisTime };
+  // A store from before genesis times were recorded is checked against this: a reset chain starts again at 0.
+  const currentSlot = await chain.currentSlot();
   let store = ValidatorStore.open(config.dbPath);
   let closed = false;
   try {
     // One hotkey on one deployment per store: another chain's settled epochs or salts must never be used here.
     let binding;
     try {
-      binding = store.bindIdentity(identity);
+      binding = store.bindIdentity(identity, currentSlot);
     } catch (e) {
       if (!(e instanceof StoreRedeployedError)) throw e;
       // The same chain and addresses, another genesis: the chain was reset and deployed again. The old store is
@@ -174,7 +176,7 @@ export async function startValidator(
       );
       store = ValidatorStore.open(config.dbPath);
       closed = false;
-      binding = store.bindIdentity(identity);
+      binding = store.bindIdentity(identity, currentSlot);
     }
     if (binding === "adopted-genesis") {
       logger.info(

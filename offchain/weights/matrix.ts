@@ -275,10 +275,13 @@ export async function rebuildWeightMatrix(
         );
       }
       if (registry !== undefined) {
-        const [occupant, registeredAt] = await Promise.all([occupantOf(row.uid), registrationSlotOf(row.uid)]);
+        // The occupant first: a row from an earlier life of the netuid may name a uid the subnet no longer has
+        // (`hotkeyAt` returns zero there, `registrationSlot` reverts), and is not the occupant's anyway.
+        const occupant = await occupantOf(row.uid);
         if (!isAddressEqual(occupant, row.hotkey)) {
           return drop("not-occupant", `uid ${row.uid} is held by ${occupant}`);
         }
+        const registeredAt = await registrationSlotOf(row.uid);
         if (registeredAt > row.slot) {
           return drop("set-before-registration", `set at slot ${row.slot}, occupant registered at ${registeredAt}`);
         }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -9,7 +9,9 @@ import {
   LATEST_SCHEMA_VERSION,
   MIGRATIONS,
   StoreError,
+  StoreRedeployedError,
   ValidatorStore,
+  moveStoreAside,
   type Migration,
 } from "../../offchain/store/index.js";
 import { sqlite } from "../../offchain/store/sqlite.js";
@@ -491,6 +493,52 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }), "matched");
     assert.throws(() => s.bindIdentity({ ...me, genesisTime: 101 }), /deployed again/);
     s.close();
+  });
+
+  it("a store from before genesis times with progress past the chain's current slot is of a reset chain", () => {
+    const file = tempFile();
+    const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"a1".repeat(20)}` };
+    ValidatorStore.open(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) }).close();
+    const raw = new sqlite.DatabaseSync(file);
+    raw
+      .prepare("INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)")
+      .run(me.chainId, me.settlement, me.hotkey);
+    raw.close();
+    const s = ValidatorStore.open(file);
+    s.setLastSlot(1, 900);
+    s.enterLife(2, 0, 950);
+    assert.equal(s.highestSlot(), 950);
+    assert.throws(
+      () => s.bindIdentity({ ...me, genesisTime: 100 }, 949),
+      (e: unknown) =>
+        e instanceof StoreRedeployedError &&
+        e.haveGenesis === undefined &&
+        e.wantGenesis === 100 &&
+        /has progress up to slot 950, past this chain's current slot 949.*reset and deployed again/.test(e.message),
+    );
+    assert.equal(s.identity()?.genesisTime, undefined, "nothing was changed");
+    assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }, 950), "adopted-genesis", "at or past it: this chain's");
+    s.close();
+  });
+
+  it("is not moved aside while another process has it open, and moves once that one closes", () => {
+    const file = tempFile();
+    const other = ValidatorStore.open(file);
+    other.setLastSlot(1, 7);
+    const mine = ValidatorStore.open(file);
+    mine.close();
+    assert.throws(
+      () => moveStoreAside(file, 100),
+      (e: unknown) => e instanceof StoreError && /is open in another process .*-wal.*nothing was moved/.test(e.message),
+    );
+    assert.equal(existsSync(file), true);
+    other.close();
+    const aside = moveStoreAside(file, undefined);
+    assert.equal(aside, `${file}.genesis-unrecorded`);
+    assert.equal(existsSync(file), false);
+    const moved = ValidatorStore.open(aside);
+    assert.equal(moved.lastSlot(1), 7, "the other process's writes went with it");
+    moved.close();
   });
 
   it("keeps the last processed slot per subnet, never moving it backwards", () => {

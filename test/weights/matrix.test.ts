@@ -340,6 +340,43 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     );
   });
 
+  it("drops a row of an earlier life at a uid the subnet no longer has, instead of failing on it", async () => {
+    // A hotkey that held uid 12 in the netuid's earlier life holds uid 3 in the next, which has 12 neurons: as of
+    // a slot before its first weights of the new life, its row is the old one at uid 12, where `registrationSlot`
+    // reverts (`hotkeyAt` is zero).
+    const h = wallets[5]!;
+    const self = (uid: number) => packWeights([{ uid, value: 65535 }]);
+    await registry.write.setCommitReveal([NETUID, false, 1]);
+    await registry.write.register([NETUID, h.account.address]);
+    const [, oldUid] = await registry.read.uidOf([NETUID, h.account.address]);
+    assert.equal(oldUid, N);
+    await weights.write.setWeights([NETUID, self(N), 0n], { account: h.account });
+    await registry.write.bumpGeneration([NETUID]);
+    await registry.write.truncate([NETUID, N]);
+    await networkHelpers.time.increase(3 * SLOT);
+    await registry.write.replace([NETUID, 3, h.account.address]);
+    await networkHelpers.time.increase(3 * SLOT);
+    await weights.write.setWeights([NETUID, self(3), 0n], { account: h.account });
+    const [, , newSlot] = await weights.read.weightsOf([NETUID, h.account.address]);
+    await registry.write.setCommitReveal([NETUID, true, 1]);
+
+    const m = await rebuildWeightMatrix(publicClient, {
+      weights: weights.address,
+      netuid: NETUID,
+      asOfSlot: newSlot - 1n,
+    });
+    assert.ok(
+      m.dropped.some((d) => d.uid === N && d.reason === "not-occupant"),
+      JSON.stringify(m.dropped.map((d) => [d.uid, d.reason])),
+    );
+    assert.ok(!m.rows.some((r) => getAddress(r.hotkey) === getAddress(h.account.address)));
+    const now = await rebuildWeightMatrix(publicClient, { weights: weights.address, netuid: NETUID });
+    assert.deepEqual(
+      now.rows.filter((r) => r.uid === 3).map((r) => [getAddress(r.hotkey), [...r.entries]]),
+      [[getAddress(h.account.address), [{ uid: 3, value: 65535 }]]],
+    );
+  });
+
   it("rejects bad parameters with a clear error", async () => {
     await assert.rejects(
       rebuildWeightMatrix(publicClient, { weights: "0x1234", netuid: NETUID }),
