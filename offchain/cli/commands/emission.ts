@@ -179,7 +179,7 @@ function register(group: Command, app: CliApp): void {
         );
       }
       // Every read at one block, so the numbers are one consistent snapshot.
-      const blockNumber = await client.getBlockNumber();
+      const blockNumber = await client.getBlockNumber({ cacheTime: 0 }); // the head now, not a cached one
       const read = { address: emission, abi: emissionAbi, blockNumber } as const;
       const [
         currentSlot,

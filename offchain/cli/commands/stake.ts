@@ -32,6 +32,7 @@ import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
 import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
+import { claimableDissolved, stakedHotkeys } from "../dissolvedPositions.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
 /** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
@@ -543,6 +544,90 @@ function register(group: Command, app: CliApp): void {
             ].join("\n"),
       );
     }),
+  );
+
+  addSignerOptions(
+    group
+      .command("claim-dissolved")
+      .description(
+        "claim the TAO of the wallet's stake on a dissolved subnet (its pool's TAO, shared by the alpha staked then)",
+      )
+      .requiredOption("--netuid <n>", "the dissolved subnet's netuid")
+      .option("--generation <g>", "which dissolution of the netuid (default: the last one)")
+      .option("--stake-hotkey <address>", "only the position with this hotkey (default: every one found)"),
+    { hotkey: false },
+  ).action(
+    app.action(
+      signerOptionsSchema.extend({
+        netuid: z.string(),
+        generation: z.string().optional(),
+        stakeHotkey: z.string().optional(),
+      }),
+      async (ctx, opts) => {
+        const netuid = parseNetuid(opts.netuid);
+        if (netuid === 0) fail("--netuid 0 is root, which is never dissolved: `tao stake remove --netuid 0` instead");
+        const { wallet } = signerNames(opts, ctx.io.env);
+        const p = await connectProtocol(ctx);
+        const live = await p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] });
+        if (live.generation === 0) {
+          fail(
+            `subnet ${netuid} has never been dissolved: nothing to claim (stake on a live subnet leaves with \`tao stake remove --netuid ${netuid}\`)`,
+          );
+        }
+        const last = live.generation - 1;
+        let generation = last;
+        if (opts.generation !== undefined) {
+          if (!/^\d+$/.test(opts.generation) || Number(opts.generation) > last) {
+            fail(
+              `--generation ${JSON.stringify(opts.generation)} is not a dissolved life of subnet ${netuid}: pass 0 to ${last} (the last dissolution, the default)`,
+            );
+          }
+          generation = Number(opts.generation);
+        }
+        const coldkey = await ctx.wallets().coldkeyAddress(wallet);
+        const hotkeys =
+          opts.stakeHotkey !== undefined
+            ? [parseAddress(opts.stakeHotkey, "--stake-hotkey")]
+            : [...(await walletHotkeyAddresses(ctx, wallet)), ...(await stakedHotkeys(p, netuid, generation, coldkey))];
+        const positions = await claimableDissolved(p, netuid, generation, coldkey, hotkeys);
+        if (positions.length === 0) {
+          fail(
+            `coldkey ${coldkey} (wallet ${wallet}) has nothing to claim on dissolved subnet ${netuid} (generation ${generation}): ` +
+              (opts.stakeHotkey !== undefined
+                ? "no unclaimed position with that hotkey; leave --stake-hotkey out to look for every one"
+                : "no unclaimed position with its hotkeys or with any hotkey it staked with; pass --stake-hotkey <address> if one is missing"),
+          );
+        }
+        const total = positions.reduce((a, x) => a + x.tao, 0n);
+        ctx.out.note(
+          renderTable(
+            ["hotkey", "TAO"],
+            positions.map((x) => [x.hotkey, formatTao(x.tao)]),
+          ),
+        );
+        await ctx.confirm(
+          `Claim ${formatTao(total)} TAO of dissolved subnet ${netuid} (generation ${generation}) for coldkey ${coldkey} (${positions.length} position${positions.length === 1 ? "" : "s"})?`,
+        );
+        const signer = await unlockColdkey(ctx, opts);
+        await requireGas(p, signer.address, "coldkey");
+        const claims: Array<{ hotkey: Address; tao: bigint; tx: string }> = [];
+        for (const x of positions) {
+          const sent = await send<bigint>(ctx, p, signer, "claimDissolved", {
+            ...stk(p),
+            functionName: "claimDissolved",
+            args: [netuid, x.hotkey, generation],
+          });
+          claims.push({ hotkey: x.hotkey, tao: sent.result, tx: sent.hash });
+        }
+        const claimed = claims.reduce((a, x) => a + x.tao, 0n);
+        ctx.out.result({ netuid, generation, coldkey, claims, totalTao: claimed }, () =>
+          [
+            `Claimed ${formatTao(claimed)} TAO of dissolved subnet ${netuid} (generation ${generation}) for coldkey ${coldkey}:`,
+            ...claims.map((x) => `  ${x.hotkey}: ${formatTao(x.tao)} TAO (${x.tx})`),
+          ].join("\n"),
+        );
+      },
+    ),
   );
 
   const take = group

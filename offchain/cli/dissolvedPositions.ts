@@ -1,0 +1,114 @@
+/**
+ * A coldkey's claimable positions on a dissolved life (generation) of a subnet: which hotkeys it staked with
+ * there, and the TAO each `claimDissolved` would pay now (one concept: finding what `tao stake claim-dissolved`
+ * claims). The positions of a dissolved generation are not listed on chain, so the hotkeys come from the
+ * coldkey's `Staked` and `StakeMoved` logs of that life (read backwards from the head to its `PoolCreated`), plus
+ * any the caller names (the wallet's own hotkeys, which hold incentive and take without a stake log); each is then
+ * asked by simulating the claim, which the contract answers exactly.
+ */
+import { getAddress, type Address } from "viem";
+import { stakingAbi } from "../abi/index.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, scanLogsBackward } from "../chain/logPages.js";
+import { revertName } from "../chain/revert.js";
+import type { Protocol } from "./chain-context.js";
+import { mapPool, READ_CONCURRENCY } from "./neurons.js";
+
+/** A position of the coldkey on the dissolved generation: the TAO its claim pays now. */
+export interface DissolvedPosition {
+  readonly hotkey: Address;
+  readonly tao: bigint;
+}
+
+interface FoundLog {
+  blockNumber: bigint;
+  logIndex: number;
+  /** A hotkey the coldkey staked with (or received stake on) on the netuid; undefined for the life's start. */
+  hotkey?: Address;
+  /** The generation whose pool this log created. */
+  created?: number;
+}
+
+/**
+ * The hotkeys `coldkey` staked with on `netuid` during life `generation`, read from the logs between that life's
+ * `PoolCreated` and the head.
+ */
+export async function stakedHotkeys(
+  p: Protocol,
+  netuid: number,
+  generation: number,
+  coldkey: Address,
+  pageBlocks: bigint = DEFAULT_LOG_PAGE_BLOCKS,
+): Promise<Address[]> {
+  const c = { address: p.staking, abi: stakingAbi } as const;
+  const head = await p.client.getBlockNumber({ cacheTime: 0 }); // not a number cached before the latest stake
+  const found = new Set<Address>();
+  const mark = (blockNumber: bigint | null, logIndex: number | null) => ({
+    blockNumber: blockNumber ?? 0n,
+    logIndex: logIndex ?? 0,
+  });
+  await scanLogsBackward<FoundLog>(
+    BigInt(p.deployment.deploymentBlock),
+    head,
+    pageBlocks,
+    async (range) => {
+      const [staked, moved, created] = await Promise.all([
+        p.client.getContractEvents({ ...c, eventName: "Staked", args: { coldkey, netuid }, ...range, strict: true }),
+        p.client.getContractEvents({
+          ...c,
+          eventName: "StakeMoved",
+          args: { toColdkey: coldkey },
+          ...range,
+          strict: true,
+        }),
+        p.client.getContractEvents({ ...c, eventName: "PoolCreated", args: { netuid }, ...range, strict: true }),
+      ]);
+      return [
+        ...staked.map((l) => ({ ...mark(l.blockNumber, l.logIndex), hotkey: getAddress(l.args.hotkey) })),
+        ...moved
+          .filter((l) => l.args.toNetuid === netuid)
+          .map((l) => ({ ...mark(l.blockNumber, l.logIndex), hotkey: getAddress(l.args.toHotkey) })),
+        ...created.map((l) => ({ ...mark(l.blockNumber, l.logIndex), created: Number(l.args.generation) })),
+      ];
+    },
+    (newestFirst) => {
+      // Newest first: logs after the life's PoolCreated are of that life or a later one (a later life's
+      // positions make the claim answer NothingToClaim, so collecting them too is harmless).
+      for (const l of newestFirst) {
+        if (l.created !== undefined && l.created <= generation) return true;
+        if (l.hotkey !== undefined) found.add(l.hotkey);
+      }
+      return false;
+    },
+  );
+  return [...found];
+}
+
+/**
+ * What `coldkey` can claim on life `generation` of `netuid` with each of `hotkeys` (duplicates ignored): the
+ * claim simulated as the coldkey; a hotkey with nothing to claim is left out.
+ */
+export async function claimableDissolved(
+  p: Protocol,
+  netuid: number,
+  generation: number,
+  coldkey: Address,
+  hotkeys: readonly Address[],
+): Promise<DissolvedPosition[]> {
+  const unique = [...new Set(hotkeys.map((h) => getAddress(h)))];
+  const answers = await mapPool(unique, READ_CONCURRENCY, async (hotkey) => {
+    try {
+      const { result } = await p.client.simulateContract({
+        address: p.staking,
+        abi: stakingAbi,
+        functionName: "claimDissolved",
+        args: [netuid, hotkey, generation],
+        account: coldkey,
+      });
+      return result;
+    } catch (e) {
+      if (revertName(e) === "NothingToClaim") return 0n;
+      throw e;
+    }
+  });
+  return unique.flatMap((hotkey, i) => (answers[i]! > 0n ? [{ hotkey, tao: answers[i]! }] : []));
+}
