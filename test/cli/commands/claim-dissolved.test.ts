@@ -98,8 +98,17 @@ describe("tao stake claim-dissolved (against a real Anvil)", () => {
       /--generation "1" is not a dissolved life of subnet 1: pass 0 to 0/,
     );
 
-    const carol = await ok(claimCmd("carol", "--stake-hotkey", keys.alice!.hotkey));
-    const carolTao = BigInt(carol.totalTao as string);
+    // In words this time: what each position paid, and the total.
+    const carol = await tao(["--yes", ...claimCmd("carol", "--stake-hotkey", keys.alice!.hotkey)], env);
+    assert.equal(carol.code, 0, carol.stderr);
+    const m =
+      /^Claimed (\d+)\.(\d{9}) TAO of dissolved subnet 1 \(generation 0\) for coldkey (0x[0-9a-fA-F]{40}):\n {2}(0x[0-9a-fA-F]{40}): \1\.\2 TAO \(0x[0-9a-f]{64}\)$/m.exec(
+        carol.stdout,
+      );
+    assert.ok(m, carol.stdout);
+    assert.equal(m[3], keys.carol!.coldkey);
+    assert.equal(m[4], keys.alice!.hotkey);
+    const carolTao = BigInt(m[1]! + m[2]!);
     assert.ok(carolTao > (7n * 10n ** 9n) / 10n && carolTao < bobTao, "carol staked half as much");
     const [, , unclaimedAfter] = await pub.readContract({
       address: staking,
