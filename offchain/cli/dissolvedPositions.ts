@@ -2,21 +2,29 @@
  * A coldkey's claimable positions on a dissolved life (generation) of a subnet: which hotkeys it staked with
  * there, and the TAO each `claimDissolved` would pay now (one concept: finding what `tao stake claim-dissolved`
  * claims). The positions of a dissolved generation are not listed on chain, so the hotkeys come from the
- * coldkey's `Staked` and `StakeMoved` logs of that life (read backwards from the head to its `PoolCreated`), plus
- * any the caller names (the wallet's own hotkeys, which hold incentive and take without a stake log); each is then
- * asked by simulating the claim, which the contract answers exactly.
+ * coldkey's logs of that life, read backwards from the head to its `PoolCreated`: `Staked` and `StakeMoved` (stake
+ * it added or received) and the registry's `NeuronRegistered` (its own neurons, whose incentive, take and owner
+ * cut become its shares without a stake log), plus any the caller names; each is then asked by simulating the
+ * claim, which the contract answers exactly.
  */
-import { getAddress, type Address } from "viem";
-import { stakingAbi } from "../abi/index.js";
+import { getAddress, type Address, type PublicClient } from "viem";
+import { stakingAbi, subnetRegistryAbi } from "../abi/index.js";
 import { DEFAULT_LOG_PAGE_BLOCKS, scanLogsBackward } from "../chain/logPages.js";
 import { revertName } from "../chain/revert.js";
-import type { Protocol } from "./chain-context.js";
 import { mapPool, READ_CONCURRENCY } from "./neurons.js";
 
 /** A position of the coldkey on the dissolved generation: the TAO its claim pays now. */
 export interface DissolvedPosition {
   readonly hotkey: Address;
   readonly tao: bigint;
+}
+
+/** What the lookups read: the chain, the Staking and registry addresses, and the deployment's first block. */
+export interface DissolvedReader {
+  readonly client: PublicClient;
+  readonly staking: Address;
+  readonly registry: Address;
+  readonly deployment: { readonly deploymentBlock: number | bigint };
 }
 
 interface FoundLog {
@@ -33,7 +41,7 @@ interface FoundLog {
  * `PoolCreated` and the head.
  */
 export async function stakedHotkeys(
-  p: Protocol,
+  p: DissolvedReader,
   netuid: number,
   generation: number,
   coldkey: Address,
@@ -51,7 +59,7 @@ export async function stakedHotkeys(
     head,
     pageBlocks,
     async (range) => {
-      const [staked, moved, created] = await Promise.all([
+      const [staked, moved, created, registered] = await Promise.all([
         p.client.getContractEvents({ ...c, eventName: "Staked", args: { coldkey, netuid }, ...range, strict: true }),
         p.client.getContractEvents({
           ...c,
@@ -61,9 +69,18 @@ export async function stakedHotkeys(
           strict: true,
         }),
         p.client.getContractEvents({ ...c, eventName: "PoolCreated", args: { netuid }, ...range, strict: true }),
+        p.client.getContractEvents({
+          address: p.registry,
+          abi: subnetRegistryAbi,
+          eventName: "NeuronRegistered",
+          args: { netuid, coldkey },
+          ...range,
+          strict: true,
+        }),
       ]);
       return [
         ...staked.map((l) => ({ ...mark(l.blockNumber, l.logIndex), hotkey: getAddress(l.args.hotkey) })),
+        ...registered.map((l) => ({ ...mark(l.blockNumber, l.logIndex), hotkey: getAddress(l.args.hotkey) })),
         ...moved
           .filter((l) => l.args.toNetuid === netuid)
           .map((l) => ({ ...mark(l.blockNumber, l.logIndex), hotkey: getAddress(l.args.toHotkey) })),
@@ -72,12 +89,15 @@ export async function stakedHotkeys(
     },
     (newestFirst) => {
       // Newest first: logs after the life's PoolCreated are of that life or a later one (a later life's
-      // positions make the claim answer NothingToClaim, so collecting them too is harmless).
+      // positions make the claim answer NothingToClaim, so collecting them too is harmless). The rest of the
+      // PoolCreated's block is read too: `createSubnet` logs the owner's NeuronRegistered before Staking logs it.
+      let startBlock: bigint | undefined;
       for (const l of newestFirst) {
-        if (l.created !== undefined && l.created <= generation) return true;
+        if (startBlock !== undefined && l.blockNumber < startBlock) return true;
+        if (l.created !== undefined && l.created <= generation) startBlock ??= l.blockNumber;
         if (l.hotkey !== undefined) found.add(l.hotkey);
       }
-      return false;
+      return startBlock !== undefined;
     },
   );
   return [...found];
@@ -88,7 +108,7 @@ export async function stakedHotkeys(
  * claim simulated as the coldkey; a hotkey with nothing to claim is left out.
  */
 export async function claimableDissolved(
-  p: Protocol,
+  p: DissolvedReader,
   netuid: number,
   generation: number,
   coldkey: Address,

@@ -61,8 +61,14 @@ export class ResultStore {
     const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), genesisTime: id.genesisTime };
     const file = this.identityFile;
     if (!existsSync(file)) {
+      // A directory from before identity files, whose results are past this chain: a reset chain's, kept aside.
+      const aside = o.unrecordedIsStale && existsSync(this.dir) ? asidePath(this.dir, undefined) : undefined;
+      if (aside !== undefined) {
+        renameSync(this.dir, aside);
+        mkdirSync(this.dir, { recursive: true });
+      }
       writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return undefined;
+      return aside;
     }
     let have: Partial<ResultsIdentity>;
     try {

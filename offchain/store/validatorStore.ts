@@ -535,6 +535,7 @@ export class ValidatorStore {
     return this.transaction((): IdentityBinding => {
       const have = this.identity();
       if (have === undefined) {
+        this.#refusePastChain(want, currentSlot, "has no recorded deployment");
         this.run(
           "INSERT INTO identity (id, chain_id, settlement, hotkey, genesis_time) VALUES (1, ?, ?, ?, ?)",
           nonNegInt("chain id", want.chainId),
@@ -554,19 +555,7 @@ export class ValidatorStore {
         );
       }
       if (have.genesisTime === undefined) {
-        // Adopted only if nothing in it is from past this chain's current slot: a reset chain starts again at 0.
-        const ahead = this.highestSlot();
-        if (currentSlot !== undefined && ahead !== undefined && ahead > currentSlot) {
-          throw new StoreRedeployedError(
-            this.file,
-            `validator store ${this.file} predates recorded genesis times and has progress up to slot ${ahead}, ` +
-              `past this chain's current slot ${currentSlot} (chain ${want.chainId}, Settlement ${want.settlement}, ` +
-              `genesis ${genesisLabel(want.genesisTime)}): the chain was reset and deployed again, and that store's ` +
-              "commits and settlements are of the old one; nothing was changed: delete the file, or pass another --db",
-            undefined,
-            want.genesisTime,
-          );
-        }
+        this.#refusePastChain(want, currentSlot, "predates recorded genesis times");
         this.run("UPDATE identity SET genesis_time = ? WHERE id = 1", nonNegInt("genesis time", want.genesisTime));
         return "adopted-genesis";
       }
@@ -625,6 +614,28 @@ export class ValidatorStore {
   }
 
   // ------------------------------------------------------------------ progress
+
+  /**
+   * A store that records no genesis is taken for this deployment only if nothing in it is past this chain's current
+   * slot: a reset chain starts again at 0 (StoreRedeployedError, nothing changed, otherwise).
+   */
+  #refusePastChain(
+    want: { chainId: number; settlement: string; genesisTime: number },
+    currentSlot: number | undefined,
+    why: string,
+  ): void {
+    const ahead = this.highestSlot();
+    if (currentSlot === undefined || ahead === undefined || ahead <= currentSlot) return;
+    throw new StoreRedeployedError(
+      this.file,
+      `validator store ${this.file} ${why} and has progress up to slot ${ahead}, past this chain's current slot ` +
+        `${currentSlot} (chain ${want.chainId}, Settlement ${want.settlement}, genesis ` +
+        `${genesisLabel(want.genesisTime)}): the chain was reset and deployed again, and that store's commits and ` +
+        "settlements are of the old one; nothing was changed: delete the file, or pass another --db",
+      undefined,
+      want.genesisTime,
+    );
+  }
 
   /** The highest slot this store has recorded for any netuid (progress, or a life's first slot). */
   highestSlot(): number | undefined {

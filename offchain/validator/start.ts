@@ -17,6 +17,7 @@ import type { PublicClient } from "viem";
 import { settlementAbi } from "../abi/index.js";
 import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
+import { slotOf } from "../epoch/blockAtSlot.js";
 import { silentLogger, type Logger } from "../log.js";
 import { normalizeModelName } from "../ollama/models.js";
 import { OllamaService } from "../ollama/service.js";
@@ -154,7 +155,9 @@ export async function startValidator(
   }
   const identity = { chainId: deployment.chainId, settlement: settlementAddress, hotkey: chain.hotkey, genesisTime };
   // A store from before genesis times were recorded is checked against this: a reset chain starts again at 0.
-  const currentSlot = await chain.currentSlot();
+  // The head itself, not `confirmations` blocks below it: the store's progress never passes the head's slot.
+  const head = await client.getBlock({ blockTag: "latest" });
+  const currentSlot = Number(slotOf(head.timestamp, BigInt(genesisTime)));
   let store = ValidatorStore.open(config.dbPath);
   let closed = false;
   try {

@@ -76,6 +76,22 @@ describe("epoch worker: binding the results directory", async () => {
     assert.ok(existsSync(path.join(dir, String(netuid), `${current}.json`)), "its results stay");
   });
 
+  it("keeps aside a directory from before identity files whose results are past this chain", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "epochs-noid-"));
+    mkdirSync(path.join(dir, String(netuid)));
+    writeFileSync(path.join(dir, String(netuid), `${current + 1n}.json`), "{}");
+    const aside = await net.worker(owner.hotkey, { store: new ResultStore(dir) }).bindStore();
+    assert.equal(aside, `${dir}.genesis-unrecorded`);
+    assert.ok(existsSync(path.join(aside, String(netuid), `${current + 1n}.json`)));
+    assert.deepEqual(identityOf(dir), { chainId, settlement: settlement.toLowerCase(), genesisTime });
+    // One whose results this chain has reached is bound in place.
+    const fine = mkdtempSync(path.join(tmpdir(), "epochs-noid-"));
+    mkdirSync(path.join(fine, String(netuid)));
+    writeFileSync(path.join(fine, String(netuid), `${current}.json`), "{}");
+    assert.equal(await net.worker(owner.hotkey, { store: new ResultStore(fine) }).bindStore(), undefined);
+    assert.ok(existsSync(path.join(fine, String(netuid), `${current}.json`)));
+  });
+
   for (const [what, file] of [
     ["an epoch this chain has not reached", `${netuid}/${current + 1n}.json`],
     ["a later life of the netuid", `${netuid}/life-3/0.json`],

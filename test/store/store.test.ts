@@ -519,6 +519,19 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     assert.equal(s.identity()?.genesisTime, undefined, "nothing was changed");
     assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }, 950), "adopted-genesis", "at or past it: this chain's");
     s.close();
+
+    // One from before identities: the same rule.
+    const bare = ValidatorStore.open(tempFile());
+    bare.setLastSlot(1, 900);
+    assert.throws(
+      () => bare.bindIdentity({ ...me, genesisTime: 100 }, 899),
+      (e: unknown) =>
+        e instanceof StoreRedeployedError &&
+        /has no recorded deployment and has progress up to slot 900/.test(e.message),
+    );
+    assert.equal(bare.identity(), undefined, "nothing was recorded");
+    assert.equal(bare.bindIdentity({ ...me, genesisTime: 100 }, 900), "recorded");
+    bare.close();
   });
 
   it("is not moved aside while another process has it open, and moves once that one closes", () => {

@@ -595,7 +595,10 @@ function register(group: Command, app: CliApp): void {
             `coldkey ${coldkey} (wallet ${wallet}) has nothing to claim on dissolved subnet ${netuid} (generation ${generation}): ` +
               (opts.stakeHotkey !== undefined
                 ? "no unclaimed position with that hotkey; leave --stake-hotkey out to look for every one"
-                : "no unclaimed position with its hotkeys or with any hotkey it staked with; pass --stake-hotkey <address> if one is missing"),
+                : "no unclaimed position with its hotkeys, its neurons or any hotkey it staked with; pass --stake-hotkey <address> if one is missing") +
+              (generation > 0 && opts.generation === undefined
+                ? ` (earlier dissolutions of subnet ${netuid}: --generation 0 to ${generation - 1})`
+                : ""),
           );
         }
         const total = positions.reduce((a, x) => a + x.tao, 0n);
@@ -612,7 +615,7 @@ function register(group: Command, app: CliApp): void {
         await requireGas(p, signer.address, "coldkey");
         const claims: Array<{ hotkey: Address; tao: bigint; tx: string }> = [];
         for (const x of positions) {
-          const sent = await send<bigint>(ctx, p, signer, "claimDissolved", {
+          const sent = await send<bigint>(ctx, p, signer, `claimDissolved with hotkey ${x.hotkey}`, {
             ...stk(p),
             functionName: "claimDissolved",
             args: [netuid, x.hotkey, generation],
