@@ -16,16 +16,17 @@ import { keys, localSubnet } from "./harness.js";
 // so a subnet created later under the same netuid (whose epochs restart from 0) starts afresh.
 describe("end to end: dissolution resets the settlement and the weights of the netuid", async () => {
   const owner = keys(0, 10);
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, slotNow, worker, deployment } = await localSubnet({
-    owner,
-    validators: [keys(1, 11)],
-    miners: [keys(2, 12)],
-    validatorStakeTao: [70n, 30n],
-    minLockTao: 1_000n,
-    tempo: 20,
-    grantTao: 2_000n,
-    commitReveal: true,
-  });
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, slotNow, worker, deployment, dissolve } =
+    await localSubnet({
+      owner,
+      validators: [keys(1, 11)],
+      miners: [keys(2, 12)],
+      validatorStakeTao: [70n, 30n],
+      minLockTao: 1_000n,
+      tempo: 20,
+      grantTao: 2_000n,
+      commitReveal: true,
+    });
   const store = new ResultStore(mkdtempSync(path.join(tmpdir(), "epochs-"))); // one validator's, both lives
   let settledEpoch = 0n;
   // What a validator reads of the subnet: its life tells a re-created netuid apart (the store starts it afresh).
@@ -65,16 +66,7 @@ describe("end to end: dissolution resets the settlement and the weights of the n
     });
     assert.equal(pending.length, 1, "the owner's commit is pending");
 
-    const gov = chain.wallet(owner.coldkey);
-    const tx = await gov.writeContract({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "dissolveSubnet",
-      args: [netuid],
-      account: gov.account,
-      chain: gov.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash: tx })).status, "success");
+    await dissolve();
 
     assert.equal(await read({ ...settlement, functionName: "generation", args: [netuid] }), 1n, "settlement reset");
     assert.deepEqual(await read({ ...settlement, functionName: "permits", args: [netuid] }), [0n, false]);

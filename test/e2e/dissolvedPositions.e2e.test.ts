@@ -4,24 +4,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, type PublicClient } from "viem";
-import { stakingAbi, subnetRegistryAbi } from "../../offchain/abi/index.js";
+import { stakingAbi } from "../../offchain/abi/index.js";
 import { claimableDissolved, stakedHotkeys } from "../../offchain/cli/dissolvedPositions.js";
-import { keys, localSubnet } from "./harness.js";
+import { keys, ownerAndOneMiner } from "./harness.js";
 
 describe("end to end: a dissolved subnet's positions made by emission are found and claimable", async () => {
   const owner = keys(0, 10);
   const miner = keys(2, 12);
-  const net = await localSubnet({
-    owner,
-    validators: [],
-    miners: [miner],
-    validatorStakeTao: [2_000n],
-    minLockTao: 1_000n,
-    tempo: 10,
-    grantTao: 5_000n,
-    commitReveal: false,
-  });
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, closeOf, worker, deployment } = net;
+  const net = await ownerAndOneMiner();
+  const { publicClient, netuid, c, read, nextEpoch, epochNow, closeOf, worker, deployment } = net;
   const reader = { client: publicClient, staking: c.Staking!, registry: c.SubnetRegistry!, deployment };
 
   it("finds the miner's incentive (no stake log) and the owner's neuron, and each claim pays its position", async () => {
@@ -39,16 +30,7 @@ describe("end to end: a dissolved subnet's positions made by emission are found 
     });
     assert.ok(minerAlpha > 0n, "the miner's incentive is its coldkey's stake");
 
-    const gov = chain.wallet(owner.coldkey);
-    const tx = await gov.writeContract({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "dissolveSubnet",
-      args: [netuid],
-      account: gov.account,
-      chain: gov.chain,
-    });
-    assert.equal((await publicClient.waitForTransactionReceipt({ hash: tx })).status, "success");
+    await net.dissolve();
 
     const minerHotkeys = await stakedHotkeys(reader, netuid, 0, miner.coldkey.address, 1n);
     assert.deepEqual(minerHotkeys, [getAddress(miner.hotkey.address)], "from its NeuronRegistered alone");

@@ -25,6 +25,22 @@ export const keys = (c: number, h: number): NeuronKeys => ({ coldkey: key(c), ho
 
 export type LocalNetwork = Awaited<ReturnType<typeof localSubnet>>;
 
+/**
+ * The smallest settled subnet: the owner's validator (2,000 TAO staked, dev accounts 0/10) and one miner (2/12),
+ * tempo 10, weights set directly.
+ */
+export const ownerAndOneMiner = () =>
+  localSubnet({
+    owner: keys(0, 10),
+    validators: [],
+    miners: [keys(2, 12)],
+    validatorStakeTao: [2_000n],
+    minLockTao: 1_000n,
+    tempo: 10,
+    grantTao: 5_000n,
+    commitReveal: false,
+  });
+
 export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
   const { viem, provider } = await network.create();
   const publicClient = await viem.getPublicClient();
@@ -92,6 +108,19 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
     });
     assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
   };
+  /** Governance (the owner's coldkey deployed the protocol) dissolves the subnet. */
+  const dissolve = async () => {
+    const gov = chain.wallet(plan.owner.coldkey);
+    const hash = await gov.writeContract({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "dissolveSubnet",
+      args: [netuid],
+      account: gov.account,
+      chain: gov.chain,
+    });
+    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
+  };
   /** `hotkey` sets its weights directly (commit-reveal off), version key 0. */
   const setWeights = async (hotkey: LocalAccount, entries: WeightEntry[]) => {
     const w = chain.wallet(hotkey);
@@ -140,6 +169,7 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
     worker,
     setHyperparam,
     setWeights,
+    dissolve,
     epochInput,
   };
 }

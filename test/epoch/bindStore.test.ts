@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { ResultStore, type ResultsIdentity } from "../../offchain/epoch/resultStore.js";
-import { keys, localSubnet } from "../e2e/harness.js";
+import { keys, ownerAndOneMiner } from "../e2e/harness.js";
 
 /** A store whose first `failures` binds throw, as a busy rename or a full disk would. */
 class FlakyStore extends ResultStore {
@@ -31,16 +31,7 @@ class FlakyStore extends ResultStore {
 
 describe("epoch worker: binding the results directory", async () => {
   const owner = keys(0, 10);
-  const net = await localSubnet({
-    owner,
-    validators: [],
-    miners: [keys(2, 12)],
-    validatorStakeTao: [2_000n],
-    minLockTao: 1_000n,
-    tempo: 10,
-    grantTao: 5_000n,
-    commitReveal: false,
-  });
+  const net = await ownerAndOneMiner();
   const { publicClient, netuid, nextEpoch, epochNow, deployment } = net;
   await nextEpoch(2);
   const [current] = await epochNow();

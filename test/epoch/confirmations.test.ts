@@ -12,20 +12,11 @@ import type { PublicClient } from "viem";
 import { lastBlockAtOrBeforeSlot } from "../../offchain/epoch/blockAtSlot.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
-import { keys, localSubnet } from "../e2e/harness.js";
+import { keys, ownerAndOneMiner } from "../e2e/harness.js";
 
 describe("epoch worker: confirmations", async () => {
   const owner = keys(0, 10);
-  const net = await localSubnet({
-    owner,
-    validators: [],
-    miners: [keys(2, 12)],
-    validatorStakeTao: [2_000n],
-    minLockTao: 1_000n,
-    tempo: 10,
-    grantTao: 5_000n,
-    commitReveal: false,
-  });
+  const net = await ownerAndOneMiner();
   const { publicClient, provider, netuid, nextEpoch, epochNow, epochInfo, closeOf, genesis, deployment } = net;
   const mine = (blocks: number) =>
     provider.request({ method: "hardhat_mine" as never, params: [`0x${blocks.toString(16)}`] as never });

@@ -47,6 +47,16 @@ function populatedStoreFile(): { file: string; bytes: Buffer } {
   return { file, bytes: readFileSync(file) };
 }
 
+/** A store as the previous version wrote it: schema 3, an identity without a genesis time. */
+function writeSchema3Store(file: string, me: { chainId: number; settlement: string; hotkey: string }): void {
+  ValidatorStore.open(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) }).close();
+  const raw = new sqlite.DatabaseSync(file);
+  raw
+    .prepare("INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)")
+    .run(me.chainId, me.settlement, me.hotkey);
+  raw.close();
+}
+
 describe("validator store: schema and migrations", () => {
   it("creates the schema at the latest version, and reopening applies nothing twice", () => {
     const file = tempFile();
@@ -479,13 +489,7 @@ describe("validator store: scores, bonds, settlements, progress", () => {
   it("a store bound before genesis times were recorded takes the first one, then holds to it", () => {
     const file = tempFile();
     const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"a1".repeat(20)}` };
-    // Written by the previous version: schema 3, an identity without a genesis time.
-    ValidatorStore.open(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) }).close();
-    const raw = new sqlite.DatabaseSync(file);
-    raw
-      .prepare("INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)")
-      .run(me.chainId, me.settlement, me.hotkey);
-    raw.close();
+    writeSchema3Store(file, me);
     const s = ValidatorStore.open(file);
     assert.deepEqual(s.identity(), me);
     assert.equal(s.bindIdentity({ ...me, genesisTime: 100 }), "adopted-genesis");
@@ -498,12 +502,7 @@ describe("validator store: scores, bonds, settlements, progress", () => {
   it("a store from before genesis times with progress past the chain's current slot is of a reset chain", () => {
     const file = tempFile();
     const me = { chainId: 31337, settlement: `0x${"5e".repeat(20)}`, hotkey: `0x${"a1".repeat(20)}` };
-    ValidatorStore.open(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) }).close();
-    const raw = new sqlite.DatabaseSync(file);
-    raw
-      .prepare("INSERT INTO identity (id, chain_id, settlement, hotkey) VALUES (1, ?, ?, ?)")
-      .run(me.chainId, me.settlement, me.hotkey);
-    raw.close();
+    writeSchema3Store(file, me);
     const s = ValidatorStore.open(file);
     s.setLastSlot(1, 900);
     s.enterLife(2, 0, 950);
