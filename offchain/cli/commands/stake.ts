@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { getAddress, zeroAddress, type Address } from "viem";
 import { z } from "zod";
-import { MAX_INPUT_MULTIPLE, maxInAboveFloor, priceAfterBuy, priceAfterSell } from "../../pool/poolMath.js";
+import { MAX_INPUT_MULTIPLE, maxInAboveFloor, priceAfterBuy, priceAfterSell, swapOut } from "../../pool/poolMath.js";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
 import {
   addSignerOptions,
@@ -102,6 +102,18 @@ export interface StakePosition {
   readonly shares: bigint;
   readonly alpha: bigint;
   readonly taoValue: bigint;
+  /**
+   * The TAO unstaking all of it now would pay, after the pool fee and the price impact of the sale alone (btcli's
+   * "swap" value); less than `alpha` can be sold where the pool's TAO floor binds. Root: 1:1.
+   */
+  readonly swapValue: bigint;
+}
+
+/** What selling `alpha` into a pool of `taoReserve` / `alphaReserve` pays now (as far as the TAO floor allows). */
+export function swapValueOf(taoReserve: bigint, alphaReserve: bigint, alpha: bigint): bigint {
+  if (alpha === 0n || alphaReserve === 0n) return 0n;
+  const sellable = depthAtAnyPrice(alphaReserve, taoReserve, alpha);
+  return swapOut(alphaReserve, taoReserve, sellable, true).out;
 }
 
 /** The addresses of a wallet's hotkeys (files only, no password). */
@@ -134,16 +146,23 @@ export async function stakePositions(
   const positions: StakePosition[] = [];
   for (const [netuid, rows] of neurons ?? (await allNeurons(p))) {
     const hotkeys = [...new Set([...own, ...rows.map((r) => getAddress(r.hotkey))])];
-    const read = await mapPool(hotkeys, READ_CONCURRENCY, (hotkey) =>
-      p.client.readContract({
-        address: p.staking,
-        abi: stakingAbi,
-        functionName: "position",
-        args: [netuid, hotkey, coldkey],
-      }),
-    );
+    const [read, pool] = await Promise.all([
+      mapPool(hotkeys, READ_CONCURRENCY, (hotkey) =>
+        p.client.readContract({
+          address: p.staking,
+          abi: stakingAbi,
+          functionName: "position",
+          args: [netuid, hotkey, coldkey],
+        }),
+      ),
+      netuid === 0
+        ? undefined
+        : p.client.readContract({ address: p.staking, abi: stakingAbi, functionName: "pool", args: [netuid] }),
+    ]);
     read.forEach(([shares, alpha, taoValue], i) => {
-      if (shares > 0n || alpha > 0n) positions.push({ netuid, hotkey: hotkeys[i] as Address, shares, alpha, taoValue });
+      if (shares === 0n && alpha === 0n) return;
+      const swapValue = pool === undefined ? alpha : swapValueOf(pool.taoReserve, pool.alphaReserve, alpha);
+      positions.push({ netuid, hotkey: hotkeys[i] as Address, shares, alpha, taoValue, swapValue });
     });
   }
   return positions;
@@ -523,13 +542,14 @@ function register(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       const positions = await stakePositions(p, coldkey, own);
       const total = positions.reduce((s, x) => s + x.taoValue, 0n);
-      ctx.out.result({ coldkey, positions, totalTaoValue: total }, () =>
+      const totalSwap = positions.reduce((s, x) => s + x.swapValue, 0n);
+      ctx.out.result({ coldkey, positions, totalTaoValue: total, totalSwapValue: totalSwap }, () =>
         positions.length === 0
           ? `No stake for coldkey ${coldkey}: stake with \`tao stake add --netuid <n> --amount <tao>\``
           : [
               `Stake of coldkey ${coldkey}`,
               renderTable(
-                ["netuid", "hotkey", "alpha", "value (TAO)"],
+                ["netuid", "hotkey", "alpha", "value at spot (TAO)", "if unstaked now (TAO)"],
                 positions.map((x) => {
                   const name = names.get(getAddress(x.hotkey));
                   return [
@@ -537,10 +557,14 @@ function register(group: Command, app: CliApp): void {
                     name === undefined ? x.hotkey : `${x.hotkey} (${name})`,
                     formatTao(x.alpha),
                     formatTao(x.taoValue),
+                    formatTao(x.swapValue),
                   ];
                 }),
               ),
-              renderFields([["total value", taoCell(total)]]),
+              renderFields([
+                ["total value at spot", taoCell(total)],
+                ["total if unstaked now", `${taoCell(totalSwap)} (each position sold alone: fee and price impact)`],
+              ]),
             ].join("\n"),
       );
     }),

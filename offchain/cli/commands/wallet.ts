@@ -428,12 +428,14 @@ function register(group: Command, app: CliApp): void {
         stakePositions(p, coldkey, own),
       ]);
       const staked = positions.reduce((s, x) => s + x.taoValue, 0n);
+      const swap = positions.reduce((s, x) => s + x.swapValue, 0n);
       const data = {
         network: p.network.name,
         wallet: byAddress ? null : wallet,
         coldkey,
         free,
         staked,
+        stakedSwapValue: swap,
         total: free + staked,
         positions: positions.length,
         nativeBalance: native,
@@ -447,6 +449,7 @@ function register(group: Command, app: CliApp): void {
               "staked (value at spot)",
               `${taoCell(staked)} in ${positions.length} position${positions.length === 1 ? "" : "s"} (see \`tao stake list\`)`,
             ],
+            ["staked (if unstaked now)", `${taoCell(swap)} (after the pool fee and price impact)`],
             ["total", taoCell(free + staked)],
             [
               "native balance (gas)",

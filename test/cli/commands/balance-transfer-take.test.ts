@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseEther, type Address, type PublicClient } from "viem";
-import { taoAbi } from "../../../offchain/abi/index.js";
+import { stakingAbi, taoAbi } from "../../../offchain/abi/index.js";
 import { assertOneLineError, startCliChain, TAO, type CliChain } from "../chainFixture.js";
 import { tao } from "../support.js";
 
@@ -319,5 +319,17 @@ describe("tao wallet balance / transfer and stake take (against a real Anvil)", 
     assert.equal(balance.positions, 1);
     assert.equal(BigInt(balance.free as string), await balanceOf(keys.bob!.coldkey));
     assert.equal(BigInt(balance.total as string), BigInt(balance.free as string) + staked);
+    // What unstaking it now would pay: the contract's own quote of the same sale (the TAO floor is far).
+    const [position] = list.positions as { alpha: string; swapValue: string }[];
+    const [quoted] = await pub.readContract({
+      address: chain.deployment.contracts.Staking!,
+      abi: stakingAbi,
+      functionName: "quoteUnstake",
+      args: [1, BigInt(position!.alpha)],
+    });
+    assert.equal(BigInt(position!.swapValue), quoted);
+    assert.ok(quoted < staked, "below the value at spot: the fee and the sale's impact");
+    assert.equal(balance.stakedSwapValue, list.totalSwapValue);
+    assert.equal(BigInt(balance.stakedSwapValue as string), quoted);
   });
 });
