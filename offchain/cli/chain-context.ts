@@ -14,7 +14,7 @@ import {
   type PublicClient,
 } from "viem";
 import { z } from "zod";
-import { subnetRegistryAbi, taoAbi } from "../abi/index.js";
+import { stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -201,7 +201,21 @@ export async function requireSubnet(p: Protocol, netuid: number): Promise<void> 
     functionName: "subnetExists",
     args: [netuid],
   });
-  if (!exists) fail(`subnet ${netuid} does not exist on ${p.network.name}: see \`tao subnet list\``);
+  if (exists) return;
+  // A dissolved netuid: its stake is a TAO pot now, claimed with its own command.
+  const pool = await p.client.readContract({
+    address: p.staking,
+    abi: stakingAbi,
+    functionName: "pool",
+    args: [netuid],
+  });
+  if (pool.generation > 0) {
+    fail(
+      `subnet ${netuid} was dissolved on ${p.network.name} and not created again: stake held on it then is paid in TAO ` +
+        `with \`tao stake claim-dissolved --netuid ${netuid}\`; see \`tao subnet list\` for the live subnets`,
+    );
+  }
+  fail(`subnet ${netuid} does not exist on ${p.network.name}: see \`tao subnet list\``);
 }
 
 /**

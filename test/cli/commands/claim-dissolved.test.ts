@@ -77,6 +77,12 @@ describe("tao stake claim-dissolved (against a real Anvil)", () => {
     });
     assert.ok(pot > 0n);
 
+    // Unstaking from it now names the command that pays its stake.
+    assertOneLineError(
+      await tao(["--json", "--yes", "stake", "remove", "--netuid", "1", "--wallet", "bob", "--all"], env),
+      /subnet 1 was dissolved on \w+ and not created again: .*tao stake claim-dissolved --netuid 1/,
+    );
+
     const before = await balanceOf(keys.bob!.coldkey);
     const bob = await ok(claimCmd("bob"));
     const claims = bob.claims as { hotkey: string; tao: string }[];
