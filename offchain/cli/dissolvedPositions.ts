@@ -132,3 +132,58 @@ export async function claimableDissolved(
   });
   return unique.flatMap((hotkey, i) => (answers[i]! > 0n ? [{ hotkey, tao: answers[i]! }] : []));
 }
+
+/** Every dissolved life of every netuid, newest first, from the Staking's `PoolDissolved` logs (the whole chain). */
+export async function dissolvedLives(
+  p: DissolvedReader,
+  pageBlocks: bigint = DEFAULT_LOG_PAGE_BLOCKS,
+): Promise<Array<{ netuid: number; generation: number }>> {
+  const lives: Array<{ netuid: number; generation: number }> = [];
+  await scanLogsBackward(
+    BigInt(p.deployment.deploymentBlock),
+    await p.client.getBlockNumber({ cacheTime: 0 }),
+    pageBlocks,
+    async (range) =>
+      (
+        await p.client.getContractEvents({
+          address: p.staking,
+          abi: stakingAbi,
+          eventName: "PoolDissolved",
+          ...range,
+          strict: true,
+        })
+      ).map((l) => ({
+        blockNumber: l.blockNumber ?? 0n,
+        logIndex: l.logIndex ?? 0,
+        netuid: l.args.netuid,
+        generation: Number(l.args.generation),
+      })),
+    (newestFirst) => {
+      for (const l of newestFirst) lives.push({ netuid: l.netuid, generation: l.generation });
+      return false;
+    },
+  );
+  return lives;
+}
+
+/** A claimable position on a dissolved life, with the life it is of. */
+export interface DissolvedClaim extends DissolvedPosition {
+  readonly netuid: number;
+  readonly generation: number;
+}
+
+/** What `coldkey` can claim on every dissolved life (`own`: hotkeys to ask about besides those the logs name). */
+export async function allDissolvedClaims(
+  p: DissolvedReader,
+  coldkey: Address,
+  own: readonly Address[],
+): Promise<DissolvedClaim[]> {
+  const claims: DissolvedClaim[] = [];
+  for (const { netuid, generation } of await dissolvedLives(p)) {
+    const hotkeys = [...own, ...(await stakedHotkeys(p, netuid, generation, coldkey))];
+    for (const x of await claimableDissolved(p, netuid, generation, coldkey, hotkeys)) {
+      claims.push({ ...x, netuid, generation });
+    }
+  }
+  return claims;
+}

@@ -32,7 +32,7 @@ import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
 import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
-import { claimableDissolved, stakedHotkeys } from "../dissolvedPositions.js";
+import { allDissolvedClaims, claimableDissolved, stakedHotkeys } from "../dissolvedPositions.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
 /** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
@@ -524,50 +524,82 @@ function register(group: Command, app: CliApp): void {
     group
       .command("list")
       .description("the wallet's stake positions (no password needed)")
-      .option("--coldkey <address>", "list this coldkey instead of the wallet's"),
+      .option("--coldkey <address>", "list this coldkey instead of the wallet's")
+      .option(
+        "--dissolved",
+        "also what it can claim on dissolved subnets (reads the chain's logs: slower on a long chain)",
+        false,
+      ),
     { hotkey: false },
   ).action(
-    app.action(signerOptionsSchema.extend({ coldkey: z.string().optional() }), async (ctx, opts) => {
-      const { wallet } = signerNames(opts, ctx.io.env);
-      const coldkey =
-        opts.coldkey !== undefined
-          ? parseAddress(opts.coldkey, "--coldkey")
-          : await ctx.wallets().coldkeyAddress(wallet);
-      // The wallet's own hotkeys: their positions are listed even off the metagraph, and shown by name (btcli).
-      const names = new Map<Address, string>();
-      if (opts.coldkey === undefined)
-        for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
-          if (h.address) names.set(getAddress(h.address), h.name);
-      const own = [...names.keys()];
-      const p = await connectProtocol(ctx);
-      const positions = await stakePositions(p, coldkey, own);
-      const total = positions.reduce((s, x) => s + x.taoValue, 0n);
-      const totalSwap = positions.reduce((s, x) => s + x.swapValue, 0n);
-      ctx.out.result({ coldkey, positions, totalTaoValue: total, totalSwapValue: totalSwap }, () =>
-        positions.length === 0
-          ? `No stake for coldkey ${coldkey}: stake with \`tao stake add --netuid <n> --amount <tao>\``
-          : [
-              `Stake of coldkey ${coldkey}`,
-              renderTable(
-                ["netuid", "hotkey", "alpha", "value at spot (TAO)", "if unstaked now (TAO)"],
-                positions.map((x) => {
-                  const name = names.get(getAddress(x.hotkey));
-                  return [
-                    String(x.netuid),
-                    name === undefined ? x.hotkey : `${x.hotkey} (${name})`,
-                    formatTao(x.alpha),
-                    formatTao(x.taoValue),
-                    formatTao(x.swapValue),
-                  ];
-                }),
-              ),
-              renderFields([
-                ["total value at spot", taoCell(total)],
-                ["total if unstaked now", `${taoCell(totalSwap)} (each position sold alone: fee and price impact)`],
-              ]),
-            ].join("\n"),
-      );
-    }),
+    app.action(
+      signerOptionsSchema.extend({ coldkey: z.string().optional(), dissolved: z.boolean() }),
+      async (ctx, opts) => {
+        const { wallet } = signerNames(opts, ctx.io.env);
+        const coldkey =
+          opts.coldkey !== undefined
+            ? parseAddress(opts.coldkey, "--coldkey")
+            : await ctx.wallets().coldkeyAddress(wallet);
+        // The wallet's own hotkeys: their positions are listed even off the metagraph, and shown by name (btcli).
+        const names = new Map<Address, string>();
+        if (opts.coldkey === undefined)
+          for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
+            if (h.address) names.set(getAddress(h.address), h.name);
+        const own = [...names.keys()];
+        const p = await connectProtocol(ctx);
+        const positions = await stakePositions(p, coldkey, own);
+        const dissolved = opts.dissolved ? await allDissolvedClaims(p, coldkey, own) : undefined;
+        const total = positions.reduce((s, x) => s + x.taoValue, 0n);
+        const totalSwap = positions.reduce((s, x) => s + x.swapValue, 0n);
+        const dissolvedLines = () =>
+          dissolved === undefined
+            ? []
+            : dissolved.length === 0
+              ? ["Nothing to claim on dissolved subnets"]
+              : [
+                  "Claimable on dissolved subnets (`tao stake claim-dissolved --netuid <n> [--generation <g>]`)",
+                  renderTable(
+                    ["netuid", "generation", "hotkey", "TAO"],
+                    dissolved.map((x) => [String(x.netuid), String(x.generation), x.hotkey, formatTao(x.tao)]),
+                  ),
+                ];
+        const data = {
+          coldkey,
+          positions,
+          totalTaoValue: total,
+          totalSwapValue: totalSwap,
+          ...(dissolved === undefined ? {} : { dissolved }),
+        };
+        ctx.out.result(data, () =>
+          positions.length === 0
+            ? [
+                `No stake for coldkey ${coldkey}: stake with \`tao stake add --netuid <n> --amount <tao>\``,
+                ...dissolvedLines(),
+              ].join("\n")
+            : [
+                `Stake of coldkey ${coldkey}`,
+                renderTable(
+                  ["netuid", "hotkey", "alpha", "value at spot (TAO)", "if unstaked now (TAO)"],
+                  positions.map((x) => {
+                    const name = names.get(getAddress(x.hotkey));
+                    return [
+                      String(x.netuid),
+                      name === undefined ? x.hotkey : `${x.hotkey} (${name})`,
+                      formatTao(x.alpha),
+                      formatTao(x.taoValue),
+                      formatTao(x.swapValue),
+                    ];
+                  }),
+                ),
+                renderFields([
+                  ["total value at spot", taoCell(total)],
+                  ["total if unstaked now", `${taoCell(totalSwap)} (each position sold alone: fee and price impact)`],
+                ]),
+                ...dissolvedLines(),
+              ].join("\n"),
+        );
+      },
+    ),
   );
 
   addSignerOptions(

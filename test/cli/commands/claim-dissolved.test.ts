@@ -83,6 +83,14 @@ describe("tao stake claim-dissolved (against a real Anvil)", () => {
       /subnet 1 was dissolved on \w+ and not created again: .*tao stake claim-dissolved --netuid 1/,
     );
 
+    const listed = await ok(["stake", "list", "--wallet", "bob", "--dissolved"]);
+    assert.deepEqual(listed.positions, [], "no live stake");
+    const claimable = listed.dissolved as { netuid: number; generation: number; hotkey: string; tao: string }[];
+    assert.deepEqual(
+      claimable.map((x) => [x.netuid, x.generation, x.hotkey]),
+      [[1, 0, keys.alice!.hotkey]],
+    );
+
     const before = await balanceOf(keys.bob!.coldkey);
     const bob = await ok(claimCmd("bob"));
     const claims = bob.claims as { hotkey: string; tao: string }[];
@@ -94,6 +102,8 @@ describe("tao stake claim-dissolved (against a real Anvil)", () => {
     const bobTao = BigInt(bob.totalTao as string);
     assert.equal((await balanceOf(keys.bob!.coldkey)) - before, bobTao, "the balance grew by what it printed");
     assert.ok(bobTao > (15n * 10n ** 9n) / 10n, "at least most of the 2 TAO staked");
+    assert.equal(claimable[0]!.tao, bobTao.toString(), "stake list --dissolved showed what the claim paid");
+    assert.deepEqual((await ok(["stake", "list", "--wallet", "bob", "--dissolved"])).dissolved, []);
 
     assertOneLineError(
       await tao(["--json", "--yes", ...claimCmd("bob")], env),
