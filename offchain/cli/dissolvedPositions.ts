@@ -37,10 +37,10 @@ interface FoundLog {
 }
 
 /**
- * The hotkeys `coldkey` staked with on `netuid` during life `generation`, read from the logs between that life's
- * `PoolCreated` and the head.
+ * The hotkeys `coldkey` staked with, received stake on or registered on `netuid` during life `generation`, read
+ * from the logs between that life's `PoolCreated` and the head.
  */
-export async function stakedHotkeys(
+export async function lifeHotkeys(
   p: DissolvedReader,
   netuid: number,
   generation: number,
@@ -180,7 +180,7 @@ export async function allDissolvedClaims(
 ): Promise<DissolvedClaim[]> {
   const claims: DissolvedClaim[] = [];
   for (const { netuid, generation } of await dissolvedLives(p)) {
-    const hotkeys = [...own, ...(await stakedHotkeys(p, netuid, generation, coldkey))];
+    const hotkeys = [...own, ...(await lifeHotkeys(p, netuid, generation, coldkey))];
     for (const x of await claimableDissolved(p, netuid, generation, coldkey, hotkeys)) {
       claims.push({ ...x, netuid, generation });
     }

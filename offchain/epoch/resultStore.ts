@@ -59,52 +59,43 @@ export class ResultStore {
    */
   bind(id: ResultsIdentity, o: { unrecordedIsStale?: boolean } = {}): string | undefined {
     const want = { chainId: id.chainId, settlement: id.settlement.toLowerCase(), genesisTime: id.genesisTime };
-    const file = this.identityFile;
-    if (!existsSync(file)) {
-      // A directory from before identity files, whose results are past this chain: a reset chain's, kept aside.
-      const aside = o.unrecordedIsStale && existsSync(this.dir) ? asidePath(this.dir, undefined) : undefined;
-      if (aside !== undefined) {
-        renameSync(this.dir, aside);
-        mkdirSync(this.dir, { recursive: true });
-      }
-      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return aside;
-    }
-    let have: Partial<ResultsIdentity>;
-    try {
-      have = JSON.parse(readFileSync(file, "utf8")) as Partial<ResultsIdentity>;
-    } catch (err) {
-      throw new Error(`${file} is corrupt (${(err as Error).message}): delete it, or pass another results directory`);
-    }
-    if (have.chainId !== want.chainId || String(have.settlement).toLowerCase() !== want.settlement) {
+    const have = this.recordedIdentity();
+    if (
+      have !== undefined &&
+      (have.chainId !== want.chainId || String(have.settlement).toLowerCase() !== want.settlement)
+    ) {
       throw new Error(
         `the epoch results in ${this.dir} are of chain ${have.chainId} (Settlement ${have.settlement}), not of ` +
           `chain ${want.chainId} (Settlement ${want.settlement}): pass another results directory for this ` +
           "deployment (--results-dir), or delete that one if its deployment is gone",
       );
     }
-    if (have.genesisTime === undefined && !o.unrecordedIsStale) {
-      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return undefined;
-    }
-    if (have.genesisTime !== want.genesisTime) {
-      // The same chain and Settlement address, another genesis: the chain was reset and deployed again, and the
-      // results are of contracts that are gone. Kept aside, and this deployment starts an empty directory.
-      const aside = asidePath(this.dir, have.genesisTime);
+    if (have?.genesisTime === want.genesisTime) return undefined;
+    // Another genesis (the chain was reset and deployed again: the results are of contracts that are gone), or an
+    // unrecorded one whose results the caller found past this chain: kept aside, and an empty directory started.
+    // An unrecorded genesis otherwise takes this one.
+    const unrecorded = have?.genesisTime === undefined;
+    let aside: string | undefined;
+    if (unrecorded ? o.unrecordedIsStale === true && existsSync(this.dir) : true) {
+      aside = asidePath(this.dir, have?.genesisTime);
       renameSync(this.dir, aside);
       mkdirSync(this.dir, { recursive: true });
-      writeFileAtomic(file, `${JSON.stringify(want)}\n`);
-      return aside;
     }
-    return undefined;
+    writeFileAtomic(this.identityFile, `${JSON.stringify(want)}\n`);
+    return aside;
   }
 
-  /** The identity recorded in {@link identityFile}, as written (undefined when there is none or it is corrupt). */
+  /**
+   * The identity recorded in {@link identityFile}, as written; undefined when there is none. A corrupt one throws,
+   * naming the file and the fix.
+   */
   recordedIdentity(): Partial<ResultsIdentity> | undefined {
+    const file = this.identityFile;
+    if (!existsSync(file)) return undefined;
     try {
-      return JSON.parse(readFileSync(this.identityFile, "utf8")) as Partial<ResultsIdentity>;
-    } catch {
-      return undefined;
+      return JSON.parse(readFileSync(file, "utf8")) as Partial<ResultsIdentity>;
+    } catch (err) {
+      throw new Error(`${file} is corrupt (${(err as Error).message}): delete it, or pass another results directory`);
     }
   }
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, type PublicClient } from "viem";
 import { stakingAbi } from "../../offchain/abi/index.js";
-import { claimableDissolved, stakedHotkeys } from "../../offchain/cli/dissolvedPositions.js";
+import { claimableDissolved, lifeHotkeys } from "../../offchain/cli/dissolvedPositions.js";
 import { keys, ownerAndOneMiner } from "./harness.js";
 
 describe("end to end: a dissolved subnet's positions made by emission are found and claimable", async () => {
@@ -32,9 +32,9 @@ describe("end to end: a dissolved subnet's positions made by emission are found 
 
     await net.dissolve();
 
-    const minerHotkeys = await stakedHotkeys(reader, netuid, 0, miner.coldkey.address, 1n);
+    const minerHotkeys = await lifeHotkeys(reader, netuid, 0, miner.coldkey.address, 1n);
     assert.deepEqual(minerHotkeys, [getAddress(miner.hotkey.address)], "from its NeuronRegistered alone");
-    const ownerHotkeys = await stakedHotkeys(reader, netuid, 0, owner.coldkey.address, 1n);
+    const ownerHotkeys = await lifeHotkeys(reader, netuid, 0, owner.coldkey.address, 1n);
     assert.ok(ownerHotkeys.includes(getAddress(owner.hotkey.address)), "the owner's neuron, logged before PoolCreated");
 
     const [minerClaim] = await claimableDissolved(reader, netuid, 0, miner.coldkey.address, minerHotkeys);
@@ -55,7 +55,7 @@ describe("end to end: a dissolved subnet's positions made by emission are found 
   });
 });
 
-describe("stakedHotkeys: the scan of one life's logs", () => {
+describe("lifeHotkeys: the scan of one life's logs", () => {
   type Log = { eventName: string; blockNumber: bigint; logIndex: number; args: Record<string, unknown> };
   const hk = (n: number) => getAddress(`0x${n.toString(16).padStart(40, "0")}`);
   // Life 0 starts in block 5 (createSubnet: the owner's neuron at log 1, the pool at log 3); life 1 in block 8.
@@ -82,13 +82,13 @@ describe("stakedHotkeys: the scan of one life's logs", () => {
 
   it("life 0: from its PoolCreated's whole block to the head, and no further back", async () => {
     reads.length = 0;
-    const found = await stakedHotkeys(reader, 1, 0, hk(77), 1n);
+    const found = await lifeHotkeys(reader, 1, 0, hk(77), 1n);
     assert.deepEqual(new Set(found), new Set([hk(9), hk(6), hk(5)]));
     const lowest = reads.reduce((m, [from]) => (from < m ? from : m), 10n);
     assert.ok(lowest >= 2n, `read down to block ${lowest}`);
   });
 
   it("life 1: stops at its own PoolCreated", async () => {
-    assert.deepEqual(await stakedHotkeys(reader, 1, 1, hk(77), 1n), [hk(9)]);
+    assert.deepEqual(await lifeHotkeys(reader, 1, 1, hk(77), 1n), [hk(9)]);
   });
 });

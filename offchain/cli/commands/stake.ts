@@ -32,7 +32,7 @@ import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
 import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
-import { allDissolvedClaims, claimableDissolved, stakedHotkeys } from "../dissolvedPositions.js";
+import { allDissolvedClaims, claimableDissolved, lifeHotkeys } from "../dissolvedPositions.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 
 /** The largest input the pool takes at any price: its reserve floor, its input cap (1,000 x rIn), or `amount`. */
@@ -644,7 +644,7 @@ function register(group: Command, app: CliApp): void {
         const hotkeys =
           opts.stakeHotkey !== undefined
             ? [parseAddress(opts.stakeHotkey, "--stake-hotkey")]
-            : [...(await walletHotkeyAddresses(ctx, wallet)), ...(await stakedHotkeys(p, netuid, generation, coldkey))];
+            : [...(await walletHotkeyAddresses(ctx, wallet)), ...(await lifeHotkeys(p, netuid, generation, coldkey))];
         const positions = await claimableDissolved(p, netuid, generation, coldkey, hotkeys);
         if (positions.length === 0) {
           fail(
