@@ -124,6 +124,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE identity ADD COLUMN genesis_time INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: "commit tx nonce",
+    sql: `
+      -- The nonce of the commit tx, recorded with its hash before the tx is broadcast (it is signed first). A tx the
+      -- node does not know can still land until another tx of the hotkey takes its nonce: the commit is only given
+      -- up once the nonce is used. NULL for rows sent before this column existed.
+      ALTER TABLE commits ADD COLUMN commit_nonce INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,8 +4,8 @@
  *
  * Write-ahead rule: whatever a chain action needs to be finished later is written (and fsynced: WAL,
  * synchronous=FULL) before the action is sent. For a commit: `recordCommitIntent` (salt, hash, weights) →
- * send the commit tx → `markCommitSent(tx)`. After a crash the intent is still there, so the validator can
- * look the hash up on chain and resend or reveal it with the same salt, never with a new one.
+ * sign the commit tx → `markCommitSent(tx, nonce)` → broadcast it. After a crash the intent is still there, so
+ * the validator can look the hash up on chain and resend or reveal it with the same salt, never with a new one.
  */
 import { existsSync, renameSync } from "node:fs";
 import type { EmaRecord } from "../scoring/ema.js";
@@ -38,6 +38,8 @@ export interface CommitRow extends NewCommit {
    */
   commitEpoch: number | null;
   commitTx: string | null;
+  /** The commit tx's nonce (recorded with its hash before broadcast); null when unknown (older rows). */
+  commitNonce: number | null;
   revealTx: string | null;
   createdAt: number;
   updatedAt: number;
@@ -161,6 +163,7 @@ function toCommit(r: Row): CommitRow {
     status: String(r.status) as CommitStatus,
     commitEpoch: r.commit_epoch === null || r.commit_epoch === undefined ? null : Number(r.commit_epoch),
     commitTx: r.commit_tx === null ? null : String(r.commit_tx),
+    commitNonce: r.commit_nonce === null || r.commit_nonce === undefined ? null : Number(r.commit_nonce),
     revealTx: r.reveal_tx === null ? null : String(r.reveal_tx),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -311,9 +314,15 @@ export class ValidatorStore {
     });
   }
 
-  /** The commit tx was sent (hash known; not yet confirmed). */
-  markCommitSent(id: number, tx: string): CommitRow {
-    return this.moveCommit(id, "sent", { commit_tx: hex("commit tx", tx, 32) });
+  /**
+   * The commit tx is signed and about to be broadcast, or was sent (hash known; not yet confirmed). `nonce`: its
+   * nonce, when known (a resend records the new tx's, or clears it).
+   */
+  markCommitSent(id: number, tx: string, nonce?: number): CommitRow {
+    return this.moveCommit(id, "sent", {
+      commit_tx: hex("commit tx", tx, 32),
+      commit_nonce: nonce === undefined ? null : nonNegInt("commit nonce", nonce),
+    });
   }
   /**
    * The commit is on chain (confirmed, or found there after a crash: `tx` may then be unknown). `commitEpoch` is

@@ -54,6 +54,9 @@ export type FittedWeights =
     }
   | { ok: false; reason: string };
 
+/** Gets a signed tx's hash and nonce before it is broadcast. */
+export type OnSent = (tx: Hex, nonce: number) => void;
+
 export type TxStatus = "confirmed" | "reverted" | "pending" | "unknown";
 
 /** Chain access (viem adapter): reads at the configured confirmation depth, writes signed by the hotkey. */
@@ -64,14 +67,16 @@ export interface ChainPort {
   metagraph(netuid: number): Promise<Metagraph>;
   subnetState(netuid: number, hotkey: Hex, slot: number): Promise<SubnetChainState>;
   /**
-   * Sends the commit; `onSent` gets the tx hash as soon as the node accepted it (before the receipt is waited
-   * for), so the caller can record it: a receipt timeout or a crash then leaves a known tx to look up, not a
-   * blind resend.
+   * Sends the commit. The tx is signed first and `onSent` gets its hash and nonce before it is broadcast, so the
+   * caller can record them: a crash, a failed broadcast or a receipt timeout then leaves a known tx (and nonce) to
+   * look up, never a tx that may land unseen.
    */
-  commitWeights(netuid: number, hash: Hex, onSent?: (tx: Hex) => void): Promise<Hex>;
+  commitWeights(netuid: number, hash: Hex, onSent?: OnSent): Promise<Hex>;
+  /** Sends the reveal; `onSent` as for {@link ChainPort.commitWeights}. */
   revealWeights(
     netuid: number,
     reveal: { uids: number[]; values: number[]; salt: Hex; versionKey: bigint },
+    onSent?: OnSent,
   ): Promise<Hex>;
   setWeights(netuid: number, weights: { uids: number[]; values: number[]; versionKey: bigint }): Promise<Hex>;
   /**
@@ -85,6 +90,11 @@ export interface ChainPort {
   /** Whether `netuid` exists on chain (the registry's `subnetExists`). */
   subnetExists(netuid: number): Promise<boolean>;
   txStatus(tx: Hex): Promise<TxStatus>;
+  /**
+   * Whether the hotkey's tx with this nonce is confirmed (its nonce at the confirmed depth is past `nonce`): a tx
+   * of ours with that nonce that the node does not know can then never land.
+   */
+  nonceUsed(nonce: number): Promise<boolean>;
   coinbase(): Promise<Hex>;
 }
 

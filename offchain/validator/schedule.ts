@@ -13,7 +13,8 @@
  *   expire once its epoch is over); `sent`: `confirmCommit` (same resend rule); `revealing`: `confirmReveal`.
  * - reveal: a committed commit that the chain recorded in epoch c (`commitEpoch`: the epoch of the block it
  *   landed in, which may be later than the epoch it was made for) is revealed in epoch c + revealPeriod; after
- *   that it is expired.
+ *   that it is expired. While commit-reveal is off the reveal waits (the contract refuses it); a commit whose
+ *   version key is below the subnet's (raised since) is expired at once: its reveal cannot pass. Neither is resent.
  * - refused with a reason when no slot of an epoch is left to commit in (commitAfterSlots + commitGuardSlots ≥
  *   tempo), or when the weight vector cannot pass the subnet's rules (`weightsProblem`).
  * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back;
@@ -62,7 +63,16 @@ export interface ScheduleInput {
    * The validator's commits on this subnet from the store (any status): `epoch` is the epoch each was made for,
    * `commitEpoch` the one the chain recorded it in (once confirmed; it decides the reveal epoch).
    */
-  commits: readonly { id: number; epoch: number; status: CommitStatus; commitEpoch?: number | null }[];
+  commits: readonly {
+    id: number;
+    epoch: number;
+    status: CommitStatus;
+    commitEpoch?: number | null;
+    /** The version key the commit's hash was made with (its reveal must carry it). */
+    versionKey?: bigint;
+  }[];
+  /** The subnet's weights version key: a reveal with a lower one is refused (VersionKeyTooLow). */
+  versionKey?: bigint;
   /** Settlements from the store. */
   settlements: readonly { epoch: number; status: SettlementStatus }[];
   /** The first epoch worth settling (e.g. the epoch containing the subnet's emission start). */
@@ -153,8 +163,18 @@ export function decide(input: ScheduleInput): Schedule {
   for (const c of input.commits) {
     const revealEpoch = (c.commitEpoch ?? c.epoch) + input.revealPeriod;
     const expired = epoch.epoch > revealEpoch;
-    // A commit should land in its own epoch: (re)sent only inside it, and not in its last commitGuardSlots.
-    const resend = { resendable: epoch.epoch === c.epoch && slot < until, epochOver: epoch.epoch > c.epoch };
+    // Raised after the commit: its reveal (which must carry the committed key) can never pass.
+    const staleKey =
+      c.versionKey !== undefined && input.versionKey !== undefined && c.versionKey < input.versionKey
+        ? `the subnet's weights version key was raised to ${input.versionKey} after the commit (made with ` +
+          `${c.versionKey}): its reveal would revert VersionKeyTooLow`
+        : undefined;
+    // A commit should land in its own epoch: (re)sent only inside it, and not in its last commitGuardSlots; never
+    // while commit-reveal is off (the contract refuses commits) or with a version key its reveal cannot pass.
+    const resend = {
+      resendable: epoch.epoch === c.epoch && slot < until && input.commitReveal && staleKey === undefined,
+      epochOver: epoch.epoch > c.epoch,
+    };
     switch (c.status) {
       case "intent":
         // Past its epoch, the intent can only be checked on chain and expired.
@@ -166,14 +186,26 @@ export function decide(input: ScheduleInput): Schedule {
         outstanding++;
         break;
       case "committed":
-        if (expired) {
+        if (expired || staleKey !== undefined) {
           due.push({
             kind: "expire",
             netuid,
             commitId: c.id,
             epoch: c.epoch,
-            reason: `reveal window (epoch ${revealEpoch}) passed`,
+            reason: staleKey ?? `reveal window (epoch ${revealEpoch}) passed`,
           });
+        } else if (epoch.epoch === revealEpoch && !input.commitReveal) {
+          // Turned off after the commit: the contract refuses reveals (CommitRevealDisabled) until it is on again.
+          waiting.push({
+            action: "reveal",
+            netuid,
+            commitId: c.id,
+            opensAtSlot: slot + 1,
+            message:
+              `commit-reveal is off on netuid ${netuid}: the reveal of epoch ${c.epoch}'s commit waits for it to be ` +
+              `turned on again (its window closes at slot ${epoch.close})`,
+          });
+          outstanding++;
         } else if (epoch.epoch === revealEpoch) {
           due.push({ kind: "reveal", netuid, commitId: c.id, epoch: c.epoch });
           outstanding++;

@@ -76,6 +76,11 @@ export class ValidatorService {
   private readonly prunedBefore = new Map<number, number>();
   /** Slot at which this process last sent a coinbase: the confirmed read of lastMintedSlot lags it. */
   private coinbaseSlot = Number.NEGATIVE_INFINITY;
+  /**
+   * Per netuid, the life and slot of this process's last commit or setWeights: the confirmed read of lastUpdate
+   * lags it (a second setWeights in the same epoch would otherwise follow, with a rate limit of 0).
+   */
+  private readonly ownUpdate = new Map<number, { life: number; slot: number }>();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -120,6 +125,9 @@ export class ValidatorService {
     this.metagraphs.set(netuid, metagraph);
     const w = this.weights(netuid, metagraph);
     const fitted = codec.fit(w.uids, w.scores, state.rules);
+    const own = this.ownUpdate.get(netuid);
+    const lastUpdate =
+      own !== undefined && own.life === state.life && own.slot > (state.lastUpdate ?? 0) ? own.slot : state.lastUpdate;
     const schedule = decide({
       netuid,
       slot: now,
@@ -127,7 +135,8 @@ export class ValidatorService {
       commitReveal: state.commitReveal,
       revealPeriod: state.revealPeriod,
       rateLimit: state.rateLimit,
-      ...(state.lastUpdate !== undefined ? { lastUpdate: state.lastUpdate } : {}),
+      ...(lastUpdate !== undefined ? { lastUpdate } : {}),
+      versionKey: state.versionKey,
       permit: state.permit,
       hasWeights: w.uids.length > 0,
       ...(fitted.ok ? {} : { weightsProblem: fitted.reason }),
@@ -145,10 +154,11 @@ export class ValidatorService {
     });
     for (const r of schedule.refused) this.deps.logger?.warn({ netuid, reason: r.reason }, r.message);
     const outcomes: ActionOutcome[] = [];
+    const ctx: ExecuteContext = { state, fitted, slot: now };
     for (const action of schedule.due) {
       if (signal?.aborted) break;
       try {
-        const detail = await this.execute(action, { state, fitted, slot: now });
+        const detail = await this.execute(action, ctx);
         outcomes.push({ action, ok: true, detail });
         // A commit that expired unrevealed cost the epoch's weights: worth more than an info line.
         if (action.kind === "expire") this.deps.logger?.warn({ netuid, action: action.kind, detail }, "commit expired");
@@ -322,8 +332,12 @@ export class ValidatorService {
   }
 
   /** Marks the commit committed in the epoch the chain recorded it in. */
-  private committed(c: CommitRow, landed: number, state: SubnetChainState, how: string): string {
+  private committed(c: CommitRow, landed: number, ctx: ExecuteContext, how: string): string {
+    const { state } = ctx;
     this.deps.store.markCommitted(c.id, undefined, landed);
+    if (landed === state.epoch.epoch && c.epoch !== landed) {
+      ctx.commitBusy = `the commit made for epoch ${c.epoch} landed in this one`;
+    }
     const late = landed !== c.epoch ? ` (made for epoch ${c.epoch}, it landed in epoch ${landed})` : "";
     return `commit ${c.hash} ${how}${late}; it reveals in epoch ${landed + state.revealPeriod}`;
   }
@@ -331,8 +345,8 @@ export class ValidatorService {
   private async resend(c: CommitRow, netuid: number): Promise<Hex> {
     const { chain, store } = this.deps;
     let recorded = false;
-    const tx = await chain.commitWeights(netuid, c.hash as Hex, (sent) => {
-      store.markCommitSent(c.id, sent);
+    const tx = await chain.commitWeights(netuid, c.hash as Hex, (sent, nonce) => {
+      store.markCommitSent(c.id, sent, nonce);
       recorded = true;
     });
     if (!recorded) store.markCommitSent(c.id, tx);
@@ -345,6 +359,9 @@ export class ValidatorService {
     switch (a.kind) {
       case "commit": {
         if (!fitted.ok) return `nothing to commit: ${fitted.reason}`;
+        // An earlier epoch's commit is still in flight or has just landed in this one: a second would make two
+        // commits in one epoch (revealed together, the later one's weights replacing the other's).
+        if (ctx.commitBusy !== undefined) return `no commit for epoch ${a.epoch}: ${ctx.commitBusy}`;
         const { uids, values } = fitted;
         const salt = codec.randomSalt();
         const versionKey = state.versionKey;
@@ -361,29 +378,35 @@ export class ValidatorService {
         });
         // The tx hash is on disk before the receipt wait: a timeout or a crash leaves a tx to look up.
         const tx = await this.resend(row, a.netuid);
+        this.ownUpdate.set(a.netuid, { life: state.life, slot: ctx.slot });
         return `commit ${row.hash} for epoch ${a.epoch} sent in ${tx}${fitNote(fitted)}`;
       }
       case "recoverCommit": {
         const c = this.commitRow(a.commitId);
         const found = await this.onChain(a.netuid, c.hash as Hex, state);
-        if (found.live !== undefined) return this.committed(c, found.live, state, "found on chain");
+        if (found.live !== undefined) return this.committed(c, found.live, ctx, "found on chain");
         if (found.expired !== undefined) {
           store.markExpired(c.id);
           return `commit ${c.hash} landed in epoch ${found.expired} but its reveal window has passed`;
         }
+        // An intent holds no tx hash: the tx was never signed and recorded, so never broadcast (a store written
+        // by an older validator, which recorded the hash after the broadcast, could hold one broadcast unseen).
         if (a.resendable) return `commit ${c.hash} resent in ${await this.resend(c, a.netuid)} (same salt)`;
         if (a.epochOver) {
           store.markExpired(c.id);
           return `commit ${c.hash} of epoch ${c.epoch} never landed; its epoch is over`;
         }
-        return guardMessage(c, ctx.slot, state);
+        return notResent(c, ctx.slot, state);
       }
       case "confirmCommit": {
         const c = this.commitRow(a.commitId);
         const status = await chain.txStatus(c.commitTx as Hex);
-        if (status === "pending") return `commit tx ${c.commitTx} not yet confirmed`;
+        if (status === "pending") {
+          ctx.commitBusy = `commit tx ${c.commitTx} (epoch ${c.epoch}) is not yet confirmed`;
+          return `commit tx ${c.commitTx} not yet confirmed`;
+        }
         const found = await this.onChain(a.netuid, c.hash as Hex, state);
-        if (found.live !== undefined) return this.committed(c, found.live, state, "confirmed");
+        if (found.live !== undefined) return this.committed(c, found.live, ctx, "confirmed");
         if (found.expired !== undefined || status === "confirmed") {
           store.markExpired(c.id);
           return found.expired !== undefined
@@ -393,10 +416,18 @@ export class ValidatorService {
         if (a.resendable)
           return `commit tx ${c.commitTx} ${status}; resent in ${await this.resend(c, a.netuid)} (same salt)`;
         if (a.epochOver) {
+          // Unknown to the node is not gone: a tx dropped here can still be mined from another node's pool until
+          // a tx of ours takes its nonce (the next one we send does: it gets the same nonce).
+          if (status === "unknown" && c.commitNonce !== null && !(await chain.nonceUsed(c.commitNonce))) {
+            return (
+              `commit tx ${c.commitTx} is unknown to the node, but its nonce ${c.commitNonce} is not used yet: it ` +
+              `could still land, so the commit is kept until this hotkey's next transaction takes that nonce`
+            );
+          }
           store.markExpired(c.id);
           return `commit tx ${c.commitTx} ${status} and epoch ${c.epoch} is over`;
         }
-        return `commit tx ${c.commitTx} ${status}; ${guardMessage(c, ctx.slot, state)}`;
+        return `commit tx ${c.commitTx} ${status}; ${notResent(c, ctx.slot, state)}`;
       }
       case "reveal": {
         const c = this.commitRow(a.commitId);
@@ -416,8 +447,14 @@ export class ValidatorService {
           return `commit ${c.hash} is recorded on chain in epoch ${found.live}: it reveals in epoch ${revealEpoch}, not now (epoch ${state.epoch.epoch})`;
         }
         const { uids, values } = codec.unpack(c.weights);
-        const tx = await chain.revealWeights(a.netuid, { uids, values, salt: c.salt as Hex, versionKey: c.versionKey });
-        store.markRevealing(c.id, tx);
+        // The reveal tx hash is on disk before the receipt wait: a timeout or a crash leaves it to look up.
+        let recorded = false;
+        const reveal = { uids, values, salt: c.salt as Hex, versionKey: c.versionKey };
+        const tx = await chain.revealWeights(a.netuid, reveal, (sent) => {
+          store.markRevealing(c.id, sent);
+          recorded = true;
+        });
+        if (!recorded) store.markRevealing(c.id, tx);
         return `reveal of epoch ${found.live} sent in ${tx}`;
       }
       case "confirmReveal": {
@@ -447,6 +484,7 @@ export class ValidatorService {
           values: fitted.values,
           versionKey: state.versionKey,
         });
+        this.ownUpdate.set(a.netuid, { life: state.life, slot: ctx.slot });
         return `weights set in ${tx}${fitNote(fitted)}`;
       }
       case "settle": {
@@ -504,6 +542,8 @@ interface ExecuteContext {
   fitted: FittedWeights;
   /** The slot the tick decided at. */
   slot: number;
+  /** Set by this tick's confirmations: why no new commit may go out now (an earlier one in flight, or just landed). */
+  commitBusy?: string;
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -522,7 +562,17 @@ function missingMessage(missing: readonly number[], configured: readonly number[
   );
 }
 
-function guardMessage(c: CommitRow, slot: number, state: SubnetChainState): string {
+/** Why a commit that is not on chain is not resent now (resendable is false, its epoch not over). */
+function notResent(c: CommitRow, slot: number, state: SubnetChainState): string {
+  if (!state.commitReveal) {
+    return `commit ${c.hash} of epoch ${c.epoch} is not on chain and commit-reveal is off: not resent; it expires once the epoch is over`;
+  }
+  if (c.versionKey < state.versionKey) {
+    return (
+      `commit ${c.hash} of epoch ${c.epoch} is not on chain and was made with version key ${c.versionKey}, below ` +
+      `the subnet's ${state.versionKey}: not resent; it expires once the epoch is over`
+    );
+  }
   return (
     `commit ${c.hash} of epoch ${c.epoch} is not on chain and slot ${slot} is within commitGuardSlots of the ` +
     `epoch's end (slot ${state.epoch.close}): a resend could land in epoch ${c.epoch + 1}; it expires once the epoch is over`

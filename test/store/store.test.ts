@@ -311,7 +311,12 @@ describe("validator store: write-ahead commits", () => {
   it("walks a commit through sent, committed, revealing, revealed, and refuses going back", () => {
     const s = ValidatorStore.open(tempFile());
     const c = s.recordCommitIntent(newCommit());
-    assert.equal(s.markCommitSent(c.id, hex32("11")).commitTx, hex32("11"));
+    const sent = s.markCommitSent(c.id, hex32("10"), 7);
+    assert.deepEqual([sent.commitTx, sent.commitNonce], [hex32("10"), 7]);
+    // A resend records its own tx, and no nonce when it has none.
+    const resent = s.markCommitSent(c.id, hex32("11"));
+    assert.deepEqual([resent.commitTx, resent.commitNonce], [hex32("11"), null]);
+    assert.throws(() => s.markCommitSent(c.id, hex32("12"), -1), /commit nonce -1 must be a non-negative integer/);
     assert.equal(s.markCommitted(c.id).status, "committed");
     assert.equal(s.markRevealing(c.id, hex32("22")).revealTx, hex32("22"));
     const done = s.markRevealed(c.id);

@@ -119,11 +119,28 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
     assert.deepEqual(state.rules, { neuronCount: 3, minAllowedWeights: 3, maxWeightLimit: 40_000, selfUid: 0 });
   });
 
-  it("hands over the commit tx before its receipt, and reports the epoch the chain recorded the commit in", async () => {
+  it("hands over the signed commit tx and its nonce before broadcasting it, and reports the commit's epoch", async () => {
     const hash = keccak256(toHex("a commit"));
-    const sent: Hex[] = [];
-    const tx = await port.commitWeights(netuid, hash, (t) => sent.push(t));
-    assert.deepEqual(sent, [tx]);
+    const next = await client.getTransactionCount({ address: port.hotkey, blockTag: "pending" });
+    // A caller that cannot record the tx stops it: nothing is broadcast.
+    let unrecorded: Hex | undefined;
+    await assert.rejects(
+      port.commitWeights(netuid, hash, (t) => {
+        unrecorded = t;
+        throw new Error("disk full");
+      }),
+      /disk full/,
+    );
+    assert.ok(unrecorded);
+    await assert.rejects(client.getTransaction({ hash: unrecorded }), /could not be found/);
+    assert.equal(await port.nonceUsed(next), false);
+
+    const sent: [Hex, number][] = [];
+    const tx = await port.commitWeights(netuid, hash, (t, nonce) => sent.push([t, nonce]));
+    assert.deepEqual(sent, [[tx, next]]);
+    assert.equal((await client.getTransaction({ hash: tx })).nonce, next);
+    assert.equal(await port.nonceUsed(next), true);
+    assert.equal(await port.nonceUsed(next + 1), false);
     const receipt = await client.getTransactionReceipt({ hash: tx });
     const [log] = parseEventLogs({ abi: weightsAbi, eventName: "WeightsCommitted", logs: receipt.logs });
     assert.ok(log);

@@ -7,6 +7,7 @@ import { fitWeights } from "../../offchain/validator/adapters/weightsCodec.js";
 import type {
   ChainPort,
   Hex,
+  OnSent,
   SettlementPort,
   SubnetChainState,
   WeightRules,
@@ -72,8 +73,9 @@ export function fakeCodec(): WeightsCodec & { salts: number } {
 }
 
 /**
- * A subnet with commit-reveal (reveal period 1, rate limit 100 slots), checking reveals against commits. Like the
- * contract, a commit is recorded in the epoch of the slot it lands at (`slot + commitLag`).
+ * A subnet with commit-reveal (by default: reveal period 1, rate limit 100 slots, version key 3), checking reveals
+ * against commits. Like the contract, a commit is recorded in the epoch of the slot it lands at
+ * (`slot + commitLag`). Every tx takes the hotkey's next nonce; a "lost" one holds its nonce unused.
  */
 export class FakeChain implements ChainPort {
   slot = 3700;
@@ -91,7 +93,24 @@ export class FakeChain implements ChainPort {
    * hash); "receipt": the tx is out and its hash handed over, but it stays in the mempool (pending, not landed)
    * until `mineHeld()`, and the receipt wait times out.
    */
-  crashNextCommit: "before" | "after" | "receipt" | undefined;
+  crashNextCommit: "before" | "after" | "receipt" | "lost" | undefined;
+  /** The next reveal is broadcast (its hash handed over) but its receipt wait times out; it lands at once. */
+  revealReceiptTimeout = false;
+  commitReveal = true;
+  revealPeriod = 1;
+  rateLimit = 100;
+  versionKey = 3n;
+  /** The confirmed read of lastUpdate does not show our own updates (confirmation depth). */
+  updateLag = false;
+  /** Weight vectors set directly (commit-reveal off). */
+  set: { uids: number[]; values: number[] }[] = [];
+  /**
+   * Nonces: `nonce` is the next one a tx gets, `confirmedNonce` how many are used on chain. A "lost" commit tx
+   * (`crashNextCommit = "lost"`: signed, its hash handed over, then unknown to the node) keeps its nonce open
+   * until `landLost()` mines it or the next tx takes the nonce (and the lost one can never land).
+   */
+  nonce = 0;
+  lost: { tx: Hex; hash: Hex; nonce: number } | undefined;
   /** Slots between sending a commit and the block it lands in. */
   commitLag = 0;
   held: { tx: Hex; hash: Hex } | undefined;
@@ -137,18 +156,48 @@ export class FakeChain implements ChainPort {
     return {
       life: this.life,
       epoch: { epoch: e, start: (e + this.epochOffset) * TEMPO, close: (e + this.epochOffset + 1) * TEMPO },
-      commitReveal: true,
-      revealPeriod: 1,
-      rateLimit: 100,
-      versionKey: 3n,
-      ...(this.lastUpdate !== undefined ? { lastUpdate: this.lastUpdate } : {}),
+      commitReveal: this.commitReveal,
+      revealPeriod: this.revealPeriod,
+      rateLimit: this.rateLimit,
+      versionKey: this.versionKey,
+      ...(this.lastUpdate !== undefined && !this.updateLag ? { lastUpdate: this.lastUpdate } : {}),
       permit: { has: true, stake: 10n ** 12n, needed: 1n },
       firstEpoch: 10,
       rules: this.rules,
     };
   }
   private expire() {
-    this.pending = this.pending.filter((p) => p.epoch + 1 >= this.epoch());
+    this.pending = this.pending.filter((p) => p.epoch + this.revealPeriod >= this.epoch());
+  }
+  /** The nonce of a new tx: a lost tx's open nonce is taken (and the lost tx can never land). */
+  private takeNonce(): number {
+    if (this.lost) {
+      const n = this.lost.nonce;
+      this.lost = undefined;
+      this.nonce = n + 1;
+      this.confirmedNonce = this.nonce;
+      return n;
+    }
+    const n = this.nonce++;
+    this.confirmedNonce = this.nonce;
+    return n;
+  }
+  confirmedNonce = 0;
+  /** The lost commit tx is mined after all (in the epoch of the current slot + commitLag). */
+  landLost() {
+    const l = this.lost;
+    if (!l) throw new Error("no commit lost");
+    this.land(l.hash);
+    this.txs.set(l.tx, "confirmed");
+    this.confirmedNonce = Math.max(this.confirmedNonce, l.nonce + 1);
+    this.lost = undefined;
+  }
+  async nonceUsed(nonce: number) {
+    return nonce < this.confirmedNonce;
+  }
+  private rateLimited() {
+    if (this.lastUpdate !== undefined && this.slot < this.lastUpdate + this.rateLimit)
+      throw new Error(`RateLimited(${this.lastUpdate + this.rateLimit})`);
   }
   private land(hash: Hex) {
     const at = this.slot + this.commitLag;
@@ -164,37 +213,47 @@ export class FakeChain implements ChainPort {
     this.txs.set(h.tx, "confirmed");
     this.held = undefined;
   }
-  async commitWeights(_netuid: number, hash: Hex, onSent?: (tx: Hex) => void): Promise<Hex> {
+  async commitWeights(_netuid: number, hash: Hex, onSent?: OnSent): Promise<Hex> {
     this.calls.push(`commit ${hash}`);
     const crash = this.crashNextCommit;
     this.crashNextCommit = undefined;
     if (crash === "before") throw new Error("simulated crash before the commit tx was sent");
+    if (!this.commitReveal) throw new Error("CommitRevealDisabled(1)");
     if (this.held) throw new Error(`nonce clash: a commit (${this.held.tx}) is still in the mempool`);
-    if (this.lastUpdate !== undefined && this.slot < this.lastUpdate + 100)
-      throw new Error(`RateLimited(${this.lastUpdate + 100})`);
+    this.rateLimited();
     const tx = txHash();
+    if (crash === "lost") {
+      onSent?.(tx, this.nonce);
+      this.lost = { tx, hash, nonce: this.nonce++ };
+      throw new Error(`commitWeights(1) signed as ${tx} but not broadcast: connection reset`);
+    }
+    const nonce = this.takeNonce();
     if (crash === "receipt") {
-      onSent?.(tx);
+      onSent?.(tx, nonce);
       this.held = { tx, hash };
       throw new Error(`commitWeights(1) sent in ${tx} but no receipt within 60000 ms`);
     }
     this.land(hash);
     if (crash === "after") throw new Error("simulated crash after the commit tx was sent");
-    onSent?.(tx);
+    onSent?.(tx, nonce);
     this.txs.set(tx, "confirmed");
     return tx;
   }
   async revealWeights(
     netuid: number,
     r: { uids: number[]; values: number[]; salt: Hex; versionKey: bigint },
+    onSent?: OnSent,
   ): Promise<Hex> {
     this.calls.push("reveal");
+    if (!this.commitReveal) throw new Error("CommitRevealDisabled(1)");
+    if (r.versionKey < this.versionKey) throw new Error(`VersionKeyTooLow(${r.versionKey}, ${this.versionKey})`);
     this.expire();
     const hash = this.codec.commitHash({ hotkey: SELF, netuid, ...r });
     const i = this.pending.findIndex((p) => p.hash === hash);
     if (i < 0) throw new Error(`CommitNotFound(${hash})`);
     const c = this.pending[i] as { hash: Hex; epoch: number };
-    if (c.epoch + 1 !== this.epoch()) throw new Error(`RevealTooEarly(${c.epoch + 1}, ${this.epoch()})`);
+    const revealEpoch = c.epoch + this.revealPeriod;
+    if (revealEpoch !== this.epoch()) throw new Error(`RevealTooEarly(${revealEpoch}, ${this.epoch()})`);
     // Weights._checkVector's entry count and max weight limit (contract arithmetic, written out again here).
     const required = Math.min(this.rules.minAllowedWeights, this.rules.neuronCount);
     if (r.uids.length < required) throw new Error(`TooFewEntries(${r.uids.length}, ${required})`);
@@ -207,11 +266,25 @@ export class FakeChain implements ChainPort {
     this.pending.splice(i, 1);
     this.revealed.push({ epoch: c.epoch, uids: r.uids, values: r.values });
     const tx = txHash();
+    onSent?.(tx, this.takeNonce());
     this.txs.set(tx, "confirmed");
+    if (this.revealReceiptTimeout) {
+      this.revealReceiptTimeout = false;
+      throw new Error(`revealWeights(1) sent in ${tx} but no receipt within 60000 ms`);
+    }
     return tx;
   }
-  async setWeights(): Promise<Hex> {
-    throw new Error("commit-reveal is on");
+  async setWeights(_netuid: number, w: { uids: number[]; values: number[]; versionKey: bigint }): Promise<Hex> {
+    this.calls.push("setWeights");
+    if (this.commitReveal) throw new Error("CommitRevealEnabled(1)");
+    if (w.versionKey < this.versionKey) throw new Error(`VersionKeyTooLow(${w.versionKey}, ${this.versionKey})`);
+    this.rateLimited();
+    this.takeNonce();
+    this.set.push({ uids: w.uids, values: w.values });
+    this.lastUpdate = this.slot;
+    const tx = txHash();
+    this.txs.set(tx, "confirmed");
+    return tx;
   }
   async pendingCommitEpochs(_netuid: number, _hotkey: Hex, hash: Hex) {
     this.expire();
@@ -224,6 +297,7 @@ export class FakeChain implements ChainPort {
   async coinbase(): Promise<Hex> {
     this.calls.push("coinbase");
     if (this.failCoinbase) throw new Error("coinbase reverted");
+    this.takeNonce();
     if (!this.mintLag) this.minted = this.slot;
     return txHash();
   }

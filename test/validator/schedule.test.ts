@@ -34,6 +34,42 @@ describe("schedule: weights", () => {
     assert.deepEqual(kinds(done), ["confirmCommit"]);
   });
 
+  it("holds a reveal while commit-reveal is off, and resends no commit then", () => {
+    const committed = { id: 1, epoch: 9, status: "committed" as const, commitEpoch: 9 };
+    const off = decide(input({ commitReveal: false, commits: [committed, { id: 2, epoch: 10, status: "intent" }] }));
+    assert.deepEqual(off.due[0], {
+      kind: "recoverCommit",
+      netuid: 1,
+      commitId: 2,
+      epoch: 10,
+      resendable: false,
+      epochOver: false,
+    });
+    assert.ok(!kinds(off).includes("reveal"));
+    assert.match(off.waiting.find((w) => w.action === "reveal")?.message ?? "", /commit-reveal is off on netuid 1/);
+    assert.deepEqual(kinds(decide(input({ commits: [committed] }))), ["reveal", "commit"]);
+  });
+
+  it("expires a commit made with a version key below the subnet's, and resends none", () => {
+    const commits = [
+      { id: 1, epoch: 9, status: "committed" as const, commitEpoch: 9, versionKey: 2n },
+      { id: 2, epoch: 10, status: "sent" as const, versionKey: 2n },
+    ];
+    const s = decide(input({ versionKey: 3n, commits }));
+    assert.deepEqual(s.due.slice(0, 2), [
+      {
+        kind: "expire",
+        netuid: 1,
+        commitId: 1,
+        epoch: 9,
+        reason:
+          "the subnet's weights version key was raised to 3 after the commit (made with 2): its reveal would revert VersionKeyTooLow",
+      },
+      { kind: "confirmCommit", netuid: 1, commitId: 2, resendable: false, epochOver: false },
+    ]);
+    assert.deepEqual(kinds(decide(input({ versionKey: 2n, commits }))), ["reveal", "confirmCommit"]);
+  });
+
   it("waits for commitAfterSlots and avoids the end of the epoch", () => {
     const early = decide(input({ slot: 3610, options: { commitAfterSlots: 60, maxBacklog: 0 } }));
     const w = early.waiting[0];

@@ -580,3 +580,196 @@ describe("validator service", () => {
     store.close();
   });
 });
+
+describe("validator service: weights when the chain, the node or the subnet's settings move under it", () => {
+  /** No coinbase (it would take a nonce), and no commit before slot 50 of an epoch. */
+  const quiet = parseConfig({ ...base, coinbaseIntervalSlots: 0, commitAfterSlots: 50 });
+
+  it("keeps a commit whose tx the node lost while its nonce is unused: it lands late and is revealed", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    chain.crashNextCommit = "lost";
+    const sent = await svc.tick(1);
+    assert.match(sent.outcomes[0]?.detail ?? "", /signed as 0x[0-9a-f]+ but not broadcast/);
+    const row = store.commit(1);
+    assert.deepEqual([row?.status, row?.commitTx, row?.commitNonce], ["sent", chain.lost?.tx, 0]);
+
+    chain.slot = 11 * TEMPO + 5; // epoch 10 is over; the lost tx is still out there
+    const kept = await svc.tick(1);
+    assert.equal(kept.outcomes[0]?.action.kind, "confirmCommit");
+    assert.match(kept.outcomes[0]?.detail ?? "", /unknown to the node, but its nonce 0 is not used yet/);
+    assert.equal(store.commit(1)?.status, "sent", "given up while it could still land");
+
+    chain.landLost(); // mined from another node's pool, in epoch 11
+    const landed = await svc.tick(1);
+    assert.match(
+      landed.outcomes[0]?.detail ?? "",
+      /made for epoch 10, it landed in epoch 11\); it reveals in epoch 12/,
+    );
+    chain.slot = 12 * TEMPO + 5;
+    await svc.tick(1);
+    assert.deepEqual(
+      chain.revealed.map((r) => r.epoch),
+      [11],
+    );
+    store.close();
+  });
+
+  it("gives a lost commit up once the hotkey's next transaction took its nonce", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    chain.crashNextCommit = "lost";
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO + 60; // epoch 11's commit goes out and takes nonce 0
+    const t = await svc.tick(1);
+    assert.deepEqual(
+      t.outcomes.map((o) => [o.action.kind, o.ok]),
+      [
+        ["confirmCommit", true],
+        ["commit", true],
+      ],
+    );
+    assert.equal(chain.lost, undefined, "the lost tx can no longer land");
+    const gone = await svc.tick(1);
+    assert.match(gone.outcomes[0]?.detail ?? "", /commit tx 0x[0-9a-f]+ unknown and epoch 10 is over/);
+    assert.deepEqual(
+      store.commits(1).map((c) => [c.epoch, c.status]),
+      [
+        [10, "expired"],
+        [11, "committed"],
+      ],
+    );
+    store.close();
+  });
+
+  it("sends no second commit in an epoch an earlier epoch's late commit is landing in", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.rateLimit = 0;
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    chain.slot = 11 * TEMPO - 11; // epoch 10's commit goes out at its end and sits in the mempool
+    chain.crashNextCommit = "receipt";
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO + 60;
+    const inFlight = await svc.tick(1);
+    const commit = inFlight.outcomes.find((o) => o.action.kind === "commit");
+    assert.match(
+      commit?.detail ?? "",
+      /^no commit for epoch 11: commit tx 0x[0-9a-f]+ \(epoch 10\) is not yet confirmed$/,
+    );
+    chain.mineHeld(); // lands in epoch 11
+    const landed = await svc.tick(1);
+    assert.match(
+      landed.outcomes.find((o) => o.action.kind === "commit")?.detail ?? "",
+      /^no commit for epoch 11: the commit made for epoch 10 landed in this one$/,
+    );
+    const after = await svc.tick(1);
+    assert.ok(!after.outcomes.some((o) => o.action.kind === "commit"));
+    assert.equal(commits(chain).length, 1, "two commits landed in epoch 11");
+    assert.deepEqual(
+      store.commits(1).map((c) => [c.epoch, c.commitEpoch, c.status]),
+      [[10, 11, "committed"]],
+    );
+    store.close();
+  });
+
+  it("holds a reveal while commit-reveal is off, and reveals once it is on again inside the window", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet, logs });
+    await svc.round(1, chain.slot);
+    await svc.tick(1);
+    await svc.tick(1);
+    assert.equal(store.commit(1)?.status, "committed");
+    chain.commitReveal = false;
+    chain.slot = 11 * TEMPO + 60;
+    const off = await svc.tick(1);
+    assert.ok(!chain.calls.includes("reveal"), "a reveal the contract refuses (CommitRevealDisabled)");
+    assert.match(off.schedule.waiting.map((w) => w.message).join("\n"), /commit-reveal is off on netuid 1: the reveal/);
+    assert.deepEqual(
+      off.outcomes.map((o) => [o.action.kind, o.ok]),
+      [["setWeights", true]],
+    );
+    assert.ok(!logs.some((l) => l.startsWith("error")), logs.join("\n"));
+    chain.commitReveal = true;
+    chain.slot += 10;
+    const on = await svc.tick(1);
+    assert.equal(on.outcomes.find((o) => o.action.kind === "reveal")?.ok, true);
+    assert.deepEqual(
+      chain.revealed.map((r) => r.epoch),
+      [10],
+    );
+    store.close();
+  });
+
+  it("expires a commit once the subnet's version key is raised above the one it was made with", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    await svc.tick(1);
+    await svc.tick(1);
+    chain.versionKey = 4n;
+    chain.slot = 11 * TEMPO + 150;
+    const t = await svc.tick(1);
+    const expire = t.outcomes.find((o) => o.action.kind === "expire");
+    assert.match(expire?.detail ?? "", /version key was raised to 4 after the commit \(made with 3\)/);
+    assert.ok(!chain.calls.includes("reveal"));
+    assert.deepEqual(
+      store.commits(1).map((c) => [c.epoch, c.status, c.versionKey]),
+      [
+        [10, "expired", 3n],
+        [11, "sent", 4n],
+      ],
+    );
+    store.close();
+  });
+
+  it("records the reveal tx before waiting for its receipt: a timed-out wait is followed up, not revealed again", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    await svc.tick(1);
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO + 10; // before this epoch's commit
+    chain.revealReceiptTimeout = true;
+    const t = await svc.tick(1);
+    assert.match(t.outcomes[0]?.detail ?? "", /no receipt within/);
+    const row = store.commit(1);
+    assert.equal(row?.status, "revealing");
+    assert.match(row?.revealTx ?? "", /^0x[0-9a-f]{64}$/);
+    const confirm = await svc.tick(1);
+    assert.deepEqual(
+      confirm.outcomes.map((o) => [o.action.kind, o.detail]),
+      [["confirmReveal", "reveal of epoch 10 confirmed"]],
+    );
+    assert.equal(chain.calls.filter((c) => c === "reveal").length, 1);
+    store.close();
+  });
+
+  it("sets weights once per epoch with a rate limit of 0, though the confirmed read does not show it yet", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.commitReveal = false;
+    chain.rateLimit = 0;
+    chain.updateLag = true;
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    await svc.tick(1);
+    chain.slot += 20;
+    await svc.tick(1);
+    assert.equal(chain.set.length, 1, "set twice in epoch 10");
+    chain.slot = 11 * TEMPO + 60;
+    await svc.tick(1);
+    await svc.tick(1);
+    assert.equal(chain.set.length, 2);
+    store.close();
+  });
+});

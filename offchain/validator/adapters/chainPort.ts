@@ -2,15 +2,25 @@
  * The ChainPort over viem. Reads are made at `confirmations` blocks below the head (so a reorg shallower than
  * that never shows the validator a state that disappears); writes are signed by the validator's hotkey, go
  * through viem's gas estimation (a revert is reported with its decoded custom error before anything is
- * spent) and wait for their receipt, so the caller can send the next one with the next nonce. A commit hands its
- * tx hash to the caller (`onSent`) as soon as the node accepted it, before the receipt wait.
+ * spent) and wait for their receipt, so the caller can send the next one with the next nonce. Every write is
+ * signed before it is broadcast: a commit and a reveal hand their tx hash and nonce to the caller (`onSent`)
+ * first, so no tx of theirs can land without the caller knowing its hash.
  */
-import { getAddress, type Address, type PublicClient } from "viem";
+import {
+  encodeFunctionData,
+  getAddress,
+  keccak256,
+  type Abi,
+  type Address,
+  type EncodeFunctionDataParameters,
+  type EstimateContractGasParameters,
+  type PublicClient,
+} from "viem";
 import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
-import type { ChainPort, Hex, SubnetChainState, TxStatus, WeightRules } from "../ports.js";
+import type { ChainPort, Hex, OnSent, SubnetChainState, TxStatus, WeightRules } from "../ports.js";
 import { stakeNeededForPermit } from "../schedule.js";
 import { readMetagraphRows, type RegistryRow } from "./metagraphRows.js";
 import { protocolAddresses, reason, refusal, type ProtocolDeployment, type Wallet } from "./protocol.js";
@@ -25,6 +35,14 @@ export interface ChainPortOptions {
   confirmations?: number;
   /** How long a write waits for its receipt. Default 60 s. */
   receiptTimeoutMs?: number;
+}
+
+/** One contract function call, as the port's writes make it. */
+interface ContractCall {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
 }
 
 export interface ViemChainPort extends ChainPort {
@@ -48,18 +66,37 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
   };
   const at = async () => ({ blockNumber: await readBlock() });
 
-  async function send(
-    what: string,
-    request: Parameters<Wallet["writeContract"]>[0],
-    onSent?: (tx: Hex) => void,
-  ): Promise<Hex> {
-    let hash: Hex;
+  /**
+   * Estimates (a revert is reported with its decoded custom error before anything is signed), signs, hands the tx
+   * hash and nonce to `onSent`, then broadcasts and waits for the receipt. The hash is the caller's before the tx
+   * can be anywhere: a crash, a failed broadcast or a receipt timeout leaves a known tx to look up.
+   */
+  async function send(what: string, call: ContractCall, onSent?: OnSent): Promise<Hex> {
+    let signed: { serialized: Hex; hash: Hex; nonce: number };
     try {
-      hash = await wallet.writeContract(request);
+      const gas = await client.estimateContractGas({
+        ...call,
+        account: wallet.account,
+      } as EstimateContractGasParameters);
+      const prepared = await wallet.prepareTransactionRequest({
+        account: wallet.account,
+        chain: wallet.chain,
+        to: call.address,
+        data: encodeFunctionData(call as EncodeFunctionDataParameters),
+        gas,
+      });
+      const serialized = await wallet.signTransaction(prepared as Parameters<Wallet["signTransaction"]>[0]);
+      signed = { serialized, hash: keccak256(serialized), nonce: prepared.nonce };
     } catch (err) {
       throw new Error(`${what} from ${hotkey} refused: ${await refusal(client, hotkey, err)}`);
     }
-    onSent?.(hash);
+    const { hash } = signed;
+    onSent?.(hash, signed.nonce);
+    try {
+      await wallet.sendRawTransaction({ serializedTransaction: signed.serialized });
+    } catch (err) {
+      throw new Error(`${what} signed as ${hash} (nonce ${signed.nonce}) but not broadcast: ${reason(err)}`);
+    }
     const timeout = o.receiptTimeoutMs ?? 60_000;
     let receipt;
     try {
@@ -166,32 +203,22 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
       return client.readContract({ ...registry, functionName: "subnetExists", args: [netuid], ...(await at()) });
     },
     commitWeights: (netuid, hash, onSent) =>
+      send(`commitWeights(${netuid})`, { ...weights, functionName: "commitWeights", args: [netuid, hash] }, onSent),
+    revealWeights: (netuid, r, onSent) =>
       send(
-        `commitWeights(${netuid})`,
+        `revealWeights(${netuid})`,
         {
           ...weights,
-          functionName: "commitWeights",
-          args: [netuid, hash],
-          account: wallet.account,
-          chain: wallet.chain,
+          functionName: "revealWeights",
+          args: [netuid, packWeights(r.uids.map((uid, i) => ({ uid, value: r.values[i]! }))), r.salt, r.versionKey],
         },
         onSent,
       ),
-    revealWeights: (netuid, r) =>
-      send(`revealWeights(${netuid})`, {
-        ...weights,
-        functionName: "revealWeights",
-        args: [netuid, packWeights(r.uids.map((uid, i) => ({ uid, value: r.values[i]! }))), r.salt, r.versionKey],
-        account: wallet.account,
-        chain: wallet.chain,
-      }),
     setWeights: (netuid, w) =>
       send(`setWeights(${netuid})`, {
         ...weights,
         functionName: "setWeights",
         args: [netuid, packWeights(w.uids.map((uid, i) => ({ uid, value: w.values[i]! }))), w.versionKey],
-        account: wallet.account,
-        chain: wallet.chain,
       }),
     async pendingCommitEpochs(netuid, who, hash) {
       const [hashes, epochs] = await client.readContract({
@@ -221,13 +248,10 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         }
       }
     },
-    coinbase: () =>
-      send("coinbase", {
-        address: a.Emission,
-        abi: emissionAbi,
-        functionName: "coinbase",
-        account: wallet.account,
-        chain: wallet.chain,
-      }),
+    async nonceUsed(nonce) {
+      const count = await client.getTransactionCount({ address: hotkey, blockNumber: await readBlock() });
+      return count > nonce;
+    },
+    coinbase: () => send("coinbase", { address: a.Emission, abi: emissionAbi, functionName: "coinbase", args: [] }),
   };
 }
