@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
@@ -148,6 +148,23 @@ export class ResultStore {
     const aside = `${this.file(result.netuid, BigInt(result.epoch), result.generation ?? 0)}.mismatch-${result.root}`;
     writeFileAtomic(aside, JSON.stringify(result));
     return aside;
+  }
+
+  /**
+   * Deletes the stored result of (netuid, epoch, generation) and its set-aside copies (`<file>.mismatch-*`): once
+   * every leaf of the epoch is claimed its tree proves nothing anyone still needs. Returns how many files went.
+   */
+  remove(netuid: number, epoch: bigint, generation = 0): number {
+    const file = this.file(netuid, epoch, generation);
+    const dir = path.dirname(file);
+    const base = path.basename(file);
+    let removed = 0;
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      if (name !== base && !name.startsWith(`${base}.mismatch-`)) continue;
+      rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   save(result: StoredEpoch): void {

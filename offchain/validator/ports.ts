@@ -127,4 +127,9 @@ export interface SettlementPort {
   status(netuid: number, epoch: number): Promise<"pending" | "finalised">;
   /** Claims what is ours in the epoch; undefined when there is nothing to claim. */
   claim(netuid: number, epoch: number): Promise<Hex | undefined>;
+  /**
+   * Deletes what was kept on disk for these epochs of the netuid's current life (their results and tree dumps),
+   * once every leaf of each is claimed; returns how many files went.
+   */
+  forget?(netuid: number, epochs: readonly number[]): Promise<number>;
 }

@@ -170,18 +170,35 @@ export class ValidatorService {
       }
     }
     store.setLastSlot(netuid, now);
-    this.prune(netuid, state.epoch.epoch);
+    await this.prune(netuid, state.epoch.epoch);
     return { netuid, slot: now, schedule, outcomes };
   }
 
-  /** Once per epoch: the store drops finished rows older than `keepEpochs` epochs (see ValidatorStore.prune). */
-  private prune(netuid: number, epoch: number): void {
+  /**
+   * Once per epoch: the store drops finished rows older than `keepEpochs` epochs (see ValidatorStore.prune), and
+   * the settlement port the results and tree dumps of the claimed epochs among them (every leaf claimed: no proof
+   * is needed any more). A failure to delete files is logged; the rows go regardless and the files stay.
+   */
+  private async prune(netuid: number, epoch: number): Promise<void> {
     const before = epoch - this.deps.config.keepEpochs;
     if (before <= 0 || this.prunedBefore.get(netuid) === before) return;
-    const deleted = this.deps.store.prune(netuid, before);
+    const { store, settlement, logger } = this.deps;
+    const claimed = store.settlements(netuid).filter((s) => s.status === "claimed" && s.epoch < before);
+    const deleted = store.prune(netuid, before);
     this.prunedBefore.set(netuid, before);
     if (deleted.commits + deleted.settlements + deleted.bonds > 0) {
-      this.deps.logger?.info({ netuid, beforeEpoch: before, deleted }, "store: pruned finished rows");
+      logger?.info({ netuid, beforeEpoch: before, deleted }, "store: pruned finished rows");
+    }
+    if (claimed.length === 0 || settlement?.forget === undefined) return;
+    const epochs = claimed.map((s) => s.epoch);
+    try {
+      const files = await settlement.forget(netuid, epochs);
+      if (files > 0) logger?.info({ netuid, beforeEpoch: before, files }, "results: deleted claimed epochs' files");
+    } catch (e) {
+      logger?.warn(
+        { netuid, epochs, err: errText(e) },
+        `could not delete the results of claimed epochs ${epochs.join(", ")} of netuid ${netuid}; they stay on disk`,
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -31,6 +31,22 @@ describe("ResultStore: one result per (netuid, life, epoch)", () => {
     assert.equal(store.load(3, 0n, 0)?.root, first);
     assert.equal(store.load(3, 0n, 1)?.root, second, "the new life's epoch 0 is not the old one");
     assert.equal(store.load(3, 0n, 2), undefined, "nothing for a life never computed");
+  });
+
+  it("removes one epoch of one life with its set-aside copies, and nothing else", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "results-"));
+    const store = new ResultStore(dir);
+    const root = (b: string) => `0x${b.repeat(32)}` as const;
+    store.save(result(1n, root("11"), 1));
+    store.saveAside(result(1n, root("12"), 1));
+    store.save(result(1n, root("21"))); // the same epoch of the first life
+    store.save(result(10n, root("31"), 1)); // 10.json starts with "1"
+    store.save(result(2n, root("41"), 1));
+    assert.equal(store.remove(3, 1n, 1), 2);
+    assert.deepEqual(readdirSync(path.join(dir, "3", "life-1")).sort(), ["10.json", "2.json"]);
+    assert.equal(store.load(3, 1n)?.root, root("21"), "another life's epoch 1 stays");
+    assert.equal(store.remove(3, 1n, 1), 0, "idempotent");
+    assert.equal(store.remove(4, 1n), 0, "a netuid never stored");
   });
 
   it("belongs to one deployment: another chain or Settlement is refused, naming both and the fix; a redeploy moves it aside", () => {

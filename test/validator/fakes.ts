@@ -321,6 +321,14 @@ export class FakeSettlement implements SettlementPort {
     this.claimed.push(epoch);
     return txHash();
   }
+  /** Epochs whose results were deleted (`forget`); `failForget` makes it throw. */
+  forgotten: number[] = [];
+  failForget = false;
+  async forget(_netuid: number, epochs: readonly number[]) {
+    if (this.failForget) throw new Error("EACCES: permission denied");
+    this.forgotten.push(...epochs);
+    return epochs.length;
+  }
 }
 
 export function subnet(): Metagraph {

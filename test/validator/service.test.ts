@@ -491,8 +491,33 @@ describe("validator service", () => {
     );
     assert.ok(store.latestBonds(1) !== undefined, "the newest bonds stay");
     assert.equal(logs.filter((l) => /pruned finished rows/.test(l)).length, 1);
+    assert.deepEqual(settlement.forgotten, [10], "the claimed epoch's results are deleted, the others kept");
     await svc.tick(1, chain.slot);
     assert.equal(logs.filter((l) => /pruned finished rows/.test(l)).length, 1, "once per epoch");
+    assert.deepEqual(settlement.forgotten, [10]);
+  });
+
+  it("keeps going when the claimed epochs' results cannot be deleted, and says so", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const settlement = new FakeSettlement();
+    settlement.failForget = true;
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, settlement, {
+      config: parseConfig({ ...base, keepEpochs: 9 }),
+      logs,
+    });
+    await claimedEpoch10(chain, settlement, svc);
+    chain.slot = 20 * TEMPO + 5;
+    const t = await svc.tick(1, chain.slot);
+    assert.ok(t.outcomes.every((o) => o.ok));
+    assert.equal(store.settlement(1, 10), undefined);
+    assert.ok(
+      logs.some((l) =>
+        /^warn: could not delete the results of claimed epochs 10 of netuid 1; they stay on disk/.test(l),
+      ),
+      logs.join("\n"),
+    );
   });
 
   it("starts afresh on a subnet dissolved and created again: the old life's epochs are not the new one's", async () => {

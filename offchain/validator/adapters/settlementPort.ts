@@ -64,6 +64,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
   const a = protocolAddresses(o.deployment);
   mkdirSync(o.resultsDir, { recursive: true });
   const rec = recording(o.wallet);
+  const results = new ResultStore(o.resultsDir);
   const worker = new EpochWorker({
     client: o.client,
     wallet: rec.wallet as WalletClient<Transport, Chain | undefined, Account>,
@@ -76,7 +77,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
     },
     genesisTime: a.genesisTime,
     deploymentBlock: a.deploymentBlock,
-    store: new ResultStore(o.resultsDir),
+    store: results,
     ...(o.logger ? { log: o.logger } : {}),
     ...(o.claimBatchSize ? { claimBatchSize: o.claimBatchSize } : {}),
     ...(o.confirmations === undefined ? {} : { confirmations: o.confirmations }),
@@ -134,6 +135,12 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       const n = await worker.claimAll(netuid, BigInt(epoch));
       const after = rec.last();
       return n > 0 && after !== before ? after : undefined;
+    },
+    async forget(netuid, epochs) {
+      const generation = await worker.generation(netuid);
+      let removed = 0;
+      for (const e of epochs) removed += results.remove(netuid, BigInt(e), generation);
+      return removed;
     },
   };
 }
