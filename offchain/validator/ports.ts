@@ -78,7 +78,12 @@ export interface ChainPort {
     reveal: { uids: number[]; values: number[]; salt: Hex; versionKey: bigint },
     onSent?: OnSent,
   ): Promise<Hex>;
-  setWeights(netuid: number, weights: { uids: number[]; values: number[]; versionKey: bigint }): Promise<Hex>;
+  /** Sets weights (commit-reveal off); `onSent` as for {@link ChainPort.commitWeights}. */
+  setWeights(
+    netuid: number,
+    weights: { uids: number[]; values: number[]; versionKey: bigint },
+    onSent?: OnSent,
+  ): Promise<Hex>;
   /**
    * The commit epochs (oldest first) of the hotkey's commits on chain with hash `hash` that are still in its queue
    * (`Weights.pendingCommits`: unrevealed; an expired one stays listed until the hotkey's next commit or reveal

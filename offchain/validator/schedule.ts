@@ -13,8 +13,9 @@
  *   expire once its epoch is over); `sent`: `confirmCommit` (same resend rule); `revealing`: `confirmReveal`.
  * - reveal: a committed commit that the chain recorded in epoch c (`commitEpoch`: the epoch of the block it
  *   landed in, which may be later than the epoch it was made for) is revealed in epoch c + revealPeriod; after
- *   that it is expired. While commit-reveal is off the reveal waits (the contract refuses it); a commit whose
- *   version key is below the subnet's (raised since) is expired at once: its reveal cannot pass. Neither is resent.
+ *   that it is expired. While commit-reveal is off, or the commit's version key is below the subnet's (raised
+ *   since), the reveal is held (the contract would refuse it) until its window passes; neither kind is resent.
+ *   No commit is resent once another one landed in this epoch.
  * - refused with a reason when no slot of an epoch is left to commit in (commitAfterSlots + commitGuardSlots ≥
  *   tempo), or when the weight vector cannot pass the subnet's rules (`weightsProblem`).
  * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back;
@@ -160,6 +161,8 @@ export function decide(input: ScheduleInput): Schedule {
 
   // ---- commits already recorded
   let outstanding = 0;
+  // Another commit already landed in this epoch (made for an earlier one, late): a resend would be a second.
+  const landedHere = (id: number) => input.commits.some((o) => o.id !== id && o.commitEpoch === epoch.epoch);
   for (const c of input.commits) {
     const revealEpoch = (c.commitEpoch ?? c.epoch) + input.revealPeriod;
     const expired = epoch.epoch > revealEpoch;
@@ -170,9 +173,11 @@ export function decide(input: ScheduleInput): Schedule {
           `${c.versionKey}): its reveal would revert VersionKeyTooLow`
         : undefined;
     // A commit should land in its own epoch: (re)sent only inside it, and not in its last commitGuardSlots; never
-    // while commit-reveal is off (the contract refuses commits) or with a version key its reveal cannot pass.
+    // while commit-reveal is off (the contract refuses commits), with a version key its reveal cannot pass, or
+    // when another commit already landed in this epoch.
     const resend = {
-      resendable: epoch.epoch === c.epoch && slot < until && input.commitReveal && staleKey === undefined,
+      resendable:
+        epoch.epoch === c.epoch && slot < until && input.commitReveal && staleKey === undefined && !landedHere(c.id),
       epochOver: epoch.epoch > c.epoch,
     };
     switch (c.status) {
@@ -186,14 +191,26 @@ export function decide(input: ScheduleInput): Schedule {
         outstanding++;
         break;
       case "committed":
-        if (expired || staleKey !== undefined) {
+        if (expired) {
           due.push({
             kind: "expire",
             netuid,
             commitId: c.id,
             epoch: c.epoch,
-            reason: staleKey ?? `reveal window (epoch ${revealEpoch}) passed`,
+            reason:
+              `reveal window (epoch ${revealEpoch}) passed` +
+              (staleKey !== undefined ? ` (held unrevealed: ${staleKey})` : ""),
           });
+        } else if (epoch.epoch === revealEpoch && staleKey !== undefined) {
+          // Held, not expired: the key may be lowered again inside the window (the commit costs nothing on chain).
+          waiting.push({
+            action: "reveal",
+            netuid,
+            commitId: c.id,
+            opensAtSlot: slot + 1,
+            message: `reveal of epoch ${c.epoch}'s commit held: ${staleKey} (its window closes at slot ${epoch.close})`,
+          });
+          outstanding++;
         } else if (epoch.epoch === revealEpoch && !input.commitReveal) {
           // Turned off after the commit: the contract refuses reveals (CommitRevealDisabled) until it is on again.
           waiting.push({

@@ -408,12 +408,13 @@ export class ValidatorService {
         }
         // An intent holds no tx hash: the tx was never signed and recorded, so never broadcast (a store written
         // by an older validator, which recorded the hash after the broadcast, could hold one broadcast unseen).
+        if (a.resendable && ctx.commitBusy !== undefined) return `commit ${c.hash} not resent: ${ctx.commitBusy}`;
         if (a.resendable) return `commit ${c.hash} resent in ${await this.resend(c, a.netuid)} (same salt)`;
         if (a.epochOver) {
           store.markExpired(c.id);
           return `commit ${c.hash} of epoch ${c.epoch} never landed; its epoch is over`;
         }
-        return notResent(c, ctx.slot, state);
+        return notResent(c, ctx.slot, state, this.landedHere(c, state.epoch.epoch));
       }
       case "confirmCommit": {
         const c = this.commitRow(a.commitId);
@@ -430,6 +431,8 @@ export class ValidatorService {
             ? `commit ${c.hash} landed in epoch ${found.expired} but its reveal window has passed`
             : `commit tx ${c.commitTx} confirmed but the commit is no longer in the chain's queue (expired and dropped)`;
         }
+        if (a.resendable && ctx.commitBusy !== undefined)
+          return `commit tx ${c.commitTx} ${status}; not resent: ${ctx.commitBusy}`;
         if (a.resendable)
           return `commit tx ${c.commitTx} ${status}; resent in ${await this.resend(c, a.netuid)} (same salt)`;
         if (a.epochOver) {
@@ -444,7 +447,7 @@ export class ValidatorService {
           store.markExpired(c.id);
           return `commit tx ${c.commitTx} ${status} and epoch ${c.epoch} is over`;
         }
-        return `commit tx ${c.commitTx} ${status}; ${notResent(c, ctx.slot, state)}`;
+        return `commit tx ${c.commitTx} ${status}; ${notResent(c, ctx.slot, state, this.landedHere(c, state.epoch.epoch))}`;
       }
       case "reveal": {
         const c = this.commitRow(a.commitId);
@@ -496,12 +499,11 @@ export class ValidatorService {
       }
       case "setWeights": {
         if (!fitted.ok) return `nothing to set: ${fitted.reason}`;
-        const tx = await chain.setWeights(a.netuid, {
-          uids: fitted.uids,
-          values: fitted.values,
-          versionKey: state.versionKey,
-        });
-        this.ownUpdate.set(a.netuid, { life: state.life, slot: ctx.slot });
+        // Remembered once signed: a receipt wait that times out must not lead to a second one this epoch.
+        const mine = () => this.ownUpdate.set(a.netuid, { life: state.life, slot: ctx.slot });
+        const weights = { uids: fitted.uids, values: fitted.values, versionKey: state.versionKey };
+        const tx = await chain.setWeights(a.netuid, weights, mine);
+        mine();
         return `weights set in ${tx}${fitNote(fitted)}`;
       }
       case "settle": {
@@ -539,6 +541,11 @@ export class ValidatorService {
         return `coinbase in ${tx}`;
       }
     }
+  }
+
+  /** Another commit of the netuid that the chain recorded in `epoch`, if any. */
+  private landedHere(c: CommitRow, epoch: number): CommitRow | undefined {
+    return this.deps.store.commits(c.netuid).find((o) => o.id !== c.id && o.commitEpoch === epoch);
   }
 
   private commitRow(id: number) {
@@ -580,7 +587,13 @@ function missingMessage(missing: readonly number[], configured: readonly number[
 }
 
 /** Why a commit that is not on chain is not resent now (resendable is false, its epoch not over). */
-function notResent(c: CommitRow, slot: number, state: SubnetChainState): string {
+function notResent(c: CommitRow, slot: number, state: SubnetChainState, landed?: CommitRow): string {
+  if (landed !== undefined) {
+    return (
+      `commit ${c.hash} of epoch ${c.epoch} is not on chain and the commit made for epoch ${landed.epoch} landed in ` +
+      `this one: not resent (two commits in one epoch); it expires once the epoch is over`
+    );
+  }
   if (!state.commitReveal) {
     return `commit ${c.hash} of epoch ${c.epoch} is not on chain and commit-reveal is off: not resent; it expires once the epoch is over`;
   }

@@ -109,6 +109,34 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
   }
   const port = createChainPort({ client, wallet: chain.wallet(owner.hotkey), deployment });
 
+  it("takes a broadcast the node answers 'already known' (a retried request whose first try got through) as sent", async () => {
+    const w = chain.wallet(owner.hotkey);
+    const broadcasts: Hex[] = [];
+    const retrying = {
+      ...w,
+      sendRawTransaction: async (args: Parameters<typeof w.sendRawTransaction>[0]) => {
+        broadcasts.push(await w.sendRawTransaction(args));
+        throw new Error("RPC error: already known");
+      },
+    } as typeof w;
+    const p = createChainPort({ client, wallet: retrying, deployment });
+    await chain.increaseTime(24);
+    const tx = await p.coinbase();
+    assert.deepEqual(broadcasts, [tx]);
+    assert.equal((await client.getTransactionReceipt({ hash: tx })).status, "success");
+    const refusing = {
+      ...w,
+      sendRawTransaction: async () => {
+        throw new Error("RPC error: insufficient funds for gas * price + value");
+      },
+    } as typeof w;
+    await chain.increaseTime(24);
+    await assert.rejects(
+      createChainPort({ client, wallet: refusing, deployment }).coinbase(),
+      /^Error: coinbase signed as 0x[0-9a-f]{64} \(nonce \d+\) but not broadcast: RPC error: insufficient funds/,
+    );
+  });
+
   it("says which netuids exist", async () => {
     assert.equal(await port.subnetExists(netuid), true);
     assert.equal(await port.subnetExists(netuid + 1), false);

@@ -111,6 +111,10 @@ export class FakeChain implements ChainPort {
    */
   nonce = 0;
   lost: { tx: Hex; hash: Hex; nonce: number } | undefined;
+  /** The next commit that takes the lost tx's nonce loses to it: the lost one is mined, the new one dropped. */
+  lostWins = false;
+  /** The next setWeights lands but its receipt wait times out. */
+  setReceiptTimeout = false;
   /** Slots between sending a commit and the block it lands in. */
   commitLag = 0;
   held: { tx: Hex; hash: Hex } | undefined;
@@ -227,6 +231,12 @@ export class FakeChain implements ChainPort {
       this.lost = { tx, hash, nonce: this.nonce++ };
       throw new Error(`commitWeights(1) signed as ${tx} but not broadcast: connection reset`);
     }
+    if (this.lost && this.lostWins) {
+      // Our node gave this tx the lost one's nonce, but the lost one is mined first: this one is dropped.
+      onSent?.(tx, this.lost.nonce);
+      this.landLost();
+      throw new Error(`commitWeights(1) sent in ${tx} but no receipt within 60000 ms`);
+    }
     const nonce = this.takeNonce();
     if (crash === "receipt") {
       onSent?.(tx, nonce);
@@ -274,7 +284,11 @@ export class FakeChain implements ChainPort {
     }
     return tx;
   }
-  async setWeights(_netuid: number, w: { uids: number[]; values: number[]; versionKey: bigint }): Promise<Hex> {
+  async setWeights(
+    _netuid: number,
+    w: { uids: number[]; values: number[]; versionKey: bigint },
+    onSent?: OnSent,
+  ): Promise<Hex> {
     this.calls.push("setWeights");
     if (this.commitReveal) throw new Error("CommitRevealEnabled(1)");
     if (w.versionKey < this.versionKey) throw new Error(`VersionKeyTooLow(${w.versionKey}, ${this.versionKey})`);
@@ -283,7 +297,12 @@ export class FakeChain implements ChainPort {
     this.set.push({ uids: w.uids, values: w.values });
     this.lastUpdate = this.slot;
     const tx = txHash();
+    onSent?.(tx, this.nonce - 1);
     this.txs.set(tx, "confirmed");
+    if (this.setReceiptTimeout) {
+      this.setReceiptTimeout = false;
+      throw new Error(`setWeights(1) sent in ${tx} but no receipt within 60000 ms`);
+    }
     return tx;
   }
   async pendingCommitEpochs(_netuid: number, _hotkey: Hex, hash: Hex) {

@@ -50,24 +50,31 @@ describe("schedule: weights", () => {
     assert.deepEqual(kinds(decide(input({ commits: [committed] }))), ["reveal", "commit"]);
   });
 
-  it("expires a commit made with a version key below the subnet's, and resends none", () => {
+  it("holds the reveal of a commit made with a version key below the subnet's, and resends none", () => {
     const commits = [
       { id: 1, epoch: 9, status: "committed" as const, commitEpoch: 9, versionKey: 2n },
       { id: 2, epoch: 10, status: "sent" as const, versionKey: 2n },
     ];
     const s = decide(input({ versionKey: 3n, commits }));
-    assert.deepEqual(s.due.slice(0, 2), [
-      {
-        kind: "expire",
-        netuid: 1,
-        commitId: 1,
-        epoch: 9,
-        reason:
-          "the subnet's weights version key was raised to 3 after the commit (made with 2): its reveal would revert VersionKeyTooLow",
-      },
-      { kind: "confirmCommit", netuid: 1, commitId: 2, resendable: false, epochOver: false },
-    ]);
+    assert.deepEqual(s.due, [{ kind: "confirmCommit", netuid: 1, commitId: 2, resendable: false, epochOver: false }]);
+    assert.match(s.waiting[0]?.message ?? "", /^reveal of epoch 9's commit held: the subnet's weights version key/);
     assert.deepEqual(kinds(decide(input({ versionKey: 2n, commits }))), ["reveal", "confirmCommit"]);
+    const after = decide(input({ slot: 4000, versionKey: 3n, commits: [commits[0]!] }));
+    assert.match(
+      (after.due[0] as { reason?: string }).reason ?? "",
+      /^reveal window \(epoch 10\) passed \(held unrevealed: the subnet's weights version key was raised to 3 after the commit \(made with 2\): its reveal would revert VersionKeyTooLow\)$/,
+    );
+  });
+
+  it("resends no commit once another one landed in its epoch", () => {
+    const commits = [
+      { id: 1, epoch: 9, status: "committed" as const, commitEpoch: 10 },
+      { id: 2, epoch: 10, status: "intent" as const },
+    ];
+    assert.deepEqual(decide(input({ commits })).due, [
+      { kind: "recoverCommit", netuid: 1, commitId: 2, epoch: 10, resendable: false, epochOver: false },
+    ]);
+    assert.equal((decide(input({ commits: [commits[1]!] })).due[0] as { resendable?: boolean }).resendable, true);
   });
 
   it("waits for commitAfterSlots and avoids the end of the epoch", () => {

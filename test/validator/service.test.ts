@@ -733,7 +733,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
     store.close();
   });
 
-  it("expires a commit once the subnet's version key is raised above the one it was made with", async () => {
+  it("holds the reveal of a commit made with a version key below the subnet's, and expires it after its window", async () => {
     const codec = fakeCodec();
     const chain = new FakeChain(codec, subnet());
     const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
@@ -742,15 +742,81 @@ describe("validator service: weights when the chain, the node or the subnet's se
     await svc.tick(1);
     chain.versionKey = 4n;
     chain.slot = 11 * TEMPO + 150;
+    const held = await svc.tick(1);
+    assert.match(
+      held.schedule.waiting.map((w) => w.message).join("\n"),
+      /reveal of epoch 10's commit held: the subnet's weights version key was raised to 4 after the commit \(made with 3\)/,
+    );
+    assert.ok(!chain.calls.includes("reveal"), "a reveal the contract refuses (VersionKeyTooLow)");
+    chain.slot = 12 * TEMPO + 60;
     const t = await svc.tick(1);
-    const expire = t.outcomes.find((o) => o.action.kind === "expire");
-    assert.match(expire?.detail ?? "", /version key was raised to 4 after the commit \(made with 3\)/);
-    assert.ok(!chain.calls.includes("reveal"));
+    assert.match(
+      t.outcomes.find((o) => o.action.kind === "expire")?.detail ?? "",
+      /^reveal window \(epoch 11\) passed \(held unrevealed: the subnet's weights version key was raised to 4/,
+    );
     assert.deepEqual(
       store.commits(1).map((c) => [c.epoch, c.status, c.versionKey]),
       [
         [10, "expired", 3n],
-        [11, "sent", 4n],
+        [11, "committed", 4n],
+        [12, "sent", 4n],
+      ],
+    );
+    store.close();
+  });
+
+  it("reveals a held commit once the version key is lowered again inside its window", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    await svc.tick(1);
+    await svc.tick(1);
+    chain.versionKey = 4n;
+    chain.slot = 11 * TEMPO + 10;
+    await svc.tick(1);
+    chain.versionKey = 3n;
+    chain.slot += 10;
+    await svc.tick(1);
+    assert.deepEqual(
+      chain.revealed.map((r) => r.epoch),
+      [10],
+    );
+    store.close();
+  });
+
+  it("does not resend a dropped commit once a lost one of an earlier epoch landed in its epoch instead", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    await svc.round(1, chain.slot);
+    chain.crashNextCommit = "lost"; // epoch 10's commit A: lost by our node, still in another's pool
+    await svc.tick(1);
+    chain.slot = 11 * TEMPO + 60;
+    chain.lostWins = true; // epoch 11's commit C gets A's nonce, and A is mined instead
+    await svc.tick(1);
+    const next = await svc.tick(1);
+    assert.match(
+      next.outcomes.map((o) => o.detail).join("\n"),
+      /not resent: the commit made for epoch 10 landed in this one/,
+    );
+    const later = await svc.tick(1);
+    assert.match(
+      later.outcomes.map((o) => o.detail).join("\n"),
+      /the commit made for epoch 10 landed in this one: not resent \(two commits in one epoch\)/,
+    );
+    assert.equal(commits(chain).length, 2, "C was sent again into the epoch A landed in");
+    chain.slot = 12 * TEMPO + 10;
+    await svc.tick(1);
+    assert.deepEqual(
+      chain.revealed.map((r) => r.epoch),
+      [11],
+    );
+    assert.deepEqual(
+      store.commits(1).map((c) => [c.epoch, c.commitEpoch, c.status]),
+      [
+        [10, 11, "revealing"],
+        [11, null, "expired"],
       ],
     );
     store.close();
@@ -795,6 +861,12 @@ describe("validator service: weights when the chain, the node or the subnet's se
     await svc.tick(1);
     await svc.tick(1);
     assert.equal(chain.set.length, 2);
+    chain.slot = 12 * TEMPO + 60;
+    chain.setReceiptTimeout = true; // it lands, but the wait for its receipt times out
+    assert.match((await svc.tick(1)).outcomes[0]?.detail ?? "", /no receipt within/);
+    chain.slot += 20;
+    await svc.tick(1);
+    assert.equal(chain.set.length, 3, "set again after a receipt timeout");
     store.close();
   });
 });

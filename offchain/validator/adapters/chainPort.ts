@@ -7,6 +7,7 @@
  * first, so no tx of theirs can land without the caller knowing its hash.
  */
 import {
+  BaseError,
   encodeFunctionData,
   getAddress,
   keccak256,
@@ -36,6 +37,16 @@ export interface ChainPortOptions {
   /** How long a write waits for its receipt. Default 60 s. */
   receiptTimeoutMs?: number;
 }
+
+/** A node's answer to a raw tx it already holds (geth, reth, anvil, Hardhat): the tx is out. */
+const ALREADY_KNOWN = /already known|known transaction|already imported|already in (the )?(mem)?pool/i;
+
+const errorText = (err: unknown): string =>
+  err instanceof BaseError
+    ? `${err.shortMessage} ${err.details ?? ""}`
+    : err instanceof Error
+      ? err.message
+      : String(err);
 
 /** One contract function call, as the port's writes make it. */
 interface ContractCall {
@@ -95,7 +106,10 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     try {
       await wallet.sendRawTransaction({ serializedTransaction: signed.serialized });
     } catch (err) {
-      throw new Error(`${what} signed as ${hash} (nonce ${signed.nonce}) but not broadcast: ${reason(err)}`);
+      // A retried request whose first try reached the node: the tx is out, so its receipt is waited for.
+      if (!ALREADY_KNOWN.test(errorText(err))) {
+        throw new Error(`${what} signed as ${hash} (nonce ${signed.nonce}) but not broadcast: ${reason(err)}`);
+      }
     }
     const timeout = o.receiptTimeoutMs ?? 60_000;
     let receipt;
@@ -214,12 +228,16 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         },
         onSent,
       ),
-    setWeights: (netuid, w) =>
-      send(`setWeights(${netuid})`, {
-        ...weights,
-        functionName: "setWeights",
-        args: [netuid, packWeights(w.uids.map((uid, i) => ({ uid, value: w.values[i]! }))), w.versionKey],
-      }),
+    setWeights: (netuid, w, onSent) =>
+      send(
+        `setWeights(${netuid})`,
+        {
+          ...weights,
+          functionName: "setWeights",
+          args: [netuid, packWeights(w.uids.map((uid, i) => ({ uid, value: w.values[i]! }))), w.versionKey],
+        },
+        onSent,
+      ),
     async pendingCommitEpochs(netuid, who, hash) {
       const [hashes, epochs] = await client.readContract({
         ...weights,
