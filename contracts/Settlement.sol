@@ -19,7 +19,7 @@ import {SlotClock} from "./libraries/SlotClock.sol";
 /// @notice See {ISettlement} and docs/settlement.md.
 ///
 /// Storage (after Ownable2Step's `_owner` in slot 0 and `_pendingOwner` in slot 1):
-///   slot 2  `quorumBps` (uint16) | `deadlineSlots` (uint64)
+///   slot 2  `quorumBps` (uint16) | `deadlineSlots` (uint64) | `widenAfterMissed` (uint16)
 ///   slot 3  `_subnets[netuid]`         Subnet (3 words, see below), keyed by netuid, reset on dissolution
 ///   slot 4  `_epochs[epochKey]`        Epoch (7 words, see below)
 ///   slot 5  `_tupleStake[epochKey][tupleHash]`  stake weight voted for a tuple
@@ -36,6 +36,8 @@ contract Settlement is ISettlement, Ownable2Step {
     uint16 public constant DEFAULT_QUORUM_BPS = 6667;
     /// @notice Longest vote window governance may set (subtensor's MAX_TEMPO: 7 days of slots).
     uint64 public constant MAX_DEADLINE_SLOTS = 50_400;
+    /// @notice Default number of epochs in a row without a result after which every staked uid votes.
+    uint16 public constant DEFAULT_WIDEN_AFTER_MISSED = 3;
 
     /// @dev `Epoch.rootOrFirstTuple` of an open epoch nobody has voted on. Written at open so that the first vote
     /// and the finalising vote rewrite a non-zero word (2,900 gas) instead of paying 20,000 for zero-to-non-zero.
@@ -56,13 +58,16 @@ contract Settlement is ISettlement, Ownable2Step {
     uint16 public quorumBps;
     /// @inheritdoc ISettlement
     uint64 public deadlineSlots;
+    /// @inheritdoc ISettlement
+    uint16 public widenAfterMissed;
 
     /// @dev One life of a netuid.
     struct Subnet {
         // word 0
         uint64 generation; // bumped on dissolution (survives the reset)
         uint64 permitsEpoch; // latest finalised epoch: the source of `permitsBitmap` and of lastEmission
-        uint64 permitsClose; // its closing slot
+        uint40 permitsClose; // its closing slot (a stored `Epoch.close`: 40 bits)
+        uint16 missed; // epochs rolled over since the latest finalisation (saturates), see `widenAfterMissed`
         bool finalised; // any epoch finalised in this generation
         bool opened; // any epoch opened in this generation
         uint48 priorPlusOne; // the latest finalised epoch before `permitsEpoch`, plus one (0: none)
@@ -129,7 +134,9 @@ contract Settlement is ISettlement, Ownable2Step {
         staking = staking_;
         genesisTime = emission_.genesisTime();
         quorumBps = DEFAULT_QUORUM_BPS;
+        widenAfterMissed = DEFAULT_WIDEN_AFTER_MISSED;
         emit QuorumSet(DEFAULT_QUORUM_BPS);
+        emit WidenAfterMissedSet(DEFAULT_WIDEN_AFTER_MISSED);
     }
 
     // =================================================================== epoch life
@@ -167,7 +174,7 @@ contract Settlement is ISettlement, Ownable2Step {
         e.unclaimed = ClaimBitmap.ALL_UNCLAIMED;
         e.close = uint256(close).toUint40();
         e.deadline = uint256(deadline).toUint40();
-        _freezeVoters(s, e, netuid, close);
+        _freezeVoters(s, e, netuid, epoch, close);
         emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
@@ -213,6 +220,7 @@ contract Settlement is ISettlement, Ownable2Step {
             e.status = EpochStatus.RolledOver;
             uint256 carried = s.carry + amount;
             s.carry = carried;
+            _countMissed(s, epoch);
             emit EpochRolledOver(netuid, epoch, amount, carried);
             return;
         }
@@ -231,6 +239,7 @@ contract Settlement is ISettlement, Ownable2Step {
         e.deadline = uint256(deadline).toUint40();
         uint256 newCarry = s.carry + distributable;
         s.carry = newCarry;
+        _countMissed(s, epoch);
         emit EpochRolledOver(netuid, epoch, distributable, newCarry);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
@@ -372,6 +381,17 @@ contract Settlement is ISettlement, Ownable2Step {
         if (bps <= BPS / 2 || bps > BPS) revert QuorumOutOfRange(bps);
         quorumBps = bps;
         emit QuorumSet(bps);
+    }
+
+    /// @inheritdoc ISettlement
+    function setWidenAfterMissed(uint16 epochs) external onlyOwner {
+        widenAfterMissed = epochs;
+        emit WidenAfterMissedSet(epochs);
+    }
+
+    /// @inheritdoc ISettlement
+    function missedEpochs(uint16 netuid) external view returns (uint16) {
+        return _subnets[netuid].missed;
     }
 
     /// @inheritdoc ISettlement
@@ -568,6 +588,7 @@ contract Settlement is ISettlement, Ownable2Step {
             s.permitsEpoch = epoch;
             s.permitsClose = e.close;
             s.permitsBitmap = permitsBitmap;
+            s.missed = 0;
         }
         emit EpochFinalised(netuid, epoch, root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
     }
@@ -612,13 +633,24 @@ contract Settlement is ISettlement, Ownable2Step {
 
     /// @dev Freezes who may vote on `e` and the stake a tuple needs: the uids of the subnet's latest finalised
     /// permits that still hold them, or (bootstrap) the owner hotkey alone.
-    function _freezeVoters(Subnet storage s, Epoch storage e, uint16 netuid, uint64 close) private {
+    function _freezeVoters(Subnet storage s, Epoch storage e, uint16 netuid, uint64 epoch, uint64 close) private {
         if (!s.finalised) {
             e.bootstrap = true;
             return;
         }
         uint64 permitsClose = s.permitsClose;
-        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, s.permitsBitmap, permitsClose, close);
+        uint256 voters = s.permitsBitmap;
+        uint16 widenAfter = widenAfterMissed;
+        if (widenAfter != 0 && s.missed >= widenAfter) {
+            // The permitted set let `missed` epochs in a row go without a result (validators holding more than
+            // 1 - quorum of its stake are silent), and only a finalisation refreshes it: every uid registered by
+            // the close with stake at it votes this epoch, by stake weight. O(neurons) reads, paid by the opener.
+            uint256 n = registry.neuronCount(netuid);
+            voters = n >= 256 ? type(uint256).max : (uint256(1) << n) - 1;
+            permitsClose = close;
+            emit VotersWidened(netuid, epoch, s.missed);
+        }
+        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close);
         // No permitted stake left (all deregistered, or zero stake): nobody could ever finalise, and permits
         // would never change again. Fall back to the bootstrap rule: the owner hotkey is the permitted set.
         if (permittedStake == 0) {
@@ -662,6 +694,14 @@ contract Settlement is ISettlement, Ownable2Step {
         (start, close) = registry.epochBounds(netuid, epoch);
         uint64 slots = deadlineSlots;
         deadline = close + (slots == 0 ? close - start : slots);
+    }
+
+    /// @dev Counts a rolled-over epoch towards `widenAfterMissed`, unless a newer one already finalised (a superseded
+    /// epoch says nothing about the permitted set).
+    function _countMissed(Subnet storage s, uint64 epoch) private {
+        if (s.finalised && epoch < s.permitsEpoch) return;
+        uint16 missed = s.missed;
+        if (missed != type(uint16).max) s.missed = missed + 1;
     }
 
     function _requireSubnet(uint16 netuid) private view {

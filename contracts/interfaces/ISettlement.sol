@@ -163,6 +163,11 @@ interface ISettlement is IPermits {
     event QuorumSet(uint16 bps);
     /// @notice Governance set the vote window after the close (0 = one tempo).
     event DeadlineSet(uint64 slots);
+    /// @notice Governance set how many epochs in a row may roll over before every staked uid votes (0 = never).
+    event WidenAfterMissedSet(uint16 epochs);
+    /// @notice `epoch` was opened to every uid with stake at its close, after `missed` epochs in a row rolled over
+    /// under the latest finalised permits.
+    event VotersWidened(uint16 indexed netuid, uint64 indexed epoch, uint16 missed);
     /// @notice `netuid` was dissolved: its settlement state starts afresh under `generation`.
     event SubnetReset(uint16 indexed netuid, uint64 generation);
 
@@ -208,8 +213,19 @@ interface ISettlement is IPermits {
     /// Applies to epochs opened (or rolled over unopened) afterwards.
     function setDeadlineSlots(uint64 slots) external;
 
+    /// @notice Governance: once `epochs` epochs in a row of a subnet rolled over since its latest finalisation, the
+    /// next one opened takes votes from every uid registered by its close with stake at it (not only the latest
+    /// finalised permits), until one finalises: validators holding more than 1 - quorum of the permitted stake
+    /// going silent would otherwise stop the subnet for good, as only a finalisation refreshes the permits.
+    /// 0 = never widen. Default {DEFAULT_WIDEN_AFTER_MISSED}.
+    function setWidenAfterMissed(uint16 epochs) external;
+
     // ------------------------------------------------------------------ views
 
+    /// @notice See {setWidenAfterMissed}.
+    function widenAfterMissed() external view returns (uint16);
+    /// @notice Epochs of `netuid` rolled over since its latest finalisation (see {setWidenAfterMissed}).
+    function missedEpochs(uint16 netuid) external view returns (uint16);
     /// @notice The subnet registry read for epochs, owners and neurons.
     function registry() external view returns (ISubnetRegistryView);
     /// @notice The staking contract read for emission and stake, and credited by claims.

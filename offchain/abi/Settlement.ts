@@ -713,6 +713,44 @@ export const settlementAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "missed",
+        "type": "uint16"
+      }
+    ],
+    "name": "VotersWidened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "epochs",
+        "type": "uint16"
+      }
+    ],
+    "name": "WidenAfterMissedSet",
+    "type": "event"
+  },
+  {
     "inputs": [],
     "name": "BPS",
     "outputs": [
@@ -728,6 +766,19 @@ export const settlementAbi = [
   {
     "inputs": [],
     "name": "DEFAULT_QUORUM_BPS",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_WIDEN_AFTER_MISSED",
     "outputs": [
       {
         "internalType": "uint16",
@@ -1164,6 +1215,25 @@ export const settlementAbi = [
         "type": "uint16"
       }
     ],
+    "name": "missedEpochs",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
     "name": "onSubnetDissolved",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -1334,6 +1404,19 @@ export const settlementAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "epochs",
+        "type": "uint16"
+      }
+    ],
+    "name": "setWidenAfterMissed",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "staking",
     "outputs": [
@@ -1479,6 +1562,19 @@ export const settlementAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "widenAfterMissed",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
       }
     ],
     "stateMutability": "view",

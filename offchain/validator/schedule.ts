@@ -18,8 +18,9 @@
  *   No commit is resent once another one landed in this epoch.
  * - refused with a reason when no slot of an epoch is left to commit in (commitAfterSlots + commitGuardSlots ≥
  *   tempo), or when the weight vector cannot pass the subnet's rules (`weightsProblem`).
- * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back;
- *   `claim` once finalised, `checkSettlement` while submitted.
+ * - settle: each closed epoch (close ≤ slot) from the first one not yet submitted, at most `maxBacklog` back,
+ *   with a permit (or with stake once Settlement widened the voters: `Permit.votersWidened`); `claim` once
+ *   finalised, `checkSettlement` while submitted.
  * - coinbase: when `coinbaseInterval` slots have passed since the last minted slot.
  */
 import type { CommitStatus, SettlementStatus } from "../store/validatorStore.js";
@@ -42,6 +43,11 @@ export interface Permit {
   needed: bigint;
   /** Whether the hotkey holds a uid on the subnet (absent: taken as registered). */
   registered?: boolean;
+  /**
+   * Whether the subnet's next opened epoch takes votes from every uid with stake, permit or not (Settlement widens
+   * its voters once `widenAfterMissed` epochs in a row rolled over): settling is then worth it with any stake.
+   */
+  votersWidened?: boolean;
 }
 
 export interface ScheduleInput {
@@ -325,10 +331,11 @@ export function decide(input: ScheduleInput): Schedule {
   const status = new Map(input.settlements.map((s) => [s.epoch, s.status]));
   const firstOpen = Math.max(input.firstEpoch, epoch.epoch - o.maxBacklog);
   let settleRefused = false;
+  const mayVote = input.permit.has || (input.permit.votersWidened === true && input.permit.stake > 0n);
   for (let e = firstOpen; e < epoch.epoch; e++) {
     const st = status.get(e);
     if (st === undefined || st === "computed") {
-      if (!input.permit.has) {
+      if (!mayVote) {
         if (!settleRefused) refused.push(noPermit("settle", netuid, input.permit));
         settleRefused = true;
         continue;

@@ -813,4 +813,81 @@ contract SettlementTest is SettlementFixture {
             if (fin) break;
         }
     }
+
+    // ------------------------------------------------------------------ a silent permitted majority
+
+    address internal v4 = address(0x15);
+
+    /// @notice Bootstrap grants uids 0-3; v1 (600 of 1000) then goes silent, and v4 (2000) registers at slot 400,
+    /// after the permits' close: v2 + v3 (40%) vote on `missed` epochs in a row, which all roll over.
+    function _silentMajority(uint64 missed) internal returns (Result memory r) {
+        _bootstrap();
+        registry.setNeuron(NETUID, 4, v4, 400);
+        staking.setStakeWeight(NETUID, v4, 400, 2000e9);
+        for (uint64 e = 1; e <= missed; e++) {
+            _warpSlot(_closeOf(e) + 1);
+            settlement.openEpoch(NETUID, e);
+            r = _defaultResult(e);
+            _submit(v2, e, r, _permits());
+            _submit(v3, e, r, _permits());
+            _warpSlot(_deadlineOf(e) + 1);
+            settlement.rollOver(NETUID, e);
+            assertEq(settlement.missedEpochs(NETUID), e, "missed epochs counted");
+        }
+    }
+
+    function test_widen_afterMissedEpochsEveryStakedUidVotes() public {
+        _silentMajority(3);
+        uint64 e = 4;
+        settlement.openEpoch(NETUID, e);
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, e);
+        assertEq(info.eligible, 0x1E, "uids 1-4: every uid with stake, the newcomer included");
+        assertEq(info.permittedStake, 3000e9, "600 + 300 + 100 + 2000");
+        assertEq(info.permitsClose, _closeOf(e), "registered by this epoch's close");
+        Result memory r = _defaultResult(e);
+        _submit(v4, e, r, 0x12);
+        _submit(v2, e, r, 0x12);
+        assertEq(uint256(_status(e)), uint256(ISettlement.EpochStatus.Finalised), "2300 of 3000 finalise");
+        assertEq(settlement.missedEpochs(NETUID), 0, "reset by the finalisation");
+        assertEq(settlement.epochInfo(NETUID, e).budget, 4 * DISTRIBUTABLE, "own + three carried");
+        // The next epoch is back to the finalised permits (uids 1 and 4).
+        _warpSlot(_closeOf(e + 1) + 1);
+        settlement.openEpoch(NETUID, e + 1);
+        assertEq(settlement.epochInfo(NETUID, e + 1).eligible, 0x12, "the new permits");
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotPermitted.selector, v3));
+        _submit(v3, e + 1, _defaultResult(e + 1), 0x12);
+    }
+
+    function test_widen_notBeforeTheMissedEpochs() public {
+        _silentMajority(2);
+        settlement.openEpoch(NETUID, 3);
+        assertEq(settlement.epochInfo(NETUID, 3).eligible, 0xE, "the finalised permits with stake");
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotPermitted.selector, v4));
+        _submit(v4, 3, _defaultResult(3), 0x12);
+    }
+
+    function test_widen_offWhenGovernanceSetsZero() public {
+        settlement.setWidenAfterMissed(0);
+        assertEq(settlement.widenAfterMissed(), 0, "set");
+        _silentMajority(4);
+        settlement.openEpoch(NETUID, 5);
+        assertEq(settlement.epochInfo(NETUID, 5).eligible, 0xE, "never widened");
+        vm.prank(v1);
+        vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", v1));
+        settlement.setWidenAfterMissed(3);
+    }
+
+    function test_widen_supersededRollOverIsNotCounted() public {
+        _bootstrap();
+        // Epoch 1 is left unopened while epoch 2 finalises (a deadline of two tempos lets it wait).
+        settlement.setDeadlineSlots(2 * TEMPO);
+        _warpSlot(_closeOf(2) + 1);
+        settlement.openEpoch(NETUID, 2);
+        Result memory r = _defaultResult(2);
+        _submit(v1, 2, r, _permits());
+        _submit(v2, 2, r, _permits());
+        _warpSlot(_closeOf(1) + 2 * TEMPO + 1);
+        settlement.rollOver(NETUID, 1);
+        assertEq(settlement.missedEpochs(NETUID), 0, "an epoch older than the latest finalised one");
+    }
 }

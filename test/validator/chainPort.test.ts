@@ -145,6 +145,7 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
   it("reads minAllowedWeights, maxWeightLimit, the neuron count and the validator's uid", async () => {
     const state = await port.subnetState(netuid, port.hotkey, await port.currentSlot());
     assert.deepEqual(state.rules, { neuronCount: 3, minAllowedWeights: 3, maxWeightLimit: 40_000, selfUid: 0 });
+    assert.equal(state.permit.votersWidened, false, "no epoch missed");
   });
 
   it("hands over the signed commit tx and its nonce before broadcasting it, and reports the commit's epoch", async () => {

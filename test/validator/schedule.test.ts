@@ -121,6 +121,18 @@ describe("schedule: weights", () => {
     assert.equal(s.refused.filter((x) => x.action === "settle").length, 1, "one settle refusal, not one per epoch");
   });
 
+  it("settles without a permit once Settlement widened the voters, with stake; still commits nothing", () => {
+    const widened = { has: false, stake: 400n, needed: 1_000n, votersWidened: true };
+    const s = decide(input({ permit: widened, options: { maxBacklog: 2 }, firstEpoch: 0 }));
+    assert.deepEqual(kinds(s), ["settle", "settle"]);
+    assert.deepEqual(
+      s.refused.map((r) => [r.action, r.reason]),
+      [["commit", "no-permit"]],
+    );
+    const noStake = decide(input({ permit: { ...widened, stake: 0n }, options: { maxBacklog: 2 }, firstEpoch: 0 }));
+    assert.deepEqual(kinds(noStake), []);
+  });
+
   it("refuses with 10 commits outstanding, and with nothing to commit", () => {
     const commits = Array.from({ length: 10 }, (_, i) => ({ id: i, epoch: 0, status: "intent" as const }));
     const s = decide(input({ commits }));

@@ -17,7 +17,7 @@ import {
   type EstimateContractGasParameters,
   type PublicClient,
 } from "viem";
-import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
+import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
@@ -161,13 +161,16 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     },
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
-      const [epochAt, hp, last, rows, emissionStart, life] = await Promise.all([
+      const settlement = { address: a.Settlement, abi: settlementAbi } as const;
+      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter] = await Promise.all([
         client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
         client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
         client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
         readMetagraphRows(client, a.SubnetRegistry, netuid, b.blockNumber),
         client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid], ...b }),
         client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
+        client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
+        client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
       ]);
       const [epoch, start, close] = epochAt;
       // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
@@ -203,6 +206,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           has: me?.permit ?? false,
           stake: me?.stakeWeight ?? 0n,
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
+          votersWidened: widenAfter !== 0 && missed >= widenAfter,
         },
         firstEpoch: Number(firstEpoch),
         rules,
