@@ -9,6 +9,7 @@ import {IEmission} from "./interfaces/IEmission.sol";
 import {IPermits} from "./interfaces/IPermits.sol";
 import {ISettlement} from "./interfaces/ISettlement.sol";
 import {IStakingHooks} from "./interfaces/IStakingHooks.sol";
+import {ISubnetRegistry} from "./interfaces/ISubnetRegistry.sol";
 import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
 import {ClaimBitmap} from "./libraries/ClaimBitmap.sol";
 import {EpochResult} from "./libraries/EpochResult.sol";
@@ -665,8 +666,12 @@ contract Settlement is ISettlement, Ownable2Step {
         e.permittedStake = permittedStake;
     }
 
-    /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit: a hotkey sits at
-    /// the uid, it registered no later than `permitsClose`, and it has stake. O(bits set): at most 256 (in practice
+    /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit and are active: a
+    /// hotkey sits at the uid, it registered no later than `permitsClose`, it set weights (or registered) within
+    /// the subnet's activity cutoff of the close, and it has stake. Yuma gives an inactive validator's stake no say
+    /// (subtensor-reference.md §5.2: its active stake is 0), so it does not gate finality either: permitted miners,
+    /// which hold stake from their incentive but never vote, would otherwise stop every epoch of a subnet whose
+    /// miners came to hold more than 1 - quorum of the permitted stake. O(bits set): at most 256 (in practice
     /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
     function _tallyPermitted(
         uint16 netuid,
@@ -674,6 +679,7 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 permitsClose,
         uint64 close
     ) private view returns (uint256 eligible, uint256 total) {
+        uint256 cutoff = registry.hyperparams(netuid).activityCutoff;
         while (bitmap != 0) {
             // Highest set bit first; uid < 256 (log2 of a non-zero word).
             uint256 uid = Math.log2(bitmap);
@@ -681,6 +687,9 @@ contract Settlement is ISettlement, Ownable2Step {
             address hotkey = registry.hotkeyAt(netuid, uint16(uid));
             if (hotkey == address(0)) continue;
             if (registry.registrationSlot(netuid, uint16(uid)) > permitsClose) continue;
+            // Inactive at the close as Yuma reads it (last update + cutoff < close); the update is read now, so a
+            // validator that set weights after the close counts too.
+            if (uint256(ISubnetRegistry(address(registry)).lastUpdate(netuid, uint16(uid))) + cutoff < close) continue;
             uint256 weight = staking.stakeWeightAt(netuid, hotkey, close);
             if (weight == 0) continue;
             eligible |= uint256(1) << uid;

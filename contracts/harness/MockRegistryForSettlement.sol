@@ -21,7 +21,12 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
     struct Neuron {
         address hotkey;
         uint64 registrationSlot;
+        uint64 lastUpdate; // 0: the registration slot
     }
+
+    /// @notice The activity cutoff every subnet reports (default: the most a u16 holds, so that tests not about
+    /// activity never see a neuron go inactive).
+    uint16 public activityCutoff = type(uint16).max;
 
     mapping(uint16 => Subnet) internal _subnets;
     mapping(uint16 => mapping(uint16 => Neuron)) internal _neurons;
@@ -42,8 +47,17 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
         address old = _neurons[netuid][uid].hotkey;
         if (old != address(0)) delete _uidPlusOne[netuid][old];
         else _count[netuid]++;
-        _neurons[netuid][uid] = Neuron(hotkey, slot);
+        _neurons[netuid][uid] = Neuron(hotkey, slot, 0);
         _uidPlusOne[netuid][hotkey] = uint256(uid) + 1;
+    }
+
+    /// @notice Records that the neuron at `uid` set weights at `slot`.
+    function setLastUpdate(uint16 netuid, uint16 uid, uint64 slot) external {
+        _neurons[netuid][uid].lastUpdate = slot;
+    }
+
+    function setActivityCutoff(uint16 slots) external {
+        activityCutoff = slots;
     }
 
     function removeNeuron(uint16 netuid, uint16 uid) external {
@@ -77,6 +91,7 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
         h.tempo = _subnets[netuid].tempo;
         h.maxUids = 256;
         h.maxValidators = 64;
+        h.activityCutoff = activityCutoff;
     }
 
     function coldkeyOf(address) external pure returns (address) {
@@ -95,6 +110,12 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
 
     function neuronCount(uint16 netuid) external view returns (uint16) {
         return _count[netuid];
+    }
+
+    function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64) {
+        Neuron storage n = _neurons[netuid][uid];
+        if (n.hotkey == address(0)) revert MockInvalid(netuid, uid);
+        return n.lastUpdate > n.registrationSlot ? n.lastUpdate : n.registrationSlot;
     }
 
     function registrationSlot(uint16 netuid, uint16 uid) external view returns (uint64) {

@@ -7,7 +7,7 @@ import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import { confirmedHead, lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
 import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
-import { decodeRevert } from "../chain/revert.js";
+import { decodeRevert, revertName } from "../chain/revert.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
@@ -474,20 +474,36 @@ export class EpochWorker {
       if (((info.pendingVoters >> BigInt(uid)) & 1n) === 0n) return { kind: "already-voted", root: stored.root };
     }
     const { wallet } = this.deps;
-    const tx = await this.send(`submitEpochResult ${netuid}/${epoch}`, {
-      ...this.settlement,
-      functionName: "submitEpochResult",
-      args: [
-        netuid,
-        epoch,
-        stored.root,
-        BigInt(stored.permitsBitmap),
-        stored.bondsHash,
-        { incentive: BigInt(stored.totals.incentive), dividend: BigInt(stored.totals.dividend) },
-      ],
-      account: wallet.account,
-      chain: wallet.chain,
-    });
+    let tx: Hex;
+    const what = `submitEpochResult ${netuid}/${epoch}`;
+    try {
+      tx = await this.send(what, {
+        ...this.settlement,
+        functionName: "submitEpochResult",
+        args: [
+          netuid,
+          epoch,
+          stored.root,
+          BigInt(stored.permitsBitmap),
+          stored.bondsHash,
+          { incentive: BigInt(stored.totals.incentive), dividend: BigInt(stored.totals.dividend) },
+        ],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    } catch (err) {
+      // Other votes reached the quorum between our read and our vote (refused at estimation, EpochNotOpen, or
+      // reverted in the same block): nothing is left to vote; the epoch is followed as final. Any other failure
+      // (the node, the process) is the caller's to retry.
+      const refused =
+        revertName(err) === "EpochNotOpen" || (err instanceof Error && err.message.startsWith(`${what} reverted in`));
+      const now = refused ? await this.info(netuid, epoch) : undefined;
+      if (now?.status === EpochStatus.Finalised) {
+        this.deps.log?.info({ netuid, epoch: epoch.toString() }, "epoch finalised by other votes before ours landed");
+        return { kind: "finalised", root: now.root };
+      }
+      throw err;
+    }
     return { kind: "submitted", root: stored.root, tx };
   }
 

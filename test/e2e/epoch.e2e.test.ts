@@ -5,7 +5,7 @@ import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { commitHash, packWeights } from "../../offchain/weights/index.js";
-import { keys, localSubnet } from "./harness.js";
+import { keys, localSubnet, ownerAndOneMiner } from "./harness.js";
 
 describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement, claims", async () => {
   const owner = keys(0, 10);
@@ -173,5 +173,46 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
     const stored = await late.compute(netuid, lastEvent.args.epoch);
     assert.equal(stored.root, lastEvent.args.root);
     assert.equal(stored.bondsHash, lastEvent.args.bondsHash, "the replayed bonds reach the finalised bonds hash");
+  });
+});
+
+describe("end to end: a vote overtaken by the quorum", async () => {
+  const owner = keys(0, 10);
+  const { publicClient, chain, c, netuid, read, nextEpoch, worker } = await ownerAndOneMiner();
+
+  it("counts the epoch final when the quorum landed between the worker's read and its vote", async () => {
+    await nextEpoch(1);
+    const [epoch] = await nextEpoch(1);
+    const [, close] = await read({
+      address: c.SubnetRegistry!,
+      abi: subnetRegistryAbi,
+      functionName: "epochBounds",
+      args: [netuid, epoch],
+    });
+    await nextEpoch(2);
+    const w = chain.wallet(owner.hotkey);
+    let overtaken = false;
+    const racing = {
+      ...w,
+      writeContract: (async (args: Parameters<typeof w.writeContract>[0]) => {
+        if (args.functionName === "submitEpochResult" && !overtaken) {
+          overtaken = true;
+          // The vote that reaches the quorum lands first (here the same vote, sent by another process).
+          const first = await w.writeContract(args);
+          assert.equal((await publicClient.waitForTransactionReceipt({ hash: first })).status, "success");
+        }
+        return w.writeContract(args);
+      }) as typeof w.writeContract,
+    } as typeof w;
+    const outcome = await worker(owner.hotkey, { wallet: racing }).settle(netuid, epoch, close);
+    assert.ok(overtaken, "the vote was raced");
+    const info = await read({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "epochInfo",
+      args: [netuid, epoch],
+    });
+    assert.equal(info.status, EpochStatus.Finalised);
+    assert.deepEqual(outcome, { kind: "finalised", root: info.root });
   });
 });

@@ -75,12 +75,12 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
   const worker = (
     hotkey: LocalAccount,
     extra: Partial<
-      Pick<EpochWorkerDeps, "client" | "store" | "claimBatchSize" | "confirmations" | "logPageBlocks">
+      Pick<EpochWorkerDeps, "client" | "wallet" | "store" | "claimBatchSize" | "confirmations" | "logPageBlocks">
     > = {},
   ) =>
     new EpochWorker({
       client: extra.client ?? publicClient,
-      wallet: chain.wallet(hotkey),
+      wallet: extra.wallet ?? chain.wallet(hotkey),
       contracts: {
         SubnetRegistry: c.SubnetRegistry!,
         Staking: c.Staking!,

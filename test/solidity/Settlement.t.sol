@@ -890,4 +890,33 @@ contract SettlementTest is SettlementFixture {
         settlement.rollOver(NETUID, 1);
         assertEq(settlement.missedEpochs(NETUID), 0, "an epoch older than the latest finalised one");
     }
+
+    // ------------------------------------------------------------------ activity
+
+    function test_open_inactivePermittedStakeIsNotCounted() public {
+        _bootstrap();
+        registry.setActivityCutoff(500);
+        // Epoch 1 closes at slot 720: active iff last update + 500 >= 720.
+        registry.setLastUpdate(NETUID, 1, 100); // v1 (600): inactive
+        registry.setLastUpdate(NETUID, 2, 300); // v2 (300): active
+        registry.setLastUpdate(NETUID, 3, 800); // v3 (100): set weights after the close, counts
+        _warpSlot(_closeOf(1) + 100);
+        settlement.openEpoch(NETUID, 1);
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
+        assertEq(info.eligible, 0xC, "uids 2 and 3");
+        assertEq(info.permittedStake, 400e9, "300 + 100: the silent 600 has no say, as in Yuma");
+        Result memory r = _defaultResult(1);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotPermitted.selector, v1));
+        _submit(v1, 1, r, _permits());
+        _submit(v2, 1, r, _permits());
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "300 of 400 finalise");
+    }
+
+    function test_open_noActivePermittedStakeFallsBackToTheOwner() public {
+        _bootstrap();
+        registry.setActivityCutoff(100);
+        _warpSlot(_closeOf(1) + 1);
+        settlement.openEpoch(NETUID, 1);
+        assertTrue(settlement.epochInfo(NETUID, 1).bootstrap, "every permitted uid inactive: bootstrap");
+    }
 }
