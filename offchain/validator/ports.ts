@@ -125,6 +125,15 @@ export interface WeightsCodec {
   randomSalt(): Hex;
 }
 
+/**
+ * Thrown by a port when the chain has not reached what the action needs yet (an epoch not closed at the
+ * confirmed head, which lags the slot the service scheduled from). The service logs it as waiting, not as a
+ * failure, and tries again on a later step.
+ */
+export class NotYetError extends Error {
+  override readonly name = "NotYetError";
+}
+
 /** The epoch worker: Yuma off-chain, root submission, finality, claims. */
 export interface SettlementPort {
   compute(netuid: number, epoch: number): Promise<{ root: Hex; bonds: Uint8Array }>;

@@ -14,9 +14,17 @@ import type { CommitRow, ValidatorStore } from "../store/validatorStore.js";
 import type { ValidatorConfig } from "./config.js";
 import { subnetSettings } from "./config.js";
 import type { Metagraph } from "./metagraph.js";
-import type { ChainPort, FittedWeights, Hex, SettlementPort, SubnetChainState, WeightsCodec } from "./ports.js";
+import {
+  NotYetError,
+  type ChainPort,
+  type FittedWeights,
+  type Hex,
+  type SettlementPort,
+  type SubnetChainState,
+  type WeightsCodec,
+} from "./ports.js";
 import { runRound, type OpenModel, type QueryFn, type RoundResult } from "./round.js";
-import { decide, type Action, type Schedule } from "./schedule.js";
+import { decide, type Action, type Refusal, type Schedule } from "./schedule.js";
 import { sleep } from "../util/sleep.js";
 
 export interface ServiceDeps {
@@ -81,6 +89,8 @@ export class ValidatorService {
    * lags it (a second setWeights in the same epoch would otherwise follow, with a rate limit of 0).
    */
   private readonly ownUpdate = new Map<number, { life: number; slot: number }>();
+  /** Per netuid, the epoch and the refusals (action:reason) already warned of in it. */
+  private readonly refusalsWarned = new Map<number, { epoch: number; keys: Set<string> }>();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -152,7 +162,7 @@ export class ValidatorService {
         coinbaseInterval: config.coinbaseIntervalSlots,
       },
     });
-    for (const r of schedule.refused) this.deps.logger?.warn({ netuid, reason: r.reason }, r.message);
+    this.logRefusals(netuid, state.epoch.epoch, schedule.refused);
     const outcomes: ActionOutcome[] = [];
     const ctx: ExecuteContext = { state, fitted, slot: now };
     for (const action of schedule.due) {
@@ -166,12 +176,27 @@ export class ValidatorService {
       } catch (e) {
         const detail = e instanceof Error ? e.message : String(e);
         outcomes.push({ action, ok: false, detail });
-        this.deps.logger?.error({ netuid, action, err: detail }, "action failed; will retry");
+        if (e instanceof NotYetError) this.deps.logger?.info({ netuid, action, detail }, "waiting for the chain");
+        else this.deps.logger?.error({ netuid, action, err: detail }, "action failed; will retry");
       }
     }
     store.setLastSlot(netuid, now);
     await this.prune(netuid, state.epoch.epoch);
     return { netuid, slot: now, schedule, outcomes };
+  }
+
+  /**
+   * A refusal is a warning the first time its reason comes up in an epoch; while it stands (every step of the
+   * epoch, until miners answer or the permit comes) it is repeated at debug level only.
+   */
+  private logRefusals(netuid: number, epoch: number, refused: readonly Refusal[]): void {
+    const seen = this.refusalsWarned.get(netuid);
+    const now = new Set(refused.map((r) => `${r.action}:${r.reason}`));
+    for (const r of refused) {
+      const repeat = seen?.epoch === epoch && seen.keys.has(`${r.action}:${r.reason}`);
+      this.deps.logger?.[repeat ? "debug" : "warn"]({ netuid, reason: r.reason }, r.message);
+    }
+    this.refusalsWarned.set(netuid, { epoch, keys: seen?.epoch === epoch ? new Set([...seen.keys, ...now]) : now });
   }
 
   /**

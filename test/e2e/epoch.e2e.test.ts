@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { keccak256, toHex, type Hex, type LocalAccount } from "viem";
-import { settlementAbi, stakingAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
+import { settlementAbi, stakingAbi, weightsAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
 import { commitHash, packWeights } from "../../offchain/weights/index.js";
@@ -12,16 +12,18 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
   const validatorB = keys(1, 11);
   const miners = [keys(2, 12), keys(3, 13), keys(4, 14)];
   const TEMPO = 20;
-  const { publicClient, chain, deployment, netuid, c, read, nextEpoch, worker } = await localSubnet({
-    owner,
-    validators: [validatorB],
-    miners,
-    validatorStakeTao: [70n, 30n],
-    minLockTao: 1_000n,
-    tempo: TEMPO,
-    grantTao: 2_000n,
-    commitReveal: true,
-  });
+  const { publicClient, chain, deployment, netuid, c, read, nextEpoch, closeOf, epochInfo, worker } = await localSubnet(
+    {
+      owner,
+      validators: [validatorB],
+      miners,
+      validatorStakeTao: [70n, 30n],
+      minLockTao: 1_000n,
+      tempo: TEMPO,
+      grantTao: 2_000n,
+      commitReveal: true,
+    },
+  );
 
   // Miner 1 (uid 2) best, miner 3 (uid 4) worst.
   const packed = packWeights([
@@ -70,21 +72,11 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
   it("bootstrap epoch: the owner's validator finalises alone and every leaf is claimed", async () => {
     await nextEpoch(1); // the short tempo takes effect at the next boundary
     const epoch = await commitAndReveal([owner.hotkey]);
-    const [, close] = await read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochBounds",
-      args: [netuid, epoch],
-    });
+    const close = await closeOf(epoch);
     await nextEpoch(2);
     const outcome = await worker(owner.hotkey).settle(netuid, epoch, close);
     assert.equal(outcome.kind, "submitted");
-    const info = await read({
-      address: c.Settlement!,
-      abi: settlementAbi,
-      functionName: "epochInfo",
-      args: [netuid, epoch],
-    });
+    const info = await epochInfo(epoch);
     assert.equal(info.status, EpochStatus.Finalised);
     assert.ok(info.budget > 0n, "the epoch had emission");
 
@@ -118,12 +110,7 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
         assert.equal(gains[uid - 2], BigInt(incentive) + BigInt(dividend), `uid ${uid} stake grew by its leaf`);
     }
     assert.ok(gains[0]! > gains[1]! && gains[1]! > gains[2]!, `miner gains ordered by weight: ${gains.join(", ")}`);
-    const infoAfter = await read({
-      address: c.Settlement!,
-      abi: settlementAbi,
-      functionName: "epochInfo",
-      args: [netuid, epoch],
-    });
+    const infoAfter = await epochInfo(epoch);
     assert.ok(infoAfter.claimed <= infoAfter.budget);
     assert.ok(infoAfter.claimed > 0n);
     // Claiming again does nothing.
@@ -132,26 +119,16 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
 
   it("after bootstrap both validators vote and reach quorum on the same root", async () => {
     const epoch = await commitAndReveal([owner.hotkey, validatorB.hotkey]);
-    const [, close] = await read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochBounds",
-      args: [netuid, epoch],
-    });
+    const close = await closeOf(epoch);
     await nextEpoch(2);
     const b = await worker(validatorB.hotkey).settle(netuid, epoch, close);
     assert.equal(b.kind, "submitted", "the 30% validator votes");
-    let info = await read({
-      address: c.Settlement!,
-      abi: settlementAbi,
-      functionName: "epochInfo",
-      args: [netuid, epoch],
-    });
+    let info = await epochInfo(epoch);
     assert.equal(info.status, EpochStatus.Open, "a 30% minority cannot finalise");
     const a = await worker(owner.hotkey).settle(netuid, epoch, close);
     assert.equal(a.kind, "submitted");
     assert.equal(a.kind === "submitted" && b.kind === "submitted" && a.root === b.root, true, "same root");
-    info = await read({ address: c.Settlement!, abi: settlementAbi, functionName: "epochInfo", args: [netuid, epoch] });
+    info = await epochInfo(epoch);
     assert.equal(info.status, EpochStatus.Finalised);
     assert.ok((await worker(owner.hotkey).claimAll(netuid, epoch)) > 0);
   });
@@ -178,17 +155,12 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
 
 describe("end to end: a vote overtaken by the quorum", async () => {
   const owner = keys(0, 10);
-  const { publicClient, chain, c, netuid, read, nextEpoch, worker } = await ownerAndOneMiner();
+  const { publicClient, chain, c, netuid, nextEpoch, closeOf, epochInfo, worker } = await ownerAndOneMiner();
 
   it("counts the epoch final when the quorum landed between the worker's read and its vote", async () => {
     await nextEpoch(1);
     const [epoch] = await nextEpoch(1);
-    const [, close] = await read({
-      address: c.SubnetRegistry!,
-      abi: subnetRegistryAbi,
-      functionName: "epochBounds",
-      args: [netuid, epoch],
-    });
+    const close = await closeOf(epoch);
     await nextEpoch(2);
     const w = chain.wallet(owner.hotkey);
     let overtaken = false;
@@ -206,12 +178,7 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     } as typeof w;
     const outcome = await worker(owner.hotkey, { wallet: racing }).settle(netuid, epoch, close);
     assert.ok(overtaken, "the vote was raced");
-    const info = await read({
-      address: c.Settlement!,
-      abi: settlementAbi,
-      functionName: "epochInfo",
-      args: [netuid, epoch],
-    });
+    const info = await epochInfo(epoch);
     assert.equal(info.status, EpochStatus.Finalised);
     assert.deepEqual(outcome, { kind: "finalised", root: info.root });
   });

@@ -4,14 +4,15 @@ import type { DendriteResult } from "../../offchain/scoring/index.js";
 import { solve } from "../../offchain/tasks/index.js";
 import type { Metagraph } from "../../offchain/validator/metagraph.js";
 import { fitWeights } from "../../offchain/validator/adapters/weightsCodec.js";
-import type {
-  ChainPort,
-  Hex,
-  OnSent,
-  SettlementPort,
-  SubnetChainState,
-  WeightRules,
-  WeightsCodec,
+import {
+  NotYetError,
+  type ChainPort,
+  type Hex,
+  type OnSent,
+  type SettlementPort,
+  type SubnetChainState,
+  type WeightRules,
+  type WeightsCodec,
 } from "../../offchain/validator/ports.js";
 import type { QueryFn } from "../../offchain/validator/round.js";
 
@@ -326,7 +327,15 @@ export class FakeSettlement implements SettlementPort {
   submitted = new Map<number, Hex>();
   final = new Set<number>();
   claimed: number[] = [];
+  /** The next `notYet` computes throw NotYetError (the confirmed head has not passed the close). */
+  notYet = 0;
   async compute(_netuid: number, epoch: number) {
+    if (this.notYet > 0) {
+      this.notYet--;
+      throw new NotYetError(
+        `epoch 1/${epoch} closes at slot ${(epoch + 1) * TEMPO}: not closed yet at the confirmed head`,
+      );
+    }
     return { root: keccak256(toHex(`root-${epoch}`)), bonds: new Uint8Array([epoch & 255]) };
   }
   async submit(_netuid: number, epoch: number, root: Hex) {

@@ -411,6 +411,47 @@ describe("validator service", () => {
     store.close();
   });
 
+  it("warns of a standing refusal once per epoch and repeats it at debug level only", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    chain.rules = { neuronCount: 4, minAllowedWeights: 1, maxWeightLimit: 16_384, selfUid: 0 };
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, undefined, { logs });
+    await svc.round(1, chain.slot);
+    for (let i = 0; i < 3; i++) await svc.tick(1);
+    const count = (level: string) => logs.filter((l) => l.startsWith(`${level}: no commit sent`)).length;
+    assert.deepEqual([count("warn"), count("debug")], [1, 2], logs.join("\n"));
+    chain.slot += TEMPO; // a new epoch: the refusal still stands and is warned of again
+    await svc.tick(1);
+    await svc.tick(1);
+    assert.deepEqual([count("warn"), count("debug")], [2, 3], logs.join("\n"));
+    store.close();
+  });
+
+  it("waits, without an error, for the confirmed head to pass an epoch's close", async () => {
+    const codec = fakeCodec();
+    const chain = new FakeChain(codec, subnet());
+    const settlement = new FakeSettlement();
+    const logs: string[] = [];
+    const { store, svc } = service(tempFile(), chain, codec, settlement, { logs });
+    chain.slot = 10 * TEMPO + 5;
+    await svc.step();
+    chain.slot = 11 * TEMPO + 5;
+    settlement.notYet = 1;
+    const [waited] = await svc.step();
+    const settle = waited?.outcomes.find((o) => o.action.kind === "settle");
+    assert.equal(settle?.ok, false);
+    assert.match(settle?.detail ?? "", /not closed yet at the confirmed head/);
+    assert.ok(
+      logs.some((l) => l.startsWith("info: waiting for the chain")),
+      logs.join("\n"),
+    );
+    assert.ok(!logs.some((l) => l.startsWith("error:")), logs.join("\n"));
+    await svc.step();
+    assert.ok(settlement.submitted.has(10), "settled on the next step");
+    store.close();
+  });
+
   it("keeps going when one action fails", async () => {
     const codec = fakeCodec();
     const chain = new FakeChain(codec, subnet());
@@ -609,11 +650,16 @@ describe("validator service", () => {
 describe("validator service: weights when the chain, the node or the subnet's settings move under it", () => {
   /** No coinbase (it would take a nonce), and no commit before slot 50 of an epoch. */
   const quiet = parseConfig({ ...base, coinbaseIntervalSlots: 0, commitAfterSlots: 50 });
-
-  it("keeps a commit whose tx the node lost while its nonce is unused: it lands late and is revealed", async () => {
+  /** A service on a fresh fake chain, logging nothing; `tune` sets the chain up before the service opens. */
+  const quietService = (tune?: (chain: FakeChain) => void) => {
     const codec = fakeCodec();
     const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    tune?.(chain);
+    return { chain, ...service(tempFile(), chain, codec, undefined, { config: quiet }) };
+  };
+
+  it("keeps a commit whose tx the node lost while its nonce is unused: it lands late and is revealed", async () => {
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     chain.crashNextCommit = "lost";
     const sent = await svc.tick(1);
@@ -643,9 +689,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("gives a lost commit up once the hotkey's next transaction took its nonce", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     chain.crashNextCommit = "lost";
     await svc.tick(1);
@@ -672,10 +716,9 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("sends no second commit in an epoch an earlier epoch's late commit is landing in", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    chain.rateLimit = 0;
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService((c) => {
+      c.rateLimit = 0;
+    });
     await svc.round(1, chain.slot);
     chain.slot = 11 * TEMPO - 11; // epoch 10's commit goes out at its end and sits in the mempool
     chain.crashNextCommit = "receipt";
@@ -734,9 +777,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("holds the reveal of a commit made with a version key below the subnet's, and expires it after its window", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     await svc.tick(1);
     await svc.tick(1);
@@ -766,9 +807,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("reveals a held commit once the version key is lowered again inside its window", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     await svc.tick(1);
     await svc.tick(1);
@@ -786,9 +825,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("does not resend a dropped commit once a lost one of an earlier epoch landed in its epoch instead", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     chain.crashNextCommit = "lost"; // epoch 10's commit A: lost by our node, still in another's pool
     await svc.tick(1);
@@ -823,9 +860,7 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("records the reveal tx before waiting for its receipt: a timed-out wait is followed up, not revealed again", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService();
     await svc.round(1, chain.slot);
     await svc.tick(1);
     await svc.tick(1);
@@ -846,12 +881,11 @@ describe("validator service: weights when the chain, the node or the subnet's se
   });
 
   it("sets weights once per epoch with a rate limit of 0, though the confirmed read does not show it yet", async () => {
-    const codec = fakeCodec();
-    const chain = new FakeChain(codec, subnet());
-    chain.commitReveal = false;
-    chain.rateLimit = 0;
-    chain.updateLag = true;
-    const { store, svc } = service(tempFile(), chain, codec, undefined, { config: quiet });
+    const { chain, store, svc } = quietService((c) => {
+      c.commitReveal = false;
+      c.rateLimit = 0;
+      c.updateLag = true;
+    });
     await svc.round(1, chain.slot);
     await svc.tick(1);
     chain.slot += 20;

@@ -5,8 +5,8 @@
  *   the bonds go to the service's store as JSON bytes.
  * - submit: one `settle` pass. It returns the vote's transaction; when there is nothing to vote (the epoch
  *   is already final, this hotkey already voted, holds no permit, or the epoch rolled over) it returns the
- *   zero hash and the service goes on to follow the epoch. An epoch not closed yet at the head throws, so the
- *   service retries on a later step.
+ *   zero hash and the service goes on to follow the epoch. An epoch not closed yet at the confirmed head throws
+ *   NotYetError, so the service waits and retries on a later step.
  * - status: "finalised" once Finalised, and also once RolledOver (nothing will ever be claimable there, and
  *   the claim that follows finds nothing). An epoch still open (or never opened) past its deadline is rolled
  *   over first (anyone may; its emission goes to the next epoch opened), so a vote that never reached the quorum
@@ -28,7 +28,7 @@ import type { Logger } from "pino";
 import { subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
-import type { SettlementPort } from "../ports.js";
+import { NotYetError, type SettlementPort } from "../ports.js";
 import { protocolAddresses, type ProtocolDeployment, type Wallet } from "./protocol.js";
 
 export interface SettlementPortOptions {
@@ -94,7 +94,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       const e = BigInt(epoch);
       const close = await closeSlot(netuid, e);
       if ((await worker.currentSlot()) <= close)
-        throw new Error(`epoch ${netuid}/${epoch} closes at slot ${close}: not closed yet at the head`);
+        throw new NotYetError(`epoch ${netuid}/${epoch} closes at slot ${close}: not closed yet at the confirmed head`);
       await worker.ensureOpen(netuid, e, close);
       const stored = await worker.compute(netuid, e);
       return { root: stored.root, bonds: new TextEncoder().encode(JSON.stringify(stored.bonds)) };
@@ -104,7 +104,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       const outcome = await worker.settle(netuid, e, await closeSlot(netuid, e));
       switch (outcome.kind) {
         case "not-closed":
-          throw new Error(`epoch ${netuid}/${epoch} closes at slot ${outcome.closeSlot}: not closed yet`);
+          throw new NotYetError(`epoch ${netuid}/${epoch} closes at slot ${outcome.closeSlot}: not closed yet`);
         case "submitted":
           if (outcome.root !== root)
             throw new Error(`epoch ${netuid}/${epoch}: voted root ${outcome.root} differs from stored root ${root}`);
