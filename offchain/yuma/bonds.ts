@@ -12,7 +12,13 @@ import {
   fromInt32,
   type I32F32,
 } from "./fixed.js";
-import { liquidAlphaSigmoid, memoizedExpSafe, peekWalkValues, type LiquidAlphaParams } from "./liquidAlpha.js";
+import {
+  liquidAlphaSigmoid,
+  memoizedExpSafe,
+  peekWalkValues,
+  sigmoidRate,
+  type LiquidAlphaParams,
+} from "./liquidAlpha.js";
 import {
   colMaxUpscale,
   colNormalize,
@@ -81,10 +87,12 @@ export function yuma3Bonds(inputs: BondsInputs): BondsResult {
   const bonds = loadBonds(inputs, u16ProportionToFixed);
   let ema: SparseMatrix;
   if (params.liquidAlpha && consensus.length > 0 && consensus.some((c) => c !== 0n)) {
+    const steepness = fromInt32(BigInt(params.alphaSigmoidSteepness));
     const p: LiquidAlphaParams = {
       low: u16ProportionToFixed(params.alphaLow),
       high: u16ProportionToFixed(params.alphaHigh),
-      steepness: fromInt32(BigInt(params.alphaSigmoidSteepness)),
+      steepness,
+      rate: sigmoidRate(steepness),
     };
     const seenWeights = weightsForBonds.map(peekWalkValues);
     const seenBonds = bonds.map(peekWalkValues);

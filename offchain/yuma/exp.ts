@@ -40,9 +40,9 @@ export function expFixed(input: I32F32): I32F32 | undefined {
     if (term === 0n) break;
     const product = checkedMul32(term, x);
     if (product === undefined) return undefined;
-    const quotient = checkedDiv32(product, i << 32n);
-    if (quotient === undefined) return undefined;
-    term = quotient;
+    // checked_div by the I32F32 i: trunc(product·2^32 / (i·2^32)) = trunc(product / i), which cannot overflow
+    // (|quotient| ≤ |product|).
+    term = product / i;
     result = checkedAdd32(result, term);
     if (result === undefined) return undefined;
   }

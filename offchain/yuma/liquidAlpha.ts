@@ -17,6 +17,13 @@ export interface LiquidAlphaParams {
   high: I32F32;
   /** AlphaSigmoidSteepness (i16) as I32F32. */
   steepness: I32F32;
+  /** `steepness / −100` (saturating), when the caller computed it once for a whole matrix (`sigmoidRate`). */
+  rate?: I32F32;
+}
+
+/** The sigmoid's rate `steepness.saturating_div(−100)`, the same for every cell of an epoch. */
+export function sigmoidRate(steepness: I32F32): I32F32 {
+  return satDiv32(steepness, MINUS_HUNDRED);
 }
 
 /**
@@ -33,7 +40,7 @@ export function liquidAlphaSigmoid(
   const diffBuy = clamp32(satSub32(weight, consensus), ZERO, ONE);
   const diffSell = clamp32(satSub32(bond, weight), ZERO, ONE);
   const combined = weight >= bond ? diffBuy : diffSell;
-  const exponent = satMul32(satDiv32(p.steepness, MINUS_HUNDRED), satSub32(combined, HALF));
+  const exponent = satMul32(p.rate ?? sigmoidRate(p.steepness), satSub32(combined, HALF));
   const sigmoid = satDiv32(ONE, satAdd32(ONE, exp(exponent)));
   const alpha = satAdd32(p.low, satMul32(sigmoid, satSub32(p.high, p.low)));
   return clamp32(alpha, p.low, p.high);
