@@ -651,8 +651,19 @@ contract Settlement is ISettlement, Ownable2Step {
             permitsClose = close;
             emit VotersWidened(netuid, epoch, s.missed);
         }
-        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close);
-        // No permitted stake left (all deregistered, or zero stake): nobody could ever finalise, and permits
+        // Active = set weights (or registered) within the cutoff of the close. The cutoff is at least the epoch's
+        // length, as subtensor's (ActivityCutoffFactorMilli >= 1000 of a tempo): a validator that sets weights
+        // once an epoch stays active whatever tempo and cutoff the owner chooses.
+        (uint64 start, ) = registry.epochBounds(netuid, epoch);
+        uint256 cutoff = Math.max(registry.hyperparams(netuid).activityCutoff, close - start);
+        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close, cutoff);
+        // None of the permitted stake active (every permitted validator missed the cutoff): the permitted stake
+        // votes as a whole, activity aside (a cutoff of `close` makes every uid active). Handing the epoch to the
+        // owner instead would let an owner (or an outage) make the permitted set inactive and finalise any root
+        // alone. Tallied twice only then.
+        if (permittedStake == 0)
+            (eligible, permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close, close);
+        // No permitted stake left at all (all deregistered, or zero stake): nobody could ever finalise, and permits
         // would never change again. Fall back to the bootstrap rule: the owner hotkey is the permitted set.
         if (permittedStake == 0) {
             e.bootstrap = true;
@@ -668,18 +679,18 @@ contract Settlement is ISettlement, Ownable2Step {
 
     /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit and are active: a
     /// hotkey sits at the uid, it registered no later than `permitsClose`, it set weights (or registered) within
-    /// the subnet's activity cutoff of the close, and it has stake. Yuma gives an inactive validator's stake no say
-    /// (subtensor-reference.md §5.2: its active stake is 0), so it does not gate finality either: permitted miners,
-    /// which hold stake from their incentive but never vote, would otherwise stop every epoch of a subnet whose
-    /// miners came to hold more than 1 - quorum of the permitted stake. O(bits set): at most 256 (in practice
-    /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
+    /// `cutoff` slots of the close, and it has stake. Yuma gives an inactive validator's stake no say (subtensor-reference.md §5.2: its active stake is 0), so it
+    /// does not gate finality either: permitted miners, which hold stake from their incentive but never vote,
+    /// would otherwise stop every epoch of a subnet whose miners came to hold more than 1 - quorum of the
+    /// permitted stake. O(bits set): at most 256 (in practice maxValidators, 64) registry and staking reads,
+    /// paid once per epoch by whoever opens it.
     function _tallyPermitted(
         uint16 netuid,
         uint256 bitmap,
         uint64 permitsClose,
-        uint64 close
+        uint64 close,
+        uint256 cutoff
     ) private view returns (uint256 eligible, uint256 total) {
-        uint256 cutoff = registry.hyperparams(netuid).activityCutoff;
         while (bitmap != 0) {
             // Highest set bit first; uid < 256 (log2 of a non-zero word).
             uint256 uid = Math.log2(bitmap);

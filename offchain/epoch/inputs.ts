@@ -170,7 +170,9 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     // Bonds towards uids registered since the bonds were computed are masked: from the previous result's close
     // (the epoch before, or an earlier one when epochs between rolled over).
     lastEpochBlock: ctx.previous?.closeSlot ?? start,
-    activityCutoff: BigInt(hp.activityCutoff),
+    // At least the epoch's length, as subtensor's cutoff (ActivityCutoffFactorMilli >= 1000 of a tempo) and the
+    // Settlement's quorum read it: a validator that sets weights once an epoch is active whatever the owner sets.
+    activityCutoff: BigInt(Math.max(hp.activityCutoff, Number(close - start))),
     params: {
       kappa: hp.kappa,
       bondsPenalty: hp.bondsPenalty,

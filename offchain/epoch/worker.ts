@@ -150,10 +150,31 @@ export class EpochWorker {
     return hash;
   }
 
-  /** Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. */
+  /**
+   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. The epoch
+   * before it, when still unresolved past its deadline, is rolled over first, so that its miss counts towards
+   * the settlement's `widenAfterMissed` when this epoch's voters are frozen (a failure there is logged and the
+   * open goes on).
+   */
   async ensureOpen(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.None) return;
+    if (epoch > 0n) {
+      const prev = epoch - 1n;
+      try {
+        const before = await this.info(netuid, prev);
+        const unresolved = before.status === EpochStatus.None || before.status === EpochStatus.Open;
+        if (unresolved && (await this.pastDeadline(netuid, prev, before, await this.currentSlot()))) {
+          const tx = await this.rollOver(netuid, prev);
+          this.deps.log?.info({ netuid, epoch: prev, tx }, "rolled over the overdue epoch before opening the next");
+        }
+      } catch (err) {
+        this.deps.log?.warn(
+          { netuid, epoch: prev, err: err instanceof Error ? err.message : String(err) },
+          "could not roll the overdue epoch over before opening the next; opening anyway",
+        );
+      }
+    }
     const lastMinted = await this.deps.client.readContract({
       address: this.deps.contracts.Emission,
       abi: emissionAbi,

@@ -155,7 +155,7 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
 
 describe("end to end: a vote overtaken by the quorum", async () => {
   const owner = keys(0, 10);
-  const { publicClient, chain, c, netuid, nextEpoch, closeOf, epochInfo, worker } = await ownerAndOneMiner();
+  const { publicClient, chain, c, netuid, read, nextEpoch, closeOf, epochInfo, worker } = await ownerAndOneMiner();
 
   it("counts the epoch final when the quorum landed between the worker's read and its vote", async () => {
     await nextEpoch(1);
@@ -181,5 +181,19 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     const info = await epochInfo(epoch);
     assert.equal(info.status, EpochStatus.Finalised);
     assert.deepEqual(outcome, { kind: "finalised", root: info.root });
+  });
+
+  it("rolls the overdue epoch before over first, so its miss counts before the next epoch's voters are frozen", async () => {
+    const missed = () =>
+      read({ address: c.Settlement!, abi: settlementAbi, functionName: "missedEpochs", args: [netuid] });
+    const [b] = await nextEpoch(1);
+    const [next] = await nextEpoch(1); // b closed; nobody opens it; its deadline is next's close
+    assert.equal(next, b + 1n);
+    await nextEpoch(1); // next closed: b is past its deadline, unresolved
+    const before = await missed();
+    await worker(owner.hotkey).ensureOpen(netuid, next, await closeOf(next));
+    assert.equal((await epochInfo(b)).status, EpochStatus.RolledOver, "b rolled over first");
+    assert.equal((await epochInfo(next)).status, EpochStatus.Open);
+    assert.equal(await missed(), before + 1, "b's miss counted");
   });
 });

@@ -51,3 +51,29 @@ describe("end to end: the carried-over result is the one finalised by the epoch'
     assert.equal((await settler.previousResult(netuid, e + 1n))?.closeSlot, await closeOf(b), "the next one's from B");
   });
 });
+
+describe("end to end: the activity cutoff Yuma reads is at least the epoch's length", async () => {
+  const owner = keys(0, 10);
+  const TEMPO = 400;
+  const { nextEpoch, epochNow, epochBounds, setHyperparam, epochInput } = await localSubnet({
+    owner,
+    validators: [],
+    miners: [keys(2, 12)],
+    validatorStakeTao: [2_000n],
+    minLockTao: 1_000n,
+    tempo: TEMPO,
+    grantTao: 5_000n,
+    commitReveal: false,
+  });
+
+  it("raises a cutoff below the tempo to the tempo, as subtensor's factor of at least one tempo does", async () => {
+    await setHyperparam(14, 360n); // ActivityCutoff: the registry's minimum, below the 400-slot tempo
+    await nextEpoch(1); // the tempo takes effect at the next boundary
+    const [epoch] = await epochNow();
+    await nextEpoch(1);
+    const [start, close] = await epochBounds(epoch);
+    assert.equal(close - start, BigInt(TEMPO));
+    const { input } = await epochInput(epoch, undefined, 0n);
+    assert.equal(input.activityCutoff, BigInt(TEMPO), "max(360, 400)");
+  });
+});

@@ -912,11 +912,36 @@ contract SettlementTest is SettlementFixture {
         assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "300 of 400 finalise");
     }
 
-    function test_open_noActivePermittedStakeFallsBackToTheOwner() public {
+    function test_open_noActivePermittedStakeCountsAllOfIt() public {
         _bootstrap();
         registry.setActivityCutoff(100);
+        // Every permitted uid last updated before epoch 1 began (slot 360): inactive at 720 even with the cutoff
+        // raised to the tempo.
+        registry.setLastUpdate(NETUID, 1, 300);
+        registry.setLastUpdate(NETUID, 2, 300);
+        registry.setLastUpdate(NETUID, 3, 300);
         _warpSlot(_closeOf(1) + 1);
         settlement.openEpoch(NETUID, 1);
-        assertTrue(settlement.epochInfo(NETUID, 1).bootstrap, "every permitted uid inactive: bootstrap");
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
+        assertTrue(!info.bootstrap, "never handed to the owner hotkey");
+        assertEq(info.eligible, 0xE, "every permitted uid with stake");
+        assertEq(info.permittedStake, 1000e9, "the whole permitted stake, activity aside");
+        Result memory r = _defaultResult(1);
+        _submit(v1, 1, r, _permits());
+        _submit(v2, 1, r, _permits());
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "900 of 1000 finalise");
+    }
+
+    function test_open_activityCutoffIsAtLeastTheEpochsLength() public {
+        _bootstrap();
+        registry.setActivityCutoff(100); // below the 360-slot tempo
+        registry.setLastUpdate(NETUID, 1, 361); // v1 (600): set weights early in epoch 1: active
+        registry.setLastUpdate(NETUID, 2, 300); // v2 (300): last set weights in epoch 0: inactive
+        registry.setLastUpdate(NETUID, 3, 361); // v3 (100): active
+        _warpSlot(_closeOf(1) + 1);
+        settlement.openEpoch(NETUID, 1);
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
+        assertEq(info.eligible, 0xA, "uids 1 and 3: 361 + max(100, 360) >= 720, 300 + 360 < 720");
+        assertEq(info.permittedStake, 700e9, "600 + 100");
     }
 }
