@@ -151,30 +151,14 @@ export class EpochWorker {
   }
 
   /**
-   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. The epoch
-   * before it, when still unresolved past its deadline, is rolled over first, so that its miss counts towards
-   * the settlement's `widenAfterMissed` when this epoch's voters are frozen (a failure there is logged and the
-   * open goes on).
+   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. Earlier epochs
+   * still unresolved past their deadline (`rollOverOverdue`) are rolled over first, so that their misses count
+   * towards the settlement's `widenAfterMissed` when this epoch's voters are frozen.
    */
   async ensureOpen(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.None) return;
-    if (epoch > 0n) {
-      const prev = epoch - 1n;
-      try {
-        const before = await this.info(netuid, prev);
-        const unresolved = before.status === EpochStatus.None || before.status === EpochStatus.Open;
-        if (unresolved && (await this.pastDeadline(netuid, prev, before, await this.currentSlot()))) {
-          const tx = await this.rollOver(netuid, prev);
-          this.deps.log?.info({ netuid, epoch: prev, tx }, "rolled over the overdue epoch before opening the next");
-        }
-      } catch (err) {
-        this.deps.log?.warn(
-          { netuid, epoch: prev, err: err instanceof Error ? err.message : String(err) },
-          "could not roll the overdue epoch over before opening the next; opening anyway",
-        );
-      }
-    }
+    await this.rollOverOverdue(netuid, epoch, closeSlot);
     const lastMinted = await this.deps.client.readContract({
       address: this.deps.contracts.Emission,
       abi: emissionAbi,
@@ -201,6 +185,50 @@ export class EpochWorker {
     } catch (err) {
       // Another validator opened it between our read and our transaction: fine.
       if ((await this.info(netuid, epoch)).status === EpochStatus.None) throw err;
+    }
+  }
+
+  /**
+   * Rolls over the epochs before `epoch` whose deadline can have passed by now (with a deadline of k tempos, the
+   * k + 1 before it; at most 8) that are unresolved past it and not older than the latest finalised epoch (a
+   * superseded epoch's miss does not count), oldest first. Another validator's roll-over is fine; any other
+   * failure is logged and the open goes on.
+   */
+  private async rollOverOverdue(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
+    try {
+      const [[start], deadlineSlots, [anyFinalised, latest], slot] = await Promise.all([
+        this.deps.client.readContract({
+          address: this.deps.contracts.SubnetRegistry,
+          abi: subnetRegistryAbi,
+          functionName: "epochBounds",
+          args: [netuid, epoch],
+        }),
+        this.deadlineSlots(),
+        this.deps.client.readContract({ ...this.settlement, functionName: "latestFinalised", args: [netuid] }),
+        this.currentSlot(),
+      ]);
+      const tempo = closeSlot - start > 0n ? closeSlot - start : 1n;
+      const back = deadlineSlots === 0n ? 1n : (deadlineSlots + tempo - 1n) / tempo + 1n;
+      let from = epoch - (back < 8n ? back : 8n);
+      if (from < 0n) from = 0n;
+      if (anyFinalised && from <= latest) from = latest + 1n;
+      for (let prev = from; prev < epoch; prev++) {
+        const before = await this.info(netuid, prev);
+        if (before.status !== EpochStatus.None && before.status !== EpochStatus.Open) continue;
+        if (!(await this.pastDeadline(netuid, prev, before, slot))) continue;
+        const tx = await this.rollOver(netuid, prev);
+        this.deps.log?.info(
+          { netuid, epoch: prev, tx },
+          tx
+            ? "rolled the overdue epoch over before opening a later one"
+            : "the overdue epoch was rolled over by someone else",
+        );
+      }
+    } catch (err) {
+      this.deps.log?.warn(
+        { netuid, epoch, err: err instanceof Error ? err.message : String(err) },
+        "could not roll overdue epochs over before opening this one; opening anyway",
+      );
     }
   }
 

@@ -131,7 +131,7 @@ export type Action =
 
 export type Refusal = { action: "commit" | "setWeights" | "settle"; netuid: number; message: string } & (
   | { reason: "rate-limited"; nextAllowedSlot: number }
-  | { reason: "no-permit"; stake: bigint; stakeNeeded: bigint }
+  | { reason: "no-permit"; stake: bigint; stakeNeeded: bigint; registered: boolean }
   | { reason: "too-many-pending"; pending: number; max: number }
   | { reason: "no-scores" }
   | { reason: "no-commit-window"; commitAfterSlots: number; commitGuardSlots: number; tempo: number }
@@ -363,7 +363,14 @@ export function decide(input: ScheduleInput): Schedule {
 
 function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal {
   const missing = p.needed > p.stake ? p.needed - p.stake : 0n;
-  const common = { action, netuid, reason: "no-permit" as const, stake: p.stake, stakeNeeded: p.needed };
+  const common = {
+    action,
+    netuid,
+    reason: "no-permit" as const,
+    stake: p.stake,
+    stakeNeeded: p.needed,
+    registered: p.registered !== false,
+  };
   if (p.registered === false) {
     return {
       ...common,

@@ -89,7 +89,7 @@ export class ValidatorService {
    * lags it (a second setWeights in the same epoch would otherwise follow, with a rate limit of 0).
    */
   private readonly ownUpdate = new Map<number, { life: number; slot: number }>();
-  /** Per netuid, the epoch and the refusals (action:reason) already warned of in it. */
+  /** Per netuid, the epoch of the last step and the refusals (`refusalKey`) standing at it. */
   private readonly refusalsWarned = new Map<number, { epoch: number; keys: Set<string> }>();
 
   constructor(private readonly deps: ServiceDeps) {}
@@ -186,17 +186,21 @@ export class ValidatorService {
   }
 
   /**
-   * A refusal is a warning the first time its reason comes up in an epoch; while it stands (every step of the
-   * epoch, until miners answer or the permit comes) it is repeated at debug level only.
+   * A refusal is a warning when it comes up: the first step of an epoch it stands in, or a step after one
+   * without it. While it stands (every step, until miners answer or the permit comes) it is repeated at debug
+   * level only. Refusals are told apart by action, reason and what the fix depends on (registered or not, stake
+   * short or enough, which weights problem), not by figures that move every step.
    */
   private logRefusals(netuid: number, epoch: number, refused: readonly Refusal[]): void {
-    const seen = this.refusalsWarned.get(netuid);
-    const now = new Set(refused.map((r) => `${r.action}:${r.reason}`));
+    const before = this.refusalsWarned.get(netuid);
+    const keys = new Set<string>();
     for (const r of refused) {
-      const repeat = seen?.epoch === epoch && seen.keys.has(`${r.action}:${r.reason}`);
-      this.deps.logger?.[repeat ? "debug" : "warn"]({ netuid, reason: r.reason }, r.message);
+      const key = refusalKey(r);
+      keys.add(key);
+      const standing = before?.epoch === epoch && before.keys.has(key);
+      this.deps.logger?.[standing ? "debug" : "warn"]({ netuid, reason: r.reason }, r.message);
     }
-    this.refusalsWarned.set(netuid, { epoch, keys: seen?.epoch === epoch ? new Set([...seen.keys, ...now]) : now });
+    this.refusalsWarned.set(netuid, { epoch, keys });
   }
 
   /**
@@ -593,6 +597,18 @@ interface ExecuteContext {
   slot: number;
   /** Set by this tick's confirmations: why no new commit may go out now (an earlier one in flight, or just landed). */
   commitBusy?: string;
+}
+
+/** What tells one standing refusal from another (see `logRefusals`). */
+function refusalKey(r: Refusal): string {
+  switch (r.reason) {
+    case "no-permit":
+      return `${r.action}:no-permit:${r.registered ? (r.stake >= r.stakeNeeded ? "enough" : "short") : "unregistered"}`;
+    case "invalid-weights":
+      return `${r.action}:invalid-weights:${r.message}`;
+    default:
+      return `${r.action}:${r.reason}`;
+  }
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

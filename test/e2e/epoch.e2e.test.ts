@@ -155,7 +155,10 @@ describe("end to end: subnet, 2 validators, 3 miners, commit-reveal, settlement,
 
 describe("end to end: a vote overtaken by the quorum", async () => {
   const owner = keys(0, 10);
-  const { publicClient, chain, c, netuid, read, nextEpoch, closeOf, epochInfo, worker } = await ownerAndOneMiner();
+  const { publicClient, chain, c, netuid, read, nextEpoch, epochNow, closeOf, epochInfo, worker } =
+    await ownerAndOneMiner();
+  const missed = () =>
+    read({ address: c.Settlement!, abi: settlementAbi, functionName: "missedEpochs", args: [netuid] });
 
   it("counts the epoch final when the quorum landed between the worker's read and its vote", async () => {
     await nextEpoch(1);
@@ -184,8 +187,6 @@ describe("end to end: a vote overtaken by the quorum", async () => {
   });
 
   it("rolls the overdue epoch before over first, so its miss counts before the next epoch's voters are frozen", async () => {
-    const missed = () =>
-      read({ address: c.Settlement!, abi: settlementAbi, functionName: "missedEpochs", args: [netuid] });
     const [b] = await nextEpoch(1);
     const [next] = await nextEpoch(1); // b closed; nobody opens it; its deadline is next's close
     assert.equal(next, b + 1n);
@@ -195,5 +196,30 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     assert.equal((await epochInfo(b)).status, EpochStatus.RolledOver, "b rolled over first");
     assert.equal((await epochInfo(next)).status, EpochStatus.Open);
     assert.equal(await missed(), before + 1, "b's miss counted");
+  });
+
+  it("with a deadline of k tempos, rolls over every earlier epoch whose deadline passed, k + 1 back", async () => {
+    const gov = chain.wallet(owner.coldkey);
+    const hash = await gov.writeContract({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      functionName: "setDeadlineSlots",
+      args: [20n], // two tempos of 10 slots
+      account: gov.account,
+      chain: gov.chain,
+    });
+    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
+    for (let i = 0; i < 4; i++) await nextEpoch(1); // clear of the epochs above
+    const [x] = await epochNow();
+    for (let i = 0; i < 3; i++) await nextEpoch(1); // x, x + 1 and x + 2 closed, none opened
+    const e = x + 2n;
+    const before = await missed();
+    await worker(owner.hotkey).ensureOpen(netuid, e, await closeOf(e));
+    // Deadlines are two closes on: x − 1's and x's (the closes of x + 1 and x + 2) passed, x + 1's has not.
+    assert.deepEqual(
+      [await epochInfo(x - 1n), await epochInfo(x), await epochInfo(x + 1n), await epochInfo(e)].map((i) => i.status),
+      [EpochStatus.RolledOver, EpochStatus.RolledOver, EpochStatus.None, EpochStatus.Open],
+    );
+    assert.equal(await missed(), before + 2);
   });
 });

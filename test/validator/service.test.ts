@@ -421,10 +421,17 @@ describe("validator service", () => {
     for (let i = 0; i < 3; i++) await svc.tick(1);
     const count = (level: string) => logs.filter((l) => l.startsWith(`${level}: no commit sent`)).length;
     assert.deepEqual([count("warn"), count("debug")], [1, 2], logs.join("\n"));
+    chain.rules = { ...chain.rules, maxWeightLimit: 8_192 }; // another problem: warned of at once
+    await svc.tick(1);
+    assert.deepEqual([count("warn"), count("debug")], [2, 2], logs.join("\n"));
+    chain.rules = { ...chain.rules, maxWeightLimit: 16_384 }; // the first one is back after a step without it
+    await svc.tick(1);
+    await svc.tick(1);
+    assert.deepEqual([count("warn"), count("debug")], [3, 3], logs.join("\n"));
     chain.slot += TEMPO; // a new epoch: the refusal still stands and is warned of again
     await svc.tick(1);
     await svc.tick(1);
-    assert.deepEqual([count("warn"), count("debug")], [2, 3], logs.join("\n"));
+    assert.deepEqual([count("warn"), count("debug")], [4, 4], logs.join("\n"));
     store.close();
   });
 
