@@ -197,12 +197,7 @@ export class EpochWorker {
   private async rollOverOverdue(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
     try {
       const [[start], deadlineSlots, [anyFinalised, latest], slot] = await Promise.all([
-        this.deps.client.readContract({
-          address: this.deps.contracts.SubnetRegistry,
-          abi: subnetRegistryAbi,
-          functionName: "epochBounds",
-          args: [netuid, epoch],
-        }),
+        this.epochBounds(netuid, epoch),
         this.deadlineSlots(),
         this.deps.client.readContract({ ...this.settlement, functionName: "latestFinalised", args: [netuid] }),
         this.currentSlot(),
@@ -413,14 +408,19 @@ export class EpochWorker {
     return false;
   }
 
-  /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */
-  private async closeBlock(netuid: number, epoch: bigint): Promise<bigint | undefined> {
-    const [, close] = await this.deps.client.readContract({
+  /** `[start, close]` of epoch `epoch` of the subnet (the registry's `epochBounds`). */
+  private epochBounds(netuid: number, epoch: bigint): Promise<readonly [bigint, bigint]> {
+    return this.deps.client.readContract({
       address: this.deps.contracts.SubnetRegistry,
       abi: subnetRegistryAbi,
       functionName: "epochBounds",
       args: [netuid, epoch],
     });
+  }
+
+  /** The last block of epoch `epoch`'s closing slot (undefined if it closed before the deployment). */
+  private async closeBlock(netuid: number, epoch: bigint): Promise<bigint | undefined> {
+    const [, close] = await this.epochBounds(netuid, epoch);
     if (this.#closeBlocks.has(close)) return this.#closeBlocks.get(close);
     const block = await lastBlockAtOrBeforeSlot(
       this.deps.client,
@@ -575,13 +575,7 @@ export class EpochWorker {
   ): Promise<boolean> {
     if (info.status === EpochStatus.Open) return slot > info.deadline;
     const [[start, close], deadlineSlots] = await Promise.all([
-      bounds ??
-        this.deps.client.readContract({
-          address: this.deps.contracts.SubnetRegistry,
-          abi: subnetRegistryAbi,
-          functionName: "epochBounds",
-          args: [netuid, epoch],
-        }),
+      bounds ?? this.epochBounds(netuid, epoch),
       this.deadlineSlots(),
     ]);
     return slot > settlementDeadline(start, close, deadlineSlots);

@@ -2,22 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { settlementAbi } from "../../offchain/abi/index.js";
 import { EpochStatus } from "../../offchain/epoch/worker.js";
-import { keys, localSubnet } from "./harness.js";
+import { keys, ownerAndOneMiner } from "./harness.js";
 
 // What an epoch carries over (bonds, permits) must not depend on when a validator computes it.
 describe("end to end: the carried-over result is the one finalised by the epoch's close", async () => {
   const owner = keys(0, 10);
   const TEMPO = 10;
-  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, worker, closeOf } = await localSubnet({
-    owner,
-    validators: [],
-    miners: [keys(2, 12)],
-    validatorStakeTao: [2_000n],
-    minLockTao: 1_000n,
-    tempo: TEMPO,
-    grantTao: 5_000n,
-    commitReveal: false,
-  });
+  const { publicClient, chain, netuid, c, read, nextEpoch, epochNow, worker, closeOf } = await ownerAndOneMiner(TEMPO);
 
   it("an epoch finalised after the next one closed does not feed it, however late that one is computed", async () => {
     // Votes stay open for 5 tempos: epoch B can finalise after epoch E (the one after it) has closed.
@@ -53,18 +44,8 @@ describe("end to end: the carried-over result is the one finalised by the epoch'
 });
 
 describe("end to end: the activity cutoff Yuma reads is at least the epoch's length", async () => {
-  const owner = keys(0, 10);
   const TEMPO = 400;
-  const { nextEpoch, epochNow, epochBounds, setHyperparam, epochInput } = await localSubnet({
-    owner,
-    validators: [],
-    miners: [keys(2, 12)],
-    validatorStakeTao: [2_000n],
-    minLockTao: 1_000n,
-    tempo: TEMPO,
-    grantTao: 5_000n,
-    commitReveal: false,
-  });
+  const { nextEpoch, epochNow, epochBounds, setHyperparam, epochInput } = await ownerAndOneMiner(TEMPO);
 
   it("raises a cutoff below the tempo to the tempo, as subtensor's factor of at least one tempo does", async () => {
     await setHyperparam(14, 360n); // ActivityCutoff: the registry's minimum, below the 400-slot tempo

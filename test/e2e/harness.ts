@@ -29,14 +29,14 @@ export type LocalNetwork = Awaited<ReturnType<typeof localSubnet>>;
  * The smallest settled subnet: the owner's validator (2,000 TAO staked, dev accounts 0/10) and one miner (2/12),
  * tempo 10, weights set directly.
  */
-export const ownerAndOneMiner = () =>
+export const ownerAndOneMiner = (tempo = 10) =>
   localSubnet({
     owner: keys(0, 10),
     validators: [],
     miners: [keys(2, 12)],
     validatorStakeTao: [2_000n],
     minLockTao: 1_000n,
-    tempo: 10,
+    tempo,
     grantTao: 5_000n,
     commitReveal: false,
   });
