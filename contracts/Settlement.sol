@@ -152,10 +152,12 @@ contract Settlement is ISettlement, Ownable2Step {
         // this epoch's voters. The epoch can still be rolled over once its deadline passes; nothing is lost.
         if (s.finalised && epoch < s.permitsEpoch) revert EpochSuperseded(netuid, epoch, s.permitsEpoch);
 
-        (uint64 close, uint64 deadline) = _window(netuid, epoch);
-        uint64 nowSlot = _now();
-        if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
-        if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
+        (uint64 start, uint64 close, uint64 deadline) = _window(netuid, epoch);
+        {
+            uint64 nowSlot = _now();
+            if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
+            if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
+        }
 
         (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
         (, address ownerHotkey) = registry.subnetOwner(netuid);
@@ -175,7 +177,7 @@ contract Settlement is ISettlement, Ownable2Step {
         e.unclaimed = ClaimBitmap.ALL_UNCLAIMED;
         e.close = uint256(close).toUint40();
         e.deadline = uint256(deadline).toUint40();
-        _freezeVoters(s, e, netuid, epoch, close);
+        _freezeVoters(s, e, netuid, epoch, close, close - start);
         emit EpochOpened(netuid, epoch, budget, ownerCut, e.permittedStake, e.quorumStake, e.eligible, e.bootstrap);
 
         if (ownerHotkey != address(0) && ownerCut != 0) {
@@ -229,7 +231,7 @@ contract Settlement is ISettlement, Ownable2Step {
 
         // Never opened: its owner cut is still due and its distributable emission was never absorbed.
         _requireSubnet(netuid);
-        (uint64 close, uint64 deadline) = _window(netuid, epoch);
+        (, uint64 close, uint64 deadline) = _window(netuid, epoch);
         if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
         (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
         (, address ownerHotkey) = registry.subnetOwner(netuid);
@@ -633,8 +635,15 @@ contract Settlement is ISettlement, Ownable2Step {
     }
 
     /// @dev Freezes who may vote on `e` and the stake a tuple needs: the uids of the subnet's latest finalised
-    /// permits that still hold them, or (bootstrap) the owner hotkey alone.
-    function _freezeVoters(Subnet storage s, Epoch storage e, uint16 netuid, uint64 epoch, uint64 close) private {
+    /// permits that still hold them, or (bootstrap) the owner hotkey alone. `tempo` is the epoch's length.
+    function _freezeVoters(
+        Subnet storage s,
+        Epoch storage e,
+        uint16 netuid,
+        uint64 epoch,
+        uint64 close,
+        uint64 tempo
+    ) private {
         if (!s.finalised) {
             e.bootstrap = true;
             return;
@@ -654,8 +663,7 @@ contract Settlement is ISettlement, Ownable2Step {
         // Active = set weights (or registered) within the cutoff of the close. The cutoff is at least the epoch's
         // length, as subtensor's (ActivityCutoffFactorMilli >= 1000 of a tempo): a validator that sets weights
         // once an epoch stays active whatever tempo and cutoff the owner chooses.
-        (uint64 start, ) = registry.epochBounds(netuid, epoch);
-        uint256 cutoff = Math.max(registry.hyperparams(netuid).activityCutoff, close - start);
+        uint256 cutoff = Math.max(registry.hyperparams(netuid).activityCutoff, tempo);
         (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close, cutoff);
         // None of the permitted stake active (every permitted validator missed the cutoff): the permitted stake
         // votes as a whole, activity aside (a cutoff of `close` makes every uid active). Handing the epoch to the
@@ -708,9 +716,9 @@ contract Settlement is ISettlement, Ownable2Step {
         }
     }
 
-    /// @dev The epoch's closing slot (from the registry) and its deadline: close + deadlineSlots, or one tempo.
-    function _window(uint16 netuid, uint64 epoch) private view returns (uint64 close, uint64 deadline) {
-        uint64 start;
+    /// @dev The epoch's first and closing slots (from the registry) and its deadline: close + deadlineSlots, or one
+    /// tempo.
+    function _window(uint16 netuid, uint64 epoch) private view returns (uint64 start, uint64 close, uint64 deadline) {
         (start, close) = registry.epochBounds(netuid, epoch);
         uint64 slots = deadlineSlots;
         deadline = close + (slots == 0 ? close - start : slots);
