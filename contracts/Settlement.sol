@@ -687,11 +687,11 @@ contract Settlement is ISettlement, Ownable2Step {
 
     /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit and are active: a
     /// hotkey sits at the uid, it registered no later than `permitsClose`, it set weights (or registered) within
-    /// `cutoff` slots of the close, and it has stake. Yuma gives an inactive validator's stake no say (subtensor-reference.md §5.2: its active stake is 0), so it
-    /// does not gate finality either: permitted miners, which hold stake from their incentive but never vote,
-    /// would otherwise stop every epoch of a subnet whose miners came to hold more than 1 - quorum of the
-    /// permitted stake. O(bits set): at most 256 (in practice maxValidators, 64) registry and staking reads,
-    /// paid once per epoch by whoever opens it.
+    /// `cutoff` slots of the close, and it has stake. Yuma gives an inactive validator's stake no say
+    /// (subtensor-reference.md §5.2: its active stake is 0), so it does not gate finality either: permitted miners,
+    /// which hold stake from their incentive but never vote, would otherwise stop every epoch of a subnet whose
+    /// miners came to hold more than 1 - quorum of the permitted stake. O(bits set): at most 256 (in practice
+    /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
     function _tallyPermitted(
         uint16 netuid,
         uint256 bitmap,

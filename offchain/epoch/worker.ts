@@ -210,7 +210,7 @@ export class EpochWorker {
       for (let prev = from; prev < epoch; prev++) {
         const before = await this.info(netuid, prev);
         if (before.status !== EpochStatus.None && before.status !== EpochStatus.Open) continue;
-        if (!(await this.pastDeadline(netuid, prev, before, slot))) continue;
+        if (!(await this.pastDeadline(netuid, prev, before, slot, undefined, deadlineSlots))) continue;
         const tx = await this.rollOver(netuid, prev);
         this.deps.log?.info(
           { netuid, epoch: prev, tx },
@@ -409,7 +409,7 @@ export class EpochWorker {
   }
 
   /** `[start, close]` of epoch `epoch` of the subnet (the registry's `epochBounds`). */
-  private epochBounds(netuid: number, epoch: bigint): Promise<readonly [bigint, bigint]> {
+  epochBounds(netuid: number, epoch: bigint): Promise<readonly [bigint, bigint]> {
     return this.deps.client.readContract({
       address: this.deps.contracts.SubnetRegistry,
       abi: subnetRegistryAbi,
@@ -564,7 +564,7 @@ export class EpochWorker {
   /**
    * Whether epoch `epoch` (in state `info`, not finalised) is past its deadline at `slot`, so it can only be rolled
    * over: an opened epoch's deadline was fixed when it opened (no read); an unopened one's follows the current
-   * `deadlineSlots` from its bounds (`bounds`, when the caller has read them).
+   * `deadlineSlots` from its bounds (`bounds` and `deadlineSlots`, when the caller has read them).
    */
   async pastDeadline(
     netuid: number,
@@ -572,13 +572,14 @@ export class EpochWorker {
     info: EpochInfo,
     slot: bigint,
     bounds?: readonly [bigint, bigint],
+    deadlineSlots?: bigint,
   ): Promise<boolean> {
     if (info.status === EpochStatus.Open) return slot > info.deadline;
-    const [[start, close], deadlineSlots] = await Promise.all([
+    const [[start, close], slots] = await Promise.all([
       bounds ?? this.epochBounds(netuid, epoch),
-      this.deadlineSlots(),
+      deadlineSlots ?? this.deadlineSlots(),
     ]);
-    return slot > settlementDeadline(start, close, deadlineSlots);
+    return slot > settlementDeadline(start, close, slots);
   }
 
   /** Rolls a past-deadline epoch's emission into the next epoch (anyone may). Idempotent. */

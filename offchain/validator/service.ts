@@ -174,7 +174,7 @@ export class ValidatorService {
         if (action.kind === "expire") this.deps.logger?.warn({ netuid, action: action.kind, detail }, "commit expired");
         else this.deps.logger?.info({ netuid, action: action.kind, detail }, "action done");
       } catch (e) {
-        const detail = e instanceof Error ? e.message : String(e);
+        const detail = errText(e);
         outcomes.push({ action, ok: false, detail });
         if (e instanceof NotYetError) this.deps.logger?.info({ netuid, action, detail }, "waiting for the chain");
         else this.deps.logger?.error({ netuid, action, err: detail }, "action failed; will retry");

@@ -25,7 +25,6 @@ import {
   type WalletClient,
 } from "viem";
 import type { Logger } from "pino";
-import { subnetRegistryAbi } from "../../abi/index.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
 import { NotYetError, type SettlementPort } from "../ports.js";
@@ -82,11 +81,8 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
     ...(o.claimBatchSize ? { claimBatchSize: o.claimBatchSize } : {}),
     ...(o.confirmations === undefined ? {} : { confirmations: o.confirmations }),
   });
-  const registry = { address: a.SubnetRegistry, abi: subnetRegistryAbi } as const;
-  const closeSlot = async (netuid: number, epoch: bigint): Promise<bigint> => {
-    const [, close] = await o.client.readContract({ ...registry, functionName: "epochBounds", args: [netuid, epoch] });
-    return close;
-  };
+  const closeSlot = async (netuid: number, epoch: bigint): Promise<bigint> =>
+    (await worker.epochBounds(netuid, epoch))[1];
 
   return {
     worker,
