@@ -112,11 +112,12 @@ async function measure(perHotkey: boolean): Promise<Record<string, number>> {
   gas[`claimBatch, ${leaves.length - 1} leaves`] = all;
   gas["claimBatch, each further leaf"] = Math.round((all - one) / (leaves.length - 2));
 
-  // Epoch 2 never opened, epoch 3 opened without votes: both roll over after their deadlines.
+  // Epoch 2 never opened, epoch 3 opened without votes: both roll over after their deadlines. Epoch 2's passes
+  // as epoch 3 opens (whose open would roll it over otherwise), so it is rolled over first.
   await f.warpToSlot(f.openSlot(3n));
+  gas["rollOver (never opened)"] = await gasOf(f, await settlement.write.rollOver([NETUID, 2n]));
   gas["openEpoch (64 permitted, to roll over)"] = await gasOf(f, await settlement.write.openEpoch([NETUID, 3n]));
   await f.warpToSlot(f.openSlot(4n) + 1n);
-  gas["rollOver (never opened)"] = await gasOf(f, await settlement.write.rollOver([NETUID, 2n]));
   gas["rollOver (opened)"] = await gasOf(f, await settlement.write.rollOver([NETUID, 3n]));
   return gas;
 }

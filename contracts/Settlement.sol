@@ -39,6 +39,8 @@ contract Settlement is ISettlement, Ownable2Step {
     uint64 public constant MAX_DEADLINE_SLOTS = 50_400;
     /// @notice Default number of epochs in a row without a result after which every staked uid votes.
     uint16 public constant DEFAULT_WIDEN_AFTER_MISSED = 3;
+    /// @notice How many earlier epochs `openEpoch` checks for a missed deadline, to roll them over first.
+    uint256 public constant MAX_OVERDUE_LOOKBACK = 8;
 
     /// @dev `Epoch.rootOrFirstTuple` of an open epoch nobody has voted on. Written at open so that the first vote
     /// and the finalising vote rewrite a non-zero word (2,900 gas) instead of paying 20,000 for zero-to-non-zero.
@@ -157,6 +159,7 @@ contract Settlement is ISettlement, Ownable2Step {
             uint64 nowSlot = _now();
             if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
             if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
+            _rollOverOverdue(s, netuid, epoch, nowSlot, close - start);
         }
 
         (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
@@ -219,36 +222,15 @@ contract Settlement is ISettlement, Ownable2Step {
 
         if (status == EpochStatus.Open) {
             if (nowSlot <= e.deadline) revert DeadlineNotReached(e.deadline, nowSlot);
-            uint256 amount = e.budget;
-            e.status = EpochStatus.RolledOver;
-            uint256 carried = s.carry + amount;
-            s.carry = carried;
-            _countMissed(s, epoch);
-            emit EpochRolledOver(netuid, epoch, amount, carried);
+            _rollOverOpened(s, e, netuid, epoch);
             return;
         }
         if (status != EpochStatus.None) revert EpochAlreadyResolved(netuid, epoch, status);
 
-        // Never opened: its owner cut is still due and its distributable emission was never absorbed.
         _requireSubnet(netuid);
         (, uint64 close, uint64 deadline) = _window(netuid, epoch);
         if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
-        (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
-        (, address ownerHotkey) = registry.subnetOwner(netuid);
-        if (ownerHotkey == address(0)) distributable += ownerCut;
-
-        e.status = EpochStatus.RolledOver;
-        e.close = uint256(close).toUint40();
-        e.deadline = uint256(deadline).toUint40();
-        uint256 newCarry = s.carry + distributable;
-        s.carry = newCarry;
-        _countMissed(s, epoch);
-        emit EpochRolledOver(netuid, epoch, distributable, newCarry);
-
-        if (ownerHotkey != address(0) && ownerCut != 0) {
-            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0, close);
-            emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
-        }
+        _rollOverUnopened(s, e, netuid, epoch, close, deadline);
     }
 
     // =================================================================== claims
@@ -722,6 +704,72 @@ contract Settlement is ISettlement, Ownable2Step {
         (start, close) = registry.epochBounds(netuid, epoch);
         uint64 slots = deadlineSlots;
         deadline = close + (slots == 0 ? close - start : slots);
+    }
+
+    /// @dev Rolls over, oldest first, the epochs before `epoch` still unresolved past their deadline, so that their
+    /// misses count towards `widenAfterMissed` before `epoch`'s voters are frozen (and their emission joins its
+    /// budget) whoever opens it and whether or not anyone called {rollOver} first. It looks at the epochs whose
+    /// deadline can have passed (with a deadline of k tempos of `tempo` slots, the k + 1 before `epoch`; at most
+    /// MAX_OVERDUE_LOOKBACK) and none older than the latest finalised one (a superseded epoch's miss does not
+    /// count). In the usual case, `epoch - 1` finalised, there is nothing to read.
+    function _rollOverOverdue(Subnet storage s, uint16 netuid, uint64 epoch, uint64 nowSlot, uint64 tempo) private {
+        // openEpoch refused an epoch below `permitsEpoch`, and `permitsEpoch` itself is finalised: epoch > it.
+        uint64 from = s.finalised ? s.permitsEpoch + 1 : 0;
+        if (from >= epoch) return;
+        uint64 slots = deadlineSlots;
+        // slots <= MAX_DEADLINE_SLOTS and tempo >= 1: back <= 50,401.
+        uint256 back = slots == 0 ? 1 : Math.ceilDiv(slots, tempo == 0 ? 1 : tempo) + 1;
+        if (back > MAX_OVERDUE_LOOKBACK) back = MAX_OVERDUE_LOOKBACK;
+        if (epoch > back && from < epoch - back) from = epoch - uint64(back);
+        uint64 gen = s.generation;
+        for (uint64 p = from; p < epoch; ++p) {
+            Epoch storage pe = _epochs[_epochKey(netuid, gen, p)];
+            EpochStatus status = pe.status;
+            if (status == EpochStatus.Open) {
+                if (nowSlot > pe.deadline) _rollOverOpened(s, pe, netuid, p);
+            } else if (status == EpochStatus.None) {
+                (, uint64 close, uint64 deadline) = _window(netuid, p);
+                if (nowSlot > deadline) _rollOverUnopened(s, pe, netuid, p, close, deadline);
+            }
+        }
+    }
+
+    /// @dev An opened epoch past its deadline without a result: its budget joins the carry.
+    function _rollOverOpened(Subnet storage s, Epoch storage e, uint16 netuid, uint64 epoch) private {
+        uint256 amount = e.budget;
+        e.status = EpochStatus.RolledOver;
+        uint256 carried = s.carry + amount;
+        s.carry = carried;
+        _countMissed(s, epoch);
+        emit EpochRolledOver(netuid, epoch, amount, carried);
+    }
+
+    /// @dev A never-opened epoch past its deadline: its owner cut is still due and its distributable emission was
+    /// never absorbed; the latter joins the carry.
+    function _rollOverUnopened(
+        Subnet storage s,
+        Epoch storage e,
+        uint16 netuid,
+        uint64 epoch,
+        uint64 close,
+        uint64 deadline
+    ) private {
+        (uint256 ownerCut, uint256 distributable) = staking.takeEpochEmission(netuid, epoch, close);
+        (, address ownerHotkey) = registry.subnetOwner(netuid);
+        if (ownerHotkey == address(0)) distributable += ownerCut;
+
+        e.status = EpochStatus.RolledOver;
+        e.close = uint256(close).toUint40();
+        e.deadline = uint256(deadline).toUint40();
+        uint256 newCarry = s.carry + distributable;
+        s.carry = newCarry;
+        _countMissed(s, epoch);
+        emit EpochRolledOver(netuid, epoch, distributable, newCarry);
+
+        if (ownerHotkey != address(0) && ownerCut != 0) {
+            staking.creditEmission(netuid, ownerHotkey, ownerCut, 0, close);
+            emit OwnerCutCredited(netuid, epoch, ownerHotkey, ownerCut);
+        }
     }
 
     /// @dev Counts a rolled-over epoch towards `widenAfterMissed`, unless a newer one already finalised (a superseded

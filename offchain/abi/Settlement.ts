@@ -804,6 +804,19 @@ export const settlementAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_OVERDUE_LOOKBACK",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "acceptOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",

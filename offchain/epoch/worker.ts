@@ -151,14 +151,13 @@ export class EpochWorker {
   }
 
   /**
-   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. Earlier epochs
-   * still unresolved past their deadline (`rollOverOverdue`) are rolled over first, so that their misses count
-   * towards the settlement's `widenAfterMissed` when this epoch's voters are frozen.
+   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. The open rolls
+   * over earlier epochs still unresolved past their deadline first (on-chain, whoever opens), so that their misses
+   * count towards the settlement's `widenAfterMissed` when this epoch's voters are frozen.
    */
   async ensureOpen(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.None) return;
-    await this.rollOverOverdue(netuid, epoch, closeSlot);
     const lastMinted = await this.deps.client.readContract({
       address: this.deps.contracts.Emission,
       abi: emissionAbi,
@@ -185,45 +184,6 @@ export class EpochWorker {
     } catch (err) {
       // Another validator opened it between our read and our transaction: fine.
       if ((await this.info(netuid, epoch)).status === EpochStatus.None) throw err;
-    }
-  }
-
-  /**
-   * Rolls over the epochs before `epoch` whose deadline can have passed by now (with a deadline of k tempos, the
-   * k + 1 before it; at most 8) that are unresolved past it and not older than the latest finalised epoch (a
-   * superseded epoch's miss does not count), oldest first. Another validator's roll-over is fine; any other
-   * failure is logged and the open goes on.
-   */
-  private async rollOverOverdue(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
-    try {
-      const [[start], deadlineSlots, [anyFinalised, latest], slot] = await Promise.all([
-        this.epochBounds(netuid, epoch),
-        this.deadlineSlots(),
-        this.deps.client.readContract({ ...this.settlement, functionName: "latestFinalised", args: [netuid] }),
-        this.currentSlot(),
-      ]);
-      const tempo = closeSlot - start > 0n ? closeSlot - start : 1n;
-      const back = deadlineSlots === 0n ? 1n : (deadlineSlots + tempo - 1n) / tempo + 1n;
-      let from = epoch - (back < 8n ? back : 8n);
-      if (from < 0n) from = 0n;
-      if (anyFinalised && from <= latest) from = latest + 1n;
-      for (let prev = from; prev < epoch; prev++) {
-        const before = await this.info(netuid, prev);
-        if (before.status !== EpochStatus.None && before.status !== EpochStatus.Open) continue;
-        if (!(await this.pastDeadline(netuid, prev, before, slot, undefined, deadlineSlots))) continue;
-        const tx = await this.rollOver(netuid, prev);
-        this.deps.log?.info(
-          { netuid, epoch: prev, tx },
-          tx
-            ? "rolled the overdue epoch over before opening a later one"
-            : "the overdue epoch was rolled over by someone else",
-        );
-      }
-    } catch (err) {
-      this.deps.log?.warn(
-        { netuid, epoch, err: err instanceof Error ? err.message : String(err) },
-        "could not roll overdue epochs over before opening this one; opening anyway",
-      );
     }
   }
 
@@ -564,7 +524,7 @@ export class EpochWorker {
   /**
    * Whether epoch `epoch` (in state `info`, not finalised) is past its deadline at `slot`, so it can only be rolled
    * over: an opened epoch's deadline was fixed when it opened (no read); an unopened one's follows the current
-   * `deadlineSlots` from its bounds (`bounds` and `deadlineSlots`, when the caller has read them).
+   * `deadlineSlots` from its bounds (`bounds`, when the caller has read them).
    */
   async pastDeadline(
     netuid: number,
@@ -572,13 +532,9 @@ export class EpochWorker {
     info: EpochInfo,
     slot: bigint,
     bounds?: readonly [bigint, bigint],
-    deadlineSlots?: bigint,
   ): Promise<boolean> {
     if (info.status === EpochStatus.Open) return slot > info.deadline;
-    const [[start, close], slots] = await Promise.all([
-      bounds ?? this.epochBounds(netuid, epoch),
-      deadlineSlots ?? this.deadlineSlots(),
-    ]);
+    const [[start, close], slots] = await Promise.all([bounds ?? this.epochBounds(netuid, epoch), this.deadlineSlots()]);
     return slot > settlementDeadline(start, close, slots);
   }
 

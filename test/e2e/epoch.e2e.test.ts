@@ -186,7 +186,7 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     assert.deepEqual(outcome, { kind: "finalised", root: info.root });
   });
 
-  it("rolls the overdue epoch before over first, so its miss counts before the next epoch's voters are frozen", async () => {
+  it("opening an epoch rolls the overdue one before it over first, so its miss counts before the voters are frozen", async () => {
     const [b] = await nextEpoch(1);
     const [next] = await nextEpoch(1); // b closed; nobody opens it; its deadline is next's close
     assert.equal(next, b + 1n);
@@ -198,7 +198,7 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     assert.equal(await missed(), before + 1, "b's miss counted");
   });
 
-  it("with a deadline of k tempos, rolls over every earlier epoch whose deadline passed, k + 1 back", async () => {
+  it("with a deadline of k tempos, the open rolls over every earlier epoch whose deadline passed, k + 1 back", async () => {
     const gov = chain.wallet(owner.coldkey);
     const hash = await gov.writeContract({
       address: c.Settlement!,

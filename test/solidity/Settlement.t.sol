@@ -692,8 +692,9 @@ contract SettlementTest is SettlementFixture {
     }
 
     function test_rollOver_outOfOrderEpochsKeepTheirOwnBudgets() public {
-        // Epoch 1 is settled before epoch 0 (still open), each with its own emission; epoch 0 then rolls over
-        // into whichever epoch opens next (epoch 3), not into the already opened epoch 1.
+        // With a two-tempo deadline epoch 1 is settled before epoch 0 (still open), each with its own emission;
+        // epoch 0 then rolls over into whichever epoch opens next (epoch 2), not into the already opened epoch 1.
+        settlement.setDeadlineSlots(2 * TEMPO);
         _warpSlot(_closeOf(0) + 1);
         settlement.openEpoch(NETUID, 0);
         _warpSlot(_closeOf(1) + 1);
@@ -701,13 +702,56 @@ contract SettlementTest is SettlementFixture {
         staking.setEpochEmission(NETUID, 1, uint128(OWNER_CUT), 50e9);
         assertEq(settlement.epochInfo(NETUID, 1).budget, DISTRIBUTABLE, "budget frozen at open");
         _submit(ownerHotkey, 1, _defaultResult(1), _permits());
-        _warpSlot(_deadlineOf(0) + 1);
+        _warpSlot(_closeOf(0) + 2 * TEMPO + 1);
         settlement.rollOver(NETUID, 0);
-        _warpSlot(_closeOf(2) + 1);
         settlement.openEpoch(NETUID, 2);
         assertEq(settlement.epochInfo(NETUID, 2).budget, 2 * DISTRIBUTABLE, "epoch 2 absorbs epoch 0");
         (, uint64 latest, ) = settlement.latestFinalised(NETUID);
         assertEq(latest, 1, "epoch 1 is the latest finalised");
+    }
+
+    function test_open_rollsOverTheOverdueOpenedEpochFirst() public {
+        _bootstrap();
+        _warpSlot(_closeOf(1) + 1);
+        settlement.openEpoch(NETUID, 1);
+        _submit(v2, 1, _defaultResult(1), _permits()); // 300 of 1000: no quorum
+        // deadline(1) = close(2): opening epoch 2 is possible exactly when epoch 1 can be rolled over, and nobody
+        // rolled it over. The open does it first.
+        _warpSlot(_closeOf(2) + 1);
+        vm.prank(address(0xA11));
+        settlement.openEpoch(NETUID, 2);
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 1 rolled over");
+        assertEq(settlement.missedEpochs(NETUID), 1, "its miss counted");
+        assertEq(settlement.epochInfo(NETUID, 2).budget, 2 * DISTRIBUTABLE, "own + epoch 1's, at once");
+        assertEq(settlement.carry(NETUID), 0, "absorbed");
+    }
+
+    function test_open_rollsOverAnUnopenedOverdueEpoch() public {
+        _bootstrap(); // epoch 0: owner cut credited at its open
+        _warpSlot(_closeOf(2) + 1); // epoch 1 never opened, past its deadline
+        settlement.openEpoch(NETUID, 2);
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 1 rolled over");
+        assertEq(staking.credited(NETUID, ownerHotkey), 3 * OWNER_CUT, "owner cuts of epochs 0, 1 and 2");
+        assertEq(settlement.epochInfo(NETUID, 2).budget, 2 * DISTRIBUTABLE, "own + epoch 1's");
+        assertEq(settlement.missedEpochs(NETUID), 1, "counted");
+    }
+
+    function test_open_leavesEpochsWithinTheirDeadlineAndThoseBeyondTheLookback() public {
+        _bootstrap();
+        // Default deadline (one tempo): only the epoch just before can have turned overdue since the last open.
+        _warpSlot(_closeOf(3) + 1); // epochs 1 and 2 never opened, both past their deadline
+        settlement.openEpoch(NETUID, 3);
+        assertEq(uint256(_status(2)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 2 rolled over");
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.None), "two back: left to rollOver");
+        settlement.rollOver(NETUID, 1);
+        assertEq(settlement.missedEpochs(NETUID), 2, "both counted");
+        // A three-tempo deadline: epoch 4's is close(7), so opening epoch 5 leaves it open for votes.
+        settlement.setDeadlineSlots(3 * TEMPO);
+        _warpSlot(_closeOf(4) + 1);
+        settlement.openEpoch(NETUID, 4);
+        _warpSlot(_closeOf(5) + 1);
+        settlement.openEpoch(NETUID, 5);
+        assertEq(uint256(_status(4)), uint256(ISettlement.EpochStatus.Open), "still within its deadline");
     }
 
     function test_finalisingAnOlderEpochKeepsTheNewerPermits() public {
@@ -864,6 +908,19 @@ contract SettlementTest is SettlementFixture {
         assertEq(settlement.epochInfo(NETUID, 3).eligible, 0xE, "the finalised permits with stake");
         vm.expectRevert(abi.encodeWithSelector(ISettlement.NotPermitted.selector, v4));
         _submit(v4, 3, _defaultResult(3), 0x12);
+    }
+
+    function test_widen_anOutsiderOpeningFirstDoesNotDelayIt() public {
+        _silentMajority(2);
+        // The third miss is never rolled over by anyone: an outsider opens epoch 4 the slot epoch 3's deadline
+        // passes. The open rolls epoch 3 over first, so epoch 4 is widened all the same.
+        settlement.openEpoch(NETUID, 3);
+        _submit(v2, 3, _defaultResult(3), _permits());
+        _warpSlot(_closeOf(4) + 1);
+        vm.prank(address(0xA11));
+        settlement.openEpoch(NETUID, 4);
+        assertEq(settlement.missedEpochs(NETUID), 3, "epoch 3's miss counted at the open");
+        assertEq(settlement.epochInfo(NETUID, 4).eligible, 0x1E, "widened: every uid with stake");
     }
 
     function test_widen_offWhenGovernanceSetsZero() public {

@@ -72,7 +72,21 @@ contract SettlementHandler {
     function open(uint256 e) external {
         uint64 epoch = _pick(e * 4);
         (uint256 cut, uint256 dist) = staking.epochEmission(NETUID, epoch);
+        // The open rolls over earlier unopened epochs past their deadline first: their emission enters too.
+        uint64 from = epoch > 8 ? epoch - 8 : 0;
+        bool[8] memory unopened;
+        for (uint64 p = from; p < epoch; p++) {
+            unopened[p - from] = settlement.epochInfo(NETUID, p).status == ISettlement.EpochStatus.None;
+        }
         try settlement.openEpoch(NETUID, epoch) {
+            for (uint64 p = from; p < epoch; p++) {
+                if (!unopened[p - from]) continue;
+                if (settlement.epochInfo(NETUID, p).status != ISettlement.EpochStatus.RolledOver) continue;
+                (uint256 pCut, uint256 pDist) = staking.epochEmission(NETUID, p);
+                ghostDistributable += pDist;
+                ghostOwnerCut += pCut;
+                touched.push(p);
+            }
             ghostDistributable += dist;
             ghostOwnerCut += cut;
             touched.push(epoch);
