@@ -534,7 +534,10 @@ export class EpochWorker {
     bounds?: readonly [bigint, bigint],
   ): Promise<boolean> {
     if (info.status === EpochStatus.Open) return slot > info.deadline;
-    const [[start, close], slots] = await Promise.all([bounds ?? this.epochBounds(netuid, epoch), this.deadlineSlots()]);
+    const [[start, close], slots] = await Promise.all([
+      bounds ?? this.epochBounds(netuid, epoch),
+      this.deadlineSlots(),
+    ]);
     return slot > settlementDeadline(start, close, slots);
   }
 
