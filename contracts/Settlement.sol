@@ -55,6 +55,8 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @inheritdoc ISettlement
     IStakingHooks public immutable staking;
     /// @inheritdoc ISettlement
+    IEmission public immutable emission;
+    /// @inheritdoc ISettlement
     uint256 public immutable genesisTime;
 
     /// @inheritdoc ISettlement
@@ -135,6 +137,7 @@ contract Settlement is ISettlement, Ownable2Step {
         }
         registry = registry_;
         staking = staking_;
+        emission = emission_;
         genesisTime = emission_.genesisTime();
         quorumBps = DEFAULT_QUORUM_BPS;
         widenAfterMissed = DEFAULT_WIDEN_AFTER_MISSED;
@@ -159,6 +162,9 @@ contract Settlement is ISettlement, Ownable2Step {
             uint64 nowSlot = _now();
             if (nowSlot <= close) revert EpochNotClosed(close, nowSlot);
             if (nowSlot > deadline) revert EpochExpired(deadline, nowSlot);
+            // Every slot up to now minted (a no-op once this slot is): the epoch's last slots accrue to it, not to
+            // the next epoch, whoever opens it and however soon after the close.
+            emission.coinbase();
             _rollOverOverdue(s, netuid, epoch, nowSlot, close - start);
         }
 
@@ -230,6 +236,7 @@ contract Settlement is ISettlement, Ownable2Step {
         _requireSubnet(netuid);
         (, uint64 close, uint64 deadline) = _window(netuid, epoch);
         if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
+        emission.coinbase();
         _rollOverUnopened(s, e, netuid, epoch, close, deadline);
     }
 

@@ -447,6 +447,7 @@ contract Staking is StakingBase, IStaking {
             _deposit(_poolKey(ROOT, 0, hotkey), msg.sender, alphaOut, slot, false);
             _ledger.rootStake += SafeCast.toUint64(taoUsed);
         } else {
+            _accrue(); // root has no pool: only subnet trades mint first
             Subnet storage s = _subnets[netuid];
             Pool memory p = s.pool;
             if (p.tao == 0) revert SubnetNotFound(netuid);
@@ -483,6 +484,7 @@ contract Staking is StakingBase, IStaking {
             if (!closed && taoOut < MIN_STAKE) revert BelowMinimumStake(taoOut, MIN_STAKE);
             _ledger.rootStake -= uint64(taoOut); // taoOut <= the hotkey's root stake <= rootStake
         } else {
+            _accrue();
             Subnet storage s = _subnets[netuid];
             Pool memory p = s.pool;
             if (p.tao == 0) revert SubnetNotFound(netuid);
@@ -510,8 +512,10 @@ contract Staking is StakingBase, IStaking {
         if (alpha == 0) revert ZeroAmount();
         uint64 slot = _now();
         if (fromNetuid == toNetuid) {
+            // Shares move at value: no swap, no flow, nothing to mint first.
             out = _moveShares(fromHotkey, fromNetuid, toColdkey, toHotkey, alpha, slot);
         } else {
+            _accrue();
             uint256 taoMid = _sellLeg(fromHotkey, fromNetuid, alpha, slot);
             if (taoMid < MIN_STAKE) revert BelowMinimumStake(taoMid, MIN_STAKE);
             // Exactly one leg pays the fee: the sale, unless it was a fee-free root unstake.
@@ -734,6 +738,15 @@ contract Staking is StakingBase, IStaking {
         }
         _ledger = ledger_;
         emit ProtocolTaoAdded(amount, 3);
+    }
+
+    /// @dev Mints the emission of every slot up to this one before a trade moves a subnet pool (a no-op once this slot is
+    /// minted), so the coinbase's split (flow EMAs), its injection (at the spot price) and the price EMA never see
+    /// a trade of the slot they mint: stake, `coinbase()`, unstake in one transaction (or bundle) would otherwise
+    /// pump a subnet's flow and price for every slot not yet minted, steer the TAO split to it and take part of
+    /// the injected TAO back out of the deeper pool. Subtensor runs its coinbase before a block's extrinsics.
+    function _accrue() internal {
+        emission.coinbase();
     }
 
     function _checkDeadline(uint256 deadline) internal view {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import {IEmission} from "./IEmission.sol";
 import {IPermits} from "./IPermits.sol";
 import {IStakingHooks} from "./IStakingHooks.sol";
 import {ISubnetRegistryView} from "./ISubnetRegistryView.sol";
@@ -173,7 +174,8 @@ interface ISettlement is IPermits {
 
     // ------------------------------------------------------------------ actions
 
-    /// @notice Opens a closed epoch for votes (anyone; once; from `close + 1` to the deadline). Earlier epochs still
+    /// @notice Opens a closed epoch for votes (anyone; once; from `close + 1` to the deadline). It mints the pending
+    /// emission first (`coinbase()`), so every slot of the epoch has accrued to it whoever opens it. Earlier epochs still
     /// unresolved past their deadline are rolled over first, as {rollOver} would, so their misses count towards
     /// `widenAfterMissed` and their emission joins this budget: the k + 1 epochs before it with a deadline of k
     /// tempos (the one before with the default deadline), at most 8, none older than the latest finalised.
@@ -189,7 +191,8 @@ interface ISettlement is IPermits {
         EpochTotals calldata totals
     ) external;
 
-    /// @notice Carries the budget of an epoch that did not finalise by its deadline (anyone).
+    /// @notice Carries the budget of an epoch that did not finalise by its deadline (anyone); a never-opened one's
+    /// emission is taken after a `coinbase()`, as at an open.
     function rollOver(uint16 netuid, uint64 epoch) external;
 
     /// @notice Claims one leaf (anyone, for anyone): credits `incentive + dividend` to `hotkey`'s stake.
@@ -233,6 +236,8 @@ interface ISettlement is IPermits {
     function registry() external view returns (ISubnetRegistryView);
     /// @notice The staking contract read for emission and stake, and credited by claims.
     function staking() external view returns (IStakingHooks);
+    /// @notice The emission contract: its slot clock, and its `coinbase()`, which an open calls first.
+    function emission() external view returns (IEmission);
     function quorumBps() external view returns (uint16);
     function deadlineSlots() external view returns (uint64);
     function genesisTime() external view returns (uint256);

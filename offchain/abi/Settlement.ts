@@ -948,6 +948,19 @@ export const settlementAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "emission",
+    "outputs": [
+      {
+        "internalType": "contract IEmission",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint16",

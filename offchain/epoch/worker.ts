@@ -1,7 +1,7 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 import { getAddress } from "viem";
 import type { Logger } from "pino";
-import { emissionAbi, settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
+import { settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
 import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
@@ -151,28 +151,14 @@ export class EpochWorker {
   }
 
   /**
-   * Opens the epoch if nobody has: mints pending emission first so the epoch's budget is complete. The open rolls
-   * over earlier epochs still unresolved past their deadline first (on-chain, whoever opens), so that their misses
-   * count towards the settlement's `widenAfterMissed` when this epoch's voters are frozen.
+   * Opens the epoch if nobody has. The open (on-chain, whoever opens) mints the pending emission first, so the
+   * epoch's budget is complete, and rolls over earlier epochs still unresolved past their deadline, so that their
+   * misses count towards the settlement's `widenAfterMissed` when this epoch's voters are frozen.
    */
-  async ensureOpen(netuid: number, epoch: bigint, closeSlot: bigint): Promise<void> {
+  async ensureOpen(netuid: number, epoch: bigint): Promise<void> {
     const info = await this.info(netuid, epoch);
     if (info.status !== EpochStatus.None) return;
-    const lastMinted = await this.deps.client.readContract({
-      address: this.deps.contracts.Emission,
-      abi: emissionAbi,
-      functionName: "lastMintedSlot",
-    });
     const { wallet } = this.deps;
-    if (lastMinted <= closeSlot) {
-      await this.send("coinbase", {
-        address: this.deps.contracts.Emission,
-        abi: emissionAbi,
-        functionName: "coinbase",
-        account: wallet.account,
-        chain: wallet.chain,
-      });
-    }
     try {
       await this.send(`openEpoch ${netuid}/${epoch}`, {
         ...this.settlement,
@@ -459,7 +445,7 @@ export class EpochWorker {
   /** One pass over one epoch: open, compute, vote. Safe to call repeatedly. */
   async settle(netuid: number, epoch: bigint, closeSlot: bigint): Promise<SettleOutcome> {
     if ((await this.currentSlot()) <= closeSlot) return { kind: "not-closed", closeSlot };
-    await this.ensureOpen(netuid, epoch, closeSlot);
+    await this.ensureOpen(netuid, epoch);
     const info = await this.info(netuid, epoch);
     if (info.status === EpochStatus.RolledOver) return { kind: "rolled-over" };
     if (info.status === EpochStatus.Finalised) return { kind: "finalised", root: info.root };

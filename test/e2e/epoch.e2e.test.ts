@@ -192,7 +192,7 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     assert.equal(next, b + 1n);
     await nextEpoch(1); // next closed: b is past its deadline, unresolved
     const before = await missed();
-    await worker(owner.hotkey).ensureOpen(netuid, next, await closeOf(next));
+    await worker(owner.hotkey).ensureOpen(netuid, next);
     assert.equal((await epochInfo(b)).status, EpochStatus.RolledOver, "b rolled over first");
     assert.equal((await epochInfo(next)).status, EpochStatus.Open);
     assert.equal(await missed(), before + 1, "b's miss counted");
@@ -214,7 +214,7 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     for (let i = 0; i < 3; i++) await nextEpoch(1); // x, x + 1 and x + 2 closed, none opened
     const e = x + 2n;
     const before = await missed();
-    await worker(owner.hotkey).ensureOpen(netuid, e, await closeOf(e));
+    await worker(owner.hotkey).ensureOpen(netuid, e);
     // Deadlines are two closes on: x − 1's and x's (the closes of x + 1 and x + 2) passed, x + 1's has not.
     assert.deepEqual(
       [await epochInfo(x - 1n), await epochInfo(x), await epochInfo(x + 1n), await epochInfo(e)].map((i) => i.status),

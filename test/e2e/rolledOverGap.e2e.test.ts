@@ -109,7 +109,7 @@ describe("end to end: a uid re-registered while an epoch rolled over does not in
     const [cEpoch, cStart, cClose] = await nextEpoch(1);
     assert.equal(cEpoch, b + 1n);
     assert.equal(cStart, bClose);
-    await ownerNode.ensureOpen(netuid, b, bClose);
+    await ownerNode.ensureOpen(netuid, b);
     assert.equal((await epochInfo(b)).status, EpochStatus.Open);
     await nextEpoch(1); // C closes
     assert.ok((await epochInfo(b)).deadline < (await net.slotNow()), "B missed its deadline");

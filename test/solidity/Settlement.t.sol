@@ -710,6 +710,16 @@ contract SettlementTest is SettlementFixture {
         assertEq(latest, 1, "epoch 1 is the latest finalised");
     }
 
+    function test_open_mintsThePendingEmissionFirst() public {
+        // Opened the slot after its close with nothing minted since: the open mints first, so the epoch's last
+        // slots accrue to it (Staking reads the epoch's record after), not to the next epoch.
+        _warpSlot(_closeOf(0) + 1);
+        uint64 before = emission.lastMintedSlot();
+        settlement.openEpoch(NETUID, 0);
+        assertEq(emission.lastMintedSlot(), _closeOf(0) + 1, "minted up to the open's slot");
+        assertTrue(before < _closeOf(0), "nothing had minted the close");
+    }
+
     function test_open_rollsOverTheOverdueOpenedEpochFirst() public {
         _bootstrap();
         _warpSlot(_closeOf(1) + 1);

@@ -49,6 +49,50 @@ contract StakingEmissionTest is StakingFixture {
         assertEq(tao.balanceOf(address(staking)), _accountedTao(), "ledger = balance");
     }
 
+    /// @notice Stake, `coinbase()`, unstake in one transaction (audit): the stake mints the pending slots first,
+    /// with the flows and prices from before it, so the split is the honest one, the coinbase after it mints
+    /// nothing, and the round trip only pays its fees. Without the accrual the same trade, 100 slots after the last
+    /// coinbase, steered 85.7 of the 100 TAO to subnet 1 and returned 42 TAO to the trader.
+    function test_stakeCoinbaseUnstakeInOneTransactionGainsNothing() public {
+        _createStarted(1);
+        _createStarted(2);
+        _coinbase();
+        _stake(BOB, 1, HOT2, 1000e9); // equal organic inflow to both
+        _stake(BOB, 2, HOT2, 1000e9);
+        _warpSlots(1);
+        _coinbase();
+        _warpSlots(100); // nobody mints for 100 slots
+        uint256[] memory before = _taoReserves(_ids(1, 2));
+        uint256 balance = tao.balanceOf(ALICE);
+
+        vm.prank(ALICE);
+        (, uint256 used) = staking.stake(1, HOT1, 5000e9, NO_LIMIT, false, block.timestamp);
+        uint256 in1 = staking.pool(1).taoReserve - before[0] - used;
+        uint256 in2 = staking.pool(2).taoReserve - before[1];
+        assertEq(in1 + in2, 100e9, "the stake minted the 100 pending slots first");
+        assertEq(in1, in2, "split by the flows from before the stake");
+        assertEq(_coinbase(), 0, "nothing left to mint in this slot");
+        vm.prank(ALICE);
+        staking.unstakeAll(1, HOT1, 0, block.timestamp);
+        assertTrue(tao.balanceOf(ALICE) < balance, "the round trip pays its fees, gains nothing");
+    }
+
+    /// @notice An unstake, and a move, mint the pending slots before they touch a pool too.
+    function test_unstakeAndMoveMintThePendingSlotsFirst() public {
+        _createStarted(1);
+        _createStarted(2);
+        _stake(ALICE, 1, HOT1, 100e9);
+        _warpSlots(5);
+        uint64 slot = staking.currentSlot();
+        vm.prank(ALICE);
+        staking.unstake(1, HOT1, 1e9, 0, false, block.timestamp);
+        assertEq(emission.lastMintedSlot(), slot, "unstake minted first");
+        _warpSlots(5);
+        vm.prank(ALICE);
+        staking.moveStake(HOT1, HOT1, 1, 2, 1e9, 0, block.timestamp);
+        assertEq(emission.lastMintedSlot(), slot + 5, "move minted first");
+    }
+
     function test_notStartedSubnetGetsNothing() public {
         _createStarted(1);
         registry.createSubnet(2, LOCK, OWNER_COLD, OWNER_HOT); // never started

@@ -91,7 +91,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       const close = await closeSlot(netuid, e);
       if ((await worker.currentSlot()) <= close)
         throw new NotYetError(`epoch ${netuid}/${epoch} closes at slot ${close}: not closed yet at the confirmed head`);
-      await worker.ensureOpen(netuid, e, close);
+      await worker.ensureOpen(netuid, e);
       const stored = await worker.compute(netuid, e);
       return { root: stored.root, bonds: new TextEncoder().encode(JSON.stringify(stored.bonds)) };
     },
