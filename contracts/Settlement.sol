@@ -716,16 +716,18 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @dev Rolls over, oldest first, the epochs before `epoch` still unresolved past their deadline, so that their
     /// misses count towards `widenAfterMissed` before `epoch`'s voters are frozen (and their emission joins its
     /// budget) whoever opens it and whether or not anyone called {rollOver} first. It looks at the epochs whose
-    /// deadline can have passed (with a deadline of k tempos of `tempo` slots, the k + 1 before `epoch`; at most
-    /// MAX_OVERDUE_LOOKBACK) and none older than the latest finalised one (a superseded epoch's miss does not
-    /// count). In the usual case, `epoch - 1` finalised, there is nothing to read.
+    /// deadline can have passed since the epoch before could open (with a deadline of k tempos of `tempo` slots,
+    /// one by default, the k + 1 before `epoch`; at most MAX_OVERDUE_LOOKBACK) and none older than the latest
+    /// finalised one (a superseded epoch's miss does not count). In the usual case, `epoch - 1` finalised, there is
+    /// nothing to read.
     function _rollOverOverdue(Subnet storage s, uint16 netuid, uint64 epoch, uint64 nowSlot, uint64 tempo) private {
         // openEpoch refused an epoch below `permitsEpoch`, and `permitsEpoch` itself is finalised: epoch > it.
         uint64 from = s.finalised ? s.permitsEpoch + 1 : 0;
         if (from >= epoch) return;
         uint64 slots = deadlineSlots;
-        // slots <= MAX_DEADLINE_SLOTS and tempo >= 1: back <= 50,401.
-        uint256 back = slots == 0 ? 1 : Math.ceilDiv(slots, tempo == 0 ? 1 : tempo) + 1;
+        // A deadline of k tempos (0: one tempo): the k + 1 epochs before. slots <= MAX_DEADLINE_SLOTS and
+        // tempo >= 1: back <= 50,401.
+        uint256 back = (slots == 0 ? 1 : Math.ceilDiv(slots, tempo == 0 ? 1 : tempo)) + 1;
         if (back > MAX_OVERDUE_LOOKBACK) back = MAX_OVERDUE_LOOKBACK;
         if (epoch > back && from < epoch - back) from = epoch - uint64(back);
         uint64 gen = s.generation;

@@ -174,11 +174,12 @@ interface ISettlement is IPermits {
 
     // ------------------------------------------------------------------ actions
 
-    /// @notice Opens a closed epoch for votes (anyone; once; from `close + 1` to the deadline). It mints the pending
-    /// emission first (`coinbase()`), so every slot of the epoch has accrued to it whoever opens it. Earlier epochs still
-    /// unresolved past their deadline are rolled over first, as {rollOver} would, so their misses count towards
-    /// `widenAfterMissed` and their emission joins this budget: the k + 1 epochs before it with a deadline of k
-    /// tempos (the one before with the default deadline), at most 8, none older than the latest finalised.
+    /// @notice Opens a closed epoch for votes (anyone; once; from `close + 1` to the deadline). It mints the
+    /// pending emission first (`coinbase()`), so every slot of the epoch has accrued to it whoever opens it.
+    /// Earlier epochs still unresolved past their deadline are rolled over first, as {rollOver} would, so their
+    /// misses count towards `widenAfterMissed` and their emission joins this budget: of the k + 1 epochs before it
+    /// with a deadline of k tempos (the two before with the default of one tempo), at most 8, none older than the
+    /// latest finalised.
     function openEpoch(uint16 netuid, uint64 epoch) external;
 
     /// @notice Votes for a result tuple; `msg.sender` is a permitted validator's hotkey. Finalises on quorum.

@@ -277,6 +277,21 @@ function callOf(request: SendRequest, account: PrivateKeyAccount) {
   };
 }
 
+/** Staking calls that mint the pending emission first (Staking._accrue): a subnet stake, unstake or move. */
+const MINTING_TRADES: ReadonlySet<string> = new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]);
+
+/**
+ * Gas to add to a trade's estimate for the coinbase it may run: the estimate is taken against the head block,
+ * whose slot may already be minted, while the transaction can land in the next slot and pay the coinbase, whose
+ * cost grows with the live subnets (~37k each, ~64k when they start an epoch; bench/staking.bench.ts). Unused gas
+ * is not charged. Capped below a 16M transaction gas limit.
+ */
+export async function coinbaseHeadroom(p: Protocol): Promise<bigint> {
+  const live = await p.client.readContract({ address: p.staking, abi: stakingAbi, functionName: "subnets" });
+  const headroom = 150_000n + 70_000n * BigInt(live.length);
+  return headroom < 12_000_000n ? headroom : 12_000_000n;
+}
+
 /**
  * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), asks
  * `confirm` when given (once the simulation passed, so a doomed change is refused without a question), sends
@@ -303,7 +318,9 @@ export async function send<R = unknown>(
   }
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
-  const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n });
+  const trade = getAddress(call.address) === getAddress(p.staking) && MINTING_TRADES.has(call.functionName);
+  const headroom = trade ? await coinbaseHeadroom(p) : 0n;
+  const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n + headroom });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")
     fail(`${what} reverted on chain in ${hash}: rerun to see why (the state changed since the check)`);

@@ -191,11 +191,14 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     const [next] = await nextEpoch(1); // b closed; nobody opens it; its deadline is next's close
     assert.equal(next, b + 1n);
     await nextEpoch(1); // next closed: b is past its deadline, unresolved
+    // The open looks two back with the default deadline: b - 1 (left unopened by the test above) is overdue too.
+    assert.equal((await epochInfo(b - 1n)).status, EpochStatus.None);
     const before = await missed();
     await worker(owner.hotkey).ensureOpen(netuid, next);
     assert.equal((await epochInfo(b)).status, EpochStatus.RolledOver, "b rolled over first");
+    assert.equal((await epochInfo(b - 1n)).status, EpochStatus.RolledOver, "and b - 1");
     assert.equal((await epochInfo(next)).status, EpochStatus.Open);
-    assert.equal(await missed(), before + 1, "b's miss counted");
+    assert.equal(await missed(), before + 2, "both misses counted");
   });
 
   it("with a deadline of k tempos, the open rolls over every earlier epoch whose deadline passed, k + 1 back", async () => {

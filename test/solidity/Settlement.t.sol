@@ -748,20 +748,22 @@ contract SettlementTest is SettlementFixture {
 
     function test_open_leavesEpochsWithinTheirDeadlineAndThoseBeyondTheLookback() public {
         _bootstrap();
-        // Default deadline (one tempo): only the epoch just before can have turned overdue since the last open.
-        _warpSlot(_closeOf(3) + 1); // epochs 1 and 2 never opened, both past their deadline
-        settlement.openEpoch(NETUID, 3);
-        assertEq(uint256(_status(2)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 2 rolled over");
-        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.None), "two back: left to rollOver");
-        settlement.rollOver(NETUID, 1);
-        assertEq(settlement.missedEpochs(NETUID), 2, "both counted");
-        // A three-tempo deadline: epoch 4's is close(7), so opening epoch 5 leaves it open for votes.
-        settlement.setDeadlineSlots(3 * TEMPO);
-        _warpSlot(_closeOf(4) + 1);
+        // Default deadline (one tempo): the two epochs before can have turned overdue since the one before could
+        // open; older ones are left to rollOver.
+        _warpSlot(_closeOf(4) + 1); // epochs 1, 2 and 3 never opened, all past their deadline
         settlement.openEpoch(NETUID, 4);
+        assertEq(uint256(_status(3)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 3 rolled over");
+        assertEq(uint256(_status(2)), uint256(ISettlement.EpochStatus.RolledOver), "epoch 2 rolled over");
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.None), "three back: left to rollOver");
+        settlement.rollOver(NETUID, 1);
+        assertEq(settlement.missedEpochs(NETUID), 3, "all counted");
+        // A three-tempo deadline: epoch 5's is close(8), so opening epoch 6 leaves it open for votes.
+        settlement.setDeadlineSlots(3 * TEMPO);
         _warpSlot(_closeOf(5) + 1);
         settlement.openEpoch(NETUID, 5);
-        assertEq(uint256(_status(4)), uint256(ISettlement.EpochStatus.Open), "still within its deadline");
+        _warpSlot(_closeOf(6) + 1);
+        settlement.openEpoch(NETUID, 6);
+        assertEq(uint256(_status(5)), uint256(ISettlement.EpochStatus.Open), "still within its deadline");
     }
 
     function test_finalisingAnOlderEpochKeepsTheNewerPermits() public {

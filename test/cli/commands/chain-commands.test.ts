@@ -101,6 +101,11 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.ok(alpha > 0n);
     // Limit prices are 1e9 fixed point, the spot price 1e18: 5% above spot.
     assert.equal(BigInt(added.limitPrice as string), (BigInt(added.price as string) * 105n) / 100n / 10n ** 9n);
+    // The gas limit leaves room for a coinbase the trade may run first (the estimate's slot may be minted, the
+    // landing one not): 150k + 70k per live subnet on top of the estimate.
+    const sentTx = await chain.pub.getTransaction({ hash: added.tx as `0x${string}` });
+    const receipt = await chain.pub.getTransactionReceipt({ hash: added.tx as `0x${string}` });
+    assert.ok(sentTx.gas >= receipt.gasUsed + 220_000n, `gas limit ${sentTx.gas} has the coinbase headroom`);
 
     const list = await ok(["stake", "list", "--wallet", "bob"]);
     const positions = list.positions as { netuid: number; hotkey: string; alpha: string }[];
