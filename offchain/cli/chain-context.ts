@@ -15,6 +15,7 @@ import {
 } from "viem";
 import { z } from "zod";
 import { stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
+import { coinbaseHeadroom } from "../chain/coinbaseHeadroom.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -281,18 +282,6 @@ function callOf(request: SendRequest, account: PrivateKeyAccount) {
 const MINTING_TRADES: ReadonlySet<string> = new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]);
 
 /**
- * Gas to add to a trade's estimate for the coinbase it may run: the estimate is taken against the head block,
- * whose slot may already be minted, while the transaction can land in the next slot and pay the coinbase, whose
- * cost grows with the live subnets (~37k each, ~64k when they start an epoch; bench/staking.bench.ts). Unused gas
- * is not charged. Capped below a 16M transaction gas limit.
- */
-export async function coinbaseHeadroom(p: Protocol): Promise<bigint> {
-  const live = await p.client.readContract({ address: p.staking, abi: stakingAbi, functionName: "subnets" });
-  const headroom = 150_000n + 70_000n * BigInt(live.length);
-  return headroom < 12_000_000n ? headroom : 12_000_000n;
-}
-
-/**
  * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), asks
  * `confirm` when given (once the simulation passed, so a doomed change is refused without a question), sends
  * it and waits for the receipt. Returns the simulated return value.
@@ -319,7 +308,7 @@ export async function send<R = unknown>(
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
   const trade = getAddress(call.address) === getAddress(p.staking) && MINTING_TRADES.has(call.functionName);
-  const headroom = trade ? await coinbaseHeadroom(p) : 0n;
+  const headroom = trade ? await coinbaseHeadroom(p.client, p.staking) : 0n;
   const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n + headroom });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")

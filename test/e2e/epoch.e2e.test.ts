@@ -199,6 +199,18 @@ describe("end to end: a vote overtaken by the quorum", async () => {
     assert.equal((await epochInfo(b - 1n)).status, EpochStatus.RolledOver, "and b - 1");
     assert.equal((await epochInfo(next)).status, EpochStatus.Open);
     assert.equal(await missed(), before + 2, "both misses counted");
+    // The open mints first, so the worker gives it room for a coinbase its estimate may not have seen.
+    const [opened] = await publicClient.getContractEvents({
+      address: c.Settlement!,
+      abi: settlementAbi,
+      eventName: "EpochOpened",
+      args: { netuid, epoch: next },
+      fromBlock: 0n,
+      strict: true,
+    });
+    const tx = await publicClient.getTransaction({ hash: opened!.transactionHash });
+    const receipt = await publicClient.getTransactionReceipt({ hash: opened!.transactionHash });
+    assert.ok(tx.gas >= receipt.gasUsed + 220_000n, `openEpoch gas limit ${tx.gas} has the coinbase headroom`);
   });
 
   it("with a deadline of k tempos, the open rolls over every earlier epoch whose deadline passed, k + 1 back", async () => {
