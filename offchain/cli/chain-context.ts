@@ -278,7 +278,8 @@ function callOf(request: SendRequest, account: PrivateKeyAccount) {
   };
 }
 
-/** Staking calls that mint the pending emission first (Staking._accrue): a subnet stake, unstake or move. */
+/** Staking calls that mint the pending emission first (Staking._accrue): a subnet stake, unstake or move. A
+ * `coinbase()` of its own may land a slot later than its estimate too. */
 const MINTING_TRADES: ReadonlySet<string> = new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]);
 
 /**
@@ -307,8 +308,11 @@ export async function send<R = unknown>(
   }
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
-  const trade = getAddress(call.address) === getAddress(p.staking) && MINTING_TRADES.has(call.functionName);
-  const headroom = trade ? await coinbaseHeadroom(p.client, p.staking) : 0n;
+  const to = getAddress(call.address);
+  const mints =
+    (to === getAddress(p.staking) && MINTING_TRADES.has(call.functionName)) ||
+    (to === getAddress(p.emission) && call.functionName === "coinbase");
+  const headroom = mints ? await coinbaseHeadroom(p.client, p.staking) : 0n;
   const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n + headroom });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")

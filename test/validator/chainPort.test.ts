@@ -48,6 +48,9 @@ describe("ChainPort confirmation depth", async () => {
     const tx = await port.coinbase();
     const minted = Number(await headMinted());
     assert.ok(minted > before, "coinbase moved lastMintedSlot at the head");
+    const sent = await publicClient.getTransaction({ hash: tx });
+    const receipt = await publicClient.getTransactionReceipt({ hash: tx });
+    assert.ok(sent.gas >= receipt.gasUsed + 150_000n, `gas limit ${sent.gas} leaves room for a later slot's coinbase`);
     for (let extra = 0; extra < DEPTH; extra++) {
       assert.equal(await port.txStatus(tx), "pending", `${extra} blocks on top`);
       assert.equal(await port.lastMintedSlot(), before, `the port already reads it with ${extra} blocks on top`);

@@ -18,6 +18,7 @@ import {
   type PublicClient,
 } from "viem";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
+import { coinbaseHeadroom } from "../../chain/coinbaseHeadroom.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
@@ -85,10 +86,12 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
   async function send(what: string, call: ContractCall, onSent?: OnSent): Promise<Hex> {
     let signed: { serialized: Hex; hash: Hex; nonce: number };
     try {
-      const gas = await client.estimateContractGas({
+      const estimate = await client.estimateContractGas({
         ...call,
         account: wallet.account,
       } as EstimateContractGasParameters);
+      // A coinbase can land a slot (or an epoch boundary) past the head it was estimated at: room for it.
+      const gas = call.functionName === "coinbase" ? estimate + (await coinbaseHeadroom(client, a.Staking)) : estimate;
       const prepared = await wallet.prepareTransactionRequest({
         account: wallet.account,
         chain: wallet.chain,
