@@ -43,7 +43,7 @@ export interface EpochWorkerDeps {
   client: PublicClient;
   /** Signs as the validator's hotkey (votes) and pays for opens and claims. */
   wallet: WalletClient<Transport, Chain | undefined, Account>;
-  contracts: EpochContracts & { Emission: Address };
+  contracts: EpochContracts;
   genesisTime: bigint;
   deploymentBlock: bigint;
   store: ResultStore;

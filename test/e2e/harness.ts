@@ -86,7 +86,6 @@ export async function localSubnet(plan: Omit<LocalSubnetPlan, "network">) {
         Staking: c.Staking!,
         Weights: c.Weights!,
         Settlement: c.Settlement!,
-        Emission: c.Emission,
       },
       genesisTime: genesis,
       deploymentBlock: BigInt(deployment.deploymentBlock),

@@ -60,7 +60,6 @@ function workerFor(
           Staking: p.staking,
           Weights: p.weights,
           Settlement: p.settlement,
-          Emission: p.emission,
         },
         genesisTime: p.genesisTime,
         deploymentBlock: BigInt(p.deployment.deploymentBlock),

@@ -72,7 +72,6 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       Staking: a.Staking,
       Weights: a.Weights,
       Settlement: a.Settlement,
-      Emission: a.Emission,
     },
     genesisTime: a.genesisTime,
     deploymentBlock: a.deploymentBlock,
