@@ -1,12 +1,36 @@
-import type { Address, PublicClient } from "viem";
+import { getAddress, type Address, type PublicClient } from "viem";
 import { stakingAbi } from "../abi/index.js";
 
+/** The protocol contracts whose calls can run the coinbase (those a sender knows; any may be left out). */
+export interface MintingContracts {
+  Staking?: Address;
+  Emission?: Address;
+  Settlement?: Address;
+}
+
+/** Per contract, the calls that mint the pending emission before their own work (or are the coinbase). */
+const MINTING_CALLS: Readonly<Record<keyof MintingContracts, ReadonlySet<string>>> = {
+  // Staking._accrue: subnet trades (a root stake or a same-subnet move does not mint; the headroom is then unused).
+  Staking: new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]),
+  Emission: new Set(["coinbase"]),
+  // Settlement: an open, and the roll-over of an epoch never opened.
+  Settlement: new Set(["openEpoch", "rollOver"]),
+};
+
+/** Whether calling `functionName` on `to` may run the coinbase, so its gas limit wants `coinbaseHeadroom`. */
+export function mintsFirst(to: Address, functionName: string, contracts: MintingContracts): boolean {
+  const target = getAddress(to);
+  return (Object.keys(MINTING_CALLS) as (keyof MintingContracts)[]).some((name) => {
+    const address = contracts[name];
+    return address !== undefined && getAddress(address) === target && MINTING_CALLS[name].has(functionName);
+  });
+}
+
 /**
- * Gas to add to the estimate of a call that mints the pending emission first (a subnet trade on Staking, an
- * `openEpoch` or an unopened `rollOver` on Settlement). The estimate is taken against the head block, whose slot
- * may already be minted, while the transaction can land in the next slot and pay the whole coinbase, whose cost
- * grows with the live subnets (~37k each, ~64k when they start an epoch; bench/staking.bench.ts). Unused gas is
- * not charged. Capped below a 16M transaction gas limit.
+ * Gas to add to the estimate of a call that may run the coinbase (`mintsFirst`). The estimate is taken against
+ * the head block, whose slot may already be minted, while the transaction can land in the next slot (or past an
+ * epoch boundary) and pay the whole coinbase, whose cost grows with the live subnets (~37k each, ~64k when they
+ * start an epoch; bench/staking.bench.ts). Unused gas is not charged. Capped below a 16M transaction gas limit.
  */
 export async function coinbaseHeadroom(client: PublicClient, staking: Address): Promise<bigint> {
   const live = await client.readContract({ address: staking, abi: stakingAbi, functionName: "subnets" });

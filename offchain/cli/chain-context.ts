@@ -15,7 +15,7 @@ import {
 } from "viem";
 import { z } from "zod";
 import { stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
-import { coinbaseHeadroom } from "../chain/coinbaseHeadroom.js";
+import { coinbaseHeadroom, mintsFirst } from "../chain/coinbaseHeadroom.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -278,10 +278,6 @@ function callOf(request: SendRequest, account: PrivateKeyAccount) {
   };
 }
 
-/** Staking calls that mint the pending emission first (Staking._accrue): a subnet stake, unstake or move. A
- * `coinbase()` of its own may land a slot later than its estimate too. */
-const MINTING_TRADES: ReadonlySet<string> = new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]);
-
 /**
  * Simulates `request` as `account` (so a revert becomes one decoded line before anything is signed), asks
  * `confirm` when given (once the simulation passed, so a doomed change is refused without a question), sends
@@ -308,11 +304,10 @@ export async function send<R = unknown>(
   }
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
-  const to = getAddress(call.address);
-  const mints =
-    (to === getAddress(p.staking) && MINTING_TRADES.has(call.functionName)) ||
-    (to === getAddress(p.emission) && call.functionName === "coinbase");
-  const headroom = mints ? await coinbaseHeadroom(p.client, p.staking) : 0n;
+  const contracts = { Staking: p.staking, Emission: p.emission, Settlement: p.settlement };
+  const headroom = mintsFirst(call.address, call.functionName, contracts)
+    ? await coinbaseHeadroom(p.client, p.staking)
+    : 0n;
   const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n + headroom });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")

@@ -2,7 +2,7 @@ import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClien
 import { getAddress } from "viem";
 import type { Logger } from "pino";
 import { settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
-import { coinbaseHeadroom } from "../chain/coinbaseHeadroom.js";
+import { coinbaseHeadroom, mintsFirst } from "../chain/coinbaseHeadroom.js";
 import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
@@ -143,14 +143,14 @@ export class EpochWorker {
   private async send(
     description: string,
     request: Parameters<WalletClient<Transport, Chain | undefined, Account>["writeContract"]>[0],
-    options: { mintsFirst?: boolean } = {},
   ): Promise<Hex> {
     // A call that mints first may land in a slot its estimate's head had minted: room for the coinbase.
     const { address, abi, functionName, args } = request;
+    const { client, contracts } = this.deps;
     const account = this.deps.wallet.account;
-    const gas = options.mintsFirst
-      ? ((await this.deps.client.estimateContractGas({ address, abi, functionName, args, account })) * 12n) / 10n +
-        (await coinbaseHeadroom(this.deps.client, this.deps.contracts.Staking))
+    const gas = mintsFirst(address, functionName, contracts)
+      ? ((await client.estimateContractGas({ address, abi, functionName, args, account })) * 12n) / 10n +
+        (await coinbaseHeadroom(client, contracts.Staking))
       : undefined;
     const hash = await this.deps.wallet.writeContract(gas === undefined ? request : { ...request, gas });
     const receipt = await this.deps.client.waitForTransactionReceipt({ hash });
@@ -169,17 +169,13 @@ export class EpochWorker {
     if (info.status !== EpochStatus.None) return;
     const { wallet } = this.deps;
     try {
-      await this.send(
-        `openEpoch ${netuid}/${epoch}`,
-        {
-          ...this.settlement,
-          functionName: "openEpoch",
-          args: [netuid, epoch],
-          account: wallet.account,
-          chain: wallet.chain,
-        },
-        { mintsFirst: true },
-      );
+      await this.send(`openEpoch ${netuid}/${epoch}`, {
+        ...this.settlement,
+        functionName: "openEpoch",
+        args: [netuid, epoch],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
     } catch (err) {
       // Another validator opened it between our read and our transaction: fine.
       if ((await this.info(netuid, epoch)).status === EpochStatus.None) throw err;
@@ -544,17 +540,13 @@ export class EpochWorker {
   async rollOver(netuid: number, epoch: bigint): Promise<Hex | undefined> {
     const { wallet } = this.deps;
     try {
-      return await this.send(
-        `rollOver ${netuid}/${epoch}`,
-        {
-          ...this.settlement,
-          functionName: "rollOver",
-          args: [netuid, epoch],
-          account: wallet.account,
-          chain: wallet.chain,
-        },
-        { mintsFirst: true },
-      );
+      return await this.send(`rollOver ${netuid}/${epoch}`, {
+        ...this.settlement,
+        functionName: "rollOver",
+        args: [netuid, epoch],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
     } catch (err) {
       // Someone else rolled it over (or it finalised) between our read and our transaction: fine.
       const status = (await this.info(netuid, epoch)).status;
