@@ -12,7 +12,7 @@ import {
 import { z } from "zod";
 import { subnetRegistryViewAbi } from "../abi/index.js";
 import { DEFAULT_LOG_PAGE_BLOCKS, scanLogsBackward } from "../chain/logPages.js";
-import { slotOf } from "../epoch/blockAtSlot.js";
+import { lastBlockAtOrBeforeSlot, slotOf } from "../epoch/blockAtSlot.js";
 import { registryViewAbi, weightsAbi } from "./abi.js";
 import { WeightsInputError } from "./errors.js";
 import { unpackWeights } from "./pack.js";
@@ -95,7 +95,8 @@ interface LoggedRow {
  *   `blockNumber` (so no later row is missing from the logs); an empty stored hash (the row is from an earlier
  *   life of the netuid) drops the row instead;
  * - with `checkRegistry`, every uid's hotkey at `blockNumber` with a non-empty `weightsHashOf` must have a logged
- *   row (a node whose log index lags must not make a validator's weights vanish).
+ *   row (a node whose log index lags must not make a validator's weights vanish), and where its latest row is
+ *   newer than `asOfSlot`, the row used must be the one `weightsOf` held at the end of `asOfSlot`.
  * Logs are read backwards in pages of `logPageBlocks` blocks (providers cap log ranges), newest first, and the
  * scan stops once every row the matrix can hold is found (with `checkRegistry`; without it every log is read).
  * With `checkRegistry`, a row is dropped (with a reason) unless at `blockNumber` the uid is still held by that
@@ -174,10 +175,11 @@ export async function rebuildWeightMatrix(
     );
   }
   let genesisTime: Promise<bigint> | undefined;
+  const genesis = () =>
+    (genesisTime ??= client.readContract({ address: p.weights, abi: weightsAbi, functionName: "genesisTime" }));
   const slotOfBlock = async (n: bigint): Promise<bigint> => {
-    genesisTime ??= client.readContract({ address: p.weights, abi: weightsAbi, functionName: "genesisTime" });
-    const [block, genesis] = await Promise.all([client.getBlock({ blockNumber: n }), genesisTime]);
-    return slotOf(block.timestamp, genesis);
+    const [block, g] = await Promise.all([client.getBlock({ blockNumber: n }), genesis()]);
+    return slotOf(block.timestamp, g);
   };
 
   const latest = new Map<Address, LoggedRow>();
@@ -232,6 +234,37 @@ export async function rebuildWeightMatrix(
         `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} has weightsHashOf ${await storedHashOf(hotkey)} at ` +
           `block ${blockNumber} but no WeightsSet in blocks ${lowestRead}..${blockNumber}; read the logs from ` +
           "another RPC node (or start fromBlock at the Weights deployment)",
+      );
+    }
+    // The stored hash at `blockNumber` vouches for a hotkey's latest row only. When that row is newer than
+    // `asOfSlot` (set in the closing slot itself), the row used is an older one, which a gap in the logs could
+    // replace by a still older row, or hide: check it against `weightsOf` as of the end of `asOfSlot`.
+    const newer = [...wanted].filter(([hotkey]) => p.asOfSlot !== undefined && latest.get(hotkey)!.slot > p.asOfSlot);
+    if (newer.length > 0) {
+      const asOfBlock = await lastBlockAtOrBeforeSlot(client, await genesis(), p.asOfSlot!, p.fromBlock);
+      await Promise.all(
+        newer.map(async ([hotkey, { uid, registeredAt }]) => {
+          const [hash, , slot] =
+            asOfBlock === undefined
+              ? [zeroHash, 0, 0n]
+              : await client.readContract({
+                  address: p.weights,
+                  abi: weightsAbi,
+                  functionName: "weightsOf",
+                  args: [p.netuid, hotkey],
+                  blockNumber: asOfBlock,
+                });
+          // No row then, or one from before this registration (dropped below whichever the logs give).
+          if (hash === zeroHash || slot < registeredAt) return;
+          const row = latestAsOf.get(hotkey);
+          if (row?.weightsHash === hash && row.slot === slot) return;
+          throw new WeightsInputError(
+            `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} had weights ${hash} from slot ${slot} at the end ` +
+              `of slot ${p.asOfSlot} (block ${asOfBlock}), but its latest WeightsSet by then in the logs is ` +
+              (row === undefined ? "none" : `${row.weightsHash} from slot ${row.slot} (block ${row.blockNumber})`) +
+              "; read the logs from another RPC node",
+          );
+        }),
       );
     }
   }

@@ -175,6 +175,51 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     );
   });
 
+  it("refuses logs missing the row in use as of a slot when a newer row exists, instead of an older row or none", async () => {
+    const victim = getAddress(validators[3]!.account.address);
+    type EventsFn = PublicClient["getContractEvents"];
+    type RowLog = { args: { hotkey: Address; slot: bigint } };
+    // As of the slot before the victim's latest row: the stored hash now vouches for that latest row only.
+    const victimRows = (
+      (await publicClient.getContractEvents({
+        address: weights.address,
+        abi: weights.abi,
+        eventName: "WeightsSet",
+        fromBlock: 0n,
+      })) as unknown as RowLog[]
+    ).filter((l) => getAddress(l.args.hotkey) === victim);
+    assert.equal(victimRows.length, 3, "one row per round");
+    const asOfSlot = victimRows[2]!.args.slot - 1n;
+    const hiding = (hidden: bigint[]) =>
+      new Proxy(publicClient, {
+        get: (target, prop, receiver) =>
+          prop === "getContractEvents"
+            ? async (args: Parameters<EventsFn>[0]) =>
+                ((await publicClient.getContractEvents(args)) as unknown as RowLog[]).filter(
+                  (l) => getAddress(l.args.hotkey) !== victim || !hidden.includes(l.args.slot),
+                )
+            : Reflect.get(target, prop, receiver),
+      }) as PublicClient;
+    const rebuild = (client: PublicClient) =>
+      rebuildWeightMatrix(client, { weights: weights.address, netuid: NETUID, asOfSlot });
+    const honest = await rebuild(publicClient);
+    assert.equal(honest.rows.find((r) => r.uid === 3)?.slot, victimRows[1]!.args.slot, "the second round's row");
+    // Hiding the second round's row would fall back to the first's; hiding both would drop the victim's row.
+    for (const hidden of [[victimRows[1]!.args.slot], [victimRows[0]!.args.slot, victimRows[1]!.args.slot]]) {
+      await assert.rejects(
+        rebuild(hiding(hidden)),
+        (e: Error) =>
+          e instanceof WeightsInputError &&
+          e.message.includes(victim) &&
+          new RegExp(`from slot ${victimRows[1]!.args.slot} at the end of slot ${asOfSlot}.*another RPC node`).test(
+            e.message,
+          ),
+      );
+    }
+    // Hiding a row older than the one in use changes nothing.
+    assert.deepEqual(await rebuild(hiding([victimRows[0]!.args.slot])), honest);
+  });
+
   it("pages the log reads by block range: the same matrix as one range, within a provider's cap", async () => {
     type EventsFn = PublicClient["getContractEvents"];
     const cap = 5n;
