@@ -7,7 +7,7 @@ import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
 import { confirmedHead, lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js";
-import { DEFAULT_LOG_PAGE_BLOCKS } from "../chain/logPages.js";
+import { DEFAULT_LOG_PAGE_BLOCKS, smallerPage } from "../chain/logPages.js";
 import { decodeRevert, revertName } from "../chain/revert.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
@@ -230,18 +230,26 @@ export class EpochWorker {
     const closeBlock = await this.closeBlock(netuid, epoch);
     if (closeBlock === undefined) throw new Error(`epoch ${netuid}/${epoch} closed before the deployment`);
     const head = await client.getBlockNumber({ cacheTime: 0 }); // viem caches the number for a polling interval
-    const page = this.deps.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS;
+    let page = this.deps.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS;
     if (page <= 0n) throw new Error(`logPageBlocks ${page} must be a positive number of blocks`);
     for (let from = closeBlock + 1n; from <= head; from += page) {
       const to = from + page - 1n < head ? from + page - 1n : head;
-      const [log] = await client.getContractEvents({
-        ...this.settlement,
-        eventName: "EpochFinalised",
-        args: { netuid, epoch },
-        fromBlock: from,
-        toBlock: to,
-        strict: true,
-      });
+      let logs;
+      try {
+        logs = await client.getContractEvents({
+          ...this.settlement,
+          eventName: "EpochFinalised",
+          args: { netuid, epoch },
+          fromBlock: from,
+          toBlock: to,
+          strict: true,
+        });
+      } catch (err) {
+        page = smallerPage(err, page); // a provider's range cap: the same blocks again, in smaller pages
+        from -= page;
+        continue;
+      }
+      const [log] = logs;
       if (log !== undefined) {
         if (log.args.root !== info.root) {
           throw new Error(

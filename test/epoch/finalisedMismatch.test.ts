@@ -86,6 +86,29 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
     }
   });
 
+  it("a provider capping log ranges: the default page is halved until it is taken, and the same tuple found", async () => {
+    type EventsFn = PublicClient["getContractEvents"];
+    const capped = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) => {
+              const span = BigInt(args.toBlock ?? 0n) - BigInt(args.fromBlock ?? 0n) + 1n;
+              if (span > 2n) throw new Error(`query exceeds max block range 2 (asked ${span})`);
+              return publicClient.getContractEvents(args);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    const worker = workerOver(capped, store);
+    for (const e of [A, B]) {
+      const { root, permitsBitmap, bondsHash } = finalisedOf(e);
+      assert.deepEqual(await worker.finalisedTuple(netuid, e, 0, await epochInfo(e)), {
+        root,
+        permitsBitmap,
+        bondsHash,
+      });
+    }
+  });
+
   it("a tampered root: claimAll recomputes from chain and claims; the bad file is kept aside", async () => {
     tamper(B, (s) => ({ ...s, root: BAD_ROOT }));
     const claimed = await net.worker(owner.hotkey, { store }).claimAll(netuid, B);

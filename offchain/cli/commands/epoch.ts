@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
+import { isLocalNetwork } from "../../deploy/deployScript.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
@@ -75,15 +76,19 @@ const workSchema = signerOptionsSchema.extend({
   netuid: z.string(),
   epoch: z.string().optional(),
   resultsDir: z.string().default("./epoch-results"),
-  confirmations: z.string().default("0"),
+  confirmations: z.string().optional(),
 });
 
 const CONFIRMATIONS_HELP =
   "blocks that must lie on top of the first block after the close before the epoch counts as closed " +
-  "(a reorg shallower than this cannot change the inputs; 0 on a local chain)";
+  "(a reorg shallower than this cannot change the inputs; default 0 on a local network, else 2 as the validator's)";
 
-/** `--confirmations`: a whole number of blocks, at most 128. */
-function parseConfirmations(raw: string): number {
+/**
+ * `--confirmations`: a whole number of blocks, at most 128. Unset: 0 on a local network (nothing reorgs it), else
+ * the validator's default of 2, so a vote is computed from the same inputs as its peers' even across a short reorg.
+ */
+export function parseConfirmations(raw: string | undefined, network: string): number {
+  if (raw === undefined) return isLocalNetwork(network) ? 0 : 2;
   return Number(parseUint(raw, "--confirmations", 128n));
 }
 
@@ -162,12 +167,12 @@ function register(group: Command, app: CliApp): void {
       .requiredOption("--netuid <n>", "subnet id")
       .option("--epoch <e>", "epoch index (default: the latest closed)")
       .option("--results-dir <dir>", "where epoch results are kept (ResultStore)", "./epoch-results")
-      .option("--confirmations <n>", CONFIRMATIONS_HELP, "0"),
+      .option("--confirmations <n>", CONFIRMATIONS_HELP),
     { hotkey: true },
   ).action(
     app.action(workSchema, async (ctx, opts) => {
       const netuid = parseNetuid(opts.netuid, "--netuid");
-      const confirmations = parseConfirmations(opts.confirmations);
+      const confirmations = parseConfirmations(opts.confirmations, ctx.global.network);
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
@@ -235,7 +240,7 @@ const watchSchema = signerOptionsSchema.extend({
   resultsDir: z.string().default("./epoch-results"),
   pollMs: z.string().default("2000"),
   once: z.boolean().optional(),
-  confirmations: z.string().default("0"),
+  confirmations: z.string().optional(),
 });
 
 function registerWatch(group: Command, app: CliApp): void {
@@ -250,7 +255,7 @@ function registerWatch(group: Command, app: CliApp): void {
       .option("--from-epoch <e>", "first epoch when no cursor is saved (default: the latest closed)")
       .option("--results-dir <dir>", "where epoch results and the cursor are kept", "./epoch-results")
       .option("--poll-ms <ms>", "pause between passes", "2000")
-      .option("--confirmations <n>", CONFIRMATIONS_HELP, "0")
+      .option("--confirmations <n>", CONFIRMATIONS_HELP)
       .option("--once", "one pass, then exit"),
     { hotkey: true },
   ).action(
@@ -260,7 +265,7 @@ function registerWatch(group: Command, app: CliApp): void {
       const pollMs = Number(parseUint(opts.pollMs, "--poll-ms", 3_600_000n));
       // 0 would make the backoff after a failed pass 0 too: a tight loop against a failing RPC node.
       if (pollMs < 100) fail(`--poll-ms ${pollMs} is too short: pass 100 or more (default 2000)`);
-      const confirmations = parseConfirmations(opts.confirmations);
+      const confirmations = parseConfirmations(opts.confirmations, ctx.global.network);
       const fromEpoch = opts.fromEpoch === undefined ? undefined : parseUint(opts.fromEpoch, "--from-epoch", U64_MAX);
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);

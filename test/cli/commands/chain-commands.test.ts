@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { assertOneLineError, startCliChain, TAO, type CliChain } from "../chainFixture.js";
+import { parseConfirmations } from "../../../offchain/cli/commands/epoch.js";
 import { tao } from "../support.js";
 
 describe("tao chain commands (against a real Anvil)", () => {
@@ -326,6 +327,12 @@ describe("tao chain commands (against a real Anvil)", () => {
       await tao([...settle, "--confirmations", "129"], env),
       /--confirmations "129" is not an integer in 0..128/,
     );
+    // Unset: 0 on a local network, the validator's 2 on a public one; a value given is kept.
+    assert.deepEqual(
+      ["localhost", "anvil", "sepolia"].map((n) => parseConfirmations(undefined, n)),
+      [0, 0, 2],
+    );
+    assert.equal(parseConfirmations("0", "sepolia"), 0);
     const args = ["epoch", "watch", "--netuid", "1", "--wallet", "alice", "--results-dir", results, "--once"];
     assertOneLineError(
       await tao(["--json", ...args, "--poll-ms", "0"], env),
