@@ -12,6 +12,7 @@ import {
 } from "viem";
 import { baseSepolia, foundry, sepolia } from "viem/chains";
 import { z } from "zod";
+import { withReadLimit } from "./readLimit.js";
 
 /** Bittensor's EVM testnet (docs.learnbittensor.org: chain id 945, native TAO with 18 decimals on the EVM side). */
 export const bittensorTestnet = defineChain({
@@ -169,12 +170,15 @@ function clientKey(network: ResolvedNetwork): string {
   return `${network.name}|${network.chain.id}|${network.rpcUrl}`;
 }
 
-/** The process's one PublicClient for `network` (created on first use, then reused). */
+/**
+ * The process's one PublicClient for `network` (created on first use, then reused), its reads queued at most
+ * `RPC_READS_IN_FLIGHT` at a time (offchain/chain/readLimit.ts).
+ */
 export function getPublicClient(network: ResolvedNetwork): PublicClient {
   const key = clientKey(network);
   let client = publicClients.get(key);
   if (client === undefined) {
-    client = createPublicClient({ chain: network.chain, transport: transportFor(network.rpcUrl) });
+    client = withReadLimit(createPublicClient({ chain: network.chain, transport: transportFor(network.rpcUrl) }));
     publicClients.set(key, client);
   }
   return client;
