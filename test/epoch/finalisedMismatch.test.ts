@@ -72,17 +72,21 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
   const workerOver = (client: PublicClient, results: ResultStore, logPageBlocks?: bigint) =>
     net.worker(owner.hotkey, { client, store: results, ...(logPageBlocks === undefined ? {} : { logPageBlocks }) });
 
+  /** The worker finds the finalised tuple of A and B: root, permits and bonds hash of their EpochFinalised logs. */
+  const assertFindsTuples = async (worker: ReturnType<typeof workerOver>) => {
+    for (const e of [A, B]) {
+      const { root, permitsBitmap, bondsHash } = finalisedOf(e);
+      assert.deepEqual(await worker.finalisedTuple(netuid, e, 0, await epochInfo(e)), {
+        root,
+        permitsBitmap,
+        bondsHash,
+      });
+    }
+  };
+
   it("the finalised tuple is the epoch's EpochFinalised log, found page by page", async () => {
     for (const page of [1n, 2n, 10_000n]) {
-      const worker = workerOver(publicClient, store, page);
-      for (const e of [A, B]) {
-        const { root, permitsBitmap, bondsHash } = finalisedOf(e);
-        assert.deepEqual(await worker.finalisedTuple(netuid, e, 0, await epochInfo(e)), {
-          root,
-          permitsBitmap,
-          bondsHash,
-        });
-      }
+      await assertFindsTuples(workerOver(publicClient, store, page));
     }
   });
 
@@ -99,14 +103,7 @@ describe("epoch worker: a stored result that differs from the finalised tuple is
           : Reflect.get(target, prop, receiver),
     }) as PublicClient;
     const worker = workerOver(capped, store);
-    for (const e of [A, B]) {
-      const { root, permitsBitmap, bondsHash } = finalisedOf(e);
-      assert.deepEqual(await worker.finalisedTuple(netuid, e, 0, await epochInfo(e)), {
-        root,
-        permitsBitmap,
-        bondsHash,
-      });
-    }
+    await assertFindsTuples(worker);
   });
 
   it("a tampered root: claimAll recomputes from chain and claims; the bad file is kept aside", async () => {

@@ -58,7 +58,8 @@ abstract contract PruningModel {
 }
 
 /// @notice Fuzzed registration sequences: uids stay unique and dense, and every replacement is exactly the
-/// brute-force argmin (ties: oldest registration, then lowest uid).
+/// brute-force argmin (ties: oldest registration, then lowest uid), also across immunity changes, a raised
+/// maxUids and bursts of registrations in one slot.
 contract RegistryPruningTest is RegistryFixture, PruningModel {
     uint16 internal constant NET = 1;
     uint256 internal constant MAX_UIDS = 8;
@@ -74,13 +75,14 @@ contract RegistryPruningTest is RegistryFixture, PruningModel {
         uint256 immunity = seed % 25;
         reg.setHyperparam(NET, ISubnetRegistryTypes.Param.ImmunityPeriod, immunity);
         uint256 next;
+        uint256 maxUids = MAX_UIDS;
         for (uint256 step; step < 36; ++step) {
             uint256 r = uint256(keccak256(abi.encode(seed, step)));
-            uint256 action = r % 8;
+            uint256 action = r % 11;
             if (action < 4) {
                 address a = _account(++next);
                 uint256 n = reg.neuronCount(NET);
-                if (n < MAX_UIDS) {
+                if (n < maxUids) {
                     assertEq(_registerSelf(NET, a), n, "append takes the next uid");
                     _modelRegistered(n);
                 } else {
@@ -98,16 +100,38 @@ contract RegistryPruningTest is RegistryFixture, PruningModel {
                 }
             } else if (action < 7) {
                 _warpSlots((r >> 8) % (action == 6 ? 30 : 6));
-            } else {
+            } else if (action == 7) {
                 uint256 n = reg.neuronCount(NET);
                 for (uint256 uid = 1; uid < n; ++uid) {
                     permits.setLastEmission(NET, uint16(uid), (r >> (8 + 2 * uid)) % 4); // many ties
                 }
                 reg.syncPruningScores(NET);
                 _modelSync(n, permits, NET);
+            } else if (action == 8) {
+                immunity = (r >> 8) % 25;
+                reg.setHyperparam(NET, ISubnetRegistryTypes.Param.ImmunityPeriod, immunity);
+            } else if (action == 9) {
+                if (maxUids < 14) {
+                    maxUids += 1 + ((r >> 8) % 3);
+                    reg.setHyperparam(NET, ISubnetRegistryTypes.Param.MaxUids, maxUids);
+                }
+            } else {
+                // Three registrations in one slot: appends, then replacements of same-slot neurons.
+                for (uint256 k; k < 3; ++k) {
+                    uint256 n = reg.neuronCount(NET);
+                    if (n < maxUids) {
+                        assertEq(_registerSelf(NET, _account(++next)), n, "append in a burst");
+                        _modelRegistered(n);
+                        continue;
+                    }
+                    (bool found, uint16 expected) = _modelCandidate(reg, NET, _slot(), immunity);
+                    if (!found) break;
+                    assertEq(_registerSelf(NET, _account(++next)), expected, "argmin in a burst");
+                    _modelRegistered(expected);
+                }
             }
             assertTrue(_denseAndUnique(reg, NET), "dense and unique");
-            assertLe(reg.neuronCount(NET), MAX_UIDS, "count <= maxUids");
+            assertLe(reg.neuronCount(NET), maxUids, "count <= maxUids");
         }
     }
 
