@@ -8,6 +8,7 @@ const SLOT = 12n;
 const NetParam = { NetworkRateLimit: 2, LockReductionInterval: 1, NetworkImmunityPeriod: 4 } as const;
 const REGISTER_TYPES = {
   Register: [
+    { name: "hotkey", type: "address" },
     { name: "coldkey", type: "address" },
     { name: "netuid", type: "uint16" },
     { name: "generation", type: "uint32" },
@@ -58,7 +59,7 @@ export default async function bench(): Promise<BenchResult> {
       domain: { name: "SubnetRegistry", version: "1", chainId, verifyingContract: registry.address },
       types: REGISTER_TYPES,
       primaryType: "Register",
-      message: { coldkey: gov.account.address, netuid, generation, nonce, deadline },
+      message: { hotkey: hot.address, coldkey: gov.account.address, netuid, generation, nonce, deadline },
     });
     return concat([toHex(deadline, { size: 8 }), toHex(generation, { size: 4 }), signature]);
   }

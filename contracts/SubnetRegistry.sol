@@ -39,7 +39,7 @@ import {PoolMath} from "./libraries/PoolMath.sol";
 ///                     ownerRateLimitEpochs (16) << 192
 ///   _lockState        lastLock (64) | lastLockSlot (64) << 64 | subnetCount (16) << 128
 ///   _netuidBitmap     bit (netuid - 1) set for every live subnet 1..256 (root, 0, always exists)
-///   _subnets[netuid]  Subnet, 3 words (Solidity packing, see the struct), rewritten on creation
+///   _subnets[netuid]  Subnet, 2 words (Solidity packing, see the struct), rewritten on creation
 ///   _instances[key]   Instance: everything of one subnet lifetime, key = generation << 16 | netuid. Dissolution
 ///                     only bumps the generation: the old instance becomes unreachable, nothing is zeroed.
 ///   _hotkeys[hotkey]  coldkey (160) | signature nonce (64) << 160
@@ -52,14 +52,16 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     bytes32 internal constant PERMITS = "permits";
     bytes32 internal constant WEIGHTS = "weights";
 
-    /// @notice EIP-712 type of a hotkey's consent to registration on life `generation` of `netuid` by `coldkey`
-    /// (the generation makes a consent for a dissolved subnet void on the next subnet under its netuid).
+    /// @notice EIP-712 type of `hotkey`'s consent to registration on life `generation` of `netuid` by `coldkey`
+    /// (the generation makes a consent for a dissolved subnet void on the next subnet under its netuid). The
+    /// hotkey is named so that a consent verified by ERC-1271 is one hotkey's: contract wallets sharing a signer
+    /// would otherwise accept each other's.
     bytes32 public constant REGISTER_TYPEHASH = keccak256(
-        "Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"
+        "Register(address hotkey,address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"
     );
-    /// @notice EIP-712 type of a hotkey's consent to be the owner hotkey of a subnet created by `coldkey`.
+    /// @notice EIP-712 type of `hotkey`'s consent to be the owner hotkey of a subnet created by `coldkey`.
     bytes32 public constant CREATE_SUBNET_TYPEHASH = keccak256(
-        "CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"
+        "CreateSubnet(address hotkey,address coldkey,uint64 nonce,uint64 deadline)"
     );
 
     /// @notice The TAO token.
@@ -177,17 +179,24 @@ abstract contract SubnetRegistryBase is ISubnetRegistryTypes, Ownable2Step, EIP7
     }
 
     function _registerDigest(
+        address hotkey,
         address coldkey,
         uint16 netuid,
         uint32 gen,
         uint64 nonce,
         uint64 deadline
     ) internal view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(REGISTER_TYPEHASH, coldkey, netuid, gen, nonce, deadline)));
+        return
+            _hashTypedDataV4(keccak256(abi.encode(REGISTER_TYPEHASH, hotkey, coldkey, netuid, gen, nonce, deadline)));
     }
 
-    function _createSubnetDigest(address coldkey, uint64 nonce, uint64 deadline) internal view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(CREATE_SUBNET_TYPEHASH, coldkey, nonce, deadline)));
+    function _createSubnetDigest(
+        address hotkey,
+        address coldkey,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(CREATE_SUBNET_TYPEHASH, hotkey, coldkey, nonce, deadline)));
     }
 
     /// @dev Both keepers of per-subnet state outside the registry start the netuid afresh: Staking (pool payout)
@@ -451,11 +460,13 @@ contract SubnetRegistry is SubnetRegistryBase, ISubnetRegistryView, IWeightsCont
                 assembly ("memory-safe") {
                     signedGen := shr(224, calldataload(add(hotkeySig.offset, 8)))
                 }
-                uint32 gen = _subnets[netuid].generation; // warm: register read this word
-                if (signedGen != gen) revert HotkeySignatureWrongGeneration(netuid, signedGen, gen);
-                digest = _registerDigest(coldkey, netuid, gen, nonce, deadline);
+                {
+                    uint32 gen = _subnets[netuid].generation; // warm: register read this word
+                    if (signedGen != gen) revert HotkeySignatureWrongGeneration(netuid, signedGen, gen);
+                }
+                digest = _registerDigest(hotkey, coldkey, netuid, signedGen, nonce, deadline);
             } else {
-                digest = _createSubnetDigest(coldkey, nonce, deadline);
+                digest = _createSubnetDigest(hotkey, coldkey, nonce, deadline);
             }
             if (!SignatureChecker.isValidSignatureNow(hotkey, digest, hotkeySig[head:])) {
                 revert InvalidHotkeySignature(hotkey);
@@ -1009,18 +1020,24 @@ contract SubnetRegistryExtension is SubnetRegistryBase {
 
     /// @notice See {ISubnetRegistry-registerDigest}.
     function registerDigest(
+        address hotkey,
         address coldkey,
         uint16 netuid,
         uint32 subnetGeneration,
         uint64 nonce,
         uint64 deadlineSlot
     ) external view returns (bytes32) {
-        return _registerDigest(coldkey, netuid, subnetGeneration, nonce, deadlineSlot);
+        return _registerDigest(hotkey, coldkey, netuid, subnetGeneration, nonce, deadlineSlot);
     }
 
     /// @notice See {ISubnetRegistry-createSubnetDigest}.
-    function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot) external view returns (bytes32) {
-        return _createSubnetDigest(coldkey, nonce, deadlineSlot);
+    function createSubnetDigest(
+        address hotkey,
+        address coldkey,
+        uint64 nonce,
+        uint64 deadlineSlot
+    ) external view returns (bytes32) {
+        return _createSubnetDigest(hotkey, coldkey, nonce, deadlineSlot);
     }
 
     /// @notice See {ISubnetRegistry-axonOf}.

@@ -337,17 +337,23 @@ interface ISubnetRegistry is ISubnetRegistryView, IWeightsContext, ISubnetRegist
     function hyperparamNextAllowedSlot(uint16 netuid, Param param) external view returns (uint64);
     /// @notice The hotkey's signature nonce.
     function nonces(address hotkey) external view returns (uint64);
-    /// @notice EIP-712 digest a hotkey signs to consent to registration on life `subnetGeneration` (see
+    /// @notice EIP-712 digest `hotkey` signs to consent to registration on life `subnetGeneration` (see
     /// `generation`) of `netuid` by `coldkey`.
     function registerDigest(
+        address hotkey,
         address coldkey,
         uint16 netuid,
         uint32 subnetGeneration,
         uint64 nonce,
         uint64 deadlineSlot
     ) external view returns (bytes32);
-    /// @notice EIP-712 digest a hotkey signs to consent to be the owner hotkey of a subnet `coldkey` creates.
-    function createSubnetDigest(address coldkey, uint64 nonce, uint64 deadlineSlot) external view returns (bytes32);
+    /// @notice EIP-712 digest `hotkey` signs to consent to be the owner hotkey of a subnet `coldkey` creates.
+    function createSubnetDigest(
+        address hotkey,
+        address coldkey,
+        uint64 nonce,
+        uint64 deadlineSlot
+    ) external view returns (bytes32);
     /// @notice The axon of `uid` on `netuid`.
     function axonOf(uint16 netuid, uint16 uid) external view returns (Axon memory);
     /// @notice The slot `uid` on `netuid` last set weights (its registration slot if later or never), from the

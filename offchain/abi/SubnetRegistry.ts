@@ -1867,6 +1867,11 @@ export const subnetRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "hotkey",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
         "name": "coldkey",
         "type": "address"
       },
@@ -2193,6 +2198,11 @@ export const subnetRegistryAbi = [
   },
   {
     "inputs": [
+      {
+        "internalType": "address",
+        "name": "hotkey",
+        "type": "address"
+      },
       {
         "internalType": "address",
         "name": "coldkey",

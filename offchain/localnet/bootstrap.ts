@@ -92,7 +92,7 @@ export async function hotkeyConsent(
     const digest = await client.readContract({
       ...reg,
       functionName: "createSubnetDigest",
-      args: [coldkey, nonce, deadlineSlot],
+      args: [hotkey.address, coldkey, nonce, deadlineSlot],
     });
     const signature = await hotkey.sign({ hash: digest });
     return encodePacked(["uint64", "bytes"], [deadlineSlot, signature]);
@@ -101,7 +101,7 @@ export async function hotkeyConsent(
   const digest = await client.readContract({
     ...reg,
     functionName: "registerDigest",
-    args: [coldkey, netuid, generation, nonce, deadlineSlot],
+    args: [hotkey.address, coldkey, netuid, generation, nonce, deadlineSlot],
   });
   const signature = await hotkey.sign({ hash: digest });
   return encodePacked(["uint64", "uint32", "bytes"], [deadlineSlot, generation, signature]);

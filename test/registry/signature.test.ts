@@ -8,6 +8,7 @@ import { deployRegistry, TAO, type RegistryFixture } from "./fixture.js";
 // Hotkey consent as an off-chain signer produces it: viem's EIP-712 typed data must match the registry's digest.
 const REGISTER_TYPES = {
   Register: [
+    { name: "hotkey", type: "address" },
     { name: "coldkey", type: "address" },
     { name: "netuid", type: "uint16" },
     { name: "generation", type: "uint32" },
@@ -31,10 +32,10 @@ async function consent(
     chainId: await f.publicClient.getChainId(),
     verifyingContract: f.registry.address,
   } as const;
-  const message = { coldkey, netuid, generation, nonce, deadline };
+  const message = { hotkey: hotkey.account!.address, coldkey, netuid, generation, nonce, deadline };
   const digest = hashTypedData({ domain, types: REGISTER_TYPES, primaryType: "Register", message });
   assert.equal(
-    await f.registry.read.registerDigest([coldkey, netuid, generation, nonce, deadline]),
+    await f.registry.read.registerDigest([hotkey.account!.address, coldkey, netuid, generation, nonce, deadline]),
     digest,
     "same digest",
   );

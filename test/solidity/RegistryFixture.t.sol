@@ -121,9 +121,25 @@ abstract contract RegistryFixture is TestBase {
         uint64 nonce,
         uint64 deadline
     ) internal view returns (bytes memory) {
+        return _registerSigFor(pk, vm.addr(pk), coldkey, netuid, gen, nonce, deadline);
+    }
+
+    /// @dev The consent of `hotkey` (an ERC-1271 wallet whose signer is `pk`, or `pk`'s own address), signed by `pk`.
+    function _registerSigFor(
+        uint256 pk,
+        address hotkey,
+        address coldkey,
+        uint16 netuid,
+        uint32 gen,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256("Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"),
+                keccak256(
+                    "Register(address hotkey,address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"
+                ),
+                hotkey,
                 coldkey,
                 netuid,
                 gen,
@@ -142,7 +158,8 @@ abstract contract RegistryFixture is TestBase {
     ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"),
+                keccak256("CreateSubnet(address hotkey,address coldkey,uint64 nonce,uint64 deadline)"),
+                vm.addr(pk),
                 coldkey,
                 nonce,
                 deadline

@@ -80,24 +80,7 @@ contract RegistryPruningTest is RegistryFixture, PruningModel {
             uint256 r = uint256(keccak256(abi.encode(seed, step)));
             uint256 action = r % 11;
             if (action < 4) {
-                address a = _account(++next);
-                uint256 n = reg.neuronCount(NET);
-                if (n < maxUids) {
-                    assertEq(_registerSelf(NET, a), n, "append takes the next uid");
-                    _modelRegistered(n);
-                } else {
-                    (bool found, uint16 expected) = _modelCandidate(reg, NET, _slot(), immunity);
-                    (bool vFound, uint16 vUid) = reg.pruneCandidate(NET);
-                    assertTrue(vFound == found && (!found || vUid == expected), "view agrees with the model");
-                    if (!found) {
-                        vm.prank(a);
-                        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.NoPruneCandidate.selector, NET));
-                        reg.register(NET, a, type(uint256).max, "");
-                    } else {
-                        assertEq(_registerSelf(NET, a), expected, "replaces the brute-force argmin");
-                        _modelRegistered(expected);
-                    }
-                }
+                _registerOne(_account(++next), maxUids, immunity);
             } else if (action < 7) {
                 _warpSlots((r >> 8) % (action == 6 ? 30 : 6));
             } else if (action == 7) {
@@ -117,22 +100,34 @@ contract RegistryPruningTest is RegistryFixture, PruningModel {
                 }
             } else {
                 // Three registrations in one slot: appends, then replacements of same-slot neurons.
-                for (uint256 k; k < 3; ++k) {
-                    uint256 n = reg.neuronCount(NET);
-                    if (n < maxUids) {
-                        assertEq(_registerSelf(NET, _account(++next)), n, "append in a burst");
-                        _modelRegistered(n);
-                        continue;
-                    }
-                    (bool found, uint16 expected) = _modelCandidate(reg, NET, _slot(), immunity);
-                    if (!found) break;
-                    assertEq(_registerSelf(NET, _account(++next)), expected, "argmin in a burst");
-                    _modelRegistered(expected);
-                }
+                for (uint256 k; k < 3 && _registerOne(_account(++next), maxUids, immunity); ++k) {}
             }
             assertTrue(_denseAndUnique(reg, NET), "dense and unique");
             assertLe(reg.neuronCount(NET), maxUids, "count <= maxUids");
         }
+    }
+
+    /// @dev Registers `a`: the next uid while the subnet has room, else the model's argmin (the view agrees), or
+    /// `NoPruneCandidate` when the model has none. Returns whether `a` was registered.
+    function _registerOne(address a, uint256 maxUids, uint256 immunity) internal returns (bool) {
+        uint256 n = reg.neuronCount(NET);
+        if (n < maxUids) {
+            assertEq(_registerSelf(NET, a), n, "append takes the next uid");
+            _modelRegistered(n);
+            return true;
+        }
+        (bool found, uint16 expected) = _modelCandidate(reg, NET, _slot(), immunity);
+        (bool vFound, uint16 vUid) = reg.pruneCandidate(NET);
+        assertTrue(vFound == found && (!found || vUid == expected), "view agrees with the model");
+        if (!found) {
+            vm.prank(a);
+            vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.NoPruneCandidate.selector, NET));
+            reg.register(NET, a, type(uint256).max, "");
+            return false;
+        }
+        assertEq(_registerSelf(NET, a), expected, "replaces the brute-force argmin");
+        _modelRegistered(expected);
+        return true;
     }
 
     /// @dev A full 256-uid subnet: the first replacement after a sync still follows the model exactly.

@@ -5,6 +5,7 @@ import {RegistryFixture} from "./RegistryFixture.t.sol";
 import {ISubnetRegistryTypes} from "../../contracts/interfaces/ISubnetRegistry.sol";
 import {BurnCost} from "../../contracts/libraries/BurnCost.sol";
 import {MockLastUpdateForRegistry} from "../../contracts/harness/MockLastUpdateForRegistry.sol";
+import {MockSignerWallet} from "../../contracts/harness/MockSignerWallet.sol";
 
 /// @notice Burned registration, hotkey consent and binding, replacement when full.
 contract RegistryRegisterTest is RegistryFixture {
@@ -137,12 +138,16 @@ contract RegistryRegisterTest is RegistryFixture {
         reg.register(net3, hot, type(uint256).max, "");
     }
 
-    /// @dev The digest view is the EIP-712 hash of Register(coldkey, netuid, generation, nonce, deadline).
+    /// @dev The digest view is the EIP-712 hash of Register(hotkey, coldkey, netuid, generation, nonce, deadline).
     function test_registerDigestMatchesEip712() public view {
+        address hot = address(0xB07);
         address cold = address(0xC01D);
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256("Register(address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"),
+                keccak256(
+                    "Register(address hotkey,address coldkey,uint16 netuid,uint32 generation,uint64 nonce,uint64 deadline)"
+                ),
+                hot,
                 cold,
                 NET,
                 uint32(3),
@@ -151,10 +156,27 @@ contract RegistryRegisterTest is RegistryFixture {
             )
         );
         assertTrue(
-            reg.registerDigest(cold, NET, 3, 7, 1_000) ==
+            reg.registerDigest(hot, cold, NET, 3, 7, 1_000) ==
                 keccak256(abi.encodePacked("\x19\x01", _domain(), structHash)),
             "digest view matches"
         );
+    }
+
+    /// @notice A consent names its hotkey: two ERC-1271 wallets with one signer do not accept each other's.
+    function test_contractWalletConsentIsForThatWalletOnly() public {
+        uint256 pk = 0x4444;
+        address w1 = address(new MockSignerWallet(vm.addr(pk)));
+        address w2 = address(new MockSignerWallet(vm.addr(pk)));
+        address cold = _account(51);
+        uint64 deadline = _slot() + 10;
+        bytes memory forW1 = _registerSigFor(pk, w1, cold, NET, reg.generation(NET), 0, deadline);
+        vm.prank(cold);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, w2));
+        reg.register(NET, w2, type(uint256).max, forW1);
+        assertEqAddr(reg.coldkeyOf(w2), address(0), "w2 stays unbound");
+        vm.prank(cold);
+        reg.register(NET, w1, type(uint256).max, forW1);
+        assertEqAddr(reg.coldkeyOf(w1), cold, "w1 consented through ERC-1271");
     }
 
     function test_wrongSignerRejected() public {

@@ -361,7 +361,8 @@ contract RegistrySubnetsTest is RegistryFixture {
                 _domain(),
                 keccak256(
                     abi.encode(
-                        keccak256("CreateSubnet(address coldkey,uint64 nonce,uint64 deadline)"),
+                        keccak256("CreateSubnet(address hotkey,address coldkey,uint64 nonce,uint64 deadline)"),
+                        hot,
                         owner1,
                         0,
                         deadline
@@ -369,7 +370,7 @@ contract RegistrySubnetsTest is RegistryFixture {
                 )
             )
         );
-        assertTrue(reg.createSubnetDigest(owner1, 0, deadline) == independent, "digest view = independent digest");
+        assertTrue(reg.createSubnetDigest(hot, owner1, 0, deadline) == independent, "digest view = independent digest");
     }
 
     function test_lockCostIsFloorAtMinimumWithManyCreations() public {
