@@ -60,11 +60,16 @@ export async function startAnvil(
   options: { port?: number; args?: string[]; timeoutMs?: number } = {},
 ): Promise<AnvilProcess> {
   const timeoutMs = options.timeoutMs ?? 20_000;
+  // Its own process group: a terminal's Ctrl-C reaches this process alone, which stops the workers before the
+  // chain they read (stop()). This process kills it on its way out, however that happens short of SIGKILL.
   const child = spawn(
     anvilExecutable(),
     ["--host", "127.0.0.1", "--port", String(options.port ?? 0), ...(options.args ?? [])],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   // Anvil logs every request on stdout: read it until the listening line, then keep draining it unread.

@@ -13,6 +13,7 @@ import {
 } from "viem";
 import { emissionAbi, stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
+import { formatTao } from "../util/rao.js";
 import { deployProtocol, routeEmission, type Deployment } from "../deploy/deployProtocol.js";
 
 const TAO = 1_000_000_000n;
@@ -216,7 +217,7 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
     account: governance.account,
     chain: governance.chain,
   });
-  log(`subnet ${netuid} created (lock ${lock} rao)`);
+  log(`subnet ${netuid} created (lock ${formatTao(lock)})`);
 
   const govParam = async (param: number, value: bigint) =>
     send(chain, governance, `setHyperparam ${param}`, {

@@ -87,7 +87,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
   const lockFile = path.join(dataDir, LOCK_FILE);
   writeFileSync(lockFile, `${process.pid}\n`);
 
-  log("compiling contracts");
+  log("compiling contracts (a minute or two the first time, seconds after)");
   const compiled = spawnSync(path.join(repoRoot, "node_modules", ".bin", "hardhat"), ["compile", "--quiet"], {
     cwd: repoRoot,
     stdio: ["ignore", "ignore", "pipe"],
@@ -108,12 +108,15 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    clock?.stop();
-    await services?.stop();
-    await ollama?.fake?.close();
-    await Promise.allSettled(extraFakes.map((f) => f.close()));
-    await anvil.stop();
-    rmSync(lockFile, { force: true });
+    try {
+      clock?.stop();
+      await services?.stop(); // the workers first, while the chain they read still answers
+      await ollama?.fake?.close();
+      await Promise.allSettled(extraFakes.map((f) => f.close()));
+    } finally {
+      await anvil.stop();
+      rmSync(lockFile, { force: true });
+    }
   };
   let ollama: Awaited<ReturnType<typeof chooseOllama>> | undefined;
   const extraFakes: FakeOllama[] = [];
@@ -259,7 +262,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
     opts.onSummary?.(summary);
     if (opts.keep && !opts.signal?.aborted) {
       log(
-        `network kept running at ${anvil.url} (Ctrl-C stops it); try: npx tao --network localnet metagraph --netuid ${netuid} --results-dir .localnet/epochs`,
+        `network kept running at ${anvil.url}: the miners and validators go on settling epochs (logs in .localnet/logs/); Ctrl-C stops it`,
       );
       await new Promise<void>((resolve) => {
         if (opts.signal?.aborted) return resolve();

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "../log.js";
 import { connectMinerChain, type MinerWiring, type MinerWiringRequest } from "./chain.js";
 import { parseMinerConfig, type MinerConfig, type MinerConfigInput } from "./config.js";
 import { runMiner, type MinerDeps } from "./runMiner.js";
+import { withWalletNames } from "../wallet/fundHint.js";
 
 function int(name: string): (v: string) => number {
   return (v: string) => {
@@ -147,8 +148,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     miner = await runMiner(config, await buildMinerDeps(config, logger));
   } catch (err) {
-    logger.fatal({ err: (err as Error).message }, "miner could not start");
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    const message = withWalletNames((err as Error).message, config.wallet, config.hotkey);
+    logger.fatal({ err: message }, "miner could not start");
+    process.stderr.write(`error: ${message}\n`);
     process.exitCode = 1;
     return;
   }

@@ -6,6 +6,7 @@ import type { Address } from "viem";
 import type { Logger } from "../log.js";
 import type { MinerChain, RegistrationReceipt } from "./minerChain.js";
 import { formatTao } from "../util/rao.js";
+import { fundHotkeyCommand } from "../wallet/fundHint.js";
 
 export class BurnTooHighError extends Error {
   constructor(
@@ -35,7 +36,7 @@ export class HotkeyHasNoGasError extends Error {
   constructor(readonly hotkey: Address) {
     super(
       `hotkey ${hotkey} has no native balance to pay gas for serveAxon after registering: send it some first ` +
-        "(`tao wallet fund-hotkey --wallet-name <w> --wallet-hotkey <h>`; nothing was burned)",
+        `(\`${fundHotkeyCommand()}\`; nothing was burned)`,
     );
     this.name = "HotkeyHasNoGasError";
   }

@@ -96,7 +96,12 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
     if (pulled) log.info({ model: config.model }, "model pulled");
     await ollama.warm(config.model);
     const residency = await ollama.residency(config.model);
-    if (residency.onGpu)
+    if (fake !== undefined)
+      log.info(
+        { model: config.model, processor: residency.processor },
+        "the fake Ollama simulates the pull and a GPU: no model is loaded, answers are computed",
+      );
+    else if (residency.onGpu)
       log.info(
         { model: config.model, processor: residency.processor, vramBytes: residency.vramBytes },
         "model loaded on the GPU",

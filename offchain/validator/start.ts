@@ -35,6 +35,7 @@ import { createWeightsCodec } from "./adapters/weightsCodec.js";
 import { serveMetrics, ValidatorMetrics } from "./metrics.js";
 import { LEGACY_VALIDATOR_DB, type ValidatorConfig } from "./config.js";
 import { ValidatorService, type TickResult } from "./service.js";
+import { fundHotkeyCommand } from "../wallet/fundHint.js";
 
 export interface ValidatorChainDeps {
   client: PublicClient;
@@ -248,7 +249,7 @@ export async function startValidator(
         logger.warn(
           { hotkey: chain.hotkey },
           `hotkey ${chain.hotkey} has no native coin for gas: its weights, votes and claims will fail until it is ` +
-            `funded (\`tao wallet fund-hotkey --wallet-name ${config.wallet.name} --wallet-hotkey ${config.wallet.hotkey}\`)`,
+            `funded (\`${fundHotkeyCommand(config.wallet.name, config.wallet.hotkey)}\`)`,
         );
     })
     .catch(() => {}); // the loop reports an unreachable chain

@@ -332,18 +332,22 @@ describe("miner start-up", () => {
     assert.deepEqual(chain.events, []);
   });
 
-  it("--fake-ollama runs the built-in server", async () => {
+  it("--fake-ollama runs the built-in server, and says its pull and GPU are simulated", async () => {
     const chain = new FakeChain();
     const miner = newKey();
     chain.registered.add(miner.address.toLowerCase());
+    const { logger, lines } = capturingLogger();
     const running = await runMiner(config(fake, { fakeOllama: true, serve: false }), {
       chain,
       hotkey: miner.signer,
+      logger,
       progressOut: new Sink(),
     });
     try {
       assert.ok(running.fake !== undefined);
       assert.equal(running.ollama.host, running.fake.url);
+      assert.ok(lines().some((l) => /fake Ollama simulates the pull and a GPU: no model is loaded/.test(l.msg)));
+      assert.ok(!lines().some((l) => /model loaded on the GPU/.test(l.msg)), "no claim of a real GPU");
     } finally {
       await running.close();
     }

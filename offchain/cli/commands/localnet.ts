@@ -61,7 +61,7 @@ function register(group: Command, app: CliApp): void {
                 options.keep
                   ? `Next: the chain stays up at ${summary.rpcUrl} for the CLI (\`npx tao --network localnet metagraph --netuid ${summary.netuid} --results-dir .localnet/epochs\`); Ctrl-C stops it.`
                   : `Next: \`npm start -- --keep\` leaves the chain up for the CLI (\`npx tao --network localnet metagraph --netuid ${summary.netuid} --results-dir .localnet/epochs\`);`,
-                "run a miner or validator against a testnet: see README.md.",
+                "run your own miner or validator, on this network or a testnet: see README.md (Running a miner, Running a validator).",
               ].join("\n"),
             );
           // The summary is printed as soon as the epochs are paid, so `--keep` shows it while the chain stays up.

@@ -15,6 +15,7 @@ import {
 } from "viem";
 
 import { customErrorText, decodeRevert } from "../../chain/revert.js";
+import { fundHotkeyCommand } from "../../wallet/fundHint.js";
 
 export type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -82,8 +83,7 @@ export async function refusal(
   return reason(err);
 }
 
-const NO_GAS =
-  "the sender's native balance cannot pay the gas: fund it (a hotkey: `tao wallet fund-hotkey --wallet-name <w> --wallet-hotkey <h>`)";
+const NO_GAS = `the sender's native balance cannot pay the gas: fund it (a hotkey: \`${fundHotkeyCommand()}\`)`;
 
 /** A short reason from a viem error (its custom error, else its shortMessage), for logs and thrown messages. */
 export function reason(err: unknown): string {
