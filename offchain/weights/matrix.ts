@@ -254,13 +254,18 @@ export async function rebuildWeightMatrix(
                   args: [p.netuid, hotkey],
                   blockNumber: asOfBlock,
                 });
-          // No row then, or one from before this registration (dropped below whichever the logs give).
-          if (hash === zeroHash || slot < registeredAt) return;
           const row = latestAsOf.get(hotkey);
-          if (row?.weightsHash === hash && row.slot === slot) return;
+          // No row then, or one from before this registration: the logs may give only such a row (dropped below).
+          if (hash === zeroHash || slot < registeredAt) {
+            if (row === undefined || row.slot < registeredAt) return;
+          } else if (row?.weightsHash === hash && row.slot === slot) return;
+          const held =
+            hash === zeroHash || slot < registeredAt
+              ? `no weights of its registration (from slot ${registeredAt})`
+              : `weights ${hash} from slot ${slot}`;
           throw new WeightsInputError(
-            `the logs are incomplete: uid ${uid}'s hotkey ${hotkey} had weights ${hash} from slot ${slot} at the end ` +
-              `of slot ${p.asOfSlot} (block ${asOfBlock}), but its latest WeightsSet by then in the logs is ` +
+            `the logs are incomplete or forged: uid ${uid}'s hotkey ${hotkey} had ${held} at the end of slot ` +
+              `${p.asOfSlot} (block ${asOfBlock}), but its latest WeightsSet by then in the logs is ` +
               (row === undefined ? "none" : `${row.weightsHash} from slot ${row.slot} (block ${row.blockNumber})`) +
               "; read the logs from another RPC node",
           );

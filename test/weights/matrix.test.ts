@@ -218,6 +218,39 @@ describe("rebuildWeightMatrix: the matrix from WeightsSet events equals what was
     }
     // Hiding a row older than the one in use changes nothing.
     assert.deepEqual(await rebuild(hiding([victimRows[0]!.args.slot])), honest);
+
+    // As of the slot before its first row the victim had no weights: a row the node dates back to then is refused.
+    const beforeFirst = victimRows[0]!.args.slot - 1n;
+    const early = await rebuildWeightMatrix(publicClient, {
+      weights: weights.address,
+      netuid: NETUID,
+      asOfSlot: beforeFirst,
+    });
+    assert.equal(
+      early.rows.find((r) => r.uid === 3),
+      undefined,
+      "no row yet",
+    );
+    const backdating = new Proxy(publicClient, {
+      get: (target, prop, receiver) =>
+        prop === "getContractEvents"
+          ? async (args: Parameters<EventsFn>[0]) =>
+              ((await publicClient.getContractEvents(args)) as unknown as RowLog[]).map((l) =>
+                getAddress(l.args.hotkey) === victim && l.args.slot === victimRows[0]!.args.slot
+                  ? { ...l, args: { ...l.args, slot: beforeFirst } }
+                  : l,
+              )
+          : Reflect.get(target, prop, receiver),
+    }) as PublicClient;
+    await assert.rejects(
+      rebuildWeightMatrix(backdating, { weights: weights.address, netuid: NETUID, asOfSlot: beforeFirst }),
+      (e: Error) =>
+        e instanceof WeightsInputError &&
+        e.message.includes(victim) &&
+        new RegExp(
+          `had no weights of its registration .* at the end of slot ${beforeFirst}.*from slot ${beforeFirst}`,
+        ).test(e.message),
+    );
   });
 
   it("pages the log reads by block range: the same matrix as one range, within a provider's cap", async () => {
