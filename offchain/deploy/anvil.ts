@@ -57,16 +57,26 @@ export function anvilExecutable(): string {
  * so parallel tests never talk to each other's node.
  */
 export async function startAnvil(
-  options: { port?: number; args?: string[]; timeoutMs?: number } = {},
+  options: {
+    port?: number;
+    args?: string[];
+    timeoutMs?: number;
+    /**
+     * Its own process group, for a long-running network (`npm start`): a terminal's Ctrl-C then reaches the
+     * caller alone, which stops its workers before the chain they read and stops Anvil last. The caller must
+     * stop it on every signal it handles: a signal that kills the caller outright leaves such an Anvil running.
+     * Default false: Anvil dies with the caller's group (tests, scripts).
+     */
+    ownGroup?: boolean;
+  } = {},
 ): Promise<AnvilProcess> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  // Its own process group: a terminal's Ctrl-C reaches this process alone, which stops the workers before the
-  // chain they read (stop()). This process kills it on its way out, however that happens short of SIGKILL.
   const child = spawn(
     anvilExecutable(),
     ["--host", "127.0.0.1", "--port", String(options.port ?? 0), ...(options.args ?? [])],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { stdio: ["ignore", "pipe", "pipe"], detached: options.ownGroup === true },
   );
+  // On the caller's way out by `process.exit` or the end of its event loop (a signal's default action skips it).
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   child.once("exit", () => process.off("exit", killOnExit));

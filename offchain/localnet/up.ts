@@ -77,6 +77,11 @@ export interface LocalnetSummary {
   }[];
 }
 
+/** Stopped while setting up (Ctrl-C during the deploy): nothing more is started, and `stop()` tears down. */
+function abortIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Error("stopped before the network was up (Ctrl-C)");
+}
+
 /** `tao localnet up` (`npm start`): a local network with miners and validators, run until epochs settle. */
 export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary> {
   const { log } = opts;
@@ -97,9 +102,12 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
 
   // The preferred port if it is free (and stays so until Anvil binds it), else one the OS picks.
   let anvil: AnvilProcess | undefined;
-  if (!(await portInUse(opts.port))) anvil = await startAnvil({ port: opts.port }).catch(() => undefined);
+  // Its own process group: Ctrl-C reaches this process, which stops the workers, then Anvil (see stop()).
+  if (!(await portInUse(opts.port))) {
+    anvil = await startAnvil({ port: opts.port, ownGroup: true }).catch(() => undefined);
+  }
   if (anvil === undefined) {
-    anvil = await startAnvil();
+    anvil = await startAnvil({ ownGroup: true });
     log(`port ${opts.port} is taken: using ${anvil.port}`);
   }
   let services: LocalServices | undefined;
@@ -143,6 +151,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       commitReveal: true,
       log: (line) => log(line),
     });
+    abortIfStopped(opts.signal);
     const deploymentFile = await writeDeployment(deployment);
     log(`deployment written to ${path.relative(process.cwd(), deploymentFile)}`);
 
@@ -153,6 +162,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
         : `miners use Ollama at ${ollama.host} (${opts.model})`,
     );
 
+    abortIfStopped(opts.signal);
     // The short tempo takes effect at the next epoch boundary: jump there before the services start.
     const genesis = BigInt(deployment.genesisTime);
     const slotNow = async () => slotOf((await chain.publicClient.getBlock({ blockTag: "latest" })).timestamp, genesis);
@@ -175,6 +185,7 @@ export async function localnetUp(opts: LocalnetOptions): Promise<LocalnetSummary
       }
     }
     const TIMEOUT_MS = 1_500;
+    abortIfStopped(opts.signal);
     services = await startLocalServices({
       chain,
       deployment,

@@ -148,7 +148,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     miner = await runMiner(config, await buildMinerDeps(config, logger));
   } catch (err) {
-    const message = withWalletNames((err as Error).message, config.wallet, config.hotkey);
+    const message = withWalletNames((err as Error).message, {
+      wallet: config.wallet,
+      hotkey: config.hotkey,
+      network: config.network,
+    });
     logger.fatal({ err: message }, "miner could not start");
     process.stderr.write(`error: ${message}\n`);
     process.exitCode = 1;

@@ -249,7 +249,7 @@ export async function startValidator(
         logger.warn(
           { hotkey: chain.hotkey },
           `hotkey ${chain.hotkey} has no native coin for gas: its weights, votes and claims will fail until it is ` +
-            `funded (\`${fundHotkeyCommand(config.wallet.name, config.wallet.hotkey)}\`)`,
+            `funded (\`${fundHotkeyCommand({ wallet: config.wallet.name, hotkey: config.wallet.hotkey, network: config.network })}\`)`,
         );
     })
     .catch(() => {}); // the loop reports an unreachable chain

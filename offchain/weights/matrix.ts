@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import {
   type Address,
+  BaseError,
+  ContractFunctionZeroDataError,
   type Hex,
   type PublicClient,
   getAddress,
@@ -244,16 +246,25 @@ export async function rebuildWeightMatrix(
       const asOfBlock = await lastBlockAtOrBeforeSlot(client, await genesis(), p.asOfSlot!, p.fromBlock);
       await Promise.all(
         newer.map(async ([hotkey, { uid, registeredAt }]) => {
+          const none = [zeroHash, 0, 0n] as const;
+          // No Weights contract yet at that block (`fromBlock` before its deployment): no weights then either.
           const [hash, , slot] =
             asOfBlock === undefined
-              ? [zeroHash, 0, 0n]
-              : await client.readContract({
-                  address: p.weights,
-                  abi: weightsAbi,
-                  functionName: "weightsOf",
-                  args: [p.netuid, hotkey],
-                  blockNumber: asOfBlock,
-                });
+              ? none
+              : await client
+                  .readContract({
+                    address: p.weights,
+                    abi: weightsAbi,
+                    functionName: "weightsOf",
+                    args: [p.netuid, hotkey],
+                    blockNumber: asOfBlock,
+                  })
+                  .catch((err: unknown) => {
+                    if (err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionZeroDataError)) {
+                      return none;
+                    }
+                    throw err;
+                  });
           const row = latestAsOf.get(hotkey);
           // No row then, or one from before this registration: the logs may give only such a row (dropped below).
           if (hash === zeroHash || slot < registeredAt) {

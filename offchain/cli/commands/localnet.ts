@@ -37,8 +37,10 @@ function register(group: Command, app: CliApp): void {
           ctx.out.note("stopping…");
           controller.abort();
         };
+        // SIGHUP too (the terminal closed): Anvil runs in its own process group and stops only when told to.
         process.once("SIGINT", onSignal);
         process.once("SIGTERM", onSignal);
+        process.once("SIGHUP", onSignal);
         try {
           const print = (summary: LocalnetSummary) =>
             ctx.out.result(summary, () =>
@@ -75,6 +77,7 @@ function register(group: Command, app: CliApp): void {
         } finally {
           process.off("SIGINT", onSignal);
           process.off("SIGTERM", onSignal);
+          process.off("SIGHUP", onSignal);
         }
       }),
     );
