@@ -254,7 +254,9 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
     });
     running.push(v);
     await until("the warning", () => lines.some((l) => /has no native coin for gas/.test(l.msg)));
-    assert.ok(lines.some((l) => /tao --network \S+ wallet fund-hotkey --wallet-name broke --wallet-hotkey default/.test(l.msg)));
+    assert.ok(
+      lines.some((l) => /tao --network \S+ wallet fund-hotkey --wallet-name broke --wallet-hotkey default/.test(l.msg)),
+    );
     await v.stop();
   });
 });
