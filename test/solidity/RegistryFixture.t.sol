@@ -156,10 +156,21 @@ abstract contract RegistryFixture is TestBase {
         uint64 nonce,
         uint64 deadline
     ) internal view returns (bytes memory) {
+        return _createSigFor(pk, vm.addr(pk), coldkey, nonce, deadline);
+    }
+
+    /// @dev `hotkey`'s consent to be the owner hotkey of a subnet `coldkey` creates, signed by `pk`.
+    function _createSigFor(
+        uint256 pk,
+        address hotkey,
+        address coldkey,
+        uint64 nonce,
+        uint64 deadline
+    ) internal view returns (bytes memory) {
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256("CreateSubnet(address hotkey,address coldkey,uint64 nonce,uint64 deadline)"),
-                vm.addr(pk),
+                hotkey,
                 coldkey,
                 nonce,
                 deadline

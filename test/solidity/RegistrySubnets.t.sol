@@ -4,6 +4,7 @@ pragma solidity ^0.8.30;
 import {RegistryFixture} from "./RegistryFixture.t.sol";
 import {EmissionHarness} from "../../contracts/harness/EmissionHarness.sol";
 import {MockStakingForRegistry} from "../../contracts/harness/MockStakingForRegistry.sol";
+import {MockSignerWallet} from "../../contracts/harness/MockSignerWallet.sol";
 import {SubnetRegistry, SubnetRegistryExtension} from "../../contracts/SubnetRegistry.sol";
 import {ISubnetRegistry, ISubnetRegistryTypes} from "../../contracts/interfaces/ISubnetRegistry.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -333,6 +334,22 @@ contract RegistrySubnetsTest is RegistryFixture {
         vm.prank(owner1);
         vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.EmissionAlreadyStarted.selector, uint16(1), start));
         reg.startEmission(1);
+    }
+
+    /// @notice The owner-hotkey consent names its hotkey: a contract wallet's does not serve another with its signer.
+    function test_contractWalletOwnerConsentIsForThatWalletOnly() public {
+        uint256 pk = 0x4545;
+        address w1 = address(new MockSignerWallet(vm.addr(pk)));
+        address w2 = address(new MockSignerWallet(vm.addr(pk)));
+        _fund(owner1, 100_000 * TAO);
+        bytes memory forW1 = _createSigFor(pk, w1, owner1, 0, _slot() + 100);
+        vm.prank(owner1);
+        vm.expectRevert(abi.encodeWithSelector(ISubnetRegistryTypes.InvalidHotkeySignature.selector, w2));
+        reg.createSubnet(w2, type(uint256).max, forW1);
+        vm.prank(owner1);
+        reg.createSubnet(w1, type(uint256).max, forW1);
+        (, address h) = reg.subnetOwner(1);
+        assertEqAddr(h, w1, "w1 consented through ERC-1271");
     }
 
     function test_ownerHotkeyConsent() public {
