@@ -37,3 +37,16 @@ export async function coinbaseHeadroom(client: PublicClient, staking: Address): 
   const headroom = 150_000n + 70_000n * BigInt(live.length);
   return headroom < 12_000_000n ? headroom : 12_000_000n;
 }
+
+/**
+ * The headroom a call to `functionName` on `to` wants on top of its estimate: `coinbaseHeadroom` when it may run
+ * the coinbase (`mintsFirst`), else 0. The one check every sender makes.
+ */
+export async function headroomFor(
+  client: PublicClient,
+  to: Address,
+  functionName: string,
+  contracts: MintingContracts & { Staking: Address },
+): Promise<bigint> {
+  return mintsFirst(to, functionName, contracts) ? coinbaseHeadroom(client, contracts.Staking) : 0n;
+}

@@ -15,7 +15,7 @@ import {
 } from "viem";
 import { z } from "zod";
 import { stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index.js";
-import { coinbaseHeadroom, mintsFirst } from "../chain/coinbaseHeadroom.js";
+import { headroomFor } from "../chain/coinbaseHeadroom.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
@@ -305,9 +305,7 @@ export async function send<R = unknown>(
   if (options.confirm !== undefined) await ctx.confirm(options.confirm);
   const wallet = await ctx.walletClient(account);
   const contracts = { Staking: p.staking, Emission: p.emission, Settlement: p.settlement };
-  const headroom = mintsFirst(call.address, call.functionName, contracts)
-    ? await coinbaseHeadroom(p.client, p.staking)
-    : 0n;
+  const headroom = await headroomFor(p.client, call.address, call.functionName, contracts);
   const hash = await wallet.writeContract({ ...call, gas: (gas * 12n) / 10n + headroom });
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success")

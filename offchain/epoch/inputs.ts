@@ -129,6 +129,7 @@ export async function assembleEpochInput(ctx: EpochInputContext): Promise<EpochI
     weights: contracts.Weights,
     netuid,
     asOfSlot: close - 1n,
+    asOfBlock: blockBeforeClose,
     blockNumber: closeBlock,
     fromBlock: ctx.fromBlock,
     logPageBlocks: ctx.logPageBlocks ?? DEFAULT_LOG_PAGE_BLOCKS,

@@ -75,6 +75,13 @@ const paramsSchema = z.object({
   checkRegistry: z.boolean().default(true),
   /** Blocks per `getContractEvents` request (providers cap log ranges; default 10,000). */
   logPageBlocks: z.bigint().positive().default(DEFAULT_LOG_PAGE_BLOCKS),
+  /**
+   * The last block of `asOfSlot`, when the caller finds it anyway (the epoch input's block before the close):
+   * called only if a row needs it. Default: a search of its own.
+   */
+  asOfBlock: z
+    .custom<() => Promise<bigint | undefined>>((v) => typeof v === "function", "expected a function")
+    .optional(),
 });
 
 export type RebuildParams = z.input<typeof paramsSchema>;
@@ -243,7 +250,8 @@ export async function rebuildWeightMatrix(
     // replace by a still older row, or hide: check it against `weightsOf` as of the end of `asOfSlot`.
     const newer = [...wanted].filter(([hotkey]) => p.asOfSlot !== undefined && latest.get(hotkey)!.slot > p.asOfSlot);
     if (newer.length > 0) {
-      const asOfBlock = await lastBlockAtOrBeforeSlot(client, await genesis(), p.asOfSlot!, p.fromBlock);
+      const asOfBlock = await (p.asOfBlock?.() ??
+        lastBlockAtOrBeforeSlot(client, await genesis(), p.asOfSlot!, p.fromBlock));
       await Promise.all(
         newer.map(async ([hotkey, { uid, registeredAt }]) => {
           const none = [zeroHash, 0, 0n] as const;

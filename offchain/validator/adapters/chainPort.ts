@@ -18,7 +18,7 @@ import {
   type PublicClient,
 } from "viem";
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
-import { coinbaseHeadroom, mintsFirst } from "../../chain/coinbaseHeadroom.js";
+import { headroomFor } from "../../chain/coinbaseHeadroom.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
@@ -91,9 +91,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         account: wallet.account,
       } as EstimateContractGasParameters);
       // A coinbase can land a slot (or an epoch boundary) past the head it was estimated at: room for it.
-      const gas = mintsFirst(call.address, call.functionName, a)
-        ? estimate + (await coinbaseHeadroom(client, a.Staking))
-        : estimate;
+      const gas = estimate + (await headroomFor(client, call.address, call.functionName, a));
       const prepared = await wallet.prepareTransactionRequest({
         account: wallet.account,
         chain: wallet.chain,
