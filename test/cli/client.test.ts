@@ -136,3 +136,42 @@ describe("RPC retries", () => {
     }
   });
 });
+
+describe("RPC read queue", () => {
+  it("keeps at most RPC_READS_IN_FLIGHT of the process client's reads at its node at once", async () => {
+    const { createServer } = await import("node:http");
+    const { RPC_READS_IN_FLIGHT } = await import("../../offchain/chain/readLimit.js");
+    let atNode = 0;
+    let most = 0;
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        atNode++;
+        most = Math.max(most, atNode);
+        const { id } = JSON.parse(body) as { id: number };
+        setTimeout(() => {
+          atNode--;
+          res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(JSON.stringify({ jsonrpc: "2.0", id, result: "0x7" }));
+        }, 20);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    try {
+      const client = getPublicClient(resolveNetwork("anvil", { env: { ANVIL_URL: `http://127.0.0.1:${port}` } }));
+      const reads = 3 * RPC_READS_IN_FLIGHT;
+      const balances = await Promise.all(
+        Array.from({ length: reads }, (_, i) =>
+          client.getBalance({ address: `0x${(i + 1).toString(16).padStart(40, "0")}` }),
+        ),
+      );
+      assert.deepEqual(balances, Array<bigint>(reads).fill(7n));
+      assert.equal(most, RPC_READS_IN_FLIGHT, "the node never saw more than the bound, and saw that many");
+    } finally {
+      server.close();
+    }
+  });
+});
