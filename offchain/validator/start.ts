@@ -130,7 +130,8 @@ export async function startValidator(
   const logger = (deps.logger ?? silentLogger()).child({ component: "validator" });
   const chainDeps = deps.chain ?? (await connectValidatorChain(config));
   const { client, wallet, deployment } = chainDeps;
-  const chain = createChainPort({ client, wallet, deployment, confirmations: config.confirmations });
+  const walletNames = { wallet: config.wallet.name, hotkey: config.wallet.hotkey, network: config.network };
+  const chain = createChainPort({ client, wallet, deployment, confirmations: config.confirmations, walletNames });
   mkdirSync(path.dirname(path.resolve(config.dbPath)), { recursive: true });
   const legacy = path.resolve(LEGACY_VALIDATOR_DB);
   if (config.dbPathDefaulted && !existsSync(config.dbPath) && existsSync(legacy)) {
@@ -249,7 +250,7 @@ export async function startValidator(
         logger.warn(
           { hotkey: chain.hotkey },
           `hotkey ${chain.hotkey} has no native coin for gas: its weights, votes and claims will fail until it is ` +
-            `funded (\`${fundHotkeyCommand({ wallet: config.wallet.name, hotkey: config.wallet.hotkey, network: config.network })}\`)`,
+            `funded (\`${fundHotkeyCommand(walletNames)}\`)`,
         );
     })
     .catch(() => {}); // the loop reports an unreachable chain

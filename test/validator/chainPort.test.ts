@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, keccak256, parseEventLogs, toHex, type EIP1193Provider, type Hex, type PublicClient } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { emissionAbi, subnetRegistryAbi, weightsAbi } from "../../offchain/abi/index.js";
 import { deployProtocol } from "../../offchain/deploy/deployProtocol.js";
 import { bootstrapLocalSubnet } from "../../offchain/localnet/bootstrap.js";
@@ -137,6 +137,26 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
     await assert.rejects(
       createChainPort({ client, wallet: refusing, deployment }).coinbase(),
       /^Error: coinbase signed as 0x[0-9a-f]{64} \(nonce \d+\) but not broadcast: RPC error: insufficient funds/,
+    );
+  });
+
+  it("names the wallet in the fund-hotkey command when a hotkey without gas is refused", async () => {
+    const broke = chain.wallet(privateKeyToAccount(generatePrivateKey()));
+    await chain.increaseTime(24);
+    const names = { wallet: "alice", hotkey: "validator1", network: "localnet" };
+    await assert.rejects(
+      createChainPort({ client, wallet: broke, deployment, walletNames: names }).coinbase(),
+      (err: Error) => {
+        assert.match(err.message, /native balance cannot pay the gas/);
+        assert.ok(
+          err.message.includes(
+            "`tao --network localnet wallet fund-hotkey --wallet-name alice --wallet-hotkey validator1`",
+          ),
+          err.message,
+        );
+        assert.doesNotMatch(err.message, /<w>|<h>/);
+        return true;
+      },
     );
   });
 

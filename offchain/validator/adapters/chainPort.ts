@@ -20,6 +20,7 @@ import {
 import { emissionAbi, settlementAbi, subnetRegistryAbi, weightsAbi } from "../../abi/index.js";
 import { headroomFor } from "../../chain/coinbaseHeadroom.js";
 import { slotOf } from "../../epoch/blockAtSlot.js";
+import { withWalletNames, type FundHintNames } from "../../wallet/fundHint.js";
 import { packWeights } from "../../weights/index.js";
 import type { Metagraph, Neuron } from "../metagraph.js";
 import type { ChainPort, Hex, OnSent, SubnetChainState, TxStatus, WeightRules } from "../ports.js";
@@ -37,6 +38,8 @@ export interface ChainPortOptions {
   confirmations?: number;
   /** How long a write waits for its receipt. Default 60 s. */
   receiptTimeoutMs?: number;
+  /** The hotkey's wallet names: a refusal for want of gas then names them in its fund-hotkey command. */
+  walletNames?: FundHintNames;
 }
 
 /** A node's answer to a raw tx it already holds (geth, reth, anvil, Hardhat): the tx is out. */
@@ -83,6 +86,9 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
    * hash and nonce to `onSent`, then broadcasts and waits for the receipt. The hash is the caller's before the tx
    * can be anywhere: a crash, a failed broadcast or a receipt timeout leaves a known tx to look up.
    */
+  const named = (message: string): string =>
+    o.walletNames === undefined ? message : withWalletNames(message, o.walletNames);
+
   async function send(what: string, call: ContractCall, onSent?: OnSent): Promise<Hex> {
     let signed: { serialized: Hex; hash: Hex; nonce: number };
     try {
@@ -102,7 +108,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
       const serialized = await wallet.signTransaction(prepared as Parameters<Wallet["signTransaction"]>[0]);
       signed = { serialized, hash: keccak256(serialized), nonce: prepared.nonce };
     } catch (err) {
-      throw new Error(`${what} from ${hotkey} refused: ${await refusal(client, hotkey, err)}`);
+      throw new Error(named(`${what} from ${hotkey} refused: ${await refusal(client, hotkey, err)}`));
     }
     const { hash } = signed;
     onSent?.(hash, signed.nonce);
@@ -110,8 +116,10 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
       await wallet.sendRawTransaction({ serializedTransaction: signed.serialized });
     } catch (err) {
       // A retried request whose first try reached the node: the tx is out, so its receipt is waited for.
+      // A node refusing an unfunded sender often only says "Missing or invalid parameters": refusal reads the balance.
       if (!ALREADY_KNOWN.test(errorText(err))) {
-        throw new Error(`${what} signed as ${hash} (nonce ${signed.nonce}) but not broadcast: ${reason(err)}`);
+        const why = await refusal(client, hotkey, err);
+        throw new Error(named(`${what} signed as ${hash} (nonce ${signed.nonce}) but not broadcast: ${why}`));
       }
     }
     const timeout = o.receiptTimeoutMs ?? 60_000;
