@@ -46,6 +46,17 @@ export const NETWORKS = {
 } as const satisfies Record<string, NetworkDefinition>;
 
 export type NetworkName = keyof typeof NETWORKS;
+
+/**
+ * The networks on this machine: a node of one's own (no public RPC, its deployments file not committed), where a
+ * miner may publish a loopback axon and answer from the built-in fake Ollama, and chain reads need no
+ * confirmations. `hardhat` stands for Hardhat's in-process networks too (`hardhatMainnet`, ...).
+ */
+export const LOCAL_NETWORKS = ["localhost", "localnet", "anvil", "hardhat"] as const;
+
+export function isLocalNetwork(network: string): boolean {
+  return (LOCAL_NETWORKS as readonly string[]).includes(network) || network.startsWith("hardhat");
+}
 export const NETWORK_NAMES = Object.keys(NETWORKS) as NetworkName[];
 
 /** A failure resolving a network; the message names the value and the variable or flag that fixes it. */

@@ -3,7 +3,7 @@
  * without a chain: whether emission is routed at the end, what RPC URL goes into the deployments file, which
  * chain id a public network must have, and the shape of a deployer key.
  */
-import { NETWORKS, type NetworkDefinition } from "../chain/client.js";
+import { isLocalNetwork, NETWORKS, type NetworkDefinition } from "../chain/client.js";
 
 /** A refused deploy: the message is one line naming the value and the fix (the script prints it as is). */
 export class DeployConfigError extends Error {
@@ -22,11 +22,6 @@ export function parseRouteEmission(env: NodeJS.ProcessEnv = process.env): boolea
   throw new DeployConfigError(
     `${ROUTE_EMISSION_ENV}=${JSON.stringify(raw)} is not true or false: set ${ROUTE_EMISSION_ENV}=false to leave emission unrouted (so the reserve accrues for grants), or true / unset to route it to Staking`,
   );
-}
-
-/** Networks on this machine (their deployments files are not committed, deployments/README.md). */
-export function isLocalNetwork(network: string): boolean {
-  return network === "localhost" || network === "anvil" || network === "localnet" || network.startsWith("hardhat");
 }
 
 /**

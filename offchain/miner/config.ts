@@ -7,6 +7,7 @@ import { isLoopbackOrUnroutable, parseAxonEndpoint } from "./endpoint.js";
 import { parseTao } from "../util/rao.js";
 import { checkName } from "../wallet/names.js";
 import { expandHome } from "../wallet/paths.js";
+import { isLocalNetwork, LOCAL_NETWORKS } from "../chain/client.js";
 
 /** Where miners keep their data unless told otherwise (next to the wallets, as btcli's `~/.bittensor/miners`). */
 export const DEFAULT_MINERS_DIR = path.join("~", ".bittensor-evm", "miners");
@@ -16,16 +17,6 @@ export function defaultMinerDataDir(wallet: string, hotkey: string, netuid: numb
   return expandHome(
     path.join(DEFAULT_MINERS_DIR, checkName("wallet", wallet), checkName("hotkey", hotkey), `netuid${netuid}`),
   );
-}
-
-/**
- * Networks where the axon may publish a loopback endpoint (nothing outside the machine needs to reach it) and
- * the built-in fake Ollama may answer.
- */
-export const LOCAL_NETWORKS = ["localhost", "localnet", "hardhat", "anvil"] as const;
-
-export function isLocalNetwork(network: string): boolean {
-  return (LOCAL_NETWORKS as readonly string[]).includes(network);
 }
 
 const limitsSchema = z

@@ -4,11 +4,11 @@ export {
   parseMinerConfig,
   minerConfigSchema,
   externalEndpoint,
-  isLocalNetwork,
-  LOCAL_NETWORKS,
   type MinerConfig,
   type MinerConfigInput,
 } from "./config.js";
+/** Networks where the axon may publish a loopback endpoint and the built-in fake Ollama may answer. */
+export { isLocalNetwork, LOCAL_NETWORKS } from "../chain/client.js";
 export { ServingRateLimitedError, type MinerChain, type RegistrationReceipt, type ServeReceipt } from "./minerChain.js";
 export { MAX_ENDPOINT_LENGTH, isLoopbackOrUnroutable, parseAxonEndpoint, type AxonEndpointParts } from "./endpoint.js";
 export { publishAxon, type AxonPublication, type PublicationState, type PublishAxonOptions } from "./publishAxon.js";

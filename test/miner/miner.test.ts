@@ -718,7 +718,7 @@ describe("miner config", () => {
     assert.equal(parseMinerConfig({ ...base, fakeOllama: true }).fakeOllama, true);
     assert.throws(
       () => parseMinerConfig({ ...base, network: "finney", serve: false, fakeOllama: true }),
-      /invalid miner setting fakeOllama: --fake-ollama answers from a built-in solver, not a model: it runs only on the local networks localhost, localnet, hardhat, anvil, not finney; drop --fake-ollama/,
+      /invalid miner setting fakeOllama: --fake-ollama answers from a built-in solver, not a model: it runs only on the local networks localhost, localnet, anvil, hardhat, not finney; drop --fake-ollama/,
     );
   });
 });

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
-import { isLocalNetwork } from "../../deploy/deployScript.js";
+import { isLocalNetwork } from "../../chain/client.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
