@@ -317,13 +317,16 @@ export async function send<R = unknown>(
 /**
  * Simulates `request` as `account` before an approval it needs is sent, so a call that would revert for another
  * reason (a rate limit, a bad consent) fails here with its decoded line and nothing is signed. Only the missing
- * allowance (TAO's `InsufficientAllowance`, which the approval that follows fixes) passes.
+ * allowance (TAO's `InsufficientAllowance`, or `TransferFromFailed` when a contract pulls it; the approval that
+ * follows fixes either; the balance is the caller's to check first) passes.
  */
 export async function preflight(p: Protocol, account: PrivateKeyAccount, what: string, request: SendRequest) {
   try {
     await p.client.simulateContract(callOf(request, account));
   } catch (e) {
-    if (revertName(e) === "InsufficientAllowance") return;
+    // TAO's own refusal, or solady's SafeTransferLib's when a contract pulls it (Staking's stake).
+    const name = revertName(e);
+    if (name === "InsufficientAllowance" || name === "TransferFromFailed") return;
     const line = revertLine(what, e);
     if (line) fail(line);
     throw e;

@@ -21,6 +21,12 @@ export const KNOWN_ERRORS: AbiError[] = [
   taoAbi,
 ].flatMap((abi) => (abi as Abi).filter((x): x is AbiError => x.type === "error"));
 
+/**
+ * solady's SafeTransferLib reverts with these when a contract pulls TAO the coldkey has not approved (or does
+ * not hold). They are in no contract's ABI (a library's errors are not), so they are added here to decode.
+ */
+KNOWN_ERRORS.push({ type: "error", name: "TransferFromFailed", inputs: [] });
+
 type Args = Record<string, unknown>;
 
 const s = (v: unknown): string => String(v);
@@ -195,6 +201,8 @@ export const HINTS: Record<string, (a: Args) => string> = {
     "the TAO balance is below the amount: fund the coldkey or lower the amount (`tao wallet balance`)",
   InsufficientAllowance: () =>
     "the TAO allowance is below the amount: approve it first (the CLI does this before spending)",
+  TransferFromFailed: () =>
+    "the contract could not pull the TAO: the coldkey's allowance or balance is below the amount (`tao wallet balance`; the CLI approves before spending)",
   OwnableUnauthorizedAccount: (a) => `${s(a.account)} is not the contract's owner (governance): use the governance key`,
   ReserveExceeded: (a) =>
     `${tao(a.requested)} TAO requested but the protocol reserve holds ${tao(a.reserve)} TAO: lower the amount`,

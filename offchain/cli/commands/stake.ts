@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { getAddress, zeroAddress, type Address } from "viem";
+import { getAddress, isAddressEqual, zeroAddress, type Address, type ContractFunctionReturnType } from "viem";
 import { z } from "zod";
 import { MAX_INPUT_MULTIPLE, maxInAboveFloor, priceAfterBuy, priceAfterSell, swapOut } from "../../pool/poolMath.js";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
@@ -17,6 +17,7 @@ import {
   parseNetuid,
   parsePercentPpm,
   parseTao,
+  preflight,
   LIMIT_PRICE_UNIT,
   PRICE_UNIT,
   requireGas,
@@ -31,6 +32,8 @@ import {
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
 import { fail } from "../errors.js";
+import { protocolContractAt } from "../protocolContracts.js";
+import { readAfterMint } from "../readAfterMint.js";
 import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
 import { allDissolvedClaims, claimableDissolved, lifeHotkeys } from "../dissolvedPositions.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
@@ -40,6 +43,28 @@ function depthAtAnyPrice(rIn: bigint, rOut: bigint, amount: bigint): bigint {
   const cap = rIn * MAX_INPUT_MULTIPLE;
   return maxInAboveFloor(rIn, rOut, amount < cap ? amount : cap);
 }
+
+/**
+ * `--dest-coldkey` of `tao stake transfer`, refused as `tao wallet transfer` refuses its `--dest`: the zero
+ * address, the wallet's own coldkey (that is `tao stake move`) and the deployment's protocol contracts, whose
+ * stake nobody could ever unstake.
+ */
+function checkStakeRecipient(p: Protocol, dest: Address, from: Address, raw: string): void {
+  if (dest === zeroAddress)
+    fail(`--dest-coldkey ${raw} is the zero address: stake sent there is lost; pass the recipient's coldkey`);
+  if (isAddressEqual(dest, from))
+    fail(
+      `--dest-coldkey ${dest} is the wallet's own coldkey: nothing would change hands; use \`tao stake move\` to move stake between your hotkeys or subnets`,
+    );
+  const contract = protocolContractAt(p, dest);
+  if (contract !== undefined)
+    fail(
+      `--dest-coldkey ${dest} is the ${contract} contract of this deployment: nobody could unstake it; pass the recipient's coldkey`,
+    );
+}
+
+/** `Staking.pool(netuid)` as viem decodes it. */
+type PoolView = ContractFunctionReturnType<typeof stakingAbi, "view", "pool">;
 
 const PPM = 1_000_000n;
 const DEFAULT_TOLERANCE = "0.5";
@@ -255,11 +280,12 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await targetHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      const [price, [alphaOut, fee], pool] = await Promise.all([
-        p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
-        p.client.readContract({ ...stk(p), functionName: "quoteStake", args: [netuid, amount] }),
-        p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] }),
-      ]);
+      // As the stake will see the pool: after the coinbase it runs first (offchain/cli/readAfterMint.ts).
+      const [price, [alphaOut, fee], pool] = (await readAfterMint(p, [
+        { ...stk(p), functionName: "spotPrice", args: [netuid] },
+        { ...stk(p), functionName: "quoteStake", args: [netuid, amount] },
+        { ...stk(p), functionName: "pool", args: [netuid] },
+      ])) as [bigint, readonly [bigint, bigint], PoolView];
       const ideal = (amount * PRICE_UNIT) / price;
       const impact = impactPpm(ideal, alphaOut);
       const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
@@ -271,11 +297,9 @@ function register(group: Command, app: CliApp): void {
       ctx.out.note(
         `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} TAO, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
       );
-      const fits = await p.client.readContract({
-        ...stk(p),
-        functionName: "maxStakeAtLimit",
-        args: [netuid, limitPrice],
-      });
+      const [fits] = (await readAfterMint(p, [
+        { ...stk(p), functionName: "maxStakeAtLimit", args: [netuid, limitPrice] },
+      ])) as [bigint];
       if (fits < amount && !opts.partial) {
         const depth = depthAtAnyPrice(pool.taoReserve, pool.alphaReserve, amount);
         if (depth < amount)
@@ -292,13 +316,17 @@ function register(group: Command, app: CliApp): void {
       const coldkey = await unlockColdkey(ctx, opts);
       await requireGas(p, coldkey.address, "coldkey");
       await requireTao(p, coldkey.address, amount, `staking ${formatTao(amount)} TAO`);
-      await ctx.confirm(`Stake ${taoCell(amount)} from ${coldkey.address} to ${hotkey} on subnet ${netuid}?`);
-      await ensureAllowance(ctx, p, coldkey, p.staking, amount);
-      const sent = await send<readonly [bigint, bigint]>(ctx, p, coldkey, "stake", {
+      const request = {
         ...stk(p),
         functionName: "stake",
         args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
-      });
+      } as const;
+      // Before the question and the approval: a stake that would revert (an unbound hotkey, a rate limit) costs
+      // nothing and leaves no allowance behind.
+      await preflight(p, coldkey, "stake", request);
+      await ctx.confirm(`Stake ${taoCell(amount)} from ${coldkey.address} to ${hotkey} on subnet ${netuid}?`);
+      await ensureAllowance(ctx, p, coldkey, p.staking, amount);
+      const sent = await send<readonly [bigint, bigint]>(ctx, p, coldkey, "stake", request);
       const [alpha, taoUsed] = sent.result;
       const data = {
         netuid,
@@ -336,27 +364,29 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await targetHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      const coldkey = await unlockColdkey(ctx, opts);
+      // The quote needs the coldkey's address only: the password is asked once it is shown.
+      const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
       const [, held] = await p.client.readContract({
         ...stk(p),
         functionName: "position",
-        args: [netuid, hotkey, coldkey.address],
+        args: [netuid, hotkey, from],
       });
       const amount = opts.all ? held : parseTao(opts.amount ?? "", "--amount");
       if (amount === 0n)
         fail(
-          `no stake to remove: coldkey ${coldkey.address} holds 0 α with ${hotkey} on subnet ${netuid} (see \`tao stake list\`)`,
+          `no stake to remove: coldkey ${from} holds 0 α with ${hotkey} on subnet ${netuid} (see \`tao stake list\`)`,
         );
       if (amount > held) {
         fail(
-          `insufficient stake: coldkey ${coldkey.address} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
+          `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
         );
       }
-      const [price, [taoOut, fee], pool] = await Promise.all([
-        p.client.readContract({ ...stk(p), functionName: "spotPrice", args: [netuid] }),
-        p.client.readContract({ ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] }),
-        p.client.readContract({ ...stk(p), functionName: "pool", args: [netuid] }),
-      ]);
+      // As the unstake will see the pool: after the coinbase it runs first (offchain/cli/readAfterMint.ts).
+      const [price, [taoOut, fee], pool] = (await readAfterMint(p, [
+        { ...stk(p), functionName: "spotPrice", args: [netuid] },
+        { ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] },
+        { ...stk(p), functionName: "pool", args: [netuid] },
+      ])) as [bigint, readonly [bigint, bigint], PoolView];
       const ideal = (amount * price) / PRICE_UNIT;
       const impact = impactPpm(ideal, taoOut);
       const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
@@ -367,11 +397,9 @@ function register(group: Command, app: CliApp): void {
       ctx.out.note(
         `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} α, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
       );
-      const fits = await p.client.readContract({
-        ...stk(p),
-        functionName: "maxUnstakeAtLimit",
-        args: [netuid, limitPrice],
-      });
+      const [fits] = (await readAfterMint(p, [
+        { ...stk(p), functionName: "maxUnstakeAtLimit", args: [netuid, limitPrice] },
+      ])) as [bigint];
       if (fits < amount && !(opts.partial && !opts.all)) {
         const depth = depthAtAnyPrice(pool.alphaReserve, pool.taoReserve, amount);
         if (depth < amount)
@@ -382,19 +410,31 @@ function register(group: Command, app: CliApp): void {
           `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
         );
       }
-      await requireGas(p, coldkey.address, "coldkey");
-      await ctx.confirm(`Unstake ${formatTao(amount)} α of ${coldkey.address} from ${hotkey} on subnet ${netuid}?`);
+      await requireGas(p, from, "coldkey");
+      const coldkey = await unlockColdkey(ctx, opts);
+      // Asked once the call simulates: an unstake that would revert is refused without a question.
+      const confirm = `Unstake ${formatTao(amount)} α of ${from} from ${hotkey} on subnet ${netuid}?`;
       const sent = opts.all
-        ? await send<readonly [bigint, bigint]>(ctx, p, coldkey, "unstakeAll", {
-            ...stk(p),
-            functionName: "unstakeAll",
-            args: [netuid, hotkey, limitPrice, await deadline(p)],
-          })
-        : await send<readonly [bigint, bigint]>(ctx, p, coldkey, "unstake", {
-            ...stk(p),
-            functionName: "unstake",
-            args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
-          });
+        ? await send<readonly [bigint, bigint]>(
+            ctx,
+            p,
+            coldkey,
+            "unstakeAll",
+            { ...stk(p), functionName: "unstakeAll", args: [netuid, hotkey, limitPrice, await deadline(p)] },
+            { confirm },
+          )
+        : await send<readonly [bigint, bigint]>(
+            ctx,
+            p,
+            coldkey,
+            "unstake",
+            {
+              ...stk(p),
+              functionName: "unstake",
+              args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
+            },
+            { confirm },
+          );
       const [taoGot, alphaUsed] = sent.result;
       const data = {
         netuid,
@@ -456,50 +496,62 @@ function register(group: Command, app: CliApp): void {
         const p = await connectProtocol(ctx);
         await requireSubnet(p, netuid);
         await requireSubnet(p, destNetuid);
-        const coldkey = await unlockColdkey(ctx, opts);
+        const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
+        if (name === "transfer") checkStakeRecipient(p, dest, from, opts.destColdkey ?? "");
         const [, held] = await p.client.readContract({
           ...stk(p),
           functionName: "position",
-          args: [netuid, hotkey, coldkey.address],
+          args: [netuid, hotkey, from],
         });
         if (amount > held) {
           fail(
-            `insufficient stake: coldkey ${coldkey.address} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount`,
+            `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount`,
           );
         }
         let expected = amount;
         if (destNetuid !== netuid) {
-          const [taoOut] = await p.client.readContract({
-            ...stk(p),
-            functionName: "quoteUnstake",
-            args: [netuid, amount],
-          });
-          [expected] = await p.client.readContract({
-            ...stk(p),
-            functionName: "quoteStake",
-            args: [destNetuid, taoOut],
-          });
+          // After the coinbase the move runs first (offchain/cli/readAfterMint.ts).
+          const [[taoOut]] = (await readAfterMint(p, [
+            { ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] },
+          ])) as [readonly [bigint, bigint]];
+          [[expected]] = (await readAfterMint(p, [
+            { ...stk(p), functionName: "quoteStake", args: [destNetuid, taoOut] },
+          ])) as [readonly [bigint, bigint]];
         }
         const minOut = (expected * (PPM - tolerance)) / PPM;
         ctx.out.note(
           `${name} ${formatTao(amount)} α on subnet ${netuid} -> ≈ ${formatTao(expected)} α on subnet ${destNetuid} (at least ${formatTao(minOut)})`,
         );
-        await requireGas(p, coldkey.address, "coldkey");
-        await ctx.confirm(
-          `${name === "move" ? "Move" : "Transfer"} ${formatTao(amount)} α of ${coldkey.address} to ${dest} on subnet ${destNetuid}?`,
-        );
+        await requireGas(p, from, "coldkey");
+        const coldkey = await unlockColdkey(ctx, opts);
+        // Asked once the call simulates: a move that would revert is refused without a question.
+        const confirm = `${name === "move" ? "Move" : "Transfer"} ${formatTao(amount)} α of ${from} to ${dest} on subnet ${destNetuid}?`;
         const sent =
           name === "move"
-            ? await send<bigint>(ctx, p, coldkey, "moveStake", {
-                ...stk(p),
-                functionName: "moveStake",
-                args: [hotkey, dest, netuid, destNetuid, amount, minOut, await deadline(p)],
-              })
-            : await send<bigint>(ctx, p, coldkey, "transferStake", {
-                ...stk(p),
-                functionName: "transferStake",
-                args: [dest, hotkey, netuid, destNetuid, amount, minOut, await deadline(p)],
-              });
+            ? await send<bigint>(
+                ctx,
+                p,
+                coldkey,
+                "moveStake",
+                {
+                  ...stk(p),
+                  functionName: "moveStake",
+                  args: [hotkey, dest, netuid, destNetuid, amount, minOut, await deadline(p)],
+                },
+                { confirm },
+              )
+            : await send<bigint>(
+                ctx,
+                p,
+                coldkey,
+                "transferStake",
+                {
+                  ...stk(p),
+                  functionName: "transferStake",
+                  args: [dest, hotkey, netuid, destNetuid, amount, minOut, await deadline(p)],
+                },
+                { confirm },
+              );
         ctx.out.result(
           {
             netuid,

@@ -34,6 +34,7 @@ import { mapPool, READ_CONCURRENCY } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
 import { allNeurons, stakePositions, walletHotkeyAddresses } from "./stake.js";
+import { protocolContractAt } from "../protocolContracts.js";
 
 const wordsSchema = z.coerce
   .number()
@@ -96,19 +97,6 @@ async function sendNative(
   const receipt = await p.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") fail(`the transfer to ${what} ${to} failed on chain in ${hash}`);
   return { from, hash, before, after: await p.client.getBalance({ address: to }) };
-}
-
-/** Which of the deployment's protocol contracts `address` is, if any (nothing sent to one can be got back). */
-function protocolContractAt(p: Protocol, address: Address): string | undefined {
-  const contracts: Record<string, Address> = {
-    TAO: p.tao,
-    SubnetRegistry: p.registry,
-    Staking: p.staking,
-    Weights: p.weights,
-    Settlement: p.settlement,
-    Emission: p.emission,
-  };
-  return Object.keys(contracts).find((name) => isAddressEqual(contracts[name]!, address));
 }
 
 /**

@@ -5,7 +5,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Address } from "viem";
 import { assertOneLineError, startCliChain, TAO, type CliChain } from "../chainFixture.js";
+import { emissionAbi, stakingAbi } from "../../../offchain/abi/index.js";
 import { parseConfirmations } from "../../../offchain/cli/commands/epoch.js";
+import { readAfterMint } from "../../../offchain/cli/readAfterMint.js";
 import { tao } from "../support.js";
 
 describe("tao chain commands (against a real Anvil)", () => {
@@ -122,6 +124,72 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.ok(BigInt(removed.taoOut as string) > (19n * TAO) / 10n, "most of the 2 TAO comes back");
     const after = await ok(["stake", "list", "--wallet", "bob"]);
     assert.deepEqual(after.positions, []);
+  });
+
+  it("checks a stake before approving it: a stake to an unbound hotkey fails with nothing sent", async () => {
+    const bob = keys.bob!.coldkey;
+    const nonce = await chain.pub.getTransactionCount({ address: bob });
+    const unbound = "0x000000000000000000000000000000000000dEaD";
+    const r = await tao(
+      [
+        "--json",
+        "--yes",
+        "stake",
+        "add",
+        "--netuid",
+        "1",
+        "--wallet",
+        "bob",
+        "--amount",
+        "1",
+        "--tolerance",
+        "100",
+        "--to",
+        unbound,
+      ],
+      env,
+    );
+    assertOneLineError(r, /stake reverted with HotkeyNotBound\(0x000000000000000000000000000000000000dEaD\)/);
+    assert.equal(await chain.pub.getTransactionCount({ address: bob }), nonce, "no approval was sent");
+  });
+
+  it("refuses a stake transfer to the wallet's own coldkey or a protocol contract, before asking the password", async () => {
+    const noPassword = { ...env, TAO_PASSWORD: "" };
+    const transferTo = (dest: string) =>
+      tao(
+        [
+          "--json",
+          "--yes",
+          "stake",
+          "transfer",
+          "--netuid",
+          "1",
+          "--wallet",
+          "bob",
+          "--amount",
+          "1",
+          "--dest-coldkey",
+          dest,
+        ],
+        noPassword,
+      );
+    assertOneLineError(
+      await transferTo(chain.deployment.contracts.Staking!),
+      /--dest-coldkey 0x[0-9a-fA-F]{40} is the Staking contract of this deployment: nobody could unstake it/,
+    );
+    assertOneLineError(
+      await transferTo(keys.bob!.coldkey.toLowerCase()),
+      /--dest-coldkey 0x[0-9a-fA-F]{40} is the wallet's own coldkey: .*use `tao stake move`/,
+    );
+    assertOneLineError(await transferTo("0x0000000000000000000000000000000000000000"), /is the zero address/);
+    // The position is read by address: an amount bob does not hold is refused without his password.
+    assertOneLineError(
+      await tao(
+        ["--json", "--yes", "stake", "remove", "--netuid", "1", "--wallet", "bob", "--amount", "1000"],
+        noPassword,
+      ),
+      /insufficient stake: coldkey 0x[0-9a-fA-F]{40} holds [\d.]+ α with .* on subnet 1/,
+    );
   });
 
   it("shows the metagraph as a table with units, and says where payouts come from", async () => {
@@ -405,5 +473,31 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.match(table.stdout, /│ 1 +│ 2 +│ second /);
     const none = await tao(["wallet", "overview", "--wallet", "dave"], env);
     assert.match(none.stdout, /No neurons: register a hotkey with `tao subnet register --netuid <n> --wallet dave/);
+  });
+
+  it("quotes a stake as it will land: after the emission of the slots nobody has minted yet", async () => {
+    // 300 unminted slots move subnet 1's pool (the stake mints them first); a quote from the stored pool would
+    // be far off and the stake would fail its 1% limit.
+    await chain.advanceSlots(300);
+    // The reads see the pending coinbase: the pool as it is after one, which only a coinbase makes.
+    const { Emission, Staking } = chain.deployment.contracts;
+    const pool = { address: Staking!, abi: stakingAbi, functionName: "pool", args: [1] } as const;
+    const stored = await chain.pub.readContract(pool);
+    const [seen] = (await readAfterMint({ client: chain.pub, emission: Emission }, [pool])) as [typeof stored];
+    assert.ok(seen.taoReserve > stored.taoReserve, "the pending emission is in the quote's pool");
+    const hash = await chain.gov.writeContract({
+      address: Emission,
+      abi: emissionAbi,
+      functionName: "coinbase",
+      account: chain.gov.account!,
+      chain: chain.gov.chain,
+    });
+    await chain.pub.waitForTransactionReceipt({ hash });
+    assert.deepEqual(await chain.pub.readContract(pool), seen, "exactly the pool a coinbase leaves");
+    await chain.advanceSlots(300);
+    const staked = await ok(["stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "1", "--tolerance", "1"]);
+    assert.equal(staked.taoUsed, TAO.toString());
+    const removed = await ok(["stake", "remove", "--netuid", "1", "--wallet", "bob", "--all", "--tolerance", "1"]);
+    assert.equal(removed.alphaUsed, staked.alphaOut);
   });
 });
