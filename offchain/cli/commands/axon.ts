@@ -19,7 +19,7 @@ const serveSchema = signerOptionsSchema.extend({
   netuid: z.string(),
   endpoint: z.string(),
   protocol: z.string().default("0"),
-  version: z.string().default("0"),
+  axonVersion: z.string().default("0"),
 });
 
 /** `http(s)://host:port` with an explicit port and nothing after it, as the registry accepts. */
@@ -46,14 +46,15 @@ function register(group: Command, app: CliApp): void {
       .requiredOption("--netuid <n>", "subnet id")
       .requiredOption("--endpoint <url>", "http://host:port")
       .option("--protocol <n>", "axon protocol id (u8)", "0")
-      .option("--version <n>", "axon version (u32)", "0"),
+      // Not `--version`: that is the program's (it would print the package version and exit 0 unserved).
+      .option("--axon-version <n>", "axon version (u32)", "0"),
     { hotkey: true },
   ).action(
     app.action(serveSchema, async (ctx, opts) => {
       const netuid = parseNetuid(opts.netuid, "--netuid");
       const endpoint = checkEndpoint(opts.endpoint);
       const protocol = Number(parseUint(opts.protocol, "--protocol", 255n));
-      const version = Number(parseUint(opts.version, "--version", 0xffffffffn));
+      const version = Number(parseUint(opts.axonVersion, "--axon-version", 0xffffffffn));
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);

@@ -200,14 +200,17 @@ function register(group: Command, app: CliApp): void {
       const key = await versionKey(p, netuid, opts.versionKey);
       const hash = commitHash({ hotkey: hotkey.address, netuid, packedWeights: packed, salt, versionKey: key });
       await requireGas(p, hotkey.address, "hotkey");
+      // Said before the commit is sent: a receipt that never comes (an RPC drop) must not take the salt with it.
+      if (opts.salt === undefined)
+        ctx.out.warn(
+          `keep the salt ${salt}: \`tao weights reveal --netuid ${netuid} --uids ${opts.uids} --values ${opts.values} --salt ${salt} --version-key ${key}\` reveals this commit`,
+        );
       const sent = await send(ctx, p, hotkey, "commitWeights", {
         address: p.weights,
         abi: weightsAbi,
         functionName: "commitWeights",
         args: [netuid, hash],
       });
-      if (opts.salt === undefined)
-        ctx.out.warn(`keep the salt ${salt}: \`tao weights reveal\` needs it with the same --uids and --values`);
       ctx.out.result(
         { netuid, hotkey: hotkey.address, commitHash: hash, salt, versionKey: key, weights: entries, tx: sent.hash },
         () =>

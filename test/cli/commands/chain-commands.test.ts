@@ -93,8 +93,11 @@ describe("tao chain commands (against a real Anvil)", () => {
       "bob",
       "--endpoint",
       "http://127.0.0.1:8091",
+      "--axon-version",
+      "3",
     ]);
     assert.equal(served.endpoint, "http://127.0.0.1:8091");
+    assert.equal(served.version, 3, "the axon's own version flag, not the program's --version");
   });
 
   it("adds stake with a limit price, lists it, and removes it", async () => {
@@ -499,5 +502,32 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.equal(staked.taoUsed, TAO.toString());
     const removed = await ok(["stake", "remove", "--netuid", "1", "--wallet", "bob", "--all", "--tolerance", "1"]);
     assert.equal(removed.alphaUsed, staked.alphaOut);
+  });
+
+  it("says a commit's random salt, with the reveal command, before the commit is sent", async () => {
+    // Subnet 1 has commit-reveal off, so the commit fails: after the salt was said, as a lost receipt would.
+    const r = await tao(
+      [
+        "--json",
+        "--yes",
+        "weights",
+        "commit",
+        "--netuid",
+        "1",
+        "--wallet",
+        "alice",
+        "--uids",
+        "0,1",
+        "--values",
+        "1,1",
+      ],
+      env,
+    );
+    assert.notEqual(r.code, 0);
+    const lines = r.stderr.trim().split("\n");
+    const salt =
+      /warning: keep the salt (0x[0-9a-f]{64}): `tao weights reveal --netuid 1 --uids 0,1 --values 1,1 --salt \1 --version-key \d+` reveals this commit/;
+    assert.match(lines[0]!, salt, r.stderr);
+    assert.match(lines.at(-1)!, /commitWeights reverted/, r.stderr);
   });
 });
