@@ -161,7 +161,12 @@ export default async function bench(): Promise<BenchResult> {
     );
     const miners = fleets.flat().sort((a, b) => a.uid - b.uid);
     const fleetMs = performance.now() - spawned;
-    const pool = createDendriteQuery({ signer: createHotkeySigner(key), chainId: CHAIN_ID, socketsPerHost: 2 });
+    const pool = createDendriteQuery({
+      signer: createHotkeySigner(key),
+      chainId: CHAIN_ID,
+      socketsPerHost: 2,
+      allowPrivateEndpoints: true, // its miners listen on 127.0.0.1
+    });
     const store = ValidatorStore.open(path.join(mkdtempSync(path.join(tmpdir(), "vbench-")), "v.db"));
     const metagraph = {
       netuid: NETUID,

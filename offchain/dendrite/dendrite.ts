@@ -10,9 +10,14 @@
  *   slow answer): it resolves to `{ok: false, status, error, reason, latencyMs}`. Only caller mistakes
  *   (an invalid task) throw.
  *
- * `status` on failure is the peer's HTTP status when it sent one, else: 0 no connection, 408 timeout,
- * 499 aborted by the caller, 502 the peer answered but the answer is invalid (bad signature, bad body).
+ * `status` on failure is the peer's HTTP status when it sent one, else: 0 no connection (or a refused
+ * destination, `bad_endpoint`), 408 timeout, 499 aborted by the caller, 502 the peer answered but the answer is
+ * invalid (bad signature, bad body, too large).
+ *
+ * With `allowPrivateEndpoints: false` (a validator off local networks), only public unicast destinations are
+ * queried (endpoint.ts): a miner's published endpoint must not reach into the validator's own network.
  */
+import type { LookupFunction } from "node:net";
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { performance } from "node:perf_hooks";
@@ -26,6 +31,7 @@ import { NonceSource } from "../protocol/nonce.js";
 import { errorBodySchema, streamFrameSchema, taskSchema, textResponseSchema, type Task } from "../protocol/schemas.js";
 import { SignatureVerifier, recoverSigner, type HotkeySigner } from "../protocol/signatures.js";
 import { signRequest } from "../protocol/signing.js";
+import { EndpointRefused, ipLiteralOf, nonPublicReason, publicOnlyLookup, systemLookup } from "./endpoint.js";
 
 export interface AxonTarget {
   hotkey: Address;
@@ -45,8 +51,30 @@ export interface DendriteOptions {
   timeoutMs?: number;
   /** Sockets kept per axon. Default 8. */
   socketsPerHost?: number;
-  /** Largest answer read from a peer. Default 1 MiB. */
+  /**
+   * Largest answer read from a peer, in bytes; a larger one is `response_too_large`, abandoned as soon as the
+   * bytes received exceed it. Default 1 MiB. The validator sets `maxResponseBytesFor(maxAnswerChars)`.
+   */
   maxResponseBytes?: number;
+  /**
+   * Longest answer text (in UTF-16 code units, as `text.length`); a longer one is `response_too_large`, and a
+   * stream is abandoned as soon as its text passes it. Default: no limit but `maxResponseBytes`. The validator
+   * sets what scoring reads (DEFAULT_MAX_ANSWER_CHARS): a longer answer scores 0 anyway.
+   */
+  maxAnswerChars?: number;
+  /**
+   * Query loopback, private, link-local and other non-public destinations too. A miner's endpoint is whatever
+   * it published on chain, and must not reach the validator's own network (loopback services, cloud metadata,
+   * the LAN): the validator's dendrites (createDendriteQuery) set it only on local networks (`isLocalNetwork`),
+   * whose miners serve on 127.0.0.1. Default true for a Dendrite built by hand, a tool on one machine (tests,
+   * benches); anything that queries endpoints read from a public chain sets false.
+   */
+  allowPrivateEndpoints?: boolean;
+  /**
+   * Resolves axon host names (default dns.lookup). Off `allowPrivateEndpoints`, every address it returns is
+   * checked before a connection is made. For tests and custom resolvers.
+   */
+  lookup?: LookupFunction;
   /**
    * Longest line of a streamed (NDJSON) answer; a longer one makes the answer malformed (`bad_response`).
    * Default 64 KiB: a frame is one piece of the answer, and answers are scored up to 20 000 characters.
@@ -87,6 +115,28 @@ class PeerFailure extends Error {
 }
 
 const MAX_ERROR_BODY = 16 * 1024;
+/** The most of a peer's own error text (`reason`, `error`) kept in a result: it is logged and stored. */
+export const MAX_PEER_REASON_CHARS = 200;
+const MAX_PEER_ERROR_CHARS = 64;
+
+/**
+ * The bytes an honest JSON answer of `chars` characters can take: JSON.stringify writes at most 6 bytes per
+ * UTF-16 code unit (`\u001f` for a control character or a lone surrogate; UTF-8 needs at most 3), plus 4 KiB
+ * for the envelope (`{"v":1,"requestId":...,"text":...}`). 20 000 characters: 124 096 bytes (~121 KiB).
+ */
+export function maxResponseBytesFor(chars: number): number {
+  return chars * 6 + 4096;
+}
+
+function refusedReason(target: AxonTarget, err: EndpointRefused): string {
+  return `axon endpoint ${JSON.stringify(String(target.url).slice(0, 100))} is refused: ${err.message} (non-public endpoints are queried on local networks only)`;
+}
+
+/** `s` cut to `max` characters, marked when cut. */
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
 export const DEFAULT_MAX_STREAM_LINE_BYTES = 64 * 1024;
 
 export class Dendrite {
@@ -95,6 +145,8 @@ export class Dendrite {
   readonly #netuid: number;
   readonly #timeoutMs: number;
   readonly #maxBytes: number;
+  readonly #maxChars: number;
+  readonly #allowPrivate: boolean;
   readonly #maxLine: number;
   readonly #nonces = new NonceSource();
   readonly #http: HttpAgent;
@@ -112,7 +164,16 @@ export class Dendrite {
     this.#maxLine = o.maxStreamLineBytes ?? DEFAULT_MAX_STREAM_LINE_BYTES;
     if (!(Number.isInteger(this.#maxLine) && this.#maxLine > 0))
       throw new RangeError(`maxStreamLineBytes ${this.#maxLine} must be a positive integer (default 65536)`);
+    if (!(Number.isInteger(this.#maxBytes) && this.#maxBytes > 0))
+      throw new RangeError(`maxResponseBytes ${this.#maxBytes} must be a positive integer (default 1048576)`);
+    this.#maxChars = o.maxAnswerChars ?? Number.POSITIVE_INFINITY;
+    if (o.maxAnswerChars !== undefined && !(Number.isInteger(o.maxAnswerChars) && o.maxAnswerChars > 0))
+      throw new RangeError(`maxAnswerChars ${o.maxAnswerChars} must be a positive integer (or left out: no limit)`);
+    this.#allowPrivate = o.allowPrivateEndpoints ?? true;
+    const resolve = o.lookup ?? systemLookup;
     const agentOptions = {
+      // Checked on the resolved address of every new connection (endpoint.ts), so DNS rebinding is refused too.
+      lookup: this.#allowPrivate ? resolve : publicOnlyLookup(resolve),
       keepAlive: true,
       keepAliveMsecs: 15_000,
       maxSockets: o.socketsPerHost ?? 8,
@@ -150,7 +211,12 @@ export class Dendrite {
       url = new URL(FORWARD_PATH, target.url);
       if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`protocol ${url.protocol}`);
       if (!/^0x[0-9a-fA-F]{40}$/.test(target.hotkey)) throw new Error(`hotkey ${String(target.hotkey)}`);
+      // Node connects to an IP literal without calling the agent's lookup: the literal is checked here.
+      const literal = this.#allowPrivate ? undefined : ipLiteralOf(url);
+      const why = literal === undefined ? undefined : nonPublicReason(literal);
+      if (why !== undefined) throw new EndpointRefused(why);
     } catch (err) {
+      if (err instanceof EndpointRefused) return fail(0, "bad_endpoint", refusedReason(target, err));
       return fail(
         0,
         "bad_endpoint",
@@ -185,6 +251,8 @@ export class Dendrite {
         };
       } catch (err) {
         if (err instanceof PeerFailure) return fail(err.status, err.code, err.reason);
+        // Refused by the agent's lookup: no connection was made, nothing was sent.
+        if (err instanceof EndpointRefused) return fail(0, "bad_endpoint", refusedReason(target, err));
         const e = err as NodeJS.ErrnoException & { retryable?: boolean };
         if (e.retryable === true && attempt === 0 && performance.now() < deadline) continue;
         if (e.name === "TimeoutError") return fail(408, "timeout", `no complete answer within ${timeoutMs} ms`);
@@ -290,7 +358,7 @@ export class Dendrite {
       });
       req.on("response", (res) => {
         answered = true;
-        this.#read(res, target, requestId, options).then(
+        this.#read(res, target, requestId, options, stream).then(
           (r) => settle(() => resolve(r)),
           (e: unknown) => {
             settle(() => reject(e));
@@ -307,6 +375,7 @@ export class Dendrite {
     target: AxonTarget,
     requestId: string,
     options: QueryOptions,
+    stream: boolean,
   ): Promise<{ text: string; streamed: boolean }> {
     const status = res.statusCode ?? 0;
     const type = String(res.headers["content-type"] ?? "");
@@ -319,14 +388,19 @@ export class Dendrite {
       } catch {
         // not JSON: reported as http_<status>
       }
+      // The peer's own words, bounded: they are logged and stored with the round.
       throw new PeerFailure(
         status,
-        parsed?.error ?? `http_${status}`,
-        parsed?.reason ?? (raw.toString("utf8").slice(0, 200) || `HTTP ${status}`),
+        clip(parsed?.error ?? `http_${status}`, MAX_PEER_ERROR_CHARS),
+        clip(parsed?.reason ?? (raw.toString("utf8") || `HTTP ${status}`), MAX_PEER_REASON_CHARS),
       );
     }
-    if (type.startsWith(NDJSON_CONTENT_TYPE))
+    if (type.startsWith(NDJSON_CONTENT_TYPE)) {
+      // A stream costs a parse and a schema check per line before its signature is known: only when asked for.
+      if (!stream)
+        throw new PeerFailure(502, "bad_response", "a streamed (NDJSON) answer to a request that asked for JSON");
       return { text: await this.#readStream(res, target, requestId, options), streamed: true };
+    }
     const bytes = await readAll(res, this.#maxBytes, false);
     const hash = bodyHash(bytes);
     const claimed = res.headers[RH.bodyHash];
@@ -352,6 +426,8 @@ export class Dendrite {
       );
     if (parsed.data.requestId !== requestId)
       throw new PeerFailure(502, "bad_response", "response is for another request id");
+    if (parsed.data.text.length > this.#maxChars)
+      throw new PeerFailure(502, "response_too_large", `the answer exceeds ${this.#maxChars} characters`);
     return { text: parsed.data.text, streamed: false };
   }
 
@@ -417,10 +493,13 @@ export class Dendrite {
         signedParts.push(line, NEWLINE);
         signedBytes += line.length + 1;
         text += f.d;
+        if (text.length > this.#maxChars)
+          throw new PeerFailure(502, "response_too_large", `the streamed answer exceeds ${this.#maxChars} characters`);
         options.onChunk?.(f.d);
         return;
       }
-      if (f.t === "err") throw new PeerFailure(f.status, f.error, f.reason);
+      if (f.t === "err")
+        throw new PeerFailure(f.status, clip(f.error, MAX_PEER_ERROR_CHARS), clip(f.reason, MAX_PEER_REASON_CHARS));
       const hash = bodyHash(Buffer.concat(signedParts, signedBytes));
       if (hash !== f.hash) throw new PeerFailure(502, "bad_response", "stream hash does not match the bytes received");
       this.#checkSignature(target, requestId, hash, f.sig);

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PublicClient } from "viem";
 import { settlementAbi } from "../abi/index.js";
-import { assertChainId, getPublicClient, getWalletClient, resolveNetwork } from "../chain/client.js";
+import { assertChainId, getPublicClient, getWalletClient, isLocalNetwork, resolveNetwork } from "../chain/client.js";
 import { readDeployment } from "../chain/deployments.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
 import { silentLogger, type Logger } from "../log.js";
@@ -198,6 +198,8 @@ export async function startValidator(
     chainId: deployment.chainId,
     logger,
     socketsPerHost: Math.min(64, config.concurrency),
+    // Local networks' miners serve on 127.0.0.1; anywhere else a miner's endpoint must be a public address.
+    allowPrivateEndpoints: isLocalNetwork(config.network),
   });
   const settlement = createSettlementPort({
     client,

@@ -2,11 +2,19 @@
  * The QueryFn port over the dendrite: one long-lived Dendrite (keep-alive agents, nonce source, key cache) per
  * subnet per process. The chain adapter's metagraph gives each axon its hotkey and netuid (`ChainAxon`), which
  * the dendrite needs to sign the request and to check the miner's signature.
+ *
+ * Two bounds protect the validator from its miners:
+ * - destinations: only public unicast addresses, unless `allowPrivateEndpoints` (local networks, whose miners
+ *   serve on 127.0.0.1): a published endpoint must not reach into the validator's network;
+ * - answer size: no more than scoring reads (DEFAULT_MAX_ANSWER_CHARS characters, in at most
+ *   `maxResponseBytesFor` of them bytes): a longer answer scores 0, so reading and checking it only spends the
+ *   CPU that honest miners' latencies are measured on.
  */
 import type { Address } from "viem";
-import { Dendrite } from "../../dendrite/index.js";
+import { Dendrite, maxResponseBytesFor } from "../../dendrite/index.js";
 import type { Logger } from "../../log.js";
 import type { HotkeySigner } from "../../protocol/signatures.js";
+import { DEFAULT_MAX_ANSWER_CHARS } from "../../scoring/score.js";
 import type { Axon } from "../metagraph.js";
 import type { QueryFn } from "../round.js";
 
@@ -33,6 +41,11 @@ export function createDendriteQuery(o: {
   chainId: number;
   logger?: Logger;
   socketsPerHost?: number;
+  /**
+   * Query loopback and private endpoints too: only on a local network (`isLocalNetwork`). Default false, so a
+   * validator on a public network never connects into its own network whatever a miner publishes.
+   */
+  allowPrivateEndpoints?: boolean;
 }): DendritePool {
   const byNetuid = new Map<number, Dendrite>();
   const dendrite = (netuid: number): Dendrite => {
@@ -42,6 +55,9 @@ export function createDendriteQuery(o: {
         signer: o.signer,
         chainId: o.chainId,
         netuid,
+        allowPrivateEndpoints: o.allowPrivateEndpoints ?? false,
+        maxAnswerChars: DEFAULT_MAX_ANSWER_CHARS,
+        maxResponseBytes: maxResponseBytesFor(DEFAULT_MAX_ANSWER_CHARS),
         ...(o.logger ? { logger: o.logger } : {}),
         ...(o.socketsPerHost ? { socketsPerHost: o.socketsPerHost } : {}),
       });
