@@ -3,15 +3,17 @@
 // (`tao emission grant`) until governance routes it (`tao emission route`).
 import { network } from "hardhat";
 import { deployProtocol } from "../offchain/deploy/deployProtocol.js";
+import { copyFileSync, existsSync } from "node:fs";
 import {
   checkChainId,
+  checkOverwrite,
   checkPrivateKey,
   DeployConfigError,
   parseRouteEmission,
   recordedRpcUrl,
   unroutedNextSteps,
 } from "../offchain/deploy/deployScript.js";
-import { writeDeployment } from "../offchain/chain/deployments.js";
+import { deploymentPath, displayPath, readDeployment, writeDeployment } from "../offchain/chain/deployments.js";
 
 async function main(): Promise<void> {
   const routeEmission = parseRouteEmission();
@@ -32,6 +34,16 @@ async function main(): Promise<void> {
   if (!wallet)
     throw new DeployConfigError(`network ${networkName} has no account: set its private key (see README, Deploy)`);
 
+  // Before anything is sent: a public network's file is every operator's pointer to the protocol.
+  const file = deploymentPath(networkName);
+  const existing = existsSync(file)
+    ? await readDeployment(networkName).then(
+        (d) => `chain ${d.chainId}, block ${d.deploymentBlock}, TAO ${d.contracts.TAO}`,
+        () => "unreadable",
+      )
+    : undefined;
+  const replaces = checkOverwrite(networkName, displayPath(file), existing);
+
   console.log(`Deploying to ${networkName} (chain ${chainId}) from ${wallet.account.address}`);
   const rpcUrl = recordedRpcUrl(
     networkName,
@@ -43,6 +55,11 @@ async function main(): Promise<void> {
     routeEmission,
     log: (line) => console.log(`  ${line}`),
   });
+  if (replaces) {
+    const kept = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    copyFileSync(file, kept);
+    console.log(`Kept the previous deployment as ${kept}`);
+  }
   console.log(`Wrote ${await writeDeployment(deployment)}`);
   if (!routeEmission) for (const line of unroutedNextSteps(networkName, wallet.account.address)) console.log(line);
 }

@@ -3,6 +3,7 @@
  * without a chain: whether emission is routed at the end, what RPC URL goes into the deployments file, which
  * chain id a public network must have, and the shape of a deployer key.
  */
+import path from "node:path";
 import { isLocalNetwork, NETWORKS, type NetworkDefinition } from "../chain/client.js";
 
 /** A refused deploy: the message is one line naming the value and the fix (the script prints it as is). */
@@ -61,10 +62,46 @@ export function checkPrivateKey(variable: string, value: string): void {
   );
 }
 
+/** Set to `true` to deploy a public network anew over its existing deployments file. */
+export const OVERWRITE_ENV = "DEPLOY_OVERWRITE";
+
+/**
+ * Whether a deploy may write `file` for `network`. A local network's file is replaced as its chain is (a
+ * restarted Anvil). A public network's file is where every operator's CLI and worker finds the protocol: a
+ * second deploy over it would point them at a new, empty one and leave the old subnets, stakes and grants without
+ * a record of their addresses. So it is refused before anything is sent, unless DEPLOY_OVERWRITE=true; then the
+ * caller keeps the old file beside the new one (`<file>.replaced-<time>`). `existing` describes the file there
+ * (its chain, block and TAO address), if any. Returns whether a public network's file is replaced.
+ */
+export function checkOverwrite(
+  network: string,
+  file: string,
+  existing: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (existing === undefined || isLocalNetwork(network)) return false;
+  const raw = env[OVERWRITE_ENV];
+  if (raw === "true") return true;
+  if (raw !== undefined && raw !== "" && raw !== "false") {
+    throw new DeployConfigError(
+      `${OVERWRITE_ENV}=${JSON.stringify(raw)} is not true or false: set ${OVERWRITE_ENV}=true to deploy ${network} anew over ${file}`,
+    );
+  }
+  throw new DeployConfigError(
+    `${file} already holds the ${network} deployment (${existing}): ` +
+      `a new deploy would point every CLI and worker at a new, empty protocol; to deploy anew anyway set ${OVERWRITE_ENV}=true ` +
+      `(the old file is kept as ${path.basename(file)}.replaced-<time>) (nothing was deployed)`,
+  );
+}
+
 /** What to do after a deploy that left emission unrouted: accrue, grant to the operators, then route. */
 export function unroutedNextSteps(network: string, governance: string): string[] {
   const tao = `npx tao --network ${network}`;
+  const rpc = publicNetwork(network)?.rpcEnv[0];
   return [
+    ...(rpc === undefined
+      ? []
+      : [`The CLI reads the RPC URL from the environment (not Hardhat's keystore): export ${rpc}=<RPC URL> first.`]),
     "Emission is not routed: the Emission reserve accrues 1 TAO per 12 s slot until it is. Next, as governance",
     `(${governance}; import its key with \`npx tao wallet import --wallet-name gov\`, the key in TAO_IMPORT_SECRET):`,
     `  ${tao} emission                                   # watch the reserve (and pending emission) grow`,

@@ -48,6 +48,11 @@ export interface Permit {
    * its voters once `widenAfterMissed` epochs in a row rolled over): settling is then worth it with any stake.
    */
   votersWidened?: boolean;
+  /**
+   * Whether the subnet has no finalised epoch yet: until it has, only the owner's hotkey holds a permit and the
+   * owner alone settles (SYSTEM.md §2.5), whatever the stake.
+   */
+  bootstrap?: boolean;
 }
 
 export interface ScheduleInput {
@@ -378,6 +383,16 @@ function noPermit(action: Refusal["action"], netuid: number, p: Permit): Refusal
         `this hotkey is not registered on netuid ${netuid}: register it (\`tao subnet register --netuid ${netuid} ` +
         "--wallet <name> --hotkey <name>`), then stake to it: validator permits go to the top hotkeys by stake " +
         "weight at each settled epoch",
+    };
+  }
+  if (p.bootstrap === true) {
+    return {
+      ...common,
+      message:
+        `no validator permit on netuid ${netuid}: no epoch of it is settled yet, and until one is only the subnet ` +
+        "owner's hotkey holds a permit and settles: a validator on the owner's hotkey must run for the first epoch " +
+        `to settle; permits then go to the top hotkeys by stake weight (this one's ${formatAlpha(p.stake)}, ` +
+        `a permit needs ${formatAlpha(p.needed)})`,
     };
   }
   return {

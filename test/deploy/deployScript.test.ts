@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -12,6 +12,7 @@ import { startAnvil, type AnvilProcess } from "../../offchain/deploy/anvil.js";
 import type { Deployment } from "../../offchain/deploy/deployProtocol.js";
 import {
   checkChainId,
+  checkOverwrite,
   checkPrivateKey,
   DeployConfigError,
   expectedChainId,
@@ -31,6 +32,23 @@ describe("deploy script checks", () => {
       assert.equal(recordedRpcUrl(network, "https://eth-sepolia.g.alchemy.com/v2/SECRETKEY"), undefined, network);
     }
     assert.equal(recordedRpcUrl("localhost", undefined), undefined);
+  });
+
+  it("replaces a local network's file, and a public one's only with DEPLOY_OVERWRITE=true", () => {
+    const held = "chain 945, block 7, TAO 0x00000000000000000000000000000000000000aa";
+    assert.equal(checkOverwrite("sepolia", "deployments/sepolia.json", undefined, {}), false, "no file yet");
+    assert.equal(checkOverwrite("localnet", "deployments/localnet.json", held, {}), false, "local: replaced as is");
+    assert.equal(checkOverwrite("sepolia", "deployments/sepolia.json", held, { DEPLOY_OVERWRITE: "true" }), true);
+    for (const env of [{}, { DEPLOY_OVERWRITE: "false" }]) {
+      assert.throws(
+        () => checkOverwrite("sepolia", "deployments/sepolia.json", held, env),
+        (e: Error) => e instanceof DeployConfigError && e.message.includes(`sepolia deployment (${held})`),
+      );
+    }
+    assert.throws(
+      () => checkOverwrite("sepolia", "deployments/sepolia.json", held, { DEPLOY_OVERWRITE: "yes" }),
+      /DEPLOY_OVERWRITE="yes" is not true or false/,
+    );
   });
 
   it("reads DEPLOY_ROUTE_EMISSION: unset/true routes, false does not, anything else is refused", () => {
@@ -154,5 +172,30 @@ describe("npm run deploy onto public networks (Anvil posing as one)", () => {
       /npx tao --network bittensorTestnet emission grant --to <coldkey> --amount <TAO> --wallet gov/,
     );
     assert.match(r.stdout, /npx tao --network bittensorTestnet emission route --wallet gov/);
+    assert.match(r.stdout, /export BITTENSOR_TESTNET_RPC_URL=<RPC URL> first/, "the CLI needs the URL too");
+  });
+
+  it("refuses to deploy a public network again over its file, unless DEPLOY_OVERWRITE=true, and keeps the old file", async () => {
+    const file = path.join(dir, "bittensorTestnet.json");
+    const before = readFileSync(file, "utf8");
+    const client = createPublicClient({ transport: http(anvil.url) });
+    const deployer = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    const nonce = await client.getTransactionCount({ address: deployer });
+    const env = { BITTENSOR_TESTNET_RPC_URL: anvil.url, BITTENSOR_TESTNET_PRIVATE_KEY: DEV_KEY };
+    const refused = await deploy("bittensorTestnet", env);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(
+      refused.stderr.trim(),
+      /^error: \S*bittensorTestnet\.json already holds the bittensorTestnet deployment \(chain 945, block \d+, TAO 0x[0-9a-fA-F]{40}\): .*set DEPLOY_OVERWRITE=true .*\(nothing was deployed\)$/,
+    );
+    assert.equal(readFileSync(file, "utf8"), before, "the file is unchanged");
+    assert.equal(await client.getTransactionCount({ address: deployer }), nonce, "nothing was sent");
+
+    const again = await deploy("bittensorTestnet", { ...env, DEPLOY_OVERWRITE: "true" });
+    assert.equal(again.code, 0, again.stderr);
+    const kept = readdirSync(dir).filter((f) => f.startsWith("bittensorTestnet.json.replaced-"));
+    assert.equal(kept.length, 1, readdirSync(dir).join(", "));
+    assert.equal(readFileSync(path.join(dir, kept[0]!), "utf8"), before, "the old file is kept as it was");
+    assert.notEqual(readFileSync(file, "utf8"), before, "the new deployment is written");
   });
 });

@@ -119,6 +119,12 @@ describe("schedule: weights", () => {
       /this hotkey is not registered on netuid 1: register it \(`tao subnet register --netuid 1 /,
     );
     assert.equal(s.refused.filter((x) => x.action === "settle").length, 1, "one settle refusal, not one per epoch");
+    // Before the subnet's first settled epoch only the owner's hotkey has a permit, whatever the stake.
+    const bootstrap = decide(input({ permit: { has: false, stake: 1_000n, needed: 1_000n, bootstrap: true } }));
+    assert.match(
+      bootstrap.refused[0]?.message ?? "",
+      /no epoch of it is settled yet, and until one is only the subnet owner's hotkey holds a permit and settles: a validator on the owner's hotkey must run/,
+    );
   });
 
   it("settles without a permit once Settlement widened the voters, with stake; still commits nothing", () => {

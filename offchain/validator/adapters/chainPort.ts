@@ -173,7 +173,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
       const settlement = { address: a.Settlement, abi: settlementAbi } as const;
-      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter] = await Promise.all([
+      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter, [, finalised]] = await Promise.all([
         client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
         client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
         client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
@@ -182,6 +182,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
+        client.readContract({ ...settlement, functionName: "permits", args: [netuid], ...b }),
       ]);
       const [epoch, start, close] = epochAt;
       // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
@@ -218,6 +219,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           stake: me?.stakeWeight ?? 0n,
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
           votersWidened: widenAfter !== 0 && missed >= widenAfter,
+          bootstrap: !finalised,
         },
         firstEpoch: Number(firstEpoch),
         rules,
