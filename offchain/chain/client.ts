@@ -231,8 +231,16 @@ export async function assertChainId(
     );
   }
   if (actual !== expected) {
+    const source = network.rpcSource;
+    const fix =
+      source === "--rpc-url"
+        ? "pass --rpc-url of the right node"
+        : `point ${source === "deployments" || source === "default" ? NETWORKS[network.name].rpcEnv[0] : source} at the right node`;
+    // A local chain restarted under another id wants a new deploy; a public network's file is everyone's pointer
+    // to the protocol there, and a new deploy would strand it (scripts/deploy.ts refuses one over it).
     throw new NetworkError(
-      `${file} is for chain ${expected} but ${redactRpcUrl(network.rpcUrl)} is chain ${actual}: point ${NETWORKS[network.name].rpcEnv[0]} at the right node or redeploy with \`npm run deploy -- --network ${network.name}\``,
+      `${file} is for chain ${expected} but ${redactRpcUrl(network.rpcUrl)} (from ${source}) is chain ${actual}: ${fix}` +
+        (isLocalNetwork(network.name) ? ` or redeploy with \`npm run deploy -- --network ${network.name}\`` : ""),
     );
   }
 }

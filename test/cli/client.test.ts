@@ -175,3 +175,25 @@ describe("RPC read queue", () => {
     }
   });
 });
+
+describe("chain id check", () => {
+  it("names where the RPC URL came from, and suggests a redeploy on local networks only", async () => {
+    const { assertChainId } = await import("../../offchain/chain/client.js");
+    const node = { getChainId: async () => 31337 } as unknown as import("viem").PublicClient;
+    const sepolia = resolveNetwork("sepolia", { env: {}, rpcUrl: "http://127.0.0.1:1" });
+    await assert.rejects(assertChainId(node, sepolia, 11155111, "deployments/sepolia.json"), (e: Error) => {
+      assert.match(e.message, /\(from --rpc-url\) is chain 31337: pass --rpc-url of the right node$/);
+      return true;
+    });
+    const fromEnv = resolveNetwork("sepolia", { env: { SEPOLIA_RPC_URL: "http://127.0.0.1:2" } });
+    await assert.rejects(
+      assertChainId(node, fromEnv, 11155111, "deployments/sepolia.json"),
+      /\(from SEPOLIA_RPC_URL\) is chain 31337: point SEPOLIA_RPC_URL at the right node$/,
+    );
+    const local = resolveNetwork("localhost", { env: {} });
+    await assert.rejects(
+      assertChainId(node, local, 1, "deployments/localhost.json"),
+      /point ANVIL_URL at the right node or redeploy with `npm run deploy -- --network localhost`$/,
+    );
+  });
+});

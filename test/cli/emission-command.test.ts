@@ -152,7 +152,7 @@ describe("tao emission (against a real Anvil)", () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /^error: .*localhost\.json is for chain 1 but http:\/\/127\.0\.0\.1:\d+ is chain 31337: point ANVIL_URL at the right node/,
+      /^error: .*localhost\.json is for chain 1 but http:\/\/127\.0\.0\.1:\d+ \(from deployments\) is chain 31337: point ANVIL_URL at the right node or redeploy/,
     );
   });
 
