@@ -172,8 +172,10 @@ export type MinerConfig = z.output<typeof minerConfigSchema>;
 export function parseMinerConfig(input: MinerConfigInput): MinerConfig {
   const r = minerConfigSchema.safeParse(input);
   if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new Error(`invalid miner setting ${i.path.join(".") || "(root)"}: ${i.message}`);
+    // Every bad setting at once, one line each: an operator fixes them in one go, not one per start.
+    throw new Error(
+      r.error.issues.map((i) => `invalid miner setting ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"),
+    );
   }
   return r.data;
 }

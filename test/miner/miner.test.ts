@@ -721,4 +721,17 @@ describe("miner config", () => {
       /invalid miner setting fakeOllama: --fake-ollama answers from a built-in solver, not a model: it runs only on the local networks localhost, localnet, anvil, hardhat, not finney; drop --fake-ollama/,
     );
   });
+
+  it("names every bad setting at once, one line each", () => {
+    assert.throws(
+      () => parseMinerConfig({ ...base, network: "sepolia", externalUrl: "http://127.0.0.1:8091", fakeOllama: true }),
+      (e: Error) => {
+        const lines = e.message.split("\n");
+        assert.equal(lines.length, 2, e.message);
+        assert.match(lines[0]!, /^invalid miner setting externalUrl: .*loopback/);
+        assert.match(lines[1]!, /^invalid miner setting fakeOllama: /);
+        return true;
+      },
+    );
+  });
 });
