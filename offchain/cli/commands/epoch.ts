@@ -34,10 +34,12 @@ async function pickEpoch(p: Protocol, netuid: number, raw: string | undefined) {
   let epoch: bigint;
   if (raw !== undefined) epoch = parseUint(raw, "--epoch", U64_MAX);
   else {
-    if (current === 0n)
+    if (current === 0n) {
+      const [, close] = await p.client.readContract({ ...reg, functionName: "epochBounds", args: [netuid, 0n] });
       fail(
-        `subnet ${netuid} is in its first epoch (0), nothing has closed yet: pass --epoch 0 or wait for slot after the close`,
+        `subnet ${netuid} is in its first epoch (0, now slot ${slot}), nothing has closed yet: pass --epoch 0 or wait for slot ${close} (its close)`,
       );
+    }
     epoch = current - 1n;
   }
   const [start, close] = await p.client.readContract({ ...reg, functionName: "epochBounds", args: [netuid, epoch] });

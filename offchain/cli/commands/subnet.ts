@@ -189,7 +189,7 @@ function register(group: Command, app: CliApp): void {
             ["owner hotkey (uid 0)", hotkey.address],
             ["transaction", sent.hash],
           ]),
-          `Next: \`tao subnet start ${sent.result} --wallet ${signerNames(opts, ctx.io.env).wallet}\` to start its emission`,
+          `Next: \`tao --network ${p.network.name} subnet start ${sent.result} --wallet ${signerNames(opts, ctx.io.env).wallet}\` to start its emission`,
         ].join("\n"),
       );
     }),
