@@ -57,6 +57,16 @@ const subnetOverrides = z
   })
   .strict();
 
+/**
+ * The mix with a model. Every verifiable task is exact by construction, so code answers it without a model
+ * (offchain/tasks/solve.ts does, for the fake Ollama): a validator scoring verifiable tasks alone rewards a
+ * solver, not inference. Open prompts, scored by similarity to the validator's own model's answer, are what
+ * only running a model earns, so they are half the default once the validator has a model.
+ */
+export const DEFAULT_TASK_MIX = { verifiable: 0.5, open: 0.5 } as const;
+/** The mix without a model (open prompts cannot be scored then). */
+export const VERIFIABLE_ONLY_MIX = { verifiable: 1, open: 0 } as const;
+
 export const configSchema = z
   .object({
     /** Hardhat network name (localhost, anvil, sepolia, ...). */
@@ -98,7 +108,8 @@ export const configSchema = z
       .min(0)
       .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (2^31 − 1 ms, about 24.8 days: Node's timer limit)`)
       .default(10_000),
-    taskMix: taskMix.default({ verifiable: 1, open: 0 }),
+    /** Default: half open prompts with a `model` (see DEFAULT_TASK_MIX), verifiable tasks only without one. */
+    taskMix: taskMix.optional(),
     emaAlpha: z.number().gt(0).max(1).default(0.1),
     /**
      * The SQLite store (commits with their salts, scores, settlements); epoch results go to `epochs/` beside it.
@@ -161,7 +172,7 @@ export const configSchema = z
           `settlements that far back): raise keepEpochs to at least ${c.maxSettleBacklog + 1}`,
       });
     }
-    const mixes: [string[], { open: number }][] = [[["taskMix", "open"], c.taskMix]];
+    const mixes: [string[], { open: number }][] = c.taskMix ? [[["taskMix", "open"], c.taskMix]] : [];
     for (const [k, o] of Object.entries(c.subnets)) {
       if (!c.netuids.includes(Number(k))) {
         ctx.addIssue({
@@ -184,6 +195,7 @@ export const configSchema = z
   })
   .transform((c) => ({
     ...c,
+    taskMix: c.taskMix ?? (c.model === undefined ? VERIFIABLE_ONLY_MIX : DEFAULT_TASK_MIX),
     dbPath:
       c.dbPath === undefined ? defaultValidatorDbPath(c.wallet.name, c.wallet.hotkey, c.network) : expandHome(c.dbPath),
     /** No `dbPath` was given: the store is the default one per wallet, hotkey and network. */

@@ -53,6 +53,8 @@ export function buildProgram(): Command {
       .option("--concurrency <n>", "requests in flight per round", int("--concurrency"))
       .option("--confirmations <n>", "blocks before chain data counts as final (default 2)", int("--confirmations"))
       .option("--metrics-port <port>", "serve Prometheus metrics on GET /metrics (127.0.0.1)", int("--metrics-port"))
+      .option("--model <name>", "Ollama model for open prompts' reference answers (enables open prompts)")
+      .option("--embed-model <name>", "Ollama embedding model scoring open answers (default nomic-embed-text)")
       .option("--log-level <level>", LOG_LEVELS.join(", "), "info")
       .showHelpAfterError()
   );
@@ -78,6 +80,8 @@ export interface Flags {
   concurrency?: number;
   confirmations?: number;
   metricsPort?: number;
+  model?: string;
+  embedModel?: string;
   logLevel: string;
 }
 
@@ -104,6 +108,16 @@ export function mergeWallet(
     ]);
   merged.hotkey ??= DEFAULT_HOTKEY;
   return merged;
+}
+
+/** `--model` / `--embed-model` laid over the config file's `model`, field by field (the schema checks the rest). */
+function modelFromFlags(file: unknown, name: string | undefined, embedModel: string | undefined): unknown {
+  const base = typeof file === "object" && file !== null && !Array.isArray(file) ? file : {};
+  return {
+    ...base,
+    ...(name !== undefined ? { name } : {}),
+    ...(embedModel !== undefined ? { embedModel } : {}),
+  };
 }
 
 /** Flags over the config file → validated config (ConfigError lists every problem). */
@@ -136,6 +150,9 @@ export function configFromFlags(
     ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
     ...(f.confirmations !== undefined ? { confirmations: f.confirmations } : {}),
     ...(f.metricsPort !== undefined ? { metricsPort: f.metricsPort } : {}),
+    ...(f.model !== undefined || f.embedModel !== undefined
+      ? { model: modelFromFlags(base.model, f.model, f.embedModel) }
+      : {}),
   };
   return parseConfig(input, f.config ?? "flags");
 }

@@ -33,7 +33,7 @@ import { createDendriteQuery } from "./adapters/queryFn.js";
 import { createSettlementPort } from "./adapters/settlementPort.js";
 import { createWeightsCodec } from "./adapters/weightsCodec.js";
 import { serveMetrics, ValidatorMetrics } from "./metrics.js";
-import { LEGACY_VALIDATOR_DB, type ValidatorConfig } from "./config.js";
+import { LEGACY_VALIDATOR_DB, subnetSettings, type ValidatorConfig } from "./config.js";
 import { ValidatorService, type TickResult } from "./service.js";
 import { fundHotkeyCommand } from "../wallet/fundHint.js";
 
@@ -244,6 +244,16 @@ export async function startValidator(
     "validator starting",
   );
   if (open) void checkOpenModel(open, logger);
+  // Verifiable tasks alone are answered exactly by code (offchain/tasks/solve.ts): on a public network a subnet
+  // scored only by them pays a solver as much as a model. Said once at start; local networks test with them.
+  const verifiableOnly = config.netuids.filter((n) => subnetSettings(config, n).taskMix.open === 0);
+  if (!isLocalNetwork(config.network) && verifiableOnly.length > 0)
+    logger.warn(
+      { netuids: verifiableOnly },
+      `netuid(s) ${verifiableOnly.join(", ")} are scored by verifiable tasks only, which code answers exactly without a ` +
+        "model: give the validator a model (`model` in the config, `--model`) so open prompts, which only a model " +
+        "answers well, take part (the default mix with a model is half open)",
+    );
   // Every commit, reveal, vote and claim is paid by the hotkey: say so at once rather than in every failed action.
   void client
     .getBalance({ address: chain.hotkey })

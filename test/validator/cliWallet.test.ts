@@ -71,3 +71,16 @@ describe("validator command line: the wallet", () => {
     );
   });
 });
+
+describe("validator command line: the model", () => {
+  it("--model and --embed-model set the open-prompt model over the config file's", () => {
+    const c = configFromFlags(parse(["--wallet", "v", "--model", "llama3.2:1b"]));
+    assert.deepEqual(c.model, { name: "llama3.2:1b", embedModel: "nomic-embed-text" });
+    assert.deepEqual(c.taskMix, { verifiable: 0.5, open: 0.5 }, "a model brings open prompts in");
+    const over = withFile(["--wallet", "v", "--embed-model", "mxbai-embed-large"], {
+      model: { name: "qwen2.5:0.5b", host: "http://gpu:11434" },
+    });
+    assert.deepEqual(over.model, { name: "qwen2.5:0.5b", embedModel: "mxbai-embed-large", host: "http://gpu:11434" });
+    assert.equal(configFromFlags(parse(["--wallet", "v"])).model, undefined);
+  });
+});

@@ -84,6 +84,15 @@ describe("validator config", () => {
     );
   });
 
+  it("draws half open prompts by default once it has a model (code answers verifiable tasks exactly)", () => {
+    assert.deepEqual(parseConfig(minimal).taskMix, { verifiable: 1, open: 0 }, "no model: verifiable only");
+    const withModel = parseConfig({ ...minimal, model: { name: "llama3.2:1b" } });
+    assert.deepEqual(withModel.taskMix, { verifiable: 0.5, open: 0.5 });
+    assert.deepEqual(subnetSettings(withModel, 1).taskMix, { verifiable: 0.5, open: 0.5 });
+    const chosen = parseConfig({ ...minimal, model: { name: "m" }, taskMix: { verifiable: 1, open: 0 } });
+    assert.deepEqual(chosen.taskMix, { verifiable: 1, open: 0 }, "a mix given is kept");
+  });
+
   it("applies per-subnet overrides and rejects unknown subnets", () => {
     const c = parseConfig({ ...minimal, netuids: [1, 2], subnets: { "2": { sample: { count: 8 }, timeoutMs: 3000 } } });
     assert.deepEqual(subnetSettings(c, 1).sample, "all");

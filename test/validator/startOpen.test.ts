@@ -259,4 +259,21 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
     );
     await v.stop();
   });
+
+  it("warns at start off local networks when a subnet is scored by verifiable tasks alone", async () => {
+    const starts = async (over: Record<string, unknown>) => {
+      const { logger, lines } = capture();
+      const v = await startValidator(config(`mix-${String(over.network)}`, over), {
+        chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+        logger,
+      });
+      await v.stop();
+      return lines.some((l) =>
+        /scored by verifiable tasks only, which code answers exactly without a model/.test(l.msg),
+      );
+    };
+    assert.equal(await starts({ network: "sepolia", taskMix: { verifiable: 1, open: 0 } }), true);
+    assert.equal(await starts({ network: "sepolia" }), false, "open prompts take part: no warning");
+    assert.equal(await starts({ network: "hardhat", taskMix: { verifiable: 1, open: 0 } }), false, "local: no warning");
+  });
 });
