@@ -162,22 +162,31 @@ export async function main(argv: string[] = process.argv): Promise<void> {
 }
 
 /**
+ * One Ctrl-C reaches the process more than once: the terminal signals the whole foreground group (npm, tsx and
+ * node), and npm and tsx each relay it to their child. Signals this close after the first are that same one.
+ */
+export const SAME_SIGNAL_MS = 1_000;
+
+/**
  * SIGINT/SIGTERM: close the miner (stop accepting, abort running generations, close Ollama streams and the
- * metagraph timer), then exit 0; a second signal exits 1 at once. Returns a function removing the handlers.
+ * metagraph timer), then exit 0; a second signal (SAME_SIGNAL_MS or more after the first) exits 1 at once.
+ * Returns a function removing the handlers.
  */
 export function installShutdown(
   miner: { close(): Promise<void> },
   logger: Logger,
   exit: (code: number) => void = (c) => process.exit(c),
+  now: () => number = () => performance.now(),
 ): () => void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (now() - firstAt < SAME_SIGNAL_MS) return; // the same Ctrl-C, relayed
       logger.warn({ signal }, "second signal: exiting now");
       exit(1);
       return;
     }
-    stopping = true;
+    firstAt = now();
     logger.info({ signal }, "signal received: shutting down");
     miner.close().then(
       () => exit(0),

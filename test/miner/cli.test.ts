@@ -6,7 +6,13 @@ import { describe, it } from "node:test";
 import { silentLogger } from "../../offchain/log.js";
 import { connectMinerChain } from "../../offchain/miner/chain.js";
 import type { MinerChain } from "../../offchain/miner/minerChain.js";
-import { buildMinerDeps, buildProgram, configFromFlags, installShutdown } from "../../offchain/miner/main.js";
+import {
+  buildMinerDeps,
+  buildProgram,
+  configFromFlags,
+  installShutdown,
+  SAME_SIGNAL_MS,
+} from "../../offchain/miner/main.js";
 import { newKey } from "../axon/helpers.js";
 
 const unused = (): Promise<never> => Promise.reject(new Error("not used in this test"));
@@ -118,16 +124,26 @@ describe("miner CLI", () => {
     assert.equal(deps.hotkey.address, key.address);
   });
 
-  it("SIGTERM closes the miner then exits 0; a second signal exits 1 at once", async () => {
+  it("SIGTERM closes the miner then exits 0; a second signal exits 1 at once, the same Ctrl-C relayed does not", async () => {
     const exits: number[] = [];
     let closes = 0;
     let finish!: () => void;
+    let clock = 0;
     const closing = new Promise<void>((r) => (finish = r));
-    const remove = installShutdown({ close: () => (closes++, closing) }, silentLogger(), (c) => exits.push(c));
+    const remove = installShutdown(
+      { close: () => (closes++, closing) },
+      silentLogger(),
+      (c) => exits.push(c),
+      () => clock,
+    );
     try {
       process.emit("SIGTERM");
       assert.equal(closes, 1);
       assert.deepEqual(exits, [], "waits for the close");
+      clock = SAME_SIGNAL_MS - 1;
+      process.emit("SIGINT"); // npm's and tsx's relay of the terminal's one Ctrl-C
+      assert.deepEqual(exits, [], "the same signal, relayed: still closing cleanly");
+      clock = SAME_SIGNAL_MS;
       process.emit("SIGINT");
       assert.deepEqual(exits, [1]);
       finish();
