@@ -17,7 +17,19 @@ import { deploymentPath, displayPath, readDeployment, writeDeployment } from "..
 
 async function main(): Promise<void> {
   const routeEmission = parseRouteEmission();
-  const connection = await network.create();
+  const connection = await network.create().catch((e: unknown) => {
+    // Hardhat names a missing configuration variable in its own words (HHE7, or its keystore plugin's when a
+    // keystore exists): say it as the other refusals do.
+    const missing =
+      /Configuration Variable "([A-Z0-9_]+)" not found|Key "([A-Z0-9_]+)" not found in the (?:development )?keystore/.exec(
+        e instanceof Error ? e.message : "",
+      );
+    const name = missing?.[1] ?? missing?.[2];
+    if (name === undefined) throw e;
+    throw new DeployConfigError(
+      `${name} is not set: export it or store it with \`npx hardhat keystore set ${name}\` (nothing was deployed)`,
+    );
+  });
   const { viem, networkName, networkConfig } = connection;
   // Before any request: hardhat derives the accounts on the first one, and a malformed key is a stack trace there.
   if (networkConfig.type === "http" && Array.isArray(networkConfig.accounts)) {

@@ -134,6 +134,21 @@ describe("npm run deploy onto public networks (Anvil posing as one)", () => {
     assert.equal(await client.getTransactionCount({ address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" }), 0);
   });
 
+  it("names a missing RPC variable in one line", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TAO_DEPLOYMENTS_DIR: dir };
+    delete env.BASE_SEPOLIA_RPC_URL;
+    delete env.BASE_SEPOLIA_PRIVATE_KEY;
+    const r = await run(hardhat, ["run", "scripts/deploy.ts", "--network", "baseSepolia"], { cwd: repoRoot, env }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code?: number; stderr: string }) => ({ code: e.code ?? 1, stderr: e.stderr }),
+    );
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      "error: BASE_SEPOLIA_RPC_URL is not set: export it or store it with `npx hardhat keystore set BASE_SEPOLIA_RPC_URL` (nothing was deployed)",
+    );
+  });
+
   it("refuses a malformed private key in one line", async () => {
     const r = await deploy("bittensorTestnet", {
       BITTENSOR_TESTNET_RPC_URL: anvil.url,
