@@ -20,8 +20,21 @@ export const axonConfigSchema = z
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
-    /** Time a client has to send a whole request, headers and body (Node answers 408 and closes after it). */
+    /** Time a verified caller has to send its body once its headers are in (the socket is destroyed after it). */
     requestReadTimeoutMs: z.number().int().min(1000).max(600_000).default(10_000),
+    /**
+     * Time a client has to send a request's headers (Node answers 408 and closes after it). Node's default, 60 s,
+     * lets idle or slow-header sockets sit on the server for a minute each.
+     */
+    headersTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Open sockets the server accepts in all (`server.maxConnections`; Node closes the ones beyond it at once). */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(1024),
+    /**
+     * Open sockets per source address (an IPv6 /64 counts as one, see sourceKey.ts); a socket beyond it is
+     * destroyed at once, so one host cannot take all of `maxConnections`. 0 disables it (e.g. behind a reverse
+     * proxy, where every socket comes from the proxy's address).
+     */
+    maxSocketsPerIp: z.number().int().min(0).max(1_000_000).default(64),
     /** Accepted distance between a nonce's timestamp and the axon's clock, both ways. */
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** How far below a caller's newest nonce an unseen nonce is still accepted (out-of-order arrival). */
@@ -30,6 +43,13 @@ export const axonConfigSchema = z
     maxConcurrent: z.number().int().min(1).max(10_000).default(8),
     /** Requests waiting for a slot (served by stake); 503 beyond. */
     queueSize: z.number().int().min(0).max(100_000).default(64),
+    /**
+     * Requests one validator may have running plus queued; 429 `rate_limited` beyond. Running work is never
+     * pre-empted, so without it one permitted validator (even with the least stake) could hold every slot until
+     * its deadlines and make this miner time out at every other validator. A validator sends one task per miner
+     * per round, so the default, a quarter of the slots and at least 1, costs honest validators nothing.
+     */
+    maxPerValidator: z.number().int().min(1).max(100_000).optional(),
     /** Per-validator token bucket. */
     ratePerSecond: z.number().positive().max(1_000_000).default(20),
     rateBurst: z.number().int().min(1).max(1_000_000).default(40),
@@ -39,8 +59,12 @@ export const axonConfigSchema = z
      */
     ipRatePerSecond: z.number().min(0).max(1_000_000).default(200),
     ipRateBurst: z.number().int().min(1).max(1_000_000).default(400),
-    /** Upper bound applied to the timeout a caller asks for. */
-    maxTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS).default(60_000),
+    /**
+     * Upper bound applied to the timeout a caller asks for: the longest one request can hold a slot. Validators
+     * ask for 12 s by default (offchain/validator/config.ts `timeoutMs`); 20 s leaves them headroom while a
+     * slot held by a caller who never reads its answer is free again in a third of the former 60 s.
+     */
+    maxTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS).default(20_000),
     /** Minimum stake (rao) of a permitted caller; 0 = any permitted validator. */
     minStake: z.bigint().nonnegative().default(0n),
     /** Public keys of validators kept for fast signature checks. */
@@ -48,7 +72,13 @@ export const axonConfigSchema = z
     /** Serve /metrics. */
     metrics: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .transform((c) => ({ ...c, maxPerValidator: c.maxPerValidator ?? defaultMaxPerValidator(c.maxConcurrent) }));
+
+/** A quarter of the slots, at least 1: with 4 slots or more, no single validator can fill them. */
+export function defaultMaxPerValidator(maxConcurrent: number): number {
+  return Math.max(1, Math.floor(maxConcurrent / 4));
+}
 
 export type AxonConfigInput = z.input<typeof axonConfigSchema>;
 export type AxonConfig = z.output<typeof axonConfigSchema>;

@@ -87,11 +87,16 @@ export class NonceGuard {
       st = { high: nonce, floor, recent: new Set([nonce]), pruneAt: MIN_PRUNE_AT };
       this.#callers.set(caller, st);
       if (this.#callers.size > this.#maxCallers) {
+        // The map is kept in order of last use (below), so its first key is the least recently used caller:
+        // a validator that is active now is never the one forgotten (it would lose its replay window).
         const oldest = this.#callers.keys().next().value;
         if (oldest !== undefined && oldest !== caller) this.#callers.delete(oldest);
       }
       return true;
     }
+    // Most recently used last (a Map iterates in insertion order).
+    this.#callers.delete(caller);
+    this.#callers.set(caller, st);
     if (nonce > st.high) {
       st.high = nonce;
       if (this.#window > 0) {

@@ -10,6 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Address } from "viem";
 import { silentLogger, type Logger } from "../log.js";
@@ -105,6 +106,18 @@ class Aborted extends Error {
   }
 }
 
+/**
+ * Longest `reason` a backend may put in an answer: its texts (e.g. Ollama's errors) are not the axon's own, and
+ * whatever they carry goes to the peer, so they are cut; the miner's log keeps the whole text.
+ */
+export const MAX_BACKEND_REASON_CHARS = 200;
+/** Longest `reason` of any refusal (the axon's own sentences stay well below it; this is a backstop). */
+export const MAX_REASON_CHARS = 600;
+
+function bounded(reason: string, max: number): string {
+  return reason.length <= max ? reason : `${reason.slice(0, max - 1)}…`;
+}
+
 function rejection(
   reply: FastifyReply,
   code: AxonErrorCode,
@@ -112,7 +125,10 @@ function rejection(
   extra?: Record<string, string>,
 ): FastifyReply {
   if (extra !== undefined) for (const [k, v] of Object.entries(extra)) reply.header(k, v);
-  return reply.code(AXON_ERRORS[code]).type(JSON_CONTENT_TYPE).send({ error: code, reason });
+  return reply
+    .code(AXON_ERRORS[code])
+    .type(JSON_CONTENT_TYPE)
+    .send({ error: code, reason: bounded(reason, MAX_REASON_CHARS) });
 }
 
 function abortForDeadline(ac: AbortController): void {
@@ -211,7 +227,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     config.ipRatePerSecond > 0
       ? new RateLimiter({ perSecond: config.ipRatePerSecond, burst: config.ipRateBurst, now })
       : undefined;
-  const admission = new Admission({ maxConcurrent: config.maxConcurrent, queueSize: config.queueSize });
+  const admission = new Admission({
+    maxConcurrent: config.maxConcurrent,
+    queueSize: config.queueSize,
+    maxPerKey: config.maxPerValidator,
+    now,
+  });
   const states = new WeakMap<object, RequestState>();
   const running = new Set<AbortController>();
   let closing = false;
@@ -263,15 +284,55 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     () => verifier.stats.cachedChecks,
   );
 
+  // Node's own request timeout is a backstop only: a verified caller's body deadline is ours (bodyTimer, below).
+  const requestTimeoutMs = config.headersTimeoutMs + config.requestReadTimeoutMs;
   const app = Fastify({
     logger: false,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: "idle",
     keepAliveTimeout: 75_000,
-    requestTimeout: 0, // the body deadline is ours (below): Node checks its own only every 30 s
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node enforces both timeouts only when it sweeps its connections (every 30 s by default): sweep often
+      // enough that a slow-header socket goes within about a quarter of headersTimeoutMs past it.
+      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
+    },
     routerOptions: { maxParamLength: 200 },
   });
+
+  // Socket caps: in all (Node closes sockets beyond maxConnections as they arrive) and per source address, so
+  // neither idle sockets nor one host can use up the file descriptors validators need.
+  app.server.maxConnections = config.maxConnections;
+  const socketsRefused = registry.counter(
+    "axon_sockets_refused_total",
+    "Sockets destroyed on arrival because their source address already held maxSocketsPerIp open sockets.",
+  );
+  if (config.maxSocketsPerIp > 0) {
+    const socketsPerIp = new Map<string, number>();
+    app.server.on("connection", (socket: Socket) => {
+      if (socket.remoteAddress === undefined) {
+        socket.destroy(); // already gone
+        return;
+      }
+      const key = sourceKey(socket.remoteAddress);
+      const open = socketsPerIp.get(key) ?? 0;
+      if (open >= config.maxSocketsPerIp) {
+        socketsRefused.inc();
+        log.debug({ ip: key, open, max: config.maxSocketsPerIp }, "socket refused: too many open from one address");
+        socket.destroy();
+        return;
+      }
+      socketsPerIp.set(key, open + 1);
+      socket.once("close", () => {
+        const n = (socketsPerIp.get(key) ?? 1) - 1;
+        if (n > 0) socketsPerIp.set(key, n);
+        else socketsPerIp.delete(key);
+      });
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.bodyLimitBytes }, (_req, body, done) =>
@@ -537,11 +598,17 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         }
       }
       try {
-        release = await admission.acquire(state.neuron.stake, ac.signal);
+        release = await admission.acquire(state.neuron.stake, {
+          signal: ac.signal,
+          key: h.validator,
+          deadline: state.deadline,
+        });
       } catch (err) {
         if (err instanceof AdmissionRejected) {
           metrics.rejections.inc({ error: err.code });
-          return rejection(reply, err.code, err.reason, { "retry-after": "1" });
+          // A late request is not worth retrying as it was; the others may be, after a moment.
+          const retry = err.code === "deadline_exceeded" ? undefined : { "retry-after": "1" };
+          return rejection(reply, err.code, err.reason, retry);
         }
         return failure(reply, err, h.requestId);
       }
@@ -623,7 +690,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     }
     if (err instanceof BackendError) {
       metrics.rejections.inc({ error: err.code });
-      return rejection(reply, err.code, err.reason);
+      return rejection(reply, err.code, bounded(err.reason, MAX_BACKEND_REASON_CHARS));
     }
     log.warn({ err: (err as Error)?.message ?? String(err), requestId }, "backend failed");
     metrics.rejections.inc({ error: "backend_error" });
@@ -704,7 +771,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         err instanceof Aborted
           ? [408, "deadline_exceeded", "the caller's deadline passed before the answer was complete"]
           : err instanceof BackendError
-            ? [err.status, err.code, err.reason]
+            ? [err.status, err.code, bounded(err.reason, MAX_BACKEND_REASON_CHARS)]
             : [502, "backend_error", `the backend failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`];
       metrics.rejections.inc({ error: code });
       if (!res.writableEnded) res.end(`${JSON.stringify({ t: "err", status, error: code, reason })}\n`);

@@ -39,7 +39,8 @@ const limitsSchema = z
       .min(1024)
       .max(16 * 1024 * 1024)
       .default(1024 * 1024),
-    maxTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+    /** Longest a validator's request may hold a slot (the axon's maxTimeoutMs; see offchain/axon/config.ts). */
+    maxTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** The miner's own cap on one generation (504 past it). */
     generationTimeoutMs: z.number().int().min(100).max(600_000).default(120_000),

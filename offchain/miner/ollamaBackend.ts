@@ -3,13 +3,42 @@
  *
  * - The caller's deadline (the axon's AbortSignal) cancels the request to Ollama.
  * - `generationTimeoutMs` is the miner's own cap: past it the caller gets 504 backend_timeout.
- * - Ollama down or failing: 502 backend_error naming the cause; the next request tries again, so the miner
- *   recovers by itself when Ollama returns. Transitions (down → up) are logged once, not per request.
+ * - Ollama down or failing: 502 backend_error with a generic reason ("Ollama unreachable", "Ollama answered
+ *   HTTP 500", "Ollama request failed", "Ollama failed mid-answer"); the next request tries again, so the miner recovers by itself when
+ *   Ollama returns. Transitions (down → up) are logged once, not per request.
+ * - What goes to the validator never holds the Ollama host or an error text: the host may carry credentials
+ *   (OLLAMA_HOST=http://user:password@host) and error texts name it. Those stay in the miner's log, with any
+ *   user info in a URL stripped.
  */
 import { BackendError, type Backend, type BackendContext } from "../axon/backend.js";
 import { silentLogger, type Logger } from "../log.js";
 import { OllamaResponseError, OllamaUnreachableError, type OllamaService } from "../ollama/service.js";
 import type { Task } from "../protocol/schemas.js";
+
+/**
+ * `host` without user info (`http://user:pw@h:1` → `http://h:1`), for logs. A host that is no URL has anything
+ * up to an `@` dropped, so nothing that might be a password is logged.
+ */
+export function redactHost(host: string): string {
+  // Without "://" it is no URL Ollama's client would read as one ("user:pw@h:1" parses as scheme "user:").
+  if (!host.includes("://")) return host.replace(/^[^/?#]*@/, "");
+  try {
+    const u = new URL(host);
+    if (u.username === "" && u.password === "") return host;
+    u.username = "";
+    u.password = "";
+    const shown = u.toString();
+    return host.endsWith("/") ? shown : shown.replace(/\/$/, "");
+  } catch {
+    return host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1");
+  }
+}
+
+/** `text` with `host` shown redacted and the user info of any URL in it dropped, for logs. */
+export function scrubCredentials(text: string, host?: string): string {
+  const shown = host === undefined || host === "" ? text : text.split(host).join(redactHost(host));
+  return shown.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, "$1");
+}
 
 export interface OllamaBackendOptions {
   service: OllamaService;
@@ -52,6 +81,7 @@ export class OllamaBackend implements Backend {
     const onCallerAbort = (): void => ac.abort(ctx.signal.reason);
     if (ctx.signal.aborted) onCallerAbort();
     ctx.signal.addEventListener("abort", onCallerAbort, { once: true });
+    let started = false;
     const timer = setTimeout(() => {
       timedOut = true;
       ac.abort(new Error("generation timeout"));
@@ -60,13 +90,16 @@ export class OllamaBackend implements Backend {
       for await (const piece of this.#service.stream(this.#model, task.prompt, {
         signal: ac.signal,
         maxTokens: task.maxTokens,
-      }))
+      })) {
+        started = true;
         yield piece;
+      }
       this.stats.answered++;
       this.#markUp();
     } catch (err) {
       if (ctx.signal.aborted && !timedOut) throw err; // the axon answers 408 / drops a gone caller
       this.stats.failed++;
+      const detail = scrubCredentials((err as Error)?.message ?? String(err), this.#service.host);
       if (timedOut) {
         this.stats.timedOut++;
         throw new BackendError(
@@ -75,17 +108,17 @@ export class OllamaBackend implements Backend {
           `Ollama did not finish within the miner's ${this.#timeoutMs} ms generation limit`,
         );
       }
+      // The details go to the log (debug per request, warn once per outage); the validator gets the kind only.
+      this.#log.debug({ requestId: ctx.requestId, reason: detail }, "Ollama request failed");
       if (err instanceof OllamaUnreachableError) {
-        this.#markDown(err.message);
-        throw new BackendError(502, "backend_error", err.message);
+        this.#markDown(detail);
+        throw new BackendError(502, "backend_error", "Ollama unreachable");
       }
       if (err instanceof OllamaResponseError) {
-        this.#log.debug({ status: err.status, reason: err.message }, "Ollama answered an error");
-        throw new BackendError(502, "backend_error", `Ollama answered HTTP ${err.status}: ${err.message}`);
+        throw new BackendError(502, "backend_error", `Ollama answered HTTP ${err.status}`);
       }
-      const message = (err as Error)?.message ?? String(err);
-      this.#markDown(message);
-      throw new BackendError(502, "backend_error", `Ollama failed mid-answer: ${message}`);
+      this.#markDown(detail);
+      throw new BackendError(502, "backend_error", started ? "Ollama failed mid-answer" : "Ollama request failed");
     } finally {
       clearTimeout(timer);
       ctx.signal.removeEventListener("abort", onCallerAbort);
@@ -94,12 +127,15 @@ export class OllamaBackend implements Backend {
 
   #markDown(reason: string): void {
     if (this.#up)
-      this.#log.warn({ host: this.#service.host, reason }, "Ollama is failing: answering 502 until it recovers");
+      this.#log.warn(
+        { host: redactHost(this.#service.host), reason },
+        "Ollama is failing: answering 502 until it recovers",
+      );
     this.#up = false;
   }
 
   #markUp(): void {
-    if (!this.#up) this.#log.info({ host: this.#service.host }, "Ollama is back: serving again");
+    if (!this.#up) this.#log.info({ host: redactHost(this.#service.host) }, "Ollama is back: serving again");
     this.#up = true;
   }
 }

@@ -24,7 +24,7 @@ import { MinerStore } from "../store/minerStore.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { externalEndpoint, type MinerConfig } from "./config.js";
 import type { MinerChain } from "./minerChain.js";
-import { OllamaBackend } from "./ollamaBackend.js";
+import { OllamaBackend, redactHost, scrubCredentials } from "./ollamaBackend.js";
 import { ensureRegistered } from "./registration.js";
 import { publishAxon, type AxonPublication } from "./publishAxon.js";
 import { checkEndpoint, type HealthFetcher } from "./selfCheck.js";
@@ -87,11 +87,19 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
       fake = await startFakeOllama({ models: [] });
       cleanups.push(() => fake?.close());
       host = fake.url;
-      log.warn({ host }, "using the built-in fake Ollama: answers are deterministic, not a model's");
+      log.warn({ host: redactHost(host) }, "using the built-in fake Ollama: answers are deterministic, not a model's");
     }
     const ollama = new OllamaService({ host, logger: deps.logger });
-    const version = await ollama.version();
-    log.info({ host, version }, "Ollama reachable");
+    let version: string;
+    try {
+      version = await ollama.version();
+    } catch (err) {
+      // The error names the host, which may carry credentials (OLLAMA_HOST=http://user:password@...): whatever
+      // prints or logs it shows the host without them.
+      if (err instanceof Error) err.message = scrubCredentials(err.message, ollama.host);
+      throw err;
+    }
+    log.info({ host: redactHost(host), version }, "Ollama reachable");
     const { pulled } = await ollama.ensureModel(config.model, deps.progressOut ?? process.stderr);
     if (pulled) log.info({ model: config.model }, "model pulled");
     await ollama.warm(config.model);

@@ -33,12 +33,17 @@ describe("axon under load", () => {
   it("a burst beyond concurrency + queue gets 503s without work, and the server stays up", async () => {
     const g = gate();
     const fx = await startAxon(
-      { maxConcurrent: 2, queueSize: 2, ratePerSecond: 1000, rateBurst: 1000 },
+      { maxConcurrent: 2, queueSize: 2, ratePerSecond: 1000, rateBurst: 1000, maxPerValidator: 10 },
       new SpyBackend(async () => (await g.wait, "done")),
     );
     try {
-      const pending = Array.from({ length: 10 }, (_, i) => send(fx, { kind: "text", prompt: `p${i}` }));
+      let settled = 0;
+      const pending = Array.from({ length: 10 }, (_, i) =>
+        send(fx, { kind: "text", prompt: `p${i}` }).finally(() => settled++),
+      );
       await until(() => fx.axon.stats().active === 2 && fx.axon.stats().queued === 2, 5_000, "2 running + 2 queued");
+      // Requests still on their way in (signature checks on 2 cores) would take the slots g.open() frees.
+      await until(() => settled === 6, 5_000, "the overflow refused");
       // The overflow is answered at once, while the first four are still held.
       await sleep(50);
       assert.equal(fx.backend.calls.length, 2, "only the running requests reached the backend");
@@ -61,7 +66,7 @@ describe("axon under load", () => {
   it("under saturation, higher-stake validators are served first and evict lower-stake waiters", async () => {
     const g = gate();
     const fx = await startAxon(
-      { maxConcurrent: 1, queueSize: 2 },
+      { maxConcurrent: 1, queueSize: 2, maxPerValidator: 2 },
       new SpyBackend(async (t) => (await g.wait, t.kind === "text" ? t.prompt : "")),
     );
     try {
@@ -102,6 +107,45 @@ describe("axon under load", () => {
     }
   });
 
+  it("a low-stake validator holding every slot cannot starve a high-stake one: maxPerValidator caps it (429)", async () => {
+    // Running work is never pre-empted: without a per-validator cap, A's requests would take both slots and
+    // queue behind them until their deadlines, and B's query would time out although the backend answers at once.
+    const low = newKey();
+    const fx = await startAxon(
+      { maxConcurrent: 2, ratePerSecond: 1000, rateBurst: 1000 },
+      new SpyBackend((t, ctx) =>
+        ctx.validator.toLowerCase() === low.address.toLowerCase()
+          ? new Promise<string>(() => {})
+          : Promise.resolve("fast"),
+      ),
+    );
+    try {
+      fx.metagraph.set(neuron(10, low, { stake: 1n }));
+      assert.equal(fx.axon.config.maxPerValidator, 1, "default: a quarter of the slots, at least 1");
+      let settled = 0;
+      const flood = Array.from({ length: 8 }, (_, i) =>
+        send(fx, { kind: "text", prompt: `hog${i}` }, { signer: low.signer, timeoutMs: 10_000 }).finally(
+          () => settled++,
+        ),
+      );
+      await until(() => settled + fx.axon.stats().active + fx.axon.stats().queued === 8, 5_000, "the flood placed");
+      const t0 = Date.now();
+      const r = await send(fx, TEXT, { timeoutMs: 1_000 });
+      assert.equal(r.status, 200, `the high-stake validator is served (${r.body})`);
+      assert.equal(r.json().text, "fast");
+      assert.ok(Date.now() - t0 < 1_000);
+      await until(() => settled === 7, 5_000, "the flood's overflow answered");
+      await fx.close(); // aborts the one hog still running
+      const statuses = (await Promise.all(flood)).map((x) => x.status).sort();
+      assert.deepEqual(statuses, [429, 429, 429, 429, 429, 429, 429, 503]);
+      const refused = (await Promise.all(flood)).find((x) => x.status === 429)!;
+      assert.equal(refused.json().error, "rate_limited");
+      assert.match(refused.json().reason ?? "", /maxPerValidator 1/);
+    } finally {
+      await fx.close();
+    }
+  });
+
   it("408 when the deadline passes while the backend runs; the backend's signal is aborted", async () => {
     const fx = await startAxon({}, new SpyBackend(() => new Promise<string>(() => {}))); // never answers, ignores the signal
     try {
@@ -119,7 +163,10 @@ describe("axon under load", () => {
 
   it("408 for a request whose deadline passes while queued, without reaching the backend", async () => {
     const g = gate();
-    const fx = await startAxon({ maxConcurrent: 1, queueSize: 4 }, new SpyBackend(async () => (await g.wait, "ok")));
+    const fx = await startAxon(
+      { maxConcurrent: 1, queueSize: 4, maxPerValidator: 2 },
+      new SpyBackend(async () => (await g.wait, "ok")),
+    );
     try {
       const holder = send(fx, TEXT, { timeoutMs: 5_000 });
       await until(() => fx.axon.stats().active === 1, 5_000, "slot taken");
@@ -198,6 +245,31 @@ describe("axon under load", () => {
       }
       mode = "ok";
       assert.equal((await send(fx, TEXT)).json().text, "fine");
+    } finally {
+      await fx.close();
+    }
+  });
+
+  it("a backend's error reason is cut to 200 characters, in JSON and in a stream's err line", async () => {
+    const long = `model server said: ${"x".repeat(5_000)}`;
+    let streamed = false;
+    const fx = await startAxon(
+      {},
+      new SpyBackend(async function* () {
+        if (streamed) yield "partial";
+        throw new BackendError(502, "backend_error", long);
+      }),
+    );
+    try {
+      const r = await send(fx, TEXT);
+      assert.equal(r.status, 502);
+      const reason = r.json().reason ?? "";
+      assert.ok(reason.length <= 200 && reason.startsWith("model server said: x"), `${reason.length} chars`);
+      streamed = true;
+      const s = await send(fx, { ...TEXT, stream: true });
+      const last = JSON.parse(s.body.trim().split("\n").at(-1)!) as { t: string; reason: string };
+      assert.equal(last.t, "err");
+      assert.ok(last.reason.length <= 200, `${last.reason.length} chars`);
     } finally {
       await fx.close();
     }

@@ -72,6 +72,16 @@ describe("NonceGuard", () => {
     }
     for (let i = 1; i <= 20_000; i += 13) assert.equal(g.commit("a", i * step), false, `late replay of ${i}`);
   });
+
+  it("at maxCallers it forgets the least recently used caller, not the first one seen", () => {
+    const g = new NonceGuard({ skewMs: 30_000, reorderMs: 2, maxCallers: 2 });
+    assert.equal(g.commit("a", 10_000), true);
+    assert.equal(g.commit("b", 10_000), true);
+    assert.equal(g.commit("a", 11_000), true, "a is used again: b is now the least recent");
+    assert.equal(g.commit("c", 10_000), true, "a third caller: one is forgotten");
+    assert.equal(g.commit("a", 10_000), false, "a, still active, still refuses its replay");
+    assert.equal(g.commit("a", 10_500), true, "and still accepts an unseen nonce in its window");
+  });
 });
 
 describe("RateLimiter", () => {
@@ -107,13 +117,53 @@ describe("Admission", () => {
     const adm = new Admission({ maxConcurrent: 1, queueSize: 1 });
     const r1 = await adm.acquire(1n);
     const ac = new AbortController();
-    const waiting = adm.acquire(1n, ac.signal);
+    const waiting = adm.acquire(1n, { signal: ac.signal });
     ac.abort(new Error("gone"));
     await assert.rejects(waiting, /gone/);
     assert.equal(adm.queued, 0);
     r1();
     r1(); // idempotent
     assert.equal(adm.active, 0);
+  });
+
+  it("caps what one key has running plus queued, and frees the count on release, abort and eviction", async () => {
+    const adm = new Admission({ maxConcurrent: 1, queueSize: 4, maxPerKey: 2 });
+    const a1 = await adm.acquire(1n, { key: "A" });
+    const ac = new AbortController();
+    const a2 = adm.acquire(1n, { key: "A", signal: ac.signal });
+    assert.equal(adm.holding("A"), 2);
+    await assert.rejects(
+      adm.acquire(1n, { key: "A" }),
+      (e: unknown) => e instanceof AdmissionRejected && e.code === "rate_limited" && /maxPerValidator 2/.test(e.reason),
+    );
+    const b1 = adm.acquire(9n, { key: "B" }); // another key is not limited by A's count
+    ac.abort(new Error("gone"));
+    await assert.rejects(a2, /gone/);
+    assert.equal(adm.holding("A"), 1, "the aborted waiter's count is freed");
+    a1();
+    (await b1)();
+    assert.equal(adm.holding("A"), 0);
+    assert.equal(adm.holding("B"), 0);
+    assert.equal(adm.active, 0);
+  });
+
+  it("a waiter whose deadline passed is refused instead of given a slot", async () => {
+    let now = 0;
+    const adm = new Admission({ maxConcurrent: 1, queueSize: 4, now: () => now });
+    const r1 = await adm.acquire(1n, { deadline: 1_000 });
+    // No abort signal: nothing but the deadline itself takes this waiter out (a timer that has not fired yet).
+    const late = adm.acquire(1n, { deadline: 100 });
+    const onTime = adm.acquire(1n, { deadline: 5_000 });
+    now = 200;
+    r1();
+    await assert.rejects(late, (e: unknown) => e instanceof AdmissionRejected && e.code === "deadline_exceeded");
+    (await onTime)();
+    assert.equal(adm.active, 0);
+    await assert.rejects(
+      adm.acquire(1n, { deadline: 200 }),
+      (e: unknown) => e instanceof AdmissionRejected && e.code === "deadline_exceeded",
+      "already late on arrival",
+    );
   });
 });
 
