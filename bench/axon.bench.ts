@@ -405,7 +405,13 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
   );
   const url = await axon.listen({ port: 0, host: "127.0.0.1" });
   await untilAccepting(axon.noncesFromMs);
-  const dendrite = new Dendrite({ signer: validator, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 30_000 });
+  const dendrite = new Dendrite({
+    allowPrivateEndpoints: true,
+    signer: validator,
+    chainId: CHAIN_ID,
+    netuid: NETUID,
+    timeoutMs: 30_000,
+  });
   const client = new Ollama({ host: fake.url });
   const prompt =
     "Explain why the sky is blue in about twenty short words please, keeping it simple and clear for a child today.";

@@ -66,8 +66,7 @@ export interface DendriteOptions {
    * Query loopback, private, link-local and other non-public destinations too. A miner's endpoint is whatever
    * it published on chain, and must not reach the validator's own network (loopback services, cloud metadata,
    * the LAN): the validator's dendrites (createDendriteQuery) set it only on local networks (`isLocalNetwork`),
-   * whose miners serve on 127.0.0.1. Default true for a Dendrite built by hand, a tool on one machine (tests,
-   * benches); anything that queries endpoints read from a public chain sets false.
+   * whose miners serve on 127.0.0.1. Default false: a Dendrite on one machine (tests, benches) opts in.
    */
   allowPrivateEndpoints?: boolean;
   /**
@@ -169,7 +168,7 @@ export class Dendrite {
     this.#maxChars = o.maxAnswerChars ?? Number.POSITIVE_INFINITY;
     if (o.maxAnswerChars !== undefined && !(Number.isInteger(o.maxAnswerChars) && o.maxAnswerChars > 0))
       throw new RangeError(`maxAnswerChars ${o.maxAnswerChars} must be a positive integer (or left out: no limit)`);
-    this.#allowPrivate = o.allowPrivateEndpoints ?? true;
+    this.#allowPrivate = o.allowPrivateEndpoints ?? false;
     const resolve = o.lookup ?? systemLookup;
     const agentOptions = {
       // Checked on the resolved address of every new connection (endpoint.ts), so DNS rebinding is refused too.

@@ -60,7 +60,13 @@ describe("dendrite against a real axon", () => {
       }),
     );
     fx.axon.fastify.server.on("connection", () => connections++);
-    dendrite = new Dendrite({ signer: fx.validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: fx.validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 3_000,
+    });
     await fx.ready();
   });
   after(async () => {
@@ -113,7 +119,12 @@ describe("dendrite against a real axon", () => {
   });
 
   it("passes the axon's refusals through as typed failures", async () => {
-    const stranger = new Dendrite({ signer: newKey().signer, chainId: CHAIN_ID, netuid: NETUID });
+    const stranger = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: newKey().signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+    });
     const r = await stranger.query(target(), TEXT);
     stranger.close();
     assert.deepEqual([r.ok, r.ok ? 0 : r.status, r.ok ? "" : r.error], [false, 403, "unknown_hotkey"]);
@@ -173,6 +184,7 @@ describe("dendrite against misbehaving peers", () => {
     validator = newKey();
     miner = newKey();
     dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
       signer: validator.signer,
       chainId: CHAIN_ID,
       netuid: NETUID,
@@ -289,7 +301,7 @@ describe("dendrite against misbehaving peers", () => {
         return validator.signer.signMessage(args);
       },
     };
-    const d = new Dendrite({ signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
+    const d = new Dendrite({ allowPrivateEndpoints: true, signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
     const peer = await stubPeer(() => {
       /* never answers */
     });
@@ -312,7 +324,7 @@ describe("dendrite against misbehaving peers", () => {
         return validator.signer.signMessage(args);
       },
     };
-    const d = new Dendrite({ signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
+    const d = new Dendrite({ allowPrivateEndpoints: true, signer: slowSigner, chainId: CHAIN_ID, netuid: NETUID });
     let received = 0;
     const peer = await stubPeer(() => {
       received++; // never answers

@@ -200,7 +200,12 @@ describe("axon under load", () => {
         await new Promise(() => {});
       }),
     );
-    const dendrite = new Dendrite({ signer: fx.validator.signer, chainId: CHAIN_ID, netuid: NETUID });
+    const dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: fx.validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+    });
     try {
       await fx.ready();
       const pieces: string[] = [];

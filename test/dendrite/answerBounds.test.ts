@@ -47,6 +47,7 @@ async function against(
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const d = new Dendrite({
+    allowPrivateEndpoints: true,
     signer: validator.signer,
     chainId: CHAIN_ID,
     netuid: NETUID,

@@ -164,11 +164,11 @@ describe("dendrite: non-public endpoints are refused off local networks", () => 
     assert.equal(r!.ok && r!.text, "inside", JSON.stringify(r));
   });
 
-  it("a Dendrite built by hand allows them (tests, benches); the validator sets the option", async () => {
+  it("a Dendrite built without the option refuses them: loopback is opted into (tests, benches, local networks)", async () => {
     const d = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID });
     try {
       const r = await d.query({ hotkey: miner.address, url: `http://127.0.0.1:${port}` }, TEXT);
-      assert.equal(r.ok && r.text, "inside", JSON.stringify(r));
+      assert.equal(!r.ok && r.error, "bad_endpoint", JSON.stringify(r));
     } finally {
       d.close();
     }

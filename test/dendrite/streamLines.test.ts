@@ -26,7 +26,13 @@ describe("dendrite: streamed answers are read line by line", () => {
   before(() => {
     validator = newKey();
     miner = newKey();
-    dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 5_000 });
+    dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 5_000,
+    });
   });
   after(() => dendrite.close());
 
@@ -103,6 +109,7 @@ describe("dendrite: streamed answers are read line by line", () => {
 
   it("takes the cap from maxStreamLineBytes, and names a bad one", async () => {
     const small = new Dendrite({
+      allowPrivateEndpoints: true,
       signer: validator.signer,
       chainId: CHAIN_ID,
       netuid: NETUID,
@@ -117,7 +124,14 @@ describe("dendrite: streamed answers are read line by line", () => {
       small.close();
     }
     assert.throws(
-      () => new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, maxStreamLineBytes: 0 }),
+      () =>
+        new Dendrite({
+          allowPrivateEndpoints: true,
+          signer: validator.signer,
+          chainId: CHAIN_ID,
+          netuid: NETUID,
+          maxStreamLineBytes: 0,
+        }),
       /maxStreamLineBytes 0 must be a positive integer/,
     );
   });

@@ -397,7 +397,13 @@ describe("miner restarted on the same --data-dir", () => {
     const { chain, minerKey, validator } = registeredMiner();
     const dataDir = tempDataDir();
     const fx = { miner: minerKey, validator, nonces: new NonceSource() } as unknown as Parameters<typeof signed>[0];
-    const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    const dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 3_000,
+    });
     try {
       // The first start with a new store refuses nonces for one clock skew (1 s here), as every start used to.
       const first = await runMiner(
@@ -442,8 +448,20 @@ describe("miner summary line", () => {
     const fake = await startFakeOllama({ models: ["tiny:1b"] });
     const { chain, minerKey, validator } = registeredMiner();
     const { logger, lines } = capturingLogger();
-    const dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
-    const stranger = new Dendrite({ signer: newKey().signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    const dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 3_000,
+    });
+    const stranger = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: newKey().signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 3_000,
+    });
     const miner = await runMiner(
       config(fake, {
         serve: false,
@@ -507,7 +525,13 @@ describe("miner serving through a fake Ollama that fails", () => {
       config(fake, { serve: false, limits: { generationTimeoutMs: 2_000, maxConcurrent: 4, clockSkewMs: 1_000 } }),
       { chain, hotkey: minerKey.signer, progressOut: new Sink() },
     );
-    dendrite = new Dendrite({ signer: validator.signer, chainId: CHAIN_ID, netuid: NETUID, timeoutMs: 3_000 });
+    dendrite = new Dendrite({
+      allowPrivateEndpoints: true,
+      signer: validator.signer,
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      timeoutMs: 3_000,
+    });
     await sleep(Math.max(0, running.axon.noncesFromMs - Date.now() + 1));
   });
   after(async () => {
