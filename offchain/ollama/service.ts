@@ -100,6 +100,28 @@ function statusOf(err: unknown): number | undefined {
   return typeof s === "number" ? s : undefined;
 }
 
+/**
+ * The `ollama` client's options for `host`. An Ollama behind a proxy with basic auth is given as
+ * `http://user:password@host:port`, but fetch refuses a URL with credentials ("Request cannot be constructed
+ * from a URL that includes credentials"): they go into an Authorization header instead, and the host without them.
+ */
+export function ollamaClientOptions(host: string): { host: string; headers?: Record<string, string> } {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return { host };
+  }
+  if (url.username === "" && url.password === "") return { host };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = "";
+  url.password = "";
+  return {
+    host: url.toString().replace(/\/+$/, ""),
+    headers: { Authorization: `Basic ${Buffer.from(credentials, "utf8").toString("base64")}` },
+  };
+}
+
 export class OllamaService {
   readonly host: string;
   readonly #timeoutMs: number;
@@ -127,7 +149,7 @@ export class OllamaService {
         signal: all.length === 0 ? undefined : all.length === 1 ? all[0] : AbortSignal.any(all),
       });
     };
-    return new Ollama({ host: this.host, fetch: fetchWith });
+    return new Ollama({ ...ollamaClientOptions(this.host), fetch: fetchWith });
   }
 
   #wrap(err: unknown): Error {

@@ -9,7 +9,7 @@
  */
 import { Ollama } from "ollama";
 import { z } from "zod";
-import { ollamaHostFromEnv, OllamaService } from "../ollama/service.js";
+import { ollamaClientOptions, ollamaHostFromEnv, OllamaService } from "../ollama/service.js";
 import { DEFAULT_SIMILARITY_FLOOR, type Embed } from "./similarity.js";
 
 export interface OllamaOpenModelOptions {
@@ -47,7 +47,7 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
   const chat = new OllamaService({ host });
   const embedClient = (signal: AbortSignal): Ollama =>
     new Ollama({
-      host,
+      ...ollamaClientOptions(host),
       fetch: (input, init) =>
         fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
     });

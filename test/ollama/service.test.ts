@@ -145,3 +145,23 @@ describe("OllamaService (production wrapper) against the fake server", () => {
     }
   });
 });
+
+describe("an Ollama behind basic auth (user:password in OLLAMA_HOST)", () => {
+  it("sends the credentials as an Authorization header, the host without them", async () => {
+    const { createServer } = await import("node:http");
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ models: [{ name: "m:1b" }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    try {
+      const svc = new OllamaService({ host: `http://miner:s3cret%21@127.0.0.1:${port}` });
+      assert.deepEqual(await svc.listModels(), ["m:1b"]);
+      assert.deepEqual(seen, [`Basic ${Buffer.from("miner:s3cret!").toString("base64")}`]);
+    } finally {
+      server.close();
+    }
+  });
+});
