@@ -276,6 +276,7 @@ export default async function bench(): Promise<BenchResult> {
       netuid: NETUID,
       maxConcurrent: 256,
       queueSize: 1024,
+      maxPerValidator: 1024 + 256, // one validator drives the whole load here
       ratePerSecond: 1e6,
       rateBurst: 1e6,
       ipRatePerSecond: 0,
@@ -392,6 +393,7 @@ async function minerPathOverhead(result: BenchResult): Promise<BenchResult> {
       chainId: CHAIN_ID,
       netuid: NETUID,
       maxConcurrent: 16,
+      maxPerValidator: 16 + 64, // one validator drives the whole load here (running + the default queue)
       ratePerSecond: 1e6,
       rateBurst: 1e6,
       ipRatePerSecond: 0,
