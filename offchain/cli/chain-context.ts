@@ -19,14 +19,17 @@ import { headroomFor } from "../chain/coinbaseHeadroom.js";
 import { displayPath, requireContract, type LoadedDeployment } from "../chain/deployments.js";
 import { revertName } from "../chain/revert.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
+import { fundHotkeyCommand } from "../wallet/fundHint.js";
 import type { ChainConnection, CliContext } from "./context.js";
 import { fail } from "./errors.js";
 import { KNOWN_ERRORS, revertLine } from "./revertHints.js";
-import { formatTao, TAO_DECIMALS } from "./output.js";
+import { formatInt, formatTao, TAO_DECIMALS } from "./output.js";
 import { addWalletOptions, WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
 
 /** 1 TAO in rao. */
 export const RAO_PER_TAO = 10n ** BigInt(TAO_DECIMALS);
+/** The TAO supply cap, 21,000,000 TAO in rao (contracts/libraries/HalvingMath.sol MAX_SUPPLY); alpha's cap too. */
+export const MAX_SUPPLY_RAO = 21_000_000n * RAO_PER_TAO;
 /** Prices in views are TAO per alpha, 1e18 fixed point. */
 export const PRICE_UNIT = 10n ** 18n;
 /**
@@ -110,7 +113,14 @@ export function parseTao(raw: string, what: string): bigint {
   if (frac.length > TAO_DECIMALS) {
     fail(`${what} ${raw} has ${frac.length} decimals: TAO has ${TAO_DECIMALS}, round it`);
   }
-  return BigInt(m[1] || "0") * RAO_PER_TAO + BigInt(frac.padEnd(TAO_DECIMALS, "0") || "0");
+  const rao = BigInt(m[1] || "0") * RAO_PER_TAO + BigInt(frac.padEnd(TAO_DECIMALS, "0") || "0");
+  // No amount can exceed the supply; refusing here keeps a typo from surfacing as a viem overflow.
+  if (rao > MAX_SUPPLY_RAO) {
+    fail(
+      `${what} ${raw} is above the supply cap of ${formatInt(MAX_SUPPLY_RAO / RAO_PER_TAO)} (of TAO, and of each subnet's alpha): pass a smaller amount`,
+    );
+  }
+  return rao;
 }
 
 /** Parts per million in a percent: `"0.5"` -> 5_000n. At most 4 decimals, 0..100. */
@@ -122,11 +132,23 @@ export function parsePercentPpm(raw: string, what: string): bigint {
   return ppm;
 }
 
-/** An address option, checksummed. */
+/**
+ * An address option, checksummed. All-lowercase or all-uppercase hex carries no checksum and is taken; mixed case
+ * is an EIP-55 checksum, and a wrong one means a mistyped or damaged address, so it is refused.
+ */
 export function parseAddress(raw: string, what: string): Address {
   if (!isAddress(raw, { strict: false }))
     fail(`${what} ${JSON.stringify(raw)} is not an address: pass 0x and 40 hex digits`);
-  return getAddress(raw);
+  const digits = raw.slice(2);
+  const address = getAddress(raw);
+  if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase() && address !== raw) {
+    fail(
+      // Not the checksummed form of the input: for a mistyped address that would bless the typo.
+      `${what} ${raw} has a wrong EIP-55 checksum (its mix of upper and lower case does not match its digits): ` +
+        "copy the address again, or write it all in lower case",
+    );
+  }
+  return address;
 }
 
 // ------------------------------------------------------------------------------------------------ formatting
@@ -170,13 +192,21 @@ export function signerNames(
   };
 }
 
+/**
+ * The wallet and hotkey names of each hotkey loaded by {@link loadHotkey}, by address, so {@link requireGas} can
+ * name them in its fund-hotkey hint although its callers pass the address only.
+ */
+const hotkeyNames = new Map<Address, { wallet: string; hotkey: string }>();
+
 /** The wallet's hotkey (unencrypted file, no password). */
 export async function loadHotkey(
   ctx: CliContext,
   opts: z.output<typeof signerOptionsSchema>,
 ): Promise<PrivateKeyAccount> {
   const { wallet, hotkey } = signerNames(opts, ctx.io.env);
-  return ctx.wallets().loadHotkey(wallet, hotkey);
+  const account = await ctx.wallets().loadHotkey(wallet, hotkey);
+  hotkeyNames.set(account.address, { wallet, hotkey });
+  return account;
 }
 
 /** The wallet's hotkey address: from its file, without loading the key. */
@@ -238,14 +268,21 @@ export async function requireTao(
   }
 }
 
-/** Fails when `who` has no native coin to pay gas. */
-export async function requireGas(p: Protocol, who: Address, role: string): Promise<void> {
+/**
+ * Fails when `who` has no native coin to pay gas. For a hotkey the hint is the fund-hotkey command with its
+ * wallet and hotkey names: `names`, else those it was loaded under, else placeholders.
+ */
+export async function requireGas(
+  p: Protocol,
+  who: Address,
+  role: string,
+  names?: { wallet: string; hotkey: string },
+): Promise<void> {
   const wei = await p.client.getBalance({ address: who });
   if (wei === 0n) {
-    const how =
-      role === "hotkey"
-        ? "send it some from its coldkey: `tao wallet fund-hotkey --wallet <name> --hotkey <name>`"
-        : "send it some first";
+    const known = names ?? hotkeyNames.get(who);
+    const command = fundHotkeyCommand(known && { ...known, network: p.network.name });
+    const how = role === "hotkey" ? `send it some from its coldkey: \`${command}\`` : "send it some first";
     fail(`${role} ${who} has no ${p.network.name} native balance to pay gas: ${how}`);
   }
 }

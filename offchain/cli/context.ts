@@ -9,7 +9,7 @@ import {
   type ResolvedNetwork,
 } from "../chain/client.js";
 import { displayPath, readDeployment, type LoadedDeployment } from "../chain/deployments.js";
-import { readPassword } from "../wallet/password.js";
+import { discardTypeAhead, readPassword } from "../wallet/password.js";
 import { resolveWalletsDir } from "../wallet/paths.js";
 import { WalletStore } from "../wallet/wallet-store.js";
 import { fail } from "./errors.js";
@@ -83,6 +83,8 @@ export class CliContext {
     if (!this.interactive) {
       fail(`not confirmed (${question.trim()}): no prompt under --json or without a terminal; pass --yes to proceed`);
     }
+    // Keys typed before the question (after a password prompt, or while the chain was read) must not answer it.
+    await discardTypeAhead(this.io.stdin);
     this.io.stderr.write(`${question} [y/N] `);
     // The terminal echoes the answer itself (cooked mode); readline only collects the line.
     const rl = createInterface({ input: this.io.stdin, terminal: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { createApp, NETWORK_ENV } from "./command-group.js";
-import { debugEnabled, formatError, oneLine } from "./errors.js";
+import { debugEnabled, errorCode, errorJson, errorMessage, formatError, oneLine, USAGE_EXIT_CODE } from "./errors.js";
 import { processIo, type CliIo } from "./io.js";
 import { loadCommandGroups } from "./load-commands.js";
 import { NETWORK_NAMES } from "../chain/client.js";
@@ -41,23 +41,55 @@ export async function buildProgram(io: CliIo): Promise<Command> {
   return program;
 }
 
-/** Runs `tao` with `argv` (without node and script) and returns the exit code; never calls process.exit. */
+/**
+ * Whether `--json` is on the command line (before a `--`). Read from argv rather than the parsed options because
+ * a failure can come before commander has parsed them (an unknown option, a group that does not load).
+ */
+function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** Commander's message without its `error: ` prefix; help shown for a missing subcommand gets a sentence. */
+function commanderMessage(e: CommanderError): string {
+  if (e.code === "commander.help") return "a command is missing: the help above lists the commands (see --help)";
+  return oneLine(e.message).replace(/^error:\s*/, "");
+}
+
+/**
+ * Reports a failure: always the one `error: ...` line on stderr (for people and logs); under `--json` also
+ * `{"error":{"code","message"}}` as the one line on stdout, where scripts already parse the result (as btcli's
+ * --json-output does), so a script reads stdout alone and tells success from failure by the exit code.
+ */
+function report(e: unknown, io: CliIo, json: boolean): number {
+  io.stderr.write(`${formatError(e)}\n`);
+  if (debugEnabled(io.env) && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  if (json) io.stdout.write(`${errorJson(errorCode(e), errorMessage(e))}\n`);
+  return typeof (e as { exitCode?: unknown }).exitCode === "number" ? (e as { exitCode: number }).exitCode : 1;
+}
+
+/**
+ * Runs `tao` with `argv` (without node and script) and returns the exit code; never calls process.exit.
+ * Exit codes: 0 success (and --help / --version), 2 a usage error (commander's), 1 any other failure.
+ */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const json = jsonRequested(argv);
   let program: Command;
   try {
     program = await buildProgram(io);
   } catch (e) {
-    io.stderr.write(`${formatError(e)}\n`);
-    if (debugEnabled(io.env) && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
-    return 1;
+    return report(e, io, json);
   }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode; // commander already printed its (one-line) message
-    io.stderr.write(`${formatError(e)}\n`);
-    if (debugEnabled(io.env) && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
-    return typeof (e as { exitCode?: unknown }).exitCode === "number" ? (e as { exitCode: number }).exitCode : 1;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      // Commander already printed its one-line message (or the help) on stderr.
+      if (json) io.stdout.write(`${errorJson("usage", commanderMessage(e))}\n`);
+      return USAGE_EXIT_CODE;
+    }
+    return report(e, io, json);
   }
 }

@@ -49,7 +49,11 @@ export async function readPassword(request: PasswordRequest): Promise<string> {
   if (request.purpose === "unlock") {
     return readHidden(`Password for wallet ${request.wallet} (coldkey): `, input, output);
   }
-  const first = await readHidden(`New password for wallet ${request.wallet} (coldkey): `, input, output);
+  // Type-ahead is kept only from the first prompt to the retype (both passwords pasted at once); what follows the
+  // retype is dropped, so it can never answer a later question.
+  const first = await readHidden(`New password for wallet ${request.wallet} (coldkey): `, input, output, {
+    keepTypeAhead: true,
+  });
   const second = await readHidden("Retype the password: ", input, output);
   if (first !== second)
     throw new WalletError(`the two passwords for wallet ${request.wallet} differ: run the command again`);
@@ -59,6 +63,14 @@ export async function readPassword(request: PasswordRequest): Promise<string> {
 /** Characters of terminal escape sequences (arrow keys and the like) are dropped, not typed into the secret. */
 const ESCAPE_SEQUENCE = /\u001b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?/g;
 
+export interface ReadHiddenOptions {
+  /**
+   * Put what was typed after Enter back on `input` for the prompt that follows (a password's retype). Off by
+   * default: type-ahead is then dropped, so keys typed ahead cannot answer a later `[y/N]`.
+   */
+  readonly keepTypeAhead?: boolean;
+}
+
 /**
  * Reads one line from a TTY without echoing it: raw mode, Backspace edits, Enter ends, Ctrl-C / Ctrl-D (on an
  * empty line) cancel. The prompt and the final newline go to `output` (stderr), so stdout stays clean.
@@ -67,6 +79,7 @@ export function readHidden(
   prompt: string,
   input: PromptInput = process.stdin,
   output: PromptOutput = process.stderr,
+  options: ReadHiddenOptions = {},
 ): Promise<string> {
   if (!input.isTTY || !input.setRawMode) {
     return Promise.reject(
@@ -81,7 +94,7 @@ export function readHidden(
       input.off("data", onData);
       setRawMode(wasRaw);
       input.pause();
-      if (rest !== "" && input.unshift) input.unshift(Buffer.from(rest, "utf8"));
+      if (options.keepTypeAhead && rest !== "" && input.unshift) input.unshift(Buffer.from(rest, "utf8"));
       output.write("\n");
       if (result.ok) resolve(result.value);
       else reject(result.error);
@@ -91,7 +104,7 @@ export function readHidden(
       const chars = Array.from(text);
       for (const [i, ch] of chars.entries()) {
         if (ch === "\r" || ch === "\n") {
-          // Type-ahead after Enter (e.g. both passwords pasted at once) belongs to the next prompt.
+          // Type-ahead after Enter (e.g. both passwords pasted at once) belongs to the retype, if one follows.
           const rest = chars
             .slice(i + 1)
             .join("")
@@ -110,9 +123,34 @@ export function readHidden(
         }
       }
     };
-    output.write(prompt);
+    // Raw mode first: a key typed as soon as the prompt shows must not be echoed by the terminal.
     setRawMode(true);
+    output.write(prompt);
     input.on("data", onData);
     input.resume();
   });
+}
+
+/** How long {@link discardTypeAhead} listens: long enough for bytes the terminal already holds to arrive. */
+export const TYPE_AHEAD_SETTLE_MS = 30;
+
+/**
+ * Drops input typed before a question is shown (what a prompt put back, and what the terminal holds), so only
+ * a key pressed after the question counts. Node has no tcflush: this reads for {@link TYPE_AHEAD_SETTLE_MS} and
+ * throws the bytes away. Raw mode meanwhile hands over a half-typed line too (a `y` without Enter).
+ */
+export async function discardTypeAhead(input: PromptInput, settleMs = TYPE_AHEAD_SETTLE_MS): Promise<void> {
+  const raw = input.isTTY === true && input.setRawMode !== undefined;
+  const wasRaw = input.isRaw ?? false;
+  const drop = (): void => {};
+  if (raw) input.setRawMode?.(true);
+  input.on("data", drop);
+  input.resume();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  } finally {
+    input.off("data", drop);
+    input.pause();
+    if (raw) input.setRawMode?.(wasRaw);
+  }
 }

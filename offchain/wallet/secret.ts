@@ -38,6 +38,13 @@ export function signerFromSecret(secret: ImportSecret): Wallet | HDNodeWallet {
     }
   }
   const phrase = secret.phrase.trim().toLowerCase().split(/\s+/).join(" ");
+  // One run of hex digits is a private key cut short or padded, not a one-word mnemonic: say so (its length only).
+  const hex = /^(0x)?([0-9a-f]+)$/.exec(phrase);
+  if (hex && (hex[1] !== undefined || hex[2]!.length >= 16)) {
+    throw new WalletError(
+      `the secret looks like a private key with ${hex[2]!.length} hex digits; a private key has 64 (optionally 0x-prefixed): check the value you pasted`,
+    );
+  }
   const words = phrase === "" ? 0 : phrase.split(" ").length;
   if (![12, 15, 18, 21, 24].includes(words)) {
     throw new WalletError(

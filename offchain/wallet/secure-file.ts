@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
+import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { WalletError } from "./errors.js";
 
@@ -44,20 +44,49 @@ export async function writeFileAtomic(
   if (exists && !replace) throw new WalletError(`${file} already exists: pass --overwrite to replace it`);
   await ensurePrivateDir(path.dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const handle = await fs.open(tmp, "wx", mode);
+  let backup: string | undefined;
   try {
-    await handle.writeFile(data, "utf8");
+    const handle = await fs.open(tmp, "wx", mode);
+    try {
+      await handle.writeFile(data, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // An existing umask cannot widen the mode, but chmod makes it exact where the umask narrowed it.
+    await fs.chmod(tmp, mode);
+    if (exists) {
+      backup = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      await fs.link(file, backup); // the target never goes missing: the rename below swaps it atomically
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A full disk or a failed fsync must not leave a stray (possibly secret) temp file or an unneeded backup.
+    await fs.rm(tmp, { force: true });
+    if (backup !== undefined) await fs.rm(backup, { force: true });
+    throw e;
+  }
+  await syncDir(path.dirname(file));
+  return backup;
+}
+
+/**
+ * Flushes a directory so a rename in it survives a crash. Platforms that cannot fsync a directory (Windows:
+ * EISDIR / EPERM on open, some filesystems: EINVAL) skip it: the rename still happened.
+ */
+async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(dir, "r");
+  } catch (e) {
+    if (isErrno(e, "EISDIR") || isErrno(e, "EPERM") || isErrno(e, "EINVAL")) return;
+    throw e;
+  }
+  try {
     await handle.sync();
+  } catch (e) {
+    if (!isErrno(e, "EINVAL") && !isErrno(e, "EISDIR")) throw e;
   } finally {
     await handle.close();
   }
-  // An existing umask cannot widen the mode, but chmod makes it exact where the umask narrowed it.
-  await fs.chmod(tmp, mode);
-  let backup: string | undefined;
-  if (exists) {
-    backup = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    await fs.link(file, backup); // the target never goes missing: the rename below swaps it atomically
-  }
-  await fs.rename(tmp, file);
-  return backup;
 }

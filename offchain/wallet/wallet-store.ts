@@ -108,12 +108,16 @@ export class WalletStore {
         options.overwrite,
       );
     }
-    const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false);
-    const hot =
-      hotSigner === null || hotkey === null
-        ? null
-        : await this.writeHotkey(options.name, hotkey, hotSigner, options.overwrite ?? false);
-    return { wallet: options.name, dir: paths.dir, coldkey, hotkey: hot };
+    // All or nothing: a failure part-way removes what this call wrote, so no coldkey is left whose mnemonic was
+    // never shown. The hotkey goes first, so even a failed clean-up cannot leave such a coldkey behind.
+    return this.writeAll(paths.dir, async (log) => {
+      const hot =
+        hotSigner === null || hotkey === null
+          ? null
+          : await this.writeHotkey(options.name, hotkey, hotSigner, options.overwrite ?? false, log);
+      const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false, log);
+      return { wallet: options.name, dir: paths.dir, coldkey, hotkey: hot };
+    });
   }
 
   /** Imports an existing coldkey from a private key or mnemonic (btcli's `regen_coldkey`). */
@@ -122,7 +126,9 @@ export class WalletStore {
     const signer = signerFromSecret(options.secret);
     const paths = walletPaths(this.walletsDir, options.name);
     await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
-    const coldkey = await this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false);
+    const coldkey = await this.writeAll(paths.dir, (log) =>
+      this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false, log),
+    );
     return { wallet: options.name, dir: paths.dir, coldkey: { ...coldkey, mnemonic: null }, hotkey: null };
   }
 
@@ -137,7 +143,9 @@ export class WalletStore {
     const file = hotkeyPath(this.walletsDir, options.name, options.hotkey);
     await this.refuseExisting(options.name, file, `hotkey ${options.hotkey}`, options.overwrite);
     const signer = options.secret ? signerFromSecret(options.secret) : randomSigner(options.words ?? 12);
-    const written = await this.writeHotkey(options.name, options.hotkey, signer, options.overwrite ?? false);
+    const written = await this.writeAll(paths.dir, (log) =>
+      this.writeHotkey(options.name, options.hotkey, signer, options.overwrite ?? false, log),
+    );
     return options.secret ? { ...written, mnemonic: null } : written;
   }
 
@@ -176,19 +184,25 @@ export class WalletStore {
   /** The coldkey address from coldkeypub.txt, without the password. */
   async coldkeyAddress(name: string): Promise<Address> {
     const paths = walletPaths(this.walletsDir, name);
-    const text = await readText(
-      paths.coldkeypub,
-      `wallet ${name} has no coldkeypub.txt at ${paths.coldkeypub}: create or import the wallet, or check --wallets-dir`,
-    );
+    await this.requireWalletDir(name);
+    // The key may well be there: never point at --overwrite, which would make a new one.
+    const missing = (await fileExists(paths.coldkey))
+      ? `wallet ${name} has coldkey.json but no coldkeypub.txt at ${paths.coldkeypub}: restore it from a backup, ` +
+        'or write the coldkey\'s address (the "address" field of coldkey.json, with 0x) into it'
+      : `wallet ${name} has no coldkey (neither coldkey.json nor coldkeypub.txt in ${paths.dir}): ` +
+        `import it with \`tao wallet import --wallet-name ${name}\``;
+    const text = await readText(paths.coldkeypub, missing);
     return parseAddress(text.trim(), `${paths.coldkeypub}`);
   }
 
   /** Decrypts the coldkey. A wrong password is a one-line `wrong password for wallet <name> (coldkey.json): ...`. */
   async loadColdkey(name: string, password: string): Promise<PrivateKeyAccount> {
     const paths = walletPaths(this.walletsDir, name);
+    await this.requireWalletDir(name);
+    // A watch-only wallet (coldkeypub.txt alone) needs its own key imported, not a new one created.
     const json = await readText(
       paths.coldkey,
-      `wallet ${name} has no coldkey at ${paths.coldkey}: create it with \`tao wallet create --wallet-name ${name}\` or check --wallets-dir`,
+      `wallet ${name} has no coldkey.json in ${paths.dir} (watch-only): import its coldkey with \`tao wallet import --wallet-name ${name}\``,
     );
     const key = await decryptKey(json, password, `wallet ${name} (coldkey.json)`);
     const account = privateKeyToAccount(key.privateKey);
@@ -217,12 +231,7 @@ export class WalletStore {
 
   private async readHotkeyFile(name: string, hotkey: string): Promise<HotkeyFile> {
     const file = hotkeyPath(this.walletsDir, name, hotkey);
-    if (!(await fileExists(walletPaths(this.walletsDir, name).dir))) {
-      throw new WalletError(
-        `no wallet ${name} in ${this.walletsDir}: create it with \`tao wallet create --wallet-name ${name}\` ` +
-          "(or import one), or check --wallets-dir / TAO_WALLETS_DIR (`tao wallet list` shows the wallets)",
-      );
-    }
+    await this.requireWalletDir(name);
     const text = await readText(
       file,
       `wallet ${name} has no hotkey ${hotkey} at ${file}: create it with \`tao wallet new-hotkey --wallet-name ${name} --wallet-hotkey ${hotkey}\``,
@@ -236,6 +245,35 @@ export class WalletStore {
       }
     }
     return parseHotkeyFile(text, file);
+  }
+
+  /** Fails with `no wallet <name> in <dir>` and how to make one, when the wallet's directory is absent. */
+  private async requireWalletDir(name: string): Promise<void> {
+    if (await fileExists(walletPaths(this.walletsDir, name).dir)) return;
+    throw new WalletError(
+      `no wallet ${name} in ${this.walletsDir}: create it with \`tao wallet create --wallet-name ${name}\` ` +
+        `or \`tao wallet import --wallet-name ${name}\`, or check --wallets-dir / TAO_WALLETS_DIR (\`tao wallet list\` shows the wallets)`,
+    );
+  }
+
+  /**
+   * Runs `write` with a log of the files it writes; when it fails, puts back what it replaced, removes what it
+   * created (and the wallet's directories, where it created them and they are empty again) and rethrows.
+   */
+  private async writeAll<T>(dir: string, write: (log: WriteLog) => Promise<T>): Promise<T> {
+    const dirs = [path.join(dir, "hotkeys"), dir];
+    const existed = await Promise.all(dirs.map((d) => fileExists(d)));
+    const log = new WriteLog();
+    try {
+      const result = await write(log);
+      await log.commit();
+      return result;
+    } catch (e) {
+      await log.undo();
+      // rmdir removes only an empty directory: never anything this call did not create.
+      for (const [i, d] of dirs.entries()) if (!existed[i]) await fs.rmdir(d).catch(() => undefined);
+      throw e;
+    }
   }
 
   private async summarize(name: string): Promise<WalletSummary> {
@@ -292,14 +330,13 @@ export class WalletStore {
     signer: Wallet | HDNodeWallet,
     password: string,
     overwrite: boolean,
+    log: WriteLog,
   ): Promise<WrittenKey> {
     const paths = walletPaths(this.walletsDir, name);
     const json = await encryptKey(signer, password, this.env);
-    const replaced = await writeFileAtomic(paths.coldkey, json, SECRET_FILE_MODE, overwrite);
-    await writeFileAtomic(paths.coldkeypub, `${signer.address}\n`, PUBLIC_FILE_MODE, true).then(async (backup) => {
-      // The public file's previous copy is worthless once the coldkey it described is replaced.
-      if (backup) await fs.rm(backup, { force: true });
-    });
+    const replaced = await log.write(paths.coldkey, json, SECRET_FILE_MODE, overwrite);
+    // The public file's previous copy is worthless once the coldkey it described is replaced: dropped on success.
+    await log.write(paths.coldkeypub, `${signer.address}\n`, PUBLIC_FILE_MODE, true, { dropBackup: true });
     return {
       name: "coldkey",
       address: getAddress(signer.address),
@@ -314,6 +351,7 @@ export class WalletStore {
     hotkey: string,
     signer: Wallet | HDNodeWallet,
     overwrite: boolean,
+    log: WriteLog,
   ): Promise<WrittenKey> {
     const file = hotkeyPath(this.walletsDir, name, hotkey);
     const body: HotkeyFile = {
@@ -324,8 +362,37 @@ export class WalletStore {
       derivationPath: signer instanceof HDNodeWallet ? signer.path : null,
       createdAt: new Date().toISOString(),
     };
-    const replaced = await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, SECRET_FILE_MODE, overwrite);
+    const replaced = await log.write(file, `${JSON.stringify(body, null, 2)}\n`, SECRET_FILE_MODE, overwrite);
     return { name: hotkey, address: body.address, file, mnemonic: body.mnemonic, replaced: replaced ?? null };
+  }
+}
+
+/** The files one wallet operation wrote, so a failure part-way can put the directory back as it was. */
+class WriteLog {
+  private readonly written: { file: string; backup: string | undefined; dropBackup: boolean }[] = [];
+
+  /** {@link writeFileAtomic}, remembered; `dropBackup` removes the replaced copy once the operation succeeded. */
+  async write(
+    file: string,
+    data: string,
+    mode: number,
+    replace: boolean,
+    options: { dropBackup?: boolean } = {},
+  ): Promise<string | undefined> {
+    const backup = await writeFileAtomic(file, data, mode, replace);
+    this.written.push({ file, backup, dropBackup: options.dropBackup ?? false });
+    return backup;
+  }
+
+  async commit(): Promise<void> {
+    for (const w of this.written) if (w.dropBackup && w.backup) await fs.rm(w.backup, { force: true });
+  }
+
+  /** Best effort, newest first: the caller rethrows the error that made it undo. */
+  async undo(): Promise<void> {
+    for (const w of [...this.written].reverse()) {
+      await (w.backup ? fs.rename(w.backup, w.file) : fs.rm(w.file, { force: true })).catch(() => undefined);
+    }
   }
 }
 

@@ -119,6 +119,29 @@ describe("password input", () => {
     assert.equal(await pending, "same-pass");
   });
 
+  it("drops type-ahead after an unlock and after the retype, so it cannot answer a later prompt", async () => {
+    for (const [purpose, typed] of [
+      ["unlock", "password123\ry\n"],
+      ["create", "password123\rpassword123\ry\n"],
+    ] as const) {
+      const tty = new FakeTty();
+      const pending = readPassword({
+        wallet: "bob",
+        purpose,
+        interactive: true,
+        env: {},
+        input: tty,
+        output: new Sink(),
+      });
+      tty.type(typed);
+      assert.equal(await pending, "password123", purpose);
+      const next = readHidden("Next: ", tty, new Sink());
+      await new Promise((r) => setImmediate(r));
+      tty.type("\r");
+      assert.equal(await next, "", `${purpose}: the "y" typed ahead was not kept`);
+    }
+  });
+
   it("cancels on Ctrl-C", async () => {
     const tty = new FakeTty();
     const pending = readHidden("Password: ", tty, new Sink());

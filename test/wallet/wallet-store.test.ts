@@ -145,6 +145,17 @@ describe("WalletStore", () => {
       }),
       /outside the secp256k1 range/,
     );
+    // A private key one digit short is not "a mnemonic of 1 word": its length is named, never its digits.
+    const short = ANVIL_KEY.slice(2, 65);
+    for (const phrase of [short, `0x${short}`]) {
+      await assert.rejects(
+        store.importWallet({ name: "bad", password: PASSWORD, secret: { kind: "mnemonic", phrase } }),
+        (e: Error) =>
+          e.message ===
+            "the secret looks like a private key with 63 hex digits; a private key has 64 (optionally 0x-prefixed): check the value you pasted" &&
+          !e.message.includes(short),
+      );
+    }
   });
 
   it("refuses short passwords, unsafe names and silent overwrites", async () => {
@@ -238,6 +249,74 @@ describe("WalletStore", () => {
     assert.equal(shown.hotkeys[0]?.address, null);
     assert.match(shown.hotkeys[0]?.problem ?? "", /not valid JSON/);
     await fs.rm(file);
+  });
+
+  it("names a missing wallet and, for a missing coldkeypub.txt beside its coldkey, never suggests --overwrite", async () => {
+    const walletsDir = path.join(dir, "wallets");
+    for (const call of [
+      () => store.coldkeyAddress("nosuch"),
+      () => store.loadColdkey("nosuch", PASSWORD),
+      () => store.loadHotkey("nosuch", "default"),
+    ]) {
+      await assert.rejects(
+        call(),
+        (e: Error) =>
+          e.message ===
+          `no wallet nosuch in ${walletsDir}: create it with \`tao wallet create --wallet-name nosuch\` or ` +
+            "`tao wallet import --wallet-name nosuch`, or check --wallets-dir / TAO_WALLETS_DIR (`tao wallet list` shows the wallets)",
+      );
+    }
+    await store.createWallet({ name: "nopub", password: PASSWORD, hotkey: null });
+    await fs.rm(path.join(walletsDir, "nopub", "coldkeypub.txt"));
+    await assert.rejects(store.coldkeyAddress("nopub"), (e: Error) => {
+      assert.match(e.message, /^wallet nopub has coldkey\.json but no coldkeypub\.txt at .*restore it from a backup/);
+      assert.doesNotMatch(e.message, /overwrite|wallet create/);
+      return true;
+    });
+    // A watch-only wallet (coldkeypub.txt only) is told to import its key, not to create a new one.
+    await fs.mkdir(path.join(walletsDir, "watch"));
+    await fs.writeFile(path.join(walletsDir, "watch", "coldkeypub.txt"), `${ANVIL_ADDRESS}\n`);
+    await assert.rejects(
+      store.loadColdkey("watch", PASSWORD),
+      /^WalletError: wallet watch has no coldkey\.json in .* \(watch-only\): import its coldkey with `tao wallet import --wallet-name watch`$/,
+    );
+  });
+
+  it("leaves no half wallet when a write fails part-way", async () => {
+    const walletsDir = path.join(dir, "wallets");
+    // The hotkey cannot be written (hotkeys/ is a file): nothing is written, not even the coldkey.
+    await fs.mkdir(path.join(walletsDir, "half1"));
+    await fs.writeFile(path.join(walletsDir, "half1", "hotkeys"), "");
+    await assert.rejects(store.createWallet({ name: "half1", password: PASSWORD }));
+    assert.deepEqual((await fs.readdir(path.join(walletsDir, "half1"))).sort(), ["hotkeys"]);
+    // The last file (coldkeypub.txt) cannot be written: the coldkey and hotkey just written are removed again,
+    // and the new wallet's directories with them.
+    await fs.mkdir(path.join(walletsDir, "half2", "coldkeypub.txt"), { recursive: true });
+    await assert.rejects(store.createWallet({ name: "half2", password: PASSWORD }));
+    assert.deepEqual(await fs.readdir(path.join(walletsDir, "half2")), ["coldkeypub.txt"]);
+    await fs.rm(path.join(walletsDir, "half2"), { recursive: true });
+    // An overwrite that fails puts the replaced keys back.
+    const before = await store.coldkeyAddress("alice");
+    const hotBefore = (await store.loadHotkey("alice", "default")).address;
+    const pub = path.join(walletsDir, "alice", "coldkeypub.txt");
+    const realOpen = fs.open;
+    // The disk fills up at the last file, coldkeypub.txt (fs.open is patched: root ignores permissions).
+    fs.open = (async (...args: Parameters<typeof realOpen>) => {
+      if (String(args[0]).startsWith(`${pub}.tmp-`)) throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+      return realOpen(...args);
+    }) as typeof realOpen;
+    try {
+      await assert.rejects(store.createWallet({ name: "alice", password: PASSWORD, overwrite: true }), /ENOSPC/);
+    } finally {
+      fs.open = realOpen;
+    }
+    assert.equal((await fs.readFile(pub, "utf8")).trim(), before);
+    assert.equal((await store.loadColdkey("alice", PASSWORD)).address, before);
+    assert.equal((await store.loadHotkey("alice", "default")).address, hotBefore);
+    assert.deepEqual(
+      (await fs.readdir(path.join(walletsDir, "alice"))).filter((f) => f.includes(".replaced-") || f.includes(".tmp-")),
+      [],
+    );
   });
 
   it("has no wallets in a directory that does not exist", async () => {

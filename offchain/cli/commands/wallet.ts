@@ -36,10 +36,19 @@ import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wa
 import { allNeurons, stakePositions, walletHotkeyAddresses } from "./stake.js";
 import { protocolContractAt } from "../protocolContracts.js";
 
-const wordsSchema = z.coerce
-  .number()
-  .refine((n): n is MnemonicWords => (MNEMONIC_WORD_COUNTS as readonly number[]).includes(n), {
-    message: `must be one of ${MNEMONIC_WORD_COUNTS.join(", ")}`,
+/** `--words`: a BIP-39 length; the message names the value (a coerced number would say "received nan"). */
+const wordsSchema = z
+  .string()
+  .transform((raw, ctx): MnemonicWords => {
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!(MNEMONIC_WORD_COUNTS as readonly number[]).includes(n)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${JSON.stringify(raw)} is not a mnemonic length: use one of ${MNEMONIC_WORD_COUNTS.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return n as MnemonicWords;
   })
   .optional();
 

@@ -285,7 +285,7 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.ok(num(m[1]!) > num(m[2]!), `price after ${m[1]} is above the limit ${m[2]}`);
     // Beyond what the pool can take at any price (its input cap, 1,000 x its TAO): no tolerance helps.
     assertOneLineError(
-      await stakeAdd("1000000000", "100"),
+      await stakeAdd("20000000", "100"),
       /the pool of subnet 1 is too shallow: at most [\d,.]+ TAO can be staked .*lower --amount/,
     );
     // More than the coldkey holds, though the pool could take it: a balance problem, not a tolerance one.
