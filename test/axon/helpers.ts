@@ -1,5 +1,5 @@
 /** Shared fixtures for axon tests: keys, a static metagraph, a spy backend, signed raw requests. */
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import {
@@ -14,7 +14,10 @@ import { StaticMetagraph } from "../../offchain/metagraph/cache.js";
 import type { MetagraphView, NeuronInfo } from "../../offchain/metagraph/types.js";
 import {
   FORWARD_PATH,
+  H,
   NonceSource,
+  bodyHash,
+  responseMessage,
   createHotkeySigner,
   signRequest,
   type HotkeySigner,
@@ -34,6 +37,27 @@ export function newKey(): Key {
   const pk = generatePrivateKey();
   const signer = createHotkeySigner(pk);
   return { pk, signer, address: signer.address };
+}
+
+/** The body hash and `miner`'s signature a real axon sends with `bytes`, its answer to `req` from `validator`. */
+export async function signAnswer(
+  miner: Key,
+  validator: Address,
+  req: IncomingMessage,
+  bytes: Buffer,
+): Promise<{ hash: Hex; sig: Hex }> {
+  const hash = bodyHash(bytes);
+  const sig = await miner.signer.signMessage({
+    message: responseMessage({
+      chainId: CHAIN_ID,
+      netuid: NETUID,
+      miner: miner.address,
+      validator,
+      requestId: String(req.headers[H.requestId]),
+      bodyHash: hash,
+    }),
+  });
+  return { hash, sig };
 }
 
 export function neuron(uid: number, key: Key, over: Partial<NeuronInfo> = {}): NeuronInfo {

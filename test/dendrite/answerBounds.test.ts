@@ -8,26 +8,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { Dendrite, MAX_PEER_REASON_CHARS, type DendriteResult } from "../../offchain/dendrite/index.js";
-import { H, RH, bodyHash, responseMessage } from "../../offchain/protocol/index.js";
-import { CHAIN_ID, NETUID, TEXT, newKey } from "../axon/helpers.js";
+import { H, RH } from "../../offchain/protocol/index.js";
+import { CHAIN_ID, NETUID, TEXT, newKey, signAnswer } from "../axon/helpers.js";
 
 const validator = newKey();
 const miner = newKey();
 
-async function sign(req: IncomingMessage, bytes: Buffer): Promise<{ hash: `0x${string}`; sig: `0x${string}` }> {
-  const hash = bodyHash(bytes);
-  const sig = await miner.signer.signMessage({
-    message: responseMessage({
-      chainId: CHAIN_ID,
-      netuid: NETUID,
-      miner: miner.address,
-      validator: validator.address,
-      requestId: String(req.headers[H.requestId]),
-      bodyHash: hash,
-    }),
-  });
-  return { hash, sig };
-}
+const sign = (req: IncomingMessage, bytes: Buffer) => signAnswer(miner, validator.address, req, bytes);
 
 /** A correctly signed NDJSON stream of `pieces`. */
 const signedStream = (pieces: string[]) => async (req: IncomingMessage, res: ServerResponse) => {

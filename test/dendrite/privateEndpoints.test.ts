@@ -9,8 +9,8 @@ import type { LookupAddress } from "node:dns";
 import type { AddressInfo, LookupFunction } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Dendrite, nonPublicReason, publicOnlyLookup } from "../../offchain/dendrite/index.js";
-import { RH, bodyHash, H, responseMessage } from "../../offchain/protocol/index.js";
-import { CHAIN_ID, NETUID, TEXT, newKey, type Key } from "../axon/helpers.js";
+import { H, RH } from "../../offchain/protocol/index.js";
+import { CHAIN_ID, NETUID, TEXT, newKey, signAnswer, type Key } from "../axon/helpers.js";
 
 /** A lookup that answers every name with `addresses` (what a hostile DNS server would say). */
 const resolvesTo =
@@ -39,17 +39,7 @@ describe("dendrite: non-public endpoints are refused off local networks", () => 
         void (async () => {
           const requestId = String(req.headers[H.requestId]);
           const body = Buffer.from(JSON.stringify({ v: 1, requestId, text: "inside" }));
-          const hash = bodyHash(body);
-          const sig = await miner.signer.signMessage({
-            message: responseMessage({
-              chainId: CHAIN_ID,
-              netuid: NETUID,
-              miner: miner.address,
-              validator: validator.address,
-              requestId,
-              bodyHash: hash,
-            }),
-          });
+          const { hash, sig } = await signAnswer(miner, validator.address, req, body);
           res
             .writeHead(200, { "content-type": "application/json", [RH.bodyHash]: hash, [RH.signature]: sig })
             .end(body);

@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_MAX_STREAM_LINE_BYTES, Dendrite, type DendriteResult } from "../../offchain/dendrite/index.js";
-import { H, bodyHash, responseMessage } from "../../offchain/protocol/index.js";
-import { CHAIN_ID, NETUID, TEXT, newKey, type Key } from "../axon/helpers.js";
+import { CHAIN_ID, NETUID, TEXT, newKey, signAnswer, type Key } from "../axon/helpers.js";
 
 /** The write pattern of a stream: the bytes, then how they are cut into writes. */
 type Writer = (res: ServerResponse, bytes: Buffer) => Promise<void>;
@@ -53,17 +52,7 @@ describe("dendrite: streamed answers are read line by line", () => {
             return;
           }
           const lines = Buffer.from(frames.map((d) => `${JSON.stringify({ t: "d", d })}\n`).join(""));
-          const hash = bodyHash(lines);
-          const sig = await miner.signer.signMessage({
-            message: responseMessage({
-              chainId: CHAIN_ID,
-              netuid: NETUID,
-              miner: miner.address,
-              validator: validator.address,
-              requestId: String(req.headers[H.requestId]),
-              bodyHash: hash,
-            }),
-          });
+          const { hash, sig } = await signAnswer(miner, validator.address, req, lines);
           await write(res, Buffer.concat([lines, Buffer.from(`${JSON.stringify({ t: "end", hash, sig })}\n`)]));
           res.end();
         })().catch(() => res.destroy());

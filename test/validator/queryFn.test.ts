@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { H, RH, bodyHash, responseMessage } from "../../offchain/protocol/index.js";
+import { H, RH } from "../../offchain/protocol/index.js";
 import { DEFAULT_MAX_ANSWER_CHARS } from "../../offchain/scoring/index.js";
 import type { Task } from "../../offchain/tasks/task.js";
 import { createDendriteQuery, type ChainAxon } from "../../offchain/validator/adapters/queryFn.js";
-import { CHAIN_ID, NETUID, newKey, startAxon, type Fixture } from "../axon/helpers.js";
+import { CHAIN_ID, NETUID, newKey, signAnswer, startAxon, type Fixture } from "../axon/helpers.js";
 
 const task: Task = { id: "0000000000000001", kind: "open", template: "test", prompt: "What is 12 + 7?" };
 
@@ -71,17 +71,7 @@ describe("createDendriteQuery reads no more than scoring uses", () => {
 
   const signedJson = async (req: IncomingMessage, res: ServerResponse, text: string) => {
     const body = Buffer.from(JSON.stringify({ v: 1, requestId: String(req.headers[H.requestId]), text }));
-    const hash = bodyHash(body);
-    const sig = await miner.signer.signMessage({
-      message: responseMessage({
-        chainId: CHAIN_ID,
-        netuid: NETUID,
-        miner: miner.address,
-        validator: validator.address,
-        requestId: String(req.headers[H.requestId]),
-        bodyHash: hash,
-      }),
-    });
+    const { hash, sig } = await signAnswer(miner, validator.address, req, body);
     res.writeHead(200, { "content-type": "application/json", [RH.bodyHash]: hash, [RH.signature]: sig }).end(body);
   };
 

@@ -526,32 +526,11 @@ function register(group: Command, app: CliApp): void {
         const coldkey = await unlockColdkey(ctx, opts);
         // Asked once the call simulates: a move that would revert is refused without a question.
         const confirm = `${name === "move" ? "Move" : "Transfer"} ${formatTao(amount)} α of ${from} to ${dest} on subnet ${destNetuid}?`;
-        const sent =
-          name === "move"
-            ? await send<bigint>(
-                ctx,
-                p,
-                coldkey,
-                "moveStake",
-                {
-                  ...stk(p),
-                  functionName: "moveStake",
-                  args: [hotkey, dest, netuid, destNetuid, amount, minOut, await deadline(p)],
-                },
-                { confirm },
-              )
-            : await send<bigint>(
-                ctx,
-                p,
-                coldkey,
-                "transferStake",
-                {
-                  ...stk(p),
-                  functionName: "transferStake",
-                  args: [dest, hotkey, netuid, destNetuid, amount, minOut, await deadline(p)],
-                },
-                { confirm },
-              );
+        // moveStake(originHotkey, destHotkey, ...) / transferStake(destColdkey, hotkey, ...): the rest alike.
+        const functionName = name === "move" ? "moveStake" : "transferStake";
+        const [first, second] = name === "move" ? [hotkey, dest] : [dest, hotkey];
+        const args = [first, second, netuid, destNetuid, amount, minOut, await deadline(p)] as const;
+        const sent = await send<bigint>(ctx, p, coldkey, functionName, { ...stk(p), functionName, args }, { confirm });
         ctx.out.result(
           {
             netuid,

@@ -500,8 +500,41 @@ describe("tao chain commands (against a real Anvil)", () => {
     await chain.advanceSlots(300);
     const staked = await ok(["stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "1", "--tolerance", "1"]);
     assert.equal(staked.taoUsed, TAO.toString());
+    // Part of it moves to alice's hotkey and part goes to carol's coldkey: same subnet, so alpha for alpha.
+    const tenth = TAO / 10n;
+    const moved = await ok([
+      "stake",
+      "move",
+      "--netuid",
+      "1",
+      "--wallet",
+      "bob",
+      "--amount",
+      "0.1",
+      "--dest-hotkey",
+      keys.alice!.hotkey,
+    ]);
+    assert.equal(moved.alphaOut, tenth.toString());
+    const given = await ok([
+      "stake",
+      "transfer",
+      "--netuid",
+      "1",
+      "--wallet",
+      "bob",
+      "--amount",
+      "0.1",
+      "--dest-coldkey",
+      keys.carol!.coldkey,
+    ]);
+    assert.equal(given.alphaOut, tenth.toString());
+    const carols = (await ok(["stake", "list", "--wallet", "carol"])).positions as { hotkey: string; alpha: string }[];
+    assert.deepEqual(
+      carols.map((x) => [x.hotkey, x.alpha]),
+      [[keys.bob!.hotkey, tenth.toString()]],
+    );
     const removed = await ok(["stake", "remove", "--netuid", "1", "--wallet", "bob", "--all", "--tolerance", "1"]);
-    assert.equal(removed.alphaUsed, staked.alphaOut);
+    assert.equal(BigInt(removed.alphaUsed as string), BigInt(staked.alphaOut as string) - 2n * tenth);
   });
 
   it("says a commit's random salt, with the reveal command, before the commit is sent", async () => {
