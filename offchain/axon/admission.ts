@@ -97,6 +97,7 @@ export class Admission {
         new AdmissionRejected("deadline_exceeded", "the caller's deadline passed before a slot was free"),
       );
     }
+    this.#dropExpired(); // before counting: an expired waiter no longer holds a place
     const held = this.holding(key);
     if (held >= this.#maxPerKey) {
       return Promise.reject(
@@ -106,7 +107,6 @@ export class Admission {
         ),
       );
     }
-    this.#dropExpired();
     if (this.#active < this.#max && this.#queue.length === 0) {
       this.#active++;
       this.#hold(key);

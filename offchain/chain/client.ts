@@ -55,7 +55,7 @@ export type NetworkName = keyof typeof NETWORKS;
 export const LOCAL_NETWORKS = ["localhost", "localnet", "anvil", "hardhat"] as const;
 
 export function isLocalNetwork(network: string): boolean {
-  return (LOCAL_NETWORKS as readonly string[]).includes(network) || network.startsWith("hardhat");
+  return (LOCAL_NETWORKS as readonly string[]).includes(network) || network.startsWith("hardhat"); // hardhatMainnet, ...
 }
 export const NETWORK_NAMES = Object.keys(NETWORKS) as NetworkName[];
 

@@ -29,6 +29,8 @@ export async function readAfterMint(
     contracts: [coinbase, ...reads] as unknown as ContractFunctionParameters[],
     allowFailure: false,
     deployless: true,
+    // One eth_call whatever the calldata size: a chunked multicall would read in a call without the coinbase.
+    batchSize: 0,
   });
   return (results as unknown[]).slice(1);
 }

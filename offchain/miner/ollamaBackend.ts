@@ -12,33 +12,16 @@
  */
 import { BackendError, type Backend, type BackendContext } from "../axon/backend.js";
 import { silentLogger, type Logger } from "../log.js";
-import { OllamaResponseError, OllamaUnreachableError, type OllamaService } from "../ollama/service.js";
+import {
+  OllamaResponseError,
+  OllamaUnreachableError,
+  redactHost,
+  scrubCredentials,
+  type OllamaService,
+} from "../ollama/service.js";
 import type { Task } from "../protocol/schemas.js";
 
-/**
- * `host` without user info (`http://user:pw@h:1` → `http://h:1`), for logs. A host that is no URL has anything
- * up to an `@` dropped, so nothing that might be a password is logged.
- */
-export function redactHost(host: string): string {
-  // Without "://" it is no URL Ollama's client would read as one ("user:pw@h:1" parses as scheme "user:").
-  if (!host.includes("://")) return host.replace(/^[^/?#]*@/, "");
-  try {
-    const u = new URL(host);
-    if (u.username === "" && u.password === "") return host;
-    u.username = "";
-    u.password = "";
-    const shown = u.toString();
-    return host.endsWith("/") ? shown : shown.replace(/\/$/, "");
-  } catch {
-    return host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1");
-  }
-}
-
-/** `text` with `host` shown redacted and the user info of any URL in it dropped, for logs. */
-export function scrubCredentials(text: string, host?: string): string {
-  const shown = host === undefined || host === "" ? text : text.split(host).join(redactHost(host));
-  return shown.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, "$1");
-}
+export { redactHost, scrubCredentials } from "../ollama/service.js";
 
 export interface OllamaBackendOptions {
   service: OllamaService;

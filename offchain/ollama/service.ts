@@ -19,13 +19,38 @@ export function ollamaHostFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   return v === undefined || v === "" ? DEFAULT_OLLAMA_HOST : v;
 }
 
+/**
+ * `host` without user info (`http://user:pw@h:1` → `http://h:1`), for logs. A host that is no URL has anything
+ * up to an `@` dropped, so nothing that might be a password is logged.
+ */
+export function redactHost(host: string): string {
+  // Without "://" it is no URL Ollama's client would read as one ("user:pw@h:1" parses as scheme "user:").
+  if (!host.includes("://")) return host.replace(/^[^/?#]*@/, "");
+  try {
+    const u = new URL(host);
+    if (u.username === "" && u.password === "") return host;
+    u.username = "";
+    u.password = "";
+    const shown = u.toString();
+    return host.endsWith("/") ? shown : shown.replace(/\/$/, "");
+  } catch {
+    return host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, "$1");
+  }
+}
+
+/** `text` with `host` shown redacted and the user info of any URL in it dropped, for logs. */
+export function scrubCredentials(text: string, host?: string): string {
+  const shown = host === undefined || host === "" ? text : text.split(host).join(redactHost(host));
+  return shown.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, "$1");
+}
+
 export class OllamaUnreachableError extends Error {
   constructor(
     readonly host: string,
     options?: { cause?: unknown },
   ) {
     super(
-      `Ollama is not reachable at ${host}: start it with \`ollama serve\`, or point OLLAMA_HOST (the miner: ` +
+      `Ollama is not reachable at ${redactHost(host)}: start it with \`ollama serve\`, or point OLLAMA_HOST (the miner: ` +
         "--ollama-host) at a running one; on a local network the miner's --fake-ollama answers without one",
       options,
     );
@@ -113,7 +138,14 @@ export function ollamaClientOptions(host: string): { host: string; headers?: Rec
     return { host };
   }
   if (url.username === "" && url.password === "") return { host };
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const decode = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a stray % is taken as typed
+    }
+  };
+  const credentials = `${decode(url.username)}:${decode(url.password)}`;
   url.username = "";
   url.password = "";
   return {

@@ -20,7 +20,7 @@ import { readDeployment } from "../chain/deployments.js";
 import { slotOf } from "../epoch/blockAtSlot.js";
 import { silentLogger, type Logger } from "../log.js";
 import { normalizeModelName } from "../ollama/models.js";
-import { OllamaService } from "../ollama/service.js";
+import { OllamaService, redactHost, scrubCredentials } from "../ollama/service.js";
 import { createOllamaOpenModel, type OllamaOpenModel } from "../scoring/ollamaOpenModel.js";
 import type { HotkeySigner } from "../protocol/signatures.js";
 import { moveStoreAside, StoreRedeployedError, ValidatorStore } from "../store/validatorStore.js";
@@ -97,12 +97,12 @@ async function checkOpenModel(open: OllamaOpenModel, logger: Logger): Promise<vo
     const missing = [open.model, open.embedModel].filter((m) => !have.has(normalizeModelName(m)));
     if (missing.length > 0)
       logger.warn(
-        { host: open.host, missing },
+        { host: redactHost(open.host), missing },
         `Ollama lacks ${missing.join(", ")}: open answers stay unscored until you run \`ollama pull ${missing[0]}\``,
       );
   } catch (e) {
     logger.warn(
-      { host: open.host, err: e instanceof Error ? e.message : String(e) },
+      { host: redactHost(open.host), err: scrubCredentials(e instanceof Error ? e.message : String(e), open.host) },
       "Ollama is not reachable: open answers stay unscored until it is",
     );
   }
@@ -239,7 +239,7 @@ export async function startValidator(
       hotkey: chain.hotkey,
       netuids: config.netuids,
       db: config.dbPath,
-      ...(open ? { model: open.model, embedModel: open.embedModel, ollama: open.host } : {}),
+      ...(open ? { model: open.model, embedModel: open.embedModel, ollama: redactHost(open.host) } : {}),
     },
     "validator starting",
   );

@@ -276,4 +276,19 @@ describe("startValidator with open prompts, on the in-process Hardhat network", 
     assert.equal(await starts({ network: "sepolia" }), false, "open prompts take part: no warning");
     assert.equal(await starts({ network: "hardhat", taskMix: { verifiable: 1, open: 0 } }), false, "local: no warning");
   });
+
+  it("logs its Ollama host without the credentials in it", async () => {
+    const { logger, lines } = capture();
+    const host = "http://validator:s3cret@127.0.0.1:9"; // nothing listens on port 9
+    const v = await startValidator(config("creds", { model: { name: MODEL, embedModel: EMBED, host } }), {
+      chain: { client, wallet: chain.wallet(owner.hotkey), deployment },
+      logger,
+    });
+    running.push(v);
+    await until("the warning", () => lines.some((l) => /Ollama is not reachable/.test(l.msg)));
+    await v.stop();
+    const text = JSON.stringify(lines);
+    assert.ok(!text.includes("s3cret"), text);
+    assert.ok(text.includes("http://127.0.0.1:9"), "the host is still named");
+  });
 });

@@ -15,6 +15,7 @@ import {
   requireGas,
   requireSubnet,
   send,
+  signerNames,
   signerOptionsSchema,
   type Protocol,
 } from "../chain-context.js";
@@ -201,9 +202,10 @@ function register(group: Command, app: CliApp): void {
       const hash = commitHash({ hotkey: hotkey.address, netuid, packedWeights: packed, salt, versionKey: key });
       await requireGas(p, hotkey.address, "hotkey");
       // Said before the commit is sent: a receipt that never comes (an RPC drop) must not take the salt with it.
+      const names = signerNames(opts, ctx.io.env);
       if (opts.salt === undefined)
         ctx.out.warn(
-          `keep the salt ${salt}: \`tao weights reveal --netuid ${netuid} --uids ${opts.uids} --values ${opts.values} --salt ${salt} --version-key ${key}\` reveals this commit`,
+          `keep the salt ${salt}: \`tao --network ${p.network.name} weights reveal --netuid ${netuid} --wallet-name ${names.wallet} --wallet-hotkey ${names.hotkey} --uids '${opts.uids}' --values '${opts.values}' --salt ${salt} --version-key ${key}\` reveals this commit`,
         );
       const sent = await send(ctx, p, hotkey, "commitWeights", {
         address: p.weights,

@@ -559,7 +559,7 @@ describe("tao chain commands (against a real Anvil)", () => {
     assert.notEqual(r.code, 0);
     const lines = r.stderr.trim().split("\n");
     const salt =
-      /warning: keep the salt (0x[0-9a-f]{64}): `tao weights reveal --netuid 1 --uids 0,1 --values 1,1 --salt \1 --version-key \d+` reveals this commit/;
+      /warning: keep the salt (0x[0-9a-f]{64}): `tao --network localhost weights reveal --netuid 1 --wallet-name alice --wallet-hotkey default --uids '0,1' --values '1,1' --salt \1 --version-key \d+` reveals this commit/;
     assert.match(lines[0]!, salt, r.stderr);
     assert.match(lines.at(-1)!, /commitWeights reverted/, r.stderr);
   });
