@@ -4,6 +4,7 @@
 import { network } from "hardhat";
 import { deployProtocol } from "../offchain/deploy/deployProtocol.js";
 import { copyFileSync, existsSync } from "node:fs";
+import { replacedPath } from "../offchain/wallet/secure-file.js";
 import {
   checkChainId,
   checkOverwrite,
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   if (replaces) {
-    const kept = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    const kept = replacedPath(file);
     copyFileSync(file, kept);
     console.log(`Kept the previous deployment as ${kept}`);
   }

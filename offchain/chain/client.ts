@@ -113,6 +113,11 @@ export function redactRpcUrl(url: string): string {
   }
 }
 
+/** The setting that fixes a URL from `source`: that variable or flag, or the network's first variable for a URL from the file or the default. */
+function settingToFix(def: NetworkDefinition, source: string): string {
+  return source === "deployments" || source === "default" ? def.rpcEnv[0]! : source;
+}
+
 /** RPC URL precedence: the network's environment variables, then the deployments file, then the local default. */
 export function resolveNetwork(name: string, options: ResolveOptions = {}): ResolvedNetwork {
   const network = parseNetworkName(name);
@@ -146,7 +151,7 @@ export function resolveNetwork(name: string, options: ResolveOptions = {}): Reso
   const checked = rpcUrlSchema.safeParse(rpcUrl);
   if (!checked.success) {
     throw new NetworkError(
-      `RPC URL ${JSON.stringify(redactRpcUrl(rpcUrl))} for network ${network} (from ${rpcSource}) ${checked.error.issues[0]?.message ?? "is invalid"}: fix ${rpcSource === "deployments" || rpcSource === "default" ? def.rpcEnv[0] : rpcSource}`,
+      `RPC URL ${JSON.stringify(redactRpcUrl(rpcUrl))} for network ${network} (from ${rpcSource}) ${checked.error.issues[0]?.message ?? "is invalid"}: fix ${settingToFix(def, rpcSource)}`,
     );
   }
   if (options.chainId !== undefined && options.chainId !== def.chain.id && def.defaultRpcUrl === undefined) {
@@ -235,7 +240,7 @@ export async function assertChainId(
     const fix =
       source === "--rpc-url"
         ? "pass --rpc-url of the right node"
-        : `point ${source === "deployments" || source === "default" ? NETWORKS[network.name].rpcEnv[0] : source} at the right node`;
+        : `point ${settingToFix(NETWORKS[network.name], source)} at the right node`;
     // A local chain restarted under another id wants a new deploy; a public network's file is everyone's pointer
     // to the protocol there, and a new deploy would strand it (scripts/deploy.ts refuses one over it).
     throw new NetworkError(

@@ -139,16 +139,16 @@ export function parsePercentPpm(raw: string, what: string): bigint {
 export function parseAddress(raw: string, what: string): Address {
   if (!isAddress(raw, { strict: false }))
     fail(`${what} ${JSON.stringify(raw)} is not an address: pass 0x and 40 hex digits`);
+  // viem's strict check takes all-lowercase hex and a right checksum; all-uppercase carries no checksum either.
   const digits = raw.slice(2);
-  const address = getAddress(raw);
-  if (digits !== digits.toLowerCase() && digits !== digits.toUpperCase() && address !== raw) {
+  if (!isAddress(raw, { strict: true }) && digits !== digits.toUpperCase()) {
     fail(
       // Not the checksummed form of the input: for a mistyped address that would bless the typo.
       `${what} ${raw} has a wrong EIP-55 checksum (its mix of upper and lower case does not match its digits): ` +
         "copy the address again, or write it all in lower case",
     );
   }
-  return address;
+  return getAddress(raw);
 }
 
 // ------------------------------------------------------------------------------------------------ formatting
@@ -192,21 +192,13 @@ export function signerNames(
   };
 }
 
-/**
- * The wallet and hotkey names of each hotkey loaded by {@link loadHotkey}, by address, so {@link requireGas} can
- * name them in its fund-hotkey hint although its callers pass the address only.
- */
-const hotkeyNames = new Map<Address, { wallet: string; hotkey: string }>();
-
 /** The wallet's hotkey (unencrypted file, no password). */
 export async function loadHotkey(
   ctx: CliContext,
   opts: z.output<typeof signerOptionsSchema>,
 ): Promise<PrivateKeyAccount> {
   const { wallet, hotkey } = signerNames(opts, ctx.io.env);
-  const account = await ctx.wallets().loadHotkey(wallet, hotkey);
-  hotkeyNames.set(account.address, { wallet, hotkey });
-  return account;
+  return ctx.wallets().loadHotkey(wallet, hotkey);
 }
 
 /** The wallet's hotkey address: from its file, without loading the key. */
@@ -269,8 +261,8 @@ export async function requireTao(
 }
 
 /**
- * Fails when `who` has no native coin to pay gas. For a hotkey the hint is the fund-hotkey command with its
- * wallet and hotkey names: `names`, else those it was loaded under, else placeholders.
+ * Fails when `who` has no native coin to pay gas. For a hotkey the hint is the fund-hotkey command, with its
+ * wallet and hotkey `names` when given.
  */
 export async function requireGas(
   p: Protocol,
@@ -280,8 +272,7 @@ export async function requireGas(
 ): Promise<void> {
   const wei = await p.client.getBalance({ address: who });
   if (wei === 0n) {
-    const known = names ?? hotkeyNames.get(who);
-    const command = fundHotkeyCommand(known && { ...known, network: p.network.name });
+    const command = fundHotkeyCommand(names && { ...names, network: p.network.name });
     const how = role === "hotkey" ? `send it some from its coldkey: \`${command}\`` : "send it some first";
     fail(`${role} ${who} has no ${p.network.name} native balance to pay gas: ${how}`);
   }

@@ -3,6 +3,11 @@ import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { WalletError } from "./errors.js";
 
+/** Where a file about to be replaced is kept: `<file>.replaced-<time>` (a file-name-safe ISO time). */
+export function replacedPath(file: string, at: Date = new Date()): string {
+  return `${file}.replaced-${at.toISOString().replace(/[:.]/g, "-")}`;
+}
+
 /** Owner-only modes: key files 0600, their directories 0700. */
 export const SECRET_FILE_MODE = 0o600;
 export const PUBLIC_FILE_MODE = 0o644;
@@ -56,7 +61,7 @@ export async function writeFileAtomic(
     // An existing umask cannot widen the mode, but chmod makes it exact where the umask narrowed it.
     await fs.chmod(tmp, mode);
     if (exists) {
-      backup = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      backup = replacedPath(file);
       await fs.link(file, backup); // the target never goes missing: the rename below swaps it atomically
     }
     await fs.rename(tmp, file);

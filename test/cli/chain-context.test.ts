@@ -11,6 +11,7 @@ import {
   parseAddress,
   parseTao,
   requireGas,
+  signerNames,
   type Protocol,
 } from "../../offchain/cli/chain-context.js";
 import { CliContext } from "../../offchain/cli/context.js";
@@ -79,9 +80,11 @@ describe("requireGas", () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: false as const });
     const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin, env: {} };
     const ctx = new CliContext({ network: "localnet", json: true, yes: true, walletsDir }, io);
-    const hotkey = await loadHotkey(ctx, { walletName: "alice", walletHotkey: "miner1" });
+    const opts = { walletName: "alice", walletHotkey: "miner1" };
+    const hotkey = await loadHotkey(ctx, opts);
+    // As the commands call it: with the names the hotkey was loaded under.
     await assert.rejects(
-      requireGas(broke, hotkey.address, "hotkey"),
+      requireGas(broke, hotkey.address, "hotkey", signerNames(opts, ctx.io.env)),
       new RegExp(
         `^CliError: hotkey ${hotkey.address} has no localnet native balance to pay gas: send it some from its coldkey: ` +
           "`tao --network localnet wallet fund-hotkey --wallet-name alice --wallet-hotkey miner1`$",

@@ -8,6 +8,7 @@ import {
   parseNetuid,
   parseUint,
   requireGas,
+  signerNames,
   requireSubnet,
   send,
   signerOptionsSchema,
@@ -69,7 +70,7 @@ function register(group: Command, app: CliApp): void {
           `hotkey ${hotkey.address} is not registered on subnet ${netuid}: run \`tao neuron register --netuid ${netuid}\` first`,
         );
       }
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const sent = await send(ctx, p, hotkey, "serveAxon", {
         address: p.registry,
         abi: subnetRegistryAbi,

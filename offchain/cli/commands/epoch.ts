@@ -14,6 +14,7 @@ import {
   parseNetuid,
   parseUint,
   requireGas,
+  signerNames,
   requireSubnet,
   revertLine,
   signerOptionsSchema,
@@ -178,7 +179,7 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const e = await pickEpoch(p, netuid, opts.epoch);
       if (e.slot <= e.close)
         fail(`epoch ${e.epoch} of subnet ${netuid} closes at slot ${e.close} (now ${e.slot}): wait for it to close`);
@@ -218,7 +219,7 @@ function register(group: Command, app: CliApp): void {
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const e = await pickEpoch(p, netuid, opts.epoch);
       const worker = await workerFor(ctx, p, hotkey, opts.resultsDir);
       const info = await worker.info(netuid, e.epoch);
@@ -272,7 +273,7 @@ function registerWatch(group: Command, app: CliApp): void {
       const hotkey = await loadHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const worker = await workerFor(ctx, p, hotkey, opts.resultsDir, confirmations);
       const controller = new AbortController();
       const onSignal = () => {

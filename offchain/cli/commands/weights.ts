@@ -200,7 +200,7 @@ function register(group: Command, app: CliApp): void {
       await requireUids(p, netuid, entries);
       const key = await versionKey(p, netuid, opts.versionKey);
       const hash = commitHash({ hotkey: hotkey.address, netuid, packedWeights: packed, salt, versionKey: key });
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       // Said before the commit is sent: a receipt that never comes (an RPC drop) must not take the salt with it.
       const names = signerNames(opts, ctx.io.env);
       if (opts.salt === undefined)
@@ -236,7 +236,7 @@ function register(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       const key = await versionKey(p, netuid, opts.versionKey);
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const sent = await send(ctx, p, hotkey, "revealWeights", {
         address: p.weights,
         abi: weightsAbi,
@@ -258,7 +258,7 @@ function register(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       const key = await versionKey(p, netuid, opts.versionKey);
-      await requireGas(p, hotkey.address, "hotkey");
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
       const sent = await send(ctx, p, hotkey, "setWeights", {
         address: p.weights,
         abi: weightsAbi,
