@@ -53,7 +53,9 @@ export interface DendriteOptions {
   socketsPerHost?: number;
   /**
    * Largest answer read from a peer, in bytes; a larger one is `response_too_large`, abandoned as soon as the
-   * bytes received exceed it. Default 1 MiB. The validator sets `maxResponseBytesFor(maxAnswerChars)`.
+   * bytes received exceed it. Default 1 MiB. The validator sets `maxResponseBytesFor(maxAnswerChars)`, which is
+   * sized for one JSON answer: the validator never asks for streams. A caller that does (`stream: true`) must allow
+   * more, since every NDJSON piece carries its own frame envelope.
    */
   maxResponseBytes?: number;
   /**

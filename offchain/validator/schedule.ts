@@ -50,7 +50,8 @@ export interface Permit {
   votersWidened?: boolean;
   /**
    * Whether the subnet has no finalised epoch yet: until it has, only the owner's hotkey holds a permit and the
-   * owner alone settles (SYSTEM.md §2.5), whatever the stake.
+   * owner alone settles (SYSTEM.md §2.5), whatever the stake. It only words the no-permit refusal, so the chain
+   * port reads it only for a hotkey without a permit (false for one with).
    */
   bootstrap?: boolean;
 }

@@ -171,6 +171,29 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
     assert.equal(state.permit.votersWidened, false, "no epoch missed");
   });
 
+  it("reads whether an epoch is finalised only for a hotkey without a permit (the no-permit refusal's wording)", async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== "readContract") return Reflect.get(target, prop, receiver);
+        return (args: Parameters<PublicClient["readContract"]>[0]) => {
+          reads.push(args.functionName);
+          return target.readContract(args);
+        };
+      },
+    });
+    const slot = await port.currentSlot();
+    const owners = createChainPort({ client: counting, wallet: chain.wallet(owner.hotkey), deployment });
+    const ownerState = await owners.subnetState(netuid, owner.hotkey.address, slot);
+    assert.equal(ownerState.permit.has, true, "the owner's hotkey holds the bootstrap permit");
+    assert.equal(ownerState.permit.bootstrap, false);
+    assert.ok(!reads.includes("permits"), reads.join(", "));
+    const minerState = await owners.subnetState(netuid, key(12).address, slot);
+    assert.equal(minerState.permit.has, false);
+    assert.equal(minerState.permit.bootstrap, true, "no epoch finalised yet");
+    assert.equal(reads.filter((r) => r === "permits").length, 1);
+  });
+
   it("hands over the signed commit tx and its nonce before broadcasting it, and reports the commit's epoch", async () => {
     const hash = keccak256(toHex("a commit"));
     const next = await client.getTransactionCount({ address: port.hotkey, blockTag: "pending" });

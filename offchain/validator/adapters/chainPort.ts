@@ -173,7 +173,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
       const settlement = { address: a.Settlement, abi: settlementAbi } as const;
-      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter, [, finalised]] = await Promise.all([
+      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter] = await Promise.all([
         client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
         client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
         client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
@@ -182,7 +182,6 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
-        client.readContract({ ...settlement, functionName: "permits", args: [netuid], ...b }),
       ]);
       const [epoch, start, close] = epochAt;
       // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
@@ -204,6 +203,11 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         ...(me ? { selfUid: me.uid } : {}),
       };
       const others = rows.filter((r) => r !== me).map((r) => r.stakeWeight);
+      // Whether any epoch is finalised only words the no-permit refusal: read it only for a hotkey without one.
+      const bootstrap =
+        me?.permit === true
+          ? false
+          : !(await client.readContract({ ...settlement, functionName: "permits", args: [netuid], ...b }))[1];
       const [lastSlot, updated] = last;
       return {
         life: Number(life),
@@ -219,7 +223,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           stake: me?.stakeWeight ?? 0n,
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
           votersWidened: widenAfter !== 0 && missed >= widenAfter,
-          bootstrap: !finalised,
+          bootstrap,
         },
         firstEpoch: Number(firstEpoch),
         rules,
