@@ -1,7 +1,14 @@
 import type { Command } from "commander";
 import { getAddress, isAddressEqual, zeroAddress, type Address, type ContractFunctionReturnType } from "viem";
 import { z } from "zod";
-import { MAX_INPUT_MULTIPLE, maxInAboveFloor, priceAfterBuy, priceAfterSell, swapOut } from "../../pool/poolMath.js";
+import {
+  MAX_INPUT_MULTIPLE,
+  MIN_RESERVE,
+  maxInAboveFloor,
+  priceAfterBuy,
+  priceAfterSell,
+  swapOut,
+} from "../../pool/poolMath.js";
 import { stakingAbi, subnetRegistryAbi } from "../../abi/index.js";
 import {
   addSignerOptions,
@@ -65,6 +72,59 @@ function checkStakeRecipient(p: Protocol, dest: Address, from: Address, raw: str
 
 /** `Staking.pool(netuid)` as viem decodes it. */
 type PoolView = ContractFunctionReturnType<typeof stakingAbi, "view", "pool">;
+
+/** Root's netuid (Staking `ROOT`): stake 1:1 with TAO, no pool, no fee. */
+const ROOT = 0;
+
+/**
+ * The alpha a move from subnet `netuid` to another subnet `destNetuid` lands with, as `Staking._move` makes it
+ * after the coinbase it runs first: the sale (`quoteUnstake`, fee paid) then a buy into the destination pool
+ * with no limit, which pays the fee only when the sale did not (a root origin is sold 1:1, fee-free); root as
+ * the destination is bought 1:1. Exactly one leg pays the fee. The sale and the destination pool are read in
+ * one `eth_call` after the coinbase (offchain/cli/readAfterMint.ts); the buy is `_buy`'s arithmetic here
+ * (offchain/pool/poolMath.ts). Refuses a move the contract would revert: a sale or a buy past a pool's input
+ * cap or reserve floor, a sale worth less than the minimum stake, a buy of no alpha.
+ */
+async function quoteSwapMove(p: Protocol, netuid: number, destNetuid: number, amount: bigint): Promise<bigint> {
+  const stk = { address: p.staking, abi: stakingAbi } as const;
+  const [[taoMid], fromPool, toPool, minStake] = (await readAfterMint(p, [
+    { ...stk, functionName: "quoteUnstake", args: [netuid, amount] },
+    { ...stk, functionName: "pool", args: [netuid] },
+    { ...stk, functionName: "pool", args: [destNetuid] },
+    { ...stk, functionName: "MIN_STAKE" },
+  ])) as [readonly [bigint, bigint], PoolView, PoolView, bigint];
+  const moving = `moving ${formatTao(amount)} α from subnet ${netuid} to subnet ${destNetuid}`;
+  if (netuid !== ROOT) {
+    // `_sell` with no limit: its input cap, then the TAO reserve floor.
+    const cap = fromPool.alphaReserve * MAX_INPUT_MULTIPLE;
+    if (amount > cap)
+      fail(
+        `${moving} sells more than the pool of subnet ${netuid} takes at once (at most ${formatTao(cap)} α): lower --amount`,
+      );
+    if (fromPool.taoReserve - taoMid < MIN_RESERVE)
+      fail(
+        `the pool of subnet ${netuid} is too shallow: ${moving} would take its TAO reserve below the minimum (${formatTao(MIN_RESERVE)} TAO): lower --amount`,
+      );
+  }
+  if (taoMid < minStake)
+    fail(
+      `${moving} sells it for ${formatTao(taoMid)} TAO, under the minimum stake of ${formatTao(minStake)} TAO: raise --amount`,
+    );
+  if (destNetuid === ROOT) return taoMid;
+  // `_buy` with no limit and no partial fill: its input cap, the swap, then the alpha reserve floor.
+  const cap = toPool.taoReserve * MAX_INPUT_MULTIPLE;
+  if (taoMid > cap)
+    fail(
+      `${moving} buys with ${formatTao(taoMid)} TAO, more than the pool of subnet ${destNetuid} takes at once (at most ${formatTao(cap)} TAO): lower --amount`,
+    );
+  const { out } = swapOut(toPool.taoReserve, toPool.alphaReserve, taoMid, netuid === ROOT);
+  if (out === 0n) fail(`${moving} buys no alpha on subnet ${destNetuid} with ${formatTao(taoMid)} TAO: raise --amount`);
+  if (toPool.alphaReserve - out < MIN_RESERVE)
+    fail(
+      `the pool of subnet ${destNetuid} is too shallow: ${moving} would take its alpha reserve below the minimum (${formatTao(MIN_RESERVE)} α): lower --amount`,
+    );
+  return out;
+}
 
 const PPM = 1_000_000n;
 const DEFAULT_TOLERANCE = "0.5";
@@ -508,16 +568,8 @@ function register(group: Command, app: CliApp): void {
             `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount`,
           );
         }
-        let expected = amount;
-        if (destNetuid !== netuid) {
-          // After the coinbase the move runs first (offchain/cli/readAfterMint.ts).
-          const [[taoOut]] = (await readAfterMint(p, [
-            { ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] },
-          ])) as [readonly [bigint, bigint]];
-          [[expected]] = (await readAfterMint(p, [
-            { ...stk(p), functionName: "quoteStake", args: [destNetuid, taoOut] },
-          ])) as [readonly [bigint, bigint]];
-        }
+        // Same subnet: shares move at value, alpha for alpha.
+        const expected = destNetuid === netuid ? amount : await quoteSwapMove(p, netuid, destNetuid, amount);
         const minOut = (expected * (PPM - tolerance)) / PPM;
         ctx.out.note(
           `${name} ${formatTao(amount)} α on subnet ${netuid} -> ≈ ${formatTao(expected)} α on subnet ${destNetuid} (at least ${formatTao(minOut)})`,
@@ -540,6 +592,7 @@ function register(group: Command, app: CliApp): void {
             coldkey: coldkey.address,
             alphaIn: amount,
             alphaOut: sent.result,
+            expectedAlphaOut: expected,
             minAlphaOut: minOut,
             tx: sent.hash,
           },
