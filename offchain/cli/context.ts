@@ -68,8 +68,12 @@ export class CliContext {
     });
   }
 
-  /** Decrypts a wallet's coldkey (asking for the password as above). */
+  /**
+   * Decrypts a wallet's coldkey (asking for the password as above). A watch-only wallet (coldkeypub.txt alone)
+   * is refused before any password is asked.
+   */
   async unlockColdkey(wallet: string): Promise<PrivateKeyAccount> {
+    await this.wallets().requireColdkey(wallet);
     return this.wallets().loadColdkey(wallet, await this.password(wallet, "unlock"));
   }
 

@@ -3,6 +3,9 @@ import { WalletError } from "./errors.js";
 /** Environment variable holding the coldkey password for scripts, CI and `--json` runs. */
 export const PASSWORD_ENV = "TAO_PASSWORD";
 
+/** The new password of `tao wallet change-password` (TAO_PASSWORD is then the current one). */
+export const NEW_PASSWORD_ENV = "TAO_NEW_PASSWORD";
+
 /** The terminal side of a prompt: a TTY stdin that can be switched to raw mode (so nothing is echoed). */
 export interface PromptInput {
   readonly isTTY?: boolean;
@@ -29,6 +32,10 @@ export interface PasswordRequest {
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: PromptInput;
   readonly output?: PromptOutput;
+  /** The variable read first (default {@link PASSWORD_ENV}); the error without one names it. */
+  readonly variable?: string;
+  /** What the password is, in that error (default `password`, e.g. `new password`). */
+  readonly what?: string;
 }
 
 /**
@@ -37,13 +44,14 @@ export interface PasswordRequest {
  */
 export async function readPassword(request: PasswordRequest): Promise<string> {
   const env = request.env ?? process.env;
-  const fromEnv = env[PASSWORD_ENV];
+  const variable = request.variable ?? PASSWORD_ENV;
+  const fromEnv = env[variable];
   if (fromEnv !== undefined) return fromEnv;
   const input = request.input ?? process.stdin;
   const output = request.output ?? process.stderr;
   if (!request.interactive || !input.isTTY) {
     throw new WalletError(
-      `no password for wallet ${request.wallet}: set ${PASSWORD_ENV} (prompts are off with --json or without a terminal)`,
+      `no ${request.what ?? "password"} for wallet ${request.wallet}: set ${variable} (prompts are off with --json or without a terminal)`,
     );
   }
   if (request.purpose === "unlock") {

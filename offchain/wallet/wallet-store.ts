@@ -1,15 +1,22 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { HDNodeWallet, Mnemonic, type Wallet } from "ethers";
-import { getAddress, isAddress, type Address, type PrivateKeyAccount } from "viem";
+import { HDNodeWallet, Mnemonic, Wallet } from "ethers";
+import { getAddress, isAddress, isAddressEqual, type Address, type PrivateKeyAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { WalletError } from "./errors.js";
 import { hotkeyFileSchema, type HotkeyFile } from "./hotkey-file.js";
 import { decryptKey, encryptKey } from "./keystore.js";
 import { checkName } from "./names.js";
 import { hotkeyPath, walletPaths } from "./paths.js";
-import { fileExists, isErrno, PUBLIC_FILE_MODE, SECRET_FILE_MODE, writeFileAtomic } from "./secure-file.js";
+import {
+  fileExists,
+  isErrno,
+  PUBLIC_FILE_MODE,
+  replacedPath,
+  SECRET_FILE_MODE,
+  writeFileAtomic,
+} from "./secure-file.js";
 import { DEFAULT_DERIVATION_PATH, signerFromSecret, type ImportSecret } from "./secret.js";
 
 /** Shortest password accepted for a new coldkey. */
@@ -51,6 +58,8 @@ export interface WalletSummary {
   readonly coldkey: Address | null;
   /** Whether coldkey.json (the encrypted key) is present. */
   readonly hasColdkey: boolean;
+  /** coldkeypub.txt without coldkey.json (btcli's regen_coldkeypub): reads work, signing needs the key imported. */
+  readonly watchOnly: boolean;
   readonly hotkeys: readonly HotkeySummary[];
   readonly problems: readonly string[];
 }
@@ -80,6 +89,47 @@ export interface CreateHotkeyOptions {
   readonly overwrite?: boolean;
 }
 
+export interface RegenColdkeypubOptions {
+  readonly name: string;
+  /** The coldkey's address (EIP-55 checksummed or all one case). */
+  readonly address: string;
+  /** Replace a coldkeypub.txt or coldkey.json of another address (both kept as `<file>.replaced-<time>`). */
+  readonly overwrite?: boolean;
+}
+
+export interface ColdkeypubWritten {
+  readonly wallet: string;
+  readonly dir: string;
+  readonly address: Address;
+  /** coldkeypub.txt. */
+  readonly file: string;
+  /** No coldkey.json beside it: the wallet can read but not sign. */
+  readonly watchOnly: boolean;
+  /** coldkeypub.txt already held this address and no other key was there: nothing was written. */
+  readonly unchanged: boolean;
+  /** Where the replaced coldkeypub.txt was kept (only with `overwrite`). */
+  readonly replaced: string | null;
+  /** Where the coldkey.json of another address was moved (only with `overwrite`). */
+  readonly replacedColdkey: string | null;
+}
+
+export interface ChangePasswordOptions {
+  readonly name: string;
+  /** The current password. */
+  readonly password: string;
+  /** The new password, or a function asked for it once the current one has unlocked the key. */
+  readonly newPassword: string | (() => Promise<string>);
+}
+
+export interface PasswordChanged {
+  readonly wallet: string;
+  readonly address: Address;
+  /** coldkey.json, re-encrypted and decrypted again with the new password to check it. */
+  readonly file: string;
+  /** Whether the keystore holds the mnemonic (kept, encrypted with the new password). */
+  readonly mnemonic: boolean;
+}
+
 /**
  * Wallets on disk, in btcli's layout:
  *   <walletsDir>/<name>/coldkey.json        encrypted JSON keystore (scrypt), mode 0600
@@ -100,6 +150,7 @@ export class WalletStore {
     const hotSigner = hotkey === null ? null : randomSigner(options.words ?? 12);
     const paths = walletPaths(this.walletsDir, options.name);
     await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
+    await this.refuseOtherWatchOnly(options.name, signer.address, options.overwrite);
     if (hotkey !== null) {
       await this.refuseExisting(
         options.name,
@@ -126,6 +177,7 @@ export class WalletStore {
     const signer = signerFromSecret(options.secret);
     const paths = walletPaths(this.walletsDir, options.name);
     await this.refuseExisting(options.name, paths.coldkey, "a coldkey", options.overwrite);
+    await this.refuseOtherWatchOnly(options.name, signer.address, options.overwrite);
     const coldkey = await this.writeAll(paths.dir, (log) =>
       this.writeColdkey(options.name, signer, options.password, options.overwrite ?? false, log),
     );
@@ -147,6 +199,118 @@ export class WalletStore {
       this.writeHotkey(options.name, options.hotkey, signer, options.overwrite ?? false, log),
     );
     return options.secret ? { ...written, mnemonic: null } : written;
+  }
+
+  /**
+   * Writes coldkeypub.txt alone (btcli's `regen_coldkeypub`): a watch-only wallet whose balance, overview and
+   * stake can be read without the key. A coldkeypub.txt or coldkey.json of another address is refused unless
+   * `overwrite`, which keeps both as `<file>.replaced-<time>` (the coldkey.json is moved aside, so the wallet
+   * becomes watch-only); the same address again changes nothing.
+   */
+  async regenColdkeypub(options: RegenColdkeypubOptions): Promise<ColdkeypubWritten> {
+    if (!isAddress(options.address, { strict: true }) && !/^0x[0-9A-F]{40}$/.test(options.address)) {
+      throw new WalletError(
+        `${JSON.stringify(options.address)} is not an EIP-55 address: pass 0x and 40 hex digits, checksummed or all lower case`,
+      );
+    }
+    const address = getAddress(options.address);
+    const paths = walletPaths(this.walletsDir, options.name);
+    const pub = await readAddressFile(paths.coldkeypub);
+    const key = await keystoreAddress(paths.coldkey);
+    const conflicts: string[] = [];
+    if (pub !== null && pub !== address)
+      conflicts.push(`coldkeypub.txt ${pub === "unreadable" ? "that holds no address" : `for ${pub}`}`);
+    if (key !== null && key !== address)
+      conflicts.push(`coldkey.json ${key === "unreadable" ? "whose address cannot be read" : `for ${key}`}`);
+    const base = { wallet: options.name, dir: paths.dir, address, file: paths.coldkeypub, watchOnly: key === null };
+    if (pub === address && conflicts.length === 0) {
+      return { ...base, unchanged: true, replaced: null, replacedColdkey: null };
+    }
+    if (conflicts.length > 0 && !options.overwrite) {
+      throw new WalletError(
+        `wallet ${options.name} already has ${conflicts.join(" and ")} in ${paths.dir}, not ${address}: ` +
+          `choose another --wallet, or pass --overwrite (the old files are kept as <file>.replaced-<time>` +
+          `${key !== null && key !== address ? "; coldkey.json is moved aside, so the wallet becomes watch-only" : ""})`,
+      );
+    }
+    return this.writeAll(paths.dir, async (log) => {
+      // The key of another address goes aside first: a failure after it is undone, a crash leaves it beside.
+      const replacedColdkey = key !== null && key !== address ? await log.moveAside(paths.coldkey) : undefined;
+      const replaced = await log.write(paths.coldkeypub, `${address}\n`, PUBLIC_FILE_MODE, true);
+      return {
+        ...base,
+        watchOnly: key === null || replacedColdkey !== undefined,
+        unchanged: false,
+        replaced: replaced ?? null,
+        replacedColdkey: replacedColdkey ?? null,
+      };
+    });
+  }
+
+  /**
+   * Re-encrypts the coldkey with a new password: decrypts coldkey.json with the current one, encrypts the same
+   * key (and mnemonic) again, writes it atomically (temporary file, fsync, rename; mode 0600) and decrypts the
+   * written file with the new password to check it holds the same address. Any failure puts the old file back.
+   * The old keystore is not kept: it would still open with the old password.
+   */
+  async changePassword(options: ChangePasswordOptions): Promise<PasswordChanged> {
+    const { name } = options;
+    const paths = walletPaths(this.walletsDir, name);
+    await this.requireColdkey(name);
+    const json = await readText(paths.coldkey, `wallet ${name} has no coldkey.json in ${paths.dir}`);
+    const key = await decryptKey(json, options.password, `wallet ${name} (coldkey.json)`);
+    const address = getAddress(key.address);
+    await this.checkColdkeypub(name, address);
+    const signer = key.mnemonic?.path
+      ? HDNodeWallet.fromPhrase(key.mnemonic.phrase, undefined, key.mnemonic.path)
+      : new Wallet(key.privateKey);
+    if (signer.address !== address) {
+      throw new WalletError(
+        `wallet ${name}: the mnemonic in coldkey.json derives ${signer.address}, not its key's ${address}: nothing was changed; restore coldkey.json from a backup`,
+      );
+    }
+    const newPassword = typeof options.newPassword === "string" ? options.newPassword : await options.newPassword();
+    checkNewPassword(newPassword);
+    if (newPassword === options.password) {
+      throw new WalletError(`the new password for wallet ${name} is the current one: choose another`);
+    }
+    const encrypted = await encryptKey(signer, newPassword, this.env);
+    await this.writeAll(paths.dir, async (log) => {
+      await log.write(paths.coldkey, encrypted, SECRET_FILE_MODE, true, { dropBackup: true });
+      const written = await decryptKey(
+        await fs.readFile(paths.coldkey, "utf8"),
+        newPassword,
+        `wallet ${name} (the re-encrypted coldkey.json)`,
+      );
+      if (!isAddressEqual(written.address as Address, address)) {
+        throw new WalletError(
+          `wallet ${name}: the re-encrypted coldkey.json opens to ${getAddress(written.address)}, not ${address}: the old file was put back and the password is unchanged; run the command again`,
+        );
+      }
+    });
+    return { wallet: name, address, file: paths.coldkey, mnemonic: key.mnemonic !== undefined };
+  }
+
+  /**
+   * Fails unless the wallet has coldkey.json: a watch-only wallet (coldkeypub.txt alone) is told to import its
+   * key. Call it before asking for the password, so nobody types one for a wallet that cannot sign.
+   */
+  async requireColdkey(name: string): Promise<void> {
+    const paths = walletPaths(this.walletsDir, name);
+    await this.requireWalletDir(name);
+    if (await fileExists(paths.coldkey)) return;
+    if (await fileExists(paths.coldkeypub)) {
+      const pub = await readAddressFile(paths.coldkeypub);
+      const only = pub === null || pub === "unreadable" ? "" : `, only coldkeypub.txt for ${pub}`;
+      // A watch-only wallet (coldkeypub.txt alone) needs its own key imported, not a new one created.
+      throw new WalletError(
+        `wallet ${name} has no coldkey.json in ${paths.dir}${only} (watch-only): import its coldkey with \`tao wallet import --wallet-name ${name}\``,
+      );
+    }
+    throw new WalletError(
+      `wallet ${name} has no coldkey (neither coldkey.json nor coldkeypub.txt in ${paths.dir}): ` +
+        `import it with \`tao wallet import --wallet-name ${name}\` or create one with \`tao wallet create --wallet-name ${name}\``,
+    );
   }
 
   /** Every wallet in the directory, sorted by name; an absent directory has none. */
@@ -198,23 +362,39 @@ export class WalletStore {
   /** Decrypts the coldkey. A wrong password is a one-line `wrong password for wallet <name> (coldkey.json): ...`. */
   async loadColdkey(name: string, password: string): Promise<PrivateKeyAccount> {
     const paths = walletPaths(this.walletsDir, name);
-    await this.requireWalletDir(name);
-    // A watch-only wallet (coldkeypub.txt alone) needs its own key imported, not a new one created.
-    const json = await readText(
-      paths.coldkey,
-      `wallet ${name} has no coldkey.json in ${paths.dir} (watch-only): import its coldkey with \`tao wallet import --wallet-name ${name}\``,
-    );
+    await this.requireColdkey(name);
+    const json = await readText(paths.coldkey, `wallet ${name} has no coldkey.json in ${paths.dir}`);
     const key = await decryptKey(json, password, `wallet ${name} (coldkey.json)`);
     const account = privateKeyToAccount(key.privateKey);
-    if (await fileExists(paths.coldkeypub)) {
-      const pub = await this.coldkeyAddress(name);
-      if (pub !== account.address) {
-        throw new WalletError(
-          `wallet ${name}: coldkey.json holds ${account.address} but coldkeypub.txt says ${pub}: restore the matching pair from a backup`,
-        );
-      }
-    }
+    await this.checkColdkeypub(name, account.address);
     return account;
+  }
+
+  /** Fails when coldkeypub.txt names another address than the coldkey's. */
+  private async checkColdkeypub(name: string, address: Address): Promise<void> {
+    if (!(await fileExists(walletPaths(this.walletsDir, name).coldkeypub))) return;
+    const pub = await this.coldkeyAddress(name);
+    if (pub !== address) {
+      throw new WalletError(
+        `wallet ${name}: coldkey.json holds ${address} but coldkeypub.txt says ${pub}: restore the matching pair from a backup`,
+      );
+    }
+  }
+
+  /**
+   * A new coldkey for a watch-only wallet must be the key it watches: another one (a typo'd import, `create`)
+   * would silently replace the only record of the watched address. `overwrite` keeps that record beside it.
+   */
+  private async refuseOtherWatchOnly(name: string, address: string, overwrite: boolean | undefined): Promise<void> {
+    const paths = walletPaths(this.walletsDir, name);
+    if (overwrite || (await fileExists(paths.coldkey))) return;
+    const pub = await readAddressFile(paths.coldkeypub);
+    if (pub === null || pub === getAddress(address)) return;
+    throw new WalletError(
+      `wallet ${name} is watch-only for ${pub === "unreadable" ? "an unreadable coldkeypub.txt" : pub}, not ${getAddress(address)}: ` +
+        `import the key of ${pub === "unreadable" ? "that address" : pub} with \`tao wallet import --wallet-name ${name}\`, choose another --wallet-name, ` +
+        "or pass --overwrite (the old file is kept as coldkeypub.txt.replaced-<time>)",
+    );
   }
 
   /** Reads a hotkey (unencrypted). Refuses a file that group or others can read, like ssh does. */
@@ -290,7 +470,7 @@ export class WalletStore {
     const hasColdkey = await fileExists(paths.coldkey);
     if (hasColdkey && coldkey === null && problems.length === 0)
       problems.push(`coldkeypub.txt is missing from ${paths.dir}`);
-    if (!hasColdkey && coldkey !== null) problems.push(`coldkey.json is missing from ${paths.dir} (watch-only wallet)`);
+    const watchOnly = !hasColdkey && coldkey !== null;
     const hotkeys: HotkeySummary[] = [];
     let files: string[] = [];
     try {
@@ -309,7 +489,7 @@ export class WalletStore {
         hotkeys.push({ name: hk, address: null, file, problem: errorText(e) });
       }
     }
-    return { name, dir: paths.dir, coldkey, hasColdkey, hotkeys, problems };
+    return { name, dir: paths.dir, coldkey, hasColdkey, watchOnly, hotkeys, problems };
   }
 
   private async refuseExisting(
@@ -334,15 +514,20 @@ export class WalletStore {
   ): Promise<WrittenKey> {
     const paths = walletPaths(this.walletsDir, name);
     const json = await encryptKey(signer, password, this.env);
+    // A watch-only wallet's coldkeypub.txt of another address is its only record of that address: kept.
+    const pub = (await fileExists(paths.coldkey)) ? null : await readAddressFile(paths.coldkeypub);
+    const watchedOther = pub !== null && pub !== getAddress(signer.address);
     const replaced = await log.write(paths.coldkey, json, SECRET_FILE_MODE, overwrite);
     // The public file's previous copy is worthless once the coldkey it described is replaced: dropped on success.
-    await log.write(paths.coldkeypub, `${signer.address}\n`, PUBLIC_FILE_MODE, true, { dropBackup: true });
+    const pubReplaced = await log.write(paths.coldkeypub, `${signer.address}\n`, PUBLIC_FILE_MODE, true, {
+      dropBackup: !watchedOther,
+    });
     return {
       name: "coldkey",
       address: getAddress(signer.address),
       file: paths.coldkey,
       mnemonic: mnemonicOf(signer),
-      replaced: replaced ?? null,
+      replaced: replaced ?? (watchedOther ? (pubReplaced ?? null) : null),
     };
   }
 
@@ -381,6 +566,15 @@ class WriteLog {
   ): Promise<string | undefined> {
     const backup = await writeFileAtomic(file, data, mode, replace);
     this.written.push({ file, backup, dropBackup: options.dropBackup ?? false });
+    return backup;
+  }
+
+  /** Moves `file` aside to `<file>.replaced-<time>` (never over an existing file); undone by moving it back. */
+  async moveAside(file: string): Promise<string> {
+    const backup = replacedPath(file);
+    await fs.link(file, backup); // fails rather than replace an existing file
+    await fs.rm(file);
+    this.written.push({ file, backup, dropBackup: false });
     return backup;
   }
 
@@ -433,6 +627,38 @@ function parseAddress(text: string, file: string): Address {
     throw new WalletError(`${file} does not hold a 0x address: recreate it from the coldkey (tao wallet import)`);
   }
   return getAddress(text);
+}
+
+/** The address in a coldkeypub.txt: null when there is no such file, "unreadable" when it holds no address. */
+async function readAddressFile(file: string): Promise<Address | "unreadable" | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) return null;
+    return "unreadable";
+  }
+  const trimmed = text.trim();
+  return isAddress(trimmed, { strict: false }) ? getAddress(trimmed) : "unreadable";
+}
+
+/** The `address` field of a JSON keystore, read without its password; null without the file. */
+async function keystoreAddress(file: string): Promise<Address | "unreadable" | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (e) {
+    if (isErrno(e, "ENOENT")) return null;
+    return "unreadable";
+  }
+  try {
+    const raw = (JSON.parse(text) as { address?: unknown }).address;
+    if (typeof raw !== "string") return "unreadable";
+    const hex = raw.startsWith("0x") ? raw : `0x${raw}`;
+    return isAddress(hex, { strict: false }) ? getAddress(hex) : "unreadable";
+  } catch {
+    return "unreadable";
+  }
 }
 
 function parseHotkeyFile(text: string, file: string): HotkeyFile {

@@ -1,14 +1,24 @@
 import type { Command } from "commander";
-import { formatEther, getAddress, isAddressEqual, parseEther, zeroAddress, type Address, type Hex } from "viem";
+import {
+  formatEther,
+  getAddress,
+  isAddressEqual,
+  parseEther,
+  recoverMessageAddress,
+  zeroAddress,
+  type Address,
+  type Hex,
+} from "viem";
 import { z } from "zod";
 import { taoAbi } from "../../abi/index.js";
 import { SCRYPT_N_ENV, scryptOverride } from "../../wallet/keystore.js";
 import { checkName } from "../../wallet/names.js";
-import { readHidden } from "../../wallet/password.js";
+import { NEW_PASSWORD_ENV, PASSWORD_ENV, readHidden, readPassword } from "../../wallet/password.js";
 import { IMPORT_SECRET_ENV, parseSecret, type ImportSecret } from "../../wallet/secret.js";
 import {
   MIN_PASSWORD_LENGTH,
   MNEMONIC_WORD_COUNTS,
+  type ColdkeypubWritten,
   type MnemonicWords,
   type WalletCreated,
   type WalletSummary,
@@ -207,7 +217,10 @@ function warnWeakKdf(ctx: CliContext): void {
 }
 
 async function newPassword(ctx: CliContext, wallet: string): Promise<string> {
-  const password = await ctx.password(wallet, "create");
+  return checkLength(wallet, await ctx.password(wallet, "create"));
+}
+
+function checkLength(wallet: string, password: string): string {
   if (password.length < MIN_PASSWORD_LENGTH) {
     fail(`the password for wallet ${wallet} is ${password.length} characters; use at least ${MIN_PASSWORD_LENGTH}`);
   }
@@ -263,6 +276,7 @@ function summaryJson(w: WalletSummary): Record<string, unknown> {
     dir: w.dir,
     coldkey: w.coldkey,
     encrypted: w.hasColdkey,
+    watchOnly: w.watchOnly,
     hotkeys: w.hotkeys.map((h) => ({ name: h.name, address: h.address, file: h.file, problem: h.problem })),
     problems: w.problems,
   };
@@ -332,7 +346,7 @@ function register(group: Command, app: CliApp): void {
             hotkeys.forEach((h, i) => {
               rows.push([
                 i === 0 ? w.name : "",
-                i === 0 ? (w.coldkey ?? "(unknown)") : "",
+                i === 0 ? `${w.coldkey ?? "(unknown)"}${w.watchOnly ? " (watch-only)" : ""}` : "",
                 h?.name ?? "(none)",
                 h === null ? "" : (h.address ?? `(unreadable: ${h.problem ?? ""})`),
               ]);
@@ -359,7 +373,12 @@ function register(group: Command, app: CliApp): void {
           ["wallet", w.name],
           ["directory", w.dir],
           ["coldkey", w.coldkey ?? "(unknown: coldkeypub.txt missing)"],
-          ["encrypted coldkey", w.hasColdkey ? "coldkey.json" : "none (watch-only)"],
+          [
+            "encrypted coldkey",
+            w.hasColdkey
+              ? "coldkey.json"
+              : `none (watch-only): import it with \`tao wallet import --wallet-name ${w.name}\` to sign`,
+          ],
         ];
         for (const h of w.hotkeys) rows.push([`hotkey ${h.name}`, h.address ?? `(unreadable: ${h.problem ?? ""})`]);
         if (w.hotkeys.length === 0) rows.push(["hotkeys", "none: add one with `tao wallet new-hotkey`"]);
@@ -556,6 +575,7 @@ function register(group: Command, app: CliApp): void {
   ).action(
     app.action(transferSchema, async (ctx, opts) => {
       if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <tao> or --all");
+      await ctx.wallets().requireColdkey(signerNames(opts, ctx.io.env).wallet); // a watch-only wallet cannot send
       const { dest, from, p } = await checkDestination(ctx, opts, opts.native ? "the native coin" : "TAO");
       if (opts.native) {
         if (opts.all) fail("--all sends TAO only: give the native coin with --amount <coin>");
@@ -607,6 +627,7 @@ function register(group: Command, app: CliApp): void {
     }),
   );
   registerFundHotkey(group, app);
+  registerKeyCommands(group, app);
 }
 
 function registerFundHotkey(group: Command, app: CliApp): void {
@@ -621,6 +642,7 @@ function registerFundHotkey(group: Command, app: CliApp): void {
   ).action(
     app.action(fundHotkeySchema, async (ctx, opts) => {
       const amount = parseNative(opts.amount, "--amount");
+      await ctx.wallets().requireColdkey(signerNames(opts, ctx.io.env).wallet); // a watch-only wallet cannot send
       const hotkey = await hotkeyAddress(ctx, opts);
       const p = await connectProtocol(ctx);
       const { from, hash, before, after } = await sendNative(ctx, p, opts, hotkey, amount, "hotkey");
@@ -641,9 +663,219 @@ function registerFundHotkey(group: Command, app: CliApp): void {
   );
 }
 
+const regenColdkeypubSchema = walletOptionsSchema.extend({
+  address: z.string(),
+  overwrite: z.boolean().default(false),
+});
+
+const signSchema = walletOptionsSchema.extend({
+  message: z.string(),
+  useHotkey: z.boolean().default(false),
+});
+
+const verifySchema = z.object({ message: z.string(), signature: z.string(), address: z.string() });
+
+/** A 65-byte `r ‖ s ‖ v` signature from `--signature`, or a one-line error naming it and what it should be. */
+function parseSignature(raw: string): Hex {
+  if (!/^0x[0-9a-fA-F]*$/.test(raw)) {
+    fail(
+      `--signature ${JSON.stringify(raw)} is not 0x-prefixed hex: pass the 0x… signature \`tao wallet sign\` printed`,
+    );
+  }
+  const digits = raw.length - 2;
+  if (digits !== 130) {
+    fail(
+      `--signature ${raw} has ${digits} hex digits, not 130 (65 bytes: r, s and v): pass the whole signature \`tao wallet sign\` printed`,
+    );
+  }
+  const v = Number.parseInt(raw.slice(130), 16);
+  if (![0, 1, 27, 28].includes(v)) {
+    fail(
+      `--signature ${raw} ends in v = 0x${raw.slice(130)}, not 1b or 1c (27 or 28): it is not a personal_sign signature; pass the one \`tao wallet sign\` printed`,
+    );
+  }
+  return raw as Hex;
+}
+
+function renderColdkeypub(w: ColdkeypubWritten): string {
+  if (w.unchanged) return `Wallet ${w.wallet} already has coldkeypub.txt for ${w.address}: nothing to do`;
+  const rows: [string, string][] = [
+    ["wallet", w.wallet],
+    ["directory", w.dir],
+    ["coldkey", w.address],
+    ["coldkeypub file", w.file],
+    [
+      "encrypted coldkey",
+      w.watchOnly
+        ? `none (watch-only): import it with \`tao wallet import --wallet-name ${w.wallet}\` to sign`
+        : "coldkey.json (same address)",
+    ],
+  ];
+  return [
+    w.watchOnly ? `Wrote watch-only wallet ${w.wallet}` : `Wrote coldkeypub.txt of wallet ${w.wallet}`,
+    renderFields(rows),
+    ...(w.replaced ? [`previous coldkeypub.txt kept as ${w.replaced}`] : []),
+    ...(w.replacedColdkey ? [`previous coldkey.json (another key) kept as ${w.replacedColdkey}`] : []),
+    ...(w.watchOnly
+      ? ["`tao wallet balance`, `tao wallet overview` and `tao stake list` work without the key; signing does not"]
+      : []),
+  ].join("\n");
+}
+
+/** btcli's `regen_coldkeypub`, `wallet sign`, `wallet verify` and a keystore password change. */
+function registerKeyCommands(group: Command, app: CliApp): void {
+  addWalletOptions(
+    group
+      .command("regen-coldkeypub")
+      .description(
+        "write a watch-only wallet: coldkeypub.txt for --address, no key (balance, overview and stake list work; signing needs `tao wallet import`)",
+      )
+      .requiredOption("--address <address>", "the coldkey's address (EIP-55 checksummed, or all lower case)")
+      .option(
+        "--overwrite",
+        "replace a coldkeypub.txt or coldkey.json of another address (the old files are kept as <file>.replaced-<time>)",
+      ),
+    { hotkey: false },
+  ).action(
+    app.action(regenColdkeypubSchema, async (ctx, opts) => {
+      const { wallet } = checkedNames(opts, ctx, false);
+      const address = parseAddress(opts.address, "--address");
+      if (opts.overwrite) await ctx.confirm(`Replace the coldkey files of wallet ${wallet} of another address?`);
+      const written = await ctx.wallets().regenColdkeypub({ name: wallet, address, overwrite: opts.overwrite });
+      ctx.out.result(written, () => renderColdkeypub(written));
+    }),
+  );
+
+  addWalletOptions(
+    group
+      .command("sign")
+      .description(
+        "sign a message (EIP-191 personal_sign) with the coldkey (asks its password), or the hotkey with --use-hotkey / --hotkey",
+      )
+      .requiredOption("--message <text>", "the text to sign (as UTF-8)")
+      .option("--use-hotkey", "sign with the hotkey (--hotkey, default $TAO_WALLET_HOTKEY or default): no password"),
+    { hotkey: true },
+  ).action(
+    app.action(signSchema, async (ctx, opts) => {
+      const useHotkey = opts.useHotkey || opts.walletHotkey !== undefined;
+      const { wallet, hotkey } = checkedNames(opts, ctx, useHotkey);
+      if (opts.message === "") fail("--message is empty: pass the text to sign");
+      const store = ctx.wallets();
+      let account;
+      if (useHotkey) {
+        account = await store.loadHotkey(wallet, hotkey);
+      } else {
+        await store.requireColdkey(wallet); // a watch-only wallet fails before any password is asked
+        account = await ctx.unlockColdkey(wallet);
+      }
+      const signature = await account.signMessage({ message: opts.message });
+      const signer = useHotkey ? `hotkey ${hotkey}` : "coldkey";
+      ctx.out.result(
+        {
+          wallet,
+          signer: useHotkey ? "hotkey" : "coldkey",
+          hotkey: useHotkey ? hotkey : null,
+          address: account.address,
+          message: opts.message,
+          signature,
+        },
+        () =>
+          [
+            `Signed with wallet ${wallet}'s ${signer} (EIP-191 personal_sign)`,
+            renderFields([
+              ["signer", account.address],
+              ["message", opts.message],
+            ]),
+            `signature: ${signature}`,
+            `check it with \`tao wallet verify --message <text> --signature ${signature} --address ${account.address}\``,
+          ].join("\n"),
+      );
+    }),
+  );
+
+  group
+    .command("verify")
+    .description("check an EIP-191 personal_sign signature of --message by --address (exits 1 when invalid)")
+    .requiredOption("--message <text>", "the text that was signed")
+    .requiredOption("--signature <hex>", "the 0x-prefixed 65-byte signature")
+    .requiredOption("--address <address>", "the address that should have signed (EIP-55 checksummed, or lower case)")
+    .action(
+      app.action(verifySchema, async (ctx, opts) => {
+        const expected = parseAddress(opts.address, "--address");
+        const signature = parseSignature(opts.signature);
+        let recovered: Address;
+        try {
+          recovered = await recoverMessageAddress({ message: opts.message, signature });
+        } catch (e) {
+          const reason = (e as { shortMessage?: string }).shortMessage ?? (e instanceof Error ? e.message : String(e));
+          fail(
+            `--signature ${signature} is not a valid secp256k1 signature (${reason}): pass the one \`tao wallet sign\` printed`,
+          );
+        }
+        if (!isAddressEqual(recovered, expected)) {
+          fail(
+            `invalid signature: it recovers to ${recovered}, not the expected --address ${expected}: check the ` +
+              "address, the signature and that --message is exactly the signed text",
+          );
+        }
+        ctx.out.result(
+          { valid: true, address: expected, message: opts.message, signature },
+          () => `valid: ${expected} signed this message`,
+        );
+      }),
+    );
+
+  addWalletOptions(
+    group
+      .command("change-password")
+      .description(
+        `re-encrypt the coldkey with a new password (current: $${PASSWORD_ENV} or a prompt; new: $${NEW_PASSWORD_ENV} or a prompt, typed twice)`,
+      ),
+    { hotkey: false },
+  ).action(
+    app.action(walletOptionsSchema, async (ctx, opts) => {
+      const { wallet } = checkedNames(opts, ctx, false);
+      const store = ctx.wallets();
+      await store.requireColdkey(wallet); // a watch-only wallet fails before any password is asked
+      const password = await ctx.password(wallet, "unlock");
+      const changed = await store.changePassword({
+        name: wallet,
+        password,
+        // Asked only once the current password has unlocked the key.
+        newPassword: async () =>
+          checkLength(
+            wallet,
+            await readPassword({
+              wallet,
+              purpose: "create",
+              interactive: ctx.interactive,
+              env: ctx.io.env,
+              input: ctx.io.stdin,
+              output: ctx.io.stderr,
+              variable: NEW_PASSWORD_ENV,
+              what: "new password",
+            }),
+          ),
+      });
+      warnWeakKdf(ctx);
+      ctx.out.result({ ...changed, verified: true }, () =>
+        [
+          `Changed the password of wallet ${wallet}'s coldkey ${changed.address}`,
+          renderFields([
+            ["file", `${changed.file} (re-encrypted, mode 0600, opened again with the new password)`],
+            ["mnemonic", changed.mnemonic ? "kept (encrypted with the new password)" : "none in the keystore"],
+          ]),
+          "the old keystore is not kept: it would still open with the old password",
+        ].join("\n"),
+      );
+    }),
+  );
+}
+
 export default defineCommandGroup({
   name: "wallet",
-  summary: "create, import and inspect wallets (coldkey + hotkeys); balance, overview and TAO transfers",
+  summary:
+    "create, import and inspect wallets (coldkey + hotkeys, or watch-only); balance, overview, TAO transfers, sign and verify",
   order: 10,
   aliases: ["w", "wallets"],
   register,
