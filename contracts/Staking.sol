@@ -525,8 +525,14 @@ contract Staking is StakingBase, IStaking {
         emit StakeMoved(msg.sender, toColdkey, fromHotkey, toHotkey, fromNetuid, toNetuid, alpha, out);
     }
 
-    /// @dev Same subnet: shares move at value (no swap, no fee). The moved value must be worth the minimum
-    /// stake at the spot price unless it closes the position.
+    /// @dev Same subnet: shares move at value (no swap). The moved value must be worth the minimum stake at the
+    /// spot price, closing or not: a dust move is how a pool's first shares would be made a few rao (a later
+    /// dividend on them rounds every deposit after it down). Between two hotkeys of a subnet the pool fee is
+    /// taken from the moved alpha and kept by the protocol (`protocolAlpha`): a claim credits a hotkey's pool
+    /// whenever anyone claims after the close, so a free move in, claim and move out in one transaction would
+    /// take a validator's nominators' dividend; with the fee it costs what a stake and unstake round trip costs
+    /// (docs/staking.md). Subtensor moves these shares fee-free: it pays dividends at its epoch block, not at a
+    /// claim anyone can time. Root has no pool and no fee; its dividends vest (`RootStream`).
     function _moveShares(
         address fromHotkey,
         uint16 netuid,
@@ -534,18 +540,26 @@ contract Staking is StakingBase, IStaking {
         address toHotkey,
         uint256 alpha,
         uint64 slot
-    ) internal returns (uint256) {
+    ) internal returns (uint256 moved) {
         uint24 gen;
         uint256 taoValue = alpha;
+        moved = alpha;
         if (netuid != ROOT) {
             Pool memory p = _livePool(netuid);
             gen = p.generation;
             taoValue = (alpha * p.tao) / p.alpha;
+            if (fromHotkey != toHotkey) {
+                uint256 fee = PoolMath.feeOf(alpha);
+                // fee <= alpha (33/65535, rounded up to the next integer); protocol + fee <= issuance < 2^96.
+                unchecked {
+                    moved = alpha - fee;
+                    _subnets[netuid].alpha.protocol += uint96(fee);
+                }
+            }
         }
-        bool closed = _withdraw(_poolKey(netuid, gen, fromHotkey), msg.sender, alpha, slot);
-        if (!closed && taoValue < MIN_STAKE) revert BelowMinimumStake(taoValue, MIN_STAKE);
-        _deposit(_poolKey(netuid, gen, toHotkey), toColdkey, alpha, slot, fromHotkey == toHotkey);
-        return alpha;
+        if (taoValue < MIN_STAKE) revert BelowMinimumStake(taoValue, MIN_STAKE);
+        _withdraw(_poolKey(netuid, gen, fromHotkey), msg.sender, alpha, slot);
+        _deposit(_poolKey(netuid, gen, toHotkey), toColdkey, moved, slot, fromHotkey == toHotkey);
     }
 
     function _sellLeg(address hotkey, uint16 netuid, uint256 alpha, uint64 slot) internal returns (uint256 taoOut) {

@@ -24,7 +24,7 @@ interface IStakingTypes {
         uint256 alphaReserve; // alpha in the pool
         uint256 alphaStaked; // alpha held by stakers (sum of all hotkeys' totals)
         uint256 alphaPending; // alpha emission accrued and not yet credited by the settlement
-        uint256 protocolAlpha; // alpha bought with excess TAO at injection: protocol-owned, never distributed
+        uint256 protocolAlpha; // alpha bought with excess TAO at injection, and same-subnet move fees: protocol-owned, never distributed
         uint256 alphaIssuance; // alpha ever created on this subnet (drives its halving curve)
         int256 pendingFlow; // net TAO flow since the last coinbase (rao)
         int256 flowEma; // EMA of net TAO flow, I64F64 (rao x 2^64)
@@ -232,7 +232,9 @@ interface IStaking is IStakingTypes, IStakingHooks, IEmissionReceiver {
     ) external returns (uint256 taoOut, uint256 alphaUsed);
 
     /// @notice Moves `alpha` of the caller's stake to another hotkey and/or subnet (same coldkey). Same subnet:
-    /// shares move at value, no swap, no fee. Other subnet: sold then bought, one leg paying the fee.
+    /// shares move at value, no swap; between two hotkeys of a non-root subnet the pool fee (33/65535, rounded up)
+    /// is taken from the moved alpha and kept as protocol alpha. Other subnet: sold then bought, one leg paying
+    /// the fee. Every move must be worth the minimum stake (`BelowMinimumStake`), even one that closes a position.
     function moveStake(
         address originHotkey,
         address destHotkey,

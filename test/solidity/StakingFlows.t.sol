@@ -188,13 +188,67 @@ contract StakingFlowsTest is StakingFixture {
     function test_moveStakeSameSubnetMovesShares() public {
         uint256 out = _stake(ALICE, 1, HOT1, 10e9);
         IStakingTypes.PoolView memory before = staking.pool(1);
+        uint256 fee = PoolMath.feeOf(out / 2);
+        assertTrue(fee > 0, "a fee to see");
         vm.prank(ALICE);
-        uint256 moved = staking.moveStake(HOT1, HOT2, 1, 1, out / 2, out / 2, block.timestamp);
-        assertEq(moved, out / 2, "value moved 1:1");
-        assertEq(_alphaOf(1, HOT2, ALICE), out / 2, "dest position");
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.SlippageExceeded.selector, out / 2 - fee, out / 2));
+        staking.moveStake(HOT1, HOT2, 1, 1, out / 2, out / 2, block.timestamp);
+        vm.prank(ALICE);
+        uint256 moved = staking.moveStake(HOT1, HOT2, 1, 1, out / 2, out / 2 - fee, block.timestamp);
+        assertEq(moved, out / 2 - fee, "moved less the pool fee (another hotkey)");
+        assertEq(_alphaOf(1, HOT2, ALICE), moved, "dest position");
         assertApprox(_alphaOf(1, HOT1, ALICE), out - out / 2, 1, "origin rest");
         IStakingTypes.PoolView memory afterP = staking.pool(1);
         assertEq(afterP.taoReserve, before.taoReserve, "no swap");
+        assertEq(afterP.alphaReserve, before.alphaReserve, "no swap");
+        assertEq(afterP.protocolAlpha, before.protocolAlpha + fee, "the fee is protocol alpha");
+        assertEq(afterP.alphaStaked, before.alphaStaked - fee, "staked alpha less the fee");
+    }
+
+    function test_sameSubnetTransferToAnotherColdkeyIsFeeFree() public {
+        uint256 out = _stake(ALICE, 1, HOT1, 10e9);
+        IStakingTypes.PoolView memory before = staking.pool(1);
+        vm.prank(ALICE);
+        uint256 got = staking.transferStake(BOB, HOT1, 1, 1, out / 2, out / 2, block.timestamp);
+        assertEq(got, out / 2, "same hotkey pool: shares change hands 1:1");
+        assertEq(staking.pool(1).protocolAlpha, before.protocolAlpha, "no fee");
+    }
+
+    /// @dev Audit (stop 27): a claim credits a hotkey's pool whenever anyone claims after the close. A fee-free
+    /// move in, claim and move out took most of a validator's nominators' dividend for nothing. With the fee the
+    /// round trip costs what stake and unstake would: a dividend below it (0.05 % of the hotkey's stake here) is a
+    /// loss to the mover, and the nominator keeps more than half of its own part.
+    function test_jitMoveAroundAClaimCostsTheFee() public {
+        uint256 alice0 = _stake(ALICE, 1, HOT1, 100e9);
+        uint256 bob0 = _stake(BOB, 1, HOT2, 900e9);
+        _warpSlots(50);
+        emission.coinbase();
+        uint64 close = staking.currentSlot();
+        (uint256 hk, ) = staking.hotkeyStake(1, HOT1);
+        _warpSlots(1);
+        vm.prank(BOB);
+        staking.moveStake(HOT2, HOT1, 1, 1, bob0, 0, block.timestamp);
+        uint256 dividend = hk / 2000; // 0.05 % of HOT1's stake at the close
+        staking.creditEmission(1, HOT1, 0, dividend, close); // the claim: anyone may send it
+        uint256 bobOnHot1 = _alphaOf(1, HOT1, BOB);
+        vm.prank(BOB);
+        staking.moveStake(HOT1, HOT2, 1, 1, bobOnHot1, 0, block.timestamp);
+        assertTrue(_alphaOf(1, HOT2, BOB) < bob0, "the round trip lost the mover alpha");
+        assertTrue(_alphaOf(1, HOT1, ALICE) > alice0, "the nominator gained");
+    }
+
+    /// @dev Audit (stop 27): a closing move of a dust position was exempt from the minimum stake, so a validator
+    /// could seed its emptied pool with 3 shares before a dividend and round every later stake on it down.
+    function test_dustMoveRevertsEvenWhenItClosesThePosition() public {
+        _warpSlots(5);
+        emission.coinbase(); // emission to credit from
+        staking.creditEmission(1, HOT2, 3, 0, 0); // a 3-rao incentive: COLD2's whole position on HOT2
+        assertEq(_alphaOf(1, HOT2, COLD2), 3, "dust position");
+        IStakingTypes.PoolView memory p = staking.pool(1);
+        uint256 value = (3 * p.taoReserve) / p.alphaReserve;
+        vm.prank(COLD2);
+        vm.expectRevert(abi.encodeWithSelector(IStakingTypes.BelowMinimumStake.selector, value, staking.MIN_STAKE()));
+        staking.moveStake(HOT2, HOT1, 1, 1, 3, 0, block.timestamp);
     }
 
     function test_moveStakeAcrossSubnetsPaysOneFee() public {

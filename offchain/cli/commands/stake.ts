@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { getAddress, isAddressEqual, zeroAddress, type Address, type ContractFunctionReturnType } from "viem";
 import { z } from "zod";
 import {
+  feeOf,
   MAX_INPUT_MULTIPLE,
   MIN_RESERVE,
   maxInAboveFloor,
@@ -568,8 +569,14 @@ function register(group: Command, app: CliApp): void {
             `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount`,
           );
         }
-        // Same subnet: shares move at value, alpha for alpha.
-        const expected = destNetuid === netuid ? amount : await quoteSwapMove(p, netuid, destNetuid, amount);
+        // Same subnet: shares move at value; to another hotkey of a subnet the pool fee is kept (Staking
+        // `_moveShares`: a free move in and out around a claim would take a validator's nominators' dividend).
+        const expected =
+          destNetuid !== netuid
+            ? await quoteSwapMove(p, netuid, destNetuid, amount)
+            : name === "move" && netuid !== ROOT
+              ? amount - feeOf(amount)
+              : amount;
         const minOut = (expected * (PPM - tolerance)) / PPM;
         ctx.out.note(
           `${name} ${formatTao(amount)} α on subnet ${netuid} -> ≈ ${formatTao(expected)} α on subnet ${destNetuid} (at least ${formatTao(minOut)})`,

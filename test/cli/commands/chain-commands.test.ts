@@ -9,6 +9,7 @@ import { emissionAbi, stakingAbi } from "../../../offchain/abi/index.js";
 import { parseConfirmations } from "../../../offchain/cli/commands/epoch.js";
 import { readAfterMint } from "../../../offchain/cli/readAfterMint.js";
 import { tao } from "../support.js";
+import { feeOf } from "../../../offchain/pool/poolMath.js";
 
 describe("tao chain commands (against a real Anvil)", () => {
   let chain: CliChain;
@@ -500,7 +501,8 @@ describe("tao chain commands (against a real Anvil)", () => {
     await chain.advanceSlots(300);
     const staked = await ok(["stake", "add", "--netuid", "1", "--wallet", "bob", "--amount", "1", "--tolerance", "1"]);
     assert.equal(staked.taoUsed, TAO.toString());
-    // Part of it moves to alice's hotkey and part goes to carol's coldkey: same subnet, so alpha for alpha.
+    // Part of it moves to alice's hotkey (less the pool fee Staking keeps on a move between hotkeys) and part
+    // goes to carol's coldkey on the same hotkey (alpha for alpha).
     const tenth = TAO / 10n;
     const moved = await ok([
       "stake",
@@ -514,7 +516,8 @@ describe("tao chain commands (against a real Anvil)", () => {
       "--dest-hotkey",
       keys.alice!.hotkey,
     ]);
-    assert.equal(moved.alphaOut, tenth.toString());
+    assert.equal(moved.alphaOut, (tenth - feeOf(tenth)).toString());
+    assert.equal(moved.expectedAlphaOut, moved.alphaOut, "the quote is what the move lands");
     const given = await ok([
       "stake",
       "transfer",

@@ -148,6 +148,45 @@ describe("tao stake move / transfer across subnets (against a real Anvil)", () =
     assert.equal(moved[1], quoted[1], "the quote is what the move produced");
   });
 
+  it("same subnet, another hotkey: the quote keeps back the pool fee Staking takes on such a move", async () => {
+    const dest = keys.bob!.hotkey;
+    const carol = keys.carol!.coldkey;
+    const [, before] = await stakeOf(1, dest, carol);
+    const out = await exactMove("move", ["--netuid", "1", "--amount", "1", "--dest-hotkey", dest]);
+    assert.ok(out < 1_000_000_000n, "less than the alpha moved");
+    const [, after] = await stakeOf(1, dest, carol);
+    assert.equal(after - before, out, "the position on the other hotkey grew by what the move said");
+  });
+
+  it("a watch-only wallet is refused before any password, by stake commands too", async () => {
+    await ok(["wallet", "regen-coldkeypub", "--wallet", "watch", "--address", keys.carol!.coldkey]);
+    const r = await tao(
+      [
+        "--json",
+        "stake",
+        "add",
+        "--netuid",
+        "1",
+        "--wallet",
+        "watch",
+        "--to",
+        keys.alice!.hotkey,
+        "--amount",
+        "0.1",
+        "--tolerance",
+        "50",
+      ],
+      {
+        ...env,
+        TAO_PASSWORD: "",
+      },
+    );
+    assertOneLineError(
+      r,
+      /wallet watch has no coldkey\.json in .*\(watch-only\): import its coldkey with `tao wallet import --wallet-name watch`/,
+    );
+  });
+
   it("refuses a move whose sale is worth less than the minimum stake, before the password", async () => {
     const r = await tao(
       [
