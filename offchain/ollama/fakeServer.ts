@@ -77,6 +77,8 @@ export interface FakeOllama {
   setMode(mode: Partial<FakeOllamaMode>): Promise<void>;
   /** Models currently installed (as /api/tags lists them). */
   models(): string[];
+  /** The JSON body of the last request to `path` (e.g. "/api/chat"), as received: options, truncate, etc. */
+  lastBody(path: string): Record<string, unknown> | undefined;
   close(): Promise<void>;
 }
 
@@ -172,6 +174,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     injectedErrors: 0,
     pulls: 0,
   };
+  const bodies = new Map<string, Record<string, unknown>>();
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
   let listening = false;
@@ -236,6 +239,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     }
     if (typeof v !== "object" || v === null || Array.isArray(v))
       throw new HttpError(400, "request body must be a JSON object");
+    bodies.set((req.url ?? "/").split("?", 1)[0]!, v as Record<string, unknown>);
     return v as Record<string, unknown>;
   }
 
@@ -498,6 +502,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     stats,
     mode: () => ({ ...mode }),
     models: () => [...installed.keys()],
+    lastBody: (path: string) => bodies.get(path),
     async setMode(next: Partial<FakeOllamaMode>): Promise<void> {
       const wasDown = mode.down;
       mode = { ...mode, ...next };

@@ -1,4 +1,4 @@
-/** Scoring: response → score, latency curve, open-prompt similarity, EMA per uid, task mix, weight input. */
+/** Scoring: response → score, latency curve, open-prompt similarity, EMAs per uid, task mix, gated weight input. */
 export { isDendriteResult, type DendriteResult } from "./dendriteResult.js";
 export { DEFAULT_LATENCY_CURVE, latencyFactor, type LatencyCurve } from "./latency.js";
 export {
@@ -12,7 +12,23 @@ export {
   type ScoringOptions,
 } from "./score.js";
 export { DEFAULT_SIMILARITY_FLOOR, cosine, similarityScore, similarityScores, type Embed } from "./similarity.js";
-export { DEFAULT_EMA_ALPHA, assertAlpha, sameHotkey, updateEma, type EmaRecord } from "./ema.js";
+export {
+  DEFAULT_EMA_ALPHA,
+  assertAlpha,
+  sameHotkey,
+  scoreClass,
+  updateEma,
+  type EmaRecord,
+  type KindAverage,
+  type ScoreClass,
+} from "./ema.js";
 export { kindWeights, type TaskMix } from "./mix.js";
-export { weightInput, type WeightInput } from "./weights.js";
+export {
+  DEFAULT_VERIFIABLE_GATE,
+  assertGate,
+  weightInput,
+  weightScore,
+  type WeightInput,
+  type WeightRule,
+} from "./weights.js";
 export { createOllamaOpenModel, type OllamaOpenModel, type OllamaOpenModelOptions } from "./ollamaOpenModel.js";

@@ -6,10 +6,16 @@
  * Every call is bounded (the caller's AbortSignal for the reference, `requestTimeoutMs` for embeddings), and
  * the embedding response is checked with zod: one finite vector per text, all of one length. A failure
  * throws; the round then leaves that round's open answers unscored (EMA untouched) and carries on.
+ *
+ * The reference is generated greedily (temperature 0) with a fixed seed (the caller's, else one derived from
+ * the prompt), so two validators running the same model on the same prompt get the same reference. Embeddings
+ * ask Ollama to truncate inputs longer than the embedding model's context (`truncate: true`) rather than fail
+ * (recent Ollama refuses over-long inputs otherwise, ollama/ollama#14186).
  */
 import { Ollama } from "ollama";
 import { z } from "zod";
-import { ollamaClientOptions, ollamaHostFromEnv, OllamaService } from "../ollama/service.js";
+import { ollamaClientOptions, ollamaHostFromEnv } from "../ollama/service.js";
+import { referenceSeed } from "../tasks/open.js";
 import { DEFAULT_SIMILARITY_FLOOR, type Embed } from "./similarity.js";
 
 export interface OllamaOpenModelOptions {
@@ -24,6 +30,17 @@ export interface OllamaOpenModelOptions {
   maxReferenceTokens?: number;
   /** Limit of one embedding call. Default 60 s. */
   embedTimeoutMs?: number;
+  /**
+   * The embedding model's context (Ollama's num_ctx) for /api/embed. Default: unset, the model's own (a value
+   * other than the loaded one makes Ollama reload the model). Inputs beyond it are truncated either way.
+   */
+  embedNumCtx?: number;
+}
+
+/** Options of one reference answer. */
+export interface ReferenceOptions {
+  /** Ollama's sampling seed. Default `referenceSeed(prompt)`. */
+  seed?: number;
 }
 
 /** Structurally the round's `OpenModel` (validator/round.ts). */
@@ -31,7 +48,7 @@ export interface OllamaOpenModel {
   readonly host: string;
   readonly model: string;
   readonly embedModel: string;
-  reference(prompt: string, signal: AbortSignal): Promise<string>;
+  reference(prompt: string, signal: AbortSignal, options?: ReferenceOptions): Promise<string>;
   embed: Embed;
   readonly similarityFloor: number;
 }
@@ -44,8 +61,10 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
   if (!(floor >= -1 && floor < 1)) throw new RangeError(`similarityFloor ${floor} must be in [-1, 1)`);
   const maxTokens = o.maxReferenceTokens ?? 512;
   const embedTimeoutMs = o.embedTimeoutMs ?? 60_000;
-  const chat = new OllamaService({ host });
-  const embedClient = (signal: AbortSignal): Ollama =>
+  const numCtx = o.embedNumCtx;
+  if (numCtx !== undefined && !(Number.isInteger(numCtx) && numCtx > 0))
+    throw new RangeError(`embedNumCtx ${numCtx} must be a positive integer`);
+  const client = (signal: AbortSignal): Ollama =>
     new Ollama({
       ...ollamaClientOptions(host),
       fetch: (input, init) =>
@@ -57,19 +76,33 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
     model: o.model,
     embedModel: o.embedModel,
     similarityFloor: floor,
-    async reference(prompt, signal) {
-      let text = "";
-      for await (const piece of chat.stream(o.model, prompt, { signal, maxTokens })) text += piece;
-      return text;
+    async reference(prompt, signal, options = {}) {
+      const seed = options.seed ?? referenceSeed(prompt);
+      try {
+        const res = await client(signal).chat({
+          model: o.model,
+          messages: [{ role: "user", content: prompt }],
+          stream: false,
+          keep_alive: "30m",
+          options: { num_predict: maxTokens, temperature: 0, seed },
+        });
+        return typeof res?.message?.content === "string" ? res.message.content : "";
+      } catch (e) {
+        if (signal.aborted) throw signal.reason;
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(`reference answer from ${o.model} at ${host} failed: ${why}`, { cause: e });
+      }
     },
     async embed(texts, signal) {
       if (texts.length === 0) return [];
       let raw: unknown;
       const limit = AbortSignal.timeout(embedTimeoutMs);
       try {
-        raw = await embedClient(signal ? AbortSignal.any([limit, signal]) : limit).embed({
+        raw = await client(signal ? AbortSignal.any([limit, signal]) : limit).embed({
           model: o.embedModel,
           input: texts,
+          truncate: true,
+          ...(numCtx === undefined ? {} : { options: { num_ctx: numCtx } }),
         });
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);

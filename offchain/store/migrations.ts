@@ -134,6 +134,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE commits ADD COLUMN commit_nonce INTEGER;
     `,
   },
+  {
+    version: 6,
+    name: "scores per task kind",
+    sql: `
+      -- A moving average per uid over verifiable tasks and one over open prompts (offchain/scoring/ema.ts): with open
+      -- prompts in the mix the weights are the open average gated by the verifiable one, never their sum. "ema" and
+      -- "samples" stay the average over both kinds. Rows from before this migration: the verifiable average starts
+      -- as their "ema" (the very same average for a validator that scored verifiable tasks only, as every one without
+      -- a model did), the open average at 0 with no samples (their share of "ema" cannot be told apart; carrying it
+      -- would keep paying a code solver until it decays).
+      ALTER TABLE scores ADD COLUMN verifiable_ema REAL NOT NULL DEFAULT 0;
+      ALTER TABLE scores ADD COLUMN verifiable_samples INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE scores ADD COLUMN open_ema REAL NOT NULL DEFAULT 0;
+      ALTER TABLE scores ADD COLUMN open_samples INTEGER NOT NULL DEFAULT 0;
+      UPDATE scores SET verifiable_ema = ema, verifiable_samples = samples;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -346,12 +346,15 @@ export class ValidatorStore {
 
   // ------------------------------------------------------------------ scores
 
+  /** The moving averages per uid (both kinds together, verifiable only, open only; see scoring/ema.ts). */
   scores(netuid: number): EmaRecord[] {
     return this.all("SELECT * FROM scores WHERE netuid = ? ORDER BY uid", netuid).map((r) => ({
       uid: Number(r.uid),
       hotkey: String(r.hotkey),
       ema: Number(r.ema),
       samples: Number(r.samples),
+      verifiable: { ema: Number(r.verifiable_ema), samples: Number(r.verifiable_samples) },
+      open: { ema: Number(r.open_ema), samples: Number(r.open_samples) },
       updatedSlot: Number(r.updated_slot),
     }));
   }
@@ -364,16 +367,28 @@ export class ValidatorStore {
   putScores(netuid: number, records: readonly EmaRecord[]): void {
     this.transaction(() => {
       for (const r of records) {
-        if (!Number.isFinite(r.ema)) throw new RangeError(`ema ${r.ema} for uid ${r.uid} is not finite`);
+        for (const [what, v] of [
+          ["ema", r.ema],
+          ["verifiable ema", r.verifiable.ema],
+          ["open ema", r.open.ema],
+        ] as const)
+          if (!Number.isFinite(v)) throw new RangeError(`${what} ${v} for uid ${r.uid} is not finite`);
         this.run(
-          `INSERT INTO scores (netuid, uid, hotkey, ema, samples, updated_slot) VALUES (?, ?, ?, ?, ?, ?)
+          `INSERT INTO scores (netuid, uid, hotkey, ema, samples, verifiable_ema, verifiable_samples, open_ema,
+             open_samples, updated_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (netuid, uid) DO UPDATE SET hotkey = excluded.hotkey, ema = excluded.ema,
-             samples = excluded.samples, updated_slot = excluded.updated_slot`,
+             samples = excluded.samples, verifiable_ema = excluded.verifiable_ema,
+             verifiable_samples = excluded.verifiable_samples, open_ema = excluded.open_ema,
+             open_samples = excluded.open_samples, updated_slot = excluded.updated_slot`,
           netuid,
           nonNegInt("uid", r.uid),
           r.hotkey.toLowerCase(),
           r.ema,
           r.samples,
+          r.verifiable.ema,
+          nonNegInt("verifiable samples", r.verifiable.samples),
+          r.open.ema,
+          nonNegInt("open samples", r.open.samples),
           nonNegInt("slot", r.updatedSlot),
         );
       }

@@ -4,7 +4,7 @@
  * answer: the round scores a reply by embedding similarity to the validator's own reference answer
  * (scoring/similarity.ts).
  */
-import type { Rng } from "./prng.js";
+import { hash128, type Rng } from "./prng.js";
 import type { OpenTask } from "./task.js";
 
 // prettier-ignore
@@ -80,4 +80,13 @@ export function openTask(rng: Rng, id: string): OpenTask {
   const i = rng.int(0, FORMS.length - 1);
   const prompt = (FORMS[i] as (rng: Rng) => string)(rng) + rng.pick(STYLES);
   return { id, kind: "open", template: `open.${i}`, prompt };
+}
+
+/**
+ * The sampling seed of the validator's reference answer to `prompt` (31 bits, as Ollama's `seed` option takes
+ * it). A function of the prompt alone, which the round seed draws: validators running the same model on the
+ * same prompt generate the same reference.
+ */
+export function referenceSeed(prompt: string): number {
+  return (hash128(`reference:${prompt}`)[0] as number) >>> 1;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { TaskMix } from "../scoring/mix.js";
+import { DEFAULT_VERIFIABLE_GATE } from "../scoring/weights.js";
 import { DEFAULT_VERIFIABLE_WEIGHTS } from "../tasks/generate.js";
 import { VERIFIABLE_KINDS } from "../tasks/task.js";
 import { expandHome } from "../wallet/paths.js";
@@ -112,6 +113,12 @@ export const configSchema = z
     taskMix: taskMix.optional(),
     emaAlpha: z.number().gt(0).max(1).default(0.1),
     /**
+     * τ: with open prompts in the mix, a uid's weight is its open average × min(1, verifiable average / τ); the
+     * verifiable tasks, which code answers exactly, are a gate, not a reward (scoring/weights.ts). 0.25 lets a
+     * weak honest model through in full; a code solver without a model still earns nothing (open average 0).
+     */
+    verifiableGate: z.number().gt(0).max(1).default(DEFAULT_VERIFIABLE_GATE),
+    /**
      * The SQLite store (commits with their salts, scores, settlements); epoch results go to `epochs/` beside it.
      * Default `~/.bittensor-evm/validators/<wallet>/<hotkey>/<network>/validator.db`: one per hotkey and network,
      * since a store belongs to one hotkey on one deployment (it refuses any other).
@@ -127,6 +134,18 @@ export const configSchema = z
       .strict()
       .optional(),
     similarityFloor: z.number().min(-1).lt(1).default(0.5),
+    /**
+     * Open prompts: a prompt's floor is max(similarityFloor, cosine(reference, prompt) + this margin), so an answer
+     * that only echoes the prompt scores 0 (retrieval embedders put a query near its answers).
+     */
+    promptFloorMargin: z.number().min(0).lt(1).default(0.05),
+    /**
+     * Longer open answers are `malformed` (0, counted) and never embedded. 4 000 characters is about 1 000 tokens:
+     * twice the reference's cap (512 tokens, about 2 000 characters), well inside a 2 048-token embedding context.
+     */
+    maxOpenAnswerChars: z.number().int().min(1).max(20_000).default(4_000),
+    /** Distinct open prompts per round, shared out among the miners that draw "open" (each its own reference). */
+    openPrompts: z.number().int().min(1).max(64).default(4),
     /** Blocks to wait before treating chain data (and our own transactions) as final. */
     confirmations: z.number().int().min(0).max(128).default(2),
     commitAfterSlots: z.number().int().min(0).default(0),

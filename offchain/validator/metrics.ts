@@ -4,8 +4,9 @@
  * - per round: `validator_round_duration_seconds` (histogram), `validator_round_queries_total` by outcome
  *   (correct, wrong, failed, timeout, late, …), and for the last round `validator_round_miners`,
  *   `validator_round_answered` (signed answers that came back) and `validator_round_score_mean`;
- * - from the store at scrape time: `validator_score_ema` per uid, `validator_commits` and
- *   `validator_settlements` by status, `validator_last_slot`;
+ * - from the store at scrape time: `validator_score_ema` per uid (both task kinds together; shown only),
+ *   `validator_score_kind_ema` per uid and kind (verifiable, open: what the weights are built from),
+ *   `validator_commits` and `validator_settlements` by status, `validator_last_slot`;
  * - per tick: `validator_actions_total` by action and result (commit, reveal, settle, claim, coinbase, …);
  *   `validator_step_failures_total` (the chain could not be read).
  */
@@ -40,8 +41,23 @@ export class ValidatorMetrics {
     r.gaugeSet("validator_round_miners", "Miners sampled in the last round.", last("miners"));
     r.gaugeSet("validator_round_answered", "Signed answers that came back in the last round.", last("answered"));
     r.gaugeSet("validator_round_score_mean", "Mean score of the last round.", last("mean"));
-    r.gaugeSet("validator_score_ema", "Moving-average score per uid (the weights' input).", () =>
-      netuids.flatMap((netuid) => store.scores(netuid).map((e): [Labels, number] => [{ netuid, uid: e.uid }, e.ema])),
+    r.gaugeSet(
+      "validator_score_ema",
+      "Moving-average score per uid over both task kinds (shown only: the weights read validator_score_kind_ema).",
+      () =>
+        netuids.flatMap((netuid) => store.scores(netuid).map((e): [Labels, number] => [{ netuid, uid: e.uid }, e.ema])),
+    );
+    r.gaugeSet(
+      "validator_score_kind_ema",
+      "Moving-average score per uid and task kind (verifiable, open): weight = open × min(1, verifiable / gate) " +
+        "with open prompts in the mix, else verifiable.",
+      () =>
+        netuids.flatMap((netuid) =>
+          store.scores(netuid).flatMap((e): [Labels, number][] => [
+            [{ netuid, uid: e.uid, kind: "verifiable" }, e.verifiable.ema],
+            [{ netuid, uid: e.uid, kind: "open" }, e.open.ema],
+          ]),
+        ),
     );
     r.gaugeSet("validator_commits", "Weight commits in the store by status.", () =>
       netuids.flatMap((netuid) =>

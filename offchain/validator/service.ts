@@ -114,6 +114,9 @@ export class ValidatorService {
       selfHotkey: this.deps.hotkey,
       kindWeights: kindWeights(s.taskMix, { openEnabled: s.openEnabled && open !== undefined }),
       ...(open ? { open } : {}),
+      openPrompts: config.openPrompts,
+      maxOpenAnswerChars: config.maxOpenAnswerChars,
+      promptFloorMargin: config.promptFloorMargin,
       concurrency: config.concurrency,
       alpha: s.emaAlpha,
       ...(signal ? { signal } : {}),
@@ -358,8 +361,22 @@ export class ValidatorService {
     }
   }
 
+  /**
+   * The weight input of `netuid`. When its rounds send open prompts (the mix has an open share and the validator
+   * has a model: the same test `round` draws its tasks with), each uid's weight is its open average gated by its
+   * verifiable one (τ = `verifiableGate`); otherwise its verifiable average (scoring/weights.ts). A mix with an
+   * open share but no model to score it is refused by the config; given no `open` model here anyway, the rounds
+   * draw verifiable tasks only and the weights follow them, rather than zeroing every uid on an open average that
+   * nothing updates.
+   */
   private weights(netuid: number, metagraph: Metagraph) {
-    return weightInput(metagraph.neurons, this.deps.store.scores(netuid), { selfHotkey: this.deps.hotkey });
+    const s = subnetSettings(this.deps.config, netuid);
+    const openEnabled = s.openEnabled && this.deps.open !== undefined;
+    const open = openEnabled && s.taskMix.open > 0 && (kindWeights(s.taskMix, { openEnabled }).open ?? 0) > 0;
+    return weightInput(metagraph.neurons, this.deps.store.scores(netuid), {
+      selfHotkey: this.deps.hotkey,
+      rule: { open, gate: this.deps.config.verifiableGate },
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   type Migration,
 } from "../../offchain/store/index.js";
 import { sqlite } from "../../offchain/store/sqlite.js";
-import { HOTKEY, hex32, newCommit, tempFile } from "./helpers.js";
+import { HOTKEY, emaRecord, hex32, newCommit, tempFile } from "./helpers.js";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -360,22 +360,42 @@ describe("validator store: write-ahead commits", () => {
 });
 
 describe("validator store: scores, bonds, settlements, progress", () => {
-  it("stores EMA scores per (netuid, uid) with their hotkey", () => {
+  it("stores EMA scores per (netuid, uid) with their hotkey, both kinds' averages apart", () => {
     const s = ValidatorStore.open(tempFile());
     s.putScores(1, [
-      { uid: 0, hotkey: "0xAA", ema: 0.5, samples: 3, updatedSlot: 100 },
-      { uid: 2, hotkey: "0xbb", ema: 0.25, samples: 1, updatedSlot: 101 },
+      emaRecord({ uid: 0, hotkey: "0xAA", ema: 0.5, samples: 3, updatedSlot: 100 }),
+      emaRecord({ uid: 2, hotkey: "0xbb", ema: 0.25, samples: 1, updatedSlot: 101 }),
     ]);
-    s.putScores(1, [{ uid: 0, hotkey: "0xcc", ema: 0.1, samples: 1, updatedSlot: 102 }]);
-    s.putScores(2, [{ uid: 0, hotkey: "0xdd", ema: 0.9, samples: 9, updatedSlot: 5 }]);
+    const mixed = {
+      uid: 0,
+      hotkey: "0xcc",
+      ema: 0.1,
+      samples: 3,
+      verifiable: { ema: 0.19, samples: 2 },
+      open: { ema: 0.07, samples: 1 },
+      updatedSlot: 102,
+    };
+    s.putScores(1, [mixed]);
+    s.putScores(2, [emaRecord({ uid: 0, hotkey: "0xdd", ema: 0.9, samples: 9, updatedSlot: 5 })]);
     assert.deepEqual(s.scores(1), [
-      { uid: 0, hotkey: "0xcc", ema: 0.1, samples: 1, updatedSlot: 102 },
-      { uid: 2, hotkey: "0xbb", ema: 0.25, samples: 1, updatedSlot: 101 },
+      mixed,
+      {
+        uid: 2,
+        hotkey: "0xbb",
+        ema: 0.25,
+        samples: 1,
+        verifiable: { ema: 0.25, samples: 1 },
+        open: { ema: 0, samples: 0 },
+        updatedSlot: 101,
+      },
     ]);
-    assert.throws(
-      () => s.putScores(1, [{ uid: 1, hotkey: "0x", ema: Number.NaN, samples: 1, updatedSlot: 1 }]),
-      /not finite/,
-    );
+    for (const bad of [
+      emaRecord({ uid: 1, hotkey: "0x", ema: Number.NaN, samples: 1, updatedSlot: 1 }),
+      { ...mixed, verifiable: { ema: Number.POSITIVE_INFINITY, samples: 1 } },
+      { ...mixed, open: { ema: Number.NaN, samples: 1 } },
+    ])
+      assert.throws(() => s.putScores(1, [bad]), /not finite/);
+    assert.deepEqual(s.score(1, 0), mixed, "a refused record changes nothing");
     s.deleteScore(1, 2);
     assert.equal(s.score(1, 2), undefined);
     s.close();
@@ -411,7 +431,7 @@ describe("validator store: scores, bonds, settlements, progress", () => {
     const s = ValidatorStore.open(file);
     const fill = (netuid: number) => {
       s.recordCommitIntent(newCommit({ netuid }));
-      s.putScores(netuid, [{ uid: 1, hotkey: "0xaa", ema: 0.5, samples: 1, updatedSlot: 1 }]);
+      s.putScores(netuid, [emaRecord({ uid: 1, hotkey: "0xaa", ema: 0.5, samples: 1, updatedSlot: 1 })]);
       s.putBonds(netuid, 7, new Uint8Array([7]));
       s.recordSettlement(netuid, 7, hex32("77"));
     };

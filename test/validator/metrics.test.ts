@@ -51,6 +51,10 @@ describe("validator metrics", () => {
       line('validator_round_answered{netuid="1"} 3');
       line('validator_score_ema{netuid="1",uid="1"} 0.1');
       line('validator_score_ema{netuid="1",uid="3"} 0');
+      // Which average is which: every task of this round was verifiable (no model), none open.
+      line('validator_score_kind_ema{kind="verifiable",netuid="1",uid="1"} 0.1');
+      line('validator_score_kind_ema{kind="open",netuid="1",uid="1"} 0');
+      line('validator_score_kind_ema{kind="verifiable",netuid="1",uid="3"} 0');
       line('validator_commits{netuid="1",status="intent"} 1');
       line('validator_last_slot{netuid="1"} 5');
       line('validator_actions_total{action="commit",netuid="1",result="ok"} 1');

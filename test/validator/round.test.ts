@@ -81,6 +81,18 @@ describe("runRound", () => {
     assert.equal(emas.get(6)?.ema, 0.0625);
     assert.equal(emas.get(3)?.ema, 0);
     assert.equal(emas.get(1)?.updatedSlot, 1000);
+    // Verifiable tasks only: they moved the verifiable average (the same as the combined one), not the open one.
+    assert.deepEqual(
+      [emas.get(6)?.verifiable, emas.get(6)?.open],
+      [
+        { ema: 0.0625, samples: 1 },
+        { ema: 0, samples: 0 },
+      ],
+    );
+    assert.deepEqual(
+      [...round.emas].sort((a, b) => a.uid - b.uid),
+      store.scores(1),
+    );
     assert.equal(emas.has(0), false);
     store.close();
   });
@@ -358,6 +370,7 @@ describe("runRound with open prompts", () => {
       store,
       slot: 5,
       kindWeights: { open: 1 },
+      openPrompts: 1,
       open: { reference: async (p) => (refs.push(p), REFERENCE), embed, similarityFloor: 0 },
     });
     assert.equal(prompts.size, 1);
@@ -371,7 +384,17 @@ describe("runRound with open prompts", () => {
 
   it("leaves open answers unscored (EMA untouched) when the reference fails", async () => {
     const store = ValidatorStore.open(":memory:");
-    store.putScores(1, [{ uid: 1, hotkey: hk(2), ema: 0.7, samples: 4, updatedSlot: 1 }]);
+    store.putScores(1, [
+      {
+        uid: 1,
+        hotkey: hk(2),
+        ema: 0.7,
+        samples: 4,
+        verifiable: { ema: 0.6, samples: 2 },
+        open: { ema: 0.8, samples: 2 },
+        updatedSlot: 1,
+      },
+    ]);
     const r = await runRound({
       metagraph: metagraph([1]),
       sample: "all",
@@ -384,7 +407,15 @@ describe("runRound with open prompts", () => {
       open: { reference: async () => Promise.reject(new Error("ollama down")), embed },
     });
     assert.equal(r.results[0]?.outcome, "unscored");
-    assert.deepEqual(store.score(1, 1), { uid: 1, hotkey: hk(2), ema: 0.7, samples: 4, updatedSlot: 1 });
+    assert.deepEqual(store.score(1, 1), {
+      uid: 1,
+      hotkey: hk(2),
+      ema: 0.7,
+      samples: 4,
+      verifiable: { ema: 0.6, samples: 2 },
+      open: { ema: 0.8, samples: 2 },
+      updatedSlot: 1,
+    });
     store.close();
   });
 

@@ -105,20 +105,20 @@ describe("similarity", () => {
     assert.equal(similarityScore(0.2, 0), 0.2);
   });
 
-  it("embeds the reference and the non-empty answers in one call", async () => {
+  it("embeds the reference on its own, then the non-empty answers in one call", async () => {
     const calls: string[][] = [];
     const embed = async (texts: string[]) => {
       calls.push(texts);
       return texts.map((t) => (t.startsWith("same") ? [1, 0] : [0.6, 0.8]));
     };
     const scores = await similarityScores(embed, "same reference", ["same answer", "", "other"], 0.5);
-    assert.deepEqual(calls, [["same reference", "same answer", "other"]]);
+    assert.deepEqual(calls, [["same reference"], ["same answer", "other"]]);
     assert.equal(scores[0], 1);
     assert.equal(scores[1], 0);
     assert.ok(Math.abs((scores[2] as number) - 0.2) < 1e-12);
     await assert.rejects(
-      similarityScores(async () => [[1]], "r", ["a"]),
-      /1 vectors for 2 texts/,
+      similarityScores(async () => [], "r", ["a"]),
+      /0 vectors for 1 texts/,
     );
   });
 });
@@ -127,31 +127,48 @@ describe("EMA per uid", () => {
   const hk = "0x00000000000000000000000000000000000000aa";
   it("starts from 0 and moves by alpha towards each score", () => {
     let r: EmaRecord | undefined;
-    r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 10 });
+    r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 10, kind: "verifiable" });
     assert.equal(r.ema, 0.1);
-    r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 11 });
+    r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 11, kind: "verifiable" });
     assert.ok(Math.abs(r.ema - 0.19) < 1e-12);
     assert.deepEqual([r.samples, r.updatedSlot], [2, 11]);
-    for (let i = 0; i < 200; i++) r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 12 + i });
+    for (let i = 0; i < 200; i++) r = updateEma(r, { uid: 3, hotkey: hk, score: 1, slot: 12 + i, kind: "verifiable" });
     assert.ok(r.ema > 0.999);
-    r = updateEma(r, { uid: 3, hotkey: hk, score: 0, slot: 300 }, 0.5);
+    r = updateEma(r, { uid: 3, hotkey: hk, score: 0, slot: 300, kind: "verifiable" }, 0.5);
     assert.ok(r.ema > 0.49 && r.ema < 0.5);
   });
 
   it("resets when the uid changes hands, not when only the hotkey's case differs", () => {
-    let r = updateEma(undefined, { uid: 3, hotkey: hk, score: 1, slot: 1 }, 1);
+    let r = updateEma(undefined, { uid: 3, hotkey: hk, score: 1, slot: 1, kind: "verifiable" }, 1);
     assert.equal(r.ema, 1);
-    const same = updateEma(r, { uid: 3, hotkey: hk.toUpperCase().replace("0X", "0x"), score: 1, slot: 2 }, 0.5);
+    const same = updateEma(
+      r,
+      { uid: 3, hotkey: hk.toUpperCase().replace("0X", "0x"), score: 1, slot: 2, kind: "verifiable" },
+      0.5,
+    );
     assert.deepEqual([same.ema, same.samples], [1, 2]);
-    r = updateEma(r, { uid: 3, hotkey: "0x00000000000000000000000000000000000000bb", score: 1, slot: 3 }, 0.5);
+    r = updateEma(
+      r,
+      { uid: 3, hotkey: "0x00000000000000000000000000000000000000bb", score: 1, slot: 3, kind: "verifiable" },
+      0.5,
+    );
     assert.deepEqual([r.ema, r.samples], [0.5, 1]);
   });
 
   it("clips scores to [0, 1] and rejects a bad alpha", () => {
-    assert.equal(updateEma(undefined, { uid: 1, hotkey: hk, score: 5, slot: 1 }, 1).ema, 1);
-    assert.equal(updateEma(undefined, { uid: 1, hotkey: hk, score: Number.NaN, slot: 1 }, 1).ema, 0);
-    assert.throws(() => updateEma(undefined, { uid: 1, hotkey: hk, score: 1, slot: 1 }, 0), /alpha 0/);
-    assert.throws(() => updateEma(undefined, { uid: 1, hotkey: hk, score: 1, slot: 1 }, 1.5), /alpha 1.5/);
+    assert.equal(updateEma(undefined, { uid: 1, hotkey: hk, score: 5, slot: 1, kind: "verifiable" }, 1).ema, 1);
+    assert.equal(
+      updateEma(undefined, { uid: 1, hotkey: hk, score: Number.NaN, slot: 1, kind: "verifiable" }, 1).ema,
+      0,
+    );
+    assert.throws(
+      () => updateEma(undefined, { uid: 1, hotkey: hk, score: 1, slot: 1, kind: "verifiable" }, 0),
+      /alpha 0/,
+    );
+    assert.throws(
+      () => updateEma(undefined, { uid: 1, hotkey: hk, score: 1, slot: 1, kind: "verifiable" }, 1.5),
+      /alpha 1.5/,
+    );
   });
 
   it("builds the weight input from current owners only, without the validator itself", () => {
@@ -162,12 +179,22 @@ describe("EMA per uid", () => {
       { uid: 3, hotkey: "0xc" },
       { uid: 4, hotkey: "0xd" },
     ];
+    const rec = (uid: number, hotkey: string, ema: number): EmaRecord => ({
+      uid,
+      hotkey,
+      ema,
+      samples: 5,
+      verifiable: { ema, samples: 5 },
+      open: { ema: 0, samples: 0 },
+      updatedSlot: 1,
+    });
+    // No open prompts in the mix (no rule): the verifiable average is the weight.
     const emas: EmaRecord[] = [
-      { uid: 0, hotkey: "0xself", ema: 0.9, samples: 5, updatedSlot: 1 },
-      { uid: 1, hotkey: "0xA", ema: 0.5, samples: 5, updatedSlot: 1 },
-      { uid: 2, hotkey: "0xold", ema: 0.7, samples: 5, updatedSlot: 1 },
-      { uid: 3, hotkey: "0xc", ema: 0, samples: 5, updatedSlot: 1 },
-      { uid: 4, hotkey: "0xd", ema: 0.25, samples: 5, updatedSlot: 1 },
+      rec(0, "0xself", 0.9),
+      rec(1, "0xA", 0.5),
+      rec(2, "0xold", 0.7),
+      rec(3, "0xc", 0),
+      rec(4, "0xd", 0.25),
     ];
     assert.deepEqual(weightInput(neurons, emas, { selfHotkey: "0xSELF" }), { uids: [1, 4], scores: [0.5, 0.25] });
   });
