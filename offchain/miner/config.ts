@@ -19,14 +19,49 @@ export function defaultMinerDataDir(wallet: string, hotkey: string, netuid: numb
   );
 }
 
+/**
+ * A numeric limit set by `flag`: any value outside its range is refused with one message naming the flag, the
+ * range it must be in (the fix) and the value given. `above`: the lower bound is exclusive.
+ */
+function limit(flag: string, o: { min: number; max: number; whole?: boolean; above?: boolean; offAt0?: boolean }) {
+  const whole = o.whole ?? true;
+  const range = o.above
+    ? `above ${o.min} and at most ${o.max}`
+    : `from ${o.min}${o.offAt0 ? " (0 = off)" : ""} to ${o.max}`;
+  return z.number().superRefine((v, ctx) => {
+    if ((!whole || Number.isInteger(v)) && (o.above ? v > o.min : v >= o.min) && v <= o.max) return;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `${flag} must be ${whole ? "a whole number" : "a number"} ${range} (got ${v})`,
+    });
+  });
+}
+
+/**
+ * The axon's limits as the miner sets them (offchain/axon/config.ts has each one's meaning; the bounds of the
+ * socket, header and per-IP settings are the axon's own). Each flagged one is refused naming its flag.
+ */
 const limitsSchema = z
   .object({
-    maxConcurrent: z.number().int().min(1).max(1024).default(4),
-    queueSize: z.number().int().min(0).max(10_000).default(32),
-    ratePerSecond: z.number().positive().max(10_000).default(10),
-    rateBurst: z.number().int().min(1).max(10_000).default(20),
+    maxConcurrent: limit("--max-concurrent", { min: 1, max: 1024 }).default(4),
+    queueSize: limit("--queue-size", { min: 0, max: 10_000 }).default(32),
+    /**
+     * Requests one validator may have running plus queued (429 beyond). Unset: the axon's default, a quarter of
+     * maxConcurrent and at least 1. More than maxConcurrent + queueSize could never bind, so it is refused.
+     */
+    maxPerValidator: limit("--max-per-validator", { min: 1, max: 100_000 }).optional(),
+    ratePerSecond: limit("--rate", { min: 0, max: 10_000, whole: false, above: true }).default(10),
+    rateBurst: limit("--burst", { min: 1, max: 10_000 }).default(20),
     /** Per-source-IP limit applied before signature checks (0 = off). */
-    ipRatePerSecond: z.number().min(0).max(100_000).default(200),
+    ipRatePerSecond: limit("--ip-rate", { min: 0, max: 100_000, whole: false, offAt0: true }).default(200),
+    /** Burst of the per-source-IP limit; unset: twice ipRatePerSecond (at least 1). */
+    ipRateBurst: limit("--ip-burst", { min: 1, max: 1_000_000 }).optional(),
+    /** Open sockets the axon accepts in all. */
+    maxConnections: limit("--max-connections", { min: 1, max: 1_000_000 }).default(1024),
+    /** Open sockets per source address (an IPv6 /64 counts as one); 0 = off, e.g. behind a reverse proxy. */
+    maxSocketsPerIp: limit("--max-sockets-per-ip", { min: 0, max: 1_000_000, offAt0: true }).default(64),
+    /** Time a client has to send a request's headers (408 and closed after it). */
+    headersTimeoutMs: limit("--headers-timeout-ms", { min: 100, max: 120_000 }).default(10_000),
     bodyLimitBytes: z
       .number()
       .int()
@@ -43,9 +78,22 @@ const limitsSchema = z
     maxTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** The miner's own cap on one generation (504 past it). */
-    generationTimeoutMs: z.number().int().min(100).max(600_000).default(120_000),
+    generationTimeoutMs: limit("--generation-timeout-ms", { min: 100, max: 600_000 }).default(120_000),
   })
-  .strict();
+  .strict()
+  .superRefine((l, ctx) => {
+    const room = l.maxConcurrent + l.queueSize;
+    if (l.maxPerValidator !== undefined && l.maxPerValidator > room) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["maxPerValidator"],
+        message:
+          `--max-per-validator ${l.maxPerValidator} is more than --max-concurrent ${l.maxConcurrent} plus --queue-size ` +
+          `${l.queueSize} (${room}), so it could never bind: set it to at most ${room} (${room} lets one validator ` +
+          `take every slot and queue place), or raise --max-concurrent or --queue-size`,
+      });
+    }
+  });
 
 const taoAmount = z.union([z.bigint().nonnegative(), z.string()]).transform((v, ctx) => {
   if (typeof v === "bigint") return v;

@@ -50,6 +50,31 @@ export function buildProgram(): Command {
     .option("--queue-size <n>", "requests waiting for a slot (served by stake)", int("--queue-size"))
     .option("--rate <perSecond>", "requests per second per validator", num("--rate"))
     .option("--burst <n>", "burst per validator", int("--burst"))
+    .option(
+      "--max-per-validator <n>",
+      "requests one validator may have running plus queued, 429 beyond (default a quarter of --max-concurrent, " +
+        "at least 1; at most --max-concurrent + --queue-size)",
+      int("--max-per-validator"),
+    )
+    .option(
+      "--ip-rate <perSecond>",
+      "requests per second per source address, checked before the signature (default 200; 0 = off, e.g. behind " +
+        "a reverse proxy, where every request comes from the proxy's address)",
+      num("--ip-rate"),
+    )
+    .option("--ip-burst <n>", "burst per source address (default twice --ip-rate)", int("--ip-burst"))
+    .option("--max-connections <n>", "open sockets the axon accepts in all (default 1024)", int("--max-connections"))
+    .option(
+      "--max-sockets-per-ip <n>",
+      "open sockets per source address, an IPv6 /64 counting as one (default 64; 0 = off, e.g. behind a reverse " +
+        "proxy, where every socket comes from the proxy's address)",
+      int("--max-sockets-per-ip"),
+    )
+    .option(
+      "--headers-timeout-ms <ms>",
+      "time a client has to send a request's headers before a 408 and the socket closed (default 10000)",
+      int("--headers-timeout-ms"),
+    )
     .option("--generation-timeout-ms <ms>", "longest one generation may take", int("--generation-timeout-ms"))
     .option(
       "--data-dir <dir>",
@@ -79,6 +104,12 @@ interface Flags {
   queueSize?: number;
   rate?: number;
   burst?: number;
+  maxPerValidator?: number;
+  ipRate?: number;
+  ipBurst?: number;
+  maxConnections?: number;
+  maxSocketsPerIp?: number;
+  headersTimeoutMs?: number;
   generationTimeoutMs?: number;
   dataDir?: string;
   logLevel: string;
@@ -91,6 +122,12 @@ export function configFromFlags(f: Flags): MinerConfig {
   if (f.queueSize !== undefined) limits.queueSize = f.queueSize;
   if (f.rate !== undefined) limits.ratePerSecond = f.rate;
   if (f.burst !== undefined) limits.rateBurst = f.burst;
+  if (f.maxPerValidator !== undefined) limits.maxPerValidator = f.maxPerValidator;
+  if (f.ipRate !== undefined) limits.ipRatePerSecond = f.ipRate;
+  if (f.ipBurst !== undefined) limits.ipRateBurst = f.ipBurst;
+  if (f.maxConnections !== undefined) limits.maxConnections = f.maxConnections;
+  if (f.maxSocketsPerIp !== undefined) limits.maxSocketsPerIp = f.maxSocketsPerIp;
+  if (f.headersTimeoutMs !== undefined) limits.headersTimeoutMs = f.headersTimeoutMs;
   if (f.generationTimeoutMs !== undefined) limits.generationTimeoutMs = f.generationTimeoutMs;
   const input: MinerConfigInput = {
     network: f.network,
