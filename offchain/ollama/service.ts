@@ -277,7 +277,17 @@ export class OllamaService {
    * Streams the model's answer to `prompt` piece by piece. Aborting `signal` cancels the HTTP request to
    * Ollama (Ollama then stops generating). Errors: OllamaUnreachableError, OllamaResponseError, AbortError.
    */
-  async *stream(model: string, prompt: string, o: { signal: AbortSignal; maxTokens?: number }): AsyncGenerator<string> {
+  async *stream(
+    model: string,
+    prompt: string,
+    o: { signal: AbortSignal; maxTokens?: number; temperature?: number; seed?: number },
+  ): AsyncGenerator<string> {
+    // Ollama's sampling options, only those given (the model's own defaults otherwise).
+    const options = {
+      ...(o.maxTokens === undefined ? {} : { num_predict: o.maxTokens }),
+      ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
+      ...(o.seed === undefined ? {} : { seed: o.seed }),
+    };
     let it;
     try {
       it = await this.#client(o.signal, false).chat({
@@ -285,7 +295,7 @@ export class OllamaService {
         messages: [{ role: "user", content: prompt }],
         stream: true,
         keep_alive: this.#keepAlive,
-        ...(o.maxTokens === undefined ? {} : { options: { num_predict: o.maxTokens } }),
+        ...(Object.keys(options).length === 0 ? {} : { options }),
       });
     } catch (err) {
       throw o.signal.aborted ? o.signal.reason : this.#wrap(err);

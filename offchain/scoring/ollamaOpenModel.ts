@@ -14,7 +14,7 @@
  */
 import { Ollama } from "ollama";
 import { z } from "zod";
-import { ollamaClientOptions, ollamaHostFromEnv } from "../ollama/service.js";
+import { ollamaClientOptions, ollamaHostFromEnv, OllamaService, redactHost } from "../ollama/service.js";
 import { referenceSeed } from "../tasks/open.js";
 import { DEFAULT_SIMILARITY_FLOOR, type Embed } from "./similarity.js";
 
@@ -64,7 +64,8 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
   const numCtx = o.embedNumCtx;
   if (numCtx !== undefined && !(Number.isInteger(numCtx) && numCtx > 0))
     throw new RangeError(`embedNumCtx ${numCtx} must be a positive integer`);
-  const client = (signal: AbortSignal): Ollama =>
+  const chat = new OllamaService({ host });
+  const embedClient = (signal: AbortSignal): Ollama =>
     new Ollama({
       ...ollamaClientOptions(host),
       fetch: (input, init) =>
@@ -78,27 +79,17 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
     similarityFloor: floor,
     async reference(prompt, signal, options = {}) {
       const seed = options.seed ?? referenceSeed(prompt);
-      try {
-        const res = await client(signal).chat({
-          model: o.model,
-          messages: [{ role: "user", content: prompt }],
-          stream: false,
-          keep_alive: "30m",
-          options: { num_predict: maxTokens, temperature: 0, seed },
-        });
-        return typeof res?.message?.content === "string" ? res.message.content : "";
-      } catch (e) {
-        if (signal.aborted) throw signal.reason;
-        const why = e instanceof Error ? e.message : String(e);
-        throw new Error(`reference answer from ${o.model} at ${host} failed: ${why}`, { cause: e });
-      }
+      let text = "";
+      for await (const piece of chat.stream(o.model, prompt, { signal, maxTokens, temperature: 0, seed }))
+        text += piece;
+      return text;
     },
     async embed(texts, signal) {
       if (texts.length === 0) return [];
       let raw: unknown;
       const limit = AbortSignal.timeout(embedTimeoutMs);
       try {
-        raw = await client(signal ? AbortSignal.any([limit, signal]) : limit).embed({
+        raw = await embedClient(signal ? AbortSignal.any([limit, signal]) : limit).embed({
           model: o.embedModel,
           input: texts,
           truncate: true,
@@ -106,18 +97,18 @@ export function createOllamaOpenModel(o: OllamaOpenModelOptions): OllamaOpenMode
         });
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
-        throw new Error(`embedding with ${o.embedModel} at ${host} failed: ${why}`, { cause: e });
+        throw new Error(`embedding with ${o.embedModel} at ${redactHost(host)} failed: ${why}`, { cause: e });
       }
       const parsed = embedResponse.safeParse(raw);
       if (!parsed.success)
         throw new Error(
-          `Ollama's /api/embed (${o.embedModel} at ${host}) answered an unexpected shape: ${parsed.error.issues[0]?.message}`,
+          `Ollama's /api/embed (${o.embedModel} at ${redactHost(host)}) answered an unexpected shape: ${parsed.error.issues[0]?.message}`,
         );
       const vectors = parsed.data.embeddings;
       const dims = vectors[0]?.length;
       if (vectors.length !== texts.length || vectors.some((v) => v.length !== dims))
         throw new Error(
-          `Ollama's /api/embed (${o.embedModel} at ${host}) returned ${vectors.length} vectors of lengths ` +
+          `Ollama's /api/embed (${o.embedModel} at ${redactHost(host)}) returned ${vectors.length} vectors of lengths ` +
             `${[...new Set(vectors.map((v) => v.length))].join("/")} for ${texts.length} texts`,
         );
       return vectors;

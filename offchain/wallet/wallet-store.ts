@@ -629,28 +629,27 @@ function parseAddress(text: string, file: string): Address {
   return getAddress(text);
 }
 
+/** A file's text: null when there is no such file, "unreadable" when it cannot be read. */
+async function readOptionalText(file: string): Promise<string | "unreadable" | null> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (e) {
+    return isErrno(e, "ENOENT") ? null : "unreadable";
+  }
+}
+
 /** The address in a coldkeypub.txt: null when there is no such file, "unreadable" when it holds no address. */
 async function readAddressFile(file: string): Promise<Address | "unreadable" | null> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch (e) {
-    if (isErrno(e, "ENOENT")) return null;
-    return "unreadable";
-  }
+  const text = await readOptionalText(file);
+  if (text === null || text === "unreadable") return text;
   const trimmed = text.trim();
   return isAddress(trimmed, { strict: false }) ? getAddress(trimmed) : "unreadable";
 }
 
 /** The `address` field of a JSON keystore, read without its password; null without the file. */
 async function keystoreAddress(file: string): Promise<Address | "unreadable" | null> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch (e) {
-    if (isErrno(e, "ENOENT")) return null;
-    return "unreadable";
-  }
+  const text = await readOptionalText(file);
+  if (text === null || text === "unreadable") return text;
   try {
     const raw = (JSON.parse(text) as { address?: unknown }).address;
     if (typeof raw !== "string") return "unreadable";

@@ -56,6 +56,11 @@ export interface CliChain {
   ok(argv: string[], extra?: NodeJS.ProcessEnv): Promise<Record<string, unknown>>;
   /** Moves chain time forward by `slots` 12-second slots and mines a block. */
   advanceSlots(slots: number): Promise<void>;
+  /**
+   * Pins the clock to a slot's start: mines a block opening the next slot and sets the block after it one
+   * second later, so an `eth_call` now and the next transaction read the same slot.
+   */
+  pinNextSlot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +112,14 @@ export async function startCliChain(o: CliChainOptions): Promise<CliChain> {
   };
   const wait = async (hash: Hex) => assert.equal((await pub.waitForTransactionReceipt({ hash })).status, "success");
   const c = deployment.contracts;
+  const pinNextSlot = async (): Promise<void> => {
+    const genesis = await pub.readContract({ address: c.Emission, abi: emissionAbi, functionName: "genesisTime" });
+    const head = (await pub.getBlock()).timestamp;
+    const start = genesis + ((head - genesis) / 12n + 1n) * 12n;
+    await test.setNextBlockTimestamp({ timestamp: start });
+    await test.mine({ blocks: 1 });
+    await test.setNextBlockTimestamp({ timestamp: start + 1n });
+  };
 
   const keys: Record<string, { coldkey: Address; hotkey: Address }> = {};
   for (const name of o.wallets) {
@@ -148,6 +161,7 @@ export async function startCliChain(o: CliChainOptions): Promise<CliChain> {
     test,
     deployment,
     keys,
+    pinNextSlot,
     ok,
     advanceSlots,
     async stop() {

@@ -20,8 +20,6 @@ import { emissionAbi, stakingAbi } from "../../offchain/abi/index.js";
 import { MULTICALL3_ADDRESS, readAfterMint } from "../../offchain/cli/readAfterMint.js";
 import { startCliChain, type CliChain } from "./chainFixture.js";
 
-const SLOT_SECONDS = 12n;
-
 /** A client of `url` that records every JSON-RPC request it sends. */
 function spiedClient(url: string): { client: PublicClient; requests: { method: string; params: unknown }[] } {
   const requests: { method: string; params: unknown }[] = [];
@@ -80,16 +78,7 @@ describe("readAfterMint: Multicall3 where deployed, deployless where not (agains
     // Emission the coinbase will mint, then the clock pinned: the head block opens a slot, and the coinbase
     // sent below lands one second later, in the slot every read here sees.
     await chain.advanceSlots(300);
-    const genesis = await chain.pub.readContract({
-      address: chain.deployment.contracts.Emission,
-      abi: emissionAbi,
-      functionName: "genesisTime",
-    });
-    const head = (await chain.pub.getBlock()).timestamp;
-    const start = genesis + ((head - genesis) / SLOT_SECONDS + 1n) * SLOT_SECONDS;
-    await chain.test.setNextBlockTimestamp({ timestamp: start });
-    await chain.test.mine({ blocks: 1 });
-    await chain.test.setNextBlockTimestamp({ timestamp: start + 1n });
+    await chain.pinNextSlot();
   });
 
   after(async () => {

@@ -54,6 +54,25 @@ describe("the Ollama open-prompt model", () => {
     assert.throws(() => model({ similarityFloor: 1 }), /similarityFloor 1 must be in \[-1, 1\)/);
   });
 
+  it("keeps an OLLAMA_HOST's credentials out of its errors, for the reference and the embedding", async () => {
+    const withPassword = fake.url.replace("http://", "http://val:s3cret@");
+    await assert.rejects(model({ host: withPassword, embedModel: "missing-embed" }).embed(["a"]), (e: Error) => {
+      assert.match(e.message, /embedding with missing-embed at .* failed/);
+      assert.doesNotMatch(e.message, /s3cret/);
+      return true;
+    });
+    await assert.rejects(
+      model({ host: "http://val:s3cret@127.0.0.1:1", model: "llama3.2:1b" }).reference(
+        "hi",
+        AbortSignal.timeout(5_000),
+      ),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /s3cret/);
+        return true;
+      },
+    );
+  });
+
   it("refuses an embedding answer of the wrong shape (zod at the edge)", async () => {
     const bodies = [{ embeddings: [[0.1, 0.2]] }, { embeddings: [[1], [1, 2]] }, { embeddings: "nope" }];
     let i = 0;

@@ -5,11 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Address, Hex } from "viem";
-import { emissionAbi, stakingAbi, subnetRegistryAbi } from "../../../offchain/abi/index.js";
+import { stakingAbi, subnetRegistryAbi } from "../../../offchain/abi/index.js";
 import { assertOneLineError, startCliChain, type CliChain } from "../chainFixture.js";
 import { tao } from "../support.js";
 
-const SLOT_SECONDS = 12n;
 const NETWORK_RATE_LIMIT = 2; // ISubnetRegistry.NetParam.NetworkRateLimit
 
 describe("tao stake move / transfer across subnets (against a real Anvil)", () => {
@@ -26,16 +25,7 @@ describe("tao stake move / transfer across subnets (against a real Anvil)", () =
    */
   async function pendingSlotsThenPin(slots: number): Promise<void> {
     await chain.advanceSlots(slots);
-    const genesis = await chain.pub.readContract({
-      address: chain.deployment.contracts.Emission,
-      abi: emissionAbi,
-      functionName: "genesisTime",
-    });
-    const head = (await chain.pub.getBlock()).timestamp;
-    const start = genesis + ((head - genesis) / SLOT_SECONDS + 1n) * SLOT_SECONDS;
-    await chain.test.setNextBlockTimestamp({ timestamp: start });
-    await chain.test.mine({ blocks: 1 });
-    await chain.test.setNextBlockTimestamp({ timestamp: start + 1n });
+    await chain.pinNextSlot();
   }
 
   const stakeOf = (netuid: number, hotkey: Address, coldkey: Address) =>
