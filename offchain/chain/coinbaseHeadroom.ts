@@ -12,7 +12,8 @@ export interface MintingContracts {
 const MINTING_CALLS: Readonly<Record<keyof MintingContracts, ReadonlySet<string>>> = {
   // Staking._accrue: subnet trades (a root stake or a same-subnet move does not mint; the headroom is then unused).
   Staking: new Set(["stake", "unstake", "unstakeAll", "moveStake", "transferStake"]),
-  Emission: new Set(["coinbase"]),
+  // setReceiver mints the slots before it to the reserve (a first mint writes fresh storage: ~60k more gas).
+  Emission: new Set(["coinbase", "setReceiver"]),
   // Settlement: an open, and the roll-over of an epoch never opened.
   Settlement: new Set(["openEpoch", "rollOver"]),
 };

@@ -10,6 +10,7 @@ import {
   type WalletClient,
 } from "viem";
 import { emissionAbi, subnetRegistryAbi } from "../abi/index.js";
+import { headroomFor, type MintingContracts } from "../chain/coinbaseHeadroom.js";
 import { loadArtifact } from "./artifacts.js";
 
 /** What a deployment records: the content of `deployments/<network>.json` (a type alias, so it passes
@@ -94,8 +95,19 @@ async function call(
   functionName: string,
   args: readonly unknown[],
   log: (line: string) => void,
+  minting?: MintingContracts & { Staking: Address },
 ): Promise<void> {
   const abi: Abi = name === "SubnetRegistry" ? subnetRegistryAbi : loadArtifact(name).abi;
+  // A call that mints first (Emission.setReceiver) can be estimated in a slot already minted and land in the next,
+  // paying a first mint its estimate did not: the coinbase's headroom on top (unused gas is not charged).
+  const estimate = await publicClient.estimateContractGas({
+    address,
+    abi,
+    functionName,
+    args,
+    account: wallet.account,
+  });
+  const headroom = minting === undefined ? 0n : await headroomFor(publicClient, address, functionName, minting);
   const hash = await wallet.writeContract({
     address,
     abi,
@@ -103,6 +115,7 @@ async function call(
     args,
     account: wallet.account,
     chain: wallet.chain,
+    gas: estimate + estimate / 5n + headroom,
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${name}.${functionName} failed in transaction ${hash}`);
@@ -118,7 +131,7 @@ export async function routeEmission(
 ): Promise<void> {
   const { Emission, Staking } = deployment.contracts;
   if (!Staking) throw new Error("routeEmission: the deployment has no Staking contract");
-  await call(publicClient, wallet, "Emission", Emission, "setReceiver", [Staking], log);
+  await call(publicClient, wallet, "Emission", Emission, "setReceiver", [Staking], log, { Emission, Staking });
 }
 
 /** Deploys the protocol's contracts in dependency order and wires them together. */

@@ -15,6 +15,7 @@ import { emissionAbi, stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index
 import { slotOf } from "../epoch/blockAtSlot.js";
 import { formatTao } from "../util/rao.js";
 import { deployProtocol, routeEmission, type Deployment } from "../deploy/deployProtocol.js";
+import { headroomFor, type MintingContracts } from "../chain/coinbaseHeadroom.js";
 
 const TAO = 1_000_000_000n;
 
@@ -64,8 +65,26 @@ export interface LocalSubnet {
   netuid: number;
 }
 
-async function send(chain: LocalChain, wallet: Wallet, what: string, request: Parameters<Wallet["writeContract"]>[0]) {
-  const hash = await wallet.writeContract(request);
+async function send(
+  chain: LocalChain,
+  wallet: Wallet,
+  what: string,
+  request: Parameters<Wallet["writeContract"]>[0],
+  minting?: MintingContracts & { Staking: Address },
+) {
+  // A call that mints first can land a slot past the one it was estimated in: the coinbase's headroom on top.
+  const headroom =
+    minting === undefined ? 0n : await headroomFor(chain.publicClient, request.address, request.functionName, minting);
+  const gas =
+    headroom === 0n
+      ? undefined
+      : ((await chain.publicClient.estimateContractGas({ ...request, account: wallet.account } as Parameters<
+          typeof chain.publicClient.estimateContractGas
+        >[0])) *
+          12n) /
+          10n +
+        headroom;
+  const hash = await wallet.writeContract(gas === undefined ? request : { ...request, gas });
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${what} reverted (${hash})`);
   return receipt;
@@ -137,13 +156,19 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
   const coldkeys = [...new Set([...everyone.map((k) => k.coldkey.address), ...(plan.spareColdkeys ?? [])])];
   const need = plan.grantTao * BigInt(coldkeys.length);
   await chain.increaseTime((Number(need) + 2) * 12);
-  await send(chain, governance, "coinbase", {
-    address: c.Emission,
-    abi: emissionAbi,
-    functionName: "coinbase",
-    account: governance.account,
-    chain: governance.chain,
-  });
+  await send(
+    chain,
+    governance,
+    "coinbase",
+    {
+      address: c.Emission,
+      abi: emissionAbi,
+      functionName: "coinbase",
+      account: governance.account,
+      chain: governance.chain,
+    },
+    { Emission: c.Emission, Staking: staking },
+  );
   for (const to of coldkeys) {
     await send(chain, governance, "grantReserve", {
       address: c.Emission,
@@ -277,14 +302,20 @@ export async function bootstrapLocalSubnet(chain: LocalChain, plan: LocalSubnetP
     if (amount === 0n) continue;
     const w = chain.wallet(k.coldkey);
     const now = (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
-    await send(chain, w, `stake ${k.hotkey.address}`, {
-      address: staking,
-      abi: stakingAbi,
-      functionName: "stake",
-      args: [netuid, k.hotkey.address, amount, maxUint256, false, now + 3_600n],
-      account: w.account,
-      chain: w.chain,
-    });
+    await send(
+      chain,
+      w,
+      `stake ${k.hotkey.address}`,
+      {
+        address: staking,
+        abi: stakingAbi,
+        functionName: "stake",
+        args: [netuid, k.hotkey.address, amount, maxUint256, false, now + 3_600n],
+        account: w.account,
+        chain: w.chain,
+      },
+      { Emission: c.Emission, Staking: staking },
+    );
   }
   log(`staked to validators: ${plan.validatorStakeTao.join(", ")} TAO`);
   return { deployment, netuid };

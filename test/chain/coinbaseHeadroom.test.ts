@@ -9,10 +9,11 @@ describe("mintsFirst: which calls may run the coinbase", () => {
     Settlement: "0x00000000000000000000000000000000000000cc",
   } as const;
 
-  it("subnet trades, the coinbase itself, opens and roll-overs", () => {
+  it("subnet trades, the coinbase itself, routing emission, opens and roll-overs", () => {
     for (const f of ["stake", "unstake", "unstakeAll", "moveStake", "transferStake"])
       assert.equal(mintsFirst(contracts.Staking, f, contracts), true, f);
     assert.equal(mintsFirst(contracts.Emission, "coinbase", contracts), true);
+    assert.equal(mintsFirst(contracts.Emission, "setReceiver", contracts), true);
     assert.equal(mintsFirst(contracts.Settlement, "openEpoch", contracts), true);
     assert.equal(mintsFirst(contracts.Settlement, "rollOver", contracts), true);
   });
