@@ -14,6 +14,7 @@ import {ISubnetRegistryView} from "./interfaces/ISubnetRegistryView.sol";
 import {ClaimBitmap} from "./libraries/ClaimBitmap.sol";
 import {EpochResult} from "./libraries/EpochResult.sol";
 import {LastEmissionRecord} from "./libraries/LastEmissionRecord.sol";
+import {PermitsVerifier} from "./PermitsVerifier.sol";
 import {SlotClock} from "./libraries/SlotClock.sol";
 
 /// @title Settlement
@@ -58,6 +59,8 @@ contract Settlement is ISettlement, Ownable2Step {
     IEmission public immutable emission;
     /// @inheritdoc ISettlement
     uint256 public immutable genesisTime;
+    /// @notice The checks of {challengePermits}, deployed by the constructor (outside this contract's code size).
+    PermitsVerifier public immutable permitsVerifier;
 
     /// @inheritdoc ISettlement
     uint16 public quorumBps;
@@ -76,6 +79,7 @@ contract Settlement is ISettlement, Ownable2Step {
         bool finalised; // any epoch finalised in this generation
         bool opened; // any epoch opened in this generation
         uint48 priorPlusOne; // the latest finalised epoch before `permitsEpoch`, plus one (0: none)
+        bool disproved; // `permitsBitmap` shown not to be Yuma's top-k ({challengePermits}); cleared with it
         // word 1: the latest finalised permits; PERMITS_NOT_YET (bit 0) from the first open until then, 0 before
         uint256 permitsBitmap;
         // word 2
@@ -139,6 +143,7 @@ contract Settlement is ISettlement, Ownable2Step {
         staking = staking_;
         emission = emission_;
         genesisTime = emission_.genesisTime();
+        permitsVerifier = new PermitsVerifier(registry_, staking_);
         quorumBps = DEFAULT_QUORUM_BPS;
         widenAfterMissed = DEFAULT_WIDEN_AFTER_MISSED;
         emit QuorumSet(DEFAULT_QUORUM_BPS);
@@ -238,6 +243,23 @@ contract Settlement is ISettlement, Ownable2Step {
         if (nowSlot <= deadline) revert DeadlineNotReached(deadline, nowSlot);
         emission.coinbase();
         _rollOverUnopened(s, e, netuid, epoch, close, deadline);
+    }
+
+    /// @inheritdoc ISettlement
+    function challengePermits(uint16 netuid, uint16 excludedUid, uint16 permittedUid) external {
+        Subnet storage s = _subnets[netuid];
+        if (!s.finalised) revert NoFinalisedPermits(netuid);
+        if (s.disproved) revert PermitsAlreadyDisproved(netuid, s.permitsEpoch);
+        (uint256 x, uint256 p) = permitsVerifier.verify(
+            netuid,
+            s.permitsBitmap,
+            s.permitsClose,
+            excludedUid,
+            permittedUid
+        );
+
+        s.disproved = true;
+        emit PermitsDisproved(netuid, s.permitsEpoch, msg.sender, excludedUid, x, permittedUid, p);
     }
 
     // =================================================================== claims
@@ -384,6 +406,11 @@ contract Settlement is ISettlement, Ownable2Step {
     /// @inheritdoc ISettlement
     function missedEpochs(uint16 netuid) external view returns (uint16) {
         return _subnets[netuid].missed;
+    }
+
+    /// @inheritdoc ISettlement
+    function permitsDisproved(uint16 netuid) external view returns (bool) {
+        return _subnets[netuid].disproved;
     }
 
     /// @inheritdoc ISettlement
@@ -581,6 +608,7 @@ contract Settlement is ISettlement, Ownable2Step {
             s.permitsClose = e.close;
             s.permitsBitmap = permitsBitmap;
             s.missed = 0;
+            s.disproved = false;
         }
         emit EpochFinalised(netuid, epoch, root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
     }
@@ -640,10 +668,11 @@ contract Settlement is ISettlement, Ownable2Step {
         uint64 permitsClose = s.permitsClose;
         uint256 voters = s.permitsBitmap;
         uint16 widenAfter = widenAfterMissed;
-        if (widenAfter != 0 && s.missed >= widenAfter) {
+        if (s.disproved || (widenAfter != 0 && s.missed >= widenAfter)) {
             // The permitted set let `missed` epochs in a row go without a result (validators holding more than
-            // 1 - quorum of its stake are silent), and only a finalisation refreshes it: every uid registered by
-            // the close with stake at it votes this epoch, by stake weight. O(neurons) reads, paid by the opener.
+            // 1 - quorum of its stake are silent), or was shown not to be Yuma's ({challengePermits}), and only a
+            // finalisation refreshes it: every uid registered by the close with stake at it votes this epoch, by
+            // stake weight. O(neurons) reads, paid by the opener.
             uint256 n = registry.neuronCount(netuid);
             voters = n >= 256 ? type(uint256).max : (uint256(1) << n) - 1;
             permitsClose = close;

@@ -27,6 +27,8 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
     /// @notice The activity cutoff every subnet reports (default: the most a u16 holds, so that tests not about
     /// activity never see a neuron go inactive).
     uint16 public activityCutoff = type(uint16).max;
+    /// @notice The maxValidators (Yuma's k) every subnet reports.
+    uint16 public maxValidators = 64;
 
     mapping(uint16 => Subnet) internal _subnets;
     mapping(uint16 => mapping(uint16 => Neuron)) internal _neurons;
@@ -60,6 +62,10 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
         activityCutoff = slots;
     }
 
+    function setMaxValidators(uint16 k) external {
+        maxValidators = k;
+    }
+
     function removeNeuron(uint16 netuid, uint16 uid) external {
         address old = _neurons[netuid][uid].hotkey;
         if (old == address(0)) return;
@@ -90,7 +96,7 @@ contract MockRegistryForSettlement is ISubnetRegistryView {
     function hyperparams(uint16 netuid) external view returns (Hyperparams memory h) {
         h.tempo = _subnets[netuid].tempo;
         h.maxUids = 256;
-        h.maxValidators = 64;
+        h.maxValidators = maxValidators;
         h.activityCutoff = activityCutoff;
     }
 

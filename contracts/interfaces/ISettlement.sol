@@ -118,6 +118,35 @@ interface ISettlement is IPermits {
     error ZeroAddress();
     /// @notice `claimBatch` with no leaves.
     error EmptyBatch();
+    /// @notice {challengePermits} on a subnet with no finalised permits (this generation).
+    error NoFinalisedPermits(uint16 netuid);
+    /// @notice {challengePermits}: the permits of `epoch` were already disproved; the next open widens.
+    error PermitsAlreadyDisproved(uint16 netuid, uint64 epoch);
+    /// @notice {challengePermits}: the excluded uid holds a permit in the latest finalised permits.
+    error ExcludedUidPermitted(uint16 uid);
+    /// @notice {challengePermits}: the permitted uid holds no permit in the latest finalised permits.
+    error PermittedUidNotPermitted(uint16 uid);
+    /// @notice {challengePermits}: `uid`'s hotkey registered at `registrationSlot`, after the permits' close: its
+    /// stake at the close, which Yuma ranked, belonged to the uid's former occupant and cannot be read.
+    error UidNotHeldSincePermits(uint16 uid, uint64 registrationSlot, uint64 permitsClose);
+    /// @notice {challengePermits}: the excluded uid had no stake weight at the permits' close (or is vacant):
+    /// Yuma grants it no permit.
+    error NoStakeAtPermits(uint16 uid);
+    /// @notice {challengePermits}: neither way proves the permits wrong. The excluded uid's `excludedStake` is
+    /// below `outrankStake`, what it needs to outrank the permitted uid (`type(uint256).max` when that is the
+    /// owner's); and the permits are not unfilled: `permitCount` (uid 0's bit not counted if it had no stake) >=
+    /// `maxValidators`, or the excluded stake is at most `permitsStake` (the permitted uids' stake at the close,
+    /// read only when the bits are at most k; else 0 and the raw bit count) / 2^24.
+    error PermitsNotDisproved(
+        uint16 excludedUid,
+        uint256 excludedStake,
+        uint16 permittedUid,
+        uint256 permittedStake,
+        uint256 outrankStake,
+        uint256 permitCount,
+        uint256 permitsStake,
+        uint16 maxValidators
+    );
 
     // ------------------------------------------------------------------ events
 
@@ -169,6 +198,18 @@ interface ISettlement is IPermits {
     /// @notice `epoch` was opened to every uid with stake at its close, after `missed` epochs in a row rolled over
     /// under the latest finalised permits.
     event VotersWidened(uint16 indexed netuid, uint64 indexed epoch, uint16 missed);
+    /// @notice `challenger` proved the permits of `epoch` (the subnet's latest finalised) are not Yuma's top-k:
+    /// `excludedUid`, with `excludedStake` at their close, should hold a permit (`permittedUid`, with
+    /// `permittedStake`, is the permitted uid it was checked against). The next epoch opened widens its voters.
+    event PermitsDisproved(
+        uint16 indexed netuid,
+        uint64 indexed epoch,
+        address indexed challenger,
+        uint16 excludedUid,
+        uint256 excludedStake,
+        uint16 permittedUid,
+        uint256 permittedStake
+    );
     /// @notice `netuid` was dissolved: its settlement state starts afresh under `generation`.
     event SubnetReset(uint16 indexed netuid, uint64 generation);
 
@@ -227,12 +268,52 @@ interface ISettlement is IPermits {
     /// 0 = never widen. Default {DEFAULT_WIDEN_AFTER_MISSED}.
     function setWidenAfterMissed(uint16 epochs) external;
 
+    /// @notice Fraud proof (anyone): shows that the subnet's latest finalised permits (`permits`, granted at the
+    /// close of `latestFinalised`) are not the top-k Yuma grants, with O(1) reads (a few more only to show an
+    /// unfilled set). Nothing on chain checks the `permitsBitmap` a result finalises, and the owner finalises
+    /// alone during bootstrap: without this, it could grant its own uid(s) alone and vote alone for good (each
+    /// finalisation resets the misses that would widen the voters). A valid challenge sets a flag (cleared by the
+    /// next finalisation that replaces the permits) under which every epoch opened takes votes from every uid
+    /// registered by its close with stake at it, as after `widenAfterMissed` misses, and emits {PermitsDisproved}:
+    /// it moves no funds. Governance turning missed-widening off (0) does not turn this off: a disproved set is not
+    /// a liveness question. An invalid challenge reverts with the condition that failed and its values. The
+    /// reads run in a PermitsVerifier the Settlement deploys in its constructor (code size).
+    ///
+    /// What Yuma computes (offchain/yuma/epoch.ts §5.4, inputs read as offchain/epoch/inputs.ts does): for every
+    /// uid registered at the close, stake x_i = `stakeWeightAt(netuid, hotkey, close)` (StakeThreshold 0; if the
+    /// total T >= 2^63, every x_i >> f, 2^f <= T / 2^61), normalised N_i = floor(x_i * 2^32 / S) (I64F64, then
+    /// I32F32); permits = the k (maxValidators) largest non-zero N_i, a tie at the cut-off losing the lower uid,
+    /// plus the owner's uid. Both ways below assume this of an honest bitmap B and reach a contradiction, so an
+    /// honest result is never challengeable (floor and the shift are monotone: x >= y gives N >= N'):
+    ///  - Outranked: `permittedUid` P is in B, not the owner's uid (uid 0, the owner hotkey's, never replaced), and
+    ///    x >= p + p / 1000 + 1 if `excludedUid` X > P, x >= 2p + p / 1000 + 1 if X < P. Honest, P is in the top-k
+    ///    (N_P >= 1). X > P: N_X >= N_P and X sorts after P, so X is in it too. X < P: N_X must exceed N_P; with
+    ///    m = N_P >= 1, x' >= 2p' gives x' * 2^32 / S >= 2m >= m + 1; the shift loses at most 2^f <= p / 2^29 < p / 1000.
+    ///    The relative margin alone would not do for X < P: N rounds to 2^-32 of S, not of p.
+    ///  - Unfilled: B has fewer than k bits, uid 0's not counted if it had no stake at the close, and
+    ///    x > (sum of B's stake at the close) / 2^24 (P: any uid of B, e.g. the owner's). Honest, X left out with
+    ///    N_X >= 1 means k uids at least as high, all non-zero, hold the top-k's permits: k bits besides a
+    ///    zero-stake uid 0 (outside the top-k, it can only be the owner's forced bit). So N_X = 0, and so is every
+    ///    N_i outside B (x_i < S / 2^32, plus the shift): S < sum_B (1 + 2^-23), x < sum_B / 2^30. The owner's
+    ///    bit counts when it has stake: it may be one of the top-k (k - 1 others then).
+    /// Both need X's occupant (and P's; each of B's in the sum) registered no later than the close, as a vote
+    /// needs: its stake at the close is what Yuma ranked; a vacant uid counts stake 0 (uids are replaced, never
+    /// vacated). k is read now: maxValidators is governance's alone. Limits: a permitted uid replaced since the
+    /// close cannot be read (the next epoch does not count it either); a challenge reads `stakeWeightAt` and the
+    /// registry now, so it must come while the occupants are those of the close.
+    /// @param excludedUid A uid with stake at the close that B leaves out.
+    /// @param permittedUid A uid of B that `excludedUid` outranks, or any uid of B to show an unfilled set.
+    function challengePermits(uint16 netuid, uint16 excludedUid, uint16 permittedUid) external;
+
     // ------------------------------------------------------------------ views
 
     /// @notice See {setWidenAfterMissed}.
     function widenAfterMissed() external view returns (uint16);
     /// @notice Epochs of `netuid` rolled over since its latest finalisation (see {setWidenAfterMissed}).
     function missedEpochs(uint16 netuid) external view returns (uint16);
+    /// @notice Whether `netuid`'s latest finalised permits were disproved ({challengePermits}): epochs opened
+    /// until the next finalisation take votes from every staked uid.
+    function permitsDisproved(uint16 netuid) external view returns (bool);
     /// @notice The subnet registry read for epochs, owners and neurons.
     function registry() external view returns (ISubnetRegistryView);
     /// @notice The staking contract read for emission and stake, and credited by claims.

@@ -256,7 +256,40 @@ export const settlementAbi = [
         "type": "uint16"
       }
     ],
+    "name": "ExcludedUidPermitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
     "name": "InvalidProof",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "NoFinalisedPermits",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "NoStakeAtPermits",
     "type": "error"
   },
   {
@@ -306,6 +339,79 @@ export const settlementAbi = [
       }
     ],
     "name": "OwnableUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      }
+    ],
+    "name": "PermitsAlreadyDisproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "excludedUid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint256",
+        "name": "excludedStake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "permittedUid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint256",
+        "name": "permittedStake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "outrankStake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "permitCount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "permitsStake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "maxValidators",
+        "type": "uint16"
+      }
+    ],
+    "name": "PermitsNotDisproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "PermittedUidNotPermitted",
     "type": "error"
   },
   {
@@ -365,6 +471,27 @@ export const settlementAbi = [
       }
     ],
     "name": "TotalsExceedBudget",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "registrationSlot",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "permitsClose",
+        "type": "uint64"
+      }
+    ],
+    "name": "UidNotHeldSincePermits",
     "type": "error"
   },
   {
@@ -684,6 +811,55 @@ export const settlementAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "challenger",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "excludedUid",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "excludedStake",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "permittedUid",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "permittedStake",
+        "type": "uint256"
+      }
+    ],
+    "name": "PermitsDisproved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "uint16",
         "name": "bps",
@@ -839,6 +1015,29 @@ export const settlementAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "excludedUid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "permittedUid",
+        "type": "uint16"
+      }
+    ],
+    "name": "challengePermits",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1347,6 +1546,38 @@ export const settlementAbi = [
         "internalType": "bool",
         "name": "finalised",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "permitsDisproved",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "permitsVerifier",
+    "outputs": [
+      {
+        "internalType": "contract PermitsVerifier",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
