@@ -195,6 +195,20 @@ export const HINTS: Record<string, (a: Args) => string> = {
   BudgetExceeded: (a) =>
     `claiming ${tao(a.amount)} α on top of ${tao(a.claimed)} α would pass the epoch's budget ${tao(a.budget)} α: the finalised root over-allocates, and the rest cannot be paid`,
   EmptyBatch: () => "no leaves to claim: nothing to do",
+  NoFinalisedPermits: (a) =>
+    `subnet ${s(a.netuid)} has no finalised permits yet (before its first finalised epoch only the owner votes): nothing to challenge`,
+  PermitsAlreadyDisproved: (a) =>
+    `the permits of epoch ${s(a.epoch)} on subnet ${s(a.netuid)} were already disproved: the next epoch opened takes votes from every staked uid`,
+  ExcludedUidPermitted: (a) =>
+    `uid ${s(a.uid)} holds a permit in the latest finalised permits: pass as --excluded-uid a staked uid left out (\`tao epoch challenge-permits\` finds one)`,
+  PermittedUidNotPermitted: (a) =>
+    `uid ${s(a.uid)} holds no permit in the latest finalised permits: pass as --permitted-uid one that does`,
+  UidNotHeldSincePermits: (a) =>
+    `uid ${s(a.uid)} was registered again at slot ${s(a.registrationSlot)}, after the permits' close (slot ${s(a.permitsClose)}): its stake at the close was its former occupant's and cannot be read; pick another uid`,
+  NoStakeAtPermits: (a) =>
+    `uid ${s(a.uid)} had no stake weight at the permits' close: Yuma grants it no permit, so leaving it out proves nothing`,
+  PermitsNotDisproved: (a) =>
+    `the permits stand: uid ${s(a.excludedUid)} had ${tao(a.excludedStake)} of stake weight at the close, below the ${a.outrankStake === (1n << 256n) - 1n ? "(unreachable: it is the owner's)" : tao(a.outrankStake)} it needs to outrank uid ${s(a.permittedUid)} (${tao(a.permittedStake)}), and ${s(a.permitCount)} permits of at most ${s(a.maxValidators)} are not an unfilled set it could join: nothing to challenge`,
 
   // ------------------------------------------------------------------------------------------ TAO, emission
   InsufficientBalance: () =>

@@ -158,6 +158,7 @@ export class EpochWatcher {
         info = await worker.info(netuid, epoch);
       }
       if (info.status === EpochStatus.Finalised) {
+        await this.#challengePermits();
         const claimed = await worker.claimAll(netuid, epoch);
         const report: EpochReport = { netuid, epoch, status: "finalised", claimed, vote };
         log?.info({ netuid, epoch: epoch.toString(), claimed, vote }, "epoch finalised and claimed");
@@ -175,6 +176,20 @@ export class EpochWatcher {
       this.#advance(epoch + 1n, generation);
     }
     return reports;
+  }
+
+  /**
+   * Challenges the subnet's finalised permits when they are provably wrong (EpochWorker.challengeWrongPermits),
+   * before claiming: a result this node disagrees with stops its claims, not the challenge. A failed challenge is
+   * logged, and the pass goes on.
+   */
+  async #challengePermits(): Promise<void> {
+    const { worker, netuid, log } = this.opts;
+    try {
+      await worker.challengeWrongPermits(netuid);
+    } catch (err) {
+      log?.error({ netuid, err: err instanceof Error ? err.message : String(err) }, "permits challenge failed");
+    }
   }
 
   /** Passes until the signal aborts. A failing pass (RPC down, a reverted transaction) is logged and retried

@@ -10,6 +10,12 @@ import { confirmedHead, lastBlockAtOrBeforeSlot, slotOf } from "./blockAtSlot.js
 import { DEFAULT_LOG_PAGE_BLOCKS, smallerPage } from "../chain/logPages.js";
 import { decodeRevert, revertName } from "../chain/revert.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
+import {
+  findPermitsChallenge,
+  readFinalisedPermits,
+  readPermitsChallengeInput,
+  type PermitsChallenge,
+} from "./permitsChallenge.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
 /** Closing blocks an epoch worker remembers (one per settled epoch; a day of 360-slot tempos is 20). */
@@ -107,6 +113,8 @@ export class EpochWorker {
    * depth: at depth 0 a reorg at the head could move it, and an uncached read heals on the next call.
    */
   readonly #closeBlocks = new Map<bigint, bigint | undefined>();
+  /** Finalised permits already checked for a challenge, by `netuid/generation/epoch`. */
+  readonly #permitsChecked = new Set<string>();
 
   constructor(private readonly deps: EpochWorkerDeps) {
     const c = deps.confirmations;
@@ -518,6 +526,63 @@ export class EpochWorker {
       throw err;
     }
     return { kind: "submitted", root: stored.root, tx };
+  }
+
+  /**
+   * Challenges the subnet's latest finalised permits (`Settlement.challengePermits`) when they are provably not
+   * Yuma's top-k: the bootstrap owner (or a colluding quorum) granting permits to itself alone would otherwise
+   * keep every other validator from voting for good. Checked once per finalisation; nothing is read beyond the
+   * settlement's permits when this node's own result of that epoch has the same permits. Returns the challenge
+   * sent, or undefined (honest permits, a deviation within the verifier's margins, or already disproved).
+   */
+  async challengeWrongPermits(netuid: number): Promise<(PermitsChallenge & { epoch: bigint; tx: Hex }) | undefined> {
+    const { client, contracts, store } = this.deps;
+    const permits = await readFinalisedPermits(client, contracts, netuid);
+    if (permits === undefined || permits.disproved) return undefined;
+    const generation = await this.generation(netuid);
+    const key = `${netuid}/${generation}/${permits.epoch}`;
+    if (this.#permitsChecked.has(key)) return undefined;
+    await this.bindStore();
+    const ours = store.load(netuid, permits.epoch, generation);
+    const found =
+      ours !== undefined && BigInt(ours.permitsBitmap) === permits.bitmap
+        ? undefined
+        : findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits));
+    if (found === undefined) {
+      this.#permitsChecked.add(key);
+      return undefined;
+    }
+    const { wallet } = this.deps;
+    let tx: Hex;
+    try {
+      tx = await this.send(`challengePermits ${netuid}/${permits.epoch}`, {
+        ...this.settlement,
+        functionName: "challengePermits",
+        args: [netuid, found.excludedUid, found.permittedUid],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+    } catch (err) {
+      // Another challenger was first: the permits are disproved either way.
+      if (revertName(err) === "PermitsAlreadyDisproved") {
+        this.#permitsChecked.add(key);
+        return undefined;
+      }
+      throw err;
+    }
+    this.#permitsChecked.add(key);
+    this.deps.log?.warn(
+      {
+        netuid,
+        epoch: permits.epoch.toString(),
+        way: found.way,
+        excludedUid: found.excludedUid,
+        permittedUid: found.permittedUid,
+        tx,
+      },
+      "finalised permits are not Yuma's top-k: challenged, the next epochs take votes from every staked uid",
+    );
+    return { ...found, epoch: permits.epoch, tx };
   }
 
   /** The settlement's vote window after an epoch's close, in slots (0: one epoch length). */

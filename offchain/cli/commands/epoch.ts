@@ -6,6 +6,7 @@ import { isLocalNetwork } from "../../chain/client.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
+import { findPermitsChallenge, readFinalisedPermits, readPermitsChallengeInput } from "../../epoch/permitsChallenge.js";
 import {
   addSignerOptions,
   connectProtocol,
@@ -14,6 +15,7 @@ import {
   parseNetuid,
   parseUint,
   requireGas,
+  send,
   signerNames,
   requireSubnet,
   revertLine,
@@ -125,12 +127,20 @@ function register(group: Command, app: CliApp): void {
           functionName: "epochInfo",
           args: [netuid, e.epoch],
         });
-        const [finalised, latest] = await p.client.readContract({
-          address: p.settlement,
-          abi: settlementAbi,
-          functionName: "latestFinalised",
-          args: [netuid],
-        });
+        const [[finalised, latest], disproved] = await Promise.all([
+          p.client.readContract({
+            address: p.settlement,
+            abi: settlementAbi,
+            functionName: "latestFinalised",
+            args: [netuid],
+          }),
+          p.client.readContract({
+            address: p.settlement,
+            abi: settlementAbi,
+            functionName: "permitsDisproved",
+            args: [netuid],
+          }),
+        ]);
         const status = STATUS_NAMES[info.status] ?? String(info.status);
         const data = {
           netuid,
@@ -142,6 +152,7 @@ function register(group: Command, app: CliApp): void {
           closed: e.slot > e.close,
           status,
           latestFinalised: finalised ? latest : null,
+          permitsDisproved: disproved,
           info: { ...info, status },
         };
         ctx.out.result(data, () =>
@@ -157,7 +168,12 @@ function register(group: Command, app: CliApp): void {
             ["claimed", `${formatTao(info.claimed)} α`],
             ["quorum", `${formatTao(info.quorumStake)} of ${formatTao(info.permittedStake)} stake`],
             ["root", info.status === EpochStatus.Finalised ? info.root : "-"],
-            ["latest finalised", finalised ? String(latest) : "none"],
+            [
+              "latest finalised",
+              finalised
+                ? `${latest}${disproved ? " (its permits were disproved: epochs opened now take every staked uid's vote)" : ""}`
+                : "none",
+            ],
           ]),
         );
       }),
@@ -232,6 +248,78 @@ function register(group: Command, app: CliApp): void {
       ctx.out.result(
         { netuid, epoch: e.epoch, claimed },
         () => `Claimed ${claimed} payout(s) of epoch ${e.epoch} on subnet ${netuid}`,
+      );
+    }),
+  );
+}
+
+const challengeSchema = signerOptionsSchema.extend({
+  netuid: z.string(),
+  excludedUid: z.string().optional(),
+  permittedUid: z.string().optional(),
+});
+
+function registerChallenge(group: Command, app: CliApp): void {
+  addSignerOptions(
+    group
+      .command("challenge-permits")
+      .description(
+        "prove on chain that the subnet's latest finalised validator permits are not Yuma's top-k by stake " +
+          "(anyone may; the hotkey pays gas): the next epochs then take votes from every staked uid. Without " +
+          "--excluded-uid and --permitted-uid it finds the pair itself, and sends nothing when the permits stand",
+      )
+      .requiredOption("--netuid <n>", "subnet id")
+      .option("--excluded-uid <uid>", "a uid with stake at the permits' close that they leave out")
+      .option("--permitted-uid <uid>", "a permitted uid it outranks (or any permitted uid, to show an unfilled set)"),
+    { hotkey: true },
+  ).action(
+    app.action(challengeSchema, async (ctx, opts) => {
+      const netuid = parseNetuid(opts.netuid, "--netuid");
+      if ((opts.excludedUid === undefined) !== (opts.permittedUid === undefined))
+        fail("pass --excluded-uid and --permitted-uid together, or neither (the pair is then found from chain)");
+      const given =
+        opts.excludedUid === undefined || opts.permittedUid === undefined
+          ? undefined
+          : {
+              excludedUid: Number(parseUint(opts.excludedUid, "--excluded-uid", 255n)),
+              permittedUid: Number(parseUint(opts.permittedUid, "--permitted-uid", 255n)),
+            };
+      const hotkey = await loadHotkey(ctx, opts);
+      const p = await connectProtocol(ctx);
+      await requireSubnet(p, netuid);
+      const contracts = { SubnetRegistry: p.registry, Staking: p.staking, Settlement: p.settlement };
+      const permits = await readFinalisedPermits(p.client, contracts, netuid);
+      if (permits === undefined)
+        fail(`subnet ${netuid} has no finalised epoch yet: there are no permits to challenge (only the owner votes)`);
+      const base = { netuid, epoch: permits.epoch, permitsBitmap: permits.bitmap };
+      if (permits.disproved) {
+        ctx.out.result(
+          { ...base, challenged: false, disproved: true },
+          () =>
+            `The permits of epoch ${permits.epoch} on subnet ${netuid} are already disproved: epochs opened now take every staked uid's vote`,
+        );
+        return;
+      }
+      const pair = given ?? findPermitsChallenge(await readPermitsChallengeInput(p.client, contracts, netuid, permits));
+      if (pair === undefined) {
+        ctx.out.result(
+          { ...base, challenged: false, disproved: false },
+          () =>
+            `The permits of epoch ${permits.epoch} on subnet ${netuid} stand: no staked uid they leave out outranks a permitted one by the margin Yuma's rounding cannot produce, and the set is not unfilled. Nothing sent`,
+        );
+        return;
+      }
+      await requireGas(p, hotkey.address, "hotkey", signerNames(opts, ctx.io.env));
+      const sent = await send(ctx, p, hotkey, `challengePermits ${netuid}/${permits.epoch}`, {
+        address: p.settlement,
+        abi: settlementAbi,
+        functionName: "challengePermits",
+        args: [netuid, pair.excludedUid, pair.permittedUid],
+      });
+      ctx.out.result(
+        { ...base, challenged: true, disproved: true, ...pair, tx: sent.hash },
+        () =>
+          `Disproved the permits of epoch ${permits.epoch} on subnet ${netuid} (uid ${pair.excludedUid} left out, uid ${pair.permittedUid} permitted): epochs opened now take every staked uid's vote`,
       );
     }),
   );
@@ -321,10 +409,11 @@ function registerWatch(group: Command, app: CliApp): void {
 
 export default defineCommandGroup({
   name: "epoch",
-  summary: "epoch settlement: status, settle (vote), claim, and watch (all of it, continuously)",
+  summary: "epoch settlement: status, settle (vote), claim, challenge-permits, and watch (all of it, continuously)",
   order: 80,
   register: (group, app) => {
     register(group, app);
+    registerChallenge(group, app);
     registerWatch(group, app);
   },
 });

@@ -123,6 +123,18 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
           tx ? "epoch missed its deadline: rolled over" : "epoch missed its deadline: rolled over by someone else",
         );
       }
+      if (info.status === EpochStatus.Finalised) {
+        // Finalised permits that are provably not Yuma's top-k are challenged (the next epochs then take every
+        // staked uid's vote); a failure is logged and retried at the next finalisation's check.
+        await worker
+          .challengeWrongPermits(netuid)
+          .catch((err: unknown) =>
+            o.logger?.error(
+              { netuid, err: err instanceof Error ? err.message : String(err) },
+              "permits challenge failed",
+            ),
+          );
+      }
       return info.status === EpochStatus.Finalised || info.status === EpochStatus.RolledOver ? "finalised" : "pending";
     },
     async claim(netuid, epoch) {
