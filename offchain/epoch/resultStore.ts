@@ -24,6 +24,12 @@ export interface StoredEpoch {
   root: Hex;
   bondsHash: Hex;
   permitsBitmap: string;
+  /**
+   * Yuma's own permits, kept when the finalised `permitsBitmap` differs from them while the root and the bonds
+   * agree: `permitsBitmap` is then the finalised one (the next epoch carries it over, as every peer does), and
+   * this, what the permits should have been (the epoch worker challenges the finalised ones).
+   */
+  yumaPermitsBitmap?: string;
   totals: { incentive: string; dividend: string };
   bonds: U16Pairs[];
   tree: ReturnType<StandardMerkleTree<EpochLeaf>["dump"]>;

@@ -304,8 +304,24 @@ export class EpochWorker {
         "stored epoch result differs from the finalised one: set aside, recomputing it from chain",
       );
     }
-    const fresh = await this.computeFresh(netuid, epoch, generation, info);
-    const diff = resultMismatches(store, fresh, finalised);
+    let fresh = await this.computeFresh(netuid, epoch, generation, info);
+    let diff = resultMismatches(store, fresh, finalised);
+    if (diff.length === 1 && BigInt(fresh.permitsBitmap) !== finalised.permitsBitmap) {
+      // Only the permits differ: nothing on chain checks them, and the quorum (or the bootstrap owner) finalised
+      // others than Yuma's. The chain's are what every peer carries into the next epoch, so this node follows
+      // them and keeps Yuma's beside them, for challengeWrongPermits to prove the finalised ones wrong.
+      this.deps.log?.warn(
+        {
+          netuid,
+          epoch: epoch.toString(),
+          finalised: finalised.permitsBitmap.toString(2),
+          yuma: BigInt(fresh.permitsBitmap).toString(2),
+        },
+        "the finalised permits are not Yuma's: following the chain's, and challenging them",
+      );
+      fresh = { ...fresh, permitsBitmap: finalised.permitsBitmap.toString(), yumaPermitsBitmap: fresh.permitsBitmap };
+      diff = resultMismatches(store, fresh, finalised);
+    }
     if (diff.length > 0) {
       const aside = store.saveAside(fresh);
       throw new Error(
@@ -545,7 +561,7 @@ export class EpochWorker {
     await this.bindStore();
     const ours = store.load(netuid, permits.epoch, generation);
     const found =
-      ours !== undefined && BigInt(ours.permitsBitmap) === permits.bitmap
+      ours !== undefined && BigInt(ours.yumaPermitsBitmap ?? ours.permitsBitmap) === permits.bitmap
         ? undefined
         : findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits));
     if (found === undefined) {

@@ -57,7 +57,12 @@ describe(`permits challenge: PermitsVerifier vs the TypeScript mirror (seed ${SE
   }
 
   /** The chain's verdict on a pair: "ok" with both stakes, or the custom error's name. */
-  async function onChain(netuid: number, bitmap: bigint, x: number, p: number) {
+  async function onChain(
+    netuid: number,
+    bitmap: bigint,
+    x: number,
+    p: number,
+  ): Promise<{ ok: readonly [bigint, bigint] } | { error: string }> {
     try {
       const [xs, ps] = await verifier.read.verify([netuid, bitmap, CLOSE, x, p]);
       return { ok: [xs, ps] as const };

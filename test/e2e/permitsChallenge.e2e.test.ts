@@ -1,0 +1,82 @@
+/**
+ * The bootstrap owner granting permits to itself alone (the audit's entrenchment): a validator with most of the
+ * stake cannot vote on the next epoch; its epoch worker proves the finalised permits wrong
+ * (Settlement.challengePermits, found by offchain/epoch/permitsChallenge.ts), and the epoch opened after takes
+ * its vote. An honest finalisation clears the flag and leaves nothing to challenge.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { settlementAbi } from "../../offchain/abi/index.js";
+import { ResultStore } from "../../offchain/epoch/resultStore.js";
+import { EpochStatus } from "../../offchain/epoch/worker.js";
+import { keys, localSubnet } from "./harness.js";
+
+describe("end to end: a validator disproves the owner's self-granted permits and votes again", async () => {
+  const owner = keys(0, 10);
+  const validator = keys(1, 11);
+  const net = await localSubnet({
+    owner,
+    validators: [validator],
+    miners: [keys(2, 12)],
+    validatorStakeTao: [100n, 5_000n],
+    minLockTao: 1_000n,
+    tempo: 10,
+    grantTao: 6_000n,
+    commitReveal: false,
+  });
+  const { netuid, c, read, nextEpoch, epochNow, epochInfo, closeOf } = net;
+  const ownerStore = new ResultStore(mkdtempSync(path.join(tmpdir(), "owner-epochs-")));
+  const owners = () => net.worker(owner.hotkey, { store: ownerStore });
+  const validatorWorker = net.worker(validator.hotkey);
+  const disproved = () =>
+    read({ address: c.Settlement!, abi: settlementAbi, functionName: "permitsDisproved", args: [netuid] });
+
+  /** The owner's worker votes on `epoch` with the permits replaced by its own uid's alone. */
+  const ownerVotesSelfPermits = async (epoch: bigint) => {
+    const w = owners();
+    await w.ensureOpen(netuid, epoch);
+    const honest = await w.compute(netuid, epoch);
+    assert.notEqual(honest.permitsBitmap, "1", "Yuma grants the validator a permit");
+    ownerStore.save({ ...honest, permitsBitmap: "1" });
+    assert.equal((await w.settle(netuid, epoch, await closeOf(epoch))).kind, "submitted");
+    assert.equal((await epochInfo(epoch)).status, EpochStatus.Finalised);
+  };
+
+  it("the owner entrenches itself; the challenge widens the next epoch to the validator", async () => {
+    await nextEpoch(1);
+    // Before the first finalised epoch only the owner holds a permit to set weights.
+    await net.setWeights(owner.hotkey, [{ uid: 2, value: 65535 }]);
+    const [A] = await epochNow();
+    await nextEpoch(1);
+    await ownerVotesSelfPermits(A); // bootstrap: the owner finalises alone
+
+    // Epoch B opens with the owner's permits: the validator, 98 % of the stake, may not vote.
+    const B = A + 1n;
+    await nextEpoch(1);
+    assert.equal((await validatorWorker.settle(netuid, B, await closeOf(B))).kind, "not-permitted");
+    await ownerVotesSelfPermits(B);
+    assert.equal(await disproved(), false);
+
+    // The validator's worker finds the proof (an unfilled set: 1 permit of 64, the validator's stake left out).
+    const sent = await validatorWorker.challengeWrongPermits(netuid);
+    assert.ok(sent, "a challenge was sent");
+    assert.equal(sent.epoch, B);
+    assert.equal(sent.way, "unfilled");
+    assert.equal(sent.excludedUid, 1);
+    assert.equal(await disproved(), true);
+    assert.equal(await validatorWorker.challengeWrongPermits(netuid), undefined, "nothing left to prove");
+
+    // Epoch C opens wide: the validator votes, and its vote alone is the quorum.
+    const C = B + 1n;
+    await nextEpoch(1);
+    const vote = await validatorWorker.settle(netuid, C, await closeOf(C));
+    assert.equal(vote.kind, "submitted");
+    const info = await epochInfo(C);
+    assert.equal(info.status, EpochStatus.Finalised);
+    assert.equal(await disproved(), false, "an honest finalisation replaces the disproved permits");
+    assert.equal(await validatorWorker.challengeWrongPermits(netuid), undefined, "honest permits stand");
+  });
+});
