@@ -434,6 +434,28 @@ describe("tao chain commands (against a real Anvil)", () => {
     const human = await tao(["metagraph", "--netuid", "1", "--results-dir", results], env);
     assert.match(human.stdout, /vtrust/);
     assert.match(human.stdout, /0\.\d{4}|1\.0000/);
+    // Honest permits stand: challenge-permits finds no proof and sends nothing; a pair given is refused in one
+    // line, with the verifier's reason; the status says the permits are not disproved.
+    const challenge = ["epoch", "challenge-permits", "--netuid", "1", "--wallet", "alice"];
+    const stands = await ok(challenge);
+    assert.equal(stands.challenged, false);
+    assert.equal(stands.disproved, false);
+    assert.equal(stands.epoch, "0");
+    const bitmap = BigInt(stands.permitsBitmap as string);
+    assert.equal(bitmap & 1n, 1n, "the owner's uid holds a permit");
+    assertOneLineError(
+      await tao(["--json", ...challenge, "--excluded-uid", "0", "--permitted-uid", "0"], env),
+      /challengePermits 1\/0 .*ExcludedUidPermitted.*uid 0 holds a permit in the latest finalised permits/,
+    );
+    assertOneLineError(
+      await tao(["--json", ...challenge, "--excluded-uid", "1"], env),
+      /pass --excluded-uid and --permitted-uid together, or neither/,
+    );
+    assertOneLineError(
+      await tao(["--json", ...challenge, "--excluded-uid", "256", "--permitted-uid", "0"], env),
+      /--excluded-uid "256" is not an integer in 0..255/,
+    );
+    assert.equal((await ok(["epoch", "status", "--netuid", "1", "--epoch", "0"])).permitsDisproved, false);
     // Restarted: the saved cursor wins over --from-epoch; nothing new has closed, so nothing is done.
     const again = await ok([...args, "--from-epoch", "0"]);
     assert.deepEqual(again.resolved, []);
