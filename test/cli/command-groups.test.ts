@@ -19,7 +19,19 @@ describe("command groups", () => {
     const groups = await loadCommandGroups();
     assert.deepEqual(
       groups.map((g) => g.name),
-      ["wallet", "emission", "subnet", "neuron", "axon", "stake", "metagraph", "weights", "epoch", "localnet"],
+      [
+        "wallet",
+        "emission",
+        "subnet",
+        "neuron",
+        "axon",
+        "stake",
+        "metagraph",
+        "weights",
+        "epoch",
+        "localnet",
+        "config",
+      ],
     );
     const help = await tao(["--help"], {});
     assert.equal(help.code, 0);
@@ -34,6 +46,8 @@ describe("command groups", () => {
       ["st", "stake"],
       ["stakes", "stake"],
       ["wt", "weights"],
+      ["conf", "config"],
+      ["c", "config"],
       ["weight", "weights"],
     ])
       assert.equal(words.get(word), name, word);

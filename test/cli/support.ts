@@ -1,7 +1,8 @@
 // Shared helpers for the CLI tests (no tests here). Each test passes its environment explicitly: Hardhat runs
 // every test file in one process, so nothing may be set on process.env.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -17,8 +18,15 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/**
+ * A config file that does not exist: `tao` run by the tests reads no user's `~/.bittensor-evm/config.json` (a
+ * saved network or wallet would change what they run against) unless a test passes its own TAO_CONFIG.
+ */
+export const NO_USER_CONFIG = path.join(mkdtempSync(path.join(os.tmpdir(), "tao-no-config-")), "config.json");
+
 /** Runs `tao` in this process with its own environment and a non-TTY stdin. */
 export async function tao(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  env = { TAO_CONFIG: NO_USER_CONFIG, ...env };
   let stdout = "";
   let stderr = "";
   const stdin = Object.assign(new PassThrough(), { isTTY: false as const });
@@ -72,7 +80,7 @@ export function freePort(): Promise<number> {
 
 /** The minimal environment a child `tao` needs, plus `extra`. */
 export function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TAO_CONFIG: NO_USER_CONFIG, ...extra };
 }
 
 /**
