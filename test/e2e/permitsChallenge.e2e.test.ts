@@ -11,8 +11,22 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { settlementAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
-import { EpochStatus } from "../../offchain/epoch/worker.js";
+import { EpochWatcher } from "../../offchain/epoch/watch.js";
+import { EpochStatus, type EpochWorker } from "../../offchain/epoch/worker.js";
 import { keys, localSubnet } from "./harness.js";
+
+/** The first result `worker[method]` resolves with from now on (the method keeps working). */
+function once(worker: EpochWorker, method: "challengeWrongPermits") {
+  const original = worker[method].bind(worker);
+  return new Promise<Awaited<ReturnType<typeof original>>>((resolve) => {
+    worker[method] = async (...args: Parameters<typeof original>) => {
+      const result = await original(...args);
+      worker[method] = original;
+      resolve(result);
+      return result;
+    };
+  });
+}
 
 describe("end to end: a validator disproves the owner's self-granted permits and votes again", async () => {
   const owner = keys(0, 10);
@@ -60,8 +74,24 @@ describe("end to end: a validator disproves the owner's self-granted permits and
     await ownerVotesSelfPermits(B);
     assert.equal(await disproved(), false);
 
-    // The validator's worker finds the proof (an unfilled set: 1 permit of 64, the validator's stake left out).
-    const sent = await validatorWorker.challengeWrongPermits(netuid);
+    // The validator's epoch watcher, resolving B, finds the proof (an unfilled set: 1 permit of 64, the
+    // validator's stake left out) and sends it before claiming; it follows the chain's permits for B (its own
+    // stored result, Yuma's, is set aside) and claims B's leaves.
+    const watcher = new EpochWatcher({
+      worker: validatorWorker,
+      client: net.publicClient,
+      registry: c.SubnetRegistry!,
+      netuid,
+      fromEpoch: B,
+    });
+    const challenged = once(validatorWorker, "challengeWrongPermits");
+    const reports = await watcher.pass();
+    assert.deepEqual(
+      reports.map((r) => [r.epoch, r.status]),
+      [[B, "finalised"]],
+    );
+    assert.ok(reports[0]!.claimed > 0, `B's leaves were claimed (${reports[0]!.claimed})`);
+    const sent = await challenged;
     assert.ok(sent, "a challenge was sent");
     assert.equal(sent.epoch, B);
     assert.equal(sent.way, "unfilled");
