@@ -1,4 +1,4 @@
-import { getAddress, type Address, type PublicClient } from "viem";
+import { getAddress, type Abi, type Account, type Address, type PublicClient } from "viem";
 import { stakingAbi } from "../abi/index.js";
 
 /** The protocol contracts whose calls can run the coinbase (those a sender knows; any may be left out). */
@@ -50,4 +50,21 @@ export async function headroomFor(
   contracts: MintingContracts & { Staking: Address },
 ): Promise<bigint> {
   return mintsFirst(to, functionName, contracts) ? coinbaseHeadroom(client, contracts.Staking) : 0n;
+}
+
+/**
+ * The gas limit for a call that may run the coinbase: its estimate plus 20 % plus `coinbaseHeadroom`; undefined
+ * for any other call (the wallet's own estimate is then enough).
+ */
+export async function mintingGasLimit(
+  client: PublicClient,
+  call: { address: Address; abi: Abi | readonly unknown[]; functionName: string; args?: readonly unknown[] },
+  account: Account | Address,
+  contracts: MintingContracts & { Staking: Address },
+): Promise<bigint | undefined> {
+  const headroom = await headroomFor(client, call.address, call.functionName, contracts);
+  if (headroom === 0n) return undefined;
+  const { address, abi, functionName, args } = call;
+  const estimate = await client.estimateContractGas({ address, abi: abi as Abi, functionName, args, account });
+  return (estimate * 12n) / 10n + headroom;
 }

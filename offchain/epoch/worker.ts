@@ -2,7 +2,7 @@ import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClien
 import { getAddress } from "viem";
 import type { Logger } from "pino";
 import { settlementAbi, subnetRegistryAbi, subnetRegistryViewAbi } from "../abi/index.js";
-import { headroomFor } from "../chain/coinbaseHeadroom.js";
+import { mintingGasLimit } from "../chain/coinbaseHeadroom.js";
 import { bondsHash as bondsHashOf } from "../result/encoding.js";
 import { buildEpochResult } from "../result/tree.js";
 import { runEpoch } from "../yuma/epoch.js";
@@ -153,14 +153,7 @@ export class EpochWorker {
     request: Parameters<WalletClient<Transport, Chain | undefined, Account>["writeContract"]>[0],
   ): Promise<Hex> {
     // A call that mints first may land in a slot its estimate's head had minted: room for the coinbase.
-    const { address, abi, functionName, args } = request;
-    const { client, contracts } = this.deps;
-    const account = this.deps.wallet.account;
-    const headroom = await headroomFor(client, address, functionName, contracts);
-    const gas =
-      headroom === 0n
-        ? undefined
-        : ((await client.estimateContractGas({ address, abi, functionName, args, account })) * 12n) / 10n + headroom;
+    const gas = await mintingGasLimit(this.deps.client, request, this.deps.wallet.account, this.deps.contracts);
     const hash = await this.deps.wallet.writeContract(gas === undefined ? request : { ...request, gas });
     const receipt = await this.deps.client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`${description} reverted in ${hash}`);

@@ -15,7 +15,7 @@ import { emissionAbi, stakingAbi, subnetRegistryAbi, taoAbi } from "../abi/index
 import { slotOf } from "../epoch/blockAtSlot.js";
 import { formatTao } from "../util/rao.js";
 import { deployProtocol, routeEmission, type Deployment } from "../deploy/deployProtocol.js";
-import { headroomFor, type MintingContracts } from "../chain/coinbaseHeadroom.js";
+import { mintingGasLimit, type MintingContracts } from "../chain/coinbaseHeadroom.js";
 
 const TAO = 1_000_000_000n;
 
@@ -73,17 +73,8 @@ async function send(
   minting?: MintingContracts & { Staking: Address },
 ) {
   // A call that mints first can land a slot past the one it was estimated in: the coinbase's headroom on top.
-  const headroom =
-    minting === undefined ? 0n : await headroomFor(chain.publicClient, request.address, request.functionName, minting);
   const gas =
-    headroom === 0n
-      ? undefined
-      : ((await chain.publicClient.estimateContractGas({ ...request, account: wallet.account } as Parameters<
-          typeof chain.publicClient.estimateContractGas
-        >[0])) *
-          12n) /
-          10n +
-        headroom;
+    minting === undefined ? undefined : await mintingGasLimit(chain.publicClient, request, wallet.account, minting);
   const hash = await wallet.writeContract(gas === undefined ? request : { ...request, gas });
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${what} reverted (${hash})`);
