@@ -1,6 +1,7 @@
 /** Axon settings, validated with zod: every limit has a default an operator can override. */
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../protocol/constants.js";
+import { checkTrustedProxy } from "./trustedProxies.js";
 
 export const axonConfigSchema = z
   .object({
@@ -31,10 +32,27 @@ export const axonConfigSchema = z
     maxConnections: z.number().int().min(1).max(1_000_000).default(1024),
     /**
      * Open sockets per source address (an IPv6 /64 counts as one, see sourceKey.ts); a socket beyond it is
-     * destroyed at once, so one host cannot take all of `maxConnections`. 0 disables it (e.g. behind a reverse
-     * proxy, where every socket comes from the proxy's address).
+     * destroyed at once, so one host cannot take all of `maxConnections`. 0 disables it. Sockets from a trusted
+     * proxy (trustedProxies) are not counted; behind an untrusted one every socket comes from its address.
      */
     maxSocketsPerIp: z.number().int().min(0).max(1_000_000).default(64),
+    /**
+     * Reverse proxies whose `X-Forwarded-For` is believed: IPv4/IPv6 addresses or CIDR ranges (`127.0.0.1`,
+     * `10.0.0.0/8`, `::1`, `fd00::/8`). With any, a request's source address (what the per-IP token bucket keys
+     * on) is the client address the trusted hops forwarded, and sockets from a trusted proxy are not counted
+     * against maxSocketsPerIp (a proxy multiplexes many clients). A trusted address can claim any client
+     * address: list only the proxy's own. Empty (the default): `X-Forwarded-For` is ignored.
+     */
+    trustedProxies: z
+      .array(z.string())
+      .max(1024)
+      .default([])
+      .superRefine((entries, ctx) => {
+        entries.forEach((entry, i) => {
+          const error = checkTrustedProxy(entry);
+          if (error !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: error });
+        });
+      }),
     /** Accepted distance between a nonce's timestamp and the axon's clock, both ways. */
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** How far below a caller's newest nonce an unseen nonce is still accepted (out-of-order arrival). */
@@ -55,7 +73,7 @@ export const axonConfigSchema = z
     rateBurst: z.number().int().min(1).max(1_000_000).default(40),
     /**
      * Per-source-IP token bucket applied before the signature check, so unauthenticated traffic cannot
-     * buy signature checks faster than this. 0 disables it.
+     * buy signature checks faster than this (behind a trusted proxy, per forwarded client address). 0 disables it.
      */
     ipRatePerSecond: z.number().min(0).max(1_000_000).default(200),
     ipRateBurst: z.number().int().min(1).max(1_000_000).default(400),

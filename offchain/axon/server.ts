@@ -40,6 +40,7 @@ import { NonceGuard } from "./nonceGuard.js";
 import { NonceLedger, type NonceStore } from "./nonceLedger.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { sourceKey } from "./sourceKey.js";
+import { parseTrustedProxies } from "./trustedProxies.js";
 
 export interface AxonDeps {
   /** The miner's hotkey: requests must target it, responses are signed by it. */
@@ -284,6 +285,17 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
     () => verifier.stats.cachedChecks,
   );
 
+  // Behind trusted reverse proxies, request.ip is the client address they forwarded (X-Forwarded-For, read from
+  // the right past the trusted hops); without any, X-Forwarded-For is ignored, so no client can claim an address.
+  const trusted = parseTrustedProxies(config.trustedProxies);
+  const behindProxy = config.trustedProxies.length > 0;
+  if (behindProxy) {
+    log.info(
+      { trustedProxies: config.trustedProxies },
+      "trusting X-Forwarded-For from these proxies: per-IP limits key on the forwarded client address, and their sockets are not capped per address",
+    );
+  }
+
   // Node's own request timeout is a backstop only: a verified caller's body deadline is ours (bodyTimer, below).
   const requestTimeoutMs = config.headersTimeoutMs + config.requestReadTimeoutMs;
   const app = Fastify({
@@ -301,6 +313,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
       connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
     },
     routerOptions: { maxParamLength: 200 },
+    ...(behindProxy ? { trustProxy: (address: string) => trusted(address) } : {}),
   });
 
   // Socket caps: in all (Node closes sockets beyond maxConnections as they arrive) and per source address, so
@@ -317,6 +330,7 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
         socket.destroy(); // already gone
         return;
       }
+      if (behindProxy && trusted(socket.remoteAddress)) return; // a proxy multiplexes many clients: not capped
       const key = sourceKey(socket.remoteAddress);
       const open = socketsPerIp.get(key) ?? 0;
       if (open >= config.maxSocketsPerIp) {
@@ -462,11 +476,12 @@ export async function createAxon(configInput: AxonConfigInput, deps: AxonDeps): 
           headers: { "retry-after": "5" },
         };
       }
-      const ipWait = ipLimiter?.take(sourceKey(request.ip)) ?? 0;
+      const source = sourceKey(request.ip); // the forwarded client address, behind a trusted proxy
+      const ipWait = ipLimiter?.take(source) ?? 0;
       if (ipWait > 0) {
         return {
           code: "rate_limited",
-          reason: `more than ${config.ipRatePerSecond} requests/s from ${sourceKey(request.ip)}: retry in ${ipWait} ms`,
+          reason: `more than ${config.ipRatePerSecond} requests/s from ${source}: retry in ${ipWait} ms`,
           headers: { "retry-after": String(Math.max(1, Math.ceil(ipWait / 1000))) },
         };
       }

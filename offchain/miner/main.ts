@@ -20,6 +20,11 @@ function int(name: string): (v: string) => number {
   };
 }
 
+/** A comma-separated list (trimmed); the flag may be repeated, adding to the list. */
+function list(v: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...v.split(",").map((e) => e.trim())];
+}
+
 function num(name: string): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
@@ -59,7 +64,7 @@ export function buildProgram(): Command {
     .option(
       "--ip-rate <perSecond>",
       "requests per second per source address, checked before the signature (default 200; 0 = off, e.g. behind " +
-        "a reverse proxy, where every request comes from the proxy's address)",
+        "a reverse proxy not named in --trust-proxy, where every request comes from the proxy's address)",
       num("--ip-rate"),
     )
     .option("--ip-burst <n>", "burst per source address (default twice --ip-rate)", int("--ip-burst"))
@@ -67,8 +72,15 @@ export function buildProgram(): Command {
     .option(
       "--max-sockets-per-ip <n>",
       "open sockets per source address, an IPv6 /64 counting as one (default 64; 0 = off, e.g. behind a reverse " +
-        "proxy, where every socket comes from the proxy's address)",
+        "proxy not named in --trust-proxy, where every socket comes from the proxy's address)",
       int("--max-sockets-per-ip"),
+    )
+    .option(
+      "--trust-proxy <addresses>",
+      "reverse proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDR ranges (e.g. 127.0.0.1 or " +
+        "10.0.0.0/8): the per-IP limits then apply to the forwarded client address and the proxies' sockets are " +
+        "not capped per address; list only the proxy's own addresses (a trusted address can claim any client)",
+      list,
     )
     .option(
       "--headers-timeout-ms <ms>",
@@ -109,6 +121,7 @@ interface Flags {
   ipBurst?: number;
   maxConnections?: number;
   maxSocketsPerIp?: number;
+  trustProxy?: string[];
   headersTimeoutMs?: number;
   generationTimeoutMs?: number;
   dataDir?: string;
@@ -117,7 +130,7 @@ interface Flags {
 
 /** Flags → validated config (throws one line naming the bad setting). */
 export function configFromFlags(f: Flags): MinerConfig {
-  const limits: Record<string, number> = {};
+  const limits: NonNullable<MinerConfigInput["limits"]> = {};
   if (f.maxConcurrent !== undefined) limits.maxConcurrent = f.maxConcurrent;
   if (f.queueSize !== undefined) limits.queueSize = f.queueSize;
   if (f.rate !== undefined) limits.ratePerSecond = f.rate;
@@ -127,6 +140,7 @@ export function configFromFlags(f: Flags): MinerConfig {
   if (f.ipBurst !== undefined) limits.ipRateBurst = f.ipBurst;
   if (f.maxConnections !== undefined) limits.maxConnections = f.maxConnections;
   if (f.maxSocketsPerIp !== undefined) limits.maxSocketsPerIp = f.maxSocketsPerIp;
+  if (f.trustProxy !== undefined) limits.trustedProxies = f.trustProxy;
   if (f.headersTimeoutMs !== undefined) limits.headersTimeoutMs = f.headersTimeoutMs;
   if (f.generationTimeoutMs !== undefined) limits.generationTimeoutMs = f.generationTimeoutMs;
   const input: MinerConfigInput = {

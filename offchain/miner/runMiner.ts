@@ -152,6 +152,7 @@ export async function runMiner(config: MinerConfig, deps: MinerDeps): Promise<Ru
         ipRateBurst: l.ipRateBurst ?? Math.max(1, Math.ceil(l.ipRatePerSecond * 2)),
         maxConnections: l.maxConnections,
         maxSocketsPerIp: l.maxSocketsPerIp,
+        trustedProxies: l.trustedProxies,
         headersTimeoutMs: l.headersTimeoutMs,
         bodyLimitBytes: l.bodyLimitBytes,
         maxResponseBytes: l.maxResponseBytes,

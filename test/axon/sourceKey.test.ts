@@ -17,6 +17,13 @@ describe("axon: the rate-limit key of a source address", () => {
     assert.notEqual(sourceKey("192.0.2.8"), sourceKey("192.0.2.7"));
   });
 
+  it("drops a port a forwarding proxy wrote after the address", () => {
+    assert.equal(sourceKey("192.0.2.7:5678"), "192.0.2.7");
+    assert.equal(sourceKey("[2001:db8:1:2::9]:443"), "2001:db8:1:2::/64");
+    assert.equal(sourceKey("[::ffff:192.0.2.7]:80"), "192.0.2.7");
+    assert.equal(sourceKey("not-an-ip:80"), "not-an-ip:80");
+  });
+
   it("keeps anything it cannot parse as given", () => {
     assert.equal(sourceKey("not-an-ip"), "not-an-ip");
     assert.equal(sourceKey(""), "");

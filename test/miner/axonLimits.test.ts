@@ -168,6 +168,7 @@ describe("miner flags for the axon's limits", () => {
       "the miner's defaults are the axon's",
     );
     assert.deepEqual([c.maxPerValidator, c.ipRateBurst], [undefined, undefined], "left to the axon / derived");
+    assert.deepEqual([c.trustedProxies, axonDefaults.trustedProxies], [[], []], "no proxy is trusted");
     const plain = await startMiner(fake);
     try {
       const a = plain.running.axon.config;
@@ -175,6 +176,7 @@ describe("miner flags for the axon's limits", () => {
         [a.maxPerValidator, a.maxConnections, a.maxSocketsPerIp, a.headersTimeoutMs, a.ipRatePerSecond, a.ipRateBurst],
         [1, 1024, 64, 10_000, 200, 400],
       );
+      assert.deepEqual(a.trustedProxies, []);
       assert.equal(plain.running.axon.fastify.server.maxConnections, 1024);
     } finally {
       await plain.running.close();
@@ -246,6 +248,35 @@ describe("miner flags for the axon's limits", () => {
     }
   });
 
+  it("--trust-proxy: the list reaches the axon, and the per-address limits then apply to the forwarded client", async () => {
+    const listed = fromFlags("--trust-proxy", "127.0.0.1, 10.0.0.0/8", "--trust-proxy", "fd00::/8").limits;
+    assert.deepEqual(listed.trustedProxies, ["127.0.0.1", "10.0.0.0/8", "fd00::/8"], "comma-separated, repeatable");
+    const { running, sign } = await startMiner(
+      fake,
+      ...["--trust-proxy", "127.0.0.1", "--ip-rate", "0.01", "--ip-burst", "1", "--max-sockets-per-ip", "1"],
+    );
+    const sockets: Socket[] = [];
+    try {
+      assert.deepEqual(running.axon.config.trustedProxies, ["127.0.0.1"]);
+      const from = async (client: string) => {
+        const { headers, body } = await sign();
+        return raw(running.url, { headers: { ...headers, "x-forwarded-for": client }, body });
+      };
+      assert.equal((await from("203.0.113.5")).status, 200);
+      const again = await from("203.0.113.5");
+      assert.equal(again.status, 429, "that client's burst of 1 is spent");
+      assert.match(again.json().reason ?? "", /from 203\.0\.113\.5:/);
+      assert.equal((await from("203.0.113.6")).status, 200, "another client behind the proxy is served");
+      // The proxy (127.0.0.1) holds more sockets than --max-sockets-per-ip 1.
+      const { closed, sockets: open } = await idleSockets(running.url, 3, 300);
+      sockets.push(...open);
+      assert.equal(closed, 0, "none of the proxy's 3 sockets is closed");
+    } finally {
+      for (const s of sockets) s.destroy();
+      await running.close();
+    }
+  });
+
   it("--headers-timeout-ms: a socket that never finishes its headers gets 408 and is closed", async () => {
     const { running } = await startMiner(fake, "--headers-timeout-ms", "300");
     const s = await openSocket(Number(new URL(running.url).port));
@@ -299,6 +330,13 @@ describe("miner flags for the axon's limits", () => {
         /^invalid miner setting limits\.ipRateBurst: --ip-burst must be a whole number from 1 to 1000000 \(got 0\)$/,
       ],
       [["--ip-burst", "1.5"], /--ip-burst must be a whole number \(got "1\.5"\)/],
+      [
+        ["--trust-proxy", "127.0.0.1,10.0.0.300"],
+        /^invalid miner setting limits\.trustedProxies\.1: --trust-proxy: trusted proxy "10\.0\.0\.300" is not an IP address or CIDR range \(like 10\.0\.0\.1 or 10\.0\.0\.0\/8\)$/,
+      ],
+      [["--trust-proxy", "10.0.0.0/33"], /--trust-proxy: trusted proxy "10\.0\.0\.0\/33" is not an IP address/],
+      [["--trust-proxy", "10.0.0.1 10.0.0.2"], /--trust-proxy: trusted proxy "10\.0\.0\.1 10\.0\.0\.2" is not/],
+      [["--trust-proxy", ""], /--trust-proxy: trusted proxy "" is not an IP address/],
     ];
     for (const [flags, message] of refused)
       assert.throws(
