@@ -141,6 +141,45 @@ async function openAllPermitted(): Promise<number> {
   return gasOf(f, await f.settlement.write.openEpoch([NETUID, 1n]));
 }
 
+/**
+ * `challengePermits` against bootstrap permits that are not Yuma's (owner uid 0 without stake; uids 1-3 with
+ * 600 / 300 / 100 TAO of stake weight): the outranked way (uid 1 left out, uid 3 permitted: O(1) reads), and the
+ * unfilled way (the owner's uid alone of 64: the bits' stake read too). Then the widened open that follows.
+ */
+async function challenges(): Promise<Record<string, number>> {
+  const gas: Record<string, number> = {};
+  for (const [way, bitmap, excluded, permitted] of [
+    ["outranked", bitmapOf([0, 3]), 1, 3],
+    ["unfilled, the owner's permit alone", bitmapOf([0]), 1, 0],
+  ] as const) {
+    const f = await deploySettlement({ perHotkey: false });
+    const hotkeys = [f.ownerHotkey.account.address, addressOf("v1"), addressOf("v2"), addressOf("v3")];
+    for (const [uid, hk] of hotkeys.entries()) {
+      await f.registry.write.setNeuron([NETUID, uid, hk, 0n]);
+      if (uid > 0) await f.staking.write.setStakeWeight([NETUID, hk, 0, BigInt([0, 600, 300, 100][uid]!) * 10n ** 9n]);
+    }
+    for (const e of [0n, 1n]) await f.staking.write.setEpochEmission([NETUID, e, 0n, 500n * 10n ** 9n]);
+    await f.warpToSlot(f.openSlot(0n));
+    await f.settlement.write.openEpoch([NETUID, 0n]);
+    const t = treeFor(0n, hotkeys);
+    await f.settlement.write.submitEpochResult([NETUID, 0n, t.root, bitmap, BONDS, t.totals], {
+      account: f.ownerHotkey.account,
+    });
+    gas[`challengePermits (${way})`] = await gasOf(
+      f,
+      await f.settlement.write.challengePermits([NETUID, excluded, permitted]),
+    );
+    if (way === "outranked") {
+      await f.warpToSlot(f.openSlot(1n));
+      gas["openEpoch (widened after disproved permits, 3 staked uids)"] = await gasOf(
+        f,
+        await f.settlement.write.openEpoch([NETUID, 1n]),
+      );
+    }
+  }
+  return gas;
+}
+
 /** Bench keys share one table with the other modules: name them for this one. */
 function prefixed<V>(rows: Record<string, V>): Record<string, V> {
   return Object.fromEntries(Object.entries(rows).map(([k, v]) => [`settlement: ${k}`, v]));
@@ -151,6 +190,7 @@ export default async function bench(): Promise<BenchResult> {
   const ledger = await measure(true);
   const gas: Record<string, number> = { ...lean };
   gas["openEpoch (256 permitted validators)"] = await openAllPermitted();
+  Object.assign(gas, await challenges());
   for (const k of ["claim, 256 leaves", "claimBatch, each further leaf"])
     gas[`${k} (mock keeps per-hotkey ledger)`] = ledger[k];
   return {
