@@ -601,6 +601,11 @@ contract Settlement is ISettlement, Ownable2Step {
         e.status = EpochStatus.Finalised;
         e.rootOrFirstTuple = root;
         if (!s.finalised || epoch > s.permitsEpoch) {
+            // Chosen by voters an epoch opened before the challenge froze (not widened: a widened epoch's
+            // `permitsClose` is its own close; a bootstrap fallback's is 0): the new permits stand disproved too,
+            // or an owner opening the next epoch at once after its own finalisation would clear every challenge
+            // before it could widen anything.
+            bool carried = s.disproved && e.permitsClose != e.close;
             // Epochs never exceed slots, which fit 40 bits (see `Epoch.close`): the +1 fits 48.
             if (s.finalised) s.priorPlusOne = uint48(s.permitsEpoch + 1);
             s.finalised = true;
@@ -608,7 +613,7 @@ contract Settlement is ISettlement, Ownable2Step {
             s.permitsClose = e.close;
             s.permitsBitmap = permitsBitmap;
             s.missed = 0;
-            s.disproved = false;
+            s.disproved = carried;
         }
         emit EpochFinalised(netuid, epoch, root, permitsBitmap, bondsHash, totals.incentive, totals.dividend);
     }
@@ -653,6 +658,12 @@ contract Settlement is ISettlement, Ownable2Step {
 
     /// @dev Freezes who may vote on `e` and the stake a tuple needs: the uids of the subnet's latest finalised
     /// permits that still hold them, or (bootstrap) the owner hotkey alone. `tempo` is the epoch's length.
+    /// Widened (every uid registered by the close with stake at it votes, by stake weight; O(neurons) reads, paid
+    /// by the opener) when only a finalisation could refresh the permitted set and it: let `missed` epochs in a row
+    /// go without a result (validators holding more than 1 - quorum of its stake are silent); was shown not to be
+    /// Yuma's ({challengePermits}); or holds a stale uid, taken over since the permits' close, whose permit cannot
+    /// be checked ({challengePermits} cannot read the stake Yuma ranked there: a finaliser granting permits to a
+    /// hotkey registered after the close would make them unchallengeable).
     function _freezeVoters(
         Subnet storage s,
         Epoch storage e,
@@ -667,28 +678,26 @@ contract Settlement is ISettlement, Ownable2Step {
         }
         uint64 permitsClose = s.permitsClose;
         uint256 voters = s.permitsBitmap;
-        uint16 widenAfter = widenAfterMissed;
-        if (s.disproved || (widenAfter != 0 && s.missed >= widenAfter)) {
-            // The permitted set let `missed` epochs in a row go without a result (validators holding more than
-            // 1 - quorum of its stake are silent), or was shown not to be Yuma's ({challengePermits}), and only a
-            // finalisation refreshes it: every uid registered by the close with stake at it votes this epoch, by
-            // stake weight. O(neurons) reads, paid by the opener.
-            uint256 n = registry.neuronCount(netuid);
-            voters = n >= 256 ? type(uint256).max : (uint256(1) << n) - 1;
-            permitsClose = close;
-            emit VotersWidened(netuid, epoch, s.missed);
-        }
         // Active = set weights (or registered) within the cutoff of the close. The cutoff is at least the epoch's
         // length, as subtensor's (ActivityCutoffFactorMilli >= 1000 of a tempo): a validator that sets weights
         // once an epoch stays active whatever tempo and cutoff the owner chooses.
         uint256 cutoff = Math.max(registry.hyperparams(netuid).activityCutoff, tempo);
-        (uint256 eligible, uint256 permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close, cutoff);
+        uint256 eligible;
+        uint256 permittedStake;
+        bool widen = s.disproved || _missedTooMany(s); // or a stale uid, found by the tally
+        if (!widen) (eligible, permittedStake, widen) = _tallyPermitted(netuid, voters, permitsClose, close, cutoff);
+        if (widen) {
+            voters = _allUids(netuid);
+            permitsClose = close;
+            emit VotersWidened(netuid, epoch, s.missed);
+            (eligible, permittedStake, ) = _tallyPermitted(netuid, voters, permitsClose, close, cutoff);
+        }
         // None of the permitted stake active (every permitted validator missed the cutoff): the permitted stake
         // votes as a whole, activity aside (a cutoff of `close` makes every uid active). Handing the epoch to the
         // owner instead would let an owner (or an outage) make the permitted set inactive and finalise any root
         // alone. Tallied twice only then.
         if (permittedStake == 0)
-            (eligible, permittedStake) = _tallyPermitted(netuid, voters, permitsClose, close, close);
+            (eligible, permittedStake, ) = _tallyPermitted(netuid, voters, permitsClose, close, close);
         // No permitted stake left at all (all deregistered, or zero stake): nobody could ever finalise, and permits
         // would never change again. Fall back to the bootstrap rule: the owner hotkey is the permitted set.
         if (permittedStake == 0) {
@@ -703,27 +712,43 @@ contract Settlement is ISettlement, Ownable2Step {
         e.permittedStake = permittedStake;
     }
 
+    /// @dev Whether `widenAfterMissed` (when on) epochs in a row went without a result.
+    function _missedTooMany(Subnet storage s) private view returns (bool) {
+        uint16 widenAfter = widenAfterMissed;
+        return widenAfter != 0 && s.missed >= widenAfter;
+    }
+
+    /// @dev The bitmap of every uid the subnet has.
+    function _allUids(uint16 netuid) private view returns (uint256) {
+        uint256 n = registry.neuronCount(netuid);
+        return n >= 256 ? type(uint256).max : (uint256(1) << n) - 1;
+    }
+
     /// @dev Sums the stake weight at `close` of the uids of `bitmap` that still hold the permit and are active: a
     /// hotkey sits at the uid, it registered no later than `permitsClose`, it set weights (or registered) within
     /// `cutoff` slots of the close, and it has stake. Yuma gives an inactive validator's stake no say
     /// (subtensor-reference.md §5.2: its active stake is 0), so it does not gate finality either: permitted miners,
     /// which hold stake from their incentive but never vote, would otherwise stop every epoch of a subnet whose
     /// miners came to hold more than 1 - quorum of the permitted stake. O(bits set): at most 256 (in practice
-    /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it.
+    /// maxValidators, 64) registry and staking reads, paid once per epoch by whoever opens it. `stale`: some uid of
+    /// `bitmap` is held by a hotkey registered after `permitsClose`.
     function _tallyPermitted(
         uint16 netuid,
         uint256 bitmap,
         uint64 permitsClose,
         uint64 close,
         uint256 cutoff
-    ) private view returns (uint256 eligible, uint256 total) {
+    ) private view returns (uint256 eligible, uint256 total, bool stale) {
         while (bitmap != 0) {
             // Highest set bit first; uid < 256 (log2 of a non-zero word).
             uint256 uid = Math.log2(bitmap);
             bitmap ^= uint256(1) << uid;
             address hotkey = registry.hotkeyAt(netuid, uint16(uid));
             if (hotkey == address(0)) continue;
-            if (registry.registrationSlot(netuid, uint16(uid)) > permitsClose) continue;
+            if (registry.registrationSlot(netuid, uint16(uid)) > permitsClose) {
+                stale = true;
+                continue;
+            }
             // Inactive at the close as Yuma reads it (last update + cutoff < close); the update is read now, so a
             // validator that set weights after the close counts too.
             if (uint256(ISubnetRegistry(address(registry)).lastUpdate(netuid, uint16(uid))) + cutoff < close) continue;

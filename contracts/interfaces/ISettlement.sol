@@ -298,9 +298,12 @@ interface ISettlement is IPermits {
     ///    bit counts when it has stake: it may be one of the top-k (k - 1 others then).
     /// Both need X's occupant (and P's; each of B's in the sum) registered no later than the close, as a vote
     /// needs: its stake at the close is what Yuma ranked; a vacant uid counts stake 0 (uids are replaced, never
-    /// vacated). k is read now: maxValidators is governance's alone. Limits: a permitted uid replaced since the
-    /// close cannot be read (the next epoch does not count it either); a challenge reads `stakeWeightAt` and the
-    /// registry now, so it must come while the occupants are those of the close.
+    /// vacated). k is read now: maxValidators is governance's alone (raising it makes a full honest set look
+    /// unfilled until the next finalisation: the cost is one widened epoch, no funds). Limits: a permitted uid
+    /// replaced since the close cannot be read, so a set holding one is widened at the next open without a
+    /// challenge; a challenge reads `stakeWeightAt` and the registry now, so it must come while the occupants are
+    /// those of the close. An epoch already opened from the disproved permits is not widened, but a result it
+    /// finalises keeps the flag (its permits were chosen by the disproved set): the epoch opened after is.
     /// @param excludedUid A uid with stake at the close that B leaves out.
     /// @param permittedUid A uid of B that `excludedUid` outranks, or any uid of B to show an unfilled set.
     function challengePermits(uint16 netuid, uint16 excludedUid, uint16 permittedUid) external;

@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {SettlementFixture, SettlementMerkle} from "./SettlementFixture.t.sol";
+import {VmExtraWeights} from "./VmExtraWeights.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {EpochResult} from "../../contracts/libraries/EpochResult.sol";
 import {LastEmissionRecord} from "../../contracts/libraries/LastEmissionRecord.sol";
@@ -259,16 +260,22 @@ contract SettlementTest is SettlementFixture {
         _submit(newcomer, 1, r, _permits());
     }
 
-    function test_open_skipsUidsTakenOverAfterThePermits() public {
+    /// @notice A permitted uid taken over since the permits' close: the permit cannot be checked (a challenge
+    /// cannot read the stake Yuma ranked there), so the epoch takes every staked uid's vote, as after
+    /// `widenAfterMissed` misses; the newcomer votes with the stake it held at this epoch's close.
+    function test_open_widensWhenAPermittedUidChangedHands() public {
         _bootstrap();
         address newcomer = address(0x99);
         registry.setNeuron(NETUID, 1, newcomer, _closeOf(0) + 5);
         staking.setStakeWeight(NETUID, newcomer, 0, 10_000e9);
         _warpSlot(_closeOf(1) + 1);
+        VmExtraWeights(address(vm)).expectEmit(true, true, true, true, address(settlement));
+        emit ISettlement.VotersWidened(NETUID, 1, 0);
         settlement.openEpoch(NETUID, 1);
         ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
-        assertEq(info.eligible, 0xC, "uid 1 changed hands: only uids 2-3");
-        assertEq(info.permittedStake, 400e9, "300 + 100");
+        assertEq(info.eligible, 0xE, "widened: uids 1 (the newcomer, registered by the close), 2 and 3");
+        assertEq(info.permittedStake, 10_400e9, "10,000 + 300 + 100");
+        assertEq(info.permitsClose, _closeOf(1), "a widened epoch's uids must be held since its own close");
     }
 
     function test_vote_countsStakeAtTheClosingSlot() public {

@@ -302,4 +302,67 @@ contract SettlementPermitsChallengeTest is SettlementFixture {
         registry.dissolve(NETUID, settlement);
         assertTrue(!settlement.permitsDisproved(NETUID), "a new life");
     }
+
+    // ------------------------------------------------------------------ the audit's ways around a challenge
+
+    /// @notice A permit granted to a hotkey registered after the close cannot be read by a challenge: the set is
+    /// widened at the next open instead.
+    function test_staleBitWidensTheNextOpenWithoutAChallenge() public {
+        settlement.setWidenAfterMissed(0);
+        _warpSlot(_closeOf(0) + 1);
+        settlement.openEpoch(NETUID, 0);
+        // After the close, the owner registers a throwaway hotkey at uid 4 and grants it the permits with its own.
+        registry.setNeuron(NETUID, 4, sybil, CLOSE0 + 1);
+        Result memory r = _result(0, [uint256(82e9), 0, 0, 0], [uint256(0), 0, 0, 0]);
+        _submit(ownerHotkey, 0, r, 0x11);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.UidNotHeldSincePermits.selector, uint16(4), CLOSE0 + 1, CLOSE0)
+        );
+        settlement.challengePermits(NETUID, 1, 0); // the unfilled way reads uid 4's stake
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlement.UidNotHeldSincePermits.selector, uint16(4), CLOSE0 + 1, CLOSE0)
+        );
+        settlement.challengePermits(NETUID, 1, 4);
+        _warpSlot(_closeOf(1) + 1);
+        vmx.expectEmit(true, true, true, true, address(settlement));
+        emit ISettlement.VotersWidened(NETUID, 1, 0);
+        settlement.openEpoch(NETUID, 1);
+        ISettlement.EpochInfo memory info = settlement.epochInfo(NETUID, 1);
+        assertEq(info.eligible, 0xE, "v1-v3 vote: the stale permits are widened");
+        assertEq(info.permittedStake, 1000e9, "600 + 300 + 100");
+    }
+
+    /// @notice Honest permits whose uids all held since the close are not widened (the control case).
+    function test_heldBitsAreNotWidened() public {
+        settlement.setWidenAfterMissed(0);
+        _bootstrapWith(0xF);
+        _warpSlot(_closeOf(1) + 1);
+        settlement.openEpoch(NETUID, 1);
+        assertEq(settlement.epochInfo(NETUID, 1).permitsClose, CLOSE0, "frozen from the finalised permits");
+    }
+
+    /// @notice The owner opens epoch 1 from its own permits before the challenge lands; its finalisation of epoch
+    /// 1 (by the disproved voters) keeps the flag, so epoch 2 is widened.
+    function test_disprovalCarriesThroughAnEpochOpenedBeforeIt() public {
+        settlement.setWidenAfterMissed(0);
+        _bootstrapWith(1);
+        _warpSlot(_closeOf(1) + 1);
+        settlement.openEpoch(NETUID, 1); // frozen from {owner}, who has no stake: the bootstrap fallback
+        settlement.challengePermits(NETUID, 1, 0);
+        Result memory selfish = _result(1, [uint256(82e9), 0, 0, 0], [uint256(0), 0, 0, 0]);
+        _submit(ownerHotkey, 1, selfish, 1);
+        assertEq(uint256(_status(1)), uint256(ISettlement.EpochStatus.Finalised), "the owner's vote finalised 1");
+        assertTrue(settlement.permitsDisproved(NETUID), "chosen by the disproved set: still disproved");
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.PermitsAlreadyDisproved.selector, NETUID, uint64(1)));
+        settlement.challengePermits(NETUID, 1, 0);
+        _warpSlot(_closeOf(2) + 1);
+        settlement.openEpoch(NETUID, 2);
+        assertEq(settlement.epochInfo(NETUID, 2).eligible, 0xE, "widened");
+        // The widened epoch's honest finalisation clears it.
+        Result memory r = _defaultResult(2);
+        _submit(v1, 2, r, _permits());
+        _submit(v2, 2, r, _permits());
+        assertEq(uint256(_status(2)), uint256(ISettlement.EpochStatus.Finalised), "900 of 1000 finalise");
+        assertTrue(!settlement.permitsDisproved(NETUID), "cleared by permits the widened voters chose");
+    }
 }
