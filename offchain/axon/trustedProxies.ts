@@ -40,9 +40,21 @@ export function trustedProxyError(entry: string): string {
   return `trusted proxy ${JSON.stringify(entry)} is not an IP address or CIDR range (like 10.0.0.1 or 10.0.0.0/8)`;
 }
 
-/** Undefined when `entry` is an IP address or CIDR range; else the error naming it and the fix. */
+/**
+ * Shortest prefixes accepted: a range wider than this trusts far more than any proxy fleet (a /8 of IPv4, e.g.
+ * 10.0.0.0/8; a /7 of IPv6, e.g. the unique-local fc00::/7), and `0.0.0.0/0` or `::/0` would let every client
+ * claim any address.
+ */
+const MIN_PREFIX = { ipv4: 8, ipv6: 7 } as const;
+
+/** Undefined when `entry` is an IP address or CIDR range narrow enough; else the error naming it and the fix. */
 export function checkTrustedProxy(entry: string): string | undefined {
-  return parseEntry(entry) === undefined ? trustedProxyError(entry) : undefined;
+  const range = parseEntry(entry);
+  if (range === undefined) return trustedProxyError(entry);
+  const kind = range[0].kind();
+  if (range[1] < MIN_PREFIX[kind])
+    return `trusted proxy ${JSON.stringify(entry)} covers ${range[1] === 0 ? "every" : "too many"} ${kind === "ipv4" ? "IPv4" : "IPv6"} address${range[1] === 0 ? "" : "es"} (a /${range[1]}; at most a /${MIN_PREFIX[kind]}): a trusted address can claim any client address, so list only your proxy's own addresses`;
+  return undefined;
 }
 
 /**
@@ -54,8 +66,9 @@ export function parseTrustedProxies(entries: readonly string[]): TrustedProxies 
   const v4: Array<Range<ipaddr.IPv4>> = [];
   const v6: Array<Range<ipaddr.IPv6>> = [];
   for (const entry of entries) {
-    const range = parseEntry(entry);
-    if (range === undefined) throw new Error(trustedProxyError(entry));
+    const problem = checkTrustedProxy(entry);
+    if (problem !== undefined) throw new Error(problem);
+    const range = parseEntry(entry)!;
     if (range[0].kind() === "ipv4") v4.push(range as Range<ipaddr.IPv4>);
     else v6.push(range as Range<ipaddr.IPv6>);
   }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CliContext, type GlobalOptions } from "./context.js";
 import { fail } from "./errors.js";
 import type { CliIo } from "./io.js";
+import { NETWORK_ENV, withUserConfig } from "./userConfig.js";
 
 /** Turns a parsed action into the function commander calls; see {@link CliApp.action}. */
 export type ActionHandler<S extends z.ZodTypeAny> = (
@@ -42,8 +43,7 @@ export function defineCommandGroup(group: CommandGroup): CommandGroup {
   return group;
 }
 
-/** Environment variable giving the default `--network`. */
-export const NETWORK_ENV = "TAO_NETWORK";
+export { NETWORK_ENV } from "./userConfig.js";
 
 export const globalOptionsSchema = z.object({
   network: z.string().min(1).optional(),
@@ -73,13 +73,20 @@ export function createApp(io: CliIo): CliApp {
     action<S extends z.ZodTypeAny>(schema: S, handler: ActionHandler<S>) {
       return async (...args: unknown[]): Promise<void> => {
         const command = args[args.length - 1] as Command;
+        // The config file's defaults stand in for unset environment variables (offchain/cli/userConfig.ts). A
+        // damaged file stops every command but `tao config`'s (found as commander resolved it, aliases too),
+        // which read it themselves and repair it.
+        let group = command;
+        while (group.parent?.parent) group = group.parent;
+        const env = group.name() === "config" ? io.env : withUserConfig(io.env);
+        const cio: CliIo = env === io.env ? io : { ...io, env };
         const raw = parseOptions(globalOptionsSchema, command.optsWithGlobals());
-        const globals: GlobalOptions = { ...raw, network: raw.network ?? (io.env[NETWORK_ENV] || "localhost") };
+        const globals: GlobalOptions = { ...raw, network: raw.network ?? (env[NETWORK_ENV] || "localhost") };
         const options = parseOptions(schema, command.opts());
         const positional = args
           .slice(0, -2)
           .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
-        await handler(new CliContext(globals, io), options, positional);
+        await handler(new CliContext(globals, cio), options, positional);
       };
     },
   };

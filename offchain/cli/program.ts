@@ -3,7 +3,6 @@ import { Command, CommanderError, Option } from "commander";
 import { createApp, NETWORK_ENV } from "./command-group.js";
 import { debugEnabled, errorCode, errorJson, errorMessage, formatError, oneLine, USAGE_EXIT_CODE } from "./errors.js";
 import { processIo, type CliIo } from "./io.js";
-import { withUserConfig } from "./userConfig.js";
 import { loadCommandGroups } from "./load-commands.js";
 import { NETWORK_NAMES } from "../chain/client.js";
 import { DEFAULT_WALLETS_DIR, WALLETS_DIR_ENV } from "../wallet/paths.js";
@@ -77,19 +76,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   const json = jsonRequested(argv);
   let program: Command;
   try {
-    // The config file's defaults stand in for unset environment variables. A damaged file stops every command
-    // but `tao config` (which repairs it) with the file's name and the fix.
-    try {
-      io = { ...io, env: withUserConfig(io.env) };
-    } catch (e) {
-      if (
-        !argv
-          .filter((a) => !a.startsWith("-"))
-          .slice(0, 1)
-          .includes("config")
-      )
-        throw e;
-    }
     program = await buildProgram(io);
   } catch (e) {
     return report(e, io, json);

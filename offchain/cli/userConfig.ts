@@ -11,9 +11,11 @@ import { NETWORK_NAMES } from "../chain/client.js";
 import { writeFileAtomic } from "../util/atomicWrite.js";
 import { checkName } from "../wallet/names.js";
 import { expandHome, WALLETS_DIR_ENV } from "../wallet/paths.js";
-import { NETWORK_ENV } from "./command-group.js";
 import { fail } from "./errors.js";
 import { WALLET_HOTKEY_ENV, WALLET_NAME_ENV } from "./wallet-options.js";
+
+/** Environment variable giving the default `--network`. */
+export const NETWORK_ENV = "TAO_NETWORK";
 
 /** Environment variable naming another config file. */
 export const CONFIG_ENV = "TAO_CONFIG";

@@ -131,12 +131,18 @@ export interface PermitsContracts {
   Settlement: Address;
 }
 
+/** Reads pinned to one block (a finalisation between two reads would mix two epochs' permits). */
+export interface AtBlock {
+  blockNumber?: bigint;
+}
+
 export async function readFinalisedPermits(
   client: PublicClient,
   contracts: PermitsContracts,
   netuid: number,
+  at: AtBlock = {},
 ): Promise<FinalisedPermits | undefined> {
-  const settlement = { address: contracts.Settlement, abi: settlementAbi } as const;
+  const settlement = { address: contracts.Settlement, abi: settlementAbi, ...at } as const;
   const [[finalised, epoch, close], [bitmap], disproved] = await Promise.all([
     client.readContract({ ...settlement, functionName: "latestFinalised", args: [netuid] }),
     client.readContract({ ...settlement, functionName: "permits", args: [netuid] }),
@@ -151,8 +157,9 @@ export async function readPermitsChallengeInput(
   contracts: PermitsContracts,
   netuid: number,
   permits: FinalisedPermits,
+  at: AtBlock = {},
 ): Promise<PermitsChallengeInput> {
-  const registry = { address: contracts.SubnetRegistry, abi: subnetRegistryViewAbi } as const;
+  const registry = { address: contracts.SubnetRegistry, abi: subnetRegistryViewAbi, ...at } as const;
   const [count, owner, hp] = await Promise.all([
     client.readContract({ ...registry, functionName: "neuronCount", args: [netuid] }),
     client.readContract({ ...registry, functionName: "subnetOwner", args: [netuid] }),
@@ -174,6 +181,7 @@ export async function readPermitsChallengeInput(
               abi: stakingHooksAbi,
               functionName: "stakeWeightAt",
               args: [netuid, hotkey, permits.close],
+              ...at,
             });
       return { registeredAfterClose: registered > permits.close, stake, isOwner: getAddress(hotkey) === ownerHotkey };
     }),

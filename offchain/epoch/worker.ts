@@ -18,6 +18,9 @@ import {
 } from "./permitsChallenge.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
 
+/** Times a worker sends a challenge of one finalisation's permits that keeps failing before it gives up. */
+const CHALLENGE_TRIES = 3;
+
 /** Closing blocks an epoch worker remembers (one per settled epoch; a day of 360-slot tempos is 20). */
 const CLOSE_BLOCK_CACHE = 256;
 
@@ -115,6 +118,8 @@ export class EpochWorker {
   readonly #closeBlocks = new Map<bigint, bigint | undefined>();
   /** Finalised permits already checked for a challenge, by `netuid/generation/epoch`. */
   readonly #permitsChecked = new Set<string>();
+  /** Failed challenges, by the same key. */
+  readonly #challengeTries = new Map<string, number>();
 
   constructor(private readonly deps: EpochWorkerDeps) {
     const c = deps.confirmations;
@@ -546,7 +551,9 @@ export class EpochWorker {
    */
   async challengeWrongPermits(netuid: number): Promise<(PermitsChallenge & { epoch: bigint; tx: Hex }) | undefined> {
     const { client, contracts, store } = this.deps;
-    const permits = await readFinalisedPermits(client, contracts, netuid);
+    // Every read at one block: a finalisation between two reads would pair one epoch's bitmap with another's close.
+    const at = { blockNumber: await client.getBlockNumber({ cacheTime: 0 }) };
+    const permits = await readFinalisedPermits(client, contracts, netuid, at);
     if (permits === undefined || permits.disproved) return undefined;
     const generation = await this.generation(netuid);
     const key = `${netuid}/${generation}/${permits.epoch}`;
@@ -556,7 +563,7 @@ export class EpochWorker {
     const found =
       ours !== undefined && BigInt(ours.yumaPermitsBitmap ?? ours.permitsBitmap) === permits.bitmap
         ? undefined
-        : findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits));
+        : findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits, at));
     if (found === undefined) {
       this.#permitsChecked.add(key);
       return undefined;
@@ -572,10 +579,22 @@ export class EpochWorker {
         chain: wallet.chain,
       });
     } catch (err) {
-      // Another challenger was first: the permits are disproved either way.
-      if (revertName(err) === "PermitsAlreadyDisproved") {
+      // Another challenger was first (refused at estimation, or reverted in the same block): the permits are
+      // disproved either way. Any other failure is retried at the next check, at most CHALLENGE_TRIES times per
+      // finalisation (a node whose estimate passes where the chain reverts would burn gas every pass).
+      const now = await readFinalisedPermits(client, contracts, netuid);
+      const tries = (this.#challengeTries.get(key) ?? 0) + 1;
+      this.#challengeTries.set(key, tries);
+      if (revertName(err) === "PermitsAlreadyDisproved" || now?.epoch !== permits.epoch || now.disproved) {
         this.#permitsChecked.add(key);
         return undefined;
+      }
+      if (tries >= CHALLENGE_TRIES) {
+        this.#permitsChecked.add(key);
+        this.deps.log?.error(
+          { netuid, epoch: permits.epoch.toString(), tries, err: err instanceof Error ? err.message : String(err) },
+          "challengePermits keeps failing: given up for these permits (tao epoch challenge-permits sends it by hand)",
+        );
       }
       throw err;
     }

@@ -44,7 +44,29 @@ describe("parseTrustedProxies", () => {
       trustedOf(["fd00::/8", "2001:db8:1::/48"], ["fd12:3456::1", "fe80::1", "2001:db8:1:ffff::1", "2001:db8:2::1"]),
       ["fd12:3456::1", "2001:db8:1:ffff::1"],
     );
-    assert.deepEqual(trustedOf(["::/0"], ["2001:db8::1", "1.2.3.4", "::ffff:1.2.3.4"]), ["2001:db8::1"]);
+    assert.deepEqual(trustedOf(["2000::/7"], ["2001:db8::1", "1.2.3.4", "::ffff:1.2.3.4"]), ["2001:db8::1"]);
+  });
+
+  it("refuses ranges that trust nearly everyone, naming them (a trusted address can claim any client's)", () => {
+    for (const [entry, what] of [
+      ["0.0.0.0/0", "every IPv4 address (a /0; at most a /8)"],
+      ["::/0", "every IPv6 address (a /0; at most a /7)"],
+      ["::ffff:0:0/96", "every IPv4 address (a /0; at most a /8)"],
+      ["128.0.0.0/1", "too many IPv4 addresses (a /1; at most a /8)"],
+      ["fc00::/6", "too many IPv6 addresses (a /6; at most a /7)"],
+    ] as const) {
+      assert.throws(
+        () => parseTrustedProxies([entry]),
+        (e: Error) => (
+          assert.equal(
+            e.message,
+            `trusted proxy ${JSON.stringify(entry)} covers ${what}: a trusted address can claim any client address, so list only your proxy's own addresses`,
+          ),
+          true
+        ),
+      );
+    }
+    assert.doesNotThrow(() => parseTrustedProxies(["10.0.0.0/8", "fc00::/7"]), "the widest accepted");
   });
 
   it("IPv4-mapped IPv6 is its IPv4 address, in entries and addresses", () => {
@@ -62,7 +84,7 @@ describe("parseTrustedProxies", () => {
 
   it("an unparsable address is never trusted, and no entry trusts nothing", () => {
     const odd = ["", "garbage", "unknown", "10.1", "0x7f.0.0.1", "1.2.3.4:80", "[::1]", "10.0.0.300"];
-    assert.deepEqual(trustedOf(["0.0.0.0/0", "::/0"], odd), []);
+    assert.deepEqual(trustedOf(["0.0.0.0/8", "::/7"], odd), []);
     assert.deepEqual(trustedOf([], ["127.0.0.1", "::1"]), []);
   });
 

@@ -100,8 +100,17 @@ describe("tao config (saved defaults, btcli config)", () => {
     writeFileSync(file, JSON.stringify({ network: "nowhere" }));
     const r2 = await tao(["wallet", "list"], env);
     assert.match(r2.stderr, /network "nowhere" is not known.*tao config set network/);
-    const set = await json(["config", "set", "network", "localhost"], env);
+    // The repair works under any spelling of the group, with global options before it.
+    const set = await json(["--network", "localhost", "c", "set", "network", "localhost"], env);
     assert.equal(set.replacedDamagedFile, true);
+    writeFileSync(file, "[]");
+    assert.equal((await json(["conf", "unset", "wallet"], env)).replacedDamagedFile, true);
+    // A global option's value that reads "config" does not exempt another command.
+    writeFileSync(file, "{ not json");
+    const r3 = await tao(["--wallets-dir", "config", "wallet", "list"], env);
+    assert.equal(r3.code, 1);
+    assert.match(r3.stderr, /is not valid/);
+    await json(["config", "set", "network", "localhost"], env);
     assert.equal((await tao(["--json", "wallet", "list"], env)).code, 0);
   });
 });

@@ -9,6 +9,7 @@ import {
   filledFromConfig,
   parseConfigKey,
   readUserConfig,
+  withUserConfig,
   writeUserConfig,
   type ConfigKey,
 } from "../userConfig.js";
@@ -32,11 +33,12 @@ function register(group: Command, app: CliApp): void {
       app.action(z.object({}), async (ctx) => {
         const file = configFile(ctx.io.env);
         const config = readUserConfig(ctx.io.env);
+        const env = withUserConfig(ctx.io.env); // what the other commands see (they get it merged)
         // Which value each command uses now: a flag still wins over all of these.
         const effective = Object.fromEntries(
           (Object.entries(CONFIG_KEYS) as [ConfigKey, string][]).map(([key, name]) => {
-            const fromEnv = ctx.io.env[name];
-            const source = !fromEnv ? "default" : filledFromConfig(ctx.io.env, key) ? "config" : `$${name}`;
+            const fromEnv = env[name];
+            const source = !fromEnv ? "default" : filledFromConfig(env, key) ? "config" : `$${name}`;
             return [key, { value: fromEnv || null, source }];
           }),
         );

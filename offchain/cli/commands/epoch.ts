@@ -288,7 +288,8 @@ function registerChallenge(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       const contracts = { SubnetRegistry: p.registry, Staking: p.staking, Settlement: p.settlement };
-      const permits = await readFinalisedPermits(p.client, contracts, netuid);
+      const at = { blockNumber: await p.client.getBlockNumber({ cacheTime: 0 }) }; // one state for every read
+      const permits = await readFinalisedPermits(p.client, contracts, netuid, at);
       if (permits === undefined)
         fail(`subnet ${netuid} has no finalised epoch yet: there are no permits to challenge (only the owner votes)`);
       const base = { netuid, epoch: permits.epoch, permitsBitmap: permits.bitmap };
@@ -300,7 +301,8 @@ function registerChallenge(group: Command, app: CliApp): void {
         );
         return;
       }
-      const pair = given ?? findPermitsChallenge(await readPermitsChallengeInput(p.client, contracts, netuid, permits));
+      const pair =
+        given ?? findPermitsChallenge(await readPermitsChallengeInput(p.client, contracts, netuid, permits, at));
       if (pair === undefined) {
         ctx.out.result(
           { ...base, challenged: false, disproved: false },
