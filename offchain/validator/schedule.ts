@@ -45,7 +45,8 @@ export interface Permit {
   registered?: boolean;
   /**
    * Whether the subnet's next opened epoch takes votes from every uid with stake, permit or not (Settlement widens
-   * its voters once `widenAfterMissed` epochs in a row rolled over): settling is then worth it with any stake.
+   * its voters once `widenAfterMissed` epochs in a row rolled over, while the latest permits stand disproved, or
+   * when one of their uids changed hands since their close): settling is then worth it with any stake.
    */
   votersWidened?: boolean;
   /**

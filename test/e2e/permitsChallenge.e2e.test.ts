@@ -13,6 +13,7 @@ import { settlementAbi } from "../../offchain/abi/index.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochWatcher } from "../../offchain/epoch/watch.js";
 import { EpochStatus, type EpochWorker } from "../../offchain/epoch/worker.js";
+import { createChainPort } from "../../offchain/validator/adapters/chainPort.js";
 import { keys, localSubnet } from "./harness.js";
 
 /** The first result `worker[method]` resolves with from now on (the method keeps working). */
@@ -48,6 +49,15 @@ describe("end to end: a validator disproves the owner's self-granted permits and
   const disproved = () =>
     read({ address: c.Settlement!, abi: settlementAbi, functionName: "permitsDisproved", args: [netuid] });
 
+  const port = createChainPort({
+    client: net.publicClient,
+    wallet: net.chain.wallet(validator.hotkey),
+    deployment: net.deployment,
+  });
+  /** What the validator process's schedule reads of its permit now. */
+  const permitOf = async () =>
+    (await port.subnetState(netuid, validator.hotkey.address, Number(await net.slotNow()))).permit;
+
   /** The owner's worker votes on `epoch` with the permits replaced by its own uid's alone. */
   const ownerVotesSelfPermits = async (epoch: bigint) => {
     const w = owners();
@@ -71,6 +81,11 @@ describe("end to end: a validator disproves the owner's self-granted permits and
     const B = A + 1n;
     await nextEpoch(1);
     assert.equal((await validatorWorker.settle(netuid, B, await closeOf(B))).kind, "not-permitted");
+    assert.deepEqual(
+      { has: (await permitOf()).has, votersWidened: (await permitOf()).votersWidened },
+      { has: false, votersWidened: false },
+      "before the challenge, the validator process would not settle",
+    );
     await ownerVotesSelfPermits(B);
     assert.equal(await disproved(), false);
 
@@ -98,6 +113,8 @@ describe("end to end: a validator disproves the owner's self-granted permits and
     assert.equal(sent.excludedUid, 1);
     assert.equal(await disproved(), true);
     assert.equal(await validatorWorker.challengeWrongPermits(netuid), undefined, "nothing left to prove");
+    // The validator process's schedule now settles without a permit: the next open takes its vote.
+    assert.equal((await permitOf()).votersWidened, true);
 
     // Epoch C opens wide: the validator votes, and its vote alone is the quorum.
     const C = B + 1n;

@@ -173,7 +173,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
       const settlement = { address: a.Settlement, abi: settlementAbi } as const;
-      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter] = await Promise.all([
+      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter, disproved, latest] = await Promise.all([
         client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
         client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
         client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
@@ -182,6 +182,8 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
         client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
+        client.readContract({ ...settlement, functionName: "permitsDisproved", args: [netuid], ...b }),
+        client.readContract({ ...settlement, functionName: "latestFinalised", args: [netuid], ...b }),
       ]);
       const [epoch, start, close] = epochAt;
       // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
@@ -222,7 +224,12 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           has: me?.permit ?? false,
           stake: me?.stakeWeight ?? 0n,
           needed: stakeNeededForPermit(others, Math.max(1, hp.maxValidators)),
-          votersWidened: widenAfter !== 0 && missed >= widenAfter,
+          // As Settlement's open decides: missed epochs, disproved permits, or a permitted uid taken over since
+          // the permits' close (a stale bit).
+          votersWidened:
+            (widenAfter !== 0 && missed >= widenAfter) ||
+            disproved ||
+            (latest[0] && rows.some((r) => r.permit && r.registrationSlot > latest[2])),
           bootstrap,
         },
         firstEpoch: Number(firstEpoch),
