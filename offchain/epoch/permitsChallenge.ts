@@ -151,19 +151,28 @@ export async function readFinalisedPermits(
   return finalised ? { epoch, close, bitmap, disproved } : undefined;
 }
 
-/** Reads what the verifier reads now (occupants, their registration slots, their stake at `close`). */
+/**
+ * Reads what the verifier reads now (occupants, their registration slots, their stake at `close`). With
+ * `closeBlock` (the permits' closing block), k is the smaller of maxValidators now (what the verifier reads) and at
+ * the close (what Yuma ranked with): a set that only looks unfilled because governance raised k since is honest,
+ * and a challenge of it would widen an honest subnet's next epoch, so none is found for it.
+ */
 export async function readPermitsChallengeInput(
   client: PublicClient,
   contracts: PermitsContracts,
   netuid: number,
   permits: FinalisedPermits,
   at: AtBlock = {},
+  closeBlock?: bigint,
 ): Promise<PermitsChallengeInput> {
   const registry = { address: contracts.SubnetRegistry, abi: subnetRegistryViewAbi, ...at } as const;
-  const [count, owner, hp] = await Promise.all([
+  const [count, owner, hp, hpAtClose] = await Promise.all([
     client.readContract({ ...registry, functionName: "neuronCount", args: [netuid] }),
     client.readContract({ ...registry, functionName: "subnetOwner", args: [netuid] }),
     client.readContract({ ...registry, functionName: "hyperparams", args: [netuid] }),
+    closeBlock === undefined
+      ? undefined
+      : client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], blockNumber: closeBlock }),
   ]);
   const ownerHotkey = getAddress(owner[1]);
   const uids = await Promise.all(
@@ -186,5 +195,6 @@ export async function readPermitsChallengeInput(
       return { registeredAfterClose: registered > permits.close, stake, isOwner: getAddress(hotkey) === ownerHotkey };
     }),
   );
-  return { bitmap: permits.bitmap, uids, maxValidators: hp.maxValidators };
+  const k = hpAtClose === undefined ? hp.maxValidators : Math.min(hp.maxValidators, hpAtClose.maxValidators);
+  return { bitmap: permits.bitmap, uids, maxValidators: k };
 }

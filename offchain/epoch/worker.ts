@@ -563,7 +563,16 @@ export class EpochWorker {
     const found =
       ours !== undefined && BigInt(ours.yumaPermitsBitmap ?? ours.permitsBitmap) === permits.bitmap
         ? undefined
-        : findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits, at));
+        : findPermitsChallenge(
+            await readPermitsChallengeInput(
+              client,
+              contracts,
+              netuid,
+              permits,
+              at,
+              await this.closeBlock(netuid, permits.epoch).catch(() => undefined),
+            ),
+          );
     if (found === undefined) {
       this.#permitsChecked.add(key);
       return undefined;

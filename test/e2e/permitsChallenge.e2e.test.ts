@@ -10,6 +10,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { settlementAbi } from "../../offchain/abi/index.js";
+import {
+  findPermitsChallenge,
+  readFinalisedPermits,
+  readPermitsChallengeInput,
+} from "../../offchain/epoch/permitsChallenge.js";
 import { ResultStore } from "../../offchain/epoch/resultStore.js";
 import { EpochWatcher } from "../../offchain/epoch/watch.js";
 import { EpochStatus, type EpochWorker } from "../../offchain/epoch/worker.js";
@@ -32,11 +37,12 @@ function once(worker: EpochWorker, method: "challengeWrongPermits") {
 describe("end to end: a validator disproves the owner's self-granted permits and votes again", async () => {
   const owner = keys(0, 10);
   const validator = keys(1, 11);
+  const small = keys(4, 14); // a third staked hotkey (uid 2), left out once maxValidators is 1
   const net = await localSubnet({
     owner,
-    validators: [validator],
+    validators: [validator, small],
     miners: [keys(2, 12)],
-    validatorStakeTao: [100n, 5_000n],
+    validatorStakeTao: [100n, 5_000n, 50n],
     minLockTao: 1_000n,
     tempo: 10,
     grantTao: 6_000n,
@@ -72,7 +78,7 @@ describe("end to end: a validator disproves the owner's self-granted permits and
   it("the owner entrenches itself; the challenge widens the next epoch to the validator", async () => {
     await nextEpoch(1);
     // Before the first finalised epoch only the owner holds a permit to set weights.
-    await net.setWeights(owner.hotkey, [{ uid: 2, value: 65535 }]);
+    await net.setWeights(owner.hotkey, [{ uid: 3, value: 65535 }]); // the miner
     const [A] = await epochNow();
     await nextEpoch(1);
     await ownerVotesSelfPermits(A); // bootstrap: the owner finalises alone
@@ -125,5 +131,28 @@ describe("end to end: a validator disproves the owner's self-granted permits and
     assert.equal(info.status, EpochStatus.Finalised);
     assert.equal(await disproved(), false, "an honest finalisation replaces the disproved permits");
     assert.equal(await validatorWorker.challengeWrongPermits(netuid), undefined, "honest permits stand");
+  });
+
+  it("governance raising maxValidators after a close does not make the finder challenge an honest full set", async () => {
+    // Epoch D is computed with k = 1: Yuma permits the validator (and the owner's uid); uid 2 (50 TAO) and the
+    // miner (uid 3, staked by its claims) are left out.
+    await net.setHyperparam(7, 1n); // MaxValidators
+    const [D] = await epochNow();
+    await nextEpoch(1);
+    assert.equal((await validatorWorker.settle(netuid, D, await closeOf(D))).kind, "submitted");
+    assert.equal((await epochInfo(D)).status, EpochStatus.Finalised);
+    await net.setHyperparam(7, 64n); // raised after D's close
+    const contracts = { SubnetRegistry: c.SubnetRegistry!, Staking: c.Staking!, Settlement: c.Settlement! };
+    const permits = (await readFinalisedPermits(net.publicClient, contracts, netuid))!;
+    assert.equal(permits.epoch, D);
+    assert.equal(permits.bitmap, 0b11n, "the owner's uid and the validator's");
+    // Read with k now alone, D's 2 permits of 64 look unfilled, and the chain would take the challenge.
+    const naive = findPermitsChallenge(await readPermitsChallengeInput(net.publicClient, contracts, netuid, permits));
+    assert.equal(naive?.way, "unfilled");
+    assert.ok(naive && [2, 3].includes(naive.excludedUid), `a staked uid left out (${naive?.excludedUid})`);
+    // A node without a result of its own (a fresh one) finds nothing: k at D's close was 1, and the set is full.
+    const fresh = net.worker(small.hotkey);
+    assert.equal(await fresh.challengeWrongPermits(netuid), undefined);
+    assert.equal(await disproved(), false);
   });
 });

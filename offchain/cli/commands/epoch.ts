@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { settlementAbi, subnetRegistryAbi } from "../../abi/index.js";
 import { isLocalNetwork } from "../../chain/client.js";
+import { lastBlockAtOrBeforeSlot } from "../../epoch/blockAtSlot.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
@@ -302,7 +303,22 @@ function registerChallenge(group: Command, app: CliApp): void {
         return;
       }
       const pair =
-        given ?? findPermitsChallenge(await readPermitsChallengeInput(p.client, contracts, netuid, permits, at));
+        given ??
+        findPermitsChallenge(
+          await readPermitsChallengeInput(
+            p.client,
+            contracts,
+            netuid,
+            permits,
+            at,
+            await lastBlockAtOrBeforeSlot(
+              p.client,
+              p.genesisTime,
+              permits.close,
+              BigInt(p.deployment.deploymentBlock),
+            ).catch(() => undefined),
+          ),
+        );
       if (pair === undefined) {
         ctx.out.result(
           { ...base, challenged: false, disproved: false },
