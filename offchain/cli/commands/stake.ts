@@ -1,5 +1,13 @@
 import type { Command } from "commander";
-import { getAddress, isAddressEqual, zeroAddress, type Address, type ContractFunctionReturnType } from "viem";
+import {
+  getAddress,
+  isAddressEqual,
+  maxUint256,
+  zeroAddress,
+  type Address,
+  type ContractFunctionReturnType,
+} from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
 import {
   feeOf,
@@ -36,10 +44,12 @@ import {
   signerOptionsSchema,
   unlockColdkey,
   type Protocol,
+  type SendRequest,
+  type Sent,
 } from "../chain-context.js";
 import { defineCommandGroup, type CliApp } from "../command-group.js";
 import type { CliContext } from "../context.js";
-import { fail } from "../errors.js";
+import { CliError, fail, oneLine } from "../errors.js";
 import { protocolContractAt } from "../protocolContracts.js";
 import { readAfterMint } from "../readAfterMint.js";
 import { mapPool, READ_CONCURRENCY, subnetNeurons, type RegistryRow } from "../neurons.js";
@@ -137,7 +147,12 @@ const tradeSchema = signerOptionsSchema.extend({
   tolerance: z.string().default(DEFAULT_TOLERANCE),
   partial: z.boolean().default(false),
   all: z.boolean().default(false),
+  allHotkeys: z.boolean().default(false),
+  includeHotkeys: z.string().optional(),
+  excludeHotkeys: z.string().optional(),
 });
+
+type TradeOptions = z.output<typeof tradeSchema>;
 
 const moveSchema = signerOptionsSchema.extend({
   netuid: z.string(),
@@ -154,6 +169,12 @@ function addTradeOptions(cmd: Command): Command {
     cmd
       .requiredOption("--netuid <n>", "subnet id (0 = root, 1:1 TAO)")
       .option("--to <address>", "the hotkey to stake with (default: the wallet's --hotkey)")
+      .option("--all-hotkeys", "every hotkey of the wallet, one after the other (btcli's --all-hotkeys)")
+      .option(
+        "--include-hotkeys <names>",
+        "these hotkeys: comma-separated names of the wallet's hotkeys or 0x addresses",
+      )
+      .option("--exclude-hotkeys <names>", "with --all-hotkeys: leave out these hotkeys (names or 0x addresses)")
       .option(
         "--tolerance <percent>",
         "largest price move accepted, in percent (it sets the limit price)",
@@ -161,6 +182,121 @@ function addTradeOptions(cmd: Command): Command {
       ),
     { hotkey: true },
   );
+}
+
+/** A hotkey picked by `--all-hotkeys` / `--include-hotkeys`: its address and, for one of the wallet's, its name. */
+export interface PickedHotkey {
+  readonly address: Address;
+  readonly name: string | undefined;
+}
+
+function hotkeyLabel(h: PickedHotkey): string {
+  return h.name === undefined ? h.address : `${h.name} (${h.address})`;
+}
+
+/** `"a, b,,c"` -> `["a", "b", "c"]`. */
+function nameList(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/**
+ * The hotkeys of `--all-hotkeys` (minus `--exclude-hotkeys`) or `--include-hotkeys`, in order, duplicates
+ * collapsed; undefined when neither is passed (one hotkey: `--to` or the wallet's `--hotkey`). Reads the wallet's
+ * files only (no password, no chain). Refuses the combinations that make no sense, an unknown name and an empty
+ * selection.
+ */
+async function pickHotkeys(ctx: CliContext, opts: TradeOptions): Promise<PickedHotkey[] | undefined> {
+  const include = opts.includeHotkeys;
+  const exclude = opts.excludeHotkeys;
+  if (opts.allHotkeys && include !== undefined)
+    fail(
+      "--all-hotkeys and --include-hotkeys exclude each other: pass --all-hotkeys (narrowed with --exclude-hotkeys) or --include-hotkeys alone",
+    );
+  if (exclude !== undefined && !opts.allHotkeys)
+    fail(
+      "--exclude-hotkeys only narrows --all-hotkeys: add --all-hotkeys, or name the hotkeys wanted with --include-hotkeys",
+    );
+  if (!opts.allHotkeys && include === undefined) return undefined;
+  const flag = opts.allHotkeys ? "--all-hotkeys" : "--include-hotkeys";
+  if (opts.to !== undefined)
+    fail(
+      `--to names one hotkey and ${flag} several: drop --to, or drop ${flag} to stake with the one hotkey (add 0x addresses to --include-hotkeys)`,
+    );
+  const { wallet } = signerNames(opts, ctx.io.env);
+  const own = (await ctx.wallets().showWallet(wallet)).hotkeys;
+  const byName = new Map<string, Address>();
+  for (const h of own) if (h.address) byName.set(h.name, getAddress(h.address));
+  const nameOf = new Map([...byName].map(([name, address]) => [address, name] as const));
+  const known = () => (byName.size === 0 ? "it has none" : `its hotkeys: ${[...byName.keys()].join(", ")}`);
+  const resolve = (raw: string, what: string): PickedHotkey => {
+    if (raw.startsWith("0x")) {
+      const address = parseAddress(raw, what);
+      return { address, name: nameOf.get(address) };
+    }
+    const address = byName.get(raw);
+    if (address === undefined) {
+      const unreadable = own.some((h) => h.name === raw);
+      fail(
+        unreadable
+          ? `${what}: hotkey ${raw} of wallet ${wallet} is unreadable: see \`tao wallet show --wallet ${wallet}\``
+          : `${what}: wallet ${wallet} has no hotkey ${raw} (${known()}): pass names from \`tao wallet show --wallet ${wallet}\` or 0x addresses`,
+      );
+    }
+    return { address, name: raw };
+  };
+  let picked: PickedHotkey[];
+  if (include !== undefined) picked = nameList(include).map((raw) => resolve(raw, "--include-hotkeys"));
+  else {
+    for (const h of own)
+      if (!h.address) ctx.out.warn(`hotkey ${h.name} of wallet ${wallet} is unreadable: left out of --all-hotkeys`);
+    const left = new Set(nameList(exclude ?? "").map((raw) => resolve(raw, "--exclude-hotkeys").address));
+    picked = [...byName].map(([name, address]) => ({ address, name })).filter((h) => !left.has(h.address));
+  }
+  const seen = new Set<Address>();
+  picked = picked.filter((h) => !seen.has(h.address) && (seen.add(h.address), true));
+  if (picked.length === 0)
+    fail(
+      include !== undefined
+        ? `--include-hotkeys ${JSON.stringify(include)} names no hotkey: pass comma-separated hotkey names or 0x addresses`
+        : `--all-hotkeys selects no hotkey of wallet ${wallet} (${exclude === undefined ? known() : "--exclude-hotkeys leaves out every one"}): add one with \`tao wallet new-hotkey\` or exclude fewer`,
+    );
+  return picked;
+}
+
+/** One hotkey's trade done in a multi-hotkey run. */
+export interface DoneTrade {
+  readonly hotkey: PickedHotkey;
+  readonly tx: string;
+}
+
+/**
+ * Runs one hotkey's step of a multi-hotkey run. A failure before any transaction of the run (`started` false)
+ * is re-raised naming the hotkey and that nothing was sent; once the run has sent (an approval, a trade), as one
+ * line naming the hotkey, the hotkeys done (their transactions) and those not done.
+ */
+export async function hotkeyStep<T>(
+  h: PickedHotkey,
+  done: readonly DoneTrade[],
+  notDone: readonly PickedHotkey[],
+  step: () => Promise<T>,
+  started = done.length > 0,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (!started) {
+      if (e instanceof CliError) throw new CliError(`hotkey ${hotkeyLabel(h)}: ${oneLine(e.message)} (nothing sent)`);
+      throw e;
+    }
+    const why = e instanceof Error ? oneLine(e.message) : String(e);
+    const doneList = done.length === 0 ? "none" : done.map((d) => `${hotkeyLabel(d.hotkey)} (${d.tx})`).join(", ");
+    throw new CliError(
+      `hotkey ${hotkeyLabel(h)}: ${why}; stopped: done ${doneList}; not done ${notDone.map(hotkeyLabel).join(", ")}`,
+    );
+  }
 }
 
 /** The staking target: `--to <address>` or the wallet's hotkey. */
@@ -323,6 +459,383 @@ async function readTake(p: Protocol, hotkey: Address): Promise<TakeInfo> {
   };
 }
 
+/** The quote of a stake or unstake that passed its checks: the spot price, the limit price sent and the impact. */
+interface TradeQuote {
+  readonly price: bigint;
+  readonly limitPrice: bigint;
+  readonly impact: bigint;
+}
+
+/**
+ * Quotes staking `amount` TAO on `netuid` as the stake will see the pool (after the coinbase it runs first:
+ * offchain/cli/readAfterMint.ts), notes it, and refuses a stake the pool cannot take or the price limit refuses.
+ */
+async function quoteStakeAdd(
+  ctx: CliContext,
+  p: Protocol,
+  opts: TradeOptions,
+  netuid: number,
+  amount: bigint,
+  tolerance: bigint,
+): Promise<TradeQuote> {
+  const stk = { address: p.staking, abi: stakingAbi } as const;
+  const [price, [alphaOut, fee], pool] = (await readAfterMint(p, [
+    { ...stk, functionName: "spotPrice", args: [netuid] },
+    { ...stk, functionName: "quoteStake", args: [netuid, amount] },
+    { ...stk, functionName: "pool", args: [netuid] },
+  ])) as [bigint, readonly [bigint, bigint], PoolView];
+  const ideal = (amount * PRICE_UNIT) / price;
+  const impact = impactPpm(ideal, alphaOut);
+  const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+  // The limit bounds the price after the trade (the impact shown is the average price's distance from spot).
+  const after =
+    netuid !== 0 && pool.alphaReserve > alphaOut
+      ? `, price after ${formatTao(priceAfterBuy(pool.taoReserve, pool.alphaReserve, amount, true))}`
+      : "";
+  ctx.out.note(
+    `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} TAO, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
+  );
+  const [fits] = (await readAfterMint(p, [
+    { ...stk, functionName: "maxStakeAtLimit", args: [netuid, limitPrice] },
+  ])) as [bigint];
+  if (fits < amount && !opts.partial) {
+    const depth = depthAtAnyPrice(pool.taoReserve, pool.alphaReserve, amount);
+    if (depth < amount)
+      fail(
+        `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} TAO can be staked before its alpha reserve reaches the minimum (or the input cap), whatever the price: lower --amount (or pass --partial)`,
+      );
+    // Before the tolerance (no password needed): an amount the coldkey does not hold is not a price problem.
+    const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
+    await requireTao(p, from, amount, `staking ${formatTao(amount)} TAO`);
+    fail(
+      `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
+    );
+  }
+  return { price, limitPrice, impact };
+}
+
+async function stakeRequest(
+  p: Protocol,
+  netuid: number,
+  hotkey: Address,
+  amount: bigint,
+  limitPrice: bigint,
+  partial: boolean,
+) {
+  return {
+    address: p.staking,
+    abi: stakingAbi,
+    functionName: "stake",
+    args: [netuid, hotkey, amount, limitPrice, partial, await deadline(p)],
+  } as const;
+}
+
+/** The result of one stake: the single-hotkey command's JSON, one row of the multi-hotkey one. */
+function stakeResult(
+  netuid: number,
+  hotkey: Address,
+  coldkey: Address,
+  amount: bigint,
+  q: TradeQuote,
+  sent: Sent<readonly [bigint, bigint]>,
+) {
+  const [alpha, taoUsed] = sent.result;
+  return {
+    netuid,
+    hotkey,
+    coldkey,
+    taoIn: amount,
+    taoUsed,
+    alphaOut: alpha,
+    price: q.price,
+    limitPrice: q.limitPrice,
+    impactPpm: q.impact,
+    tx: sent.hash,
+  };
+}
+
+function stakedLine(r: ReturnType<typeof stakeResult>, hotkey: string): string {
+  return `Staked ${taoCell(r.taoUsed)} to ${hotkey} on subnet ${r.netuid}: +${formatTao(r.alphaOut)} ${r.netuid === 0 ? "TAO of root stake" : "α"} (${r.tx})`;
+}
+
+/**
+ * Refuses unstaking `amount` of the `held` alpha coldkey `from` holds with `hotkey` on `netuid`: nothing to
+ * remove, or more than held.
+ */
+function checkHeld(from: Address, hotkey: Address, netuid: number, held: bigint, amount: bigint): void {
+  if (amount === 0n)
+    fail(`no stake to remove: coldkey ${from} holds 0 α with ${hotkey} on subnet ${netuid} (see \`tao stake list\`)`);
+  if (amount > held) {
+    fail(
+      `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
+    );
+  }
+}
+
+/**
+ * Quotes unstaking `amount` alpha on `netuid` as the unstake will see the pool (after the coinbase it runs
+ * first), notes it, and refuses an unstake the pool cannot take or the price limit refuses.
+ */
+async function quoteStakeRemove(
+  ctx: CliContext,
+  p: Protocol,
+  opts: TradeOptions,
+  netuid: number,
+  amount: bigint,
+  tolerance: bigint,
+): Promise<TradeQuote> {
+  const stk = { address: p.staking, abi: stakingAbi } as const;
+  const [price, [taoOut, fee], pool] = (await readAfterMint(p, [
+    { ...stk, functionName: "spotPrice", args: [netuid] },
+    { ...stk, functionName: "quoteUnstake", args: [netuid, amount] },
+    { ...stk, functionName: "pool", args: [netuid] },
+  ])) as [bigint, readonly [bigint, bigint], PoolView];
+  const ideal = (amount * price) / PRICE_UNIT;
+  const impact = impactPpm(ideal, taoOut);
+  const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
+  const after =
+    netuid !== 0 && pool.taoReserve > taoOut
+      ? `, price after ${formatTao(priceAfterSell(pool.taoReserve, pool.alphaReserve, amount, true))}`
+      : "";
+  ctx.out.note(
+    `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} α, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
+  );
+  const [fits] = (await readAfterMint(p, [
+    { ...stk, functionName: "maxUnstakeAtLimit", args: [netuid, limitPrice] },
+  ])) as [bigint];
+  if (fits < amount && !(opts.partial && !opts.all)) {
+    const depth = depthAtAnyPrice(pool.alphaReserve, pool.taoReserve, amount);
+    if (depth < amount)
+      fail(
+        `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} α can be unstaked before its TAO reserve reaches the minimum (or the input cap), whatever the price: lower --amount${opts.all ? "" : " (or pass --partial)"}`,
+      );
+    fail(
+      `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
+    );
+  }
+  return { price, limitPrice, impact };
+}
+
+/** `unstakeAll` with `--all`, else `unstake` of `amount`. */
+async function unstakeRequest(
+  p: Protocol,
+  opts: TradeOptions,
+  netuid: number,
+  hotkey: Address,
+  amount: bigint,
+  limitPrice: bigint,
+): Promise<SendRequest> {
+  const stk = { address: p.staking, abi: stakingAbi } as const;
+  return opts.all
+    ? { ...stk, functionName: "unstakeAll", args: [netuid, hotkey, limitPrice, await deadline(p)] }
+    : {
+        ...stk,
+        functionName: "unstake",
+        args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
+      };
+}
+
+/** The result of one unstake: the single-hotkey command's JSON, one row of the multi-hotkey one. */
+function unstakeResult(
+  netuid: number,
+  hotkey: Address,
+  coldkey: Address,
+  amount: bigint,
+  q: TradeQuote,
+  sent: Sent<readonly [bigint, bigint]>,
+) {
+  const [taoGot, alphaUsed] = sent.result;
+  return {
+    netuid,
+    hotkey,
+    coldkey,
+    alphaIn: amount,
+    alphaUsed,
+    taoOut: taoGot,
+    price: q.price,
+    limitPrice: q.limitPrice,
+    impactPpm: q.impact,
+    tx: sent.hash,
+  };
+}
+
+function unstakedLine(r: ReturnType<typeof unstakeResult>, hotkey: string): string {
+  return `Unstaked ${formatTao(r.alphaUsed)} α from ${hotkey} on subnet ${r.netuid}: +${taoCell(r.taoOut)} (${r.tx})`;
+}
+
+/**
+ * `tao stake add --all-hotkeys | --include-hotkeys`: `amount` to each picked hotkey, in order. The first quote
+ * is checked, the password asked once, every stake simulated, then ONE question lists them all; the approval
+ * covers the total; each later stake is quoted again just before it is sent. A failure stops the run and names
+ * the hotkeys done and not done.
+ */
+async function stakeAddMany(
+  ctx: CliContext,
+  opts: TradeOptions,
+  netuid: number,
+  amount: bigint,
+  tolerance: bigint,
+  picked: readonly PickedHotkey[],
+): Promise<void> {
+  const p = await connectProtocol(ctx);
+  await requireSubnet(p, netuid);
+  const total = amount * BigInt(picked.length);
+  const done: (DoneTrade & { readonly result: ReturnType<typeof stakeResult> })[] = [];
+  let coldkey: PrivateKeyAccount | undefined;
+  for (const [i, h] of picked.entries()) {
+    const step = <T>(f: () => Promise<T>) => hotkeyStep(h, done, picked.slice(i), f);
+    ctx.out.note(`hotkey ${hotkeyLabel(h)} (${i + 1} of ${picked.length})`);
+    const q = await step(() => quoteStakeAdd(ctx, p, opts, netuid, amount, tolerance));
+    if (coldkey === undefined) {
+      const key = await unlockColdkey(ctx, opts);
+      coldkey = key;
+      await requireGas(p, key.address, "coldkey");
+      await requireTao(
+        p,
+        key.address,
+        total,
+        `staking ${formatTao(amount)} TAO to each of ${picked.length} hotkeys`,
+        "fund the coldkey, lower --amount or pick fewer hotkeys",
+      );
+      // Every stake simulated before the question and the approval: an unbound hotkey is refused with nothing sent.
+      // The others with no price limit (uint256 max): each one's price is checked by its own quote before it is sent.
+      for (const other of picked) {
+        const limit = other === h ? q.limitPrice : maxUint256;
+        const request = await stakeRequest(p, netuid, other.address, amount, limit, opts.partial);
+        await hotkeyStep(other, done, picked, () => preflight(p, key, "stake", request));
+      }
+      await ctx.confirm(
+        `Stake ${taoCell(amount)} to each of ${picked.length} hotkeys (${taoCell(total)} in all) from ${key.address} on subnet ${netuid}: ${picked.map(hotkeyLabel).join(", ")}?`,
+      );
+      await ensureAllowance(ctx, p, key, p.staking, total);
+    }
+    const key = coldkey;
+    const sent = await hotkeyStep(
+      h,
+      done,
+      picked.slice(i),
+      async () => {
+        const request = await stakeRequest(p, netuid, h.address, amount, q.limitPrice, opts.partial);
+        return send<readonly [bigint, bigint]>(ctx, p, key, "stake", request);
+      },
+      true,
+    );
+    const result = stakeResult(netuid, h.address, key.address, amount, q, sent);
+    done.push({ hotkey: h, tx: sent.hash, result });
+  }
+  const results = done.map((d) => ({ hotkeyName: d.hotkey.name ?? null, ...d.result }));
+  const totalTaoUsed = results.reduce((s, r) => s + r.taoUsed, 0n);
+  const totalAlphaOut = results.reduce((s, r) => s + r.alphaOut, 0n);
+  ctx.out.result({ netuid, coldkey: coldkey?.address, results, totalTaoIn: total, totalTaoUsed, totalAlphaOut }, () =>
+    [
+      ...done.map((d) => stakedLine(d.result, hotkeyLabel(d.hotkey))),
+      `Staked ${taoCell(totalTaoUsed)} in all to ${done.length} hotkeys on subnet ${netuid}: +${formatTao(totalAlphaOut)} ${netuid === 0 ? "TAO of root stake" : "α"}`,
+    ].join("\n"),
+  );
+}
+
+/**
+ * `tao stake remove --all-hotkeys | --include-hotkeys`: `--amount` from each picked hotkey, or (`--all`) each
+ * one's whole position, in order; with `--all` a hotkey holding nothing is skipped. The positions are read and
+ * checked first, then the first quote, the password once, every unstake simulated and ONE question listing
+ * them; each later unstake is quoted again just before it is sent. A failure stops the run and names the
+ * hotkeys done and not done.
+ */
+async function stakeRemoveMany(
+  ctx: CliContext,
+  opts: TradeOptions,
+  netuid: number,
+  tolerance: bigint,
+  picked: readonly PickedHotkey[],
+): Promise<void> {
+  const p = await connectProtocol(ctx);
+  await requireSubnet(p, netuid);
+  const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
+  const perHotkey = opts.all ? undefined : parseTao(opts.amount ?? "", "--amount");
+  const held = await mapPool(picked, READ_CONCURRENCY, async (h) => {
+    const [, alpha] = await p.client.readContract({
+      address: p.staking,
+      abi: stakingAbi,
+      functionName: "position",
+      args: [netuid, h.address, from],
+    });
+    return alpha;
+  });
+  const plan: { readonly hotkey: PickedHotkey; readonly amount: bigint }[] = [];
+  const skipped: PickedHotkey[] = [];
+  for (const [i, h] of picked.entries()) {
+    const amount = perHotkey ?? held[i]!;
+    if (perHotkey === undefined && amount === 0n) {
+      ctx.out.note(`hotkey ${hotkeyLabel(h)}: no stake on subnet ${netuid}, skipped`);
+      skipped.push(h);
+      continue;
+    }
+    await hotkeyStep(h, [], [], async () => checkHeld(from, h.address, netuid, held[i]!, amount));
+    plan.push({ hotkey: h, amount });
+  }
+  if (plan.length === 0)
+    fail(
+      `no stake to remove: coldkey ${from} holds 0 α on subnet ${netuid} with each of the ${picked.length} hotkeys picked (${picked.map(hotkeyLabel).join(", ")}): see \`tao stake list\``,
+    );
+  const hotkeys = plan.map((x) => x.hotkey);
+  const total = plan.reduce((s, x) => s + x.amount, 0n);
+  const done: (DoneTrade & { readonly result: ReturnType<typeof unstakeResult> })[] = [];
+  let coldkey: PrivateKeyAccount | undefined;
+  for (const [i, { hotkey: h, amount }] of plan.entries()) {
+    const step = <T>(f: () => Promise<T>) => hotkeyStep(h, done, hotkeys.slice(i), f);
+    ctx.out.note(`hotkey ${hotkeyLabel(h)} (${i + 1} of ${plan.length})`);
+    const q = await step(() => quoteStakeRemove(ctx, p, opts, netuid, amount, tolerance));
+    if (coldkey === undefined) {
+      await requireGas(p, from, "coldkey");
+      const key = await unlockColdkey(ctx, opts);
+      coldkey = key;
+      // Every unstake simulated before the question: one that would revert is refused with nothing sent.
+      // The others with no price limit (0): each one's price is checked by its own quote before it is sent.
+      for (const x of plan) {
+        const limit = x.hotkey === h ? q.limitPrice : 0n;
+        const request = await unstakeRequest(p, opts, netuid, x.hotkey.address, x.amount, limit);
+        await hotkeyStep(x.hotkey, [], [], () => preflight(p, key, request.functionName, request));
+      }
+      await ctx.confirm(
+        `Unstake ${formatTao(total)} α in all of ${from} on subnet ${netuid} from ${plan.length} hotkeys: ${plan.map((x) => `${hotkeyLabel(x.hotkey)} ${formatTao(x.amount)} α`).join(", ")}?`,
+      );
+    }
+    const key = coldkey;
+    const sent = await hotkeyStep(
+      h,
+      done,
+      hotkeys.slice(i),
+      async () => {
+        const request = await unstakeRequest(p, opts, netuid, h.address, amount, q.limitPrice);
+        return send<readonly [bigint, bigint]>(ctx, p, key, request.functionName, request);
+      },
+      true,
+    );
+    const result = unstakeResult(netuid, h.address, key.address, amount, q, sent);
+    done.push({ hotkey: h, tx: sent.hash, result });
+  }
+  const results = done.map((d) => ({ hotkeyName: d.hotkey.name ?? null, ...d.result }));
+  const totalAlphaUsed = results.reduce((s, r) => s + r.alphaUsed, 0n);
+  const totalTaoOut = results.reduce((s, r) => s + r.taoOut, 0n);
+  ctx.out.result(
+    {
+      netuid,
+      coldkey: from,
+      results,
+      skipped: skipped.map((h) => h.address),
+      totalAlphaIn: total,
+      totalAlphaUsed,
+      totalTaoOut,
+    },
+    () =>
+      [
+        ...done.map((d) => unstakedLine(d.result, hotkeyLabel(d.hotkey))),
+        ...skipped.map((h) => `Skipped ${hotkeyLabel(h)}: no stake on subnet ${netuid}`),
+        `Unstaked ${formatTao(totalAlphaUsed)} α in all from ${done.length} hotkeys on subnet ${netuid}: +${taoCell(totalTaoOut)}`,
+      ].join("\n"),
+  );
+}
+
 function register(group: Command, app: CliApp): void {
   const stk = (p: Protocol) => ({ address: p.staking, abi: stakingAbi }) as const;
 
@@ -330,7 +843,7 @@ function register(group: Command, app: CliApp): void {
     group
       .command("add")
       .description("stake TAO to a hotkey on a subnet (buys alpha from the pool)")
-      .requiredOption("--amount <tao>", "TAO to stake")
+      .requiredOption("--amount <tao>", "TAO to stake (to each hotkey with --all-hotkeys / --include-hotkeys)")
       .option("--partial", "fill what fits at the limit price instead of failing"),
   ).action(
     app.action(tradeSchema, async (ctx, opts) => {
@@ -338,74 +851,24 @@ function register(group: Command, app: CliApp): void {
       const amount = parseTao(opts.amount ?? "", "--amount");
       if (amount === 0n) fail("--amount 0 stakes nothing: pass a positive TAO amount");
       const tolerance = parsePercentPpm(opts.tolerance, "--tolerance");
+      const picked = await pickHotkeys(ctx, opts);
+      if (picked !== undefined) return stakeAddMany(ctx, opts, netuid, amount, tolerance, picked);
       const hotkey = await targetHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
-      // As the stake will see the pool: after the coinbase it runs first (offchain/cli/readAfterMint.ts).
-      const [price, [alphaOut, fee], pool] = (await readAfterMint(p, [
-        { ...stk(p), functionName: "spotPrice", args: [netuid] },
-        { ...stk(p), functionName: "quoteStake", args: [netuid, amount] },
-        { ...stk(p), functionName: "pool", args: [netuid] },
-      ])) as [bigint, readonly [bigint, bigint], PoolView];
-      const ideal = (amount * PRICE_UNIT) / price;
-      const impact = impactPpm(ideal, alphaOut);
-      const limitPrice = (price * (PPM + tolerance)) / (PPM * LIMIT_PRICE_UNIT);
-      // The limit bounds the price after the trade (the impact shown is the average price's distance from spot).
-      const after =
-        netuid !== 0 && pool.alphaReserve > alphaOut
-          ? `, price after ${formatTao(priceAfterBuy(pool.taoReserve, pool.alphaReserve, amount, true))}`
-          : "";
-      ctx.out.note(
-        `stake ${taoCell(amount)} -> ≈ ${formatTao(alphaOut)} α at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} TAO, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
-      );
-      const [fits] = (await readAfterMint(p, [
-        { ...stk(p), functionName: "maxStakeAtLimit", args: [netuid, limitPrice] },
-      ])) as [bigint];
-      if (fits < amount && !opts.partial) {
-        const depth = depthAtAnyPrice(pool.taoReserve, pool.alphaReserve, amount);
-        if (depth < amount)
-          fail(
-            `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} TAO can be staked before its alpha reserve reaches the minimum (or the input cap), whatever the price: lower --amount (or pass --partial)`,
-          );
-        // Before the tolerance (no password needed): an amount the coldkey does not hold is not a price problem.
-        const from = await ctx.wallets().coldkeyAddress(signerNames(opts, ctx.io.env).wallet);
-        await requireTao(p, from, amount, `staking ${formatTao(amount)} TAO`);
-        fail(
-          `price moved past the tolerance: staking ${formatTao(amount)} TAO moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} TAO fits): raise --tolerance, lower --amount or pass --partial`,
-        );
-      }
+      const q = await quoteStakeAdd(ctx, p, opts, netuid, amount, tolerance);
       const coldkey = await unlockColdkey(ctx, opts);
       await requireGas(p, coldkey.address, "coldkey");
       await requireTao(p, coldkey.address, amount, `staking ${formatTao(amount)} TAO`);
-      const request = {
-        ...stk(p),
-        functionName: "stake",
-        args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
-      } as const;
+      const request = await stakeRequest(p, netuid, hotkey, amount, q.limitPrice, opts.partial);
       // Before the question and the approval: a stake that would revert (an unbound hotkey, a rate limit) costs
       // nothing and leaves no allowance behind.
       await preflight(p, coldkey, "stake", request);
       await ctx.confirm(`Stake ${taoCell(amount)} from ${coldkey.address} to ${hotkey} on subnet ${netuid}?`);
       await ensureAllowance(ctx, p, coldkey, p.staking, amount);
       const sent = await send<readonly [bigint, bigint]>(ctx, p, coldkey, "stake", request);
-      const [alpha, taoUsed] = sent.result;
-      const data = {
-        netuid,
-        hotkey,
-        coldkey: coldkey.address,
-        taoIn: amount,
-        taoUsed,
-        alphaOut: alpha,
-        price,
-        limitPrice,
-        impactPpm: impact,
-        tx: sent.hash,
-      };
-      ctx.out.result(
-        data,
-        () =>
-          `Staked ${taoCell(taoUsed)} to ${hotkey} on subnet ${netuid}: +${formatTao(alpha)} ${netuid === 0 ? "TAO of root stake" : "α"} (${sent.hash})`,
-      );
+      const data = stakeResult(netuid, hotkey, coldkey.address, amount, q, sent);
+      ctx.out.result(data, () => stakedLine(data, hotkey));
     }),
   );
 
@@ -413,8 +876,8 @@ function register(group: Command, app: CliApp): void {
     group
       .command("remove")
       .description("unstake alpha from a hotkey on a subnet (sells it to the pool for TAO)")
-      .option("--amount <alpha>", "alpha to unstake")
-      .option("--all", "unstake the whole position")
+      .option("--amount <alpha>", "alpha to unstake (from each hotkey with --all-hotkeys / --include-hotkeys)")
+      .option("--all", "unstake the whole position (of each hotkey with --all-hotkeys / --include-hotkeys)")
       .option("--partial", "fill what fits at the limit price instead of failing"),
   ).action(
     app.action(tradeSchema, async (ctx, opts) => {
@@ -422,6 +885,8 @@ function register(group: Command, app: CliApp): void {
       if (opts.all === (opts.amount !== undefined)) fail("pass exactly one of --amount <alpha> or --all");
       const tolerance = parsePercentPpm(opts.tolerance, "--tolerance");
       if (tolerance > PPM) fail(`--tolerance ${opts.tolerance} is over 100%`);
+      const picked = await pickHotkeys(ctx, opts);
+      if (picked !== undefined) return stakeRemoveMany(ctx, opts, netuid, tolerance, picked);
       const hotkey = await targetHotkey(ctx, opts);
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
@@ -433,87 +898,18 @@ function register(group: Command, app: CliApp): void {
         args: [netuid, hotkey, from],
       });
       const amount = opts.all ? held : parseTao(opts.amount ?? "", "--amount");
-      if (amount === 0n)
-        fail(
-          `no stake to remove: coldkey ${from} holds 0 α with ${hotkey} on subnet ${netuid} (see \`tao stake list\`)`,
-        );
-      if (amount > held) {
-        fail(
-          `insufficient stake: coldkey ${from} holds ${formatTao(held)} α with ${hotkey} on subnet ${netuid}, ${formatTao(amount)} requested: lower --amount or use --all`,
-        );
-      }
-      // As the unstake will see the pool: after the coinbase it runs first (offchain/cli/readAfterMint.ts).
-      const [price, [taoOut, fee], pool] = (await readAfterMint(p, [
-        { ...stk(p), functionName: "spotPrice", args: [netuid] },
-        { ...stk(p), functionName: "quoteUnstake", args: [netuid, amount] },
-        { ...stk(p), functionName: "pool", args: [netuid] },
-      ])) as [bigint, readonly [bigint, bigint], PoolView];
-      const ideal = (amount * price) / PRICE_UNIT;
-      const impact = impactPpm(ideal, taoOut);
-      const limitPrice = (price * (PPM - tolerance)) / (PPM * LIMIT_PRICE_UNIT);
-      const after =
-        netuid !== 0 && pool.taoReserve > taoOut
-          ? `, price after ${formatTao(priceAfterSell(pool.taoReserve, pool.alphaReserve, amount, true))}`
-          : "";
-      ctx.out.note(
-        `unstake ${formatTao(amount)} α -> ≈ ${taoCell(taoOut)} at ${formatPrice(price)} TAO/α (fee ${formatTao(fee)} α, impact ${formatPpm(impact)}${after}, limit ${formatTao(limitPrice)})`,
-      );
-      const [fits] = (await readAfterMint(p, [
-        { ...stk(p), functionName: "maxUnstakeAtLimit", args: [netuid, limitPrice] },
-      ])) as [bigint];
-      if (fits < amount && !(opts.partial && !opts.all)) {
-        const depth = depthAtAnyPrice(pool.alphaReserve, pool.taoReserve, amount);
-        if (depth < amount)
-          fail(
-            `the pool of subnet ${netuid} is too shallow: at most ${formatTao(depth)} α can be unstaked before its TAO reserve reaches the minimum (or the input cap), whatever the price: lower --amount${opts.all ? "" : " (or pass --partial)"}`,
-          );
-        fail(
-          `price moved past the tolerance: unstaking ${formatTao(amount)} α moves the price past ${formatPpm(tolerance)} (limit ${formatTao(limitPrice)} TAO/α, at most ${formatTao(fits)} α fits): raise --tolerance, lower --amount or pass --partial`,
-        );
-      }
+      checkHeld(from, hotkey, netuid, held, amount);
+      const q = await quoteStakeRemove(ctx, p, opts, netuid, amount, tolerance);
       await requireGas(p, from, "coldkey");
       const coldkey = await unlockColdkey(ctx, opts);
       // Asked once the call simulates: an unstake that would revert is refused without a question.
       const confirm = `Unstake ${formatTao(amount)} α of ${from} from ${hotkey} on subnet ${netuid}?`;
-      const sent = opts.all
-        ? await send<readonly [bigint, bigint]>(
-            ctx,
-            p,
-            coldkey,
-            "unstakeAll",
-            { ...stk(p), functionName: "unstakeAll", args: [netuid, hotkey, limitPrice, await deadline(p)] },
-            { confirm },
-          )
-        : await send<readonly [bigint, bigint]>(
-            ctx,
-            p,
-            coldkey,
-            "unstake",
-            {
-              ...stk(p),
-              functionName: "unstake",
-              args: [netuid, hotkey, amount, limitPrice, opts.partial, await deadline(p)],
-            },
-            { confirm },
-          );
-      const [taoGot, alphaUsed] = sent.result;
-      const data = {
-        netuid,
-        hotkey,
-        coldkey: coldkey.address,
-        alphaIn: amount,
-        alphaUsed,
-        taoOut: taoGot,
-        price,
-        limitPrice,
-        impactPpm: impact,
-        tx: sent.hash,
-      };
-      ctx.out.result(
-        data,
-        () =>
-          `Unstaked ${formatTao(alphaUsed)} α from ${hotkey} on subnet ${netuid}: +${taoCell(taoGot)} (${sent.hash})`,
-      );
+      const request = await unstakeRequest(p, opts, netuid, hotkey, amount, q.limitPrice);
+      const sent = await send<readonly [bigint, bigint]>(ctx, p, coldkey, request.functionName, request, {
+        confirm,
+      });
+      const data = unstakeResult(netuid, hotkey, coldkey.address, amount, q, sent);
+      ctx.out.result(data, () => unstakedLine(data, hotkey));
     }),
   );
 
