@@ -79,7 +79,7 @@ contract Settlement is ISettlement, Ownable2Step {
         bool finalised; // any epoch finalised in this generation
         bool opened; // any epoch opened in this generation
         uint48 priorPlusOne; // the latest finalised epoch before `permitsEpoch`, plus one (0: none)
-        bool disproved; // `permitsBitmap` shown not to be Yuma's top-k ({challengePermits}); cleared with it
+        bool disproved; // `permitsBitmap` shown not to be Yuma's top-k, or chosen by such a set (see `_finalise`)
         // word 1: the latest finalised permits; PERMITS_NOT_YET (bit 0) from the first open until then, 0 before
         uint256 permitsBitmap;
         // word 2

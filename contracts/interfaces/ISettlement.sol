@@ -195,8 +195,10 @@ interface ISettlement is IPermits {
     event DeadlineSet(uint64 slots);
     /// @notice Governance set how many epochs in a row may roll over before every staked uid votes (0 = never).
     event WidenAfterMissedSet(uint16 epochs);
-    /// @notice `epoch` was opened to every uid with stake at its close, after `missed` epochs in a row rolled over
-    /// under the latest finalised permits.
+    /// @notice `epoch` was opened to every uid with stake at its close: `missed` epochs in a row rolled over under
+    /// the latest finalised permits (see {setWidenAfterMissed}), or those permits stand disproved
+    /// ({permitsDisproved}), or one of their uids changed hands since their close (a stale bit). `missed` is the
+    /// count at the open (often 0 for the last two).
     event VotersWidened(uint16 indexed netuid, uint64 indexed epoch, uint16 missed);
     /// @notice `challenger` proved the permits of `epoch` (the subnet's latest finalised) are not Yuma's top-k:
     /// `excludedUid`, with `excludedStake` at their close, should hold a permit (`permittedUid`, with
@@ -273,7 +275,7 @@ interface ISettlement is IPermits {
     /// unfilled set). Nothing on chain checks the `permitsBitmap` a result finalises, and the owner finalises
     /// alone during bootstrap: without this, it could grant its own uid(s) alone and vote alone for good (each
     /// finalisation resets the misses that would widen the voters). A valid challenge sets a flag (cleared by the
-    /// next finalisation that replaces the permits) under which every epoch opened takes votes from every uid
+    /// next finalisation of a widened epoch: see the limits below) under which every epoch opened takes votes from every uid
     /// registered by its close with stake at it, as after `widenAfterMissed` misses, and emits {PermitsDisproved}:
     /// it moves no funds. Governance turning missed-widening off (0) does not turn this off: a disproved set is not
     /// a liveness question. An invalid challenge reverts with the condition that failed and its values. The
@@ -314,8 +316,9 @@ interface ISettlement is IPermits {
     function widenAfterMissed() external view returns (uint16);
     /// @notice Epochs of `netuid` rolled over since its latest finalisation (see {setWidenAfterMissed}).
     function missedEpochs(uint16 netuid) external view returns (uint16);
-    /// @notice Whether `netuid`'s latest finalised permits were disproved ({challengePermits}): epochs opened
-    /// until the next finalisation take votes from every staked uid.
+    /// @notice Whether `netuid`'s latest finalised permits were disproved ({challengePermits}), or chosen by voters
+    /// frozen from disproved permits (an epoch opened before the challenge): epochs opened
+    /// until a widened epoch finalises take votes from every staked uid.
     function permitsDisproved(uint16 netuid) external view returns (bool);
     /// @notice The subnet registry read for epochs, owners and neurons.
     function registry() external view returns (ISubnetRegistryView);

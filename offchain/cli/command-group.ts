@@ -43,8 +43,6 @@ export function defineCommandGroup(group: CommandGroup): CommandGroup {
   return group;
 }
 
-export { NETWORK_ENV } from "./userConfig.js";
-
 export const globalOptionsSchema = z.object({
   network: z.string().min(1).optional(),
   json: z.boolean().default(false),

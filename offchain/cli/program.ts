@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { createApp, NETWORK_ENV } from "./command-group.js";
+import { createApp } from "./command-group.js";
 import { debugEnabled, errorCode, errorJson, errorMessage, formatError, oneLine, USAGE_EXIT_CODE } from "./errors.js";
 import { processIo, type CliIo } from "./io.js";
+import { NETWORK_ENV } from "./userConfig.js";
 import { loadCommandGroups } from "./load-commands.js";
 import { NETWORK_NAMES } from "../chain/client.js";
 import { DEFAULT_WALLETS_DIR, WALLETS_DIR_ENV } from "../wallet/paths.js";

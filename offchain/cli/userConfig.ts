@@ -2,7 +2,8 @@
  * `tao`'s user configuration (btcli's `~/.bittensor/config.yml`): defaults for the network, the wallet, its
  * hotkey and the wallets directory, kept in `~/.bittensor-evm/config.json` (or `$TAO_CONFIG`) by `tao config`.
  * Precedence: a flag, then the environment variable, then this file, then the built-in default. The file feeds
- * the environment variables the commands already read (`withUserConfig`), so every command follows it.
+ * the environment variables the commands already read (`withUserConfig`, in every `tao` command's action), so
+ * every `tao` command follows it; the miner and the validator (`npm run miner` / `validator`) do not read it.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -103,26 +104,13 @@ export function writeUserConfig(env: NodeJS.ProcessEnv, config: UserConfig): str
   return file;
 }
 
-/** Set by `withUserConfig`: the keys whose variable it filled from the file (for `tao config show`). */
-export const FILLED_ENV = "TAO_CONFIG_FILLED";
-
-/** Whether `key`'s variable in `env` came from the config file. */
-export function filledFromConfig(env: NodeJS.ProcessEnv, key: ConfigKey): boolean {
-  return (env[FILLED_ENV] ?? "").split(",").includes(key);
-}
-
 /** `env` with the config file's settings under the variables they stand in for, where `env` sets none. */
 export function withUserConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const config = readUserConfig(env);
   const out: NodeJS.ProcessEnv = { ...env };
-  const filled: ConfigKey[] = [];
   for (const [key, value] of Object.entries(config) as [ConfigKey, string][]) {
     const name = CONFIG_KEYS[key];
-    if (!out[name]) {
-      out[name] = value;
-      filled.push(key);
-    }
+    if (!out[name]) out[name] = value;
   }
-  if (filled.length > 0) out[FILLED_ENV] = filled.join(",");
   return out;
 }

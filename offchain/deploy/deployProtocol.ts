@@ -10,7 +10,7 @@ import {
   type WalletClient,
 } from "viem";
 import { emissionAbi, subnetRegistryAbi } from "../abi/index.js";
-import { headroomFor, type MintingContracts } from "../chain/coinbaseHeadroom.js";
+import { mintingGasLimit, type MintingContracts } from "../chain/coinbaseHeadroom.js";
 import { loadArtifact } from "./artifacts.js";
 
 /** What a deployment records: the content of `deployments/<network>.json` (a type alias, so it passes
@@ -100,14 +100,10 @@ async function call(
   const abi: Abi = name === "SubnetRegistry" ? subnetRegistryAbi : loadArtifact(name).abi;
   // A call that mints first (Emission.setReceiver) can be estimated in a slot already minted and land in the next,
   // paying a first mint its estimate did not: the coinbase's headroom on top (unused gas is not charged).
-  const estimate = await publicClient.estimateContractGas({
-    address,
-    abi,
-    functionName,
-    args,
-    account: wallet.account,
-  });
-  const headroom = minting === undefined ? 0n : await headroomFor(publicClient, address, functionName, minting);
+  const gas =
+    minting === undefined
+      ? undefined
+      : await mintingGasLimit(publicClient, { address, abi, functionName, args }, wallet.account, minting);
   const hash = await wallet.writeContract({
     address,
     abi,
@@ -115,7 +111,7 @@ async function call(
     args,
     account: wallet.account,
     chain: wallet.chain,
-    gas: estimate + estimate / 5n + headroom,
+    ...(gas === undefined ? {} : { gas }),
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`${name}.${functionName} failed in transaction ${hash}`);

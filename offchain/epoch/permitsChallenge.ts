@@ -39,7 +39,7 @@ const VACANT: PermitsUid = { registeredAfterClose: false, stake: 0n, isOwner: fa
  * The stake an excluded uid `x` needs to outrank permitted uid `p` (verifier: x >= outrank): undefined when
  * nothing outranks it (uid 0, or the owner's hotkey).
  */
-export function outrankStake(excludedUid: number, permittedUid: number, p: bigint, permittedIsOwner: boolean) {
+function outrankStake(excludedUid: number, permittedUid: number, p: bigint, permittedIsOwner: boolean) {
   if (permittedUid === 0 || permittedIsOwner) return undefined;
   return (excludedUid > permittedUid ? p : 2n * p) + p / 1000n + 1n;
 }
@@ -197,4 +197,29 @@ export async function readPermitsChallengeInput(
   );
   const k = hpAtClose === undefined ? hp.maxValidators : Math.min(hp.maxValidators, hpAtClose.maxValidators);
   return { bitmap: permits.bitmap, uids, maxValidators: k };
+}
+
+/**
+ * The latest finalised permits, read at the head's block, and that block: every further read of one check uses it
+ * (a finalisation between two reads would pair one epoch's bitmap with another's close).
+ */
+export async function readLatestPermitsPinned(
+  client: PublicClient,
+  contracts: PermitsContracts,
+  netuid: number,
+): Promise<{ at: { blockNumber: bigint }; permits: FinalisedPermits | undefined }> {
+  const at = { blockNumber: await client.getBlockNumber({ cacheTime: 0 }) };
+  return { at, permits: await readFinalisedPermits(client, contracts, netuid, at) };
+}
+
+/** The challenge the verifier accepts against `permits` now (see readPermitsChallengeInput), or undefined. */
+export async function findChallengeOf(
+  client: PublicClient,
+  contracts: PermitsContracts,
+  netuid: number,
+  permits: FinalisedPermits,
+  at: AtBlock,
+  closeBlock: bigint | undefined,
+): Promise<PermitsChallenge | undefined> {
+  return findPermitsChallenge(await readPermitsChallengeInput(client, contracts, netuid, permits, at, closeBlock));
 }

@@ -11,9 +11,9 @@ import { DEFAULT_LOG_PAGE_BLOCKS, smallerPage } from "../chain/logPages.js";
 import { decodeRevert, revertName } from "../chain/revert.js";
 import { assembleEpochInput, type EpochContracts, type PreviousResult } from "./inputs.js";
 import {
-  findPermitsChallenge,
+  findChallengeOf,
   readFinalisedPermits,
-  readPermitsChallengeInput,
+  readLatestPermitsPinned,
   type PermitsChallenge,
 } from "./permitsChallenge.js";
 import type { ResultStore, StoredEpoch } from "./resultStore.js";
@@ -551,9 +551,7 @@ export class EpochWorker {
    */
   async challengeWrongPermits(netuid: number): Promise<(PermitsChallenge & { epoch: bigint; tx: Hex }) | undefined> {
     const { client, contracts, store } = this.deps;
-    // Every read at one block: a finalisation between two reads would pair one epoch's bitmap with another's close.
-    const at = { blockNumber: await client.getBlockNumber({ cacheTime: 0 }) };
-    const permits = await readFinalisedPermits(client, contracts, netuid, at);
+    const { at, permits } = await readLatestPermitsPinned(client, contracts, netuid);
     if (permits === undefined || permits.disproved) return undefined;
     const generation = await this.generation(netuid);
     const key = `${netuid}/${generation}/${permits.epoch}`;
@@ -563,15 +561,13 @@ export class EpochWorker {
     const found =
       ours !== undefined && BigInt(ours.yumaPermitsBitmap ?? ours.permitsBitmap) === permits.bitmap
         ? undefined
-        : findPermitsChallenge(
-            await readPermitsChallengeInput(
-              client,
-              contracts,
-              netuid,
-              permits,
-              at,
-              await this.closeBlock(netuid, permits.epoch).catch(() => undefined),
-            ),
+        : await findChallengeOf(
+            client,
+            contracts,
+            netuid,
+            permits,
+            at,
+            await this.closeBlock(netuid, permits.epoch).catch(() => undefined),
           );
     if (found === undefined) {
       this.#permitsChecked.add(key);

@@ -171,7 +171,7 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
     assert.equal(state.permit.votersWidened, false, "no epoch missed");
   });
 
-  it("reads whether an epoch is finalised only for a hotkey without a permit (the no-permit refusal's wording)", async () => {
+  it("reads the finalised permits once per state (the stale-bit check and the no-permit refusal's wording)", async () => {
     const reads: string[] = [];
     const counting = new Proxy(client, {
       get(target, prop, receiver) {
@@ -186,12 +186,13 @@ describe("ChainPort on a live subnet: weight rules, subnet existence, commit epo
     const owners = createChainPort({ client: counting, wallet: chain.wallet(owner.hotkey), deployment });
     const ownerState = await owners.subnetState(netuid, owner.hotkey.address, slot);
     assert.equal(ownerState.permit.has, true, "the owner's hotkey holds the bootstrap permit");
-    assert.equal(ownerState.permit.bootstrap, false);
-    assert.ok(!reads.includes("permits"), reads.join(", "));
+    assert.equal(ownerState.permit.bootstrap, false, "a hotkey with a permit is never told about bootstrap");
+    assert.equal(ownerState.permit.votersWidened, false, "nothing finalised: no stale bit, nothing disproved");
+    assert.equal(reads.filter((r) => r === "permits").length, 1, reads.join(", "));
     const minerState = await owners.subnetState(netuid, key(12).address, slot);
     assert.equal(minerState.permit.has, false);
     assert.equal(minerState.permit.bootstrap, true, "no epoch finalised yet");
-    assert.equal(reads.filter((r) => r === "permits").length, 1);
+    assert.equal(reads.filter((r) => r === "permits").length, 2);
   });
 
   it("hands over the signed commit tx and its nonce before broadcasting it, and reports the commit's epoch", async () => {

@@ -6,10 +6,8 @@ import {
   checkConfigValue,
   CONFIG_KEYS,
   configFile,
-  filledFromConfig,
   parseConfigKey,
   readUserConfig,
-  withUserConfig,
   writeUserConfig,
   type ConfigKey,
 } from "../userConfig.js";
@@ -33,13 +31,14 @@ function register(group: Command, app: CliApp): void {
       app.action(z.object({}), async (ctx) => {
         const file = configFile(ctx.io.env);
         const config = readUserConfig(ctx.io.env);
-        const env = withUserConfig(ctx.io.env); // what the other commands see (they get it merged)
-        // Which value each command uses now: a flag still wins over all of these.
+        // Which value the other commands use now (`tao config` itself sees the environment unmerged): the
+        // variable, else the file's; a flag still wins over both.
         const effective = Object.fromEntries(
           (Object.entries(CONFIG_KEYS) as [ConfigKey, string][]).map(([key, name]) => {
-            const fromEnv = env[name];
-            const source = !fromEnv ? "default" : filledFromConfig(env, key) ? "config" : `$${name}`;
-            return [key, { value: fromEnv || null, source }];
+            const fromEnv = ctx.io.env[name];
+            if (fromEnv) return [key, { value: fromEnv, source: `$${name}` }];
+            const saved = config[key];
+            return [key, saved === undefined ? { value: null, source: "default" } : { value: saved, source: "config" }];
           }),
         );
         ctx.out.result({ file, config, effective }, () =>

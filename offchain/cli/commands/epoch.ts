@@ -7,7 +7,7 @@ import { lastBlockAtOrBeforeSlot } from "../../epoch/blockAtSlot.js";
 import { ResultStore } from "../../epoch/resultStore.js";
 import { EpochWatcher } from "../../epoch/watch.js";
 import { EpochStatus, EpochWorker } from "../../epoch/worker.js";
-import { findPermitsChallenge, readFinalisedPermits, readPermitsChallengeInput } from "../../epoch/permitsChallenge.js";
+import { findChallengeOf, readLatestPermitsPinned } from "../../epoch/permitsChallenge.js";
 import {
   addSignerOptions,
   connectProtocol,
@@ -289,8 +289,7 @@ function registerChallenge(group: Command, app: CliApp): void {
       const p = await connectProtocol(ctx);
       await requireSubnet(p, netuid);
       const contracts = { SubnetRegistry: p.registry, Staking: p.staking, Settlement: p.settlement };
-      const at = { blockNumber: await p.client.getBlockNumber({ cacheTime: 0 }) }; // one state for every read
-      const permits = await readFinalisedPermits(p.client, contracts, netuid, at);
+      const { at, permits } = await readLatestPermitsPinned(p.client, contracts, netuid);
       if (permits === undefined)
         fail(`subnet ${netuid} has no finalised epoch yet: there are no permits to challenge (only the owner votes)`);
       const base = { netuid, epoch: permits.epoch, permitsBitmap: permits.bitmap };
@@ -304,21 +303,19 @@ function registerChallenge(group: Command, app: CliApp): void {
       }
       const pair =
         given ??
-        findPermitsChallenge(
-          await readPermitsChallengeInput(
+        (await findChallengeOf(
+          p.client,
+          contracts,
+          netuid,
+          permits,
+          at,
+          await lastBlockAtOrBeforeSlot(
             p.client,
-            contracts,
-            netuid,
-            permits,
-            at,
-            await lastBlockAtOrBeforeSlot(
-              p.client,
-              p.genesisTime,
-              permits.close,
-              BigInt(p.deployment.deploymentBlock),
-            ).catch(() => undefined),
-          ),
-        );
+            p.genesisTime,
+            permits.close,
+            BigInt(p.deployment.deploymentBlock),
+          ).catch(() => undefined),
+        ));
       if (pair === undefined) {
         ctx.out.result(
           { ...base, challenged: false, disproved: false },

@@ -267,7 +267,7 @@ async function pickHotkeys(ctx: CliContext, opts: TradeOptions): Promise<PickedH
 }
 
 /** One hotkey's trade done in a multi-hotkey run. */
-export interface DoneTrade {
+interface DoneTrade {
   readonly hotkey: PickedHotkey;
   readonly tx: string;
 }

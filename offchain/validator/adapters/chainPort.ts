@@ -66,6 +66,19 @@ export interface ViemChainPort extends ChainPort {
   readBlock(): Promise<bigint>;
 }
 
+/**
+ * Whether a uid of the finalised `bitmap` (closed at `permitsClose`) is held by a hotkey registered after that
+ * close: Settlement widens the next open for such a stale bit. From the bitmap itself: the registry's `permit`
+ * column already leaves a stale bit out. The owner's uid 0 never changes hands.
+ */
+export function hasStalePermit(
+  rows: readonly Pick<RegistryRow, "uid" | "registrationSlot">[],
+  bitmap: bigint,
+  permitsClose: bigint,
+): boolean {
+  return rows.some((r) => r.uid !== 0 && ((bitmap >> BigInt(r.uid)) & 1n) === 1n && r.registrationSlot > permitsClose);
+}
+
 export function createChainPort(o: ChainPortOptions): ViemChainPort {
   const a = protocolAddresses(o.deployment);
   const { client, wallet } = o;
@@ -173,18 +186,20 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
     async subnetState(netuid, who, slot): Promise<SubnetChainState> {
       const b = await at();
       const settlement = { address: a.Settlement, abi: settlementAbi } as const;
-      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter, disproved, latest] = await Promise.all([
-        client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
-        client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
-        client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
-        readMetagraphRows(client, a.SubnetRegistry, netuid, b.blockNumber),
-        client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid], ...b }),
-        client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
-        client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
-        client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
-        client.readContract({ ...settlement, functionName: "permitsDisproved", args: [netuid], ...b }),
-        client.readContract({ ...settlement, functionName: "latestFinalised", args: [netuid], ...b }),
-      ]);
+      const [epochAt, hp, last, rows, emissionStart, life, missed, widenAfter, disproved, latest, permits] =
+        await Promise.all([
+          client.readContract({ ...registry, functionName: "epochAt", args: [netuid, BigInt(slot)], ...b }),
+          client.readContract({ ...registry, functionName: "hyperparams", args: [netuid], ...b }),
+          client.readContract({ ...weights, functionName: "lastUpdateOf", args: [netuid, who], ...b }),
+          readMetagraphRows(client, a.SubnetRegistry, netuid, b.blockNumber),
+          client.readContract({ ...registry, functionName: "emissionStartSlot", args: [netuid], ...b }),
+          client.readContract({ ...registry, functionName: "generation", args: [netuid], ...b }),
+          client.readContract({ ...settlement, functionName: "missedEpochs", args: [netuid], ...b }),
+          client.readContract({ ...settlement, functionName: "widenAfterMissed", ...b }),
+          client.readContract({ ...settlement, functionName: "permitsDisproved", args: [netuid], ...b }),
+          client.readContract({ ...settlement, functionName: "latestFinalised", args: [netuid], ...b }),
+          client.readContract({ ...settlement, functionName: "permits", args: [netuid], ...b }),
+        ]);
       const [epoch, start, close] = epochAt;
       // Before `startEmission` (start slot 0) nothing is worth settling yet: the current epoch is the first.
       // (epochAt of slot 0 reverts SlotBeforeSubnet on any subnet created after slot 0.)
@@ -205,11 +220,9 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
         ...(me ? { selfUid: me.uid } : {}),
       };
       const others = rows.filter((r) => r !== me).map((r) => r.stakeWeight);
-      // Whether any epoch is finalised only words the no-permit refusal: read it only for a hotkey without one.
-      const bootstrap =
-        me?.permit === true
-          ? false
-          : !(await client.readContract({ ...settlement, functionName: "permits", args: [netuid], ...b }))[1];
+      // Whether any epoch is finalised only words the no-permit refusal (false for a hotkey with a permit).
+      const [permitsBitmap, finalised] = permits;
+      const bootstrap = me?.permit === true ? false : !finalised;
       const [lastSlot, updated] = last;
       return {
         life: Number(life),
@@ -229,7 +242,7 @@ export function createChainPort(o: ChainPortOptions): ViemChainPort {
           votersWidened:
             (widenAfter !== 0 && missed >= widenAfter) ||
             disproved ||
-            (latest[0] && rows.some((r) => r.permit && r.registrationSlot > latest[2])),
+            (finalised && hasStalePermit(rows, permitsBitmap, latest[2])),
           bootstrap,
         },
         firstEpoch: Number(firstEpoch),

@@ -125,7 +125,7 @@ export function createSettlementPort(o: SettlementPortOptions): WorkerSettlement
       }
       if (info.status === EpochStatus.Finalised) {
         // Finalised permits that are provably not Yuma's top-k are challenged (the next epochs then take every
-        // staked uid's vote); a failure is logged and retried at the next finalisation's check.
+        // staked uid's vote); a failure is logged and retried at the next status check (at most 3 sends per finalisation).
         await worker
           .challengeWrongPermits(netuid)
           .catch((err: unknown) =>
