@@ -109,9 +109,11 @@ describe("axon: every refusal has its status and does no work", () => {
   it("nonce older than the caller's recent window: 401 replayed_nonce", async () => {
     const own = await startAxon({ nonceReorderMs: 200 });
     try {
-      // Every nonce below is at least 300 ms under the newest the axon accepts, yet dated after its start plus the
-      // clock skew (younger ones are refused whatever the window): wait until the axon is 300 ms old.
-      await sleep(Math.max(0, own.axon.noncesFromMs - own.axon.config.clockSkewMs + 300 - Date.now()));
+      // Every nonce below is at most 300 ms under the newest the axon accepts, yet dated after its start plus the
+      // clock skew (older ones are refused as stale whatever the window): wait until the axon is 400 ms old, so the
+      // oldest is 100 ms clear of that bound (at 300 it sat on it, and a timer firing a millisecond early made it
+      // stale under load).
+      await sleep(Math.max(0, own.axon.noncesFromMs - own.axon.config.clockSkewMs + 400 - Date.now()));
       const top = (Date.now() + own.axon.config.clockSkewMs) * 1000; // the newest a validator's clock may be
       assert.equal((await send(own, TEXT, { nonce: top })).status, 200, "sets the high-water mark");
       assert.equal((await send(own, TEXT, { nonce: top - 100_000 })).status, 200, "100 ms below: inside the window");
