@@ -1,7 +1,7 @@
 /** Axon settings, validated with zod: every limit has a default an operator can override. */
 import { z } from "zod";
 import { MAX_TIMEOUT_MS } from "../protocol/constants.js";
-import { checkTrustedProxy } from "./trustedProxies.js";
+import { trustedProxiesSchema } from "./trustedProxies.js";
 
 export const axonConfigSchema = z
   .object({
@@ -43,16 +43,7 @@ export const axonConfigSchema = z
      * against maxSocketsPerIp (a proxy multiplexes many clients). A trusted address can claim any client
      * address: list only the proxy's own. Empty (the default): `X-Forwarded-For` is ignored.
      */
-    trustedProxies: z
-      .array(z.string())
-      .max(1024)
-      .default([])
-      .superRefine((entries, ctx) => {
-        entries.forEach((entry, i) => {
-          const error = checkTrustedProxy(entry);
-          if (error !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: error });
-        });
-      }),
+    trustedProxies: trustedProxiesSchema(),
     /** Accepted distance between a nonce's timestamp and the axon's clock, both ways. */
     clockSkewMs: z.number().int().min(1000).max(600_000).default(30_000),
     /** How far below a caller's newest nonce an unseen nonce is still accepted (out-of-order arrival). */

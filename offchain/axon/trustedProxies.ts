@@ -3,6 +3,7 @@
  * any client address, so only the proxy's own address(es) belong here.
  */
 import ipaddr from "ipaddr.js";
+import { z } from "zod";
 
 /** True when `address` (a socket's or a forwarded one) is one of the trusted proxies. */
 export type TrustedProxies = (address: string) => boolean;
@@ -79,4 +80,23 @@ export function parseTrustedProxies(entries: readonly string[]): TrustedProxies 
     if (ip.kind() === "ipv4") return v4.some((r) => (ip as ipaddr.IPv4).match(r));
     return v6.some((r) => (ip as ipaddr.IPv6).match(r));
   };
+}
+
+/**
+ * The zod schema of a trusted-proxies list (the axon's `trustedProxies`, the miner's `--trust-proxy`): at most 1024
+ * entries, each checked by `checkTrustedProxy`, an issue per bad entry at its index. `flag` prefixes the messages
+ * (the miner names its flag); the list defaults to none.
+ */
+export function trustedProxiesSchema(flag?: string) {
+  const named = (message: string) => (flag === undefined ? message : `${flag}: ${message}`);
+  return z
+    .array(z.string())
+    .max(1024, { message: named("more than 1024 entries: name the proxies' ranges in CIDR form instead") })
+    .superRefine((entries, ctx) => {
+      entries.forEach((entry, i) => {
+        const error = checkTrustedProxy(entry);
+        if (error !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: named(error) });
+      });
+    })
+    .default([]);
 }

@@ -8,7 +8,7 @@ import { parseTao } from "../util/rao.js";
 import { checkName } from "../wallet/names.js";
 import { expandHome } from "../wallet/paths.js";
 import { isLocalNetwork, LOCAL_NETWORKS } from "../chain/client.js";
-import { checkTrustedProxy } from "../axon/trustedProxies.js";
+import { trustedProxiesSchema } from "../axon/trustedProxies.js";
 
 /** Where miners keep their data unless told otherwise (next to the wallets, as btcli's `~/.bittensor/miners`). */
 export const DEFAULT_MINERS_DIR = path.join("~", ".bittensor-evm", "miners");
@@ -69,19 +69,7 @@ const limitsSchema = z
      * key on the forwarded client address and the proxies' sockets are not capped per address. Only the proxy's
      * own address(es): a trusted address can claim any client address.
      */
-    trustedProxies: z
-      .array(z.string())
-      .max(1024, {
-        message: "--trust-proxy lists more than 1024 entries: name the proxies' ranges in CIDR form instead",
-      })
-      .superRefine((entries, ctx) => {
-        entries.forEach((entry, i) => {
-          const error = checkTrustedProxy(entry);
-          if (error !== undefined)
-            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `--trust-proxy: ${error}` });
-        });
-      })
-      .default([]),
+    trustedProxies: trustedProxiesSchema("--trust-proxy"),
     /** Time a client has to send a request's headers (408 and closed after it). */
     headersTimeoutMs: limit("--headers-timeout-ms", { min: 100, max: 120_000 }).default(10_000),
     bodyLimitBytes: z

@@ -226,7 +226,7 @@ async function pickHotkeys(ctx: CliContext, opts: TradeOptions): Promise<PickedH
       `--to names one hotkey and ${flag} several: drop --to, or drop ${flag} to stake with the one hotkey (add 0x addresses to --include-hotkeys)`,
     );
   const { wallet } = signerNames(opts, ctx.io.env);
-  const own = (await ctx.wallets().showWallet(wallet)).hotkeys;
+  const own = (await ctx.wallets().showWallet(wallet)).hotkeys; // unreadable ones too: named in the errors
   const byName = new Map<string, Address>();
   for (const h of own) if (h.address) byName.set(h.name, getAddress(h.address));
   const nameOf = new Map([...byName].map(([name, address]) => [address, name] as const));
@@ -338,9 +338,17 @@ export function swapValueOf(taoReserve: bigint, alphaReserve: bigint, alpha: big
   return swapOut(alphaReserve, taoReserve, sellable, true).out;
 }
 
+/** A wallet's hotkeys, address to name, in the wallet's order (files only, no password; unreadable ones left out). */
+export async function walletHotkeyNames(ctx: CliContext, wallet: string): Promise<Map<Address, string>> {
+  const names = new Map<Address, string>();
+  for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
+    if (h.address) names.set(getAddress(h.address), h.name);
+  return names;
+}
+
 /** The addresses of a wallet's hotkeys (files only, no password). */
 export async function walletHotkeyAddresses(ctx: CliContext, wallet: string): Promise<Address[]> {
-  return (await ctx.wallets().showWallet(wallet)).hotkeys.flatMap((h) => (h.address ? [getAddress(h.address)] : []));
+  return [...(await walletHotkeyNames(ctx, wallet)).keys()];
 }
 
 /** Every subnet's neurons (root's: none), read once for the commands that need several views of them. */
@@ -1028,10 +1036,7 @@ function register(group: Command, app: CliApp): void {
             ? parseAddress(opts.coldkey, "--coldkey")
             : await ctx.wallets().coldkeyAddress(wallet);
         // The wallet's own hotkeys: their positions are listed even off the metagraph, and shown by name (btcli).
-        const names = new Map<Address, string>();
-        if (opts.coldkey === undefined)
-          for (const h of (await ctx.wallets().showWallet(wallet)).hotkeys)
-            if (h.address) names.set(getAddress(h.address), h.name);
+        const names = opts.coldkey === undefined ? await walletHotkeyNames(ctx, wallet) : new Map<Address, string>();
         const own = [...names.keys()];
         const p = await connectProtocol(ctx);
         const positions = await stakePositions(p, coldkey, own);

@@ -43,7 +43,7 @@ import { fail } from "../errors.js";
 import { mapPool, READ_CONCURRENCY } from "../neurons.js";
 import { formatTao, renderFields, renderTable, taoCell } from "../output.js";
 import { addWalletOptions, resolveWalletNames, walletOptionsSchema } from "../wallet-options.js";
-import { allNeurons, stakePositions, walletHotkeyAddresses } from "./stake.js";
+import { allNeurons, stakePositions, walletHotkeyAddresses, walletHotkeyNames } from "./stake.js";
 import { protocolContractAt } from "../protocolContracts.js";
 
 /** `--words`: a BIP-39 length; the message names the value (a coerced number would say "received nan"). */
@@ -487,10 +487,8 @@ function register(group: Command, app: CliApp): void {
   ).action(
     app.action(signerOptionsSchema, async (ctx, opts) => {
       const { wallet } = signerNames(opts, ctx.io.env);
-      const w = await ctx.wallets().showWallet(wallet);
       const coldkey = await ctx.wallets().coldkeyAddress(wallet);
-      const names = new Map<Address, string>();
-      for (const h of w.hotkeys) if (h.address) names.set(getAddress(h.address), h.name);
+      const names = await walletHotkeyNames(ctx, wallet);
       const own = [...names.keys()];
       const p = await connectProtocol(ctx);
       const subnets = await allNeurons(p); // once: for the positions and the neurons
